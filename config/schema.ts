@@ -1,0 +1,83 @@
+import { z } from 'zod'
+
+/**
+ * The one configuration schema (DESIGN.md §6). Every key can come from the optional JSON file
+ * (camelCase) or from the environment (the names in {@link environmentNames}); the environment
+ * wins. Secrets are only ever read from the environment or from files it names.
+ */
+export const configSchema = z.strictObject({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  publicUrl: z.url().optional(),
+  dataDir: z.string().min(1).default('./data'),
+  databaseUrl: z
+    .string()
+    .regex(
+      /^(file:|postgres:\/\/|postgresql:\/\/)/,
+      'must start with file:, postgres:// or postgresql://',
+    )
+    .optional(),
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  smtpIngressPort: z.coerce.number().int().min(0).max(65535).default(2525),
+  demo: z
+    .union([
+      z.boolean(),
+      z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+    ])
+    .optional(),
+  masterKey: z.string().min(1).optional(),
+  masterKeyFile: z.string().min(1).optional(),
+  tokenKey: z.string().min(1).optional(),
+  tokenKeyFile: z.string().min(1).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  tokenTtlMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 30)
+    .default(12 * 60),
+  sessionIdleMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  cookieSecure: z
+    .union([
+      z.boolean(),
+      z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+    ])
+    .default(true),
+  consentMaxMonths: z.coerce.number().int().min(1).max(60).default(12),
+  guardianAge: z.coerce.number().int().min(14).max(18).default(18),
+})
+
+export type ConfigInput = z.input<typeof configSchema>
+export type ParsedConfig = z.output<typeof configSchema>
+
+/** Environment variable for each configuration key. */
+export const environmentNames = {
+  port: 'PORT',
+  host: 'HOST',
+  publicUrl: 'PUBLIC_URL',
+  dataDir: 'BRUCKE_DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  smtpUrl: 'SMTP_URL',
+  smtpIngressPort: 'SMTP_INGRESS_PORT',
+  demo: 'BRUCKE_DEMO',
+  masterKey: 'BRUCKE_MASTER_KEY',
+  masterKeyFile: 'BRUCKE_MASTER_KEY_FILE',
+  tokenKey: 'BRUCKE_TOKEN_KEY',
+  tokenKeyFile: 'BRUCKE_TOKEN_KEY_FILE',
+  logLevel: 'LOG_LEVEL',
+  tokenTtlMinutes: 'TOKEN_TTL_MINUTES',
+  sessionIdleMinutes: 'SESSION_IDLE_MINUTES',
+  cookieSecure: 'COOKIE_SECURE',
+  consentMaxMonths: 'CONSENT_MAX_MONTHS',
+  guardianAge: 'GUARDIAN_AGE',
+} as const satisfies Record<keyof ParsedConfig, string>
+
+export type ConfigKey = keyof typeof environmentNames

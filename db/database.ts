@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import type { Tables } from './tables.ts'
+
+export type DialectName = 'sqlite' | 'postgres'
+
+export interface Database {
+  db: Kysely<Tables>
+  dialect: DialectName
+  /** Where the data lives, for messages (never contains a password). */
+  description: string
+  close(): Promise<void>
+}
+
+/**
+ * Opens the database named by a `DATABASE_URL` (DESIGN.md §6): `file:/path/x.db` → SQLite through
+ * better-sqlite3 (WAL, foreign keys on), `postgres://…` → PostgreSQL through pg. A `schema` query
+ * parameter on a PostgreSQL URL sets the search path (tests use it to stay in their own schema).
+ */
+export function openDatabase(url: string): Database {
+  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length))
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url)
+  throw new Error(`DATABASE_URL must start with file:, postgres:// or postgresql://`)
+}
+
+function openSqlite(path: string): Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new SqliteDatabase(path)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('synchronous = NORMAL')
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return { db, dialect: 'sqlite', description: `SQLite ${path}`, close: () => db.destroy() }
+}
+
+function openPostgres(url: string): Database {
+  const parsed = new URL(url)
+  const schema = parsed.searchParams.get('schema')
+  parsed.searchParams.delete('schema')
+  if (schema !== null && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new Error('DATABASE_URL: the schema parameter must be a lower-case SQL identifier')
+  }
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  })
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined)
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+  const where = `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}${schema ? ` (schema ${schema})` : ''}`
+  return { db, dialect: 'postgres', description: `PostgreSQL ${where}`, close: () => db.destroy() }
+}

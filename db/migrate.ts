@@ -1,0 +1,41 @@
+import { Migrator, type MigrationResult } from 'kysely'
+import type { Database } from './database.ts'
+import { migrations } from './migrations/index.ts'
+
+export interface MigrateOutcome {
+  applied: string[]
+}
+
+export class MigrationError extends Error {
+  constructor(
+    message: string,
+    readonly migration: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = 'MigrationError'
+  }
+}
+
+/** Applies every pending migration in one run; each runs in its own transaction. */
+export async function migrateToLatest(database: Database): Promise<MigrateOutcome> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  const applied = (results ?? [])
+    .filter((r: MigrationResult) => r.status === 'Success')
+    .map((r) => r.migrationName)
+  if (error) {
+    const failed = (results ?? []).find((r) => r.status === 'Error')?.migrationName
+    throw new MigrationError(
+      `database migration ${failed ?? ''} failed: ${String((error as Error).message ?? error)}`,
+      failed,
+      { cause: error },
+    )
+  }
+  return { applied }
+}

@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely'
+import * as accounts from './0001-accounts.ts'
+import * as auditEntries from './0002-audit-entries.ts'
+
+/**
+ * Every migration, by name; names sort in the order they apply. Number ranges per area keep
+ * parallel work apart: 0001–0099 foundation, 01xx consent, 02xx crypto, 03xx audit, 04xx relay,
+ * 05xx kiosk, 06xx staff workplace.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-accounts': accounts,
+  '0002-audit-entries': auditEntries,
+}

@@ -1,0 +1,12 @@
+import type { AccountTables } from './tables/account-tables.ts'
+import type { AuditTables } from './tables/audit-tables.ts'
+import type { ConsentTables } from './tables/consent-tables.ts'
+import type { CryptoTables } from './tables/crypto-tables.ts'
+import type { RelayTables } from './tables/relay-tables.ts'
+
+/**
+ * Every table, by area. Columns are snake_case; instants are ISO-8601 UTC strings (sortable and
+ * identical on SQLite and PostgreSQL); JSON columns are text parsed with zod in the repositories.
+ */
+export interface Tables
+  extends AccountTables, AuditTables, ConsentTables, CryptoTables, RelayTables {}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import helmet from 'helmet'
+import type { Deps } from './deps.ts'
+import { errorBody } from './http/api-error.ts'
+import { mountApiRoutes, mountPageRoutes } from './http/mount-routes.ts'
+import { buildOpenApiDocument } from './http/openapi.ts'
+import { apiPrefix, apiRoutes, pageRoutes } from './http/routes.ts'
+import { apiRoute, type AnyApiRoute, type AnyPageRoute } from './http/route.ts'
+import { z } from 'zod'
+import { errorPage } from '../templates/pages/layout.ts'
+
+export interface BuiltApp {
+  app: Express
+  apiRoutes: readonly AnyApiRoute[]
+  pageRoutes: readonly AnyPageRoute[]
+}
+
+const assetsDir = fileURLToPath(new URL('../templates/assets/', import.meta.url))
+
+/** Builds the express app from its dependencies; no globals, nothing listens here. */
+export function createApp(deps: Deps): BuiltApp {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', false)
+  app.set('query parser', 'simple')
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.headers['x-request-id']
+    res.locals.requestId =
+      typeof incoming === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(incoming)
+        ? incoming
+        : randomUUID()
+    res.setHeader('X-Request-Id', String(res.locals.requestId))
+    const started = process.hrtime.bigint()
+    res.on('finish', () => {
+      // Only the route pattern is logged: paths and queries could carry identifiers.
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched'
+      deps.log.info(
+        {
+          requestId: res.locals.requestId,
+          method: req.method,
+          route,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      )
+    })
+    next()
+  })
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+        },
+      },
+      strictTransportSecurity: deps.config.cookieSecure,
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  )
+
+  app.use('/assets', express.static(assetsDir, { index: false, maxAge: '1h', fallthrough: true }))
+
+  const api: AnyApiRoute[] = apiRoutes(deps)
+  const pages = pageRoutes(deps)
+  api.push(
+    apiRoute({
+      method: 'get',
+      path: '/openapi.json',
+      summary: 'This OpenAPI document',
+      access: 'public',
+      response: z.record(z.string(), z.unknown()),
+      handle: () => Promise.resolve(openApi),
+    }),
+  )
+  const openApi = buildOpenApiDocument(api, apiPrefix)
+
+  const apiRouter = express.Router({ strict: false, caseSensitive: true })
+  mountApiRoutes(apiRouter, deps, api, apiPrefix)
+  apiRouter.use((req: Request, res: Response) => {
+    res
+      .status(404)
+      .json(errorBody('route_not_found', `No route ${req.method} ${apiPrefix}${req.path}.`))
+  })
+  app.use(apiPrefix, apiRouter)
+
+  const pageRouter = express.Router({ caseSensitive: true })
+  mountPageRoutes(pageRouter, deps, pages)
+  app.use(pageRouter)
+
+  app.use((req: Request, res: Response) => {
+    res
+      .status(404)
+      .type('html')
+      .send(errorPage(404, 'Nicht gefunden', 'Diese Seite gibt es nicht.'))
+  })
+  // Last resort: errors raised outside a route (e.g. by a middleware) never leak a stack trace.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    deps.log.error({ err: error, requestId: res.locals.requestId }, 'unhandled error')
+    if (!res.headersSent)
+      res
+        .status(500)
+        .json(
+          errorBody('internal_error', 'Internal error.', {
+            requestId: String(res.locals.requestId),
+          }),
+        )
+  })
+
+  return { app, apiRoutes: api, pageRoutes: pages }
+}

@@ -1,0 +1,104 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Tables } from '../../db/tables.ts'
+
+export const sessionCookieName = 'brucke_session'
+const absoluteLifetimeMs = 10 * 60 * 60 * 1000
+
+export interface BrowserSession {
+  userId: string
+  csrfToken: string
+}
+
+function hashSessionToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+export async function createSession(
+  db: Kysely<Tables>,
+  userId: string,
+  now: Date,
+): Promise<{ token: string; csrfToken: string }> {
+  const token = randomBytes(32).toString('base64url')
+  const csrfToken = randomBytes(24).toString('base64url')
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: hashSessionToken(token),
+      user_id: userId,
+      csrf_token: csrfToken,
+      created_at: now.toISOString(),
+      last_seen_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + absoluteLifetimeMs).toISOString(),
+    })
+    .execute()
+  return { token, csrfToken }
+}
+
+/** Finds a live session and refreshes its idle timer; an idle or expired session is removed. */
+export async function touchSession(
+  db: Kysely<Tables>,
+  token: string,
+  now: Date,
+  idleMinutes: number,
+): Promise<BrowserSession | undefined> {
+  const idHash = hashSessionToken(token)
+  const row = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id_hash', '=', idHash)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const idleLimit = new Date(row.last_seen_at).getTime() + idleMinutes * 60_000
+  if (now.toISOString() >= row.expires_at || now.getTime() >= idleLimit) {
+    await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute()
+    return undefined
+  }
+  if (now.getTime() - new Date(row.last_seen_at).getTime() > 15_000) {
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: now.toISOString() })
+      .where('id_hash', '=', idHash)
+      .execute()
+  }
+  return { userId: row.user_id, csrfToken: row.csrf_token }
+}
+
+export async function endSession(db: Kysely<Tables>, token: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', hashSessionToken(token)).execute()
+}
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {}
+  if (!header) return cookies
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=')
+    if (index <= 0) continue
+    const name = part.slice(0, index).trim()
+    const value = part.slice(index + 1).trim()
+    try {
+      cookies[name] = decodeURIComponent(value)
+    } catch {
+      // A malformed cookie value is ignored, like a missing one.
+    }
+  }
+  return cookies
+}
+
+export interface CookieOptions {
+  secure: boolean
+  maxAgeSeconds?: number
+  path?: string
+}
+
+export function serializeCookie(name: string, value: string, options: CookieOptions): string {
+  const parts = [
+    `${name}=${encodeURIComponent(value)}`,
+    `Path=${options.path ?? '/'}`,
+    'HttpOnly',
+    'SameSite=Strict',
+  ]
+  if (options.secure) parts.push('Secure')
+  if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${options.maxAgeSeconds}`)
+  return parts.join('; ')
+}

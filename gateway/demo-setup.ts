@@ -1,0 +1,100 @@
+import { chmodSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { NewAgency } from '../accounts/account-schemas.ts'
+import { findAgency, findUser, readSetting, writeSetting } from '../db/account-repository.ts'
+import { addAgency, addUser } from './accounts/account-service.ts'
+import { generatePassword } from './auth/password.ts'
+import type { Deps } from './deps.ts'
+
+export const demoAgencies: NewAgency[] = [
+  {
+    id: 'jc-demo',
+    name: 'Jobcenter Demo-Stadt (U25)',
+    kind: 'jobcenter',
+    mailbox: 'u25@jc-demo.example',
+    smimeProfile: 'modern',
+  },
+  {
+    id: 'aa-demo',
+    name: 'Agentur für Arbeit Demo-Stadt, Berufsberatung',
+    kind: 'agentur',
+    mailbox: 'berufsberatung@aa-demo.example',
+    smimeProfile: 'modern',
+  },
+  {
+    id: 'ja-demo',
+    name: 'Jugendamt Demo-Stadt',
+    kind: 'jugendamt',
+    mailbox: 'jugendhilfe@ja-demo.example',
+    smimeProfile: 'compatible',
+  },
+]
+
+export const demoAccounts = [
+  {
+    id: 'demo-jc',
+    displayName: 'Frau Demir (Fallmanagement U25)',
+    role: 'staff',
+    agencyId: 'jc-demo',
+  },
+  {
+    id: 'demo-aa',
+    displayName: 'Herr Berger (Berufsberatung)',
+    role: 'staff',
+    agencyId: 'aa-demo',
+  },
+  { id: 'demo-ja', displayName: 'Frau Jansen (Jugendhilfe)', role: 'staff', agencyId: 'ja-demo' },
+  {
+    id: 'demo-dpo',
+    displayName: 'Datenschutzbeauftragte Demo',
+    role: 'dpo',
+    agencyId: 'jc-demo',
+    allAgencies: true,
+  },
+  { id: 'demo-admin', displayName: 'Administration Demo', role: 'admin', agencyId: null },
+  {
+    id: 'demo-kiosk',
+    displayName: 'Kiosk Eingangsbereich Jobcenter',
+    role: 'kiosk',
+    agencyId: 'jc-demo',
+  },
+] as const
+
+export interface DemoSetupOutcome {
+  created: boolean
+  /** Generated passwords, only on the run that created the accounts. */
+  credentials: { id: string; role: string; password: string }[]
+  credentialsFile: string
+}
+
+const marker = 'demo_setup'
+
+/**
+ * Creates the demo setup of DESIGN.md §6 once: agencies, accounts with generated passwords (also
+ * written to `data/demo-credentials.txt`, mode 0600, outside the repository). Later runs reuse it.
+ */
+export async function ensureDemoSetup(deps: Deps): Promise<DemoSetupOutcome> {
+  const credentialsFile = join(deps.config.dataDir, 'demo-credentials.txt')
+  if (await readSetting(deps.db, marker))
+    return { created: false, credentials: [], credentialsFile }
+  // Each step is skipped when already done, so an interrupted first run completes on the next.
+  for (const agency of demoAgencies) {
+    if (!(await findAgency(deps.db, agency.id))) await addAgency(deps, { actor: 'system', agency })
+  }
+  const credentials: DemoSetupOutcome['credentials'] = []
+  for (const account of demoAccounts) {
+    if (await findUser(deps.db, account.id)) continue
+    const password = generatePassword()
+    await addUser(deps, { actor: 'system', user: { ...account, password } })
+    credentials.push({ id: account.id, role: account.role, password })
+  }
+  const lines = credentials.map((c) => `${c.id.padEnd(12)} ${c.role.padEnd(6)} ${c.password}`)
+  writeFileSync(
+    credentialsFile,
+    `# Brücke demo accounts (demo only; delete ./data to start over)\n${lines.join('\n')}\n`,
+    { mode: 0o600 },
+  )
+  chmodSync(credentialsFile, 0o600)
+  await writeSetting(deps.db, marker, deps.clock.now().toISOString(), deps.clock.now())
+  return { created: true, credentials, credentialsFile }
+}

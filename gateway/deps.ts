@@ -1,0 +1,29 @@
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { Database } from '../db/database.ts'
+import type { Tables } from '../db/tables.ts'
+import type { Config } from './runtime-config.ts'
+
+export interface Clock {
+  now(): Date
+}
+
+export interface IdSource {
+  /** A new random identifier such as `cns_4f9k2…`; the prefix names the kind of record. */
+  newId(prefix: string): string
+}
+
+/**
+ * Everything a use case may touch. Only `gateway/main.ts` (and the CLI) build the real ones;
+ * tests build them with a fixed clock, a real database file and a real SMTP server.
+ */
+export interface Deps {
+  config: Config
+  database: Database
+  db: Kysely<Tables>
+  clock: Clock
+  ids: IdSource
+  log: Logger
+}
+
+export const systemClock: Clock = { now: () => new Date() }

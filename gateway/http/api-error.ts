@@ -1,0 +1,47 @@
+/**
+ * The error codes of the REST API and their HTTP status, in exactly one table. A code without a
+ * status does not compile. Areas add their codes here.
+ */
+export const apiErrorStatus = {
+  malformed_json: 400,
+  validation_failed: 400,
+  unauthenticated: 401,
+  token_expired: 401,
+  token_invalid: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  not_found: 404,
+  route_not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_requests: 429,
+  internal_error: 500,
+} as const satisfies Record<string, number>
+
+export type ApiErrorCode = keyof typeof apiErrorStatus
+
+export class ApiError extends Error {
+  readonly status: number
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = apiErrorStatus[code]
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> }
+}
+
+export function errorBody(
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+): ErrorBody {
+  return { error: { code, message, ...(details ? { details } : {}) } }
+}

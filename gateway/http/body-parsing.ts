@@ -1,0 +1,65 @@
+import express, { type Request, type Response } from 'express'
+import { ApiError } from './api-error.ts'
+
+type Middleware = (req: Request, res: Response, next: (error?: unknown) => void) => void
+
+function run(middleware: Middleware, req: Request, res: Response): Promise<void> {
+  return new Promise((resolve, reject) =>
+    middleware(req, res, (error) => (error ? reject(mapBodyError(error)) : resolve())),
+  )
+}
+
+function mapBodyError(error: unknown): Error {
+  // body-parser reports its failures as http-errors with a `type`.
+  const type = (error as { type?: string }).type
+  if (type === 'entity.too.large')
+    return new ApiError('payload_too_large', 'The request body is too large.')
+  if (type === 'entity.parse.failed')
+    return new ApiError('malformed_json', 'The request body is not valid JSON.')
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new ApiError('unsupported_media_type', 'The request body encoding is not supported.')
+  }
+  if (type === 'request.aborted' || type === 'request.size.invalid')
+    return new ApiError('validation_failed', 'The request body was incomplete.')
+  return error instanceof Error ? error : new Error(String(error))
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length']
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+}
+
+/** Reads a JSON body (strict: objects and arrays only) up to `limit` bytes. */
+export async function readJsonBody(req: Request, res: Response, limit: number): Promise<unknown> {
+  if (!hasBody(req)) return undefined
+  if (!req.is('application/json')) {
+    throw new ApiError('unsupported_media_type', 'Send the request body as application/json.')
+  }
+  await run(express.json({ limit, strict: true }) as Middleware, req, res)
+  return req.body as unknown
+}
+
+/** Reads an urlencoded form body up to `limit` bytes. */
+export async function readFormBody(
+  req: Request,
+  res: Response,
+  limit: number,
+): Promise<Record<string, unknown>> {
+  if (!hasBody(req)) return {}
+  if (!req.is('application/x-www-form-urlencoded')) {
+    throw new ApiError(
+      'unsupported_media_type',
+      'Send the form as application/x-www-form-urlencoded.',
+    )
+  }
+  await run(
+    express.urlencoded({ limit, extended: false, parameterLimit: 200 }) as Middleware,
+    req,
+    res,
+  )
+  return (req.body ?? {}) as Record<string, unknown>
+}
+
+export function requestHasBody(req: Request): boolean {
+  return hasBody(req)
+}

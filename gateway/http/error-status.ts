@@ -1,0 +1,66 @@
+import { ZodError } from 'zod'
+import { ApiError, apiErrorStatus } from './api-error.ts'
+
+/**
+ * Domain error codes (ERR_<AREA>_<WHAT>) and the HTTP status each maps to. Each area adds its
+ * closed union here with `satisfies Record<AreaErrorCode, number>`, so a new code without a
+ * status does not compile.
+ */
+export const domainErrorStatus: Record<string, number> = {}
+
+export function registerDomainErrorStatus(table: Record<string, number>): void {
+  Object.assign(domainErrorStatus, table)
+}
+
+export interface HttpFailure {
+  status: number
+  code: string
+  message: string
+  details?: Record<string, unknown>
+}
+
+interface CodedError {
+  code: string
+  message: string
+  details?: unknown
+}
+
+function isCodedError(error: unknown): error is CodedError {
+  return error instanceof Error && typeof (error as Partial<CodedError>).code === 'string'
+}
+
+/** Maps a thrown error to the response; anything unknown is a 500 that says nothing more. */
+export function toHttpFailure(error: unknown): HttpFailure | undefined {
+  if (error instanceof ApiError) {
+    return {
+      status: apiErrorStatus[error.code],
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+    }
+  }
+  if (error instanceof ZodError) {
+    const issues = error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      code: issue.code,
+      message: issue.message,
+    }))
+    return {
+      status: 400,
+      code: 'validation_failed',
+      message: 'The input is not valid.',
+      details: { issues },
+    }
+  }
+  if (isCodedError(error)) {
+    const status = domainErrorStatus[error.code]
+    if (status !== undefined) {
+      const details =
+        typeof error.details === 'object' && error.details !== null
+          ? (error.details as Record<string, unknown>)
+          : undefined
+      return { status, code: error.code, message: error.message, ...(details ? { details } : {}) }
+    }
+  }
+  return undefined
+}

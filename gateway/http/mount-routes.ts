@@ -1,0 +1,238 @@
+import type { Request, Response, Router } from 'express'
+import type { ZodType } from 'zod'
+import { appendAuditEvent } from '../../db/audit-repository.ts'
+import type { Principal } from '../../accounts/roles.ts'
+import { errorPage } from '../../templates/pages/layout.ts'
+import { authenticate, type Authentication } from '../auth/authenticate.ts'
+import type { Deps } from '../deps.ts'
+import { ApiError, errorBody } from './api-error.ts'
+import { readFormBody, readJsonBody, requestHasBody } from './body-parsing.ts'
+import { toHttpFailure } from './error-status.ts'
+import type { Access, AnyApiRoute, AnyPageRoute } from './route.ts'
+
+const defaultBodyLimit = 64 * 1024
+
+function validationDetails(
+  issues: readonly { path: readonly PropertyKey[]; message: string; code: string }[],
+): Record<string, unknown> {
+  return {
+    issues: issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      code: issue.code,
+      message: issue.message,
+    })),
+  }
+}
+
+function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: string): T {
+  if (!schema) return undefined as T
+  const result = schema.safeParse(value)
+  if (!result.success)
+    throw new ApiError(
+      'validation_failed',
+      `The ${what} is not valid.`,
+      validationDetails(result.error.issues),
+    )
+  return result.data
+}
+
+function isAllowed(
+  access: Access,
+  principal: Principal | null,
+): 'ok' | 'unauthenticated' | 'forbidden' {
+  if (access === 'public') return 'ok'
+  if (!principal) return 'unauthenticated'
+  return access.includes(principal.role) ? 'ok' : 'forbidden'
+}
+
+async function recordRefusal(
+  deps: Deps,
+  req: Request,
+  path: string,
+  principal: Principal,
+  reason: string,
+): Promise<void> {
+  await appendAuditEvent(deps.db, {
+    at: deps.clock.now(),
+    actor: principal.role === 'kiosk' ? `kiosk:${principal.userId}` : `user:${principal.userId}`,
+    event: {
+      type: 'permission_refused',
+      method: req.method,
+      route: path,
+      role: principal.role,
+      ...(principal.agencyId ? { agencyId: principal.agencyId } : {}),
+      reason,
+    },
+  })
+}
+
+export function requestIdOf(res: Response): string {
+  return String(res.locals.requestId)
+}
+
+function sendApiFailure(deps: Deps, res: Response, error: unknown): void {
+  const failure = toHttpFailure(error)
+  if (failure) {
+    res.status(failure.status).json(errorBody(failure.code, failure.message, failure.details))
+    return
+  }
+  const requestId = requestIdOf(res)
+  deps.log.error({ err: error, requestId }, 'request failed')
+  res.status(500).json(errorBody('internal_error', 'Internal error.', { requestId }))
+}
+
+/** Mounts JSON routes with authentication, access check, CSRF, validation and error mapping. */
+export function mountApiRoutes(
+  router: Router,
+  deps: Deps,
+  routes: readonly AnyApiRoute[],
+  prefix: string,
+): void {
+  for (const route of routes) {
+    router[route.method](route.path, async (req: Request, res: Response) => {
+      try {
+        const now = deps.clock.now()
+        const auth = await authenticate(deps, req, now)
+        const verdict = isAllowed(route.access, auth.principal)
+        if (verdict === 'unauthenticated')
+          throw new ApiError('unauthenticated', 'Sign in or send a bearer token.')
+        if (verdict === 'forbidden' && auth.principal) {
+          await recordRefusal(deps, req, prefix + route.path, auth.principal, 'role')
+          throw new ApiError('forbidden', 'Your role may not do this.')
+        }
+        checkApiCsrf(req, auth)
+        let rawBody: unknown
+        if (route.body) rawBody = await readJsonBody(req, res, route.bodyLimit ?? defaultBodyLimit)
+        else if (requestHasBody(req) && req.method !== 'GET') {
+          throw new ApiError('validation_failed', 'This request takes no body.')
+        }
+        const params: unknown = parseWith(route.params, req.params, 'path')
+        const query: unknown = parseWith(route.query, req.query, 'query')
+        const body: unknown = parseWith(route.body, rawBody, 'request body')
+        const result: unknown = await route.handle({
+          deps,
+          principal: auth.principal,
+          params,
+          query,
+          body,
+          requestId: requestIdOf(res),
+          req,
+          res,
+        })
+        const checked = route.response.safeParse(result)
+        if (!checked.success) {
+          throw new Error(
+            `response of ${route.method.toUpperCase()} ${route.path} does not match its schema: ${checked.error.message}`,
+          )
+        }
+        res.status(route.status ?? 200).json(checked.data)
+      } catch (error) {
+        sendApiFailure(deps, res, error)
+      }
+    })
+  }
+}
+
+function checkApiCsrf(req: Request, auth: Authentication): void {
+  if (auth.principal?.via !== 'session' || req.method === 'GET' || req.method === 'HEAD') return
+  const sent = req.headers['x-csrf-token']
+  if (typeof sent !== 'string' || sent !== auth.csrfToken) {
+    throw new ApiError('csrf_failed', 'The CSRF token is missing or wrong; reload the page.')
+  }
+}
+
+async function authenticateForPage(deps: Deps, req: Request, now: Date): Promise<Authentication> {
+  try {
+    return await authenticate(deps, req, now)
+  } catch {
+    // Pages use the session cookie; a stray Authorization header does not sign anyone in.
+    return { principal: null, csrfToken: null }
+  }
+}
+
+/** Mounts server-rendered pages: session, access check, CSRF on posts, no caching. */
+export function mountPageRoutes(router: Router, deps: Deps, routes: readonly AnyPageRoute[]): void {
+  for (const route of routes) {
+    router[route.method](route.path, async (req: Request, res: Response) => {
+      res.setHeader('Cache-Control', 'no-store')
+      try {
+        const now = deps.clock.now()
+        const auth = await authenticateForPage(deps, req, now)
+        const verdict = isAllowed(route.access, auth.principal)
+        if (verdict === 'unauthenticated') {
+          res.redirect(303, '/login')
+          return
+        }
+        if (verdict === 'forbidden' && auth.principal) {
+          await recordRefusal(deps, req, route.path, auth.principal, 'role')
+          res
+            .status(403)
+            .type('html')
+            .send(errorPage(403, 'Kein Zugriff', 'Ihre Rolle darf diese Seite nicht öffnen.'))
+          return
+        }
+        let form: unknown
+        if (route.method === 'post') {
+          const fields = await readFormBody(req, res, route.bodyLimit ?? defaultBodyLimit)
+          if (auth.principal && fields._csrf !== auth.csrfToken) {
+            res
+              .status(403)
+              .type('html')
+              .send(
+                errorPage(
+                  403,
+                  'Sitzung abgelaufen',
+                  'Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
+                ),
+              )
+            return
+          }
+          const { _csrf: _ignored, ...rest } = fields
+          form = parseWith(route.form, rest, 'form')
+        }
+        const result = await route.handle({
+          deps,
+          principal: auth.principal,
+          params: req.params as Record<string, string>,
+          query: req.query,
+          body: form,
+          requestId: requestIdOf(res),
+          req,
+          res,
+        })
+        if ('redirect' in result) res.redirect(303, result.redirect)
+        else if ('file' in result) {
+          res.setHeader(
+            'Content-Disposition',
+            `attachment; filename="${result.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+          )
+          res.type(result.contentType).send(result.file)
+        } else
+          res
+            .status(result.status ?? 200)
+            .type('html')
+            .send(result.html)
+      } catch (error) {
+        const failure = toHttpFailure(error)
+        if (failure) {
+          res
+            .status(failure.status)
+            .type('html')
+            .send(errorPage(failure.status, 'Das hat nicht geklappt', failure.message))
+          return
+        }
+        deps.log.error({ err: error, requestId: requestIdOf(res) }, 'page failed')
+        res
+          .status(500)
+          .type('html')
+          .send(
+            errorPage(
+              500,
+              'Interner Fehler',
+              `Bitte nennen Sie dem Support die Kennung ${requestIdOf(res)}.`,
+            ),
+          )
+      }
+    })
+  }
+}

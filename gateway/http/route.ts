@@ -1,0 +1,93 @@
+import type { Request, Response } from 'express'
+import type { ZodType } from 'zod'
+import type { Principal, Role } from '../../accounts/roles.ts'
+import type { Deps } from '../deps.ts'
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
+
+/** Who may call a route: anyone, or signed-in users with one of the roles. */
+export type Access = 'public' | readonly Role[]
+
+export interface RouteContext<P, Q, B, Auth extends Principal | null> {
+  deps: Deps
+  principal: Auth
+  params: P
+  query: Q
+  body: B
+  requestId: string
+  req: Request
+  res: Response
+}
+
+type PrincipalFor<A extends Access> = A extends 'public' ? Principal | null : Principal
+
+/**
+ * A JSON route under `/api/v1`: its schemas validate the request and the response and generate
+ * the OpenAPI document; `access` feeds the access-control matrix test.
+ */
+export interface ApiRoute<
+  P = unknown,
+  Q = unknown,
+  B = unknown,
+  R = unknown,
+  A extends Access = Access,
+> {
+  kind: 'api'
+  method: HttpMethod
+  path: string
+  summary: string
+  access: A
+  params?: ZodType<P>
+  query?: ZodType<Q>
+  body?: ZodType<B>
+  response: ZodType<R>
+  /** Success status; 200 unless given. */
+  status?: number
+  /** Largest accepted JSON body in bytes (default 64 KiB). */
+  bodyLimit?: number
+  handle(ctx: RouteContext<P, Q, B, PrincipalFor<A>>): Promise<R>
+}
+
+export function apiRoute<
+  P = undefined,
+  Q = undefined,
+  B = undefined,
+  R = unknown,
+  const A extends Access = Access,
+>(route: Omit<ApiRoute<P, Q, B, R, A>, 'kind'>): ApiRoute<P, Q, B, R, A> {
+  return { kind: 'api', ...route }
+}
+
+export type PageResult =
+  | { html: string; status?: number }
+  | { redirect: string }
+  | { file: Buffer; contentType: string; filename: string }
+
+/**
+ * A server-rendered page or form post. POSTs from pages carry the session's CSRF token in the
+ * `_csrf` field; forms are parsed with `form` (urlencoded).
+ */
+export interface PageRoute<F = unknown, A extends Access = Access> {
+  kind: 'page'
+  method: 'get' | 'post'
+  path: string
+  access: A
+  form?: ZodType<F>
+  /** Largest accepted form body in bytes (default 64 KiB). */
+  bodyLimit?: number
+  handle(
+    ctx: RouteContext<Record<string, string>, Record<string, unknown>, F, PrincipalFor<A>>,
+  ): Promise<PageResult>
+}
+
+export function pageRoute<F = undefined, const A extends Access = Access>(
+  route: Omit<PageRoute<F, A>, 'kind'>,
+): PageRoute<F, A> {
+  return { kind: 'page', ...route }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyApiRoute = ApiRoute<any, any, any, any, Access>
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyPageRoute = PageRoute<any, Access>
+export type AnyRoute = AnyApiRoute | AnyPageRoute

@@ -1,0 +1,31 @@
+import type { Deps } from '../deps.ts'
+import { homePages } from '../pages/home-pages.ts'
+import { loginPages } from '../pages/login-pages.ts'
+import {
+  addAgencyRoute,
+  addUserRoute,
+  listAgenciesRoute,
+  listAgencyUsersRoute,
+  whoAmIRoute,
+} from './account-routes.ts'
+import type { AnyApiRoute, AnyPageRoute } from './route.ts'
+import { healthzRoute } from './system-routes.ts'
+
+export const apiPrefix = '/api/v1'
+
+/** Every JSON route under {@link apiPrefix}. Areas append theirs here. */
+export function apiRoutes(_deps: Deps): AnyApiRoute[] {
+  return [
+    healthzRoute,
+    listAgenciesRoute,
+    addAgencyRoute,
+    listAgencyUsersRoute,
+    addUserRoute,
+    whoAmIRoute,
+  ]
+}
+
+/** Every server-rendered page. Areas append theirs here. */
+export function pageRoutes(deps: Deps): AnyPageRoute[] {
+  return [...loginPages(deps), ...homePages(deps)]
+}

@@ -1,0 +1,186 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { z } from 'zod'
+import type { Role } from '../../accounts/roles.ts'
+import { findUserWithPasswordHash } from '../../db/account-repository.ts'
+import { appendAuditEvent } from '../../db/audit-repository.ts'
+import { html } from '../../templates/pages/html.ts'
+import { layout } from '../../templates/pages/layout.ts'
+import {
+  createSession,
+  endSession,
+  parseCookies,
+  serializeCookie,
+  sessionCookieName,
+} from '../auth/sessions.ts'
+import { verifyPassword } from '../auth/password.ts'
+import type { Deps } from '../deps.ts'
+import { RateLimiter } from '../http/rate-limiter.ts'
+import { pageRoute, type AnyPageRoute } from '../http/route.ts'
+
+const loginCsrfCookie = 'brucke_login_csrf'
+
+export const homeOf: Record<Role, string> = {
+  staff: '/staff',
+  dpo: '/dpo',
+  admin: '/admin',
+  kiosk: '/kiosk',
+}
+
+function renderLogin(csrf: string, error?: string): string {
+  return layout({
+    title: 'Anmelden',
+    body: html`<section class="card login">
+      <h1>Anmelden</h1>
+      <p class="muted">Für Fachkräfte, Datenschutzbeauftragte, Administration und Kiosk-Geräte.</p>
+      ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+      <form method="post" action="/login">
+        <input type="hidden" name="_login_csrf" value="${csrf}" />
+        <label for="username">Kennung</label>
+        <input
+          id="username"
+          name="username"
+          type="text"
+          autocomplete="username"
+          required
+          autofocus
+        />
+        <label for="password">Passwort</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+        />
+        <p><button type="submit">Anmelden</button></p>
+      </form>
+      <p class="muted">
+        Junge Menschen: Ihre Einwilligungen sehen Sie unter <a href="/me">/me</a> mit dem Code von
+        Ihrer Quittung.
+      </p>
+    </section>`,
+  })
+}
+
+const loginFormSchema = z.object({
+  username: z.string().trim().min(1).max(128),
+  password: z.string().min(1).max(500),
+  _login_csrf: z.string().min(1).max(200),
+})
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a)
+  const right = Buffer.from(b)
+  return left.length === right.length && timingSafeEqual(left, right)
+}
+
+/** Login, logout and the root redirect. */
+export function loginPages(deps: Deps): AnyPageRoute[] {
+  const limiter = new RateLimiter(deps.clock, 10, 15 * 60_000)
+  const secure = deps.config.cookieSecure
+
+  const showLogin = pageRoute({
+    method: 'get',
+    path: '/login',
+    access: 'public',
+    handle: ({ res }) => {
+      const csrf = randomBytes(18).toString('base64url')
+      res.append(
+        'Set-Cookie',
+        serializeCookie(loginCsrfCookie, csrf, { secure, maxAgeSeconds: 3600, path: '/login' }),
+      )
+      return Promise.resolve({ html: renderLogin(csrf) })
+    },
+  })
+
+  const submitLogin = pageRoute({
+    method: 'post',
+    path: '/login',
+    access: 'public',
+    form: loginFormSchema,
+    handle: async ({ req, res, body }) => {
+      const csrf = randomBytes(18).toString('base64url')
+      const again = (status: number, message: string) => {
+        res.append(
+          'Set-Cookie',
+          serializeCookie(loginCsrfCookie, csrf, { secure, maxAgeSeconds: 3600, path: '/login' }),
+        )
+        return { status, html: renderLogin(csrf, message) }
+      }
+      const cookie = parseCookies(req.headers.cookie)[loginCsrfCookie]
+      if (!cookie || !sameSecret(cookie, body._login_csrf))
+        return again(403, 'Die Seite war zu alt. Bitte noch einmal anmelden.')
+      const key = `${req.ip ?? 'unknown'}|${body.username.toLowerCase()}`
+      if (!limiter.attempt(key))
+        return again(429, 'Zu viele Versuche. Bitte warten Sie 15 Minuten.')
+      const now = deps.clock.now()
+      const found = await findUserWithPasswordHash(deps.db, body.username)
+      const passwordOk = found?.passwordHash
+        ? await verifyPassword(body.password, found.passwordHash)
+        : false
+      if (!found || !passwordOk || found.user.disabled) {
+        const reason = !found
+          ? 'unknown_user'
+          : found.user.disabled && passwordOk
+            ? 'disabled'
+            : 'bad_password'
+        await appendAuditEvent(deps.db, {
+          at: now,
+          actor: 'system',
+          event: {
+            type: 'login_failed',
+            username: body.username.replace(/[^A-Za-z0-9._@-]/g, '?').slice(0, 128) || '?',
+            reason,
+          },
+        })
+        return again(401, 'Kennung oder Passwort stimmen nicht.')
+      }
+      limiter.reset(key)
+      const { user } = found
+      const session = await createSession(deps.db, user.id, now)
+      await appendAuditEvent(deps.db, {
+        at: now,
+        actor: user.role === 'kiosk' ? `kiosk:${user.id}` : `user:${user.id}`,
+        event: {
+          type: 'login_succeeded',
+          userId: user.id,
+          ...(user.agencyId ? { agencyId: user.agencyId } : {}),
+        },
+      })
+      res.append('Set-Cookie', serializeCookie(sessionCookieName, session.token, { secure }))
+      res.append(
+        'Set-Cookie',
+        serializeCookie(loginCsrfCookie, '', { secure, maxAgeSeconds: 0, path: '/login' }),
+      )
+      return { redirect: homeOf[user.role] }
+    },
+  })
+
+  const logout = pageRoute({
+    method: 'post',
+    path: '/logout',
+    access: ['staff', 'dpo', 'admin', 'kiosk'],
+    handle: async ({ req, res, principal }) => {
+      const token = parseCookies(req.headers.cookie)[sessionCookieName]
+      if (token) await endSession(deps.db, token)
+      await appendAuditEvent(deps.db, {
+        at: deps.clock.now(),
+        actor:
+          principal.role === 'kiosk' ? `kiosk:${principal.userId}` : `user:${principal.userId}`,
+        event: { type: 'logout', userId: principal.userId },
+      })
+      res.append('Set-Cookie', serializeCookie(sessionCookieName, '', { secure, maxAgeSeconds: 0 }))
+      return { redirect: '/login' }
+    },
+  })
+
+  const root = pageRoute({
+    method: 'get',
+    path: '/',
+    access: 'public',
+    handle: ({ principal }) =>
+      Promise.resolve({ redirect: principal ? homeOf[principal.role] : '/login' }),
+  })
+
+  return [showLogin, submitLogin, logout, root]
+}

@@ -1,0 +1,34 @@
+import type { Logger } from 'pino'
+import { openDatabase } from '../db/database.ts'
+import { migrateToLatest } from '../db/migrate.ts'
+import { systemClock, type Clock, type Deps } from './deps.ts'
+import { randomIds } from './ids.ts'
+import { resolveConfig, type Config } from './runtime-config.ts'
+
+export interface RuntimeInput {
+  env: Record<string, string | undefined>
+  cwd: string
+  log: (config: Config) => Logger
+  clock?: Clock
+}
+
+/** Resolves configuration, opens the database and applies pending migrations. */
+export async function openRuntime(input: RuntimeInput): Promise<{ deps: Deps; applied: string[] }> {
+  const config = resolveConfig(input.env, input.cwd)
+  const database = openDatabase(config.databaseUrl)
+  try {
+    const { applied } = await migrateToLatest(database)
+    const deps: Deps = {
+      config,
+      database,
+      db: database.db,
+      clock: input.clock ?? systemClock,
+      ids: randomIds,
+      log: input.log(config),
+    }
+    return { deps, applied }
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+}

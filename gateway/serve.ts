@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createApp } from './app.ts'
+import type { Deps } from './deps.ts'
+
+/** A background part of `brucke serve` (delivery worker, SMTP ingress, checkpointer…). */
+export interface Service {
+  name: string
+  stop(): Promise<void>
+}
+
+export interface RunningGateway {
+  server: Server
+  url: string
+  services: Service[]
+  stop(): Promise<void>
+}
+
+/** Starters for background services; areas add theirs (the relay's delivery worker, etc.). */
+export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] = []
+
+/** Listens for HTTP and starts the background services. */
+export async function startGateway(
+  deps: Deps,
+  options: { port?: number; host?: string } = {},
+): Promise<RunningGateway> {
+  const { app } = createApp(deps)
+  const server = createServer(app)
+  server.requestTimeout = 60_000
+  server.headersTimeout = 20_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? deps.config.port, options.host ?? deps.config.host, () =>
+      resolve(),
+    )
+  })
+  const address = server.address() as AddressInfo
+  const services: Service[] = []
+  for (const start of serviceStarters) {
+    const service = await start(deps)
+    if (service) services.push(service)
+  }
+  let stopped = false
+  return {
+    server,
+    url: `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
+    services,
+    async stop() {
+      if (stopped) return
+      stopped = true
+      for (const service of [...services].reverse()) await service.stop()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+    },
+  }
+}

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import type { DialectName } from '../../db/database.ts'
+import type { Deps } from '../../gateway/deps.ts'
+import { randomIds } from '../../gateway/ids.ts'
+import { createLogger } from '../../gateway/logger.ts'
+import type { Config } from '../../gateway/runtime-config.ts'
+import { createTestDatabase, type TestDatabase } from './databases.ts'
+import { TestClock } from './test-clock.ts'
+
+export interface TestDeps {
+  deps: Deps
+  clock: TestClock
+  testDatabase: TestDatabase
+  /** Every log line written, so tests can assert that no personal data reached the log. */
+  logLines: string[]
+  close(): Promise<void>
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const dataDir = mkdtempSync(join(tmpdir(), 'brucke-data-'))
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    publicUrl: 'http://127.0.0.1',
+    dataDir,
+    databaseUrl: 'file::memory:',
+    smtpIngressPort: 0,
+    demo: false,
+    logLevel: 'info',
+    tokenTtlMinutes: 60,
+    sessionIdleMinutes: 30,
+    cookieSecure: false,
+    consentMaxMonths: 12,
+    guardianAge: 18,
+    secrets: { masterKey: randomBytes(32), tokenKey: randomBytes(32) },
+    ...overrides,
+  }
+}
+
+/** Real database of the given dialect, fixed clock, captured logs. */
+export async function createTestDeps(
+  dialect: DialectName,
+  options: { clock?: TestClock; config?: Partial<Config> } = {},
+): Promise<TestDeps> {
+  const testDatabase = await createTestDatabase(dialect)
+  const clock = options.clock ?? new TestClock()
+  const logLines: string[] = []
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logLines.push(chunk.toString('utf8'))
+      callback()
+    },
+  })
+  const config = testConfig({ databaseUrl: testDatabase.url, ...options.config })
+  const deps: Deps = {
+    config,
+    database: testDatabase.database,
+    db: testDatabase.database.db,
+    clock,
+    ids: randomIds,
+    log: createLogger('info', sink),
+  }
+  return { deps, clock, testDatabase, logLines, close: () => testDatabase.drop() }
+}
