@@ -112,13 +112,11 @@ export function createApp(deps: Deps): BuiltApp {
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     deps.log.error({ err: error, requestId: res.locals.requestId }, 'unhandled error')
     if (!res.headersSent)
-      res
-        .status(500)
-        .json(
-          errorBody('internal_error', 'Internal error.', {
-            requestId: String(res.locals.requestId),
-          }),
-        )
+      res.status(500).json(
+        errorBody('internal_error', 'Internal error.', {
+          requestId: String(res.locals.requestId),
+        }),
+      )
   })
 
   return { app, apiRoutes: api, pageRoutes: pages }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createApp } from './app.ts'
 import type { Deps } from './deps.ts'
+import { serviceStarters } from './services.ts'
 
 /** A background part of `brucke serve` (delivery worker, SMTP ingress, checkpointer…). */
 export interface Service {
@@ -15,9 +16,6 @@ export interface RunningGateway {
   services: Service[]
   stop(): Promise<void>
 }
-
-/** Starters for background services; areas add theirs (the relay's delivery worker, etc.). */
-export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] = []
 
 /** Listens for HTTP and starts the background services. */
 export async function startGateway(

@@ -6,6 +6,10 @@ import { ConfigError } from '../runtime-config.ts'
 import { registerAccountCommands } from './account-commands.ts'
 import { CliError, withRuntime, type CliContext } from './cli-context.ts'
 import { registerServeCommand } from './serve-command.ts'
+import { registerAuditCommands } from './audit-commands.ts'
+import { registerConsentCommands } from './consent-commands.ts'
+import { registerCryptoCommands } from './crypto-commands.ts'
+import { registerRelayCommands } from './relay-commands.ts'
 
 /** Registers every command; areas add theirs through {@link commandRegistrars}. */
 export const commandRegistrars: ((program: Command, context: CliContext) => void)[] = [

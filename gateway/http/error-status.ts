@@ -1,15 +1,20 @@
 import { ZodError } from 'zod'
 import { ApiError, apiErrorStatus } from './api-error.ts'
+import { auditErrorStatus } from './audit-error-status.ts'
+import { consentErrorStatus } from './consent-error-status.ts'
+import { cryptoErrorStatus } from './crypto-error-status.ts'
+import { relayErrorStatus } from './relay-error-status.ts'
 
 /**
  * Domain error codes (ERR_<AREA>_<WHAT>) and the HTTP status each maps to. Each area adds its
  * closed union here with `satisfies Record<AreaErrorCode, number>`, so a new code without a
  * status does not compile.
  */
-export const domainErrorStatus: Record<string, number> = {}
-
-export function registerDomainErrorStatus(table: Record<string, number>): void {
-  Object.assign(domainErrorStatus, table)
+export const domainErrorStatus: Record<string, number> = {
+  ...consentErrorStatus,
+  ...cryptoErrorStatus,
+  ...relayErrorStatus,
+  ...auditErrorStatus,
 }
 
 export interface HttpFailure {

@@ -10,6 +10,10 @@ import {
 } from './account-routes.ts'
 import type { AnyApiRoute, AnyPageRoute } from './route.ts'
 import { healthzRoute } from './system-routes.ts'
+import { auditApiRoutes } from './audit-routes.ts'
+import { consentApiRoutes } from './consent-routes.ts'
+import { cryptoApiRoutes } from './crypto-routes.ts'
+import { relayApiRoutes } from './relay-routes.ts'
 
 export const apiPrefix = '/api/v1'
 

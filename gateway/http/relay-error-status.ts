@@ -1,0 +1,2 @@
+/** HTTP status for each error code of the relay area (see error-status.ts). */
+export const relayErrorStatus: Record<string, number> = {}

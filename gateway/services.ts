@@ -1,0 +1,8 @@
+import type { Deps } from './deps.ts'
+import type { Service } from './serve.ts'
+
+/**
+ * Background services started by `brucke serve`, in order (stopped in reverse): the relay's
+ * delivery worker and SMTP ingress, the audit checkpointer. Each returns undefined when disabled.
+ */
+export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] = []
