@@ -15,6 +15,10 @@ import { registerRelayCommands } from './relay-commands.ts'
 export const commandRegistrars: ((program: Command, context: CliContext) => void)[] = [
   registerServeCommand,
   registerAccountCommands,
+  registerConsentCommands,
+  registerCryptoCommands,
+  registerRelayCommands,
+  registerAuditCommands,
 ]
 
 export function buildProgram(context: CliContext): Command {

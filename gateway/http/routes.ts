@@ -18,7 +18,7 @@ import { relayApiRoutes } from './relay-routes.ts'
 export const apiPrefix = '/api/v1'
 
 /** Every JSON route under {@link apiPrefix}. Areas append theirs here. */
-export function apiRoutes(_deps: Deps): AnyApiRoute[] {
+export function apiRoutes(deps: Deps): AnyApiRoute[] {
   return [
     healthzRoute,
     listAgenciesRoute,
@@ -26,6 +26,10 @@ export function apiRoutes(_deps: Deps): AnyApiRoute[] {
     listAgencyUsersRoute,
     addUserRoute,
     whoAmIRoute,
+    ...consentApiRoutes(deps),
+    ...cryptoApiRoutes(deps),
+    ...relayApiRoutes(deps),
+    ...auditApiRoutes(deps),
   ]
 }
 
