@@ -31,6 +31,8 @@ export async function migrateToLatest(database: Database): Promise<MigrateOutcom
     .map((r) => r.migrationName)
   if (error) {
     const failed = (results ?? []).find((r) => r.status === 'Error')?.migrationName
+    // No migration ran: the database itself could not be used (connection, permissions).
+    if (failed === undefined) throw error instanceof Error ? error : new Error(String(error))
     throw new MigrationError(
       `database migration ${failed ?? ''} failed: ${String((error as Error).message ?? error)}`,
       failed,

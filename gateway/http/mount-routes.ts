@@ -92,7 +92,11 @@ export function mountApiRoutes(
     router[route.method](route.path, async (req: Request, res: Response) => {
       try {
         const now = deps.clock.now()
-        const auth = await authenticate(deps, req, now)
+        // A public route ignores bad credentials (a stale token must not break a health probe).
+        const auth =
+          route.access === 'public'
+            ? await authenticateLeniently(deps, req, now)
+            : await authenticate(deps, req, now)
         const verdict = isAllowed(route.access, auth.principal)
         if (verdict === 'unauthenticated')
           throw new ApiError('unauthenticated', 'Sign in or send a bearer token.')
@@ -141,7 +145,7 @@ function checkApiCsrf(req: Request, auth: Authentication): void {
   }
 }
 
-async function authenticateForPage(deps: Deps, req: Request, now: Date): Promise<Authentication> {
+async function authenticateLeniently(deps: Deps, req: Request, now: Date): Promise<Authentication> {
   try {
     return await authenticate(deps, req, now)
   } catch {
@@ -157,7 +161,7 @@ export function mountPageRoutes(router: Router, deps: Deps, routes: readonly Any
       res.setHeader('Cache-Control', 'no-store')
       try {
         const now = deps.clock.now()
-        const auth = await authenticateForPage(deps, req, now)
+        const auth = await authenticateLeniently(deps, req, now)
         const verdict = isAllowed(route.access, auth.principal)
         if (verdict === 'unauthenticated') {
           res.redirect(303, '/login')

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { issueToken } from '../../gateway/auth/tokens.ts'
+import { apiPrefix } from '../../gateway/http/routes.ts'
+import { seedAccounts } from '../support/accounts.ts'
+import { sessionFor } from '../support/browser-session.ts'
+import { dialects } from '../support/databases.ts'
+import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+
+/**
+ * Every route × every kind of caller → the status it must get. `otherAgency` is staff of another
+ * agency than the resource's (jc-demo). A route missing from this table fails the test, so a new
+ * route cannot ship without a decision on who may call it.
+ */
+type Who = 'anon' | 'expired' | 'staff' | 'otherAgency' | 'dpo' | 'admin' | 'kiosk'
+const everyone: Who[] = ['anon', 'expired', 'staff', 'otherAgency', 'dpo', 'admin', 'kiosk']
+interface MatrixRow {
+  /** Concrete path (for routes with parameters) and body/form to send. */
+  path?: string
+  body?: Record<string, unknown>
+  expect: Record<Who, number>
+}
+
+function publicRoute(status: number): Record<Who, number> {
+  return Object.fromEntries(everyone.map((who) => [who, status])) as Record<Who, number>
+}
+
+/** Signed-in callers get the given statuses; unlisted roles 403; no or expired credentials 401 (API). */
+function api(
+  allowed: Partial<Record<Exclude<Who, 'anon' | 'expired'>, number>>,
+): Record<Who, number> {
+  return {
+    anon: 401,
+    expired: 401,
+    staff: 403,
+    otherAgency: 403,
+    dpo: 403,
+    admin: 403,
+    kiosk: 403,
+    ...allowed,
+  }
+}
+
+/** Pages: no or expired session → 303 to /login; wrong role → 403. */
+function page(
+  allowed: Partial<Record<Exclude<Who, 'anon' | 'expired'>, number>>,
+): Record<Who, number> {
+  return {
+    anon: 303,
+    expired: 303,
+    staff: 403,
+    otherAgency: 403,
+    dpo: 403,
+    admin: 403,
+    kiosk: 403,
+    ...allowed,
+  }
+}
+
+const matrix: Record<string, MatrixRow> = {
+  // API
+  'GET /api/v1/healthz': { expect: publicRoute(200) },
+  'GET /api/v1/openapi.json': { expect: publicRoute(200) },
+  'GET /api/v1/agencies': {
+    expect: api({ staff: 200, otherAgency: 200, dpo: 200, admin: 200, kiosk: 200 }),
+  },
+  'POST /api/v1/agencies': { body: {}, expect: api({ admin: 400 }) },
+  'GET /api/v1/agencies/:agencyId/users': {
+    path: '/api/v1/agencies/jc-demo/users',
+    expect: api({ staff: 200, otherAgency: 404, dpo: 200, admin: 200 }),
+  },
+  'POST /api/v1/users': { body: {}, expect: api({ admin: 400 }) },
+  'GET /api/v1/me': {
+    expect: api({ staff: 200, otherAgency: 200, dpo: 200, admin: 200, kiosk: 200 }),
+  },
+  // Pages
+  'GET /': {
+    expect: {
+      anon: 303,
+      expired: 303,
+      staff: 303,
+      otherAgency: 303,
+      dpo: 303,
+      admin: 303,
+      kiosk: 303,
+    },
+  },
+  'GET /login': { expect: publicRoute(200) },
+  'POST /login': { body: {}, expect: publicRoute(400) },
+  'POST /logout': {
+    body: {},
+    expect: page({ staff: 303, otherAgency: 303, dpo: 303, admin: 303, kiosk: 303 }),
+  },
+  'GET /staff': { expect: page({ staff: 200, otherAgency: 200 }) },
+  'GET /dpo': { expect: page({ dpo: 200 }) },
+  'GET /admin': { expect: page({ admin: 200 }) },
+  'GET /kiosk': { expect: page({ kiosk: 200 }) },
+}
+
+const accountOf: Record<Exclude<Who, 'anon' | 'expired'>, string> = {
+  staff: 'staff-jc',
+  otherAgency: 'staff-aa',
+  dpo: 'dpo-jc',
+  admin: 'admin',
+  kiosk: 'kiosk-jc',
+}
+
+describe.each(dialects)('access control matrix on %s', (dialect) => {
+  let t: TestDeps
+  let server: TestServer
+  let tokens: Record<string, string>
+  let expiredToken: string
+
+  beforeAll(async () => {
+    t = await createTestDeps(dialect)
+    ;({ tokens } = await seedAccounts(t.deps))
+    const longAgo = new Date(t.clock.now().getTime() - 2 * 3600_000)
+    ;({ token: expiredToken } = await issueToken({
+      key: t.deps.config.secrets.tokenKey,
+      userId: 'staff-jc',
+      role: 'staff',
+      agencyId: 'jc-demo',
+      now: longAgo,
+      ttlMinutes: 60,
+    }))
+    server = await startTestServer(t.deps)
+  })
+  afterAll(async () => {
+    await server.close()
+    await t.close()
+  })
+
+  it('covers every route the app serves, and only those', () => {
+    const served = [
+      ...server.built.apiRoutes.map((r) => `${r.method.toUpperCase()} ${apiPrefix}${r.path}`),
+      ...server.built.pageRoutes.map((r) => `${r.method.toUpperCase()} ${r.path}`),
+    ].sort()
+    expect(served).toEqual(Object.keys(matrix).sort())
+  })
+
+  it('gives every caller the status the matrix demands', async () => {
+    const mismatches: string[] = []
+    for (const [key, row] of Object.entries(matrix)) {
+      const [method, routePath] = key.split(' ') as [string, string]
+      const path = row.path ?? routePath
+      const isApi = path.startsWith(apiPrefix)
+      for (const who of everyone) {
+        const headers: Record<string, string> = {}
+        let body: string | undefined
+        if (isApi) {
+          if (who === 'expired') headers.authorization = `Bearer ${expiredToken}`
+          else if (who !== 'anon') headers.authorization = `Bearer ${tokens[accountOf[who]]}`
+          if (row.body !== undefined) {
+            headers['content-type'] = 'application/json'
+            body = JSON.stringify(row.body)
+          }
+        } else {
+          let csrf = ''
+          if (who === 'expired') {
+            const session = await sessionFor(t.deps, 'staff-jc')
+            t.clock.advance(31 * 60_000) // idle longer than sessionIdleMinutes
+            headers.cookie = session.cookie
+          } else if (who !== 'anon') {
+            const session = await sessionFor(t.deps, accountOf[who])
+            headers.cookie = session.cookie
+            csrf = session.csrfToken
+          }
+          if (method === 'POST') {
+            headers['content-type'] = 'application/x-www-form-urlencoded'
+            body = new URLSearchParams({
+              ...(csrf ? { _csrf: csrf } : {}),
+              ...(row.body as Record<string, string>),
+            }).toString()
+          }
+        }
+        const response = await fetch(server.url + path, {
+          method,
+          headers,
+          body,
+          redirect: 'manual',
+        })
+        await response.arrayBuffer()
+        if (response.status !== row.expect[who])
+          mismatches.push(`${key} as ${who}: got ${response.status}, want ${row.expect[who]}`)
+      }
+    }
+    expect(mismatches).toEqual([])
+  })
+
+  it('when a signed-in browser posts to the API without the CSRF header, then it is refused', async () => {
+    const session = await sessionFor(t.deps, 'admin')
+    const withoutCsrf = await server.api('POST', '/agencies', {
+      headers: { cookie: session.cookie },
+      body: { id: 'x-agency', name: 'X Agency', kind: 'traeger', mailbox: 'x@x.example' },
+    })
+    expect(withoutCsrf.status).toBe(403)
+    expect(withoutCsrf.body).toMatchObject({ error: { code: 'csrf_failed' } })
+    const withCsrf = await server.api('POST', '/agencies', {
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+      body: { id: 'x-agency', name: 'X Agency', kind: 'traeger', mailbox: 'x@x.example' },
+    })
+    expect(withCsrf.status).toBe(201)
+  })
+
+  it('when a role is refused, then the refusal is in the audit log', async () => {
+    const rows = await t.deps.db
+      .selectFrom('audit_entries')
+      .select(['type', 'actor'])
+      .where('type', '=', 'permission_refused')
+      .execute()
+    expect(rows.length).toBeGreaterThan(0)
+    expect(rows.map((r) => r.actor)).toContain('kiosk:kiosk-jc')
+  })
+})

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
+export const bruckeBin = fileURLToPath(new URL('../../bin/brucke.js', import.meta.url))
+
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** The environment for a child process: the parent's without any Brücke settings, plus `env`. */
+export function cleanEnv(env: Record<string, string>): Record<string, string> {
+  const base: Record<string, string> = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined) continue
+    if (/^(BRUCKE_|DATABASE_URL|SMTP_URL|PORT|HOST|PUBLIC_URL|LOG_LEVEL)/.test(key)) continue
+    base[key] = value
+  }
+  return { ...base, ...env }
+}
+
+/** Runs `brucke …` as a real process, as an operator would. */
+export function runBrucke(
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string; input?: string },
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bruckeBin, ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: cleanEnv(options.env),
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+/** Starts `brucke serve` and resolves once its banner says it is running. */
+export function startBruckeServe(options: {
+  env: Record<string, string>
+  cwd?: string
+}): Promise<{ child: ChildProcess; output: () => string; stop: () => Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bruckeBin, 'serve'], {
+      cwd: options.cwd ?? repoRoot,
+      env: cleanEnv(options.env),
+    })
+    let output = ''
+    const timer = setTimeout(
+      () => reject(new Error(`brucke serve did not start:\n${output}`)),
+      30_000,
+    )
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes('API token:')) {
+        clearTimeout(timer)
+        resolve({
+          child,
+          output: () => output,
+          stop: () =>
+            new Promise((done) => {
+              child.once('close', (code) => done(code))
+              child.kill('SIGTERM')
+            }),
+        })
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`brucke serve exited with ${code}:\n${output}`))
+    })
+  })
+}
+
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net')
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}

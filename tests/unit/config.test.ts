@@ -1,0 +1,119 @@
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../config/load.ts'
+import { ConfigError, resolveConfig } from '../../gateway/runtime-config.ts'
+
+const secret = Buffer.alloc(32, 7).toString('base64')
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'brucke-config-'))
+}
+
+describe('configuration', () => {
+  it('when nothing is set, then the defaults of DESIGN.md §6 apply', () => {
+    const result = loadConfig({ env: {}, cwd: tempDir() })
+    expect(result).toMatchObject({
+      ok: true,
+      config: { port: 8080, consentMaxMonths: 12, guardianAge: 18 },
+    })
+  })
+
+  it('when the file and the environment both set a key, then the environment wins', () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'brucke.json'), JSON.stringify({ port: 9000, guardianAge: 16 }))
+    const result = loadConfig({ env: { BRUCKE_CONFIG: 'brucke.json', PORT: '9100' }, cwd: dir })
+    expect(result).toMatchObject({ ok: true, config: { port: 9100, guardianAge: 16 } })
+  })
+
+  it('when config/brucke.config.json exists, then it is read without BRUCKE_CONFIG', () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'config'))
+    writeFileSync(
+      join(dir, 'config', 'brucke.config.json'),
+      JSON.stringify({ consentMaxMonths: 6 }),
+    )
+    expect(loadConfig({ env: {}, cwd: dir })).toMatchObject({
+      ok: true,
+      config: { consentMaxMonths: 6 },
+    })
+  })
+
+  it('when an environment value is invalid, then the problem names the variable', () => {
+    const result = loadConfig({
+      env: { PORT: 'eighty', DATABASE_URL: 'mysql://x' },
+      cwd: tempDir(),
+    })
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.problems.map((p) => [p.key, p.source])).toEqual(
+      expect.arrayContaining([
+        ['PORT', 'environment'],
+        ['DATABASE_URL', 'environment'],
+      ]),
+    )
+  })
+
+  it('when the file has an unknown key or is not JSON, then the problem says so', () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ prot: 1 }))
+    writeFileSync(join(dir, 'b.json'), '{ port: ')
+    const unknown = loadConfig({ env: { BRUCKE_CONFIG: 'a.json' }, cwd: dir })
+    const broken = loadConfig({ env: { BRUCKE_CONFIG: 'b.json' }, cwd: dir })
+    expect(unknown).toMatchObject({ ok: false, problems: [{ key: 'prot', source: 'file' }] })
+    expect(broken).toMatchObject({ ok: false, problems: [{ source: 'file' }] })
+  })
+
+  it('when not in demo mode and no master key is given, then start-up stops naming BRUCKE_MASTER_KEY', () => {
+    const dir = tempDir()
+    try {
+      resolveConfig({ BRUCKE_DEMO: 'false', BRUCKE_TOKEN_KEY: secret }, dir)
+      expect.unreachable()
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).problems).toEqual([
+        expect.objectContaining({ key: 'BRUCKE_MASTER_KEY' }),
+      ])
+      expect((error as ConfigError).message).toContain('BRUCKE_MASTER_KEY')
+    }
+  })
+
+  it('when a secret is too short, then it is refused', () => {
+    expect(() =>
+      resolveConfig(
+        { BRUCKE_DEMO: 'false', BRUCKE_MASTER_KEY: 'c2hvcnQ=', BRUCKE_TOKEN_KEY: secret },
+        tempDir(),
+      ),
+    ).toThrow(/BRUCKE_MASTER_KEY.*at least 32 bytes/)
+  })
+
+  it('when a secret comes from a file, then the file is read', () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'master'), Buffer.alloc(32, 9).toString('hex'))
+    const config = resolveConfig(
+      {
+        BRUCKE_DEMO: 'false',
+        BRUCKE_MASTER_KEY_FILE: join(dir, 'master'),
+        BRUCKE_TOKEN_KEY: secret,
+      },
+      dir,
+    )
+    expect(config.secrets.masterKey.equals(Buffer.alloc(32, 9))).toBe(true)
+  })
+
+  it('when the demo starts for the first time, then secrets are generated under the data dir and reused later', () => {
+    const dir = tempDir()
+    const first = resolveConfig({}, dir)
+    const second = resolveConfig({}, dir)
+    expect(first.demo).toBe(true)
+    expect(first.databaseUrl).toBe(`file:${join(dir, 'data', 'brucke.db')}`)
+    expect(second.secrets.masterKey.equals(first.secrets.masterKey)).toBe(true)
+    expect(second.secrets.tokenKey.equals(first.secrets.tokenKey)).toBe(true)
+    expect(first.secrets.masterKey.equals(first.secrets.tokenKey)).toBe(false)
+    expect(statSync(join(dir, 'data', 'master.key')).mode & 0o777).toBe(0o600)
+    expect(readFileSync(join(dir, 'data', 'master.key'), 'utf8').trim()).toBe(
+      first.secrets.masterKey.toString('base64'),
+    )
+  })
+})
