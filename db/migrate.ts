@@ -32,12 +32,11 @@ export async function migrateToLatest(database: Database): Promise<MigrateOutcom
   if (error) {
     const failed = (results ?? []).find((r) => r.status === 'Error')?.migrationName
     // No migration ran: the database itself could not be used (connection, permissions).
-    if (failed === undefined) throw error instanceof Error ? error : new Error(String(error))
-    throw new MigrationError(
-      `database migration ${failed ?? ''} failed: ${String((error as Error).message ?? error)}`,
-      failed,
-      { cause: error },
-    )
+    const cause = error instanceof Error ? error : new Error(JSON.stringify(error))
+    if (failed === undefined) throw cause
+    throw new MigrationError(`database migration ${failed} failed: ${cause.message}`, failed, {
+      cause: error,
+    })
   }
   return { applied }
 }
