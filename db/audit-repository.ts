@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { z } from 'zod'
 import {
   auditEntrySchema,
   auditEventSchema,
@@ -6,6 +8,13 @@ import {
   type AuditEntry,
   type AuditEvent,
 } from '../audit/audit-event.ts'
+import { checkpointSchema, type Checkpoint } from '../audit/checkpoint.ts'
+import { agencyIdsColumn, indexEntry } from '../audit/entry-index.ts'
+import { sealEntry } from '../audit/hash-chain.ts'
+import { hashLeaf } from '../audit/merkle-tree.ts'
+import { joinPersonalData, maskedYouthActor, personalFieldNames } from '../audit/personal-data.ts'
+import type { StoredEntry } from '../audit/verify.ts'
+import type { AuditEntryTable } from './tables/audit-tables.ts'
 import type { Tables } from './tables.ts'
 
 export interface AppendAuditInput {
@@ -16,36 +25,133 @@ export interface AppendAuditInput {
 
 type Executor = Kysely<Tables> | Transaction<Tables>
 
+/** A read entry with its place in the chain. */
+export interface AuditRecord extends AuditEntry {
+  entryHash: string
+  prevHash: string
+  /** True once the retention purge erased its personal values. */
+  erased: boolean
+}
+
+export class AuditStoreError extends Error {
+  constructor(
+    readonly code: 'ERR_AUDIT_HEAD_MISSING' | 'ERR_AUDIT_ENTRY_UNREADABLE',
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = 'AuditStoreError'
+  }
+}
+
 /**
- * Appends one event. Call it with the transaction of the change it records, so that a failed
- * append rolls the change back (DESIGN.md §3.5).
+ * Appends one event (DESIGN.md §3.5). Call it with the transaction of the change it records, so
+ * that a failed append rolls the change back; called with a plain Kysely it opens its own.
+ *
+ * The one-row head is updated first (`UPDATE … RETURNING`): on PostgreSQL that row lock holds
+ * every other appender — in this process or another — until this transaction ends, so sequence
+ * numbers stay gap-free and each entry chains to the one committed before it; on SQLite the same
+ * statement takes the database's write lock.
  */
 export async function appendAuditEvent(db: Executor, input: AppendAuditInput): Promise<AuditEntry> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => appendInTransaction(trx, input))
+  return appendInTransaction(db, input)
+}
+
+async function appendInTransaction(trx: Executor, input: AppendAuditInput): Promise<AuditEntry> {
   const event = auditEventSchema.parse(input.event)
-  const indexed = event as Partial<
-    Record<'agencyId' | 'subjectPseudonym' | 'consentId' | 'transferId', string>
-  >
-  const last = await db
-    .selectFrom('audit_entries')
-    .select(sql<number>`coalesce(max(seq), 0)`.as('seq'))
-    .executeTakeFirstOrThrow()
-  const seq = Number(last.seq) + 1
-  const at = input.at.toISOString()
-  await db
+  const head = await trx
+    .updateTable('audit_head')
+    .set({ last_seq: sql<number>`last_seq + 1` })
+    .where('id', '=', 1)
+    .returning(['last_seq', 'last_hash'])
+    .executeTakeFirst()
+  if (!head) throw new AuditStoreError('ERR_AUDIT_HEAD_MISSING', 'the audit head row is missing')
+  const seq = Number(head.last_seq)
+  const sealed = sealEntry({
+    seq,
+    at: input.at,
+    actor: input.actor,
+    event,
+    prevHash: Buffer.from(head.last_hash, 'hex'),
+    salt: randomBytes(16),
+  })
+  const index = indexEntry(event)
+  await trx
     .insertInto('audit_entries')
     .values({
       seq,
-      at,
+      at: input.at.toISOString(),
       type: event.type,
       actor: input.actor,
-      agency_id: indexed.agencyId ?? null,
-      subject_pseudonym: indexed.subjectPseudonym ?? null,
-      consent_id: indexed.consentId ?? null,
-      transfer_id: indexed.transferId ?? null,
-      data: JSON.stringify(event),
+      agency_ids: agencyIdsColumn(index.agencyIds),
+      subject_pseudonym: index.subjectPseudonym,
+      consent_id: index.consentId,
+      transfer_id: index.transferId,
+      decision: index.decision,
+      data: sealed.canonical,
+      personal: sealed.personal,
+      personal_salt: sealed.salt,
+      personal_commitment: sealed.commitment,
+      erased_at: null,
+      prev_hash: sealed.prevHash,
+      entry_hash: sealed.entryHash,
     })
     .execute()
-  return { seq, at, actor: input.actor, event }
+  await trx
+    .updateTable('audit_head')
+    .set({ last_hash: sealed.entryHash })
+    .where('id', '=', 1)
+    .execute()
+  return { seq, at: input.at.toISOString(), actor: input.actor, event }
+}
+
+const hashedEntrySchema = z.strictObject({
+  actor: z.string(),
+  at: z.string(),
+  event: z.record(z.string(), z.unknown()),
+  seq: z.number().int().positive(),
+})
+const personalSchema = z.record(z.string(), z.string())
+
+function onlyPersonalIssues(issues: readonly { path: readonly PropertyKey[] }[]): boolean {
+  return issues.every(
+    (issue) =>
+      (issue.path[0] === 'event' &&
+        (personalFieldNames as readonly PropertyKey[]).includes(issue.path[1] ?? '')) ||
+      issue.path[0] === 'actor',
+  )
+}
+
+/** Rebuilds an entry from its row and re-validates it with the event union (DESIGN.md §3.5). */
+export function recordFromRow(row: AuditEntryTable): AuditRecord {
+  const seq = Number(row.seq)
+  try {
+    const hashed = hashedEntrySchema.parse(JSON.parse(row.data))
+    if (hashed.seq !== seq) throw new Error(`row ${seq} holds the bytes of entry ${hashed.seq}`)
+    const personal = row.personal === null ? null : personalSchema.parse(JSON.parse(row.personal))
+    const joined = joinPersonalData(hashed, personal)
+    const erased = row.erased_at !== null
+    // An erased field reads as "erased", which a field with a stricter format may refuse; only
+    // such refusals are tolerated.
+    const checked = auditEntrySchema.safeParse({
+      seq,
+      at: hashed.at,
+      actor: joined.actor,
+      event: joined.event,
+    })
+    if (!checked.success && !(erased && onlyPersonalIssues(checked.error.issues)))
+      throw checked.error
+    const entry = checked.success
+      ? checked.data
+      : { seq, at: hashed.at, actor: joined.actor, event: joined.event as AuditEvent }
+    return { ...entry, entryHash: row.entry_hash, prevHash: row.prev_hash, erased }
+  } catch (error) {
+    throw new AuditStoreError('ERR_AUDIT_ENTRY_UNREADABLE', `audit entry ${seq} cannot be read`, {
+      seq,
+      cause: error instanceof Error ? error.message : String(error),
+    })
+  }
 }
 
 /** Reads entries in sequence order, re-validating each against the event union. */
@@ -60,12 +166,281 @@ export async function listAuditEntries(
     .orderBy('seq')
     .limit(options.limit)
     .execute()
-  return rows.map((row) =>
-    auditEntrySchema.parse({
-      seq: Number(row.seq),
+  return rows.map((row) => {
+    const { entryHash: _e, prevHash: _p, erased: _x, ...entry } = recordFromRow(row)
+    return entry
+  })
+}
+
+/** The search of the DPO view and of exports (DESIGN.md §3.5). All given conditions must hold. */
+export interface AuditFilter {
+  from?: Date
+  to?: Date
+  /** Entries concerning this agency. */
+  agencyId?: string
+  actor?: string
+  subjectPseudonym?: string
+  consentId?: string
+  transferId?: string
+  types?: readonly string[]
+  decision?: string
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+function filtered(db: Executor, filter: AuditFilter) {
+  let query = db.selectFrom('audit_entries')
+  if (filter.from) query = query.where('at', '>=', filter.from.toISOString())
+  if (filter.to) query = query.where('at', '<', filter.to.toISOString())
+  if (filter.agencyId !== undefined)
+    query = query.where(
+      sql<boolean>`agency_ids like ${`%|${escapeLike(filter.agencyId)}|%`} escape '\\'`,
+    )
+  if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor)
+  if (filter.subjectPseudonym !== undefined)
+    query = query.where('subject_pseudonym', '=', filter.subjectPseudonym)
+  if (filter.consentId !== undefined) query = query.where('consent_id', '=', filter.consentId)
+  if (filter.transferId !== undefined) query = query.where('transfer_id', '=', filter.transferId)
+  if (filter.types && filter.types.length > 0) query = query.where('type', 'in', [...filter.types])
+  if (filter.decision !== undefined) query = query.where('decision', '=', filter.decision)
+  return query
+}
+
+export interface AuditPage {
+  entries: AuditRecord[]
+  /** Pass as `after` (ascending) or `before` (descending) for the next page; null at the end. */
+  nextCursor: number | null
+}
+
+/** One page of matching entries, newest first unless `order` is `asc`; keyset-paginated by seq. */
+export async function searchAuditEntries(
+  db: Executor,
+  filter: AuditFilter,
+  page: { limit: number; cursor?: number; order?: 'asc' | 'desc' },
+): Promise<AuditPage> {
+  const order = page.order ?? 'desc'
+  let query = filtered(db, filter).selectAll()
+  if (page.cursor !== undefined)
+    query = query.where('seq', order === 'desc' ? '<' : '>', page.cursor)
+  const rows = await query
+    .orderBy('seq', order)
+    .limit(page.limit + 1)
+    .execute()
+  const entries = rows.slice(0, page.limit).map(recordFromRow)
+  const last = entries[entries.length - 1]
+  return { entries, nextCursor: rows.length > page.limit && last ? last.seq : null }
+}
+
+/** Counts matching entries. */
+export async function countAuditEntries(db: Executor, filter: AuditFilter): Promise<number> {
+  const row = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Every matching entry in ascending order, read page by page so memory stays constant. */
+export async function* streamAuditEntries(
+  db: Executor,
+  filter: AuditFilter,
+  pageSize = 1000,
+): AsyncGenerator<AuditRecord> {
+  let cursor: number | undefined
+  for (;;) {
+    const page = await searchAuditEntries(db, filter, { limit: pageSize, cursor, order: 'asc' })
+    yield* page.entries
+    if (page.nextCursor === null) return
+    cursor = page.nextCursor
+  }
+}
+
+function storedFromRow(row: {
+  seq: number
+  data: string
+  personal: string | null
+  personal_salt: string | null
+  personal_commitment: string | null
+  prev_hash: string
+  entry_hash: string
+}): StoredEntry {
+  return {
+    seq: Number(row.seq),
+    canonical: row.data,
+    personal: row.personal,
+    salt: row.personal_salt,
+    commitment: row.personal_commitment,
+    prevHash: row.prev_hash,
+    entryHash: row.entry_hash,
+  }
+}
+
+const storedColumns = [
+  'seq',
+  'data',
+  'personal',
+  'personal_salt',
+  'personal_commitment',
+  'prev_hash',
+  'entry_hash',
+] as const
+
+/** The stored form of every entry (from `afterSeq`), ascending, in pages: what verification reads. */
+export async function* streamStoredEntries(
+  db: Executor,
+  options: { afterSeq?: number; upToSeq?: number; pageSize?: number } = {},
+): AsyncGenerator<StoredEntry> {
+  let cursor = options.afterSeq ?? 0
+  const pageSize = options.pageSize ?? 5000
+  for (;;) {
+    let query = db.selectFrom('audit_entries').select(storedColumns).where('seq', '>', cursor)
+    if (options.upToSeq !== undefined) query = query.where('seq', '<=', options.upToSeq)
+    const rows = await query.orderBy('seq').limit(pageSize).execute()
+    for (const row of rows) yield storedFromRow(row)
+    if (rows.length < pageSize) return
+    cursor = Number(rows[rows.length - 1]!.seq)
+  }
+}
+
+export async function findStoredEntry(db: Executor, seq: number): Promise<StoredEntry | undefined> {
+  const row = await db
+    .selectFrom('audit_entries')
+    .select(storedColumns)
+    .where('seq', '=', seq)
+    .executeTakeFirst()
+  return row ? storedFromRow(row) : undefined
+}
+
+export async function findAuditRecord(db: Executor, seq: number): Promise<AuditRecord | undefined> {
+  const row = await db
+    .selectFrom('audit_entries')
+    .selectAll()
+    .where('seq', '=', seq)
+    .executeTakeFirst()
+  return row ? recordFromRow(row) : undefined
+}
+
+export async function findSeqByEntryHash(db: Executor, hash: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('audit_entries')
+    .select('seq')
+    .where('entry_hash', '=', hash)
+    .orderBy('seq')
+    .executeTakeFirst()
+  return row ? Number(row.seq) : undefined
+}
+
+export async function readAuditHead(db: Executor): Promise<{ lastSeq: number; lastHash: string }> {
+  const row = await db
+    .selectFrom('audit_head')
+    .select(['last_seq', 'last_hash'])
+    .where('id', '=', 1)
+    .executeTakeFirst()
+  if (!row) throw new AuditStoreError('ERR_AUDIT_HEAD_MISSING', 'the audit head row is missing')
+  return { lastSeq: Number(row.last_seq), lastHash: row.last_hash }
+}
+
+/** RFC 9162 leaf hashes of the first `size` entries, from their stored chain hashes. */
+export async function readLeafHashes(db: Executor, size: number): Promise<Buffer[]> {
+  const leaves: Buffer[] = []
+  let cursor = 0
+  const pageSize = 20_000
+  while (leaves.length < size) {
+    const rows = await db
+      .selectFrom('audit_entries')
+      .select(['seq', 'entry_hash'])
+      .where('seq', '>', cursor)
+      .where('seq', '<=', size)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute()
+    if (rows.length === 0) break
+    for (const row of rows) leaves.push(hashLeaf(Buffer.from(row.entry_hash, 'hex')))
+    cursor = Number(rows[rows.length - 1]!.seq)
+  }
+  return leaves
+}
+
+export interface StoredCheckpoint extends Checkpoint {
+  frontier: string[]
+}
+
+const frontierSchema = z.array(z.string().regex(/^[0-9a-f]{64}$/))
+
+function checkpointFromRow(row: Tables['audit_checkpoints']): StoredCheckpoint {
+  return {
+    ...checkpointSchema.parse({
+      treeSize: Number(row.tree_size),
+      rootHash: row.root_hash,
       at: row.at,
-      actor: row.actor,
-      event: JSON.parse(row.data) as unknown,
+      publicKey: row.public_key,
+      signature: row.signature,
     }),
-  )
+    frontier: frontierSchema.parse(JSON.parse(row.frontier)),
+  }
+}
+
+export async function insertCheckpoint(db: Executor, checkpoint: StoredCheckpoint): Promise<void> {
+  await db
+    .insertInto('audit_checkpoints')
+    .values({
+      tree_size: checkpoint.treeSize,
+      root_hash: checkpoint.rootHash,
+      at: checkpoint.at,
+      public_key: checkpoint.publicKey,
+      signature: checkpoint.signature,
+      frontier: JSON.stringify(checkpoint.frontier),
+    })
+    .execute()
+}
+
+export async function listCheckpoints(db: Executor): Promise<StoredCheckpoint[]> {
+  const rows = await db.selectFrom('audit_checkpoints').selectAll().orderBy('tree_size').execute()
+  return rows.map(checkpointFromRow)
+}
+
+export async function findLatestCheckpoint(db: Executor): Promise<StoredCheckpoint | undefined> {
+  const row = await db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .orderBy('tree_size', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row ? checkpointFromRow(row) : undefined
+}
+
+export async function findCheckpoint(
+  db: Executor,
+  treeSize: number,
+): Promise<StoredCheckpoint | undefined> {
+  const row = await db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .where('tree_size', '=', treeSize)
+    .executeTakeFirst()
+  return row ? checkpointFromRow(row) : undefined
+}
+
+/**
+ * Retention: erases the personal values (and their salts) of entries before `before`. The salted
+ * commitment stays, so the chain, the Merkle tree and every checkpoint still verify.
+ */
+export async function erasePersonalData(
+  db: Executor,
+  input: { before: Date; at: Date },
+): Promise<number> {
+  const result = await db
+    .updateTable('audit_entries')
+    .set({
+      personal: null,
+      personal_salt: null,
+      subject_pseudonym: null,
+      actor: sql<string>`case when actor like 'youth:%' then ${maskedYouthActor} else actor end`,
+      erased_at: input.at.toISOString(),
+    })
+    .where('at', '<', input.before.toISOString())
+    .where('personal', 'is not', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
 }
