@@ -87,3 +87,38 @@ export class CmsError extends Error {
     this.details = options.details ?? {}
   }
 }
+
+/** Codes of {@link KeyError}: private keys at rest and key files (PKCS#8, PKCS#12). */
+export const keyErrorCodes = [
+  /** The master key does not open the stored keys (a different BRUCKE_MASTER_KEY). */
+  'ERR_KEY_WRONG_MASTER_KEY',
+  /** The master key is too short to derive a key-encryption key from. */
+  'ERR_KEY_WEAK_MASTER_KEY',
+  /** A key file or PKCS#12 container cannot be read. */
+  'ERR_KEY_MALFORMED',
+  /** The PKCS#12 or key passphrase is wrong. */
+  'ERR_KEY_WRONG_PASSPHRASE',
+  /** The private key does not belong to the certificate. */
+  'ERR_KEY_MISMATCH',
+  /** The key type cannot be used (only RSA and EC keys are). */
+  'ERR_KEY_UNSUPPORTED',
+] as const
+
+export type KeyErrorCode = (typeof keyErrorCodes)[number]
+
+/** A private key could not be sealed, opened or imported. Details never contain key material. */
+export class KeyError extends Error {
+  override readonly name = 'KeyError'
+  readonly code: KeyErrorCode
+  readonly details: ErrorDetails
+
+  constructor(
+    code: KeyErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: ErrorDetails } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.details = options.details ?? {}
+  }
+}
