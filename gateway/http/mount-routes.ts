@@ -71,6 +71,13 @@ export function requestIdOf(res: Response): string {
 }
 
 function sendApiFailure(deps: Deps, res: Response, error: unknown): void {
+  if (res.headersSent) {
+    // A streamed body cannot turn into an error body: log it and cut the connection, so the
+    // client sees a truncated download, never a complete-looking one.
+    deps.log.error({ err: error, requestId: requestIdOf(res) }, 'streamed response failed')
+    res.destroy()
+    return
+  }
   const failure = toHttpFailure(error)
   if (failure) {
     res.status(failure.status).json(errorBody(failure.code, failure.message, failure.details))
@@ -123,6 +130,7 @@ export function mountApiRoutes(
           req,
           res,
         })
+        if (res.headersSent) return // a streaming route (e.g. the audit export) answered itself
         const checked = route.response.safeParse(result)
         if (!checked.success) {
           throw new Error(
