@@ -1,0 +1,189 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  createECDH,
+  createHash,
+  createPublicKey,
+  diffieHellman,
+} from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import {
+  KeyAgreeRecipientIdentifier,
+  KeyAgreeRecipientInfo,
+  OriginatorIdentifierOrKey,
+  OriginatorPublicKey,
+  RecipientEncryptedKey,
+  RecipientEncryptedKeys,
+} from '@peculiar/asn1-cms'
+import { ECParameters } from '@peculiar/asn1-ecc'
+import { OctetString } from '@peculiar/asn1-schema'
+import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509'
+import { EccCmsSharedInfo } from './asn1-ecc-cms-shared-info.ts'
+import { issuerAndSerialOf } from './cms-certificate.ts'
+import type { CmsCertificate } from './cms-certificate.ts'
+import { toExactArrayBuffer } from './cms-content-cipher.ts'
+import { asBuffer, encodeDer, parseDer } from './cms-der.ts'
+import { curveOids, oid } from './cms-oids.ts'
+import { CmsError } from './errors.ts'
+
+/** KDF hash of each dhSinglePass scheme (RFC 5753 §7.1.4, SEC 1 §C.4); cofactor = standard for h = 1. */
+const kdfHashes: Readonly<Record<string, string>> = {
+  [oid.dhSinglePassStdDhSha1Kdf]: 'sha1',
+  [oid.dhSinglePassCofactorDhSha1Kdf]: 'sha1',
+  [oid.dhSinglePassStdDhSha224Kdf]: 'sha224',
+  [oid.dhSinglePassStdDhSha256Kdf]: 'sha256',
+  [oid.dhSinglePassStdDhSha384Kdf]: 'sha384',
+  [oid.dhSinglePassStdDhSha512Kdf]: 'sha512',
+  [oid.dhSinglePassCofactorDhSha256Kdf]: 'sha256',
+  [oid.dhSinglePassCofactorDhSha384Kdf]: 'sha384',
+  [oid.dhSinglePassCofactorDhSha512Kdf]: 'sha512',
+}
+
+const wrapAlgorithms: Readonly<Record<string, { keyLength: number; nodeName: string }>> = {
+  [oid.aes128Wrap]: { keyLength: 16, nodeName: 'id-aes128-wrap' },
+  [oid.aes192Wrap]: { keyLength: 24, nodeName: 'id-aes192-wrap' },
+  [oid.aes256Wrap]: { keyLength: 32, nodeName: 'id-aes256-wrap' },
+}
+
+/** Default initial value of the AES key wrap (RFC 3394 §2.2.3.1). */
+const keyWrapIv = Buffer.from('A6A6A6A6A6A6A6A6', 'hex')
+
+/** Curves whose cofactor is 1 — the only ones accepted, so cofactor DH equals standard DH. */
+const acceptedCurves = new Set(Object.keys(curveOids))
+
+/**
+ * ANSI X9.63 KDF (SEC 1 §3.6.1): K = Hash(Z || counter || SharedInfo) || …, truncated.
+ */
+export function x963Kdf(hash: string, secret: Buffer, sharedInfo: Buffer, length: number): Buffer {
+  const blocks: Buffer[] = []
+  let produced = 0
+  for (let counter = 1; produced < length; counter += 1) {
+    const counterBytes = Buffer.alloc(4)
+    counterBytes.writeUInt32BE(counter)
+    const block = createHash(hash).update(secret).update(counterBytes).update(sharedInfo).digest()
+    blocks.push(block)
+    produced += block.length
+  }
+  return Buffer.concat(blocks).subarray(0, length)
+}
+
+function sharedInfoFor(wrapOid: string, keyLength: number, ukm: OctetString | undefined): Buffer {
+  const suppPubInfo = Buffer.alloc(4)
+  suppPubInfo.writeUInt32BE(keyLength * 8)
+  return encodeDer(
+    new EccCmsSharedInfo({
+      keyInfo: new AlgorithmIdentifier({ algorithm: wrapOid }),
+      ...(ukm ? { entityUInfo: ukm } : {}),
+      suppPubInfo: new OctetString(suppPubInfo),
+    }),
+  )
+}
+
+/** Curve name of an EC key, when it is one Brücke accepts. */
+function curveOf(key: KeyObject): string {
+  const curve = key.asymmetricKeyDetails?.namedCurve
+  if (key.asymmetricKeyType !== 'ec' || !curve || !acceptedCurves.has(curve)) {
+    throw new CmsError('ERR_CMS_UNSUPPORTED', 'EC curve not supported for key agreement', {
+      details: { curve: curve ?? null },
+    })
+  }
+  return curve
+}
+
+/**
+ * Builds a KeyAgreeRecipientInfo for one EC recipient: ephemeral-static ECDH on the recipient's
+ * curve, dhSinglePass-stdDH-sha256kdf-scheme with AES-256 key wrap (RFC 5753 §3.1.1, RFC 8551 §2.3).
+ */
+export function encryptKeyEcdh(cek: Buffer, recipient: CmsCertificate): KeyAgreeRecipientInfo {
+  const curve = curveOf(recipient.publicKey)
+  const recipientPoint = asBuffer(
+    recipient.asn.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey,
+  )
+  const ephemeral = createECDH(curve)
+  ephemeral.generateKeys()
+  const secret = ephemeral.computeSecret(recipientPoint)
+  const kek = x963Kdf('sha256', secret, sharedInfoFor(oid.aes256Wrap, 32, undefined), 32)
+  const wrap = createCipheriv('id-aes256-wrap', kek, keyWrapIv)
+  const encryptedKey = Buffer.concat([wrap.update(cek), wrap.final()])
+  return new KeyAgreeRecipientInfo({
+    version: 3,
+    originator: new OriginatorIdentifierOrKey({
+      originatorKey: new OriginatorPublicKey({
+        algorithm: new AlgorithmIdentifier({ algorithm: oid.ecPublicKey }),
+        publicKey: toExactArrayBuffer(ephemeral.getPublicKey()),
+      }),
+    }),
+    keyEncryptionAlgorithm: new AlgorithmIdentifier({
+      algorithm: oid.dhSinglePassStdDhSha256Kdf,
+      parameters: toExactArrayBuffer(
+        encodeDer(new AlgorithmIdentifier({ algorithm: oid.aes256Wrap })),
+      ),
+    }),
+    recipientEncryptedKeys: new RecipientEncryptedKeys([
+      new RecipientEncryptedKey({
+        rid: new KeyAgreeRecipientIdentifier({
+          issuerAndSerialNumber: issuerAndSerialOf(recipient),
+        }),
+        encryptedKey: new OctetString(encryptedKey),
+      }),
+    ]),
+  })
+}
+
+/**
+ * Recovers the content-encryption key from a KeyAgreeRecipientInfo with our static EC key
+ * (RFC 5753 §3.1.2). Unsupported schemes are ERR_CMS_UNSUPPORTED; any failure to unwrap is
+ * ERR_CMS_DECRYPT.
+ */
+export function decryptKeyEcdh(input: {
+  kari: KeyAgreeRecipientInfo
+  encryptedKey: Buffer
+  privateKey: KeyObject
+}): Buffer {
+  const { kari, encryptedKey, privateKey } = input
+  const kdfHash = kdfHashes[kari.keyEncryptionAlgorithm.algorithm]
+  if (!kdfHash || !kari.keyEncryptionAlgorithm.parameters) {
+    throw new CmsError('ERR_CMS_UNSUPPORTED', 'key-agreement algorithm not supported', {
+      details: { algorithm: kari.keyEncryptionAlgorithm.algorithm },
+    })
+  }
+  const wrapAlgorithm = parseDer(
+    kari.keyEncryptionAlgorithm.parameters,
+    AlgorithmIdentifier,
+    'key-wrap algorithm',
+  )
+  const wrap = wrapAlgorithms[wrapAlgorithm.algorithm]
+  if (!wrap) {
+    throw new CmsError('ERR_CMS_UNSUPPORTED', 'key-wrap algorithm not supported', {
+      details: { algorithm: wrapAlgorithm.algorithm },
+    })
+  }
+  const originatorKey = kari.originator.originatorKey
+  if (!originatorKey || originatorKey.algorithm.algorithm !== oid.ecPublicKey) {
+    throw new CmsError('ERR_CMS_UNSUPPORTED', 'originator must be an ephemeral EC public key')
+  }
+  const curve = curveOf(privateKey)
+  try {
+    const spki = new SubjectPublicKeyInfo({
+      algorithm: new AlgorithmIdentifier({
+        algorithm: oid.ecPublicKey,
+        parameters: toExactArrayBuffer(
+          encodeDer(new ECParameters({ namedCurve: curveOids[curve] ?? '' })),
+        ),
+      }),
+      subjectPublicKey: originatorKey.publicKey,
+    })
+    const originatorPublic = createPublicKey({ key: encodeDer(spki), format: 'der', type: 'spki' })
+    const secret = diffieHellman({ privateKey, publicKey: originatorPublic })
+    const kek = x963Kdf(
+      kdfHash,
+      secret,
+      sharedInfoFor(wrapAlgorithm.algorithm, wrap.keyLength, kari.ukm),
+      wrap.keyLength,
+    )
+    const unwrap = createDecipheriv(wrap.nodeName, kek, keyWrapIv)
+    return Buffer.concat([unwrap.update(encryptedKey), unwrap.final()])
+  } catch {
+    throw new CmsError('ERR_CMS_DECRYPT', 'the message could not be decrypted')
+  }
+}

@@ -1,0 +1,126 @@
+import { createHash, createPublicKey } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import {
+  Attribute,
+  CertificateChoices,
+  CertificateSet,
+  CMSVersion,
+  DigestAlgorithmIdentifiers,
+  EncapsulatedContent,
+  EncapsulatedContentInfo,
+  SignedData,
+  SignerIdentifier,
+  SignerInfo,
+  SignerInfos,
+} from '@peculiar/asn1-cms'
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema'
+import { ObjectIdentifier } from 'asn1js'
+import { AlgorithmIdentifier, Time } from '@peculiar/asn1-x509'
+import { issuerAndSerialOf, readCmsCertificate } from './cms-certificate.ts'
+import { toExactArrayBuffer } from './cms-content-cipher.ts'
+import { wrapContentInfo } from './cms-content-info.ts'
+import { derHeader, derSetOf, encodeDer } from './cms-der.ts'
+import { oid } from './cms-oids.ts'
+import { signatureAlgorithmFor, signBytes } from './cms-signature-algorithm.ts'
+import type { RsaSignatureScheme } from './cms-signature-algorithm.ts'
+import { CmsError } from './errors.ts'
+
+/** The signing identity: private key, its certificate (DER) and the intermediates to include. */
+export interface CmsSigner {
+  key: KeyObject
+  certificate: Uint8Array
+  chain?: readonly Uint8Array[]
+}
+
+export interface SignCmsInput {
+  /** The bytes to sign: for S/MIME, the canonical (CRLF) MIME entity (RFC 8551 §3.1.1). */
+  content: Uint8Array
+  signer: CmsSigner
+  /** The signingTime attribute (RFC 5652 §11.3); the caller's clock, never read here. */
+  at: Date
+  /** true → no eContent (multipart/signed); false → content inside (pkcs7-mime signed-data). */
+  detached: boolean
+  /** For RSA keys: PKCS#1 v1.5 (default, widest support) or RSASSA-PSS. Ignored for EC keys. */
+  rsaScheme?: RsaSignatureScheme
+}
+
+/** Content-encryption algorithms we announce in smimeCapabilities, preferred first (RFC 8551 §2.5.2). */
+const announcedCapabilities = [oid.aes256Gcm, oid.aes128Gcm, oid.aes256Cbc, oid.aes128Cbc]
+
+/**
+ * Builds a CMS SignedData (RFC 5652 §5) with SHA-256 and one SignerInfo carrying the signed
+ * attributes contentType, signingTime, messageDigest and smimeCapabilities (RFC 8551 §2.5),
+ * with the signer certificate and chain included. Returns the DER `ContentInfo`.
+ */
+export function signCms(input: SignCmsInput): Buffer {
+  const certificate = readCmsCertificate(input.signer.certificate)
+  assertKeyMatches(input.signer.key, certificate.publicKey)
+  const scheme = input.rsaScheme ?? 'rsa-pkcs1'
+  const digest = createHash('sha256').update(input.content).digest()
+  const attributes = [
+    attribute(oid.contentType, new ObjectIdentifier({ value: oid.data }).toBER()),
+    attribute(oid.signingTime, AsnConvert.serialize(new Time(input.at))),
+    attribute(oid.messageDigest, AsnConvert.serialize(new OctetString(digest))),
+    attribute(oid.smimeCapabilities, toExactArrayBuffer(smimeCapabilities())),
+  ]
+  // The signature covers the DER SET OF the attributes (RFC 5652 §5.4); DER sorts its elements,
+  // and the SignerInfo carries them in that same order so verifiers re-encode identical bytes.
+  const encoded = attributes.map((value) => ({ value, der: encodeDer(value) }))
+  encoded.sort((a, b) => Buffer.compare(a.der, b.der))
+  const signedAttributesDer = derSetOf(encoded.map((item) => item.der))
+  const signature = signBytes(input.signer.key, scheme, signedAttributesDer)
+
+  const sha256 = new AlgorithmIdentifier({ algorithm: oid.sha256 })
+  const signerInfo = new SignerInfo({
+    version: CMSVersion.v1,
+    sid: new SignerIdentifier({ issuerAndSerialNumber: issuerAndSerialOf(certificate) }),
+    digestAlgorithm: sha256,
+    signedAttrs: encoded.map((item) => item.value),
+    signatureAlgorithm: signatureAlgorithmFor(input.signer.key, scheme),
+    signature: new OctetString(signature),
+  })
+  const certificates = [
+    certificate,
+    ...(input.signer.chain ?? []).map((der) => readCmsCertificate(der)),
+  ]
+  const signedData = new SignedData({
+    version: CMSVersion.v1,
+    digestAlgorithms: new DigestAlgorithmIdentifiers([sha256]),
+    encapContentInfo: new EncapsulatedContentInfo({
+      eContentType: oid.data,
+      ...(input.detached
+        ? {}
+        : { eContent: new EncapsulatedContent({ single: new OctetString(input.content) }) }),
+    }),
+    certificates: new CertificateSet(
+      certificates.map((item) => new CertificateChoices({ certificate: item.asn })),
+    ),
+    signerInfos: new SignerInfos([signerInfo]),
+  })
+  return wrapContentInfo(oid.signedData, encodeDer(signedData))
+}
+
+function attribute(type: string, value: ArrayBuffer): Attribute {
+  return new Attribute({ attrType: type, attrValues: [value] })
+}
+
+/** `SMIMECapabilities ::= SEQUENCE OF SMIMECapability` (RFC 8551 §2.5.2), parameters absent. */
+function smimeCapabilities(): Buffer {
+  const body = Buffer.concat(
+    announcedCapabilities.map((capability) =>
+      encodeDer(new AlgorithmIdentifier({ algorithm: capability })),
+    ),
+  )
+  return Buffer.concat([derHeader(0x30, body.length), body])
+}
+
+function assertKeyMatches(key: KeyObject, certificateKey: KeyObject): void {
+  if (key.type !== 'private') {
+    throw new CmsError('ERR_CMS_INVALID_INPUT', 'the signer key must be a private key')
+  }
+  const fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' })
+  const fromCertificate = certificateKey.export({ type: 'spki', format: 'der' })
+  if (!fromKey.equals(fromCertificate)) {
+    throw new CmsError('ERR_CMS_INVALID_INPUT', 'the signer key does not belong to the certificate')
+  }
+}
