@@ -1,3 +1,4 @@
+import { startConsentExpirySweeper } from './consent/expiry-sweeper.ts'
 import type { Deps } from './deps.ts'
 import type { Service } from './serve.ts'
 
@@ -5,4 +6,6 @@ import type { Service } from './serve.ts'
  * Background services started by `brucke serve`, in order (stopped in reverse): the relay's
  * delivery worker and SMTP ingress, the audit checkpointer. Each returns undefined when disabled.
  */
-export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] = []
+export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] = [
+  (deps) => startConsentExpirySweeper(deps),
+]

@@ -1,2 +1,89 @@
-/** Audit events of the consent area (filled in by the consent issue). */
-export const consentEventSchemas = [] as const
+import { z } from 'zod'
+import { idSchema as id, sha256HexSchema } from './common.ts'
+
+const term = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/)
+const agencies = z.array(id).max(20)
+const terms = z.array(term).max(40)
+const calendarDate = z.iso.date()
+const role = z.enum(['youth', 'guardian', 'entrusting_person'])
+/** Deny reasons are stable codes such as `category_not_covered:gesundheit` (DESIGN.md §3.2). */
+const reason = z.string().regex(/^[a-z_]+(:[a-z][a-z0-9_]{1,39})?$/)
+
+/**
+ * Consent lifecycle and decision events (DESIGN.md §3.5). They name the subject only by
+ * pseudonym; names, birth dates, signatures' evidence and revocation reasons never appear.
+ * `agencyId` is the agency that acted (or prepared the consent).
+ */
+export const consentEventSchemas = [
+  z.strictObject({
+    type: z.literal('consent_created'),
+    consentId: id,
+    subjectPseudonym: id,
+    agencyId: id,
+    kind: z.enum(['einwilligung', 'schweigepflichtsentbindung']),
+    scope: z.enum(['standing', 'single_transfer']),
+    senders: agencies,
+    recipients: agencies,
+    purposes: terms,
+    categories: terms,
+    validFrom: calendarDate,
+    validUntil: calendarDate,
+    textSha256: sha256HexSchema,
+    requiredSignatories: z.array(role),
+  }),
+  z.strictObject({
+    type: z.literal('consent_signed'),
+    consentId: id,
+    subjectPseudonym: id,
+    agencyId: id,
+    role,
+    method: z.enum(['kiosk_drawn', 'paper_scan', 'staff_attested']),
+    evidenceSha256: sha256HexSchema,
+    deselectedCategories: terms,
+    deselectedRecipients: agencies,
+  }),
+  z.strictObject({
+    type: z.literal('consent_activated'),
+    consentId: id,
+    subjectPseudonym: id,
+    agencyId: id,
+  }),
+  z.strictObject({
+    type: z.literal('consent_revoked'),
+    consentId: id,
+    subjectPseudonym: id,
+    agencyId: id.optional(),
+    channel: z.enum(['kiosk', 'self_service', 'staff']),
+    /** Whether a reason was given; the reason itself stays in the consent store. */
+    reasonGiven: z.boolean(),
+  }),
+  z.strictObject({
+    type: z.literal('consent_discarded'),
+    consentId: id,
+    subjectPseudonym: id,
+    agencyId: id,
+  }),
+  z.strictObject({
+    type: z.literal('consent_declined'),
+    consentId: id,
+    subjectPseudonym: id,
+    agencyId: id,
+  }),
+  z.strictObject({
+    type: z.literal('consent_expired'),
+    consentId: id,
+    subjectPseudonym: id,
+    validUntil: calendarDate,
+  }),
+  z.strictObject({
+    type: z.literal('decision_checked'),
+    consentId: id.optional(),
+    subjectPseudonym: id.optional(),
+    agencyId: id,
+    recipientAgencyId: id,
+    purpose: term,
+    categories: terms,
+    decision: z.enum(['permit', 'deny']),
+    reasons: z.array(reason).max(60),
+  }),
+] as const

@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely'
 import * as accounts from './0001-accounts.ts'
 import * as auditEntries from './0002-audit-entries.ts'
+import * as consents from './0101-consents.ts'
+import * as transfers from './0401-transfers.ts'
 
 /**
  * Every migration, by name; names sort in the order they apply. Number ranges per area keep
@@ -10,4 +12,6 @@ import * as auditEntries from './0002-audit-entries.ts'
 export const migrations: Record<string, Migration> = {
   '0001-accounts': accounts,
   '0002-audit-entries': auditEntries,
+  '0101-consents': consents,
+  '0401-transfers': transfers,
 }

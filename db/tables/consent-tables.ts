@@ -1,3 +1,91 @@
-/** Tables of the consent area; the consent issue fills this in. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ConsentTables {}
+/**
+ * One row per consent. Parties, signed roles and the revocation instant are also kept here
+ * (JSON / columns) so that a decision reads one row by primary key; the separate party,
+ * signature and revocation tables hold the full records and serve the indexed lookups.
+ */
+export interface ConsentTable {
+  id: string
+  kind: string
+  scope: string
+  subject_pseudonym: string
+  created_by: string
+  created_by_agency_id: string
+  created_at: string
+  /** JSON arrays of agency ids / vocabulary terms. */
+  senders: string
+  recipients: string
+  purposes: string
+  categories: string
+  deselected_categories: string
+  deselected_recipients: string
+  valid_from: string
+  valid_until: string
+  /** First instant after the validity (Berlin midnight after valid_until), for the sweeper. */
+  valid_end_at: string
+  text_template_id: string
+  text_version: number
+  text_language: string
+  text_sha256: string
+  /** JSON arrays. */
+  released_professionals: string
+  required_signatories: string
+  signed_roles: string
+  /** JSON or null. */
+  entrusting_person: string | null
+  /** JSON object: agency id → case reference (personal data; consent store only). */
+  case_refs: string
+  revoked_at: string | null
+  discarded_at: string | null
+  summary_sha256: string | null
+  used_by_transfer_id: string | null
+  /** Pickup code for the kiosk while the draft is open; null once signed or discarded. */
+  kiosk_code: string | null
+  kiosk_code_expires_at: string | null
+  /** When the sweeper wrote the `consent_expired` audit entry. */
+  expiry_recorded_at: string | null
+}
+
+/** The only place with the subject's name and birth date (DESIGN.md §3.1). */
+export interface ConsentSubjectTable {
+  pseudonym: string
+  given_name: string
+  family_name: string
+  birth_date: string
+  created_at: string
+}
+
+export interface ConsentPartyTable {
+  consent_id: string
+  agency_id: string
+  /** `sender` or `recipient`. */
+  role: string
+}
+
+export interface ConsentSignatureTable {
+  consent_id: string
+  role: string
+  name: string
+  signed_at: string
+  method: string
+  /** The drawn image (data URL) or scan reference as given. */
+  evidence: string
+  evidence_sha256: string
+  kiosk_device: string | null
+  attending_staff: string | null
+}
+
+export interface ConsentRevocationTable {
+  consent_id: string
+  at: string
+  channel: string
+  by: string
+  reason: string | null
+}
+
+export interface ConsentTables {
+  consents: ConsentTable
+  consent_subjects: ConsentSubjectTable
+  consent_parties: ConsentPartyTable
+  consent_signatures: ConsentSignatureTable
+  consent_revocations: ConsentRevocationTable
+}

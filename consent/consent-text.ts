@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import type { CalendarDate } from './calendar.ts'
+import type { ConsentKind, EntrustingPerson, TextReference } from './consent.ts'
+import { ConsentError } from './errors.ts'
+import { isSpecialCategory, localized, type Vocabulary } from './vocabulary.ts'
+
+/**
+ * One consent text template: operator-editable, versioned; one file per language. A new wording
+ * is a new version, and old consents keep pointing at the version they were signed under.
+ */
+export const consentTemplateSchema = z.strictObject({
+  templateId: z.string().regex(/^[a-z][a-z0-9-]{1,60}$/),
+  version: z.number().int().positive(),
+  language: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/),
+  body: z.string().min(1),
+})
+export type ConsentTemplate = z.infer<typeof consentTemplateSchema>
+
+export interface NamedAgency {
+  id: string
+  name: string
+}
+
+export interface ConsentTextInput {
+  kind: ConsentKind
+  senders: readonly NamedAgency[]
+  recipients: readonly NamedAgency[]
+  purposes: readonly string[]
+  categories: readonly string[]
+  validFrom: CalendarDate
+  validUntil: CalendarDate
+  releasedProfessionals: readonly string[]
+  entrustingPerson: EntrustingPerson | null
+  summarySha256: string | null
+  /** Whom to ask: the preparing agency and its functional mailbox. */
+  contact: string
+}
+
+export interface RenderedConsentText {
+  text: string
+  reference: TextReference
+}
+
+/** The newest version of a template in a language. */
+export function findConsentTemplate(
+  templates: readonly ConsentTemplate[],
+  templateId: string,
+  language: string,
+): ConsentTemplate {
+  let found: ConsentTemplate | undefined
+  for (const t of templates) {
+    if (
+      t.templateId === templateId &&
+      t.language === language &&
+      (!found || t.version > found.version)
+    )
+      found = t
+  }
+  if (!found)
+    throw new ConsentError(
+      'ERR_CONSENT_UNKNOWN_LANGUAGE',
+      `No consent text ${templateId} in ${language}.`,
+      {
+        templateId,
+        language,
+      },
+    )
+  return found
+}
+
+/** The template id used for a kind of consent. */
+export function templateIdFor(kind: ConsentKind): string {
+  return kind
+}
+
+const germanDate = (date: CalendarDate): string => {
+  const [y, m, d] = date.split('-')
+  return `${d}.${m}.${y}`
+}
+
+const bullets = (lines: readonly string[]): string => lines.map((line) => `- ${line}`).join('\n')
+
+/**
+ * Renders a consent text. Deterministic: the same template and input give the same text, byte
+ * for byte, and so the same SHA-256 — which the consent stores to prove what was shown.
+ *
+ * Placeholders `{{name}}`; blocks `{{#flag}}…{{/flag}}` (shown when true) and
+ * `{{^flag}}…{{/flag}}` (shown when false). An unknown placeholder is a template error.
+ */
+export function renderConsentText(
+  template: ConsentTemplate,
+  input: ConsentTextInput,
+  vocabulary: Vocabulary,
+): RenderedConsentText {
+  const language = template.language
+  const normal = input.categories.filter((c) => !isSpecialCategory(vocabulary, c))
+  const special = input.categories.filter((c) => isSpecialCategory(vocabulary, c))
+  const category = (c: string): string => {
+    const term = vocabulary.categories[c]
+    return term ? `${localized(term.label, language)}: ${localized(term.explanation, language)}` : c
+  }
+  const purposeLine = (p: string): string => {
+    const term = vocabulary.purposes[p]
+    return term ? `${localized(term.label, language)}: ${localized(term.explanation, language)}` : p
+  }
+  const entrusting = input.entrustingPerson
+  const values: Record<string, string> = {
+    senders: bullets(input.senders.map((a) => a.name)),
+    recipients: bullets(input.recipients.map((a) => a.name)),
+    purposes: bullets(input.purposes.map(purposeLine)),
+    gains: bullets(
+      input.purposes.flatMap((p) => {
+        const term = vocabulary.purposes[p]
+        return term ? [localized(term.gain, language)] : []
+      }),
+    ),
+    categories: bullets(normal.map(category)),
+    specialCategories: bullets(special.map(category)),
+    validFrom: germanDate(input.validFrom),
+    validUntil: germanDate(input.validUntil),
+    releasedProfessionals: bullets(input.releasedProfessionals),
+    entrustingPerson:
+      entrusting && !entrusting.isYouth
+        ? `${entrusting.name}${entrusting.relation ? ` (${entrusting.relation})` : ''}`
+        : '',
+    summarySha256: input.summarySha256 ?? '',
+    contact: input.contact,
+  }
+  const flags: Record<string, boolean> = {
+    normal: normal.length > 0,
+    special: special.length > 0,
+    single: input.summarySha256 !== null,
+    released: input.releasedProfessionals.length > 0,
+    entrusting: entrusting !== null && !entrusting.isYouth,
+  }
+  const withBlocks = template.body.replace(
+    /\{\{([#^])([a-zA-Z]+)\}\}([\s\S]*?)\{\{\/\2\}\}/g,
+    (_m, mode: string, flag: string, inner: string) => {
+      const value = flags[flag]
+      if (value === undefined) throw new Error(`consent template: unknown block ${flag}`)
+      return (mode === '#') === value ? inner : ''
+    },
+  )
+  const filled = withBlocks.replace(/\{\{([a-zA-Z]+)\}\}/g, (_m, name: string) => {
+    const value = values[name]
+    if (value === undefined) throw new Error(`consent template: unknown placeholder ${name}`)
+    return value
+  })
+  const text = `${filled
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`
+  return {
+    text,
+    reference: {
+      templateId: template.templateId,
+      version: template.version,
+      language,
+      sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+    },
+  }
+}

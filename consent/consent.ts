@@ -1,0 +1,171 @@
+import { z } from 'zod'
+import { calendarDateSchema } from './calendar.ts'
+import { termIdSchema } from './vocabulary.ts'
+
+/**
+ * The consent model of DESIGN.md §3.1: an Einwilligung (§ 67b SGB X) or a
+ * Schweigepflichtsentbindung (§ 203 StGB, § 65 SGB VIII). Status is never a field here; it is
+ * derived from these facts and the clock (see `status.ts`).
+ */
+export const consentKindSchema = z.enum(['einwilligung', 'schweigepflichtsentbindung'])
+export type ConsentKind = z.infer<typeof consentKindSchema>
+
+/** `standing`: a purpose over a bounded period; `single_transfer`: one case summary. */
+export const consentScopeSchema = z.enum(['standing', 'single_transfer'])
+export type ConsentScope = z.infer<typeof consentScopeSchema>
+
+export const signatoryRoleSchema = z.enum(['youth', 'guardian', 'entrusting_person'])
+export type SignatoryRole = z.infer<typeof signatoryRoleSchema>
+
+export const signatureMethodSchema = z.enum(['kiosk_drawn', 'paper_scan', 'staff_attested'])
+export type SignatureMethod = z.infer<typeof signatureMethodSchema>
+
+export const revocationChannelSchema = z.enum(['kiosk', 'self_service', 'staff'])
+export type RevocationChannel = z.infer<typeof revocationChannelSchema>
+
+export const agencyRefSchema = z.string().min(1).max(64)
+const instantSchema = z.iso.datetime()
+const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/)
+const personNameSchema = z.string().trim().min(1).max(200)
+
+/** The young person; stored once in the consent store, a pseudonym everywhere else. */
+export const consentSubjectSchema = z.strictObject({
+  givenName: personNameSchema,
+  familyName: personNameSchema,
+  birthDate: calendarDateSchema,
+  /** Agency-local case references (e.g. BG-Nummer), by agency id. */
+  caseRefs: z.record(agencyRefSchema, z.string().trim().min(1).max(100)).default({}),
+})
+export type ConsentSubject = z.infer<typeof consentSubjectSchema>
+
+/** Who entrusted § 65 SGB VIII data to the Jugendamt: the youth, or another named person. */
+export const entrustingPersonSchema = z.union([
+  z.strictObject({ isYouth: z.literal(true) }),
+  z.strictObject({
+    isYouth: z.literal(false),
+    name: personNameSchema,
+    relation: z.string().trim().min(1).max(100).optional(),
+  }),
+])
+export type EntrustingPerson = z.infer<typeof entrustingPersonSchema>
+
+/** The exact text shown, so what was agreed can be proven later. */
+export const textReferenceSchema = z.strictObject({
+  templateId: z.string().min(1).max(100),
+  version: z.number().int().positive(),
+  language: z.string().min(2).max(16),
+  sha256: sha256Schema,
+})
+export type TextReference = z.infer<typeof textReferenceSchema>
+
+export const signatureSchema = z.strictObject({
+  role: signatoryRoleSchema,
+  name: personNameSchema,
+  signedAt: instantSchema,
+  method: signatureMethodSchema,
+  /** SHA-256 of the evidence (drawn image or scan); the evidence itself stays in the store. */
+  evidenceSha256: sha256Schema,
+  kioskDevice: z.string().max(128).optional(),
+  attendingStaff: z.string().max(128).optional(),
+})
+export type Signature = z.infer<typeof signatureSchema>
+
+export const revocationSchema = z.strictObject({
+  at: instantSchema,
+  channel: revocationChannelSchema,
+  /** An actor string (`user:…`, `kiosk:…`, `youth:…`). */
+  by: z.string().min(1).max(140),
+  reason: z.string().max(500).optional(),
+})
+export type Revocation = z.infer<typeof revocationSchema>
+
+/** A single-transfer consent is bound to the SHA-256 of one case summary (DESIGN.md §3.1). */
+export const singleTransferBindingSchema = z.strictObject({
+  summarySha256: sha256Schema,
+  usedByTransferId: z.string().min(1).max(128).optional(),
+})
+export type SingleTransferBinding = z.infer<typeof singleTransferBindingSchema>
+
+export const consentSchema = z.strictObject({
+  id: z.string().min(1).max(64),
+  kind: consentKindSchema,
+  scope: consentScopeSchema,
+  subjectPseudonym: z.string().min(1).max(128),
+  createdBy: z.string().min(1).max(128),
+  createdByAgencyId: agencyRefSchema,
+  createdAt: instantSchema,
+  senders: z.array(agencyRefSchema).min(1),
+  recipients: z.array(agencyRefSchema).min(1),
+  purposes: z.array(termIdSchema).min(1),
+  categories: z.array(termIdSchema).min(1),
+  validFrom: calendarDateSchema,
+  validUntil: calendarDateSchema,
+  text: textReferenceSchema,
+  releasedProfessionals: z.array(z.string().trim().min(1).max(200)),
+  entrustingPerson: entrustingPersonSchema.nullable(),
+  /** Fixed at creation and re-established at each signature (age at signing). */
+  requiredSignatories: z.array(signatoryRoleSchema).min(1),
+  signatures: z.array(signatureSchema),
+  deselectedCategories: z.array(termIdSchema),
+  deselectedRecipients: z.array(agencyRefSchema),
+  revocation: revocationSchema.nullable(),
+  discardedAt: instantSchema.nullable(),
+  singleTransfer: singleTransferBindingSchema.nullable(),
+})
+export type Consent = z.infer<typeof consentSchema>
+
+/**
+ * The facts a decision and the status need — what the decision path reads from one row.
+ * `signedRoles` and `revokedAt` summarise the signature and revocation records.
+ */
+export interface ConsentFacts {
+  id: string
+  subjectPseudonym: string
+  senders: readonly string[]
+  recipients: readonly string[]
+  purposes: readonly string[]
+  categories: readonly string[]
+  deselectedCategories: readonly string[]
+  deselectedRecipients: readonly string[]
+  validFrom: string
+  validUntil: string
+  requiredSignatories: readonly SignatoryRole[]
+  signedRoles: readonly SignatoryRole[]
+  revokedAt: string | null
+  discardedAt: string | null
+  singleTransfer: SingleTransferBinding | null
+}
+
+export function factsOf(consent: Consent): ConsentFacts {
+  return {
+    id: consent.id,
+    subjectPseudonym: consent.subjectPseudonym,
+    senders: consent.senders,
+    recipients: consent.recipients,
+    purposes: consent.purposes,
+    categories: consent.categories,
+    deselectedCategories: consent.deselectedCategories,
+    deselectedRecipients: consent.deselectedRecipients,
+    validFrom: consent.validFrom,
+    validUntil: consent.validUntil,
+    requiredSignatories: consent.requiredSignatories,
+    signedRoles: consent.signatures.map((s) => s.role),
+    revokedAt: consent.revocation?.at ?? null,
+    discardedAt: consent.discardedAt,
+    singleTransfer: consent.singleTransfer,
+  }
+}
+
+/** The categories the consent covers after the youth's deselection. */
+export function coveredCategories(
+  facts: Pick<ConsentFacts, 'categories' | 'deselectedCategories'>,
+): string[] {
+  return facts.categories.filter((c) => !facts.deselectedCategories.includes(c))
+}
+
+/** The recipients the consent covers after the youth's deselection. */
+export function coveredRecipients(
+  facts: Pick<ConsentFacts, 'recipients' | 'deselectedRecipients'>,
+): string[] {
+  return facts.recipients.filter((r) => !facts.deselectedRecipients.includes(r))
+}

@@ -1,0 +1,132 @@
+import { validityWindow } from './calendar.ts'
+import {
+  coveredCategories,
+  coveredRecipients,
+  type ConsentFacts,
+  type SignatoryRole,
+} from './consent.ts'
+import { missingSignatories } from './status.ts'
+
+/**
+ * A transfer request as the caller establishes it (DESIGN.md §3.2). Facts that need I/O —
+ * the staff member's agency, the validity of the recipient's certificate — are looked up by the
+ * caller and passed in, so the decision stays pure.
+ */
+export interface DecisionRequest {
+  subjectPseudonym: string
+  /** The sending agency. */
+  from: string
+  /** The agency of the staff member asking; must equal `from`. */
+  staffAgencyId: string
+  to: string
+  purpose: string
+  /** The data category of every section the transfer carries. */
+  categories: readonly string[]
+  /** The staff member's statement of necessity (Erforderlichkeit, § 67a SGB X). */
+  necessity?: string
+  /** A dry run asks before the necessity is written; then its absence is not a reason. */
+  dryRun?: boolean
+  /** Whether the recipient's certificate validated at `now`; unknown in a dry run. */
+  recipientCertificateValid?: boolean
+  /** SHA-256 of the case summary, for single-transfer consents. */
+  summarySha256?: string
+  /** The transfer being decided, so a single-transfer consent it used up still permits it. */
+  transferId?: string
+}
+
+/** Stable deny reason codes (DESIGN.md §3.2). */
+export type DenyReason =
+  | 'no_consent'
+  | 'consent_revoked'
+  | 'consent_expired'
+  | 'consent_discarded'
+  | 'not_yet_valid'
+  | 'recipient_not_covered'
+  | 'sender_not_covered'
+  | 'purpose_not_covered'
+  | `category_not_covered:${string}`
+  | 'categories_missing'
+  | 'youth_signature_missing'
+  | 'guardian_signature_missing'
+  | 'entrusting_person_signature_missing'
+  | 'staff_not_in_sender_agency'
+  | 'recipient_certificate_invalid'
+  | 'necessity_missing'
+  | 'summary_mismatch'
+  | 'consent_used_up'
+
+export type Decision =
+  | { decision: 'permit'; consentId: string; reasons: [] }
+  | { decision: 'deny'; consentId: string | null; reasons: DenyReason[] }
+
+/** Shortest statement of necessity that is taken as written (trimmed characters). */
+export const minimumNecessityLength = 10
+
+const signatureReason: Record<SignatoryRole, DenyReason> = {
+  youth: 'youth_signature_missing',
+  guardian: 'guardian_signature_missing',
+  entrusting_person: 'entrusting_person_signature_missing',
+}
+
+/**
+ * Decides a transfer (DESIGN.md §3.2): permitted only if one consent of this subject covers the
+ * sender, the recipient, the purpose and every category, is fully signed, not revoked, not
+ * discarded and valid at `now`. Pure and deterministic: the same inputs give the same decision,
+ * whatever the order of `consents`.
+ *
+ * A denial names every applicable reason: those of the request itself, plus those of the
+ * closest consent (fewest reasons; ties broken by id). Categories are never dropped silently —
+ * each uncovered one is named (`category_not_covered:<cat>`).
+ */
+export function decide(
+  request: DecisionRequest,
+  consents: readonly ConsentFacts[],
+  now: Date,
+): Decision {
+  const requestReasons: DenyReason[] = []
+  if (request.staffAgencyId !== request.from) requestReasons.push('staff_not_in_sender_agency')
+  if (request.recipientCertificateValid === false)
+    requestReasons.push('recipient_certificate_invalid')
+  const necessity = request.necessity?.trim() ?? ''
+  if (!request.dryRun && necessity.length < minimumNecessityLength)
+    requestReasons.push('necessity_missing')
+  if (request.categories.length === 0) requestReasons.push('categories_missing')
+
+  const candidates = consents
+    .filter((c) => c.subjectPseudonym === request.subjectPseudonym)
+    .map((c) => ({ id: c.id, reasons: reasonsOf(request, c, now) }))
+    .sort((a, b) => a.reasons.length - b.reasons.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+
+  const best = candidates[0]
+  if (!best)
+    return { decision: 'deny', consentId: null, reasons: [...requestReasons, 'no_consent'] }
+  const reasons = [...requestReasons, ...best.reasons]
+  if (reasons.length === 0) return { decision: 'permit', consentId: best.id, reasons: [] }
+  return { decision: 'deny', consentId: best.id, reasons }
+}
+
+function reasonsOf(request: DecisionRequest, consent: ConsentFacts, now: Date): DenyReason[] {
+  const reasons: DenyReason[] = []
+  const at = now.getTime()
+  if (consent.discardedAt !== null) reasons.push('consent_discarded')
+  for (const role of missingSignatories(consent)) reasons.push(signatureReason[role])
+  if (consent.revokedAt !== null && Date.parse(consent.revokedAt) <= at)
+    reasons.push('consent_revoked')
+  const window = validityWindow(consent.validFrom, consent.validUntil)
+  if (at >= window.end.getTime()) reasons.push('consent_expired')
+  if (at < window.start.getTime()) reasons.push('not_yet_valid')
+  if (!consent.senders.includes(request.from)) reasons.push('sender_not_covered')
+  if (!coveredRecipients(consent).includes(request.to)) reasons.push('recipient_not_covered')
+  if (!consent.purposes.includes(request.purpose)) reasons.push('purpose_not_covered')
+  const covered = coveredCategories(consent)
+  for (const category of [...new Set(request.categories)].sort()) {
+    if (!covered.includes(category)) reasons.push(`category_not_covered:${category}`)
+  }
+  if (consent.singleTransfer) {
+    if (request.summarySha256 !== consent.singleTransfer.summarySha256)
+      reasons.push('summary_mismatch')
+    const usedBy = consent.singleTransfer.usedByTransferId
+    if (usedBy !== undefined && usedBy !== request.transferId) reasons.push('consent_used_up')
+  }
+  return reasons
+}

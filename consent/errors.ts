@@ -1,0 +1,56 @@
+/** Every error code of the consent area; the HTTP status of each is in one table. */
+export const consentErrorCodes = [
+  'ERR_CONSENT_NO_PURPOSE',
+  'ERR_CONSENT_NO_CATEGORY',
+  'ERR_CONSENT_NO_SENDER',
+  'ERR_CONSENT_NO_RECIPIENT',
+  'ERR_CONSENT_SENDER_IS_RECIPIENT',
+  'ERR_CONSENT_WILDCARD_PARTY',
+  'ERR_CONSENT_UNKNOWN_AGENCY',
+  'ERR_CONSENT_CREATOR_NOT_PARTY',
+  'ERR_CONSENT_DUPLICATE_ENTRY',
+  'ERR_CONSENT_UNKNOWN_PURPOSE',
+  'ERR_CONSENT_UNKNOWN_CATEGORY',
+  'ERR_CONSENT_VALIDITY_TOO_LONG',
+  'ERR_CONSENT_VALIDITY_IN_PAST',
+  'ERR_CONSENT_VALIDITY_REVERSED',
+  'ERR_CONSENT_RELEASED_PROFESSIONALS_MISSING',
+  'ERR_CONSENT_ENTRUSTING_PERSON_MISSING',
+  'ERR_CONSENT_BIRTH_DATE_INVALID',
+  'ERR_CONSENT_UNKNOWN_LANGUAGE',
+  'ERR_CONSENT_NOT_FOUND',
+  'ERR_CONSENT_NOT_DRAFT',
+  'ERR_CONSENT_NOT_ACTIVE',
+  'ERR_CONSENT_SIGNATORY_NOT_REQUIRED',
+  'ERR_CONSENT_ALREADY_SIGNED',
+  'ERR_CONSENT_METHOD_NOT_ALLOWED',
+  'ERR_CONSENT_DESELECTION_INVALID',
+  'ERR_CONSENT_DESELECTION_NOT_YOUTH',
+  'ERR_CONSENT_NOTHING_LEFT',
+  'ERR_CONSENT_KIOSK_CODE_INVALID',
+  'ERR_CONSENT_ALREADY_USED',
+] as const
+
+export type ConsentErrorCode = (typeof consentErrorCodes)[number]
+
+/** One problem found in a consent draft; several can be reported at once. */
+export interface ConsentProblem {
+  code: ConsentErrorCode
+  /** Where the problem is, e.g. `recipients.0`. */
+  path: string
+  /** The offending value when it is a term or an agency id (never personal data). */
+  value?: string
+}
+
+/** The error family of the consent area (closed union of codes, log-safe details). */
+export class ConsentError extends Error {
+  constructor(
+    readonly code: ConsentErrorCode,
+    message: string,
+    readonly details?: { problems?: ConsentProblem[] } & Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = 'ConsentError'
+  }
+}

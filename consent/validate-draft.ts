@@ -1,0 +1,176 @@
+import { z } from 'zod'
+import {
+  addDays,
+  addMonths,
+  berlinDateOf,
+  calendarDateSchema,
+  type CalendarDate,
+} from './calendar.ts'
+import {
+  agencyRefSchema,
+  consentKindSchema,
+  consentSubjectSchema,
+  entrustingPersonSchema,
+} from './consent.ts'
+import { ConsentError, type ConsentProblem } from './errors.ts'
+import { carriesSection65Data } from './signatories.ts'
+import type { Vocabulary } from './vocabulary.ts'
+
+/**
+ * What staff submit for a new consent (DESIGN.md §6 `POST /consents`). Shapes are checked here;
+ * the rules of a valid consent are checked by {@link validateDraft}, so each refusal has its own
+ * code. Terms and parties are loose strings on purpose: an unknown term or a wildcard must reach
+ * the rules and get its specific code.
+ */
+export const consentDraftInputSchema = z.strictObject({
+  kind: consentKindSchema,
+  subject: consentSubjectSchema,
+  senders: z.array(agencyRefSchema).max(20),
+  recipients: z.array(agencyRefSchema).max(20),
+  purposes: z.array(z.string().min(1).max(64)).max(20),
+  categories: z.array(z.string().min(1).max(64)).max(40),
+  validFrom: calendarDateSchema.optional(),
+  validUntil: calendarDateSchema,
+  language: z.string().min(2).max(16).default('de'),
+  releasedProfessionals: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
+  entrustingPerson: entrustingPersonSchema.optional(),
+  /** Makes it a single-transfer consent bound to this case summary (lower-case hex SHA-256). */
+  summarySha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+})
+export type ConsentDraftInput = z.infer<typeof consentDraftInputSchema>
+
+export interface DraftContext {
+  now: Date
+  /** Longest validity in months (DESIGN.md §3.1, default 12). */
+  maxMonths: number
+  vocabulary: Vocabulary
+  /** Kind of every registered agency, by id. */
+  agencyKinds: ReadonlyMap<string, string>
+  /** The agency of the staff member preparing the consent; it must be a party. */
+  creatorAgencyId: string
+}
+
+/** A draft that passed every rule, with `validFrom` settled. */
+export type ValidDraft = ConsentDraftInput & { validFrom: CalendarDate }
+
+const wildcard = /[*%?]|^(all|alle|any|every|jede|jedes|jeder)$/i
+
+/**
+ * Checks the rules of a valid consent (DESIGN.md §3.1) and reports every problem at once. A
+ * "general" consent is not effective (generelle Schweigepflichtsentbindung): it must be specific,
+ * current and purpose-bound, so wildcards, open-ended validity and unnamed releases are refused.
+ *
+ * @throws ConsentError with the code of the first problem and all problems in `details`.
+ */
+export function validateDraft(input: ConsentDraftInput, context: DraftContext): ValidDraft {
+  const problems: ConsentProblem[] = []
+  const today = berlinDateOf(context.now)
+  const validFrom = input.validFrom ?? today
+
+  if (input.purposes.length === 0)
+    problems.push({ code: 'ERR_CONSENT_NO_PURPOSE', path: 'purposes' })
+  if (input.categories.length === 0)
+    problems.push({ code: 'ERR_CONSENT_NO_CATEGORY', path: 'categories' })
+  if (input.senders.length === 0) problems.push({ code: 'ERR_CONSENT_NO_SENDER', path: 'senders' })
+  if (input.recipients.length === 0)
+    problems.push({ code: 'ERR_CONSENT_NO_RECIPIENT', path: 'recipients' })
+
+  for (const side of ['senders', 'recipients'] as const) {
+    input[side].forEach((agency, index) => {
+      const path = `${side}.${index}`
+      if (wildcard.test(agency))
+        problems.push({ code: 'ERR_CONSENT_WILDCARD_PARTY', path, value: agency })
+      else if (!context.agencyKinds.has(agency))
+        problems.push({ code: 'ERR_CONSENT_UNKNOWN_AGENCY', path, value: agency })
+    })
+    checkDuplicates(input[side], side, problems)
+  }
+  for (const agency of input.recipients) {
+    if (input.senders.includes(agency))
+      problems.push({ code: 'ERR_CONSENT_SENDER_IS_RECIPIENT', path: 'recipients', value: agency })
+  }
+  const parties = [...input.senders, ...input.recipients]
+  if (parties.length > 0 && !parties.includes(context.creatorAgencyId))
+    problems.push({
+      code: 'ERR_CONSENT_CREATOR_NOT_PARTY',
+      path: 'senders',
+      value: context.creatorAgencyId,
+    })
+
+  input.purposes.forEach((purpose, index) => {
+    if (!Object.hasOwn(context.vocabulary.purposes, purpose))
+      problems.push({
+        code: 'ERR_CONSENT_UNKNOWN_PURPOSE',
+        path: `purposes.${index}`,
+        value: purpose,
+      })
+  })
+  input.categories.forEach((category, index) => {
+    if (!Object.hasOwn(context.vocabulary.categories, category))
+      problems.push({
+        code: 'ERR_CONSENT_UNKNOWN_CATEGORY',
+        path: `categories.${index}`,
+        value: category,
+      })
+  })
+  checkDuplicates(input.purposes, 'purposes', problems)
+  checkDuplicates(input.categories, 'categories', problems)
+
+  if (input.validUntil < validFrom)
+    problems.push({ code: 'ERR_CONSENT_VALIDITY_REVERSED', path: 'validUntil' })
+  if (input.validUntil < today || validFrom < today)
+    problems.push({
+      code: 'ERR_CONSENT_VALIDITY_IN_PAST',
+      path: input.validUntil < today ? 'validUntil' : 'validFrom',
+    })
+  // validFrom + N months covers N months only through the day before (a year from 2 March
+  // ends with 1 March).
+  if (input.validUntil > addDays(addMonths(validFrom, context.maxMonths), -1))
+    problems.push({ code: 'ERR_CONSENT_VALIDITY_TOO_LONG', path: 'validUntil' })
+
+  if (input.subject.birthDate > today)
+    problems.push({ code: 'ERR_CONSENT_BIRTH_DATE_INVALID', path: 'subject.birthDate' })
+
+  if (input.kind === 'schweigepflichtsentbindung' && input.releasedProfessionals.length === 0)
+    problems.push({
+      code: 'ERR_CONSENT_RELEASED_PROFESSIONALS_MISSING',
+      path: 'releasedProfessionals',
+    })
+
+  const section65 = carriesSection65Data({
+    senders: input.senders,
+    senderKinds: context.agencyKinds,
+    categories: input.categories.filter((c) => Object.hasOwn(context.vocabulary.categories, c)),
+    deselectedCategories: [],
+    vocabulary: context.vocabulary,
+  })
+  if (section65 && input.entrustingPerson === undefined)
+    problems.push({ code: 'ERR_CONSENT_ENTRUSTING_PERSON_MISSING', path: 'entrustingPerson' })
+
+  const first = problems[0]
+  if (first) {
+    throw new ConsentError(
+      first.code,
+      `The consent is not valid (${problems.map((p) => p.code).join(', ')}).`,
+      {
+        problems,
+      },
+    )
+  }
+  return { ...input, validFrom }
+}
+
+function checkDuplicates(
+  values: readonly string[],
+  path: string,
+  problems: ConsentProblem[],
+): void {
+  const seen = new Set<string>()
+  for (const value of values) {
+    if (seen.has(value)) problems.push({ code: 'ERR_CONSENT_DUPLICATE_ENTRY', path, value })
+    seen.add(value)
+  }
+}

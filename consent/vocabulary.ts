@@ -1,0 +1,60 @@
+import { z } from 'zod'
+
+/** A vocabulary term id: lower-case snake_case, as in DESIGN.md §5. */
+export const termIdSchema = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/)
+
+/**
+ * Texts per language. German (`de`) is the binding language and always present; `de-ls` is
+ * Leichte Sprache; further languages are added by adding keys (BCP 47 style, lower-case).
+ */
+export const localizedTextSchema = z
+  .record(z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/), z.string().trim().min(1).max(1000))
+  .refine((texts) => typeof texts.de === 'string', 'a German (de) text is required')
+export type LocalizedText = z.infer<typeof localizedTextSchema>
+
+export const purposeTermSchema = z.strictObject({
+  label: localizedTextSchema,
+  explanation: localizedTextSchema,
+  /** The plain-language "what you gain" part (Vorteilsübersetzung). */
+  gain: localizedTextSchema,
+})
+export type PurposeTerm = z.infer<typeof purposeTermSchema>
+
+/** `art9`: special category (Art. 9 GDPR); `art10`: criminal data (Art. 10 GDPR). */
+export const sensitivitySchema = z.enum(['normal', 'art9', 'art10'])
+export type Sensitivity = z.infer<typeof sensitivitySchema>
+
+export const categoryTermSchema = z.strictObject({
+  label: localizedTextSchema,
+  explanation: localizedTextSchema,
+  sensitivity: sensitivitySchema,
+  /** Data entrusted for personal and educational help (§ 65 SGB VIII) when it leaves a Jugendamt. */
+  section65: z.boolean(),
+})
+export type CategoryTerm = z.infer<typeof categoryTermSchema>
+
+export const vocabularySchema = z.strictObject({
+  purposes: z
+    .record(termIdSchema, purposeTermSchema)
+    .refine((r) => Object.keys(r).length > 0, 'at least one purpose'),
+  categories: z
+    .record(termIdSchema, categoryTermSchema)
+    .refine((r) => Object.keys(r).length > 0, 'at least one category'),
+})
+export type Vocabulary = z.infer<typeof vocabularySchema>
+
+/** Validates the parsed vocabulary files (the domain never reads files itself). */
+export function parseVocabulary(data: unknown): Vocabulary {
+  return vocabularySchema.parse(data)
+}
+
+/** Text in the wanted language, falling back to German (the binding text). */
+export function localized(text: LocalizedText, language: string): string {
+  return text[language] ?? text[language.split('-')[0] ?? 'de'] ?? (text.de as string)
+}
+
+/** Special categories (Art. 9/10 GDPR) are shown separately and never preselected. */
+export function isSpecialCategory(vocabulary: Vocabulary, category: string): boolean {
+  const term = vocabulary.categories[category]
+  return term !== undefined && term.sensitivity !== 'normal'
+}

@@ -1,0 +1,461 @@
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import { z } from 'zod'
+import {
+  consentSchema,
+  consentSubjectSchema,
+  entrustingPersonSchema,
+  signatoryRoleSchema,
+  type Consent,
+  type ConsentFacts,
+  type ConsentSubject,
+  type Revocation,
+  type Signature,
+  type SignatoryRole,
+} from '../consent/consent.ts'
+import { ConsentError } from '../consent/errors.ts'
+import type { ConsentTable } from './tables/consent-tables.ts'
+import type { Tables } from './tables.ts'
+
+type Executor = Kysely<Tables> | Transaction<Tables>
+type ConsentRow = Selectable<ConsentTable>
+
+const stringList = z.array(z.string())
+const roleList = z.array(signatoryRoleSchema)
+const caseRefsSchema = z.record(z.string(), z.string())
+
+const json = (value: unknown): string => JSON.stringify(value)
+const list = (text: string): string[] => stringList.parse(JSON.parse(text))
+
+/** A consent as stored, with its subject and the open pickup code of a draft. */
+export interface StoredConsent {
+  consent: Consent
+  subject: ConsentSubject
+  kioskCode: string | null
+  kioskCodeExpiresAt: string | null
+}
+
+export interface InsertConsentInput {
+  consent: Consent
+  subject: ConsentSubject
+  /** First instant after the validity (for the expiry sweeper). */
+  validEndAt: Date
+  kioskCode: string
+  kioskCodeExpiresAt: Date
+}
+
+/** Stores a new draft: the subject (once per pseudonym), the consent row and its party rows. */
+export async function insertConsent(db: Executor, input: InsertConsentInput): Promise<void> {
+  const { consent, subject } = input
+  const known = await db
+    .selectFrom('consent_subjects')
+    .select('pseudonym')
+    .where('pseudonym', '=', consent.subjectPseudonym)
+    .executeTakeFirst()
+  if (!known) {
+    await db
+      .insertInto('consent_subjects')
+      .values({
+        pseudonym: consent.subjectPseudonym,
+        given_name: subject.givenName,
+        family_name: subject.familyName,
+        birth_date: subject.birthDate,
+        created_at: consent.createdAt,
+      })
+      .execute()
+  }
+  await db
+    .insertInto('consents')
+    .values({
+      id: consent.id,
+      kind: consent.kind,
+      scope: consent.scope,
+      subject_pseudonym: consent.subjectPseudonym,
+      created_by: consent.createdBy,
+      created_by_agency_id: consent.createdByAgencyId,
+      created_at: consent.createdAt,
+      senders: json(consent.senders),
+      recipients: json(consent.recipients),
+      purposes: json(consent.purposes),
+      categories: json(consent.categories),
+      deselected_categories: json(consent.deselectedCategories),
+      deselected_recipients: json(consent.deselectedRecipients),
+      valid_from: consent.validFrom,
+      valid_until: consent.validUntil,
+      valid_end_at: input.validEndAt.toISOString(),
+      text_template_id: consent.text.templateId,
+      text_version: consent.text.version,
+      text_language: consent.text.language,
+      text_sha256: consent.text.sha256,
+      released_professionals: json(consent.releasedProfessionals),
+      required_signatories: json(consent.requiredSignatories),
+      signed_roles: json(consent.signatures.map((s) => s.role)),
+      entrusting_person: consent.entrustingPerson ? json(consent.entrustingPerson) : null,
+      case_refs: json(subject.caseRefs),
+      revoked_at: null,
+      discarded_at: consent.discardedAt,
+      summary_sha256: consent.singleTransfer?.summarySha256 ?? null,
+      used_by_transfer_id: null,
+      kiosk_code: input.kioskCode,
+      kiosk_code_expires_at: input.kioskCodeExpiresAt.toISOString(),
+      expiry_recorded_at: null,
+    })
+    .execute()
+  const parties = [
+    ...consent.senders.map((agency_id) => ({ consent_id: consent.id, agency_id, role: 'sender' })),
+    ...consent.recipients.map((agency_id) => ({
+      consent_id: consent.id,
+      agency_id,
+      role: 'recipient',
+    })),
+  ]
+  await db.insertInto('consent_parties').values(parties).execute()
+}
+
+function factsFromRow(row: ConsentRow): ConsentFacts {
+  return {
+    id: row.id,
+    subjectPseudonym: row.subject_pseudonym,
+    senders: list(row.senders),
+    recipients: list(row.recipients),
+    purposes: list(row.purposes),
+    categories: list(row.categories),
+    deselectedCategories: list(row.deselected_categories),
+    deselectedRecipients: list(row.deselected_recipients),
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+    requiredSignatories: roleList.parse(JSON.parse(row.required_signatories)),
+    signedRoles: roleList.parse(JSON.parse(row.signed_roles)),
+    revokedAt: row.revoked_at,
+    discardedAt: row.discarded_at,
+    singleTransfer:
+      row.summary_sha256 === null
+        ? null
+        : {
+            summarySha256: row.summary_sha256,
+            ...(row.used_by_transfer_id ? { usedByTransferId: row.used_by_transfer_id } : {}),
+          },
+  }
+}
+
+/** The facts a decision needs, read from one row by primary key (the decision hot path). */
+export async function findConsentFacts(
+  db: Executor,
+  id: string,
+): Promise<ConsentFacts | undefined> {
+  const row = await db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst()
+  return row ? factsFromRow(row) : undefined
+}
+
+/** The facts of every consent of one subject (indexed by pseudonym). */
+export async function listConsentFactsOfSubject(
+  db: Executor,
+  subjectPseudonym: string,
+): Promise<ConsentFacts[]> {
+  const rows = await db
+    .selectFrom('consents')
+    .selectAll()
+    .where('subject_pseudonym', '=', subjectPseudonym)
+    .execute()
+  return rows.map(factsFromRow)
+}
+
+async function assemble(db: Executor, rows: ConsentRow[]): Promise<StoredConsent[]> {
+  if (rows.length === 0) return []
+  const ids = rows.map((r) => r.id)
+  const pseudonyms = [...new Set(rows.map((r) => r.subject_pseudonym))]
+  const [signatures, revocations, subjects] = await Promise.all([
+    db.selectFrom('consent_signatures').selectAll().where('consent_id', 'in', ids).execute(),
+    db.selectFrom('consent_revocations').selectAll().where('consent_id', 'in', ids).execute(),
+    db.selectFrom('consent_subjects').selectAll().where('pseudonym', 'in', pseudonyms).execute(),
+  ])
+  const roleOrder: SignatoryRole[] = ['youth', 'guardian', 'entrusting_person']
+  return rows.map((row) => {
+    const facts = factsFromRow(row)
+    const subjectRow = subjects.find((s) => s.pseudonym === row.subject_pseudonym)
+    if (!subjectRow) throw new Error(`consent ${row.id} has no subject row`)
+    const revocation = revocations.find((r) => r.consent_id === row.id)
+    const consent = consentSchema.parse({
+      id: row.id,
+      kind: row.kind,
+      scope: row.scope,
+      subjectPseudonym: row.subject_pseudonym,
+      createdBy: row.created_by,
+      createdByAgencyId: row.created_by_agency_id,
+      createdAt: row.created_at,
+      senders: facts.senders,
+      recipients: facts.recipients,
+      purposes: facts.purposes,
+      categories: facts.categories,
+      validFrom: row.valid_from,
+      validUntil: row.valid_until,
+      text: {
+        templateId: row.text_template_id,
+        version: Number(row.text_version),
+        language: row.text_language,
+        sha256: row.text_sha256,
+      },
+      releasedProfessionals: list(row.released_professionals),
+      entrustingPerson:
+        row.entrusting_person === null
+          ? null
+          : entrustingPersonSchema.parse(JSON.parse(row.entrusting_person)),
+      requiredSignatories: facts.requiredSignatories,
+      signatures: signatures
+        .filter((s) => s.consent_id === row.id)
+        .sort(
+          (a, b) =>
+            a.signed_at.localeCompare(b.signed_at) ||
+            roleOrder.indexOf(a.role as SignatoryRole) - roleOrder.indexOf(b.role as SignatoryRole),
+        )
+        .map((s) => ({
+          role: s.role,
+          name: s.name,
+          signedAt: s.signed_at,
+          method: s.method,
+          evidenceSha256: s.evidence_sha256,
+          ...(s.kiosk_device ? { kioskDevice: s.kiosk_device } : {}),
+          ...(s.attending_staff ? { attendingStaff: s.attending_staff } : {}),
+        })),
+      deselectedCategories: facts.deselectedCategories,
+      deselectedRecipients: facts.deselectedRecipients,
+      revocation: revocation
+        ? {
+            at: revocation.at,
+            channel: revocation.channel,
+            by: revocation.by,
+            ...(revocation.reason !== null ? { reason: revocation.reason } : {}),
+          }
+        : null,
+      discardedAt: row.discarded_at,
+      singleTransfer: facts.singleTransfer,
+    })
+    const subject = consentSubjectSchema.parse({
+      givenName: subjectRow.given_name,
+      familyName: subjectRow.family_name,
+      birthDate: subjectRow.birth_date,
+      caseRefs: caseRefsSchema.parse(JSON.parse(row.case_refs)),
+    })
+    return {
+      consent,
+      subject,
+      kioskCode: row.kiosk_code,
+      kioskCodeExpiresAt: row.kiosk_code_expires_at,
+    }
+  })
+}
+
+/** The full consent with signatures, revocation and subject. */
+export async function findConsent(db: Executor, id: string): Promise<StoredConsent | undefined> {
+  const row = await db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) return undefined
+  return (await assemble(db, [row]))[0]
+}
+
+/**
+ * The consents an agency may see: those it is a party to or prepared (DESIGN.md §3.3 point 6),
+ * newest first. There is deliberately no lookup by name or birth date.
+ */
+export async function listConsentsOfAgency(
+  db: Executor,
+  agencyId: string,
+  limit: number,
+): Promise<StoredConsent[]> {
+  const rows = await db
+    .selectFrom('consents')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('created_by_agency_id', '=', agencyId),
+        eb(
+          'id',
+          'in',
+          eb.selectFrom('consent_parties').select('consent_id').where('agency_id', '=', agencyId),
+        ),
+      ]),
+    )
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+  return assemble(db, rows)
+}
+
+/** The open draft holding a pickup code that has not expired at `now`. */
+export async function findConsentByKioskCode(
+  db: Executor,
+  code: string,
+  now: Date,
+): Promise<StoredConsent | undefined> {
+  const row = await db
+    .selectFrom('consents')
+    .selectAll()
+    .where('kiosk_code', '=', code)
+    .where('kiosk_code_expires_at', '>', now.toISOString())
+    .executeTakeFirst()
+  if (!row) return undefined
+  return (await assemble(db, [row]))[0]
+}
+
+/** Frees expired pickup codes so they can be handed out again. */
+export async function releaseExpiredKioskCodes(db: Executor, now: Date): Promise<void> {
+  await db
+    .updateTable('consents')
+    .set({ kiosk_code: null, kiosk_code_expires_at: null })
+    .where('kiosk_code_expires_at', '<=', now.toISOString())
+    .execute()
+}
+
+export async function isKioskCodeTaken(db: Executor, code: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('consents')
+    .select('id')
+    .where('kiosk_code', '=', code)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+export interface SignatureRecord extends Signature {
+  /** The drawn image or scan reference, kept in the consent store only. */
+  evidence: string
+}
+
+/** Stores a signature and the consent's new summary facts after it. */
+export async function insertSignature(
+  db: Executor,
+  input: {
+    consentId: string
+    signature: SignatureRecord
+    requiredSignatories: readonly SignatoryRole[]
+    signedRoles: readonly SignatoryRole[]
+    deselectedCategories: readonly string[]
+    deselectedRecipients: readonly string[]
+    /** Whether the draft is complete; its pickup code is then released. */
+    complete: boolean
+  },
+): Promise<void> {
+  const s = input.signature
+  await db
+    .insertInto('consent_signatures')
+    .values({
+      consent_id: input.consentId,
+      role: s.role,
+      name: s.name,
+      signed_at: s.signedAt,
+      method: s.method,
+      evidence: s.evidence,
+      evidence_sha256: s.evidenceSha256,
+      kiosk_device: s.kioskDevice ?? null,
+      attending_staff: s.attendingStaff ?? null,
+    })
+    .execute()
+  await db
+    .updateTable('consents')
+    .set({
+      required_signatories: json(input.requiredSignatories),
+      signed_roles: json(input.signedRoles),
+      deselected_categories: json(input.deselectedCategories),
+      deselected_recipients: json(input.deselectedRecipients),
+      ...(input.complete ? { kiosk_code: null, kiosk_code_expires_at: null } : {}),
+    })
+    .where('id', '=', input.consentId)
+    .execute()
+}
+
+export async function insertRevocation(
+  db: Executor,
+  consentId: string,
+  revocation: Revocation,
+): Promise<void> {
+  await db
+    .insertInto('consent_revocations')
+    .values({
+      consent_id: consentId,
+      at: revocation.at,
+      channel: revocation.channel,
+      by: revocation.by,
+      reason: revocation.reason ?? null,
+    })
+    .execute()
+  await db
+    .updateTable('consents')
+    .set({ revoked_at: revocation.at })
+    .where('id', '=', consentId)
+    .execute()
+}
+
+export async function markConsentDiscarded(
+  db: Executor,
+  consentId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('consents')
+    .set({ discarded_at: at.toISOString(), kiosk_code: null, kiosk_code_expires_at: null })
+    .where('id', '=', consentId)
+    .execute()
+}
+
+/**
+ * Marks a single-transfer consent as used up by a transfer (DESIGN.md §3.1). Call it in the
+ * transaction that queues the transfer, after `decide` permitted it. Idempotent for the same
+ * transfer.
+ *
+ * @throws ConsentError `ERR_CONSENT_NOT_FOUND` when there is no single-transfer consent of that
+ * id, `ERR_CONSENT_ALREADY_USED` when another transfer used it.
+ */
+export async function markConsentUsed(
+  db: Executor,
+  consentId: string,
+  transferId: string,
+): Promise<void> {
+  const result = await db
+    .updateTable('consents')
+    .set({ used_by_transfer_id: transferId })
+    .where('id', '=', consentId)
+    .where('summary_sha256', 'is not', null)
+    .where((eb) =>
+      eb.or([eb('used_by_transfer_id', 'is', null), eb('used_by_transfer_id', '=', transferId)]),
+    )
+    .executeTakeFirst()
+  if (Number(result.numUpdatedRows) === 1) return
+  const row = await db
+    .selectFrom('consents')
+    .select(['summary_sha256'])
+    .where('id', '=', consentId)
+    .executeTakeFirst()
+  if (!row || row.summary_sha256 === null)
+    throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No single-transfer consent with this id.')
+  throw new ConsentError('ERR_CONSENT_ALREADY_USED', 'This consent was used by another transfer.')
+}
+
+/** Consents whose validity ended before `now` and whose expiry is not yet in the audit log. */
+export async function listConsentsToRecordExpiry(
+  db: Executor,
+  now: Date,
+  limit: number,
+): Promise<ConsentFacts[]> {
+  const rows = await db
+    .selectFrom('consents')
+    .selectAll()
+    .where('expiry_recorded_at', 'is', null)
+    .where('valid_end_at', '<=', now.toISOString())
+    .orderBy('valid_end_at')
+    .limit(limit)
+    .execute()
+  return rows.map(factsFromRow)
+}
+
+/** Records that the expiry was written; returns false if another sweeper got there first. */
+export async function markExpiryRecorded(
+  db: Executor,
+  consentId: string,
+  at: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('consents')
+    .set({ expiry_recorded_at: at.toISOString() })
+    .where('id', '=', consentId)
+    .where('expiry_recorded_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}

@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { consentTemplateSchema, type ConsentTemplate } from '../../consent/consent-text.ts'
+
+/** This folder: `<templateId>/v<version>/<language>.txt`. */
+export const consentTemplateDir = dirname(fileURLToPath(import.meta.url))
+
+/**
+ * Reads every consent text template below `dir`. Adding a language is adding a file; a new
+ * wording is a new `v<n>` folder (old consents keep pointing at the version they were signed
+ * under). Files are read as UTF-8 and validated.
+ */
+export function loadConsentTemplates(dir: string = consentTemplateDir): ConsentTemplate[] {
+  const templates: ConsentTemplate[] = []
+  for (const templateId of readdirSync(dir).sort()) {
+    const templatePath = join(dir, templateId)
+    if (!statSync(templatePath).isDirectory()) continue
+    for (const versionDir of readdirSync(templatePath).sort()) {
+      const match = /^v([1-9][0-9]*)$/.exec(versionDir)
+      if (!match) continue
+      for (const file of readdirSync(join(templatePath, versionDir)).sort()) {
+        if (!file.endsWith('.txt')) continue
+        templates.push(
+          consentTemplateSchema.parse({
+            templateId,
+            version: Number(match[1]),
+            language: file.slice(0, -'.txt'.length),
+            body: readFileSync(join(templatePath, versionDir, file), 'utf8'),
+          }),
+        )
+      }
+    }
+  }
+  return templates
+}
