@@ -135,18 +135,20 @@ export function renderConsentText(
     entrusting: entrusting !== null && !entrusting.isYouth,
   }
   const withBlocks = template.body.replace(
-    /\{\{([#^])([a-zA-Z]+)\}\}([\s\S]*?)\{\{\/\2\}\}/g,
+    /\{\{([#^])([a-zA-Z0-9]+)\}\}([\s\S]*?)\{\{\/\2\}\}/g,
     (_m, mode: string, flag: string, inner: string) => {
       const value = flags[flag]
       if (value === undefined) throw new Error(`consent template: unknown block ${flag}`)
       return (mode === '#') === value ? inner : ''
     },
   )
-  const filled = withBlocks.replace(/\{\{([a-zA-Z]+)\}\}/g, (_m, name: string) => {
+  const filled = withBlocks.replace(/\{\{([a-zA-Z0-9]+)\}\}/g, (_m, name: string) => {
     const value = values[name]
     if (value === undefined) throw new Error(`consent template: unknown placeholder ${name}`)
     return value
   })
+  if (/\{\{|\}\}/.test(filled))
+    throw new Error('consent template: unbalanced {{ }} left after rendering')
   const text = `${filled
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')

@@ -75,7 +75,7 @@ const signatureReason: Record<SignatoryRole, DenyReason> = {
  * whatever the order of `consents`.
  *
  * A denial names every applicable reason: those of the request itself, plus those of the
- * closest consent (fewest reasons; ties broken by id). Categories are never dropped silently —
+ * closest consent (fewest reasons; ties broken by id, then by the reasons themselves). Categories are never dropped silently —
  * each uncovered one is named (`category_not_covered:<cat>`).
  */
 export function decide(
@@ -87,15 +87,21 @@ export function decide(
   if (request.staffAgencyId !== request.from) requestReasons.push('staff_not_in_sender_agency')
   if (request.recipientCertificateValid === false)
     requestReasons.push('recipient_certificate_invalid')
+  const assessNecessity = !request.dryRun || request.necessity !== undefined
   const necessity = request.necessity?.trim() ?? ''
-  if (!request.dryRun && necessity.length < minimumNecessityLength)
+  if (assessNecessity && necessity.length < minimumNecessityLength)
     requestReasons.push('necessity_missing')
   if (request.categories.length === 0) requestReasons.push('categories_missing')
 
   const candidates = consents
     .filter((c) => c.subjectPseudonym === request.subjectPseudonym)
     .map((c) => ({ id: c.id, reasons: reasonsOf(request, c, now) }))
-    .sort((a, b) => a.reasons.length - b.reasons.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .sort(
+      (a, b) =>
+        a.reasons.length - b.reasons.length ||
+        compare(a.id, b.id) ||
+        compare(a.reasons.join(), b.reasons.join()),
+    )
 
   const best = candidates[0]
   if (!best)
@@ -104,6 +110,8 @@ export function decide(
   if (reasons.length === 0) return { decision: 'permit', consentId: best.id, reasons: [] }
   return { decision: 'deny', consentId: best.id, reasons }
 }
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 function reasonsOf(request: DecisionRequest, consent: ConsentFacts, now: Date): DenyReason[] {
   const reasons: DenyReason[] = []

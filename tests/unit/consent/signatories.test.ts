@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import {
+  needsGuardian,
+  requiredSignatories,
+  type SignatoryInput,
+} from '../../../consent/signatories.ts'
+import { agencyKinds, vocabulary } from './fixtures.ts'
+
+const input = (overrides: Partial<SignatoryInput> = {}): SignatoryInput => ({
+  birthDate: '2000-01-01',
+  at: new Date('2026-03-02T09:00:00.000Z'),
+  guardianAge: 18,
+  senders: ['jc-demo'],
+  senderKinds: agencyKinds,
+  categories: ['schule'],
+  deselectedCategories: [],
+  entrustingPerson: null,
+  vocabulary,
+  ...overrides,
+})
+
+describe('required signatories', () => {
+  it('when the youth is an adult, then only the youth signs', () => {
+    expect(requiredSignatories(input())).toEqual(['youth'])
+  })
+
+  it('when the youth turns 18 on the day of signing (Berlin), then no guardian is needed', () => {
+    // 00:30 Berlin on the 18th birthday is still the previous day in UTC.
+    const at = new Date('2026-03-01T23:30:00.000Z')
+    expect(needsGuardian('2008-03-02', at, 18)).toBe(false)
+    expect(requiredSignatories(input({ birthDate: '2008-03-02', at }))).toEqual(['youth'])
+  })
+
+  it('when it is 23:59 in Berlin the day before the 18th birthday, then a guardian signs too', () => {
+    const at = new Date('2026-03-01T22:59:00.000Z')
+    expect(needsGuardian('2008-03-02', at, 18)).toBe(true)
+    expect(requiredSignatories(input({ birthDate: '2008-03-02', at }))).toEqual([
+      'youth',
+      'guardian',
+    ])
+  })
+
+  it('uses the configured guardian age', () => {
+    const at = new Date('2026-03-02T09:00:00.000Z')
+    expect(requiredSignatories(input({ birthDate: '2010-01-01', at, guardianAge: 16 }))).toEqual([
+      'youth',
+    ])
+    expect(requiredSignatories(input({ birthDate: '2010-01-01', at, guardianAge: 17 }))).toEqual([
+      'youth',
+      'guardian',
+    ])
+  })
+
+  it('when § 65 data leaves a Jugendamt and another person entrusted it, then that person signs', () => {
+    const fromJa = { senders: ['ja-demo'], categories: ['hilfeplan', 'familie'] }
+    expect(
+      requiredSignatories(
+        input({ ...fromJa, entrustingPerson: { isYouth: false, name: 'Petra Beispiel' } }),
+      ),
+    ).toEqual(['youth', 'entrusting_person'])
+    expect(requiredSignatories(input({ ...fromJa, entrustingPerson: { isYouth: true } }))).toEqual([
+      'youth',
+    ])
+  })
+
+  it('when the § 65 category is deselected or the sender is no Jugendamt, then no entrusting person signs', () => {
+    const other = { isYouth: false as const, name: 'Petra Beispiel' }
+    expect(
+      requiredSignatories(
+        input({
+          senders: ['ja-demo'],
+          categories: ['hilfeplan', 'familie'],
+          deselectedCategories: ['hilfeplan'],
+          entrustingPerson: other,
+        }),
+      ),
+    ).toEqual(['youth'])
+    expect(
+      requiredSignatories(
+        input({ senders: ['jc-demo'], categories: ['hilfeplan'], entrustingPerson: other }),
+      ),
+    ).toEqual(['youth'])
+  })
+})
