@@ -20,7 +20,7 @@ const t0 = Date.parse('2025-12-15T00:00:00.000Z')
 const t1 = Date.parse('2027-06-01T00:00:00.000Z')
 
 const subset = <T>(items: readonly T[], min = 0) =>
-  fc.subarray([...items], { minLength: min }).map((xs) => xs as T[])
+  fc.subarray([...items], { minLength: min }).map((xs) => xs)
 const instant = fc.integer({ min: t0, max: t1 }).map((ms) => new Date(ms))
 
 const consentArb: fc.Arbitrary<ConsentFacts> = fc
