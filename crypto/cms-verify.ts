@@ -11,31 +11,26 @@ import { readContentInfo } from './cms-content-info.ts'
 import { asBuffer, encodeDer, parseDer } from './cms-der.ts'
 import { digestNames, oid } from './cms-oids.ts'
 import { verifySignature } from './cms-signature-algorithm.ts'
+import { validateCertificate } from './certificate-validation.ts'
+import type { ValidateCertificateInput } from './certificate-validation.ts'
 import { CmsError } from './errors.ts'
 import type { CmsErrorCode } from './errors.ts'
-
-/** The outcome of chain validation of a signer certificate (the shape of part A's validator). */
-export type SignerValidation =
-  { ok: true; chain: Buffer[] } | { ok: false; code: string; reason: string }
-
-/**
- * Validates the signer certificate at `at` against trust anchors and CRLs bound by the caller
- * (see certificate-validation.ts); `intermediates` are the other certificates of the message.
- */
-export type ValidateSigner = (input: {
-  certificate: Buffer
-  intermediates: Buffer[]
-  at: Date
-}) => SignerValidation | Promise<SignerValidation>
 
 export interface VerifyCmsInput {
   /** DER/BER `ContentInfo` holding SignedData. */
   data: Uint8Array
   /** The signed bytes of a detached signature (multipart/signed), else absent. */
   detachedContent?: Uint8Array
+  /** Trusted CA certificates (DER) the signer must chain to. */
+  trustAnchors: Uint8Array[]
+  /** CRLs (DER) of the CAs in the chain. */
+  crls?: Uint8Array[]
+  /** See {@link ValidateCertificateInput.crlPolicy}; default 'require'. */
+  crlPolicy?: 'require' | 'if-present'
+  /** The mailbox the signer certificate must name (the sending agency's), if known. */
+  expectedEmail?: string
   /** The instant at which the signer's certificate must be valid. */
   at: Date
-  validateSigner: ValidateSigner
   maxBytes?: number
 }
 
@@ -67,19 +62,20 @@ export type VerifyCmsResult =
 
 /**
  * Verifies a CMS SignedData (RFC 5652 §5.6): every SignerInfo's signature, its messageDigest and
- * contentType attributes, and the first signer's certificate chain at `at`. Never throws a
+ * contentType attributes, and the first signer's certificate chain at `at` with
+ * {@link validateCertificate} (usage 'sign': keyUsage, emailProtection, CRLs). Never throws a
  * CmsError: malformed input is `{ ok: false, code: 'ERR_CMS_MALFORMED' }` and so on.
  */
-export async function verifyCms(input: VerifyCmsInput): Promise<VerifyCmsResult> {
+export function verifyCms(input: VerifyCmsInput): VerifyCmsResult {
   try {
-    return await verifyOrThrow(input)
+    return verifyOrThrow(input)
   } catch (error) {
     if (error instanceof CmsError) return { ok: false, code: error.code, reason: error.message }
     throw error
   }
 }
 
-async function verifyOrThrow(input: VerifyCmsInput): Promise<VerifyCmsResult> {
+function verifyOrThrow(input: VerifyCmsInput): VerifyCmsResult {
   const info = readContentInfo(input.data, input.maxBytes)
   if (info.contentType !== oid.signedData) {
     throw new CmsError('ERR_CMS_NOT_SIGNED', 'not a SignedData message', {
@@ -114,10 +110,15 @@ async function verifyOrThrow(input: VerifyCmsInput): Promise<VerifyCmsResult> {
   }
   if (!first) throw new CmsError('ERR_CMS_NOT_SIGNED', 'SignedData has no signer')
   const signer = first.certificate
-  const validation = await input.validateSigner({
+  const validation = validateCertificate({
     certificate: signer.der,
     intermediates: certificates.filter((item) => item !== signer).map((item) => item.der),
+    trustAnchors: input.trustAnchors,
+    ...(input.crls ? { crls: input.crls } : {}),
+    ...(input.crlPolicy ? { crlPolicy: input.crlPolicy } : {}),
+    ...(input.expectedEmail ? { expectedEmail: input.expectedEmail } : {}),
     at: input.at,
+    usage: 'sign',
   })
   if (!validation.ok) {
     return {
@@ -132,7 +133,7 @@ async function verifyOrThrow(input: VerifyCmsInput): Promise<VerifyCmsResult> {
     content,
     contentType: signedData.encapContentInfo.eContentType,
     signer: { certificate: signer.der, email: signer.email, subject: signer.subject },
-    chain: validation.chain,
+    chain: validation.chain.map((item) => item.der),
     signingTime: first.signingTime,
   }
 }

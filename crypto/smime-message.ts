@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto'
+import { CmsError } from './errors.ts'
+
+/** The smime-type parameter values Brücke writes and reads (RFC 8551 §3.2.2). */
+export type SmimeType = 'enveloped-data' | 'authEnveloped-data' | 'signed-data'
+
+/** Largest S/MIME entity read (the relay's message limit). */
+export const maxSmimeBytes = 25 * 1024 * 1024
+
+/** Header lines of one entity are bounded so a header bomb cannot run long. */
+const maxHeaderBytes = 64 * 1024
+
+/** A parsed S/MIME entity: an opaque CMS blob, or a multipart/signed with its signed part. */
+export type SmimeEntity =
+  | { kind: 'pkcs7-mime'; smimeType: SmimeType | undefined; der: Buffer }
+  | {
+      kind: 'multipart-signed'
+      signedContent: Buffer
+      signatureDer: Buffer
+      micalg: string | undefined
+    }
+  | { kind: 'other'; contentType: string }
+
+/**
+ * Canonical form of a MIME entity for signing (RFC 8551 §3.1.1, RFC 5751): every line ends in
+ * CRLF. Bare LF and bare CR become CRLF; existing CRLF is kept.
+ */
+export function canonicalizeMimeEntity(entity: Uint8Array): Buffer {
+  const text = Buffer.from(entity.buffer, entity.byteOffset, entity.byteLength)
+  if (!text.includes(0x0a) && !text.includes(0x0d)) return Buffer.from(text)
+  const out = Buffer.alloc(text.length * 2)
+  let length = 0
+  for (let i = 0; i < text.length; i += 1) {
+    const byte = text[i] as number
+    if (byte === 0x0d) {
+      out[length++] = 0x0d
+      out[length++] = 0x0a
+      if (text[i + 1] === 0x0a) i += 1
+    } else if (byte === 0x0a) {
+      out[length++] = 0x0d
+      out[length++] = 0x0a
+    } else {
+      out[length++] = byte
+    }
+  }
+  return out.subarray(0, length)
+}
+
+/** Base64 in lines of 76 characters with CRLF (RFC 2045 §6.8). */
+function base64Lines(der: Uint8Array): string {
+  const base64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64')
+  const lines: string[] = []
+  for (let i = 0; i < base64.length; i += 76) lines.push(base64.slice(i, i + 76))
+  return lines.join('\r\n') + '\r\n'
+}
+
+/**
+ * `application/pkcs7-mime` entity with a base64 body (RFC 8551 §3.2, §3.3, §3.5.2). The caller
+ * adds the message headers (From, To, Subject, Date, Message-ID) around it.
+ */
+export function wrapPkcs7Mime(der: Uint8Array, smimeType: SmimeType): Buffer {
+  const header =
+    `Content-Type: application/pkcs7-mime; smime-type=${smimeType}; name="smime.p7m"\r\n` +
+    'Content-Transfer-Encoding: base64\r\n' +
+    'Content-Disposition: attachment; filename="smime.p7m"\r\n' +
+    '\r\n'
+  return Buffer.concat([Buffer.from(header, 'latin1'), Buffer.from(base64Lines(der), 'latin1')])
+}
+
+/**
+ * `multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256` (RFC 1847, RFC 8551
+ * §3.5.3): the canonical signed entity exactly as signed, then the detached signature.
+ */
+export function wrapMultipartSigned(signedEntity: Uint8Array, signatureDer: Uint8Array): Buffer {
+  const boundary = `----=_Brucke_${randomBytes(12).toString('hex')}`
+  const head =
+    `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256;\r\n` +
+    ` boundary="${boundary}"\r\n` +
+    '\r\n' +
+    'This is an S/MIME signed message.\r\n' +
+    `--${boundary}\r\n`
+  const signaturePart =
+    `\r\n--${boundary}\r\n` +
+    'Content-Type: application/pkcs7-signature; name="smime.p7s"\r\n' +
+    'Content-Transfer-Encoding: base64\r\n' +
+    'Content-Disposition: attachment; filename="smime.p7s"\r\n' +
+    '\r\n' +
+    base64Lines(signatureDer) +
+    `--${boundary}--\r\n`
+  return Buffer.concat([
+    Buffer.from(head, 'latin1'),
+    signedEntity,
+    Buffer.from(signaturePart, 'latin1'),
+  ])
+}
+
+interface ParsedHeaders {
+  headers: Map<string, string>
+  bodyStart: number
+}
+
+/** Splits the header section (RFC 5322 §2.2, unfolding §2.2.3) from the body of a CRLF entity. */
+function parseHeaders(entity: Buffer): ParsedHeaders {
+  const end = entity.indexOf('\r\n\r\n')
+  const headerEnd = entity.subarray(0, 2).toString('latin1') === '\r\n' ? 0 : end
+  if (headerEnd === -1 || headerEnd > maxHeaderBytes) {
+    throw new CmsError('ERR_CMS_MIME_MALFORMED', 'MIME header section missing or too long')
+  }
+  const bodyStart = headerEnd === 0 ? 2 : headerEnd + 4
+  const text = entity
+    .subarray(0, headerEnd)
+    .toString('latin1')
+    .replace(/\r\n[ \t]+/g, ' ')
+  const headers = new Map<string, string>()
+  for (const line of text.split('\r\n')) {
+    if (line === '') continue
+    const colon = line.indexOf(':')
+    if (colon <= 0) throw new CmsError('ERR_CMS_MIME_MALFORMED', 'MIME header line without a name')
+    const name = line.slice(0, colon).trim().toLowerCase()
+    if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim())
+  }
+  return { headers, bodyStart }
+}
+
+/** A Content-Type value split into `type/subtype` and lower-cased parameter names (RFC 2045 §5.1). */
+export function parseContentType(value: string): { type: string; parameters: Map<string, string> } {
+  const parameters = new Map<string, string>()
+  const semicolon = value.indexOf(';')
+  const type = (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase()
+  const rest = semicolon === -1 ? '' : value.slice(semicolon + 1)
+  const pattern = /\s*([^=;\s]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))\s*;?/g
+  for (const match of rest.matchAll(pattern)) {
+    const name = (match[1] ?? '').toLowerCase()
+    const raw = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : (match[3] ?? '')
+    if (!parameters.has(name)) parameters.set(name, raw)
+  }
+  return { type, parameters }
+}
+
+function decodeBody(body: Buffer, transferEncoding: string | undefined): Buffer {
+  const encoding = (transferEncoding ?? '7bit').toLowerCase()
+  if (encoding === 'base64') {
+    const text = body.toString('latin1').replace(/[\r\n\t ]+/g, '')
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) {
+      throw new CmsError('ERR_CMS_MIME_MALFORMED', 'base64 body is not valid')
+    }
+    return Buffer.from(text, 'base64')
+  }
+  if (encoding === 'binary' || encoding === '8bit' || encoding === '7bit') return body
+  throw new CmsError('ERR_CMS_MIME_MALFORMED', 'unsupported Content-Transfer-Encoding', {
+    details: { encoding },
+  })
+}
+
+const pkcs7MimeTypes = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime'])
+const pkcs7SignatureTypes = new Set([
+  'application/pkcs7-signature',
+  'application/x-pkcs7-signature',
+])
+
+/**
+ * Reads an S/MIME entity (or a whole message — only Content-Type and Content-Transfer-Encoding
+ * matter). The input is canonicalised to CRLF first, so a signed part is returned in the form
+ * that was signed (RFC 8551 §3.1.1). Malformed MIME is ERR_CMS_MIME_MALFORMED; oversize is
+ * ERR_CMS_TOO_LARGE.
+ */
+export function parseSmimeEntity(
+  message: Uint8Array,
+  maxBytes: number = maxSmimeBytes,
+): SmimeEntity {
+  if (message.byteLength > maxBytes) {
+    throw new CmsError('ERR_CMS_TOO_LARGE', `S/MIME entity exceeds ${maxBytes} bytes`, {
+      details: { bytes: message.byteLength, limit: maxBytes },
+    })
+  }
+  const entity = canonicalizeMimeEntity(message)
+  const { headers, bodyStart } = parseHeaders(entity)
+  const contentTypeValue = headers.get('content-type') ?? 'text/plain'
+  const contentType = parseContentType(contentTypeValue)
+  const body = entity.subarray(bodyStart)
+  if (pkcs7MimeTypes.has(contentType.type)) {
+    const smimeType = contentType.parameters.get('smime-type')
+    const known = ['enveloped-data', 'authenveloped-data', 'signed-data']
+    const normalized = smimeType?.toLowerCase()
+    return {
+      kind: 'pkcs7-mime',
+      smimeType:
+        normalized === 'authenveloped-data'
+          ? 'authEnveloped-data'
+          : normalized !== undefined && known.includes(normalized)
+            ? (normalized as SmimeType)
+            : undefined,
+      der: decodeBody(body, headers.get('content-transfer-encoding')),
+    }
+  }
+  if (contentType.type === 'multipart/signed') {
+    return parseMultipartSigned(body, contentType.parameters)
+  }
+  return { kind: 'other', contentType: contentType.type }
+}
+
+function parseMultipartSigned(body: Buffer, parameters: Map<string, string>): SmimeEntity {
+  const boundary = parameters.get('boundary')
+  const protocol = parameters.get('protocol')?.toLowerCase()
+  if (!boundary || boundary.length > 200) {
+    throw new CmsError('ERR_CMS_MIME_MALFORMED', 'multipart/signed without a usable boundary')
+  }
+  if (!protocol || !pkcs7SignatureTypes.has(protocol)) {
+    throw new CmsError('ERR_CMS_MIME_MALFORMED', 'multipart/signed is not an S/MIME signature', {
+      details: { protocol: protocol ?? null },
+    })
+  }
+  const delimiter = Buffer.from(`--${boundary}`, 'latin1')
+  // The first delimiter starts the body or follows a CRLF (RFC 2046 §5.1.1).
+  let first = body.subarray(0, delimiter.length).equals(delimiter) ? 0 : -1
+  if (first === -1) {
+    const found = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]))
+    first = found === -1 ? -1 : found + 2
+  }
+  if (first === -1) throw new CmsError('ERR_CMS_MIME_MALFORMED', 'multipart/signed has no parts')
+  const firstLineEnd = body.indexOf('\r\n', first)
+  if (firstLineEnd === -1)
+    throw new CmsError('ERR_CMS_MIME_MALFORMED', 'multipart/signed truncated')
+  const signedStart = firstLineEnd + 2
+  const nextDelimiter = Buffer.concat([Buffer.from('\r\n'), delimiter])
+  const signedEnd = body.indexOf(nextDelimiter, signedStart)
+  if (signedEnd === -1) throw new CmsError('ERR_CMS_MIME_MALFORMED', 'multipart/signed truncated')
+  const signedContent = body.subarray(signedStart, signedEnd)
+  const secondLineEnd = body.indexOf('\r\n', signedEnd + nextDelimiter.length)
+  if (secondLineEnd === -1) throw new CmsError('ERR_CMS_MIME_MALFORMED', 'signature part missing')
+  const signatureStart = secondLineEnd + 2
+  const signatureEnd = body.indexOf(nextDelimiter, signatureStart)
+  if (signatureEnd === -1) throw new CmsError('ERR_CMS_MIME_MALFORMED', 'signature part truncated')
+  const signaturePart = body.subarray(signatureStart, signatureEnd)
+  const { headers, bodyStart } = parseHeaders(signaturePart)
+  const partType = parseContentType(headers.get('content-type') ?? '').type
+  if (!pkcs7SignatureTypes.has(partType)) {
+    throw new CmsError('ERR_CMS_MIME_MALFORMED', 'second part is not application/pkcs7-signature')
+  }
+  return {
+    kind: 'multipart-signed',
+    signedContent: Buffer.from(signedContent),
+    signatureDer: decodeBody(
+      signaturePart.subarray(bodyStart),
+      headers.get('content-transfer-encoding'),
+    ),
+    micalg: parameters.get('micalg')?.toLowerCase(),
+  }
+}

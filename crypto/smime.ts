@@ -1,0 +1,174 @@
+import type { KeyObject } from 'node:crypto'
+import { decryptCms } from './cms-decrypt.ts'
+import { encryptCms } from './cms-encrypt.ts'
+import { signCms } from './cms-sign.ts'
+import type { RsaSignatureScheme } from './cms-signature-algorithm.ts'
+import { verifyCms } from './cms-verify.ts'
+import type { VerifiedSigner } from './cms-verify.ts'
+import { CmsError } from './errors.ts'
+import type { CmsErrorCode } from './errors.ts'
+import { algorithmsOf, contentEncryptionFor } from './recipient-profile.ts'
+import type { RecipientProfile } from './recipient-profile.ts'
+import {
+  canonicalizeMimeEntity,
+  maxSmimeBytes,
+  parseSmimeEntity,
+  wrapMultipartSigned,
+  wrapPkcs7Mime,
+} from './smime-message.ts'
+
+export interface SignAndEncryptInput {
+  /** The MIME entity to protect (headers + body, e.g. a multipart/mixed); canonicalised to CRLF. */
+  mimeEntity: Uint8Array
+  signer: { key: KeyObject; certificate: Uint8Array; chain?: readonly Uint8Array[] }
+  /** The recipient agency and optionally the sender itself (for its own records). */
+  recipients: readonly { certificate: Uint8Array; profile: RecipientProfile }[]
+  /** The signing time; the use case's one clock reading. */
+  at: Date
+  /** `multipart` (default): multipart/signed, readable without S/MIME; `opaque`: pkcs7-mime signed-data. */
+  signatureForm?: 'multipart' | 'opaque'
+  rsaScheme?: RsaSignatureScheme
+}
+
+/**
+ * Signs, then encrypts (RFC 8551 §3.6): the canonical entity is signed with SHA-256, wrapped as
+ * multipart/signed (or pkcs7-mime signed-data), and that whole entity is encrypted to every
+ * recipient. Returns the `application/pkcs7-mime` entity (enveloped-data or authEnveloped-data);
+ * the caller puts the mail headers (From, To, Subject, Date) in front.
+ */
+export function signAndEncrypt(input: SignAndEncryptInput): Buffer {
+  if (input.recipients.length === 0) {
+    throw new CmsError('ERR_CMS_INVALID_INPUT', 'at least one recipient is required')
+  }
+  const canonical = canonicalizeMimeEntity(input.mimeEntity)
+  const form = input.signatureForm ?? 'multipart'
+  const signer = {
+    key: input.signer.key,
+    certificate: input.signer.certificate,
+    ...(input.signer.chain ? { chain: input.signer.chain } : {}),
+  }
+  const signature = signCms({
+    content: canonical,
+    signer,
+    at: input.at,
+    detached: form === 'multipart',
+    ...(input.rsaScheme ? { rsaScheme: input.rsaScheme } : {}),
+  })
+  const signedEntity =
+    form === 'multipart'
+      ? wrapMultipartSigned(canonical, signature)
+      : wrapPkcs7Mime(signature, 'signed-data')
+  const contentEncryption = contentEncryptionFor(input.recipients.map((item) => item.profile))
+  const envelope = encryptCms({
+    content: signedEntity,
+    recipients: input.recipients.map((item) => ({
+      certificate: item.certificate,
+      keyTransport: algorithmsOf(item.profile).rsaKeyTransport,
+    })),
+    contentEncryption,
+  })
+  return wrapPkcs7Mime(
+    envelope,
+    contentEncryption === 'aes-256-gcm' ? 'authEnveloped-data' : 'enveloped-data',
+  )
+}
+
+export interface DecryptAndVerifyInput {
+  /** The received message or S/MIME entity (CRLF or LF line ends). */
+  message: Uint8Array
+  recipient: { key: KeyObject; certificate: Uint8Array }
+  trustAnchors: Uint8Array[]
+  crls?: Uint8Array[]
+  crlPolicy?: 'require' | 'if-present'
+  /** The sending agency's mailbox, which the signer certificate must name. */
+  expectedSenderEmail?: string
+  at: Date
+  maxBytes?: number
+}
+
+export type DecryptAndVerifyResult =
+  | {
+      ok: true
+      /** The inner MIME entity exactly as signed (canonical CRLF). */
+      mimeEntity: Buffer
+      signer: VerifiedSigner
+      chain: Buffer[]
+      signingTime: Date | undefined
+      /** True when AES-GCM (AuthEnvelopedData) protected the content. */
+      authenticatedEncryption: boolean
+    }
+  | { ok: false; code: CmsErrorCode; reason: string; validationCode?: string }
+
+/**
+ * Decrypts an S/MIME message addressed to us and verifies the signature inside (multipart/signed
+ * or pkcs7-mime signed-data) against the trust anchors at `at`. Every failure is a typed result;
+ * an unsigned message is ERR_CMS_NOT_SIGNED, since Brücke accepts only signed data.
+ */
+export function decryptAndVerify(input: DecryptAndVerifyInput): DecryptAndVerifyResult {
+  try {
+    const maxBytes = input.maxBytes ?? maxSmimeBytes
+    const outer = parseSmimeEntity(input.message, maxBytes)
+    if (outer.kind !== 'pkcs7-mime' || outer.smimeType === 'signed-data') {
+      throw new CmsError('ERR_CMS_UNSUPPORTED', 'the message is not encrypted')
+    }
+    const decrypted = decryptCms({ data: outer.der, recipient: input.recipient, maxBytes })
+    const verified = verifySmimeEntity({ ...input, message: decrypted.content })
+    if (!verified.ok) return verified
+    return { ...verified, authenticatedEncryption: decrypted.authenticated }
+  } catch (error) {
+    if (error instanceof CmsError) return { ok: false, code: error.code, reason: error.message }
+    throw error
+  }
+}
+
+export type VerifySmimeResult =
+  | {
+      ok: true
+      mimeEntity: Buffer
+      signer: VerifiedSigner
+      chain: Buffer[]
+      signingTime: Date | undefined
+    }
+  | { ok: false; code: CmsErrorCode; reason: string; validationCode?: string }
+
+/** Verifies a signed S/MIME entity: multipart/signed (RFC 8551 §3.5.3) or pkcs7-mime signed-data (§3.5.2). */
+export function verifySmimeEntity(
+  input: Omit<DecryptAndVerifyInput, 'recipient'>,
+): VerifySmimeResult {
+  try {
+    const entity = parseSmimeEntity(input.message, input.maxBytes ?? maxSmimeBytes)
+    const trust = {
+      trustAnchors: input.trustAnchors,
+      ...(input.crls ? { crls: input.crls } : {}),
+      ...(input.crlPolicy ? { crlPolicy: input.crlPolicy } : {}),
+      ...(input.expectedSenderEmail ? { expectedEmail: input.expectedSenderEmail } : {}),
+      at: input.at,
+    }
+    let result
+    if (entity.kind === 'multipart-signed') {
+      result = verifyCms({
+        data: entity.signatureDer,
+        detachedContent: entity.signedContent,
+        ...trust,
+      })
+    } else if (
+      entity.kind === 'pkcs7-mime' &&
+      (entity.smimeType === 'signed-data' || entity.smimeType === undefined)
+    ) {
+      result = verifyCms({ data: entity.der, ...trust })
+    } else {
+      return { ok: false, code: 'ERR_CMS_NOT_SIGNED', reason: 'the content is not signed' }
+    }
+    if (!result.ok) return result
+    return {
+      ok: true,
+      mimeEntity: result.content,
+      signer: result.signer,
+      chain: result.chain,
+      signingTime: result.signingTime,
+    }
+  } catch (error) {
+    if (error instanceof CmsError) return { ok: false, code: error.code, reason: error.message }
+    throw error
+  }
+}
