@@ -12,7 +12,6 @@ import { asBuffer, encodeDer, parseDer } from './cms-der.ts'
 import { digestNames, oid } from './cms-oids.ts'
 import { verifySignature } from './cms-signature-algorithm.ts'
 import { validateCertificate } from './certificate-validation.ts'
-import type { ValidateCertificateInput } from './certificate-validation.ts'
 import { CmsError } from './errors.ts'
 import type { CmsErrorCode } from './errors.ts'
 
@@ -25,7 +24,7 @@ export interface VerifyCmsInput {
   trustAnchors: Uint8Array[]
   /** CRLs (DER) of the CAs in the chain. */
   crls?: Uint8Array[]
-  /** See {@link ValidateCertificateInput.crlPolicy}; default 'require'. */
+  /** See ValidateCertificateInput.crlPolicy; default 'require'. */
   crlPolicy?: 'require' | 'if-present'
   /** The mailbox the signer certificate must name (the sending agency's), if known. */
   expectedEmail?: string
