@@ -28,7 +28,11 @@ import { pseudonymOf } from '../../consent/pseudonym.ts'
 import { requiredSignatories } from '../../consent/signatories.ts'
 import { consentStatus, missingSignatories } from '../../consent/status.ts'
 import { termIdSchema, isSpecialCategory } from '../../consent/vocabulary.ts'
-import { validateDraft, type ConsentDraftInput } from '../../consent/validate-draft.ts'
+import {
+  consentDraftInputSchema,
+  validateDraft,
+  type ConsentDraftInput,
+} from '../../consent/validate-draft.ts'
 import { listAgencies } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import {
@@ -144,7 +148,10 @@ function contactOf(agency: { name: string; mailbox: string } | undefined): strin
  */
 export async function createConsentDraft(
   deps: ServiceDeps,
-  input: { caller: ConsentCaller; draft: ConsentDraftInput },
+  input: {
+    caller: ConsentCaller
+    draft: z.input<typeof consentDraftInputSchema> | ConsentDraftInput
+  },
 ): Promise<ConsentView> {
   const { caller } = input
   if (caller.role !== 'staff' || caller.agencyId === null)
@@ -154,7 +161,7 @@ export async function createConsentDraft(
     )
   const now = deps.clock.now()
   const directory = await agencyDirectory(deps.db)
-  const draft = validateDraft(input.draft, {
+  const draft = validateDraft(consentDraftInputSchema.parse(input.draft), {
     now,
     maxMonths: deps.config.consentMaxMonths,
     vocabulary,
