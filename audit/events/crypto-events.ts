@@ -1,2 +1,29 @@
-/** Audit events of the crypto area (filled in by the crypto issue). */
-export const cryptoEventSchemas = [] as const
+import { z } from 'zod'
+import { idSchema as id, sha256HexSchema } from './common.ts'
+
+/** Certificate registry events (DESIGN.md §3.5: certificate added / revoked); metadata only. */
+export const cryptoEventSchemas = [
+  z.strictObject({
+    type: z.literal('certificate_added'),
+    agencyId: id,
+    certificateSha256: sha256HexSchema,
+    serialNumber: z
+      .string()
+      .regex(/^[0-9A-F]+$/)
+      .max(42),
+    notAfter: z.iso.datetime(),
+    withKey: z.boolean(),
+  }),
+  z.strictObject({
+    type: z.literal('certificate_revoked'),
+    agencyId: id,
+    certificateSha256: sha256HexSchema,
+    reason: z.string().max(200),
+  }),
+  z.strictObject({
+    type: z.literal('trust_anchor_added'),
+    certificateSha256: sha256HexSchema,
+    subject: z.string().max(500),
+    crlSource: z.enum(['none', 'file', 'url']),
+  }),
+] as const

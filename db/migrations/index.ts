@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import * as accounts from './0001-accounts.ts'
 import * as auditEntries from './0002-audit-entries.ts'
 import * as consents from './0101-consents.ts'
+import * as certificates from './0201-certificates.ts'
 import * as transfers from './0401-transfers.ts'
 
 /**
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0001-accounts': accounts,
   '0002-audit-entries': auditEntries,
   '0101-consents': consents,
+  '0201-certificates': certificates,
   '0401-transfers': transfers,
 }

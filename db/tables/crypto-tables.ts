@@ -1,3 +1,55 @@
-/** Tables of the crypto area; the crypto issue fills this in. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface CryptoTables {}
+/** A CA certificate Brücke trusts, with where its CRL comes from (DESIGN.md §3.4). */
+export interface TrustAnchorTable {
+  /** SHA-256 fingerprint of the certificate DER, lower-case hex. */
+  id: string
+  subject: string
+  certificate_pem: string
+  not_after: string
+  /** A CRL file read on refresh; null when none. */
+  crl_file: string | null
+  /** A CRL URL fetched and cached; null when none. */
+  crl_url: string | null
+  added_at: string
+}
+
+/** The last CRL obtained for a trust anchor (from its file or URL). */
+export interface CrlCacheTable {
+  trust_anchor_id: string
+  crl_pem: string
+  this_update: string
+  next_update: string | null
+  fetched_at: string
+}
+
+/** An agency's S/MIME certificate. Several per agency over time; the newest active one is used. */
+export interface AgencyCertificateTable {
+  /** SHA-256 fingerprint of the certificate DER, lower-case hex. */
+  id: string
+  agency_id: string
+  certificate_pem: string
+  /** Intermediate CA certificates (PEM, concatenated) needed to reach a trust anchor, or ''. */
+  chain_pem: string
+  serial_number: string
+  subject: string
+  issuer: string
+  not_before: string
+  not_after: string
+  /** `active` or `revoked` (withdrawn by an admin). */
+  status: string
+  added_at: string
+  revoked_at: string | null
+}
+
+/** An agency's private key, sealed by the key store (encrypted PKCS#8). Never in clear. */
+export interface AgencyKeyTable {
+  certificate_id: string
+  sealed_key_pem: string
+  added_at: string
+}
+
+export interface CryptoTables {
+  trust_anchors: TrustAnchorTable
+  crl_cache: CrlCacheTable
+  agency_certificates: AgencyCertificateTable
+  agency_keys: AgencyKeyTable
+}

@@ -1,4 +1,4 @@
-import type { CmsErrorCode } from '../../crypto/errors.ts'
+import type { CertificateErrorCode, CmsErrorCode, KeyErrorCode } from '../../crypto/errors.ts'
 
 /** HTTP status of each CMS / S/MIME error code (RFC 5652, RFC 8551). */
 const cmsErrorStatus = {
@@ -14,5 +14,39 @@ const cmsErrorStatus = {
   ERR_CMS_TOO_LARGE: 413,
 } as const satisfies Record<CmsErrorCode, number>
 
+/** HTTP status of each certificate error code: a rejected certificate is unprocessable input. */
+const certificateErrorStatus = {
+  ERR_CERT_INVALID_INPUT: 400,
+  ERR_CERT_MALFORMED: 400,
+  ERR_CERT_UNSUPPORTED_KEY: 422,
+  ERR_CERT_CRITICAL_EXTENSION: 422,
+  ERR_CERT_EXPIRED: 422,
+  ERR_CERT_NOT_YET_VALID: 422,
+  ERR_CERT_UNTRUSTED: 422,
+  ERR_CERT_BAD_SIGNATURE: 422,
+  ERR_CERT_NOT_CA: 422,
+  ERR_CERT_KEY_USAGE: 422,
+  ERR_CERT_EKU: 422,
+  ERR_CERT_EMAIL_MISMATCH: 422,
+  ERR_CERT_REVOKED: 422,
+  ERR_CERT_CRL_MISSING: 422,
+  ERR_CERT_CRL_INVALID: 422,
+  ERR_CERT_CRL_EXPIRED: 422,
+} as const satisfies Record<CertificateErrorCode, number>
+
+/** HTTP status of each key error code; a wrong master key is a server fault, not the caller's. */
+const keyErrorStatus = {
+  ERR_KEY_WRONG_MASTER_KEY: 500,
+  ERR_KEY_WEAK_MASTER_KEY: 500,
+  ERR_KEY_MALFORMED: 400,
+  ERR_KEY_WRONG_PASSPHRASE: 422,
+  ERR_KEY_MISMATCH: 422,
+  ERR_KEY_UNSUPPORTED: 422,
+} as const satisfies Record<KeyErrorCode, number>
+
 /** HTTP status for each error code of the crypto area (see error-status.ts). */
-export const cryptoErrorStatus: Record<string, number> = { ...cmsErrorStatus }
+export const cryptoErrorStatus: Record<string, number> = {
+  ...cmsErrorStatus,
+  ...certificateErrorStatus,
+  ...keyErrorStatus,
+}

@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises'
+import { decodePem, encodePem, isPem } from '../../crypto/certificate-pem.ts'
+import { parseCertificate } from '../../crypto/certificate-parse.ts'
+import { verifySignature } from '../../crypto/certificate-signature.ts'
+import { parseCrl } from '../../crypto/crl-parse.ts'
+import type { ParsedCrl } from '../../crypto/crl-parse.ts'
+import { CertificateError } from '../../crypto/errors.ts'
+import { listCachedCrls, listTrustAnchors, saveCachedCrl } from '../../db/certificate-repository.ts'
+import type { TrustAnchorRecord } from '../../db/certificate-repository.ts'
+import type { Deps } from '../deps.ts'
+
+/** Fetches a CRL over HTTP(S); the adapter is passed in so tests can serve CRLs locally. */
+export type CrlFetcher = (url: string) => Promise<Buffer>
+
+const maxCrlBytes = 10 * 1024 * 1024
+const fetchTimeoutMs = 10_000
+
+/** The real fetcher: GET with a timeout and a size limit (CRLs of large CAs reach megabytes). */
+export const httpCrlFetcher: CrlFetcher = async (url) => {
+  const response = await fetch(url, { signal: AbortSignal.timeout(fetchTimeoutMs) })
+  if (!response.ok) {
+    throw new CertificateError(
+      'ERR_CERT_CRL_MISSING',
+      `CRL download failed: HTTP ${response.status}`,
+      {
+        details: { url, status: response.status },
+      },
+    )
+  }
+  const length = Number(response.headers.get('content-length') ?? '0')
+  if (length > maxCrlBytes) {
+    throw new CertificateError('ERR_CERT_CRL_INVALID', 'CRL larger than 10 MiB', {
+      details: { url },
+    })
+  }
+  const body = Buffer.from(await response.arrayBuffer())
+  if (body.length > maxCrlBytes) {
+    throw new CertificateError('ERR_CERT_CRL_INVALID', 'CRL larger than 10 MiB', {
+      details: { url },
+    })
+  }
+  return body
+}
+
+/** Reads CRL bytes (PEM or DER) and checks that the anchor signed it; returns the parsed CRL. */
+export function readAnchorCrl(anchorPem: string, bytes: Buffer): ParsedCrl {
+  const der = isPem(bytes) ? decodePem(bytes.toString('utf8'), 'X509 CRL') : bytes
+  const crl = parseCrl(der)
+  const anchor = parseCertificate(decodePem(anchorPem, 'CERTIFICATE'))
+  const signed =
+    crl.issuerDer.equals(anchor.subjectDer) &&
+    verifySignature({
+      algorithm: crl.signatureAlgorithm,
+      data: crl.tbsDer,
+      signature: crl.signatureValue,
+      publicKey: anchor.publicKey,
+    }) === 'valid'
+  if (!signed) {
+    throw new CertificateError('ERR_CERT_CRL_INVALID', 'the CRL was not issued by this CA', {
+      details: { ca: anchor.subject },
+    })
+  }
+  return crl
+}
+
+/** The trust anchors and their current CRLs, as the pure validator takes them. */
+export interface ValidationMaterial {
+  anchors: TrustAnchorRecord[]
+  trustAnchors: Buffer[]
+  crls: Buffer[]
+}
+
+/**
+ * Loads trust anchors and CRLs for validation at `at`. A CRL file is re-read when the cached CRL
+ * is missing or no longer current; a CRL URL is fetched then and cached in the database. A
+ * failed refresh is logged and the cached CRL (if any) is used — validation then reports
+ * ERR_CERT_CRL_EXPIRED or ERR_CERT_CRL_MISSING itself rather than this function failing.
+ */
+export async function loadValidationMaterial(
+  deps: Pick<Deps, 'db' | 'log'>,
+  input: { at: Date; fetchCrl?: CrlFetcher; forceRefresh?: boolean },
+): Promise<ValidationMaterial> {
+  const anchors = await listTrustAnchors(deps.db)
+  const cached = new Map((await listCachedCrls(deps.db)).map((crl) => [crl.trustAnchorId, crl]))
+  const crls: Buffer[] = []
+  for (const anchor of anchors) {
+    let crlPem = cached.get(anchor.id)?.crlPem
+    const entry = cached.get(anchor.id)
+    const current =
+      entry !== undefined &&
+      entry.thisUpdate <= input.at &&
+      (entry.nextUpdate === null || input.at < entry.nextUpdate)
+    if ((input.forceRefresh === true || !current) && (anchor.crlFile ?? anchor.crlUrl) !== null) {
+      try {
+        const bytes =
+          anchor.crlFile !== null
+            ? await readFile(anchor.crlFile)
+            : await (input.fetchCrl ?? httpCrlFetcher)(anchor.crlUrl ?? '')
+        const crl = readAnchorCrl(anchor.certificatePem, bytes)
+        crlPem = encodePem(crl.der, 'X509 CRL')
+        await saveCachedCrl(deps.db, {
+          trustAnchorId: anchor.id,
+          crlPem,
+          thisUpdate: crl.thisUpdate,
+          nextUpdate: crl.nextUpdate ?? null,
+          fetchedAt: input.at,
+        })
+      } catch (error) {
+        deps.log.warn(
+          {
+            trustAnchor: anchor.subject,
+            source: anchor.crlFile ?? anchor.crlUrl,
+            code: error instanceof CertificateError ? error.code : 'io',
+            err: error instanceof Error ? error.message : String(error),
+          },
+          'CRL refresh failed; using the cached CRL if any',
+        )
+      }
+    }
+    if (crlPem !== undefined) crls.push(decodePem(crlPem, 'X509 CRL'))
+  }
+  return {
+    anchors,
+    trustAnchors: anchors.map((anchor) => decodePem(anchor.certificatePem, 'CERTIFICATE')),
+    crls,
+  }
+}
