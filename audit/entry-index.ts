@@ -9,10 +9,12 @@ export interface EntryIndex {
   decision: string | null
 }
 
+const agencyListFields = new Set(['agencyIds', 'senders', 'recipients'])
+
 /**
  * Derives the search facts by field-name convention, so every area's events are searchable
- * without the audit area knowing them: `agencyId` and any `…AgencyId` (string) or `…AgencyIds`
- * (string array) name agencies; `subjectPseudonym`, `consentId`, `transferId` and `decision` are
+ * without the audit area knowing them: `agencyId` and any `…AgencyId` (string), and `senders`,
+ * `recipients`, `agencyIds` or any `…AgencyIds` (string arrays) name agencies; `subjectPseudonym`, `consentId`, `transferId` and `decision` are
  * taken as they are.
  */
 export function indexEntry(event: AuditEvent): EntryIndex {
@@ -21,8 +23,10 @@ export function indexEntry(event: AuditEvent): EntryIndex {
   for (const [name, value] of Object.entries(fields)) {
     if ((name === 'agencyId' || name.endsWith('AgencyId')) && typeof value === 'string')
       agencies.add(value)
-    if ((name === 'agencyIds' || name.endsWith('AgencyIds')) && Array.isArray(value))
-      for (const item of value) if (typeof item === 'string') agencies.add(item)
+    if (agencyListFields.has(name) || name.endsWith('AgencyIds')) {
+      if (Array.isArray(value))
+        for (const item of value) if (typeof item === 'string') agencies.add(item)
+    }
   }
   const text = (name: string): string | null =>
     typeof fields[name] === 'string' ? fields[name] : null

@@ -53,6 +53,12 @@ export const configSchema = z.strictObject({
     .default(true),
   consentMaxMonths: z.coerce.number().int().min(1).max(60).default(12),
   guardianAge: z.coerce.number().int().min(14).max(18).default(18),
+  /** Days after which personal values in audit entries are erased (default 1095, see gateway/audit/audit-settings.ts). */
+  auditRetentionDays: z.coerce.number().int().min(30).max(36500).optional(),
+  /** Days after a consent ended before the consent record is removed (default 1095). */
+  consentRetentionDays: z.coerce.number().int().min(30).max(36500).optional(),
+  /** Seconds between signed audit checkpoints when the log grew (default 300; 0 = only on shutdown). */
+  auditCheckpointIntervalSeconds: z.coerce.number().int().min(0).max(86400).optional(),
 })
 
 export type ConfigInput = z.input<typeof configSchema>
@@ -78,6 +84,9 @@ export const environmentNames = {
   cookieSecure: 'COOKIE_SECURE',
   consentMaxMonths: 'CONSENT_MAX_MONTHS',
   guardianAge: 'GUARDIAN_AGE',
+  auditRetentionDays: 'AUDIT_RETENTION_DAYS',
+  consentRetentionDays: 'CONSENT_RETENTION_DAYS',
+  auditCheckpointIntervalSeconds: 'AUDIT_CHECKPOINT_INTERVAL_SECONDS',
 } as const satisfies Record<keyof ParsedConfig, string>
 
 export type ConfigKey = keyof typeof environmentNames

@@ -184,6 +184,9 @@ export interface AuditFilter {
   transferId?: string
   types?: readonly string[]
   decision?: string
+  /** Only entries up to this sequence number (an export covers the log as it was when it began). */
+  untilSeq?: number
+  fromSeq?: number
 }
 
 function escapeLike(text: string): string {
@@ -205,6 +208,8 @@ function filtered(db: Executor, filter: AuditFilter) {
   if (filter.transferId !== undefined) query = query.where('transfer_id', '=', filter.transferId)
   if (filter.types && filter.types.length > 0) query = query.where('type', 'in', [...filter.types])
   if (filter.decision !== undefined) query = query.where('decision', '=', filter.decision)
+  if (filter.untilSeq !== undefined) query = query.where('seq', '<=', filter.untilSeq)
+  if (filter.fromSeq !== undefined) query = query.where('seq', '>=', filter.fromSeq)
   return query
 }
 
@@ -327,6 +332,18 @@ export async function findSeqByEntryHash(db: Executor, hash: string): Promise<nu
     .select('seq')
     .where('entry_hash', '=', hash)
     .orderBy('seq')
+    .executeTakeFirst()
+  return row ? Number(row.seq) : undefined
+}
+
+/** The first entry beyond the head, read in one statement (one snapshot); normally none. */
+export async function findEntryBeyondHead(db: Executor): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('audit_entries')
+    .select('seq')
+    .where('seq', '>', (eb) => eb.selectFrom('audit_head').select('last_seq').where('id', '=', 1))
+    .orderBy('seq')
+    .limit(1)
     .executeTakeFirst()
   return row ? Number(row.seq) : undefined
 }

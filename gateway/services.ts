@@ -1,3 +1,4 @@
+import { startCheckpointer } from './audit/checkpointer.ts'
 import { startConsentExpirySweeper } from './consent/expiry-sweeper.ts'
 import type { Deps } from './deps.ts'
 import type { Service } from './serve.ts'
@@ -7,5 +8,6 @@ import type { Service } from './serve.ts'
  * delivery worker and SMTP ingress, the audit checkpointer. Each returns undefined when disabled.
  */
 export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] = [
+  (deps) => startCheckpointer(deps), // first, so it stops last and seals the final entries
   (deps) => startConsentExpirySweeper(deps),
 ]

@@ -73,6 +73,20 @@ const matrix: Record<string, MatrixRow> = {
   'GET /api/v1/me': {
     expect: api({ staff: 200, otherAgency: 200, dpo: 200, admin: 200, kiosk: 200 }),
   },
+  // Audit (a DPO bound to jc-demo; ids that do not exist give 404, missing parameters 400)
+  'GET /api/v1/audit': { expect: api({ dpo: 200 }) },
+  'GET /api/v1/audit/status': { expect: api({ dpo: 200 }) },
+  'GET /api/v1/audit/verify': { expect: api({ dpo: 200 }) },
+  'GET /api/v1/audit/entries/:seq': {
+    path: '/api/v1/audit/entries/999999',
+    expect: api({ dpo: 404 }),
+  },
+  'GET /api/v1/audit/proof/:seq': { path: '/api/v1/audit/proof/999999', expect: api({ dpo: 404 }) },
+  'GET /api/v1/audit/consistency': { expect: api({ dpo: 400 }) },
+  'GET /api/v1/audit/public-key': { expect: publicRoute(200) },
+  'GET /api/v1/audit/export': { expect: api({ dpo: 400 }) },
+  'GET /api/v1/audit/reports': { expect: api({ dpo: 200 }) },
+  'POST /api/v1/audit/reidentify': { body: {}, expect: api({ dpo: 400 }) },
   // Pages
   'GET /': {
     expect: {
