@@ -87,6 +87,40 @@ const matrix: Record<string, MatrixRow> = {
   'GET /api/v1/audit/export': { expect: api({ dpo: 400 }) },
   'GET /api/v1/audit/reports': { expect: api({ dpo: 200 }) },
   'POST /api/v1/audit/reidentify': { body: {}, expect: api({ dpo: 400 }) },
+  // Consents (issue 2): ids and codes that do not exist give 404 (the same as another agency's).
+  'POST /api/v1/consents': { body: {}, expect: api({ staff: 400, otherAgency: 400 }) },
+  'GET /api/v1/consents': { expect: api({ staff: 200, otherAgency: 200 }) },
+  'GET /api/v1/consents/pickup/:code': {
+    path: '/api/v1/consents/pickup/ACDEFGHJ',
+    expect: api({ kiosk: 404 }),
+  },
+  'GET /api/v1/consents/:id': {
+    path: '/api/v1/consents/cns_missing',
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
+  'GET /api/v1/consents/:id/text': {
+    path: '/api/v1/consents/cns_missing/text',
+    expect: api({ staff: 404, otherAgency: 404, kiosk: 404 }),
+  },
+  'POST /api/v1/consents/:id/signatures': {
+    path: '/api/v1/consents/cns_missing/signatures',
+    body: {},
+    expect: api({ staff: 400, otherAgency: 400, kiosk: 400 }),
+  },
+  'POST /api/v1/consents/:id/revocation': {
+    path: '/api/v1/consents/cns_missing/revocation',
+    body: {},
+    expect: api({ staff: 400, otherAgency: 400, kiosk: 400 }),
+  },
+  'POST /api/v1/consents/:id/discard': {
+    path: '/api/v1/consents/cns_missing/discard',
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
+  'POST /api/v1/consents/:id/decline': {
+    path: '/api/v1/consents/cns_missing/decline',
+    expect: api({ kiosk: 404 }),
+  },
+  'POST /api/v1/decisions': { body: {}, expect: api({ staff: 400, otherAgency: 400 }) },
   // Pages
   'GET /': {
     expect: {
