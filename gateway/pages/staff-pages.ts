@@ -1,0 +1,472 @@
+import { z } from 'zod'
+import { actorOf, type Principal } from '../../accounts/roles.ts'
+import { vocabulary } from '../../config/vocabulary.ts'
+import { addDays, addMonths, berlinDateOf } from '../../consent/calendar.ts'
+import { ConsentError } from '../../consent/errors.ts'
+import { consentDraftInputSchema } from '../../consent/validate-draft.ts'
+import { listAgencies } from '../../db/account-repository.ts'
+import type { SafeHtml } from '../../templates/pages/html.ts'
+import { composerView } from '../../templates/pages/staff/composer-view.ts'
+import { consentDetailView } from '../../templates/pages/staff/consent-detail-view.ts'
+import { consentFormView } from '../../templates/pages/staff/consent-form-view.ts'
+import { consentPrintView } from '../../templates/pages/staff/consent-print-view.ts'
+import { overviewView } from '../../templates/pages/staff/overview-view.ts'
+import { staffFrame } from '../../templates/pages/staff/staff-frame.ts'
+import { transferView } from '../../templates/pages/staff/transfer-view.ts'
+import {
+  consentText,
+  createConsentDraft,
+  discardConsent,
+  getConsent,
+  listConsents,
+  revokeConsent,
+  signConsent,
+  type ConsentCaller,
+} from '../consent/consent-service.ts'
+import { consentStatusSchema, type ConsentView } from '../consent/consent-view.ts'
+import type { Deps } from '../deps.ts'
+import { pageRoute, type AnyPageRoute, type RouteContext } from '../http/route.ts'
+import { consentErrorStatus } from '../http/consent-error-status.ts'
+import { broadChoiceWarnings, describeWarning } from '../staff/broad-choice-warnings.ts'
+import { explainConsentProblem } from '../staff/consent-problem-text.ts'
+import { reasonTextTable } from '../staff/deny-reason-text.ts'
+import {
+  prepareConsentFormSchema,
+  draftFromForm,
+  type PrepareConsentForm,
+} from '../staff/prepare-consent-form.ts'
+import {
+  say,
+  setStaffLanguage,
+  staffLanguageOf,
+  staffLanguages,
+  type StaffLanguage,
+} from '../staff/staff-language.ts'
+import { transferStatusTexts } from '../staff/transfer-status-text.ts'
+import { whoOf } from './home-pages.ts'
+
+type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, unknown, Principal>
+
+/** Languages a consent text can be prepared in (templates/consent). */
+const consentLanguages = [
+  { id: 'de', label: 'Deutsch' },
+  { id: 'de-ls', label: 'Leichte Sprache' },
+  { id: 'en', label: 'English' },
+]
+
+/** How far ahead "expiring soon" looks. */
+const expiringWithinDays = 30
+
+function callerOf(principal: Principal): ConsentCaller {
+  return {
+    actor: actorOf(principal),
+    role: principal.role,
+    agencyId: principal.agencyId,
+    userId: principal.userId,
+  }
+}
+
+/** Staff are always bound to one agency (accounts/); a staff principal without one is refused. */
+function agencyOf(principal: Principal): string {
+  if (!principal.agencyId) throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No agency.')
+  return principal.agencyId
+}
+
+const idParams = z.strictObject({ id: z.string().min(1).max(64) })
+
+function idOf(ctx: Ctx): string {
+  return idParams.parse(ctx.params).id
+}
+
+async function frame(
+  deps: Deps,
+  ctx: Ctx,
+  page: {
+    title: string
+    current: 'overview' | 'prepare' | 'requests' | 'none'
+    here: string
+    body: SafeHtml
+  },
+): Promise<string> {
+  return staffFrame({
+    language: staffLanguageOf(ctx.req),
+    who: await whoOf(deps, ctx.principal, ctx.req.headers.cookie),
+    ...page,
+  })
+}
+
+function maxValidUntil(deps: Deps, today: string): string {
+  return addDays(addMonths(today, deps.config.consentMaxMonths), -1)
+}
+
+function emptyForm(deps: Deps, agencyId: string, today: string): PrepareConsentForm {
+  return prepareConsentFormSchema.parse({
+    senders: [agencyId],
+    validFrom: today,
+    validUntil: maxValidUntil(deps, today),
+  })
+}
+
+/** The staff workplace (DESIGN.md §2, §6 `/staff`). */
+export function staffPages(deps: Deps): AnyPageRoute[] {
+  const renderForm = async (
+    ctx: Ctx,
+    values: PrepareConsentForm,
+    errors: string[],
+    warnings: string[],
+    status = 200,
+  ) => {
+    const lang = staffLanguageOf(ctx.req)
+    const today = berlinDateOf(deps.clock.now())
+    const who = await whoOf(deps, ctx.principal, ctx.req.headers.cookie)
+    return {
+      status,
+      html: await frame(deps, ctx, {
+        title: say(lang, 'Einwilligung vorbereiten', 'Prepare a consent'),
+        current: 'prepare',
+        here: '/staff/consents/new',
+        body: consentFormView({
+          language: lang,
+          csrfToken: who.csrfToken,
+          agencies: await listAgencies(deps.db),
+          ownAgencyId: agencyOf(ctx.principal),
+          vocabulary,
+          values,
+          maxValidUntil: maxValidUntil(deps, today),
+          today,
+          errors,
+          warnings,
+          consentLanguages,
+        }),
+      }),
+    }
+  }
+
+  const renderDetail = async (
+    ctx: Ctx,
+    consent: ConsentView,
+    extra: { error?: string; status?: number } = {},
+  ) => {
+    const lang = staffLanguageOf(ctx.req)
+    const who = await whoOf(deps, ctx.principal, ctx.req.headers.cookie)
+    const warnings = broadChoiceWarnings({
+      categories: consent.categories,
+      recipients: consent.recipients,
+      validFrom: consent.validFrom,
+      validUntil: consent.validUntil,
+      vocabulary,
+    }).map((w) => describeWarning(w, lang, vocabulary))
+    return {
+      status: extra.status ?? 200,
+      html: await frame(deps, ctx, {
+        title: say(lang, 'Einwilligung', 'Consent'),
+        current: 'none',
+        here: `/staff/consents/${consent.id}`,
+        body: consentDetailView({
+          language: lang,
+          csrfToken: who.csrfToken,
+          consent,
+          agencies: await listAgencies(deps.db),
+          ownAgencyId: agencyOf(ctx.principal),
+          vocabulary,
+          warnings,
+          ...(extra.error ? { error: extra.error } : {}),
+        }),
+      }),
+    }
+  }
+
+  /** Runs an action on a consent; a refusal re-shows the consent with the reason, not a bare error. */
+  const consentAction = async (ctx: Ctx, action: () => Promise<unknown>) => {
+    const consentId = idOf(ctx)
+    try {
+      await action()
+      return { redirect: `/staff/consents/${consentId}` }
+    } catch (error) {
+      if (!(error instanceof ConsentError) || error.code === 'ERR_CONSENT_NOT_FOUND') throw error
+      const lang = staffLanguageOf(ctx.req)
+      const consent = await getConsent(deps, { caller: callerOf(ctx.principal), consentId })
+      return renderDetail(ctx, consent, {
+        error: `${say(lang, 'Nicht möglich:', 'Not possible:')} ${explainConsentProblem(error.code, lang)}`,
+        status: consentErrorStatus[error.code],
+      })
+    }
+  }
+
+  const overview = pageRoute({
+    method: 'get',
+    path: '/staff',
+    access: ['staff'],
+    handle: async (ctx) => {
+      const lang = staffLanguageOf(ctx.req)
+      const parsed = consentStatusSchema.safeParse(ctx.query.status)
+      const all = await listConsents(deps, { caller: callerOf(ctx.principal) })
+      const today = berlinDateOf(deps.clock.now())
+      const horizon = addDays(today, expiringWithinDays)
+      return {
+        html: await frame(deps, ctx, {
+          title: say(lang, 'Arbeitsplatz', 'Workplace'),
+          current: 'overview',
+          here: '/staff',
+          body: overviewView({
+            language: lang,
+            consents: parsed.success ? all.filter((c) => c.status === parsed.data) : all,
+            expiringSoon: all.filter((c) => c.status === 'active' && c.validUntil <= horizon),
+            statusFilter: parsed.success ? parsed.data : '',
+            agencies: await listAgencies(deps.db),
+            vocabulary,
+            banners: [],
+            transferStatusTexts: transferStatusTexts(lang),
+          }),
+        }),
+      }
+    },
+  })
+
+  const switchLanguage = pageRoute({
+    method: 'post',
+    path: '/staff/language',
+    access: ['staff'],
+    form: z.strictObject({
+      language: z.enum(staffLanguages),
+      back: z.string().max(200).optional(),
+    }),
+    handle: ({ res, body }) => {
+      setStaffLanguage(res, body.language, deps.config.cookieSecure)
+      // Only back into the workplace: never an open redirect.
+      const back =
+        body.back && /^\/staff(\/[A-Za-z0-9_/-]*)?$/.test(body.back) ? body.back : '/staff'
+      return Promise.resolve({ redirect: back })
+    },
+  })
+
+  const newConsent = pageRoute({
+    method: 'get',
+    path: '/staff/consents/new',
+    access: ['staff'],
+    handle: (ctx) => {
+      const today = berlinDateOf(deps.clock.now())
+      return renderForm(ctx, emptyForm(deps, agencyOf(ctx.principal), today), [], [])
+    },
+  })
+
+  const createConsent = pageRoute({
+    method: 'post',
+    path: '/staff/consents',
+    access: ['staff'],
+    form: prepareConsentFormSchema,
+    handle: async (ctx) => {
+      const lang = staffLanguageOf(ctx.req)
+      const form = ctx.body
+      const agencyId = agencyOf(ctx.principal)
+      const draft = consentDraftInputSchema.safeParse(draftFromForm(form, agencyId))
+      if (!draft.success) {
+        const fields = [...new Set(draft.error.issues.map((i) => i.path.join('.')))]
+        return renderForm(
+          ctx,
+          form,
+          fields.map(
+            (f) => `${say(lang, 'Bitte prüfen:', 'Please check:')} ${fieldLabel(f, lang)}`,
+          ),
+          [],
+          400,
+        )
+      }
+      const warnings = broadChoiceWarnings({
+        categories: form.categories,
+        recipients: form.recipients,
+        validFrom: form.validFrom || berlinDateOf(deps.clock.now()),
+        validUntil: form.validUntil,
+        vocabulary,
+      }).map((w) => describeWarning(w, lang, vocabulary))
+      if (warnings.length > 0 && form.confirmBroad !== 'yes')
+        return renderForm(ctx, form, [], warnings, 200)
+      try {
+        const consent = await createConsentDraft(deps, {
+          caller: callerOf(ctx.principal),
+          draft: draft.data,
+        })
+        return { redirect: `/staff/consents/${consent.id}` }
+      } catch (error) {
+        if (!(error instanceof ConsentError)) throw error
+        const codes = error.details?.problems?.map((p) => p.code) ?? [error.code]
+        return renderForm(
+          ctx,
+          { ...form, confirmBroad: undefined },
+          [...new Set(codes)].map((code) => explainConsentProblem(code, lang)),
+          warnings,
+          consentErrorStatus[error.code],
+        )
+      }
+    },
+  })
+
+  const showConsent = pageRoute({
+    method: 'get',
+    path: '/staff/consents/:id',
+    access: ['staff'],
+    handle: async (ctx) =>
+      renderDetail(
+        ctx,
+        await getConsent(deps, { caller: callerOf(ctx.principal), consentId: idOf(ctx) }),
+      ),
+  })
+
+  const printConsent = pageRoute({
+    method: 'get',
+    path: '/staff/consents/:id/print',
+    access: ['staff'],
+    handle: async (ctx) => {
+      const lang = staffLanguageOf(ctx.req)
+      const caller = callerOf(ctx.principal)
+      const consent = await getConsent(deps, { caller, consentId: idOf(ctx) })
+      const rendered = await consentText(deps, { caller, consentId: consent.id })
+      return {
+        html: await frame(deps, ctx, {
+          title: say(lang, 'Formular drucken', 'Print form'),
+          current: 'none',
+          here: `/staff/consents/${consent.id}`,
+          body: consentPrintView({
+            language: lang,
+            consent,
+            text: rendered.text,
+            textSha256: rendered.reference.sha256,
+          }),
+        }),
+      }
+    },
+  })
+
+  const paperSignature = pageRoute({
+    method: 'post',
+    path: '/staff/consents/:id/paper-signature',
+    access: ['staff'],
+    form: z.strictObject({
+      role: z.enum(['youth', 'guardian', 'entrusting_person']),
+      name: z.string().trim().min(1).max(200),
+      /** Hashed in the browser: the scan itself never reaches the server. */
+      scanSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+    handle: (ctx) => {
+      const body = ctx.body as { role: 'youth'; name: string; scanSha256: string }
+      return consentAction(ctx, () =>
+        signConsent(deps, {
+          caller: callerOf(ctx.principal),
+          consentId: idOf(ctx),
+          signature: {
+            role: body.role,
+            name: body.name,
+            method: 'paper_scan',
+            evidence: body.scanSha256,
+            attendingStaff: ctx.principal.userId,
+          },
+        }),
+      )
+    },
+  })
+
+  const revocation = pageRoute({
+    method: 'post',
+    path: '/staff/consents/:id/revocation',
+    access: ['staff'],
+    form: z.strictObject({ reason: z.string().trim().min(1).max(500) }),
+    handle: (ctx) =>
+      consentAction(ctx, () =>
+        revokeConsent(deps, {
+          caller: callerOf(ctx.principal),
+          consentId: idOf(ctx),
+          revocation: { channel: 'staff', reason: ctx.body.reason },
+        }),
+      ),
+  })
+
+  const discard = pageRoute({
+    method: 'post',
+    path: '/staff/consents/:id/discard',
+    access: ['staff'],
+    handle: (ctx) =>
+      consentAction(ctx, () =>
+        discardConsent(deps, { caller: callerOf(ctx.principal), consentId: idOf(ctx) }),
+      ),
+  })
+
+  const compose = pageRoute({
+    method: 'get',
+    path: '/staff/compose/:id',
+    access: ['staff'],
+    handle: async (ctx) => {
+      const lang = staffLanguageOf(ctx.req)
+      const consent = await getConsent(deps, {
+        caller: callerOf(ctx.principal),
+        consentId: idOf(ctx),
+      })
+      return {
+        html: await frame(deps, ctx, {
+          title: say(lang, 'Zusammenfassung verfassen', 'Compose summary'),
+          current: 'none',
+          here: `/staff/compose/${consent.id}`,
+          body: composerView({
+            language: lang,
+            consent,
+            agencies: await listAgencies(deps.db),
+            vocabulary,
+            reasonTexts: reasonTextTable(lang, vocabulary, {
+              validFrom: consent.validFrom,
+              validUntil: consent.validUntil,
+            }),
+            statusTexts: transferStatusTexts(lang),
+          }),
+        }),
+      }
+    },
+  })
+
+  const transfer = pageRoute({
+    method: 'get',
+    path: '/staff/transfers/:id',
+    access: ['staff'],
+    handle: async (ctx) => {
+      const lang = staffLanguageOf(ctx.req)
+      const transferId = idOf(ctx)
+      return {
+        html: await frame(deps, ctx, {
+          title: say(lang, 'Übermittlung', 'Transfer'),
+          current: 'none',
+          here: `/staff/transfers/${transferId}`,
+          body: transferView({
+            language: lang,
+            transferId,
+            statusTexts: transferStatusTexts(lang),
+          }),
+        }),
+      }
+    },
+  })
+
+  return [
+    overview,
+    switchLanguage,
+    newConsent,
+    createConsent,
+    showConsent,
+    printConsent,
+    paperSignature,
+    revocation,
+    discard,
+    compose,
+    transfer,
+  ]
+}
+
+function fieldLabel(path: string, lang: StaffLanguage): string {
+  const labels: Record<string, [string, string]> = {
+    'subject.givenName': ['Vorname', 'given name'],
+    'subject.familyName': ['Nachname', 'family name'],
+    'subject.birthDate': ['Geburtsdatum', 'date of birth'],
+    validUntil: ['Gültig bis', 'valid until'],
+    validFrom: ['Gültig ab', 'valid from'],
+    'entrustingPerson.name': ['Name der anvertrauenden Person', 'name of the entrusting person'],
+  }
+  const pair = labels[path]
+  return pair ? say(lang, pair[0], pair[1]) : path
+}

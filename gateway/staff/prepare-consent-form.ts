@@ -1,0 +1,78 @@
+import { z } from 'zod'
+import type { ConsentDraftInput } from '../../consent/validate-draft.ts'
+
+/** A form field that may come once, several times (checkboxes) or not at all. */
+const manyValues = z.preprocess(
+  (value: unknown): unknown[] =>
+    value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value],
+  z.array(z.string().max(64)).max(40),
+)
+const text = (max: number) => z.string().max(max).default('')
+
+/**
+ * The prepare-consent form as the browser posts it (urlencoded). Shapes only; the rules of a
+ * valid consent are checked by the consent service, whose problems are shown on the form.
+ */
+export const prepareConsentFormSchema = z.strictObject({
+  kind: z.enum(['einwilligung', 'schweigepflichtsentbindung']).default('einwilligung'),
+  givenName: text(200),
+  familyName: text(200),
+  birthDate: text(10),
+  caseRef: text(100),
+  senders: manyValues,
+  recipients: manyValues,
+  purposes: manyValues,
+  categories: manyValues,
+  validFrom: text(10),
+  validUntil: text(10),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/)
+    .default('de'),
+  releasedProfessionals: text(4000),
+  entrusting: z.enum(['', 'youth', 'other']).default(''),
+  entrustingName: text(200),
+  entrustingRelation: text(100),
+  /** Set when staff confirmed they talked the broad-choice warnings through. */
+  confirmBroad: z.literal('yes').optional(),
+})
+export type PrepareConsentForm = z.infer<typeof prepareConsentFormSchema>
+
+/** The API draft from the form; empty optional fields are left out, not sent empty. */
+export function draftFromForm(form: PrepareConsentForm, agencyId: string): ConsentDraftInput {
+  const released = form.releasedProfessionals
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+  const caseRef = form.caseRef.trim()
+  return {
+    kind: form.kind,
+    subject: {
+      givenName: form.givenName.trim(),
+      familyName: form.familyName.trim(),
+      birthDate: form.birthDate,
+      caseRefs: caseRef ? { [agencyId]: caseRef } : {},
+    },
+    senders: form.senders,
+    recipients: form.recipients,
+    purposes: form.purposes,
+    categories: form.categories,
+    ...(form.validFrom ? { validFrom: form.validFrom } : {}),
+    validUntil: form.validUntil,
+    language: form.language,
+    releasedProfessionals: released,
+    ...(form.entrusting === 'youth'
+      ? { entrustingPerson: { isYouth: true as const } }
+      : form.entrusting === 'other'
+        ? {
+            entrustingPerson: {
+              isYouth: false as const,
+              name: form.entrustingName.trim(),
+              ...(form.entrustingRelation.trim()
+                ? { relation: form.entrustingRelation.trim() }
+                : {}),
+            },
+          }
+        : {}),
+  }
+}

@@ -1,0 +1,16 @@
+import { say, type StaffLanguage } from './staff-language.ts'
+
+/** The transfer statuses of DESIGN.md §3.3 item 7, as staff read them. */
+export function transferStatusTexts(language: StaffLanguage): Record<string, string> {
+  return {
+    queued: say(language, 'In Warteschlange', 'Queued'),
+    retrying: say(language, 'Neuer Versuch geplant', 'Retrying'),
+    delivered: say(language, 'Zugestellt', 'Delivered'),
+    failed: say(language, 'Fehlgeschlagen', 'Failed'),
+    cancelled_revoked: say(
+      language,
+      'Abgebrochen – Einwilligung widerrufen',
+      'Cancelled – consent revoked',
+    ),
+  }
+}

@@ -1,0 +1,314 @@
+/* global document, window, fetch, crypto, setTimeout, clearTimeout, btoa */
+// Staff workplace script (self-hosted; the CSP forbids inline scripts). Plain ES2020, no build.
+// It talks to the JSON API with the session cookie and the page's CSRF token.
+'use strict'
+;(() => {
+  const csrfToken = () => document.querySelector('input[name="_csrf"]')?.value ?? ''
+  const json = (element, name) => JSON.parse(element.getAttribute(name) || '{}')
+
+  async function api(method, path, body) {
+    const headers = { accept: 'application/json' }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    if (method !== 'GET') headers['x-csrf-token'] = csrfToken()
+    const response = await fetch('/api/v1' + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    let data = null
+    try {
+      data = await response.json()
+    } catch {
+      data = null
+    }
+    return { status: response.status, data }
+  }
+
+  function element(tag, attributes, text) {
+    const node = document.createElement(tag)
+    for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, value)
+    if (text !== undefined) node.textContent = text
+    return node
+  }
+
+  // Print button of the paper form.
+  for (const button of document.querySelectorAll('[data-print]'))
+    button.addEventListener('click', () => window.print())
+
+  // Paper scan: hash the file here; only the SHA-256 is posted, the scan stays on this computer.
+  for (const form of document.querySelectorAll('[data-scan-form]')) {
+    const file = form.querySelector('[data-scan-file]')
+    const hash = form.querySelector('[data-scan-hash]')
+    const status = form.querySelector('[data-scan-status]')
+    file.addEventListener('change', async () => {
+      hash.value = ''
+      const chosen = file.files && file.files[0]
+      if (!chosen) return
+      const digest = await crypto.subtle.digest('SHA-256', await chosen.arrayBuffer())
+      hash.value = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+      status.textContent = 'SHA-256: ' + hash.value
+    })
+    form.addEventListener('submit', (event) => {
+      if (!hash.value) {
+        event.preventDefault()
+        status.textContent =
+          '⚠ ' +
+          (document.documentElement.lang === 'en'
+            ? 'Choose the scan first.'
+            : 'Bitte zuerst den Scan wählen.')
+        file.focus()
+      }
+    })
+  }
+
+  // Overview: the agency's transfers, filterable by status.
+  for (const list of document.querySelectorAll('[data-transfer-list]')) {
+    const rows = list.querySelector('[data-transfer-rows]')
+    const filter = list.querySelector('[data-transfer-filter]')
+    const texts = json(list, 'data-status-texts')
+    const names = json(list, 'data-agency-names')
+    const load = async () => {
+      const query = filter.value ? '?status=' + encodeURIComponent(filter.value) : ''
+      const { status, data } = await api('GET', '/transfers' + query)
+      rows.replaceChildren()
+      const transfers = status === 200 && data ? data.transfers || [] : null
+      if (!transfers || transfers.length === 0) {
+        const text =
+          transfers === null
+            ? document.documentElement.lang === 'en'
+              ? 'Transfers cannot be shown (the relay is not available).'
+              : 'Übermittlungen können nicht angezeigt werden (Versand nicht verfügbar).'
+            : document.documentElement.lang === 'en'
+              ? 'No transfers.'
+              : 'Keine Übermittlungen.'
+        const row = element('tr')
+        row.append(element('td', { colspan: '4', class: 'muted' }, text))
+        rows.append(row)
+        return
+      }
+      for (const t of transfers) {
+        const row = element('tr')
+        const link = element('a', { href: '/staff/transfers/' + encodeURIComponent(t.id) })
+        link.textContent = new Date(t.createdAt).toLocaleString(document.documentElement.lang)
+        const cell = element('td')
+        cell.append(link)
+        row.append(
+          cell,
+          element('td', {}, (names[t.from] || t.from) + ' → ' + (names[t.to] || t.to)),
+          element('td', {}, t.purpose),
+          element('td', { 'data-status': t.status }, texts[t.status] || t.status),
+        )
+        rows.append(row)
+      }
+    }
+    filter.addEventListener('change', load)
+    void load()
+  }
+
+  // Composer: sections, live dry run, sending.
+  for (const form of document.querySelectorAll('[data-composer]')) setUpComposer(form)
+
+  function setUpComposer(form) {
+    const reasonTexts = json(form, 'data-reason-texts')
+    const sections = form.querySelector('[data-sections]')
+    const template = form.querySelector('[data-section-template]')
+    const output = form.querySelector('[data-dry-run]')
+    const result = form.querySelector('[data-send-result]')
+    const to = form.querySelector('[data-to]')
+    const purpose = form.querySelector('[data-purpose]')
+    const necessity = form.querySelector('[data-necessity]')
+    const pdf = form.querySelector('[data-pdf-file]')
+    const pdfCategory = form.querySelector('[data-pdf-category]')
+    let counter = 1000
+    let lastKey = ''
+    let timer = 0
+
+    const categories = () => {
+      const list = [...sections.querySelectorAll('[data-section-category]')].map((s) => s.value)
+      if (pdf.files && pdf.files[0]) list.push(pdfCategory.value)
+      return [...new Set(list)]
+    }
+    const sentence = (code) =>
+      (reasonTexts[code] || code)
+        .replaceAll('{recipient}', to.selectedOptions[0]?.textContent?.trim() || to.value)
+        .replaceAll('{purpose}', purpose.selectedOptions[0]?.textContent?.trim() || purpose.value)
+
+    function showReasons(target, decision, reasons) {
+      target.replaceChildren()
+      const box = element('div', {
+        class: decision === 'permit' ? 'verdict permit' : 'verdict deny',
+      })
+      box.setAttribute('data-decision', decision)
+      box.append(
+        element(
+          'p',
+          { class: 'strong' },
+          form.getAttribute(decision === 'permit' ? 'data-msg-permit' : 'data-msg-deny'),
+        ),
+      )
+      if (reasons.length > 0) {
+        const list = element('ul')
+        for (const code of reasons) {
+          const item = element('li', { 'data-reason': code }, sentence(code) + ' ')
+          if (code.startsWith('category_not_covered:')) {
+            const category = code.slice('category_not_covered:'.length)
+            const remove = element(
+              'button',
+              { type: 'button', class: 'secondary small' },
+              form.getAttribute('data-msg-remove'),
+            )
+            remove.addEventListener('click', () => removeCategory(category))
+            item.append(remove)
+          }
+          list.append(item)
+        }
+        box.append(list)
+      }
+      target.append(box)
+    }
+
+    function removeCategory(category) {
+      for (const select of sections.querySelectorAll('[data-section-category]'))
+        if (select.value === category) select.closest('[data-section]').remove()
+      if (pdfCategory.value === category) pdf.value = ''
+      schedule(true)
+      to.focus()
+    }
+
+    async function dryRun(force) {
+      const cats = categories()
+      const necessityOk = necessity.value.trim().length >= 10
+      const key = JSON.stringify([to.value, purpose.value, cats, necessityOk])
+      if (!force && key === lastKey) return
+      lastKey = key
+      if (cats.length === 0) {
+        showReasons(output, 'deny', ['categories_missing'])
+        return
+      }
+      output.setAttribute('aria-busy', 'true')
+      const { status, data } = await api('POST', '/decisions', {
+        consentId: form.getAttribute('data-consent-id'),
+        to: to.value,
+        purpose: purpose.value,
+        categories: cats,
+        necessity: necessity.value.trim(),
+      })
+      output.removeAttribute('aria-busy')
+      if (status === 200 && data) showReasons(output, data.decision, data.reasons)
+      else showError(output, status, data)
+    }
+
+    function schedule(force) {
+      clearTimeout(timer)
+      timer = setTimeout(() => void dryRun(force), 300)
+    }
+
+    function showError(target, status, data) {
+      target.replaceChildren(
+        element(
+          'p',
+          { class: 'error', role: 'alert' },
+          status === 404 && data?.error?.code === 'route_not_found'
+            ? form.getAttribute('data-msg-unavailable')
+            : form.getAttribute('data-msg-error') + ' ' + (data?.error?.message || status),
+        ),
+      )
+    }
+
+    function wire(section) {
+      section.querySelector('[data-remove-section]').addEventListener('click', () => {
+        section.remove()
+        schedule(true)
+      })
+      section
+        .querySelector('[data-section-category]')
+        .addEventListener('change', () => schedule(false))
+    }
+
+    for (const section of sections.querySelectorAll('[data-section]')) wire(section)
+    form.querySelector('[data-add-section]').addEventListener('click', () => {
+      const markup = template.innerHTML.replaceAll('sec-NEW-', 'sec-' + counter++ + '-')
+      const holder = document.createElement('div')
+      holder.innerHTML = markup
+      const section = holder.firstElementChild
+      sections.append(section)
+      wire(section)
+      section.querySelector('[data-section-category]').focus()
+      schedule(false)
+    })
+    for (const control of [to, purpose, pdfCategory, pdf])
+      control.addEventListener('change', () => schedule(false))
+    necessity.addEventListener('input', () => schedule(false))
+
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault()
+      const body = {
+        consentId: form.getAttribute('data-consent-id'),
+        to: to.value,
+        purpose: purpose.value,
+        necessity: necessity.value.trim(),
+        form: form.querySelector('[data-form-id]').value,
+        sections: [...sections.querySelectorAll('[data-section]')].map((s) => ({
+          category: s.querySelector('[data-section-category]').value,
+          title: s.querySelector('[data-section-title]').value.trim(),
+          body: s.querySelector('[data-section-body]').value.trim(),
+        })),
+      }
+      const requestId = form.getAttribute('data-request-id')
+      if (requestId) body.requestId = requestId
+      const file = pdf.files && pdf.files[0]
+      if (file) {
+        const bytes = new Uint8Array(await file.arrayBuffer())
+        let binary = ''
+        for (let i = 0; i < bytes.length; i += 0x8000)
+          binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+        body.attachments = [
+          {
+            filename: file.name,
+            contentType: 'application/pdf',
+            contentBase64: btoa(binary),
+            category: pdfCategory.value,
+          },
+        ]
+      }
+      const { status, data } = await api('POST', '/transfers', body)
+      if (status === 202 && data?.id) {
+        window.location.assign('/staff/transfers/' + encodeURIComponent(data.id))
+      } else if (status === 403 && data?.error?.code === 'transfer_denied') {
+        showReasons(result, 'deny', data.error.details?.reasons || [])
+      } else showError(result, status, data)
+    })
+    schedule(true)
+  }
+
+  // A sent transfer: follow its status until it settles.
+  for (const panel of document.querySelectorAll('[data-transfer-status]')) {
+    const texts = json(panel, 'data-status-texts')
+    const state = panel.querySelector('[data-state]')
+    const detail = panel.querySelector('[data-detail]')
+    const id = panel.getAttribute('data-transfer-id')
+    const final = new Set(['delivered', 'failed', 'cancelled_revoked'])
+    const poll = async () => {
+      const { status, data } = await api('GET', '/transfers/' + encodeURIComponent(id))
+      if (status !== 200 || !data) {
+        state.textContent = panel.getAttribute('data-msg-missing')
+        return
+      }
+      panel.setAttribute('data-status', data.status)
+      state.textContent = texts[data.status] || data.status
+      const parts = [panel.getAttribute('data-msg-attempts') + ' ' + data.attempts]
+      if (data.status === 'retrying' && data.nextAttemptAt)
+        parts.push(
+          panel.getAttribute('data-msg-next') +
+            ' ' +
+            new Date(data.nextAttemptAt).toLocaleString(document.documentElement.lang),
+        )
+      const reply = data.smtpResponse || data.lastError
+      if (reply) parts.push(panel.getAttribute('data-msg-smtp') + ' ' + reply)
+      detail.textContent = parts.join(' · ')
+      if (!final.has(data.status)) setTimeout(() => void poll(), 1500)
+    }
+    void poll()
+  }
+})()

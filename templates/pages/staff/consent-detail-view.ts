@@ -1,0 +1,264 @@
+import type { Agency } from '../../../accounts/account-schemas.ts'
+import type { Vocabulary } from '../../../consent/vocabulary.ts'
+import type { ConsentView } from '../../../gateway/consent/consent-view.ts'
+import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
+import { html, type SafeHtml } from '../html.ts'
+import {
+  agencyName,
+  categoryLabel,
+  kindLabel,
+  methodLabel,
+  purposeLabel,
+  showDate,
+  showInstant,
+  signatoryLabel,
+  statusLabel,
+} from './staff-labels.ts'
+
+export interface ConsentDetailViewInput {
+  language: StaffLanguage
+  csrfToken: string
+  consent: ConsentView
+  agencies: readonly Agency[]
+  ownAgencyId: string
+  vocabulary: Vocabulary
+  warnings: readonly string[]
+  /** A message after an action (e.g. "signature recorded"). */
+  notice?: string
+  error?: string
+}
+
+/** One consent: what it covers, who signed, the hand-off (pickup code, paper) and revocation. */
+export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
+  const { language: lang, consent: c, vocabulary, agencies } = input
+  const isSender = c.senders.includes(input.ownAgencyId)
+  return html`<section class="card">
+      <h1>
+        ${kindLabel(c.kind, lang)}: ${c.subject.givenName} ${c.subject.familyName}
+        <span class="badge status-${c.status}">${statusLabel(c.status, lang)}</span>
+      </h1>
+      ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
+      ${input.error ? html`<p class="alert error-box" role="alert">${input.error}</p>` : ''}
+      <dl class="facts">
+        <dt>${say(lang, 'Geburtsdatum', 'Date of birth')}</dt>
+        <dd>${showDate(c.subject.birthDate, lang)}</dd>
+        <dt>${say(lang, 'Von', 'From')}</dt>
+        <dd>${c.senders.map((id) => agencyName(id, agencies)).join(', ')}</dd>
+        <dt>${say(lang, 'An', 'To')}</dt>
+        <dd>
+          ${c.recipients.map(
+            (id) =>
+              html`<span class="${c.deselectedRecipients.includes(id) ? 'deselected' : ''}"
+                >${agencyName(id, agencies)}${
+                  c.deselectedRecipients.includes(id)
+                    ? say(lang, ' (abgewählt)', ' (deselected)')
+                    : ''
+                }</span
+              > `,
+          )}
+        </dd>
+        <dt>${say(lang, 'Zwecke', 'Purposes')}</dt>
+        <dd>${c.purposes.map((p) => purposeLabel(p, vocabulary, lang)).join(', ')}</dd>
+        <dt>${say(lang, 'Datenkategorien', 'Data categories')}</dt>
+        <dd>
+          ${c.categories.map(
+            (id) =>
+              html`<span class="tag ${c.deselectedCategories.includes(id) ? 'deselected' : ''}"
+                >${categoryLabel(id, vocabulary, lang)}${
+                  c.deselectedCategories.includes(id)
+                    ? say(lang, ' (abgewählt)', ' (deselected)')
+                    : ''
+                }</span
+              > `,
+          )}
+        </dd>
+        <dt>${say(lang, 'Gültig', 'Valid')}</dt>
+        <dd>${showDate(c.validFrom, lang)} – ${showDate(c.validUntil, lang)}</dd>
+        <dt>${say(lang, 'Text', 'Text')}</dt>
+        <dd>
+          ${c.text.templateId} v${c.text.version} (${c.text.language}), SHA-256
+          <code>${c.text.sha256.slice(0, 16)}…</code>
+        </dd>
+      </dl>
+    </section>
+    <section class="card">
+      <h2>${say(lang, 'Unterschriften', 'Signatures')}</h2>
+      ${
+        c.signatures.length > 0
+          ? html`<table>
+              <thead>
+                <tr>
+                  <th scope="col">${say(lang, 'Rolle', 'Role')}</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">${say(lang, 'Art', 'Method')}</th>
+                  <th scope="col">${say(lang, 'Zeit', 'Time')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${c.signatures.map(
+                  (s) =>
+                    html`<tr>
+                      <td>${signatoryLabel(s.role, lang)}</td>
+                      <td>${s.name}</td>
+                      <td>${methodLabel(s.method, lang)}</td>
+                      <td>${showInstant(s.signedAt, lang)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : html`<p>${say(lang, 'Noch keine Unterschrift.', 'No signature yet.')}</p>`
+      }
+      ${
+        c.status === 'draft' && c.missingSignatories.length > 0
+          ? html`<p class="strong">
+              ${say(lang, 'Es müssen noch unterschreiben:', 'Still to sign:')}
+              ${c.missingSignatories.map((r) => signatoryLabel(r, lang)).join(', ')}
+            </p>`
+          : ''
+      }
+    </section>
+    ${c.status === 'draft' ? handOff(input) : ''}
+    ${c.status === 'active' ? activeActions(input, isSender) : ''}
+    ${
+      c.revocation
+        ? html`<section class="card">
+            <h2>${say(lang, 'Widerruf', 'Revocation')}</h2>
+            <p>
+              ${showInstant(c.revocation.at, lang)} · ${say(lang, 'Kanal', 'channel')}:
+              ${c.revocation.channel} ${c.revocation.reason ? html` · ${c.revocation.reason}` : ''}
+            </p>
+          </section>`
+        : ''
+    }`
+}
+
+function handOff(input: ConsentDetailViewInput): SafeHtml {
+  const { language: lang, consent: c } = input
+  return html`${
+      input.warnings.length > 0
+        ? html`<section class="card alert warning-box" aria-labelledby="warn-h">
+            <h2 id="warn-h">
+              ${say(lang, 'Vor der Unterschrift besprechen', 'Talk through before signing')}
+            </h2>
+            <ul>
+              ${input.warnings.map((w) => html`<li>${w}</li>`)}
+            </ul>
+          </section>`
+        : ''
+    }
+    <section class="card handoff">
+      <h2>${say(lang, 'Am Kiosk unterschreiben', 'Sign at the kiosk')}</h2>
+      ${
+        c.kioskCode
+          ? html`<p>${say(lang, 'Abholcode für den Kiosk:', 'Pickup code for the kiosk:')}</p>
+              <p
+                class="pickup-code"
+                aria-label="${say(lang, 'Abholcode', 'Pickup code')} ${c.kioskCode.split('').join(' ')}"
+              >
+                ${c.kioskCode}
+              </p>
+              <p class="muted">
+                ${say(lang, 'Gültig bis', 'Valid until')}
+                ${c.kioskCodeExpiresAt ? showInstant(c.kioskCodeExpiresAt, lang) : ''}
+              </p>`
+          : html`<p>
+              ${say(lang, 'Der Abholcode ist abgelaufen.', 'The pickup code has expired.')}
+            </p>`
+      }
+    </section>
+    <section class="card">
+      <h2>${say(lang, 'Auf Papier unterschreiben', 'Sign on paper')}</h2>
+      <p>
+        <a class="button secondary" href="/staff/consents/${c.id}/print"
+          >${say(lang, 'Formular zum Drucken öffnen', 'Open the form for printing')}</a
+        >
+      </p>
+      <form
+        method="post"
+        action="/staff/consents/${c.id}/paper-signature"
+        class="paper-form"
+        data-scan-form
+      >
+        <input type="hidden" name="_csrf" value="${input.csrfToken}" />
+        <input type="hidden" name="scanSha256" value="" data-scan-hash />
+        <div class="grid-3">
+          <div>
+            <label for="paper-role">${say(lang, 'Wer hat unterschrieben?', 'Who signed?')}</label>
+            <select id="paper-role" name="role">
+              ${c.missingSignatories.map((r) => html`<option value="${r}">${signatoryLabel(r, lang)}</option>`)}
+            </select>
+          </div>
+          <div>
+            <label for="paper-name">${say(lang, 'Name laut Unterschrift', 'Name as signed')}</label>
+            <input type="text" id="paper-name" name="name" autocomplete="off" required />
+          </div>
+          <div>
+            <label for="paper-scan"
+              >${say(lang, 'Scan des unterschriebenen Formulars', 'Scan of the signed form')}</label
+            >
+            <input
+              type="file"
+              id="paper-scan"
+              accept="application/pdf,image/*"
+              data-scan-file
+              aria-describedby="paper-scan-help"
+            />
+            <p class="explanation" id="paper-scan-help">
+              ${say(lang, 'Der Scan verlässt Ihren Rechner nicht: gespeichert wird nur sein SHA-256-Hash. Das Papier bleibt in der Akte.', 'The scan does not leave your computer: only its SHA-256 hash is stored. The paper stays in the file.')}
+            </p>
+            <p class="muted" data-scan-status aria-live="polite"></p>
+          </div>
+        </div>
+        <button type="submit">
+          ${say(lang, 'Papier-Unterschrift erfassen', 'Record paper signature')}
+        </button>
+      </form>
+    </section>
+    <section class="card">
+      <form method="post" action="/staff/consents/${c.id}/discard">
+        <input type="hidden" name="_csrf" value="${input.csrfToken}" />
+        <button type="submit" class="secondary">
+          ${say(lang, 'Entwurf verwerfen', 'Discard draft')}
+        </button>
+      </form>
+    </section>`
+}
+
+function activeActions(input: ConsentDetailViewInput, isSender: boolean): SafeHtml {
+  const { language: lang, consent: c } = input
+  return html`${
+      isSender
+        ? html`<section class="card">
+            <h2>${say(lang, 'Fallzusammenfassung senden', 'Send a case summary')}</h2>
+            <p>
+              <a class="button" href="/staff/compose/${c.id}"
+                >${say(lang, 'Zusammenfassung verfassen', 'Compose summary')}</a
+              >
+            </p>
+          </section>`
+        : ''
+    }
+    <section class="card">
+      <h2>${say(lang, 'Im Auftrag der Person widerrufen', "Revoke on the person's behalf")}</h2>
+      <p class="muted">
+        ${say(lang, 'Der Widerruf wirkt sofort: Noch nicht zugestellte Übermittlungen werden abgebrochen.', 'The revocation takes effect at once: transfers not yet delivered are cancelled.')}
+      </p>
+      <form method="post" action="/staff/consents/${c.id}/revocation">
+        <input type="hidden" name="_csrf" value="${input.csrfToken}" />
+        <label for="revoke-reason"
+          >${say(lang, 'Grund / wie die Person widerrufen hat', 'Reason / how the person revoked')}</label
+        >
+        <input
+          type="text"
+          id="revoke-reason"
+          name="reason"
+          required
+          maxlength="500"
+          autocomplete="off"
+        />
+        <button type="submit" class="danger">
+          ${say(lang, 'Widerruf erfassen', 'Record revocation')}
+        </button>
+      </form>
+    </section>`
+}

@@ -1,0 +1,324 @@
+import type { Agency } from '../../../accounts/account-schemas.ts'
+import { isSpecialCategory, localized, type Vocabulary } from '../../../consent/vocabulary.ts'
+import type { PrepareConsentForm } from '../../../gateway/staff/prepare-consent-form.ts'
+import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
+import { html, type SafeHtml } from '../html.ts'
+
+export interface ConsentFormViewInput {
+  language: StaffLanguage
+  csrfToken: string
+  agencies: readonly Agency[]
+  ownAgencyId: string
+  vocabulary: Vocabulary
+  values: PrepareConsentForm
+  /** Last day the validity may reach (configured maximum). */
+  maxValidUntil: string
+  today: string
+  errors: readonly string[]
+  warnings: readonly string[]
+  consentLanguages: readonly { id: string; label: string }[]
+}
+
+function checked(list: readonly string[], value: string): SafeHtml | '' {
+  return list.includes(value) ? html`checked` : ''
+}
+
+/** The form to prepare a consent draft with the young person (DESIGN.md §3.1, §6). */
+export function consentFormView(input: ConsentFormViewInput): SafeHtml {
+  const { language: lang, values, vocabulary } = input
+  const categories = Object.entries(vocabulary.categories)
+  const normal = categories.filter(([id]) => !isSpecialCategory(vocabulary, id))
+  const special = categories.filter(([id]) => isSpecialCategory(vocabulary, id))
+  const categoryBox = ([id, term]: (typeof categories)[number]) =>
+    html`<div class="choice">
+      <input
+        type="checkbox"
+        name="categories"
+        value="${id}"
+        id="cat-${id}"
+        ${checked(values.categories, id)}
+      />
+      <label for="cat-${id}">${localized(term.label, lang)}</label>
+      <p class="explanation" id="cat-${id}-help">${localized(term.explanation, lang)}</p>
+    </div>`
+  const agencyBoxes = (side: 'senders' | 'recipients') =>
+    input.agencies.map(
+      (agency) =>
+        html`<div class="choice">
+          <input
+            type="checkbox"
+            name="${side}"
+            value="${agency.id}"
+            id="${side}-${agency.id}"
+            ${checked(values[side], agency.id)}
+          />
+          <label for="${side}-${agency.id}">${agency.name}</label>
+        </div>`,
+    )
+  return html`<section class="card">
+    <h1>${say(lang, 'Einwilligung vorbereiten', 'Prepare a consent')}</h1>
+    <p class="muted">
+      ${say(
+        lang,
+        'Füllen Sie das Formular gemeinsam mit der jungen Person aus. Sie unterschreibt danach am Kiosk oder auf Papier und kann dabei einzelne Kategorien oder Empfänger abwählen.',
+        'Fill in the form together with the young person. They then sign at the kiosk or on paper and may deselect single categories or recipients.',
+      )}
+    </p>
+    ${
+      input.errors.length > 0
+        ? html`<div class="alert error-box" role="alert">
+            <h2>${say(lang, 'Bitte korrigieren', 'Please correct')}</h2>
+            <ul>
+              ${input.errors.map((e) => html`<li>${e}</li>`)}
+            </ul>
+          </div>`
+        : ''
+    }
+    ${
+      input.warnings.length > 0
+        ? html`<div class="alert warning-box" role="alert" id="broad-warnings">
+            <h2>
+              ${say(lang, 'Bitte vor der Unterschrift besprechen', 'Talk this through before signing')}
+            </h2>
+            <ul>
+              ${input.warnings.map((w) => html`<li>${w}</li>`)}
+            </ul>
+          </div>`
+        : ''
+    }
+    <form method="post" action="/staff/consents" class="prepare-form" novalidate>
+      <input type="hidden" name="_csrf" value="${input.csrfToken}" />
+      <fieldset>
+        <legend>${say(lang, 'Art', 'Kind')}</legend>
+        <div class="choice">
+          <input
+            type="radio"
+            name="kind"
+            value="einwilligung"
+            id="kind-e"
+            ${values.kind === 'einwilligung' ? html`checked` : ''}
+          />
+          <label for="kind-e"
+            >${say(lang, 'Einwilligung (§ 67b SGB X)', 'Consent (§ 67b SGB X)')}</label
+          >
+        </div>
+        <div class="choice">
+          <input
+            type="radio"
+            name="kind"
+            value="schweigepflichtsentbindung"
+            id="kind-s"
+            ${values.kind === 'schweigepflichtsentbindung' ? html`checked` : ''}
+          />
+          <label for="kind-s"
+            >${say(lang, 'Schweigepflichtsentbindung (§ 203 StGB, § 65 SGB VIII)', 'Release from confidentiality (Schweigepflichtsentbindung)')}</label
+          >
+        </div>
+        <label for="releasedProfessionals"
+          >${say(lang, 'Entbundene Fachkräfte oder Stellen (eine pro Zeile; nur bei Schweigepflichtsentbindung)', 'Professionals or bodies released (one per line; release only)')}</label
+        >
+        <textarea id="releasedProfessionals" name="releasedProfessionals" rows="2">
+${values.releasedProfessionals}</textarea>
+      </fieldset>
+      <fieldset>
+        <legend>${say(lang, 'Junge Person', 'Young person')}</legend>
+        <div class="grid-3">
+          <div>
+            <label for="givenName">${say(lang, 'Vorname', 'Given name')}</label>
+            <input
+              type="text"
+              id="givenName"
+              name="givenName"
+              value="${values.givenName}"
+              autocomplete="off"
+              required
+            />
+          </div>
+          <div>
+            <label for="familyName">${say(lang, 'Nachname', 'Family name')}</label>
+            <input
+              type="text"
+              id="familyName"
+              name="familyName"
+              value="${values.familyName}"
+              autocomplete="off"
+              required
+            />
+          </div>
+          <div>
+            <label for="birthDate">${say(lang, 'Geburtsdatum', 'Date of birth')}</label>
+            <input
+              type="date"
+              id="birthDate"
+              name="birthDate"
+              value="${values.birthDate}"
+              max="${input.today}"
+              required
+            />
+          </div>
+        </div>
+        <label for="caseRef"
+          >${say(lang, 'Aktenzeichen Ihrer Stelle (optional)', "Your agency's file number (optional)")}</label
+        >
+        <input
+          type="text"
+          id="caseRef"
+          name="caseRef"
+          value="${values.caseRef}"
+          autocomplete="off"
+        />
+      </fieldset>
+      <fieldset>
+        <legend>${say(lang, 'Von wem an wen', 'From whom to whom')}</legend>
+        <p class="muted">
+          ${say(lang, 'Die Richtung zählt: Jobcenter → Jugendamt gilt nicht umgekehrt.', 'Direction matters: Jobcenter → Jugendamt does not cover the reverse.')}
+        </p>
+        <div class="grid-2">
+          <div role="group" aria-labelledby="senders-h">
+            <h3 id="senders-h">${say(lang, 'Absendende Stellen', 'Senders')}</h3>
+            ${agencyBoxes('senders')}
+          </div>
+          <div role="group" aria-labelledby="recipients-h">
+            <h3 id="recipients-h">${say(lang, 'Empfangende Stellen', 'Recipients')}</h3>
+            ${agencyBoxes('recipients')}
+          </div>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>${say(lang, 'Zwecke', 'Purposes')}</legend>
+        ${Object.entries(vocabulary.purposes).map(
+          ([id, term]) =>
+            html`<div class="choice">
+              <input
+                type="checkbox"
+                name="purposes"
+                value="${id}"
+                id="purpose-${id}"
+                ${checked(values.purposes, id)}
+              />
+              <label for="purpose-${id}">${localized(term.label, lang)}</label>
+              <p class="explanation">${localized(term.explanation, lang)}</p>
+            </div>`,
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>${say(lang, 'Datenkategorien', 'Data categories')}</legend>
+        ${normal.map(categoryBox)}
+        <h3>
+          ${say(lang, 'Besondere Kategorien (Art. 9/10 DSGVO) – nur ausdrücklich wählen', 'Special categories (Art. 9/10 GDPR) – choose only expressly')}
+        </h3>
+        ${special.map(categoryBox)}
+      </fieldset>
+      <fieldset>
+        <legend>${say(lang, 'Gültigkeit und Sprache', 'Validity and language')}</legend>
+        <div class="grid-3">
+          <div>
+            <label for="validFrom">${say(lang, 'Gültig ab', 'Valid from')}</label>
+            <input
+              type="date"
+              id="validFrom"
+              name="validFrom"
+              value="${values.validFrom || input.today}"
+              min="${input.today}"
+            />
+          </div>
+          <div>
+            <label for="validUntil">${say(lang, 'Gültig bis', 'Valid until')}</label>
+            <input
+              type="date"
+              id="validUntil"
+              name="validUntil"
+              value="${values.validUntil}"
+              min="${input.today}"
+              max="${input.maxValidUntil}"
+              aria-describedby="validUntil-help"
+              required
+            />
+            <p class="explanation" id="validUntil-help">
+              ${say(lang, `Höchstens bis ${input.maxValidUntil} (konfigurierte Höchstdauer).`, `At most until ${input.maxValidUntil} (configured maximum).`)}
+            </p>
+          </div>
+          <div>
+            <label for="language">${say(lang, 'Sprache des Textes', 'Language of the text')}</label>
+            <select id="language" name="language">
+              ${input.consentLanguages.map(
+                (l) =>
+                  html`<option value="${l.id}" ${values.language === l.id ? html`selected` : ''}>
+                    ${l.label}
+                  </option>`,
+              )}
+            </select>
+          </div>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>
+          ${say(lang, 'Wer hat Jugendamts-Daten anvertraut? (§ 65 SGB VIII, nur wenn das Jugendamt absendet)', 'Who entrusted Jugendamt data? (§ 65 SGB VIII, only when the Jugendamt sends)')}
+        </legend>
+        <div class="choice">
+          <input
+            type="radio"
+            name="entrusting"
+            value=""
+            id="ent-none"
+            ${values.entrusting === '' ? html`checked` : ''}
+          /><label for="ent-none">${say(lang, 'Nicht zutreffend', 'Not applicable')}</label>
+        </div>
+        <div class="choice">
+          <input
+            type="radio"
+            name="entrusting"
+            value="youth"
+            id="ent-youth"
+            ${values.entrusting === 'youth' ? html`checked` : ''}
+          /><label for="ent-youth"
+            >${say(lang, 'Die junge Person selbst', 'The young person')}</label
+          >
+        </div>
+        <div class="choice">
+          <input
+            type="radio"
+            name="entrusting"
+            value="other"
+            id="ent-other"
+            ${values.entrusting === 'other' ? html`checked` : ''}
+          /><label for="ent-other">${say(lang, 'Eine andere Person', 'Another person')}</label>
+        </div>
+        <div class="grid-2">
+          <div>
+            <label for="entrustingName">${say(lang, 'Name', 'Name')}</label
+            ><input
+              type="text"
+              id="entrustingName"
+              name="entrustingName"
+              value="${values.entrustingName}"
+              autocomplete="off"
+            />
+          </div>
+          <div>
+            <label for="entrustingRelation"
+              >${say(lang, 'Beziehung (z. B. Mutter)', 'Relation (e.g. mother)')}</label
+            ><input
+              type="text"
+              id="entrustingRelation"
+              name="entrustingRelation"
+              value="${values.entrustingRelation}"
+              autocomplete="off"
+            />
+          </div>
+        </div>
+      </fieldset>
+      ${
+        input.warnings.length > 0
+          ? html`<div class="choice confirm">
+              <input type="checkbox" name="confirmBroad" value="yes" id="confirmBroad" />
+              <label for="confirmBroad"
+                >${say(lang, 'Ich habe die Hinweise oben mit der Person besprochen.', 'I have talked the notes above through with the person.')}</label
+              >
+            </div>`
+          : ''
+      }
+      <button type="submit">${say(lang, 'Entwurf anlegen', 'Create draft')}</button>
+    </form>
+  </section>`
+}
