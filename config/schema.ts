@@ -59,6 +59,10 @@ export const configSchema = z.strictObject({
   consentRetentionDays: z.coerce.number().int().min(30).max(36500).optional(),
   /** Seconds between signed audit checkpoints when the log grew (default 300; 0 = only on shutdown). */
   auditCheckpointIntervalSeconds: z.coerce.number().int().min(0).max(86400).optional(),
+  /** Seconds without input after which the kiosk wipes the person's session (default 120). */
+  kioskIdleSeconds: z.coerce.number().int().min(15).max(3600).optional(),
+  /** Days a youth has after turning 18 to confirm a guardian-signed consent (default 90). */
+  majorityGraceDays: z.coerce.number().int().min(1).max(365).optional(),
 })
 
 export type ConfigInput = z.input<typeof configSchema>
@@ -87,6 +91,8 @@ export const environmentNames = {
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   consentRetentionDays: 'CONSENT_RETENTION_DAYS',
   auditCheckpointIntervalSeconds: 'AUDIT_CHECKPOINT_INTERVAL_SECONDS',
+  kioskIdleSeconds: 'KIOSK_IDLE_SECONDS',
+  majorityGraceDays: 'MAJORITY_GRACE_DAYS',
 } as const satisfies Record<keyof ParsedConfig, string>
 
 export type ConfigKey = keyof typeof environmentNames

@@ -4,6 +4,7 @@ import * as auditEntries from './0002-audit-entries.ts'
 import * as consents from './0101-consents.ts'
 import * as certificates from './0201-certificates.ts'
 import * as transfers from './0401-transfers.ts'
+import * as kiosk from './0501-kiosk.ts'
 
 /**
  * Every migration, by name; names sort in the order they apply. Number ranges per area keep
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0101-consents': consents,
   '0201-certificates': certificates,
   '0401-transfers': transfers,
+  '0501-kiosk': kiosk,
 }

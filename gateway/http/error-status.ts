@@ -3,6 +3,7 @@ import { ApiError, apiErrorStatus } from './api-error.ts'
 import { auditErrorStatus } from './audit-error-status.ts'
 import { consentErrorStatus } from './consent-error-status.ts'
 import { cryptoErrorStatus } from './crypto-error-status.ts'
+import { kioskErrorStatus } from './kiosk-error-status.ts'
 import { relayErrorStatus } from './relay-error-status.ts'
 
 /**
@@ -15,6 +16,7 @@ export const domainErrorStatus: Record<string, number> = {
   ...cryptoErrorStatus,
   ...relayErrorStatus,
   ...auditErrorStatus,
+  ...kioskErrorStatus,
 }
 
 export interface HttpFailure {

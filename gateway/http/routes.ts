@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts'
 import { homePages } from '../pages/home-pages.ts'
+import { kioskPages } from '../pages/kiosk-pages.ts'
 import { loginPages } from '../pages/login-pages.ts'
 import {
   addAgencyRoute,
@@ -35,5 +36,5 @@ export function apiRoutes(deps: Deps): AnyApiRoute[] {
 
 /** Every server-rendered page. Areas append theirs here. */
 export function pageRoutes(deps: Deps): AnyPageRoute[] {
-  return [...loginPages(deps), ...homePages(deps)]
+  return [...loginPages(deps), ...homePages(deps, ['staff', 'dpo', 'admin']), ...kioskPages(deps)]
 }

@@ -142,7 +142,25 @@ const matrix: Record<string, MatrixRow> = {
   'GET /staff': { expect: page({ staff: 200, otherAgency: 200 }) },
   'GET /dpo': { expect: page({ dpo: 200 }) },
   'GET /admin': { expect: page({ admin: 200 }) },
+  // Kiosk (issue 6): without a person's session, step pages send the device back to /kiosk.
   'GET /kiosk': { expect: page({ kiosk: 200 }) },
+  'POST /kiosk/pickup': { body: {}, expect: page({ kiosk: 400 }) },
+  'POST /kiosk/take-pushed': { body: {}, expect: page({ kiosk: 404 }) },
+  'POST /kiosk/language': { body: {}, expect: page({ kiosk: 400 }) },
+  'POST /kiosk/step': { body: {}, expect: page({ kiosk: 400 }) },
+  'GET /kiosk/read': { expect: page({ kiosk: 303 }) },
+  'GET /kiosk/choose': { expect: page({ kiosk: 303 }) },
+  'POST /kiosk/choose': { body: {}, expect: page({ kiosk: 303 }) },
+  'GET /kiosk/sign': { expect: page({ kiosk: 303 }) },
+  'POST /kiosk/sign': { body: {}, expect: page({ kiosk: 303 }) },
+  'POST /kiosk/decline': { body: {}, expect: page({ kiosk: 303 }) },
+  'GET /kiosk/receipt': { expect: page({ kiosk: 303 }) },
+  'GET /kiosk/receipt.pdf': { expect: page({ kiosk: 303 }) },
+  'POST /kiosk/finish': { body: {}, expect: page({ kiosk: 303 }) },
+  'POST /kiosk/wipe': { body: {}, expect: page({ kiosk: 303 }) },
+  'GET /kiosk/done': { expect: page({ kiosk: 200 }) },
+  'GET /kiosk/revoke': { expect: page({ kiosk: 200 }) },
+  'POST /kiosk/revoke': { body: {}, expect: page({ kiosk: 400 }) },
 }
 
 const accountOf: Record<Exclude<Who, 'anon' | 'expired'>, string> = {

@@ -1,0 +1,196 @@
+import type { Kysely, Transaction } from 'kysely'
+import { z } from 'zod'
+import type { Tables } from './tables.ts'
+
+type Executor = Kysely<Tables> | Transaction<Tables>
+
+export const kioskStepSchema = z.enum(['read', 'choose', 'sign', 'receipt'])
+export type KioskStep = z.infer<typeof kioskStepSchema>
+
+/** What the youth chose before signing (DESIGN.md §3.1 granular choice). */
+export const kioskChoicesSchema = z.strictObject({
+  deselectedCategories: z.array(z.string()),
+  deselectedRecipients: z.array(z.string()),
+  chosenSpecialCategories: z.array(z.string()),
+})
+export type KioskChoices = z.infer<typeof kioskChoicesSchema>
+
+/** The one person-bound state of a kiosk device; cleared by the wipe. */
+export interface KioskState {
+  kioskId: string
+  consentId: string
+  step: KioskStep
+  language: string
+  choices: KioskChoices
+  receiptCode: string | null
+  startedAt: string
+  updatedAt: string
+}
+
+export async function findKioskState(
+  db: Executor,
+  kioskId: string,
+): Promise<KioskState | undefined> {
+  const row = await db
+    .selectFrom('kiosk_states')
+    .selectAll()
+    .where('kiosk_id', '=', kioskId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  return {
+    kioskId: row.kiosk_id,
+    consentId: row.consent_id,
+    step: kioskStepSchema.parse(row.step),
+    language: row.language,
+    choices: kioskChoicesSchema.parse(JSON.parse(row.choices)),
+    receiptCode: row.receipt_code,
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+/** Starts a kiosk session on a draft, replacing whatever the device held before. */
+export async function startKioskState(db: Executor, state: KioskState): Promise<void> {
+  await db.deleteFrom('kiosk_states').where('kiosk_id', '=', state.kioskId).execute()
+  await db
+    .insertInto('kiosk_states')
+    .values({
+      kiosk_id: state.kioskId,
+      consent_id: state.consentId,
+      step: state.step,
+      language: state.language,
+      choices: JSON.stringify(state.choices),
+      receipt_code: state.receiptCode,
+      started_at: state.startedAt,
+      updated_at: state.updatedAt,
+    })
+    .execute()
+}
+
+export async function updateKioskState(
+  db: Executor,
+  kioskId: string,
+  change: {
+    step?: KioskStep
+    language?: string
+    choices?: KioskChoices
+    receiptCode?: string | null
+    at: Date
+  },
+): Promise<void> {
+  await db
+    .updateTable('kiosk_states')
+    .set({
+      ...(change.step ? { step: change.step } : {}),
+      ...(change.language ? { language: change.language } : {}),
+      ...(change.choices ? { choices: JSON.stringify(change.choices) } : {}),
+      ...(change.receiptCode !== undefined ? { receipt_code: change.receiptCode } : {}),
+      updated_at: change.at.toISOString(),
+    })
+    .where('kiosk_id', '=', kioskId)
+    .execute()
+}
+
+/** The wipe: nothing of the person stays bound to the device. */
+export async function clearKioskState(db: Executor, kioskId: string): Promise<void> {
+  await db.deleteFrom('kiosk_states').where('kiosk_id', '=', kioskId).execute()
+}
+
+export async function pushDraftToKiosk(
+  db: Executor,
+  input: { kioskId: string; consentId: string; pushedBy: string; at: Date },
+): Promise<void> {
+  await db.deleteFrom('kiosk_pushes').where('kiosk_id', '=', input.kioskId).execute()
+  await db
+    .insertInto('kiosk_pushes')
+    .values({
+      kiosk_id: input.kioskId,
+      consent_id: input.consentId,
+      pushed_by: input.pushedBy,
+      pushed_at: input.at.toISOString(),
+    })
+    .execute()
+}
+
+export async function findPushedDraft(
+  db: Executor,
+  kioskId: string,
+): Promise<{ consentId: string; pushedAt: string } | undefined> {
+  const row = await db
+    .selectFrom('kiosk_pushes')
+    .select(['consent_id', 'pushed_at'])
+    .where('kiosk_id', '=', kioskId)
+    .executeTakeFirst()
+  return row ? { consentId: row.consent_id, pushedAt: row.pushed_at } : undefined
+}
+
+export async function clearPushedDraft(db: Executor, kioskId: string): Promise<void> {
+  await db.deleteFrom('kiosk_pushes').where('kiosk_id', '=', kioskId).execute()
+}
+
+/** A guardian-signed consent whose youth has come of age (DESIGN.md §3.1, § 36 SGB I). */
+export interface MajorityReview {
+  consentId: string
+  subjectPseudonym: string
+  cameOfAgeOn: string
+  confirmBy: string
+  flaggedAt: string
+  confirmedAt: string | null
+  lapsedAt: string | null
+}
+
+export async function findMajorityReviews(
+  db: Executor,
+  consentIds: readonly string[],
+): Promise<MajorityReview[]> {
+  if (consentIds.length === 0) return []
+  const rows = await db
+    .selectFrom('majority_reviews')
+    .selectAll()
+    .where('consent_id', 'in', [...consentIds])
+    .execute()
+  return rows.map((row) => ({
+    consentId: row.consent_id,
+    subjectPseudonym: row.subject_pseudonym,
+    cameOfAgeOn: row.came_of_age_on,
+    confirmBy: row.confirm_by,
+    flaggedAt: row.flagged_at,
+    confirmedAt: row.confirmed_at,
+    lapsedAt: row.lapsed_at,
+  }))
+}
+
+export async function insertMajorityReview(db: Executor, review: MajorityReview): Promise<void> {
+  await db
+    .insertInto('majority_reviews')
+    .values({
+      consent_id: review.consentId,
+      subject_pseudonym: review.subjectPseudonym,
+      came_of_age_on: review.cameOfAgeOn,
+      confirm_by: review.confirmBy,
+      flagged_at: review.flaggedAt,
+      confirmed_at: review.confirmedAt,
+      lapsed_at: review.lapsedAt,
+    })
+    .execute()
+}
+
+export async function markMajorityConfirmed(
+  db: Executor,
+  consentId: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('majority_reviews')
+    .set({ confirmed_at: at.toISOString() })
+    .where('consent_id', '=', consentId)
+    .execute()
+}
+
+export async function markMajorityLapsed(db: Executor, consentId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('majority_reviews')
+    .set({ lapsed_at: at.toISOString() })
+    .where('consent_id', '=', consentId)
+    .execute()
+}

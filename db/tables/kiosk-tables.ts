@@ -1,0 +1,67 @@
+/**
+ * The kiosk's server-side state: what a kiosk device is showing right now (bound to the device,
+ * never to a URL), drafts pushed to a named kiosk, receipts and the youth's self-service sessions.
+ */
+export interface KioskStateTable {
+  /** The kiosk account (one state per device). */
+  kiosk_id: string
+  consent_id: string
+  /** `read` | `choose` | `sign` | `receipt`. */
+  step: string
+  language: string
+  /** JSON `{ deselectedCategories, deselectedRecipients, chosenSpecialCategories }`. */
+  choices: string
+  /** The receipt code in clear while the receipt is on screen; cleared by the wipe. */
+  receipt_code: string | null
+  started_at: string
+  updated_at: string
+}
+
+/** A draft a staff member sent to a named kiosk; the kiosk start screen offers it. */
+export interface KioskPushTable {
+  kiosk_id: string
+  consent_id: string
+  pushed_by: string
+  pushed_at: string
+}
+
+/** A receipt: the code is kept only as a keyed hash; it opens the self-service page. */
+export interface ReceiptTable {
+  id: string
+  code_hash: string
+  consent_id: string
+  subject_pseudonym: string
+  created_at: string
+}
+
+/** A youth's self-service session (its own cookie, short-lived, apart from staff sessions). */
+export interface SelfServiceSessionTable {
+  id_hash: string
+  subject_pseudonym: string
+  receipt_id: string
+  csrf_token: string
+  created_at: string
+  expires_at: string
+}
+
+/** A guardian-signed consent of a youth who has come of age: flagged, then confirmed or lapsed. */
+export interface MajorityReviewTable {
+  consent_id: string
+  subject_pseudonym: string
+  /** The 18th birthday (calendar date, Europe/Berlin). */
+  came_of_age_on: string
+  /** Last calendar day on which the youth may confirm. */
+  confirm_by: string
+  flagged_at: string
+  confirmed_at: string | null
+  lapsed_at: string | null
+}
+
+/** Tables of the kiosk area. */
+export interface KioskTables {
+  kiosk_states: KioskStateTable
+  kiosk_pushes: KioskPushTable
+  receipts: ReceiptTable
+  self_service_sessions: SelfServiceSessionTable
+  majority_reviews: MajorityReviewTable
+}

@@ -1,0 +1,23 @@
+/** Every error code of the kiosk and self-service area; statuses in http/kiosk-error-status.ts. */
+export const kioskErrorCodes = [
+  'ERR_KIOSK_NO_SESSION',
+  'ERR_KIOSK_NOTHING_PUSHED',
+  'ERR_KIOSK_NOT_FOUND',
+  'ERR_KIOSK_CHOICE_EMPTY',
+  'ERR_KIOSK_SIGNATURE_EMPTY',
+  'ERR_KIOSK_RECEIPT_UNKNOWN',
+  'ERR_KIOSK_RATE_LIMITED',
+  'ERR_KIOSK_NOT_CONFIRMABLE',
+] as const
+export type KioskErrorCode = (typeof kioskErrorCodes)[number]
+
+export class KioskError extends Error {
+  constructor(
+    readonly code: KioskErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = 'KioskError'
+  }
+}

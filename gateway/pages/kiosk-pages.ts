@@ -1,0 +1,505 @@
+import type { Request } from 'express'
+import { z } from 'zod'
+import type { Principal } from '../../accounts/roles.ts'
+import { vocabulary } from '../../config/vocabulary.ts'
+import { isSpecialCategory, localized } from '../../consent/vocabulary.ts'
+import { listAgencies } from '../../db/account-repository.ts'
+import { html } from '../../templates/pages/html.ts'
+import {
+  kioskChooseView,
+  kioskDoneView,
+  kioskFrame,
+  kioskReadView,
+  kioskReceiptView,
+  kioskRevokeView,
+  kioskSignView,
+  kioskStartView,
+  type ChoiceItem,
+} from '../../templates/pages/kiosk/kiosk-views.ts'
+import { consentText } from '../consent/consent-service.ts'
+import type { Deps } from '../deps.ts'
+import { toHttpFailure } from '../http/error-status.ts'
+import { pageRoute, type AnyPageRoute, type PageResult } from '../http/route.ts'
+import { KioskError } from '../kiosk/kiosk-error.ts'
+import {
+  currentKioskSession,
+  declineAtKiosk,
+  hasPushedDraft,
+  kioskCallerOf,
+  kioskLanguages,
+  moveToStep,
+  nextSignatory,
+  revokeAtKiosk,
+  rtlLanguages,
+  saveChoices,
+  setKioskLanguage,
+  signAtKiosk,
+  startFromPickupCode,
+  startFromPush,
+  touchKioskSession,
+  wipeKiosk,
+  type KioskSession,
+} from '../kiosk/kiosk-service.ts'
+import { kioskIdleSecondsOf } from '../kiosk/kiosk-settings.ts'
+import { receiptFactsOf, receiptPdf } from '../kiosk/receipt-document.ts'
+import { csrfTokenOf } from './home-pages.ts'
+
+const access = ['kiosk'] as const
+const multi = z
+  .union([z.string().max(64), z.array(z.string().max(64)).max(40)])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+
+/** The kiosk's pages (DESIGN.md §6 `/kiosk`): read, choose, sign, receipt; wiped after use. */
+export function kioskPages(deps: Deps): AnyPageRoute[] {
+  const idleSeconds = kioskIdleSecondsOf(deps.config)
+
+  async function page(
+    req: Request,
+    input: { title: string; language?: string; personal: boolean; body: ReturnType<typeof html> },
+    status = 200,
+  ): Promise<PageResult> {
+    const language = input.language ?? 'de'
+    return {
+      status,
+      html: kioskFrame({
+        title: input.title,
+        language,
+        rtl: rtlLanguages.includes(language),
+        csrf: await csrfTokenOf(deps, req.headers.cookie),
+        idleSeconds,
+        personal: input.personal,
+        body: input.body,
+      }),
+    }
+  }
+
+  /** Loads the session for a step page; redirects when the device is elsewhere or empty. */
+  async function sessionAt(
+    principal: Principal,
+    step: KioskSession['state']['step'],
+  ): Promise<KioskSession | { redirect: string }> {
+    const session = await currentKioskSession(deps, principal)
+    if (!session) return { redirect: '/kiosk' }
+    if (session.state.step !== step) return { redirect: `/kiosk/${session.state.step}` }
+    await touchKioskSession(deps, principal)
+    return session
+  }
+
+  /** A domain refusal shown on the start screen (e.g. a mistyped code), never a 500. */
+  async function startWithError(req: Request, principal: Principal, error: unknown) {
+    const failure = toHttpFailure(error)
+    if (!failure) throw error
+    return page(
+      req,
+      {
+        title: 'Kiosk',
+        personal: false,
+        body: kioskStartView({
+          csrf: await csrfTokenOf(deps, req.headers.cookie),
+          pushed: await hasPushedDraft(deps, principal),
+          error: 'Dieser Code ist unbekannt oder abgelaufen. Bitte fragen Sie Ihre Fachkraft.',
+        }),
+      },
+      failure.status,
+    )
+  }
+
+  const start = pageRoute({
+    method: 'get',
+    path: '/kiosk',
+    access,
+    handle: async ({ req, principal }) => {
+      const session = await currentKioskSession(deps, principal)
+      if (session) return { redirect: `/kiosk/${session.state.step}` }
+      return page(req, {
+        title: 'Kiosk',
+        personal: false,
+        body: kioskStartView({
+          csrf: await csrfTokenOf(deps, req.headers.cookie),
+          pushed: await hasPushedDraft(deps, principal),
+        }),
+      })
+    },
+  })
+
+  const pickup = pageRoute({
+    method: 'post',
+    path: '/kiosk/pickup',
+    access,
+    form: z.object({ code: z.string().trim().min(1).max(20) }),
+    handle: async ({ req, principal, body }) => {
+      try {
+        await startFromPickupCode(deps, principal, body.code)
+      } catch (error) {
+        return startWithError(req, principal, error)
+      }
+      return { redirect: '/kiosk/read' }
+    },
+  })
+
+  const takePushed = pageRoute({
+    method: 'post',
+    path: '/kiosk/take-pushed',
+    access,
+    handle: async ({ req, principal }) => {
+      try {
+        await startFromPush(deps, principal)
+      } catch (error) {
+        return startWithError(req, principal, error)
+      }
+      return { redirect: '/kiosk/read' }
+    },
+  })
+
+  const language = pageRoute({
+    method: 'post',
+    path: '/kiosk/language',
+    access,
+    form: z.object({ language: z.enum(kioskLanguages) }),
+    handle: async ({ principal, body }) => {
+      const session = await currentKioskSession(deps, principal)
+      if (!session) return { redirect: '/kiosk' }
+      const step = await setKioskLanguage(deps, principal, body.language)
+      return { redirect: `/kiosk/${step}` }
+    },
+  })
+
+  const moveStep = pageRoute({
+    method: 'post',
+    path: '/kiosk/step',
+    access,
+    form: z.object({ step: z.enum(['read', 'choose']) }),
+    handle: async ({ principal, body }) => {
+      const session = await currentKioskSession(deps, principal)
+      if (!session || session.state.step === 'receipt') return { redirect: '/kiosk' }
+      await moveToStep(deps, principal, body.step)
+      return { redirect: `/kiosk/${body.step}` }
+    },
+  })
+
+  const read = pageRoute({
+    method: 'get',
+    path: '/kiosk/read',
+    access,
+    handle: async ({ req, principal }) => {
+      const session = await sessionAt(principal, 'read')
+      if ('redirect' in session) return session
+      const lang = session.state.language
+      const rendered = await consentText(deps, {
+        caller: kioskCallerOf(principal),
+        consentId: session.consent.id,
+        language: lang,
+      })
+      return page(req, {
+        title: 'Erklärung lesen',
+        language: lang,
+        personal: true,
+        body: kioskReadView({
+          csrf: await csrfTokenOf(deps, req.headers.cookie),
+          language: lang,
+          text: rendered.text,
+        }),
+      })
+    },
+  })
+
+  async function renderChoose(req: Request, session: KioskSession, error?: string) {
+    const { consent, state } = session
+    const lang = state.language
+    const names = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
+    const term = (c: string): ChoiceItem => {
+      const t = vocabulary.categories[c]
+      const special = isSpecialCategory(vocabulary, c)
+      return {
+        id: c,
+        label: t ? localized(t.label, lang) : c,
+        ...(t ? { explanation: localized(t.explanation, lang) } : {}),
+        checked: special
+          ? state.choices.chosenSpecialCategories.includes(c)
+          : !state.choices.deselectedCategories.includes(c),
+      }
+    }
+    return page(
+      req,
+      {
+        title: 'Auswählen',
+        language: lang,
+        personal: true,
+        body: kioskChooseView({
+          csrf: await csrfTokenOf(deps, req.headers.cookie),
+          language: lang,
+          recipients: consent.recipients.map((r) => ({
+            id: r,
+            label: names.get(r) ?? r,
+            checked: !state.choices.deselectedRecipients.includes(r),
+          })),
+          categories: consent.categories.filter((c) => !isSpecialCategory(vocabulary, c)).map(term),
+          special: consent.categories.filter((c) => isSpecialCategory(vocabulary, c)).map(term),
+          summary: consent.singleTransfer
+            ? html`<p>
+                  Diese Einwilligung gilt nur für die eine Zusammenfassung, die Ihnen Ihre Fachkraft
+                  gezeigt hat. Sie enthält nur die oben angekreuzten Daten.
+                </p>
+                <p class="hash">SHA-256: ${consent.singleTransfer.summarySha256}</p>`
+            : null,
+          ...(error ? { error } : {}),
+        }),
+      },
+      error ? 400 : 200,
+    )
+  }
+
+  const choose = pageRoute({
+    method: 'get',
+    path: '/kiosk/choose',
+    access,
+    handle: async ({ req, principal }) => {
+      const session = await sessionAt(principal, 'choose')
+      if ('redirect' in session) return session
+      return renderChoose(req, session)
+    },
+  })
+
+  const submitChoice = pageRoute({
+    method: 'post',
+    path: '/kiosk/choose',
+    access,
+    form: z.object({ recipient: multi, category: multi }),
+    handle: async ({ req, principal, body }) => {
+      const session = await sessionAt(principal, 'choose')
+      if ('redirect' in session) return session
+      try {
+        await saveChoices(deps, principal, {
+          recipients: body.recipient,
+          categories: body.category,
+        })
+      } catch (error) {
+        if (error instanceof KioskError && error.code === 'ERR_KIOSK_CHOICE_EMPTY')
+          return renderChoose(
+            req,
+            session,
+            'Mindestens ein Empfänger und eine Datenart müssen ausgewählt bleiben. Wenn Sie nichts weitergeben wollen, wählen Sie „Nicht zustimmen“.',
+          )
+        throw error
+      }
+      return { redirect: '/kiosk/sign' }
+    },
+  })
+
+  async function renderSign(req: Request, session: KioskSession, error?: string) {
+    const role = nextSignatory(session.consent) ?? 'youth'
+    const steps = Math.max(
+      session.consent.requiredSignatories.length,
+      session.consent.signatures.length + session.consent.missingSignatories.length,
+    )
+    return page(
+      req,
+      {
+        title: 'Unterschreiben',
+        language: session.state.language,
+        personal: true,
+        body: kioskSignView({
+          csrf: await csrfTokenOf(deps, req.headers.cookie),
+          language: session.state.language,
+          role,
+          step: session.consent.signatures.length + 1,
+          steps,
+          ...(error ? { error } : {}),
+        }),
+      },
+      error ? 400 : 200,
+    )
+  }
+
+  const sign = pageRoute({
+    method: 'get',
+    path: '/kiosk/sign',
+    access,
+    handle: async ({ req, principal }) => {
+      const session = await sessionAt(principal, 'sign')
+      if ('redirect' in session) return session
+      return renderSign(req, session)
+    },
+  })
+
+  const submitSignature = pageRoute({
+    method: 'post',
+    path: '/kiosk/sign',
+    access,
+    bodyLimit: 800 * 1024,
+    form: z.object({
+      name: z.string().trim().max(200).default(''),
+      evidence: z.string().max(700_000).default(''),
+    }),
+    handle: async ({ req, principal, body }) => {
+      const session = await sessionAt(principal, 'sign')
+      if ('redirect' in session) return session
+      if (body.name === '')
+        return renderSign(req, session, 'Bitte schreiben Sie Ihren Namen in das Feld.')
+      try {
+        const { complete } = await signAtKiosk(deps, principal, {
+          name: body.name,
+          evidence: body.evidence,
+        })
+        return { redirect: complete ? '/kiosk/receipt' : '/kiosk/sign' }
+      } catch (error) {
+        if (error instanceof KioskError && error.code === 'ERR_KIOSK_SIGNATURE_EMPTY')
+          return renderSign(req, session, 'Bitte unterschreiben Sie im Feld.')
+        throw error
+      }
+    },
+  })
+
+  const decline = pageRoute({
+    method: 'post',
+    path: '/kiosk/decline',
+    access,
+    handle: async ({ principal }) => {
+      const session = await currentKioskSession(deps, principal)
+      if (session && session.state.step !== 'receipt') await declineAtKiosk(deps, principal)
+      return { redirect: '/kiosk/done' }
+    },
+  })
+
+  const receipt = pageRoute({
+    method: 'get',
+    path: '/kiosk/receipt',
+    access,
+    handle: async ({ req, principal }) => {
+      const session = await sessionAt(principal, 'receipt')
+      if ('redirect' in session) return session
+      const facts = await receiptFactsOf(deps, session.consent, session.state.receiptCode ?? '')
+      return page(req, {
+        title: 'Beleg',
+        personal: true,
+        body: kioskReceiptView({
+          csrf: await csrfTokenOf(deps, req.headers.cookie),
+          receipt: facts,
+        }),
+      })
+    },
+  })
+
+  const receiptDownload = pageRoute({
+    method: 'get',
+    path: '/kiosk/receipt.pdf',
+    access,
+    handle: async ({ principal }) => {
+      const session = await sessionAt(principal, 'receipt')
+      if ('redirect' in session) return session
+      const facts = await receiptFactsOf(deps, session.consent, session.state.receiptCode ?? '')
+      return {
+        file: await receiptPdf(facts, deps.config.publicUrl),
+        contentType: 'application/pdf',
+        filename: 'beleg-einwilligung.pdf',
+      }
+    },
+  })
+
+  const finish = pageRoute({
+    method: 'post',
+    path: '/kiosk/finish',
+    access,
+    handle: async ({ principal }) => {
+      await wipeKiosk(deps, principal)
+      return { redirect: '/kiosk/done' }
+    },
+  })
+
+  const wipe = pageRoute({
+    method: 'post',
+    path: '/kiosk/wipe',
+    access,
+    handle: async ({ principal }) => {
+      await wipeKiosk(deps, principal)
+      return { redirect: '/kiosk' }
+    },
+  })
+
+  const done = pageRoute({
+    method: 'get',
+    path: '/kiosk/done',
+    access,
+    handle: async ({ req }) =>
+      page(req, {
+        title: 'Danke',
+        personal: false,
+        body: kioskDoneView('Danke. Das Gerät ist wieder frei.'),
+      }),
+  })
+
+  const revokeForm = pageRoute({
+    method: 'get',
+    path: '/kiosk/revoke',
+    access,
+    handle: async ({ req }) =>
+      page(req, {
+        title: 'Widerrufen',
+        personal: true,
+        body: kioskRevokeView({ csrf: await csrfTokenOf(deps, req.headers.cookie) }),
+      }),
+  })
+
+  const revoke = pageRoute({
+    method: 'post',
+    path: '/kiosk/revoke',
+    access,
+    form: z.object({
+      receiptCode: z.string().trim().max(40).default(''),
+      birthDate: z.string().max(20).default(''),
+      confirm: z.string().max(10).optional(),
+    }),
+    handle: async ({ req, principal, body }) => {
+      const csrf = await csrfTokenOf(deps, req.headers.cookie)
+      const again = (status: number, error: string) =>
+        page(
+          req,
+          { title: 'Widerrufen', personal: true, body: kioskRevokeView({ csrf, error }) },
+          status,
+        )
+      if (body.confirm !== 'yes') return again(400, 'Bitte bestätigen Sie den Widerruf.')
+      try {
+        await revokeAtKiosk(deps, principal, {
+          receiptCode: body.receiptCode,
+          birthDate: body.birthDate,
+        })
+      } catch (error) {
+        const failure = toHttpFailure(error)
+        if (!failure) throw error
+        return again(
+          failure.status,
+          failure.code === 'ERR_CONSENT_NOT_ACTIVE'
+            ? 'Diese Einwilligung ist nicht mehr gültig; es gibt nichts zu widerrufen.'
+            : 'Code oder Geburtsdatum stimmen nicht.',
+        )
+      }
+      return page(req, {
+        title: 'Widerrufen',
+        personal: false,
+        body: kioskRevokeView({ csrf, done: true }),
+      })
+    },
+  })
+
+  return [
+    start,
+    pickup,
+    takePushed,
+    language,
+    moveStep,
+    read,
+    choose,
+    submitChoice,
+    sign,
+    submitSignature,
+    decline,
+    receipt,
+    receiptDownload,
+    finish,
+    wipe,
+    done,
+    revokeForm,
+    revoke,
+  ]
+}
