@@ -53,6 +53,12 @@ export const configSchema = z.strictObject({
     .default(true),
   consentMaxMonths: z.coerce.number().int().min(1).max(60).default(12),
   guardianAge: z.coerce.number().int().min(14).max(18).default(18),
+  /** Relay: how long temporary SMTP failures are retried before a transfer fails (default 1440). */
+  relayRetryHorizonMinutes: z.coerce.number().int().min(1).max(60 * 24 * 14).optional(),
+  /** Relay: how often the delivery worker looks for due transfers (default 1000 ms). */
+  relayPollMs: z.coerce.number().int().min(20).max(600_000).optional(),
+  /** Relay: PEM directory of agency certificates and keys (default `<dataDir>/demo-pki`). */
+  relayPkiDir: z.string().min(1).optional(),
   /** Days after which personal values in audit entries are erased (default 1095, see gateway/audit/audit-settings.ts). */
   auditRetentionDays: z.coerce.number().int().min(30).max(36500).optional(),
   /** Days after a consent ended before the consent record is removed (default 1095). */
@@ -88,6 +94,9 @@ export const environmentNames = {
   cookieSecure: 'COOKIE_SECURE',
   consentMaxMonths: 'CONSENT_MAX_MONTHS',
   guardianAge: 'GUARDIAN_AGE',
+  relayRetryHorizonMinutes: 'RELAY_RETRY_HORIZON_MINUTES',
+  relayPollMs: 'RELAY_POLL_MS',
+  relayPkiDir: 'RELAY_PKI_DIR',
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   consentRetentionDays: 'CONSENT_RETENTION_DAYS',
   auditCheckpointIntervalSeconds: 'AUDIT_CHECKPOINT_INTERVAL_SECONDS',

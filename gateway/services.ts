@@ -1,6 +1,7 @@
 import { startCheckpointer } from './audit/checkpointer.ts'
 import { startConsentExpirySweeper } from './consent/expiry-sweeper.ts'
 import type { Deps } from './deps.ts'
+import { startRelayServices } from './relay/relay-services.ts'
 import type { Service } from './serve.ts'
 
 /**
@@ -10,4 +11,5 @@ import type { Service } from './serve.ts'
 export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] = [
   (deps) => startCheckpointer(deps), // first, so it stops last and seals the final entries
   (deps) => startConsentExpirySweeper(deps),
+  (deps) => startRelayServices(deps),
 ]

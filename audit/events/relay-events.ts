@@ -1,2 +1,98 @@
-/** Audit events of the relay area (filled in by the relay issue). */
-export const relayEventSchemas = [] as const
+import { z } from 'zod'
+import { idSchema as id, sha256HexSchema } from './common.ts'
+
+const term = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/)
+const terms = z.array(term).max(40)
+/** Deny reasons are the stable codes of DESIGN.md §3.2, e.g. `category_not_covered:sucht`. */
+const reason = z.string().regex(/^[a-z_]+(:[a-z][a-z0-9_]{1,39})?$/)
+const kind = z.enum(['transfer', 'revocation_notice'])
+/** An SMTP reply or a connection error, cut short; it never carries message content. */
+const smtpText = z.string().max(500)
+
+/** The parties and legal basis every transfer event names (metadata only, DESIGN.md §3.5). */
+const transferFacts = {
+  transferId: id,
+  kind,
+  consentId: id,
+  subjectPseudonym: id,
+  senderAgencyId: id,
+  recipientAgencyId: id,
+}
+
+/**
+ * Relay events (DESIGN.md §3.3, §3.5): each names the transfer, consent, subject pseudonym and
+ * agencies, and carries hashes of plaintext and envelope — never content, never a mailbox reply
+ * with personal data.
+ */
+export const relayEventSchemas = [
+  z.strictObject({
+    type: z.literal('transfer_denied'),
+    consentId: id.nullable(),
+    subjectPseudonym: id.nullable(),
+    senderAgencyId: id,
+    recipientAgencyId: id,
+    purpose: term,
+    categories: terms,
+    channel: z.enum(['api', 'smtp_ingress']),
+    decision: z.literal('deny'),
+    reasons: z.array(reason).min(1).max(60),
+  }),
+  z.strictObject({
+    type: z.literal('transfer_queued'),
+    ...transferFacts,
+    purpose: term,
+    categories: terms,
+    channel: z.enum(['api', 'smtp_ingress', 'system']),
+    requestId: id.optional(),
+    decision: z.literal('permit'),
+    plaintextSha256: sha256HexSchema,
+    envelopeSha256: sha256HexSchema,
+    messageId: z.string().max(300),
+  }),
+  z.strictObject({
+    type: z.literal('transfer_retrying'),
+    ...transferFacts,
+    attempt: z.number().int().positive(),
+    error: smtpText,
+    nextAttemptAt: z.iso.datetime(),
+  }),
+  z.strictObject({
+    type: z.literal('transfer_delivered'),
+    ...transferFacts,
+    attempt: z.number().int().positive(),
+    messageId: z.string().max(300),
+    smtpResponse: smtpText,
+    envelopeSha256: sha256HexSchema,
+  }),
+  z.strictObject({
+    type: z.literal('transfer_failed'),
+    ...transferFacts,
+    attempt: z.number().int().nonnegative(),
+    permanent: z.boolean(),
+    error: smtpText,
+  }),
+  z.strictObject({
+    type: z.literal('transfer_cancelled'),
+    ...transferFacts,
+    decision: z.literal('deny'),
+    reasons: z.array(reason).min(1).max(60),
+  }),
+  z.strictObject({
+    type: z.literal('data_request_created'),
+    requestId: id,
+    consentId: id,
+    subjectPseudonym: id,
+    requesterAgencyId: id,
+    holderAgencyId: id,
+    purpose: term,
+    categories: terms,
+  }),
+  z.strictObject({
+    type: z.literal('data_request_answered'),
+    requestId: id,
+    transferId: id,
+    consentId: id,
+    requesterAgencyId: id,
+    holderAgencyId: id,
+  }),
+] as const

@@ -1,3 +1,72 @@
-/** Tables of the relay area; the relay issue fills this in. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface RelayTables {}
+/**
+ * A transfer or a revocation notice (`kind`), tracked alike. It holds metadata and hashes only;
+ * the encrypted envelope waits in `transfer_outbox` until delivery.
+ */
+export interface TransferTable {
+  id: string
+  /** `transfer` | `revocation_notice`. */
+  kind: string
+  /** `queued` | `retrying` | `delivered` | `failed` | `cancelled_revoked`. */
+  status: string
+  sender_agency_id: string
+  recipient_agency_id: string
+  /** The staff member (user id) who submitted, or `system` for notices. */
+  staff_id: string
+  consent_id: string
+  purpose: string
+  /** JSON array of category terms. */
+  categories: string
+  subject_pseudonym: string
+  /** The data request this transfer answers, if any. */
+  request_id: string | null
+  /** JSON array: for a revocation notice, the transfers it concerns. */
+  related_transfer_ids: string
+  plaintext_sha256: string
+  envelope_sha256: string
+  /** The RFC 5322 Message-ID, stable across re-sends. */
+  message_id: string
+  attempts: number
+  /** When the worker may next try; null once final. */
+  next_attempt_at: string | null
+  /** After this instant a temporary failure becomes `failed` (the retry horizon). */
+  give_up_at: string
+  last_error: string | null
+  smtp_response: string | null
+  /** Worker lease: who claimed the row for sending, until when. */
+  claimed_by: string | null
+  claim_expires_at: string | null
+  created_at: string
+  updated_at: string
+  delivered_at: string | null
+}
+
+/** Only the encrypted message (RFC 5322 with an S/MIME enveloped body); deleted after delivery. */
+export interface TransferOutboxTable {
+  transfer_id: string
+  envelope: string
+  created_at: string
+}
+
+/** Agency A asks agency B for named categories for a purpose, under a consent (§3.3 point 5). */
+export interface DataRequestTable {
+  id: string
+  /** `open` | `answered`. */
+  status: string
+  requester_agency_id: string
+  requester_staff_id: string
+  holder_agency_id: string
+  consent_id: string
+  subject_pseudonym: string
+  purpose: string
+  categories: string
+  answered_by_transfer_id: string | null
+  created_at: string
+  answered_at: string | null
+}
+
+/** Tables of the relay area. */
+export interface RelayTables {
+  transfers: TransferTable
+  transfer_outbox: TransferOutboxTable
+  data_requests: DataRequestTable
+}

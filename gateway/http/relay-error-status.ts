@@ -1,2 +1,12 @@
+import type { RelayErrorCode } from '../relay/relay-error.ts'
+
 /** HTTP status for each error code of the relay area (see error-status.ts). */
-export const relayErrorStatus: Record<string, number> = {}
+export const relayErrorStatus = {
+  transfer_denied: 403,
+  ERR_RELAY_ATTACHMENT_NOT_PDF: 400,
+  ERR_RELAY_ATTACHMENT_ENCODING: 400,
+  ERR_RELAY_ATTACHMENT_TOO_LARGE: 413,
+  ERR_RELAY_SENDER_KEY_MISSING: 409,
+  ERR_RELAY_TRANSFER_NOT_FOUND: 404,
+  ERR_RELAY_MESSAGE_NOT_FOUND: 404,
+} as const satisfies Record<RelayErrorCode, number>

@@ -1,7 +1,99 @@
+import { z } from 'zod'
+import { actorOf, type Principal } from '../../accounts/roles.ts'
+import { findTransfer, transferStatusSchema } from '../../db/transfer-repository.ts'
 import type { Deps } from '../deps.ts'
-import type { AnyApiRoute } from './route.ts'
+import { readCatchallMessage } from '../relay/catchall-mailbox.ts'
+import { RelayError } from '../relay/relay-error.ts'
+import { relayKeyringOf } from '../relay/relay-services.ts'
+import { relaySettingsOf } from '../relay/relay-settings.ts'
+import {
+  getTransfer,
+  listTransfers,
+  maxAttachmentBytes,
+  submitTransfer,
+  transferInputSchema,
+  transferViewSchema,
+  type TransferCaller,
+} from '../relay/transfer-service.ts'
+import { apiRoute, type AnyApiRoute } from './route.ts'
+
+const idParams = z.strictObject({ id: z.string().min(1).max(64) })
+
+function callerOf(principal: Principal): TransferCaller {
+  // access: ['staff'] guarantees an agency; a staff account without one is refused at creation.
+  return {
+    actor: actorOf(principal) as `user:${string}`,
+    userId: principal.userId,
+    agencyId: principal.agencyId as string,
+  }
+}
+
+export const submitTransferRoute = apiRoute({
+  method: 'post',
+  path: '/transfers',
+  summary: 'Send a case summary to a partner agency (decided, signed, encrypted, queued)',
+  access: ['staff'],
+  body: transferInputSchema,
+  bodyLimit: Math.ceil((maxAttachmentBytes * 4) / 3) * 5 + 6 * 1024 * 1024,
+  status: 202,
+  response: z.strictObject({ id: z.string(), status: transferStatusSchema }),
+  handle: ({ deps, principal, body }) =>
+    submitTransfer(
+      { ...deps, keyring: relayKeyringOf(deps) },
+      { caller: callerOf(principal), transfer: body, channel: 'api' },
+    ),
+})
+
+export const listTransfersRoute = apiRoute({
+  method: 'get',
+  path: '/transfers',
+  summary: "List your agency's transfers, newest first",
+  access: ['staff'],
+  query: z.strictObject({ status: transferStatusSchema.optional() }),
+  response: z.strictObject({ transfers: z.array(transferViewSchema) }),
+  handle: async ({ deps, principal, query }) => ({
+    transfers: await listTransfers(deps, {
+      agencyId: callerOf(principal).agencyId,
+      ...(query.status ? { status: query.status } : {}),
+    }),
+  }),
+})
+
+export const getTransferRoute = apiRoute({
+  method: 'get',
+  path: '/transfers/:id',
+  summary: "Read the status of one of your agency's transfers",
+  access: ['staff'],
+  params: idParams,
+  response: transferViewSchema,
+  handle: ({ deps, principal, params }) =>
+    getTransfer(deps, { agencyId: callerOf(principal).agencyId, id: params.id }),
+})
+
+export const downloadCatchallMessageRoute = apiRoute({
+  method: 'get',
+  path: '/transfers/:id/catchall.eml',
+  summary: 'Download a delivered message from the local catch-all (still encrypted; admin)',
+  access: ['admin'],
+  params: idParams,
+  response: z.string(),
+  handle: async ({ deps, params, res }) => {
+    const transfer = await findTransfer(deps.db, params.id)
+    if (!transfer) throw new RelayError('ERR_RELAY_TRANSFER_NOT_FOUND', 'No such transfer.')
+    const raw = readCatchallMessage(relaySettingsOf(deps.config).catchallDir, transfer.messageId)
+    if (!raw)
+      throw new RelayError(
+        'ERR_RELAY_MESSAGE_NOT_FOUND',
+        'The local catch-all holds no message for this transfer.',
+      )
+    res.setHeader('Content-Type', 'message/rfc822')
+    res.setHeader('Content-Disposition', `attachment; filename="${transfer.id}.eml"`)
+    res.status(200).end(raw)
+    return ''
+  },
+})
 
 /** JSON routes of the relay area under /api/v1. */
 export function relayApiRoutes(_deps: Deps): AnyApiRoute[] {
-  return []
+  return [submitTransferRoute, listTransfersRoute, getTransferRoute, downloadCatchallMessageRoute]
 }

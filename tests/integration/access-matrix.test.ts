@@ -121,6 +121,17 @@ const matrix: Record<string, MatrixRow> = {
     expect: api({ kiosk: 404 }),
   },
   'POST /api/v1/decisions': { body: {}, expect: api({ staff: 400, otherAgency: 400 }) },
+  // Relay (staff of jc-demo send; ids that do not exist give 404, an empty body 400)
+  'POST /api/v1/transfers': { body: {}, expect: api({ staff: 400, otherAgency: 400 }) },
+  'GET /api/v1/transfers': { expect: api({ staff: 200, otherAgency: 200 }) },
+  'GET /api/v1/transfers/:id': {
+    path: '/api/v1/transfers/trf_missing',
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
+  'GET /api/v1/transfers/:id/catchall.eml': {
+    path: '/api/v1/transfers/trf_missing/catchall.eml',
+    expect: api({ admin: 404 }),
+  },
   // Pages
   'GET /': {
     expect: {

@@ -1,0 +1,284 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import { z } from 'zod'
+import type { TransferTable } from './tables/relay-tables.ts'
+import type { Tables } from './tables.ts'
+
+type Executor = Kysely<Tables> | Transaction<Tables>
+
+export const transferStatusSchema = z.enum([
+  'queued',
+  'retrying',
+  'delivered',
+  'failed',
+  'cancelled_revoked',
+])
+export type TransferStatus = z.infer<typeof transferStatusSchema>
+export const transferKindSchema = z.enum(['transfer', 'revocation_notice'])
+export type TransferKind = z.infer<typeof transferKindSchema>
+
+/** A transfer as the relay sees it: metadata and hashes, never content. */
+export interface TransferRecord {
+  id: string
+  kind: TransferKind
+  status: TransferStatus
+  senderAgencyId: string
+  recipientAgencyId: string
+  staffId: string
+  consentId: string
+  purpose: string
+  categories: string[]
+  subjectPseudonym: string
+  requestId: string | null
+  relatedTransferIds: string[]
+  plaintextSha256: string
+  envelopeSha256: string
+  messageId: string
+  attempts: number
+  nextAttemptAt: string | null
+  giveUpAt: string
+  lastError: string | null
+  smtpResponse: string | null
+  createdAt: string
+  updatedAt: string
+  deliveredAt: string | null
+}
+
+const stringList = z.array(z.string())
+
+function fromRow(row: Selectable<TransferTable>): TransferRecord {
+  return {
+    id: row.id,
+    kind: transferKindSchema.parse(row.kind),
+    status: transferStatusSchema.parse(row.status),
+    senderAgencyId: row.sender_agency_id,
+    recipientAgencyId: row.recipient_agency_id,
+    staffId: row.staff_id,
+    consentId: row.consent_id,
+    purpose: row.purpose,
+    categories: stringList.parse(JSON.parse(row.categories)),
+    subjectPseudonym: row.subject_pseudonym,
+    requestId: row.request_id,
+    relatedTransferIds: stringList.parse(JSON.parse(row.related_transfer_ids)),
+    plaintextSha256: row.plaintext_sha256,
+    envelopeSha256: row.envelope_sha256,
+    messageId: row.message_id,
+    attempts: Number(row.attempts),
+    nextAttemptAt: row.next_attempt_at,
+    giveUpAt: row.give_up_at,
+    lastError: row.last_error,
+    smtpResponse: row.smtp_response,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deliveredAt: row.delivered_at,
+  }
+}
+
+export interface InsertTransferInput {
+  id: string
+  kind: TransferKind
+  senderAgencyId: string
+  recipientAgencyId: string
+  staffId: string
+  consentId: string
+  purpose: string
+  categories: readonly string[]
+  subjectPseudonym: string
+  requestId?: string
+  relatedTransferIds?: readonly string[]
+  plaintextSha256: string
+  envelopeSha256: string
+  messageId: string
+  /** The complete encrypted message; it goes to the outbox row, never to `transfers`. */
+  envelope: string
+  at: Date
+  giveUpAt: Date
+}
+
+/** Queues a transfer: its metadata row and its outbox row (call inside the audit's transaction). */
+export async function insertQueuedTransfer(
+  db: Executor,
+  input: InsertTransferInput,
+): Promise<void> {
+  const at = input.at.toISOString()
+  await db
+    .insertInto('transfers')
+    .values({
+      id: input.id,
+      kind: input.kind,
+      status: 'queued',
+      sender_agency_id: input.senderAgencyId,
+      recipient_agency_id: input.recipientAgencyId,
+      staff_id: input.staffId,
+      consent_id: input.consentId,
+      purpose: input.purpose,
+      categories: JSON.stringify(input.categories),
+      subject_pseudonym: input.subjectPseudonym,
+      request_id: input.requestId ?? null,
+      related_transfer_ids: JSON.stringify(input.relatedTransferIds ?? []),
+      plaintext_sha256: input.plaintextSha256,
+      envelope_sha256: input.envelopeSha256,
+      message_id: input.messageId,
+      attempts: 0,
+      next_attempt_at: at,
+      give_up_at: input.giveUpAt.toISOString(),
+      last_error: null,
+      smtp_response: null,
+      claimed_by: null,
+      claim_expires_at: null,
+      created_at: at,
+      updated_at: at,
+      delivered_at: null,
+    })
+    .execute()
+  await db
+    .insertInto('transfer_outbox')
+    .values({ transfer_id: input.id, envelope: input.envelope, created_at: at })
+    .execute()
+}
+
+export async function findTransfer(db: Executor, id: string): Promise<TransferRecord | undefined> {
+  const row = await db.selectFrom('transfers').selectAll().where('id', '=', id).executeTakeFirst()
+  return row ? fromRow(row) : undefined
+}
+
+/** Transfers an agency sent, newest first, optionally of one status. */
+export async function listTransfersOfSender(
+  db: Executor,
+  input: { agencyId: string; status?: TransferStatus; limit: number },
+): Promise<TransferRecord[]> {
+  let query = db
+    .selectFrom('transfers')
+    .selectAll()
+    .where('sender_agency_id', '=', input.agencyId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(input.limit)
+  if (input.status) query = query.where('status', '=', input.status)
+  return (await query.execute()).map(fromRow)
+}
+
+/** Every transfer made under a consent (for revocation notices). */
+export async function listTransfersOfConsent(
+  db: Executor,
+  consentId: string,
+): Promise<TransferRecord[]> {
+  const rows = await db
+    .selectFrom('transfers')
+    .selectAll()
+    .where('consent_id', '=', consentId)
+    .orderBy('created_at')
+    .execute()
+  return rows.map(fromRow)
+}
+
+/** A transfer claimed for one send attempt, with its envelope. */
+export interface ClaimedTransfer {
+  transfer: TransferRecord
+  envelope: string
+}
+
+/**
+ * Claims up to `limit` due transfers for `worker` until `leaseUntil`. On PostgreSQL the due rows
+ * are selected `FOR UPDATE SKIP LOCKED`, so concurrent workers in other processes each get
+ * different rows and never wait on one another; the lease then keeps a claimed row away from
+ * them until it expires (a crashed worker's rows become due again). SQLite serialises writers,
+ * and one process owns the database, so the conditional update alone suffices there.
+ */
+export async function claimDueTransfers(
+  db: Kysely<Tables>,
+  input: {
+    worker: string
+    now: Date
+    leaseUntil: Date
+    limit: number
+    dialect: 'sqlite' | 'postgres'
+  },
+): Promise<ClaimedTransfer[]> {
+  const now = input.now.toISOString()
+  return db.transaction().execute(async (trx) => {
+    let due = trx
+      .selectFrom('transfers')
+      .select('id')
+      .where('status', 'in', ['queued', 'retrying'])
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<=', now)]))
+      .orderBy('next_attempt_at')
+      .limit(input.limit)
+    if (input.dialect === 'postgres') due = due.forUpdate().skipLocked()
+    const ids = (await due.execute()).map((r) => r.id)
+    if (ids.length === 0) return []
+    await trx
+      .updateTable('transfers')
+      .set({ claimed_by: input.worker, claim_expires_at: input.leaseUntil.toISOString() })
+      .where('id', 'in', ids)
+      .execute()
+    const rows = await trx
+      .selectFrom('transfers')
+      .innerJoin('transfer_outbox', 'transfer_outbox.transfer_id', 'transfers.id')
+      .selectAll('transfers')
+      .select('transfer_outbox.envelope')
+      .where('transfers.id', 'in', ids)
+      .execute()
+    return rows.map(({ envelope, ...row }) => ({ transfer: fromRow(row), envelope }))
+  })
+}
+
+/** Reads the envelope of a transfer still in the outbox. */
+export async function findEnvelope(db: Executor, transferId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('transfer_outbox')
+    .select('envelope')
+    .where('transfer_id', '=', transferId)
+    .executeTakeFirst()
+  return row?.envelope
+}
+
+/**
+ * Moves a claimed transfer to its next state if `worker` still holds it; returns false when the
+ * lease was lost (another worker took over), so the caller writes no audit entry for it.
+ */
+export async function settleTransfer(
+  db: Executor,
+  input: {
+    id: string
+    worker: string
+    at: Date
+    status: TransferStatus
+    attempts: number
+    nextAttemptAt: Date | null
+    lastError?: string | null
+    smtpResponse?: string | null
+  },
+): Promise<boolean> {
+  const final = input.status !== 'queued' && input.status !== 'retrying'
+  const result = await db
+    .updateTable('transfers')
+    .set({
+      status: input.status,
+      attempts: input.attempts,
+      next_attempt_at: input.nextAttemptAt?.toISOString() ?? null,
+      updated_at: input.at.toISOString(),
+      claimed_by: null,
+      claim_expires_at: null,
+      ...(input.lastError !== undefined ? { last_error: input.lastError } : {}),
+      ...(input.smtpResponse !== undefined ? { smtp_response: input.smtpResponse } : {}),
+      ...(input.status === 'delivered' ? { delivered_at: input.at.toISOString() } : {}),
+    })
+    .where('id', '=', input.id)
+    .where('claimed_by', '=', input.worker)
+    .where('status', 'in', ['queued', 'retrying'])
+    .executeTakeFirst()
+  if (Number(result.numUpdatedRows) !== 1) return false
+  if (final) await db.deleteFrom('transfer_outbox').where('transfer_id', '=', input.id).execute()
+  return true
+}
+
+/** Counts transfers by status (operator and test overview). */
+export async function countTransfersByStatus(db: Executor): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('transfers')
+    .select(['status', sql<number>`count(*)`.as('n')])
+    .groupBy('status')
+    .execute()
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
+}

@@ -1,0 +1,166 @@
+import MailComposer from 'nodemailer/lib/mail-composer/index.js'
+import { vocabulary } from '../../config/vocabulary.ts'
+import {
+  caseSummaryForms,
+  coverSheetTexts,
+  type CaseSummaryFormId,
+} from './case-summary-template.ts'
+
+/** One section of the case summary, tagged with its data category. */
+export interface SummarySection {
+  category: string
+  title: string
+  body: string
+}
+
+/** A PDF (or other) attachment, tagged with one data category. */
+export interface SummaryAttachment {
+  filename: string
+  contentType: string
+  content: Buffer
+  category: string
+}
+
+export interface ComposeMessageInput {
+  transferId: string
+  /** `<…@…>`; the same inside and outside, stable across re-sends. */
+  messageId: string
+  at: Date
+  form: CaseSummaryFormId
+  sender: { id: string; name: string; mailbox: string }
+  recipient: { id: string; name: string; mailbox: string }
+  consent: { id: string; textSha256: string; validFrom: string; validUntil: string }
+  purpose: string
+  categories: readonly string[]
+  necessity: string
+  sections: readonly SummarySection[]
+  attachments: readonly SummaryAttachment[]
+}
+
+/**
+ * The headers that bind the signed entity to its legal basis, so a receiving system — or a
+ * court — can check what the data was sent under (DESIGN.md §3.3). They sit inside the signed
+ * and encrypted part (RFC 8551 §3.1: only the inner entity is protected).
+ */
+export function bindingHeaders(input: ComposeMessageInput): Record<string, string> {
+  return {
+    'X-Brucke-Transfer-Id': input.transferId,
+    'X-Brucke-Consent-Id': input.consent.id,
+    'X-Brucke-Consent-Text-Sha256': input.consent.textSha256,
+    'X-Brucke-Purpose': input.purpose,
+    'X-Brucke-Categories': [...input.categories].join(', '),
+    'X-Brucke-Sender': input.sender.id,
+    'X-Brucke-Recipient': input.recipient.id,
+  }
+}
+
+const label = (kind: 'purposes' | 'categories', term: string): string =>
+  (kind === 'purposes'
+    ? vocabulary.purposes[term]?.label.de
+    : vocabulary.categories[term]?.label.de) ?? term
+
+function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+}
+
+function formatDate(isoDate: string): string {
+  const [y, m, d] = isoDate.split('-')
+  return `${d}.${m}.${y}`
+}
+
+function coverRows(input: ComposeMessageInput): [string, string][] {
+  const l = coverSheetTexts.labels
+  const rows: [string, string][] = [
+    [l.transfer, input.transferId],
+    [l.sender, `${input.sender.name} (${input.sender.id})`],
+    [l.recipient, `${input.recipient.name} (${input.recipient.id})`],
+    [l.purpose, `${label('purposes', input.purpose)} (${input.purpose})`],
+    [l.categories, input.categories.map((c) => label('categories', c)).join(', ')],
+    [l.consent, input.consent.id],
+    [l.consentText, input.consent.textSha256],
+    [
+      l.validity,
+      `${formatDate(input.consent.validFrom)} – ${formatDate(input.consent.validUntil)}`,
+    ],
+    [l.necessity, input.necessity],
+  ]
+  if (input.attachments.length > 0)
+    rows.push([l.attachments, input.attachments.map((a) => a.filename).join(', ')])
+  return rows
+}
+
+/** The case summary as text/plain: cover sheet, § 78 SGB X notice, sections, closing. */
+export function renderText(input: ComposeMessageInput): string {
+  const form = caseSummaryForms[input.form]
+  const lines = [coverSheetTexts.heading, '']
+  for (const [name, value] of coverRows(input)) lines.push(`${name}: ${value}`)
+  lines.push('', coverSheetTexts.purposeBinding, '', '='.repeat(60), form.title, '', form.intro, '')
+  for (const section of input.sections) {
+    lines.push(
+      `## ${section.title} [${label('categories', section.category)}]`,
+      '',
+      section.body,
+      '',
+    )
+  }
+  lines.push(form.closing, '')
+  return lines.join('\n')
+}
+
+/** The same content as text/html (escaped; no external resources). */
+export function renderHtml(input: ComposeMessageInput): string {
+  const form = caseSummaryForms[input.form]
+  const rows = coverRows(input)
+    .map(
+      ([name, value]) =>
+        `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`,
+    )
+    .join('\n')
+  const sections = input.sections
+    .map(
+      (s) =>
+        `<section><h3>${escapeHtml(s.title)} <small>[${escapeHtml(label('categories', s.category))}]</small></h3>` +
+        `<p>${escapeHtml(s.body).replaceAll('\n', '<br>')}</p></section>`,
+    )
+    .join('\n')
+  return [
+    '<!doctype html><html lang="de"><head><meta charset="utf-8">',
+    `<title>${escapeHtml(form.title)}</title></head><body>`,
+    `<h1>${escapeHtml(coverSheetTexts.heading)}</h1><table>${rows}</table>`,
+    `<p><strong>${escapeHtml(coverSheetTexts.purposeBinding)}</strong></p><hr>`,
+    `<h2>${escapeHtml(form.title)}</h2><p>${escapeHtml(form.intro)}</p>`,
+    sections,
+    `<p>${escapeHtml(form.closing)}</p></body></html>`,
+  ].join('\n')
+}
+
+/**
+ * Builds the inner MIME entity (RFC 2045/2046) with nodemailer's composer: the binding headers,
+ * a multipart/alternative of text and HTML, and the attachments, each carrying its category in
+ * `X-Brucke-Category`. Line ends are CRLF, ready to be signed (RFC 8551 §3.1.1).
+ */
+export async function composeMessage(input: ComposeMessageInput): Promise<Buffer> {
+  const form = caseSummaryForms[input.form]
+  const composer = new MailComposer({
+    from: { name: input.sender.name, address: input.sender.mailbox },
+    to: { name: input.recipient.name, address: input.recipient.mailbox },
+    subject: `${form.title} – ${label('purposes', input.purpose)} (${input.transferId})`,
+    messageId: input.messageId,
+    date: input.at,
+    headers: bindingHeaders(input),
+    text: renderText(input),
+    html: renderHtml(input),
+    attachments: input.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: a.content,
+      headers: { 'X-Brucke-Category': a.category },
+    })),
+    textEncoding: 'base64',
+  })
+  return composer.compile().build()
+}

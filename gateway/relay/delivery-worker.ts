@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto'
+import { decide } from '../../consent/decide.ts'
+import { appendAuditEvent } from '../../db/audit-repository.ts'
+import { findConsentFacts } from '../../db/consent-repository.ts'
+import {
+  claimDueTransfers,
+  settleTransfer,
+  type ClaimedTransfer,
+  type TransferRecord,
+} from '../../db/transfer-repository.ts'
+import type { Deps } from '../deps.ts'
+import type { AgencyKeyring, Mailer } from './ports.ts'
+import { MailerFailure } from './ports.ts'
+import type { RelaySettings } from './relay-settings.ts'
+
+export interface DeliveryContext {
+  deps: Pick<Deps, 'db' | 'clock' | 'log' | 'database'>
+  keyring: AgencyKeyring
+  mailer: Mailer
+  settings: RelaySettings
+  /** Names this worker's leases; unique per process. */
+  workerId: string
+  /** Source of jitter in [0, 1); injectable so tests can pin it. */
+  random?: () => number
+}
+
+/**
+ * Exponential backoff with full jitter: a uniform delay in [0, min(cap, base · 2^attempt)],
+ * so many transfers failing together do not retry in lock-step.
+ */
+export function backoffDelayMs(
+  attempt: number,
+  settings: Pick<RelaySettings, 'backoffBaseMs' | 'backoffCapMs'>,
+  random: () => number,
+): number {
+  const ceiling = Math.min(
+    settings.backoffCapMs,
+    settings.backoffBaseMs * 2 ** Math.min(attempt, 30),
+  )
+  return Math.floor(random() * ceiling)
+}
+
+const facts = (t: TransferRecord) => ({
+  transferId: t.id,
+  kind: t.kind,
+  consentId: t.consentId,
+  subjectPseudonym: t.subjectPseudonym,
+  senderAgencyId: t.senderAgencyId,
+  recipientAgencyId: t.recipientAgencyId,
+})
+
+/**
+ * The second decision (DESIGN.md §3.2), immediately before the SMTP handoff, with the clock
+ * read now. Revocation notices are not re-decided: they exist because the consent ended.
+ */
+async function redecide(ctx: DeliveryContext, t: TransferRecord, now: Date): Promise<string[]> {
+  if (t.kind === 'revocation_notice') return []
+  const consent = await findConsentFacts(ctx.deps.db, t.consentId)
+  const recipient = await ctx.keyring.recipient(t.recipientAgencyId, now)
+  const decision = decide(
+    {
+      subjectPseudonym: t.subjectPseudonym,
+      from: t.senderAgencyId,
+      staffAgencyId: t.senderAgencyId,
+      to: t.recipientAgencyId,
+      purpose: t.purpose,
+      categories: t.categories,
+      // The statement of necessity was assessed at submission and is not kept (it is content).
+      dryRun: true,
+      recipientCertificateValid: recipient?.check.ok ?? false,
+      summarySha256: t.plaintextSha256,
+      transferId: t.id,
+    },
+    consent ? [consent] : [],
+    now,
+  )
+  return [...decision.reasons]
+}
+
+/** Sends one claimed transfer and records the outcome with its audit entry in one transaction. */
+export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer): Promise<void> {
+  const { transfer: t, envelope } = claimed
+  const { db, log } = ctx.deps
+  const attempt = t.attempts + 1
+  const before = ctx.deps.clock.now()
+  const reasons = await redecide(ctx, t, before)
+  if (reasons.length > 0) {
+    await db.transaction().execute(async (trx) => {
+      const settled = await settleTransfer(trx, {
+        id: t.id,
+        worker: ctx.workerId,
+        at: before,
+        status: 'cancelled_revoked',
+        attempts: t.attempts,
+        nextAttemptAt: null,
+        lastError: `cancelled: ${reasons.join(', ')}`.slice(0, 480),
+      })
+      if (!settled) return
+      await appendAuditEvent(trx, {
+        at: before,
+        actor: 'system',
+        event: { type: 'transfer_cancelled', ...facts(t), decision: 'deny', reasons },
+      })
+    })
+    log.info({ transferId: t.id, reasons }, 'transfer cancelled before delivery')
+    return
+  }
+  const from = /^From:\s*(\S+@\S+)\s*$/im.exec(envelope)?.[1] ?? ''
+  const to = /^To:\s*(\S+@\S+)\s*$/im.exec(envelope)?.[1] ?? ''
+  let outcome: { ok: true; response: string } | { ok: false; failure: MailerFailure }
+  try {
+    outcome = { ok: true, ...(await ctx.mailer.send({ from, to: [to], raw: envelope })) }
+  } catch (error) {
+    outcome = {
+      ok: false,
+      failure:
+        error instanceof MailerFailure
+          ? error
+          : new MailerFailure('temporary', String(error).slice(0, 480), { cause: error }),
+    }
+  }
+  // The SMTP server has the message from here on: the window until this commit is the only one
+  // in which a crash causes a re-send (with the same Message-ID). Keep it to one short transaction.
+  const at = ctx.deps.clock.now()
+  if (outcome.ok) {
+    const response = outcome.response
+    await db.transaction().execute(async (trx) => {
+      const settled = await settleTransfer(trx, {
+        id: t.id,
+        worker: ctx.workerId,
+        at,
+        status: 'delivered',
+        attempts: attempt,
+        nextAttemptAt: null,
+        smtpResponse: response,
+        lastError: null,
+      })
+      if (!settled) return
+      await appendAuditEvent(trx, {
+        at,
+        actor: 'system',
+        event: {
+          type: 'transfer_delivered',
+          ...facts(t),
+          attempt,
+          messageId: t.messageId,
+          smtpResponse: response,
+          envelopeSha256: t.envelopeSha256,
+        },
+      })
+    })
+    log.info({ transferId: t.id, attempt }, 'transfer delivered')
+    return
+  }
+  const { failure } = outcome
+  const delay = backoffDelayMs(attempt, ctx.settings, ctx.random ?? Math.random)
+  const next = new Date(at.getTime() + delay)
+  const giveUp = failure.kind === 'permanent' || next.getTime() > Date.parse(t.giveUpAt)
+  await db.transaction().execute(async (trx) => {
+    const settled = await settleTransfer(trx, {
+      id: t.id,
+      worker: ctx.workerId,
+      at,
+      status: giveUp ? 'failed' : 'retrying',
+      attempts: attempt,
+      nextAttemptAt: giveUp ? null : next,
+      lastError: failure.message,
+    })
+    if (!settled) return
+    await appendAuditEvent(trx, {
+      at,
+      actor: 'system',
+      event: giveUp
+        ? {
+            type: 'transfer_failed',
+            ...facts(t),
+            attempt,
+            permanent: failure.kind === 'permanent',
+            error: failure.message,
+          }
+        : {
+            type: 'transfer_retrying',
+            ...facts(t),
+            attempt,
+            error: failure.message,
+            nextAttemptAt: next.toISOString(),
+          },
+    })
+  })
+  log.warn(
+    { transferId: t.id, attempt, kind: failure.kind, giveUp, error: failure.message },
+    'transfer not delivered',
+  )
+}
+
+/** Claims the due transfers once and delivers them in turn; returns how many it handled. */
+export async function runDeliveryRound(ctx: DeliveryContext, limit = 20): Promise<number> {
+  const now = ctx.deps.clock.now()
+  const claimed = await claimDueTransfers(ctx.deps.db, {
+    worker: ctx.workerId,
+    now,
+    leaseUntil: new Date(now.getTime() + ctx.settings.leaseMs),
+    limit,
+    dialect: ctx.deps.database.dialect,
+  })
+  for (const item of claimed) await deliverOne(ctx, item)
+  return claimed.length
+}
+
+/** A unique worker id for leases: host process + random part. */
+export function newWorkerId(): string {
+  return `w-${process.pid}-${randomBytes(4).toString('hex')}`
+}
+
+export interface DeliveryWorker {
+  name: string
+  /** Runs rounds until nothing is due (tests and shutdown). */
+  drain(): Promise<void>
+  stop(): Promise<void>
+}
+
+/**
+ * The delivery worker of `brucke serve`: polls every `settings.pollMs`, one round at a time. A
+ * round in flight finishes before `stop` resolves, so a clean shutdown never leaves a message
+ * accepted by SMTP but unrecorded.
+ */
+export function startDeliveryWorker(ctx: DeliveryContext): DeliveryWorker {
+  let stopped = false
+  let running: Promise<unknown> = Promise.resolve()
+  let timer: NodeJS.Timeout | undefined
+  const round = (): Promise<number> => {
+    const current = running.then(() => runDeliveryRound(ctx))
+    running = current.catch((error: unknown) => {
+      ctx.deps.log.error({ err: error }, 'delivery round failed')
+    })
+    return current
+  }
+  const schedule = () => {
+    if (stopped) return
+    timer = setTimeout(() => {
+      void round()
+        .catch(() => undefined)
+        .finally(schedule)
+    }, ctx.settings.pollMs)
+  }
+  schedule()
+  return {
+    name: 'delivery-worker',
+    async drain() {
+      while ((await round()) > 0) {
+        /* keep going until nothing is due */
+      }
+    },
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      await running
+      ctx.mailer.close()
+    },
+  }
+}

@@ -1,0 +1,81 @@
+import { createPrivateKey } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { findAgency } from '../../db/account-repository.ts'
+import { decodePem } from '../../crypto/certificate-pem.ts'
+import { validateCertificate } from '../../crypto/certificate-validation.ts'
+import type { Deps } from '../deps.ts'
+import type { AgencyKeyring, RecipientIdentity, SenderIdentity } from './ports.ts'
+
+/**
+ * A keyring over a directory laid out like `brucke pki demo --out DIR` (DESIGN.md §6):
+ * `ca.pem` (the trust anchor), optional `ca.crl.pem`, and per agency `<id>.cert.pem` and
+ * `<id>.key.pem`. Certificates are validated (chain, validity, keyUsage/EKU, mailbox, CRL) at
+ * the caller's instant on every lookup, so a CRL or expiry takes effect at once. The key files
+ * are unencrypted — demo and test material; production keys belong in the encrypted key store.
+ */
+export function createPemDirectoryKeyring(
+  deps: Pick<Deps, 'db'>,
+  directory: string,
+): AgencyKeyring {
+  const read = (name: string): string | undefined => {
+    const path = join(directory, name)
+    return existsSync(path) ? readFileSync(path, 'utf8') : undefined
+  }
+  const anchors = (): Buffer[] => {
+    const pem = read('ca.pem')
+    return pem ? [decodePem(pem, 'CERTIFICATE')] : []
+  }
+  const crls = (): Buffer[] => {
+    const pem = read('ca.crl.pem')
+    return pem ? [decodePem(pem, 'X509 CRL')] : []
+  }
+  const check = (
+    certificate: Buffer,
+    mailbox: string,
+    usage: 'sign' | 'encrypt',
+    at: Date,
+  ): RecipientIdentity['check'] => {
+    const currentCrls = crls()
+    const result = validateCertificate({
+      certificate,
+      trustAnchors: anchors(),
+      crls: currentCrls,
+      at,
+      expectedEmail: mailbox,
+      usage,
+      crlPolicy: currentCrls.length > 0 ? 'require' : 'if-present',
+    })
+    return result.ok ? { ok: true } : { ok: false, code: result.code }
+  }
+  return {
+    async signer(agencyId: string, at: Date): Promise<SenderIdentity | undefined> {
+      const agency = await findAgency(deps.db, agencyId)
+      const certificatePem = read(`${agencyId}.cert.pem`)
+      const keyPem = read(`${agencyId}.key.pem`)
+      if (!agency || !certificatePem || !keyPem) return undefined
+      const certificate = decodePem(certificatePem, 'CERTIFICATE')
+      if (!check(certificate, agency.mailbox, 'sign', at).ok) return undefined
+      return {
+        agencyId,
+        mailbox: agency.mailbox,
+        key: createPrivateKey(keyPem),
+        certificate,
+        chain: anchors(),
+      }
+    },
+    async recipient(agencyId: string, at: Date): Promise<RecipientIdentity | undefined> {
+      const agency = await findAgency(deps.db, agencyId)
+      const certificatePem = read(`${agencyId}.cert.pem`)
+      if (!agency || !certificatePem) return undefined
+      const certificate = decodePem(certificatePem, 'CERTIFICATE')
+      return {
+        agencyId,
+        mailbox: agency.mailbox,
+        certificate,
+        profile: agency.smimeProfile,
+        check: check(certificate, agency.mailbox, 'encrypt', at),
+      }
+    },
+  }
+}

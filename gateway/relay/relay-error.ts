@@ -1,0 +1,23 @@
+/** Error codes of the relay area; `transfer_denied` is the contract's code (DESIGN.md §6). */
+export const relayErrorCodes = [
+  'transfer_denied',
+  'ERR_RELAY_ATTACHMENT_NOT_PDF',
+  'ERR_RELAY_ATTACHMENT_TOO_LARGE',
+  'ERR_RELAY_ATTACHMENT_ENCODING',
+  'ERR_RELAY_SENDER_KEY_MISSING',
+  'ERR_RELAY_TRANSFER_NOT_FOUND',
+  'ERR_RELAY_MESSAGE_NOT_FOUND',
+] as const
+export type RelayErrorCode = (typeof relayErrorCodes)[number]
+
+/** A relay failure with log-safe details (never content). */
+export class RelayError extends Error {
+  constructor(
+    readonly code: RelayErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = 'RelayError'
+  }
+}

@@ -1,0 +1,48 @@
+import type { Deps } from '../deps.ts'
+import type { Service } from '../serve.ts'
+import { startCatchallMailbox } from './catchall-mailbox.ts'
+import { newWorkerId, startDeliveryWorker } from './delivery-worker.ts'
+import { createPemDirectoryKeyring } from './pem-directory-keyring.ts'
+import type { AgencyKeyring } from './ports.ts'
+import { relaySettingsOf } from './relay-settings.ts'
+import { createSmtpMailer } from './smtp-mailer.ts'
+
+/** The keyring the relay uses for these deps (the PEM directory of `relayPkiDir`). */
+export function relayKeyringOf(deps: Pick<Deps, 'db' | 'config'>): AgencyKeyring {
+  return createPemDirectoryKeyring(deps, relaySettingsOf(deps.config).pkiDir)
+}
+
+/**
+ * Starts the relay inside `brucke serve`: the delivery worker to `SMTP_URL`, or — with no
+ * `SMTP_URL` — to the built-in local catch-all under `<dataDir>/catchall` (offline demo).
+ */
+export async function startRelayServices(deps: Deps): Promise<Service> {
+  const settings = relaySettingsOf(deps.config)
+  const catchall = deps.config.smtpUrl
+    ? undefined
+    : await startCatchallMailbox(settings.catchallDir)
+  const mailer = createSmtpMailer(
+    deps.config.smtpUrl ?? {
+      host: '127.0.0.1',
+      port: catchall?.port ?? 0,
+      secure: false,
+      ignoreTLS: true,
+    },
+  )
+  if (catchall)
+    deps.log.info({ port: catchall.port, dir: settings.catchallDir }, 'local catch-all mailbox')
+  const worker = startDeliveryWorker({
+    deps,
+    keyring: relayKeyringOf(deps),
+    mailer,
+    settings,
+    workerId: newWorkerId(),
+  })
+  return {
+    name: 'relay',
+    async stop() {
+      await worker.stop()
+      await catchall?.stop()
+    },
+  }
+}

@@ -1,0 +1,28 @@
+import { isAbsolute, join, resolve } from 'node:path'
+import type { Config } from '../runtime-config.ts'
+
+/** The relay's settings with their defaults applied (config keys `relay*`, DESIGN.md §6). */
+export interface RelaySettings {
+  retryHorizonMs: number
+  pollMs: number
+  pkiDir: string
+  catchallDir: string
+  /** Base of the exponential backoff (RFC 5321 §4.5.4.1 suggests ≥ 30 min; we start small). */
+  backoffBaseMs: number
+  backoffCapMs: number
+  /** A claim older than this is taken to belong to a dead worker. */
+  leaseMs: number
+}
+
+export function relaySettingsOf(config: Config): RelaySettings {
+  const pkiDir = config.relayPkiDir ?? join(config.dataDir, 'demo-pki')
+  return {
+    retryHorizonMs: (config.relayRetryHorizonMinutes ?? 24 * 60) * 60_000,
+    pollMs: config.relayPollMs ?? 1000,
+    pkiDir: isAbsolute(pkiDir) ? pkiDir : resolve(pkiDir),
+    catchallDir: join(config.dataDir, 'catchall'),
+    backoffBaseMs: 5_000,
+    backoffCapMs: 30 * 60_000,
+    leaseMs: 2 * 60_000,
+  }
+}

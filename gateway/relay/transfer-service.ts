@@ -1,0 +1,346 @@
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { identifierSchema } from '../../accounts/account-schemas.ts'
+import { decide, type Decision } from '../../consent/decide.ts'
+import { termIdSchema } from '../../consent/vocabulary.ts'
+import { findAgency } from '../../db/account-repository.ts'
+import { appendAuditEvent } from '../../db/audit-repository.ts'
+import { findConsent, findConsentFacts, markConsentUsed } from '../../db/consent-repository.ts'
+import {
+  findTransfer,
+  insertQueuedTransfer,
+  listTransfersOfSender,
+  transferStatusSchema,
+  type TransferRecord,
+  type TransferStatus,
+} from '../../db/transfer-repository.ts'
+import type { Deps } from '../deps.ts'
+import { caseSummaryFormIds, defaultFormFor } from './case-summary-template.ts'
+import { composeMessage, type SummaryAttachment } from './compose-message.ts'
+import type { AgencyKeyring } from './ports.ts'
+import { RelayError } from './relay-error.ts'
+import { relaySettingsOf } from './relay-settings.ts'
+import { sealMessage } from './seal-message.ts'
+
+/** Largest PDF attachment (decoded bytes). */
+export const maxAttachmentBytes = 10 * 1024 * 1024
+
+export const transferInputSchema = z.strictObject({
+  consentId: z.string().min(1).max(64),
+  to: identifierSchema,
+  purpose: termIdSchema,
+  /** The statement of necessity (Erforderlichkeit, § 67a SGB X). */
+  necessity: z.string().max(2000),
+  /** Which case-summary form; by default the Fallkonferenz brief for `fallkonferenz`, else the Übergabebogen. */
+  form: z.enum(caseSummaryFormIds).optional(),
+  sections: z
+    .array(
+      z.strictObject({
+        category: termIdSchema,
+        title: z.string().trim().min(1).max(200),
+        body: z.string().trim().min(1).max(100_000),
+      }),
+    )
+    .min(1)
+    .max(50),
+  attachments: z
+    .array(
+      z.strictObject({
+        filename: z
+          .string()
+          .regex(/^[\w .()äöüÄÖÜß-]{1,120}\.pdf$/i, 'a plain file name ending in .pdf'),
+        contentType: z.literal('application/pdf'),
+        contentBase64: z
+          .string()
+          .min(1)
+          .max(Math.ceil((maxAttachmentBytes * 4) / 3) + 4),
+        category: termIdSchema,
+      }),
+    )
+    .max(5)
+    .optional(),
+  /** A data request of the recipient agency this transfer answers. */
+  requestId: z.string().min(1).max(64).optional(),
+})
+export type TransferInput = z.infer<typeof transferInputSchema>
+
+export const transferViewSchema = z.strictObject({
+  id: z.string(),
+  kind: z.enum(['transfer', 'revocation_notice']),
+  status: transferStatusSchema,
+  from: z.string(),
+  to: z.string(),
+  consentId: z.string(),
+  purpose: z.string(),
+  categories: z.array(z.string()),
+  messageId: z.string(),
+  plaintextSha256: z.string(),
+  envelopeSha256: z.string(),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  smtpResponse: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deliveredAt: z.string().nullable(),
+})
+export type TransferView = z.infer<typeof transferViewSchema>
+
+export function toTransferView(t: TransferRecord): TransferView {
+  return {
+    id: t.id,
+    kind: t.kind,
+    status: t.status,
+    from: t.senderAgencyId,
+    to: t.recipientAgencyId,
+    consentId: t.consentId,
+    purpose: t.purpose,
+    categories: t.categories,
+    messageId: t.messageId,
+    plaintextSha256: t.plaintextSha256,
+    envelopeSha256: t.envelopeSha256,
+    attempts: t.attempts,
+    nextAttemptAt: t.nextAttemptAt,
+    lastError: t.lastError,
+    smtpResponse: t.smtpResponse,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    deliveredAt: t.deliveredAt,
+  }
+}
+
+/** The staff member submitting (API or SMTP ingress). */
+export interface TransferCaller {
+  actor: `user:${string}`
+  userId: string
+  agencyId: string
+}
+
+export interface RelayServiceDeps extends Pick<Deps, 'db' | 'clock' | 'ids' | 'config'> {
+  keyring: AgencyKeyring
+}
+
+const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
+
+function decodeAttachments(input: TransferInput): SummaryAttachment[] {
+  return (input.attachments ?? []).map((a, index) => {
+    if (!/^[A-Za-z0-9+/\r\n]+={0,2}\s*$/.test(a.contentBase64))
+      throw new RelayError('ERR_RELAY_ATTACHMENT_ENCODING', 'The attachment is not valid base64.', {
+        index,
+      })
+    const content = Buffer.from(a.contentBase64, 'base64')
+    if (content.length > maxAttachmentBytes)
+      throw new RelayError('ERR_RELAY_ATTACHMENT_TOO_LARGE', 'The attachment is too large.', {
+        index,
+        limitBytes: maxAttachmentBytes,
+      })
+    // A PDF starts with "%PDF-" (ISO 32000-1 §7.5.2); the declared type alone proves nothing.
+    if (content.subarray(0, 5).toString('latin1') !== '%PDF-')
+      throw new RelayError('ERR_RELAY_ATTACHMENT_NOT_PDF', 'The attachment is not a PDF file.', {
+        index,
+      })
+    return { filename: a.filename, contentType: a.contentType, content, category: a.category }
+  })
+}
+
+/**
+ * SHA-256 over the summary's content (sections and attachment digests), independent of MIME
+ * boundaries: the value a single-transfer consent binds (DESIGN.md §3.1) and the audit records.
+ */
+export function summarySha256Of(
+  sections: TransferInput['sections'],
+  attachments: readonly SummaryAttachment[],
+): string {
+  return sha256(
+    JSON.stringify({
+      sections: sections.map((s) => ({ category: s.category, title: s.title, body: s.body })),
+      attachments: attachments.map((a) => ({
+        filename: a.filename,
+        category: a.category,
+        sha256: sha256(a.content),
+      })),
+    }),
+  )
+}
+
+function domainOf(mailbox: string): string {
+  return mailbox.slice(mailbox.lastIndexOf('@') + 1) || 'brucke.invalid'
+}
+
+/**
+ * Submits a transfer (DESIGN.md §3.3 steps 1–3): decide at `now`; a denial is audited and
+ * nothing else is stored; a permit builds, signs and encrypts the message and stores only the
+ * envelope in the outbox, in the same transaction as its `transfer_queued` audit entry.
+ *
+ * @throws RelayError `transfer_denied` with `details.reasons` (the stable codes of §3.2).
+ */
+export async function submitTransfer(
+  deps: RelayServiceDeps,
+  input: { caller: TransferCaller; transfer: TransferInput; channel: 'api' | 'smtp_ingress' },
+): Promise<{ id: string; status: TransferStatus }> {
+  const { caller, transfer } = input
+  const now = deps.clock.now()
+  const attachments = decodeAttachments(transfer)
+  const categories = [
+    ...new Set([
+      ...transfer.sections.map((s) => s.category),
+      ...attachments.map((a) => a.category),
+    ]),
+  ]
+  const summarySha256 = summarySha256Of(transfer.sections, attachments)
+  const transferId = deps.ids.newId('trf')
+
+  const facts = await findConsentFacts(deps.db, transfer.consentId)
+  // A consent this agency is no party to is treated as absent: no hint that it exists.
+  const visible =
+    facts && (facts.senders.includes(caller.agencyId) || facts.recipients.includes(caller.agencyId))
+      ? facts
+      : undefined
+  const recipient = await deps.keyring.recipient(transfer.to, now)
+  const decision: Decision = decide(
+    {
+      subjectPseudonym: visible?.subjectPseudonym ?? '',
+      from: caller.agencyId,
+      staffAgencyId: caller.agencyId,
+      to: transfer.to,
+      purpose: transfer.purpose,
+      categories,
+      necessity: transfer.necessity,
+      recipientCertificateValid: recipient?.check.ok ?? false,
+      summarySha256,
+      transferId,
+    },
+    visible ? [visible] : [],
+    now,
+  )
+  if (decision.decision === 'deny') {
+    await appendAuditEvent(deps.db, {
+      at: now,
+      actor: caller.actor,
+      event: {
+        type: 'transfer_denied',
+        consentId: visible ? visible.id : null,
+        subjectPseudonym: visible ? visible.subjectPseudonym : null,
+        senderAgencyId: caller.agencyId,
+        recipientAgencyId: transfer.to,
+        purpose: transfer.purpose,
+        categories,
+        channel: input.channel,
+        decision: 'deny',
+        reasons: [...decision.reasons],
+      },
+    })
+    throw new RelayError('transfer_denied', 'The transfer is not covered by a valid consent.', {
+      reasons: [...decision.reasons],
+    })
+  }
+  const consent = visible as NonNullable<typeof visible>
+  const signer = await deps.keyring.signer(caller.agencyId, now)
+  const stored = await findConsent(deps.db, consent.id)
+  const [senderAgency, recipientAgency] = await Promise.all([
+    findAgency(deps.db, caller.agencyId),
+    findAgency(deps.db, transfer.to),
+  ])
+  if (!signer || !recipient || !stored || !senderAgency || !recipientAgency)
+    throw new RelayError(
+      'ERR_RELAY_SENDER_KEY_MISSING',
+      'Your agency has no valid signing key and certificate configured; ask the administrator.',
+    )
+  const messageId = `<${transferId}@${domainOf(senderAgency.mailbox)}>`
+  const entity = await composeMessage({
+    transferId,
+    messageId,
+    at: now,
+    form: transfer.form ?? defaultFormFor(transfer.purpose),
+    sender: { id: senderAgency.id, name: senderAgency.name, mailbox: senderAgency.mailbox },
+    recipient: {
+      id: recipientAgency.id,
+      name: recipientAgency.name,
+      mailbox: recipientAgency.mailbox,
+    },
+    consent: {
+      id: consent.id,
+      textSha256: stored.consent.text.sha256,
+      validFrom: consent.validFrom,
+      validUntil: consent.validUntil,
+    },
+    purpose: transfer.purpose,
+    categories,
+    necessity: transfer.necessity.trim(),
+    sections: transfer.sections,
+    attachments,
+  })
+  const sealed = sealMessage({
+    entity,
+    signer,
+    recipient,
+    encryptToSender: false,
+    at: now,
+    transferId,
+    messageId,
+  })
+  const giveUpAt = new Date(now.getTime() + relaySettingsOf(deps.config).retryHorizonMs)
+  await deps.db.transaction().execute(async (trx) => {
+    if (consent.singleTransfer) await markConsentUsed(trx, consent.id, transferId)
+    await insertQueuedTransfer(trx, {
+      id: transferId,
+      kind: 'transfer',
+      senderAgencyId: caller.agencyId,
+      recipientAgencyId: transfer.to,
+      staffId: caller.userId,
+      consentId: consent.id,
+      purpose: transfer.purpose,
+      categories,
+      subjectPseudonym: consent.subjectPseudonym,
+      ...(transfer.requestId ? { requestId: transfer.requestId } : {}),
+      plaintextSha256: summarySha256,
+      envelopeSha256: sealed.sha256,
+      messageId,
+      envelope: sealed.raw,
+      at: now,
+      giveUpAt,
+    })
+    await appendAuditEvent(trx, {
+      at: now,
+      actor: caller.actor,
+      event: {
+        type: 'transfer_queued',
+        transferId,
+        kind: 'transfer',
+        consentId: consent.id,
+        subjectPseudonym: consent.subjectPseudonym,
+        senderAgencyId: caller.agencyId,
+        recipientAgencyId: transfer.to,
+        purpose: transfer.purpose,
+        categories,
+        channel: input.channel,
+        ...(transfer.requestId ? { requestId: transfer.requestId } : {}),
+        decision: 'permit',
+        plaintextSha256: summarySha256,
+        envelopeSha256: sealed.sha256,
+        messageId,
+      },
+    })
+  })
+  return { id: transferId, status: 'queued' }
+}
+
+/** A transfer of the caller's agency; any other is "not found" (no hint that it exists). */
+export async function getTransfer(
+  deps: Pick<Deps, 'db'>,
+  input: { agencyId: string; id: string },
+): Promise<TransferView> {
+  const transfer = await findTransfer(deps.db, input.id)
+  if (!transfer || transfer.senderAgencyId !== input.agencyId)
+    throw new RelayError('ERR_RELAY_TRANSFER_NOT_FOUND', 'No such transfer of your agency.')
+  return toTransferView(transfer)
+}
+
+/** The caller agency's transfers, newest first. */
+export async function listTransfers(
+  deps: Pick<Deps, 'db'>,
+  input: { agencyId: string; status?: TransferStatus },
+): Promise<TransferView[]> {
+  const list = await listTransfersOfSender(deps.db, { ...input, limit: 200 })
+  return list.map(toTransferView)
+}

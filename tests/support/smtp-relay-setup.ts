@@ -1,0 +1,35 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { demoAgencies } from '../../gateway/demo-setup.ts'
+import { createTestPki, type TestIdentity, type TestPki } from './test-pki.ts'
+
+export interface RelayPki {
+  dir: string
+  pki: TestPki
+  identities: Record<string, TestIdentity>
+}
+
+/**
+ * A PEM directory as `brucke pki demo --out DIR` lays it out (ca.pem, ca.crl.pem,
+ * `<agency>.cert.pem`, `<agency>.key.pem`), with certificates from the test PKI for the demo
+ * agencies' mailboxes: jc-demo RSA, aa-demo EC P-256, ja-demo RSA (its profile is `compatible`).
+ */
+export async function createRelayPki(): Promise<RelayPki> {
+  const pki = await createTestPki()
+  const dir = mkdtempSync(join(tmpdir(), 'brucke-relay-pki-'))
+  writeFileSync(join(dir, 'ca.pem'), pki.ca.certificatePem)
+  writeFileSync(join(dir, 'ca.crl.pem'), pki.crlPem)
+  const identities: Record<string, TestIdentity> = {}
+  for (const agency of demoAgencies) {
+    const identity = await pki.issue({
+      name: agency.id,
+      email: agency.mailbox,
+      keyAlgorithm: agency.id === 'aa-demo' ? 'ec-p256' : 'rsa-2048',
+    })
+    identities[agency.id] = identity
+    writeFileSync(join(dir, `${agency.id}.cert.pem`), identity.certificatePem)
+    writeFileSync(join(dir, `${agency.id}.key.pem`), identity.privateKeyPem, { mode: 0o600 })
+  }
+  return { dir, pki, identities }
+}
