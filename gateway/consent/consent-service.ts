@@ -56,12 +56,28 @@ import { pseudonymKeyOf } from './pseudonym-key.ts'
 
 type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>
 
-/** Who calls a use case: an account of an agency (staff or kiosk). */
+/**
+ * Who calls a use case: an account of an agency (staff or kiosk), or the young person in the
+ * self-service (`role: 'youth'`, bound to their own pseudonym, actor `youth:<pseudonym>`).
+ */
 export interface ConsentCaller {
   actor: Actor
-  role: 'staff' | 'kiosk' | 'dpo' | 'admin'
+  role: 'staff' | 'kiosk' | 'dpo' | 'admin' | 'youth'
   agencyId: string | null
   userId: string
+  /** Only for `youth`: the pseudonym the self-service session is bound to. */
+  subjectPseudonym?: string
+}
+
+/** The caller of the youth's self-service (DESIGN.md §3.6), bound to one subject. */
+export function selfServiceCaller(subjectPseudonym: string): ConsentCaller {
+  return {
+    actor: `youth:${subjectPseudonym}`,
+    role: 'youth',
+    agencyId: null,
+    userId: subjectPseudonym,
+    subjectPseudonym,
+  }
 }
 
 const notFound = (): ConsentError =>
@@ -71,7 +87,9 @@ const notFound = (): ConsentError =>
  * An agency sees a consent it is a party to or prepared; everyone else gets "not found", so the
  * answer does not confirm that the consent exists (no cross-agency lookup, DESIGN.md §3.3).
  */
-function isVisibleTo(consent: Consent, agencyId: string | null): boolean {
+function isVisibleTo(consent: Consent, caller: ConsentCaller): boolean {
+  if (caller.role === 'youth') return consent.subjectPseudonym === caller.subjectPseudonym
+  const agencyId = caller.agencyId
   if (agencyId === null) return false
   return (
     consent.createdByAgencyId === agencyId ||
@@ -86,7 +104,7 @@ async function loadVisible(
   caller: ConsentCaller,
 ): Promise<StoredConsent> {
   const stored = await findConsent(db, id)
-  if (!stored || !isVisibleTo(stored.consent, caller.agencyId)) throw notFound()
+  if (!stored || !isVisibleTo(stored.consent, caller)) throw notFound()
   return stored
 }
 
@@ -292,7 +310,7 @@ export async function pickUpDraft(
 ): Promise<ConsentView> {
   const now = deps.clock.now()
   const stored = await findConsentByKioskCode(deps.db, normaliseKioskCode(input.code), now)
-  if (!stored || !isVisibleTo(stored.consent, input.caller.agencyId))
+  if (!stored || !isVisibleTo(stored.consent, input.caller))
     throw new ConsentError('ERR_CONSENT_KIOSK_CODE_INVALID', 'This code is unknown or has expired.')
   const view = toConsentView(stored, now)
   if (view.status !== 'draft')
@@ -505,6 +523,7 @@ export type RevocationInput = z.infer<typeof revocationInputSchema>
 const channelsOf: Record<ConsentCaller['role'], readonly RevocationChannel[]> = {
   staff: ['staff'],
   kiosk: ['kiosk'],
+  youth: ['self_service'],
   dpo: [],
   admin: [],
 }

@@ -10,6 +10,8 @@ import {
 import {
   checkDecision,
   createConsentDraft,
+  revokeConsent,
+  selfServiceCaller,
   signConsent,
   type ConsentCaller,
 } from '../../gateway/consent/consent-service.ts'
@@ -102,6 +104,46 @@ describe.each(dialects)('consent lifecycle on %s', (dialect) => {
     expect(decide({ ...request, transferId: 'trf_2' }, [facts!], now).reasons).toEqual([
       'consent_used_up',
     ])
+  })
+
+  it('when the young person revokes in the self-service, then only their own consent and only that channel work', async () => {
+    const consent = await activeConsent()
+    const stranger = selfServiceCaller('psn_00000000000000000000000000000000')
+    await expect(
+      revokeConsent(t.deps, {
+        caller: stranger,
+        consentId: consent.id,
+        revocation: { channel: 'self_service' },
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_CONSENT_NOT_FOUND' })
+    const own = selfServiceCaller(consent.subjectPseudonym)
+    await expect(
+      revokeConsent(t.deps, {
+        caller: own,
+        consentId: consent.id,
+        revocation: { channel: 'staff' },
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_CONSENT_METHOD_NOT_ALLOWED' })
+    const revoked = await revokeConsent(t.deps, {
+      caller: own,
+      consentId: consent.id,
+      revocation: { channel: 'self_service' },
+    })
+    expect(revoked.status).toBe('revoked')
+    expect(revoked.revocation).toMatchObject({
+      channel: 'self_service',
+      by: `youth:${consent.subjectPseudonym}`,
+    })
+    const last = (await listAuditEntries(t.deps.db, { limit: 10000 })).at(-1)
+    expect(last).toMatchObject({
+      actor: `youth:${consent.subjectPseudonym}`,
+      event: {
+        type: 'consent_revoked',
+        consentId: consent.id,
+        channel: 'self_service',
+        reasonGiven: false,
+      },
+    })
   })
 
   it('when a standing consent is marked used, then that is refused', async () => {
