@@ -77,30 +77,30 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
   })
 
   /** A fresh token at the test clock's time (tests move the clock by hours). */
-  const tokens = new Proxy({}, {
-    get: (_target, userId: string) => {
-      const roles: Record<string, ['staff' | 'kiosk', string]> = {
+  async function token(userId: 'staff-jc' | 'staff-ja' | 'kiosk-jc'): Promise<string> {
+    const [role, agencyId] = (
+      {
         'staff-jc': ['staff', 'jc-demo'],
         'staff-ja': ['staff', 'ja-demo'],
         'kiosk-jc': ['kiosk', 'jc-demo'],
-      }
-      const [role, agencyId] = roles[userId]!
-      return issueToken({
-        key: t.deps.config.secrets.tokenKey,
-        userId,
-        role,
-        agencyId,
-        now: t.clock.now(),
-        ttlMinutes: 60,
-      }).then((r) => r.token)
-    },
-  })
+      } as const
+    )[userId]
+    const issued = await issueToken({
+      key: t.deps.config.secrets.tokenKey,
+      userId,
+      role,
+      agencyId,
+      now: t.clock.now(),
+      ttlMinutes: 60,
+    })
+    return issued.token
+  }
 
   async function activeConsent(
     categories = ['schule', 'berufswahl', 'hilfeplan'],
   ): Promise<string> {
     const draft = await server.api('POST', '/consents', {
-      token: await tokens['staff-jc'],
+      token: await token('staff-jc'),
       body: {
         kind: 'einwilligung',
         subject,
@@ -114,7 +114,7 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     expect(draft.status, JSON.stringify(draft.body)).toBe(201)
     const id = (draft.body as { id: string }).id
     const signed = await server.api('POST', `/consents/${id}/signatures`, {
-      token: await tokens['kiosk-jc'],
+      token: await token('kiosk-jc'),
       body: {
         role: 'youth',
         name: 'Leonie Quastenberg',
@@ -127,7 +127,7 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
   }
 
   async function submit(body: unknown) {
-    return server.api('POST', '/transfers', { token: await tokens['staff-jc'], body })
+    return server.api('POST', '/transfers', { token: await token('staff-jc'), body })
   }
 
   async function drain(): Promise<void> {
@@ -137,7 +137,7 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
   }
 
   async function status(id: string): Promise<Record<string, unknown>> {
-    const res = await server.api('GET', `/transfers/${id}`, { token: await tokens['staff-jc'] })
+    const res = await server.api('GET', `/transfers/${id}`, { token: await token('staff-jc') })
     expect(res.status).toBe(200)
     return res.body as Record<string, unknown>
   }
@@ -238,7 +238,7 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     const { id } = res.body as { id: string }
     t.clock.advance(1000)
     const revoked = await server.api('POST', `/consents/${consentId}/revocation`, {
-      token: await tokens['staff-jc'],
+      token: await token('staff-jc'),
       body: { channel: 'staff' },
     })
     expect(revoked.status, JSON.stringify(revoked.body)).toBe(200)
@@ -313,9 +313,9 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
   it('when staff of another agency ask for a transfer, then it is not found', async () => {
     const consentId = await activeConsent()
     const { id } = (await submit(transferBody(consentId))).body as { id: string }
-    const res = await server.api('GET', `/transfers/${id}`, { token: await tokens['staff-ja'] })
+    const res = await server.api('GET', `/transfers/${id}`, { token: await token('staff-ja') })
     expect(res.status).toBe(404)
-    const list = await server.api('GET', '/transfers', { token: await tokens['staff-ja'] })
+    const list = await server.api('GET', '/transfers', { token: await token('staff-ja') })
     expect((list.body as { transfers: unknown[] }).transfers).toEqual([])
     await drain()
   })
