@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { NewAgency } from '../accounts/account-schemas.ts'
 import { findAgency, findUser, readSetting, writeSetting } from '../db/account-repository.ts'
 import { addAgency, addUser } from './accounts/account-service.ts'
+import { ensureDemoPki } from './crypto/demo-pki-setup.ts'
 import { generatePassword } from './auth/password.ts'
 import type { Deps } from './deps.ts'
 
@@ -81,6 +82,7 @@ export async function ensureDemoSetup(deps: Deps): Promise<DemoSetupOutcome> {
   for (const agency of demoAgencies) {
     if (!(await findAgency(deps.db, agency.id))) await addAgency(deps, { actor: 'system', agency })
   }
+  await ensureDemoPki(deps, demoAgencies) // CA, CRL, certificates and keys in data/demo-pki
   const credentials: DemoSetupOutcome['credentials'] = []
   for (const account of demoAccounts) {
     if (await findUser(deps.db, account.id)) continue

@@ -34,9 +34,16 @@ export async function startGateway(
   })
   const address = server.address() as AddressInfo
   const services: Service[] = []
-  for (const start of serviceStarters) {
-    const service = await start(deps)
-    if (service) services.push(service)
+  try {
+    for (const start of serviceStarters) {
+      const service = await start(deps)
+      if (service) services.push(service)
+    }
+  } catch (error) {
+    // A service that cannot start (e.g. a wrong master key) stops the gateway, not half of it.
+    for (const service of [...services].reverse()) await service.stop()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    throw error
   }
   let stopped = false
   return {

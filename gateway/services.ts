@@ -1,5 +1,6 @@
 import { startCheckpointer } from './audit/checkpointer.ts'
 import { startConsentExpirySweeper } from './consent/expiry-sweeper.ts'
+import { startCertificateMonitor } from './crypto/certificate-monitor.ts'
 import type { Deps } from './deps.ts'
 import { startRelayServices } from './relay/relay-services.ts'
 import type { Service } from './serve.ts'
@@ -9,6 +10,7 @@ import type { Service } from './serve.ts'
  * delivery worker and SMTP ingress, the audit checkpointer. Each returns undefined when disabled.
  */
 export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] = [
+  (deps) => startCertificateMonitor(deps), // opens the stored keys: a wrong master key stops the start
   (deps) => startCheckpointer(deps), // first, so it stops last and seals the final entries
   (deps) => startConsentExpirySweeper(deps),
   (deps) => startRelayServices(deps),
