@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts'
 import { homePages } from '../pages/home-pages.ts'
 import { kioskPages } from '../pages/kiosk-pages.ts'
 import { loginPages } from '../pages/login-pages.ts'
+import { staffPages } from '../pages/staff-pages.ts'
 import {
   addAgencyRoute,
   addUserRoute,
@@ -36,5 +37,10 @@ export function apiRoutes(deps: Deps): AnyApiRoute[] {
 
 /** Every server-rendered page. Areas append theirs here. */
 export function pageRoutes(deps: Deps): AnyPageRoute[] {
-  return [...loginPages(deps), ...homePages(deps, ['staff', 'dpo', 'admin']), ...kioskPages(deps)]
+  return [
+    ...loginPages(deps),
+    ...homePages(deps, ['dpo', 'admin']),
+    ...staffPages(deps),
+    ...kioskPages(deps),
+  ]
 }

@@ -3,7 +3,11 @@ import { actorOf, type Principal } from '../../accounts/roles.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { addDays, addMonths, berlinDateOf } from '../../consent/calendar.ts'
 import { ConsentError } from '../../consent/errors.ts'
-import { consentDraftInputSchema } from '../../consent/validate-draft.ts'
+import {
+  consentDraftInputSchema,
+  validateDraft,
+  type ConsentDraftInput,
+} from '../../consent/validate-draft.ts'
 import { listAgencies } from '../../db/account-repository.ts'
 import type { SafeHtml } from '../../templates/pages/html.ts'
 import { composerView } from '../../templates/pages/staff/composer-view.ts'
@@ -272,6 +276,15 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
           400,
         )
       }
+      const problems = await draftProblems(deps, draft.data, agencyId)
+      if (problems.length > 0)
+        return renderForm(
+          ctx,
+          form,
+          problems.map((code) => explainConsentProblem(code, lang)),
+          [],
+          400,
+        )
       const warnings = broadChoiceWarnings({
         categories: form.categories,
         recipients: form.recipients,
@@ -456,6 +469,28 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
     compose,
     transfer,
   ]
+}
+
+/** The rule violations of a draft, checked before any warning so errors come first. */
+async function draftProblems(
+  deps: Deps,
+  draft: ConsentDraftInput,
+  agencyId: string,
+): Promise<string[]> {
+  const agencies = await listAgencies(deps.db)
+  try {
+    validateDraft(draft, {
+      now: deps.clock.now(),
+      maxMonths: deps.config.consentMaxMonths,
+      vocabulary,
+      agencyKinds: new Map(agencies.map((a) => [a.id, a.kind as string])),
+      creatorAgencyId: agencyId,
+    })
+    return []
+  } catch (error) {
+    if (!(error instanceof ConsentError)) throw error
+    return [...new Set(error.details?.problems?.map((p) => p.code) ?? [error.code])]
+  }
 }
 
 function fieldLabel(path: string, lang: StaffLanguage): string {

@@ -151,6 +151,41 @@ const matrix: Record<string, MatrixRow> = {
     expect: page({ staff: 303, otherAgency: 303, dpo: 303, admin: 303, kiosk: 303 }),
   },
   'GET /staff': { expect: page({ staff: 200, otherAgency: 200 }) },
+  // Staff workplace (a consent id no agency has: staff get 404, as for another agency's)
+  'POST /staff/language': { body: {}, expect: page({ staff: 400, otherAgency: 400 }) },
+  'GET /staff/consents/new': { expect: page({ staff: 200, otherAgency: 200 }) },
+  'POST /staff/consents': { body: {}, expect: page({ staff: 400, otherAgency: 400 }) },
+  'GET /staff/consents/:id': {
+    path: '/staff/consents/cns_unknown',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'GET /staff/consents/:id/print': {
+    path: '/staff/consents/cns_unknown/print',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'POST /staff/consents/:id/paper-signature': {
+    path: '/staff/consents/cns_unknown/paper-signature',
+    body: {},
+    expect: page({ staff: 400, otherAgency: 400 }),
+  },
+  'POST /staff/consents/:id/revocation': {
+    path: '/staff/consents/cns_unknown/revocation',
+    body: { reason: 'asked by phone' },
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'POST /staff/consents/:id/discard': {
+    path: '/staff/consents/cns_unknown/discard',
+    body: {},
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'GET /staff/compose/:id': {
+    path: '/staff/compose/cns_unknown',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'GET /staff/transfers/:id': {
+    path: '/staff/transfers/trf_unknown',
+    expect: page({ staff: 200, otherAgency: 200 }),
+  },
   'GET /dpo': { expect: page({ dpo: 200 }) },
   'GET /admin': { expect: page({ admin: 200 }) },
   // Kiosk (issue 6): without a person's session, step pages send the device back to /kiosk.

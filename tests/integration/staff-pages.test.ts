@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listAuditEntries } from '../../db/audit-repository.ts'
+import { seedAccounts } from '../support/accounts.ts'
+import { sessionFor } from '../support/browser-session.ts'
+import { dialects } from '../support/databases.ts'
+import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+
+// The test clock starts at 2026-03-02T09:00Z (10:00 in Berlin).
+type Session = { cookie: string; csrfToken: string }
+
+describe.each(dialects)('staff workplace pages on %s', (dialect) => {
+  let t: TestDeps
+  let server: TestServer
+  let jc: Session
+  let aa: Session
+
+  beforeAll(async () => {
+    t = await createTestDeps(dialect)
+    await seedAccounts(t.deps)
+    server = await startTestServer(t.deps)
+    jc = await sessionFor(t.deps, 'staff-jc')
+    aa = await sessionFor(t.deps, 'staff-aa')
+  })
+  afterAll(async () => {
+    await server?.close()
+    await t?.close()
+  })
+
+  const get = async (session: Session, path: string, cookieExtra = '') => {
+    const res = await fetch(server.url + path, {
+      headers: { cookie: session.cookie + cookieExtra },
+      redirect: 'manual',
+    })
+    return { status: res.status, text: await res.text(), headers: res.headers }
+  }
+  const post = async (session: Session, path: string, fields: [string, string][]) => {
+    const body = new URLSearchParams([['_csrf', session.csrfToken], ...fields])
+    const res = await fetch(server.url + path, {
+      method: 'POST',
+      headers: {
+        cookie: session.cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: body.toString(),
+      redirect: 'manual',
+    })
+    return { status: res.status, text: await res.text(), headers: res.headers }
+  }
+
+  const baseForm = (extra: [string, string][] = []): [string, string][] => [
+    ['kind', 'einwilligung'],
+    ['givenName', 'Leonie'],
+    ['familyName', 'Quastenberg'],
+    ['birthDate', '2005-06-10'],
+    ['senders', 'jc-demo'],
+    ['recipients', 'ja-demo'],
+    ['purposes', 'hilfeplanung'],
+    ['categories', 'schule'],
+    ['categories', 'berufswahl'],
+    ...(extra.some(([k]) => k === 'validUntil')
+      ? []
+      : [['validUntil', '2026-05-31'] as [string, string]]),
+    ...extra,
+  ]
+
+  const prepare = async (extra: [string, string][] = []): Promise<string> => {
+    const res = await post(jc, '/staff/consents', baseForm(extra))
+    expect(res.status).toBe(303)
+    const location = res.headers.get('location') ?? ''
+    expect(location).toMatch(/^\/staff\/consents\/[\w-]+$/)
+    // The subject's name never appears in a URL.
+    expect(location).not.toContain('Leonie')
+    return location.split('/').pop() as string
+  }
+
+  it('when staff prepare a narrow consent, then the draft opens with its pickup code and who must sign', async () => {
+    const id = await prepare()
+    const page = await get(jc, `/staff/consents/${id}`)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('Leonie Quastenberg')
+    expect(page.text).toMatch(/class="pickup-code"[^>]*>\s*[A-Z0-9-]{4,}\s*</)
+    expect(page.text).toContain('Es müssen noch unterschreiben:')
+    expect(page.text).toContain('Junge Person')
+  })
+
+  it('when a choice is broad, then the form warns and creates nothing until staff confirm', async () => {
+    const before = await get(jc, '/staff')
+    const broad = baseForm([
+      ['categories', 'gesundheit'],
+      ['validUntil', '2027-02-28'],
+    ])
+    const warned = await post(jc, '/staff/consents', broad)
+    expect(warned.status).toBe(200)
+    expect(warned.text).toContain('id="broad-warnings"')
+    expect(warned.text).toContain('Besondere Kategorien (Gesundheit')
+    expect(warned.text).toContain('Lange Gültigkeit')
+    // The entered values survive the round trip.
+    expect(warned.text).toMatch(/id="cat-gesundheit"\s+checked/)
+    const after = await get(jc, '/staff')
+    expect(after.text.match(/\/staff\/consents\/cns/g)?.length).toBe(
+      before.text.match(/\/staff\/consents\/cns/g)?.length,
+    )
+    const confirmed = await post(jc, '/staff/consents', [...broad, ['confirmBroad', 'yes']])
+    expect(confirmed.status).toBe(303)
+  })
+
+  it('when the validity exceeds the configured maximum, then the form says so with status 400', async () => {
+    const res = await post(jc, '/staff/consents', baseForm([['validUntil', '2027-03-02']]))
+    expect(res.status).toBe(400)
+    expect(res.text).toContain('Die Gültigkeit ist länger als erlaubt.')
+  })
+
+  it('when a required field is missing, then the form is shown again with the field named', async () => {
+    const res = await post(
+      jc,
+      '/staff/consents',
+      baseForm().filter(([k]) => k !== 'birthDate'),
+    )
+    expect(res.status).toBe(400)
+    expect(res.text).toContain('Bitte prüfen: Geburtsdatum')
+  })
+
+  it('when another agency opens the consent, its composer or its print view, then it is not found', async () => {
+    const id = await prepare()
+    for (const path of [
+      `/staff/consents/${id}`,
+      `/staff/compose/${id}`,
+      `/staff/consents/${id}/print`,
+    ])
+      expect((await get(aa, path)).status).toBe(404)
+    const revoke = await post(aa, `/staff/consents/${id}/revocation`, [['reason', 'x']])
+    expect(revoke.status).toBe(404)
+  })
+
+  it('when the paper scan hash is recorded, then the consent is active and keeps a hash, not the scan', async () => {
+    const id = await prepare()
+    const print = await get(jc, `/staff/consents/${id}/print`)
+    expect(print.status).toBe(200)
+    expect(print.text).toContain('Unterschrift: Junge Person')
+    const scanSha256 = createHash('sha256').update('%PDF-1.4 signed scan').digest('hex')
+    const signed = await post(jc, `/staff/consents/${id}/paper-signature`, [
+      ['role', 'youth'],
+      ['name', 'Leonie Quastenberg'],
+      ['scanSha256', scanSha256],
+    ])
+    expect(signed.status).toBe(303)
+    const page = await get(jc, `/staff/consents/${id}`)
+    expect(page.text).toContain('status-active')
+    expect(page.text).toContain('auf Papier (Scan)')
+    const entries = await listAuditEntries(t.deps.db, { limit: 1000 })
+    const signedEvent = entries.find(
+      (e) => e.event.type === 'consent_signed' && JSON.stringify(e.event).includes(id),
+    )
+    expect(signedEvent).toBeDefined()
+    expect(JSON.stringify(signedEvent)).not.toContain('Leonie')
+  })
+
+  it('when a paper signature lacks the scan hash, then nothing is signed', async () => {
+    const id = await prepare()
+    const res = await post(jc, `/staff/consents/${id}/paper-signature`, [
+      ['role', 'youth'],
+      ['name', 'Leonie Quastenberg'],
+      ['scanSha256', ''],
+    ])
+    expect(res.status).toBe(400)
+    expect((await get(jc, `/staff/consents/${id}`)).text).toContain('status-draft')
+  })
+
+  it('when staff revoke on the person’s behalf with a reason, then the consent is revoked on the staff channel', async () => {
+    const id = await prepare()
+    const hash = 'a'.repeat(64)
+    await post(jc, `/staff/consents/${id}/paper-signature`, [
+      ['role', 'youth'],
+      ['name', 'Leonie Quastenberg'],
+      ['scanSha256', hash],
+    ])
+    const composer = await get(jc, `/staff/compose/${id}`)
+    expect(composer.status).toBe(200)
+    expect(composer.text).toContain('data-reason-texts=')
+    expect(composer.text).toContain('category_not_covered:gesundheit')
+    const revoked = await post(jc, `/staff/consents/${id}/revocation`, [
+      ['reason', 'Person hat telefonisch widerrufen'],
+    ])
+    expect(revoked.status).toBe(303)
+    const page = await get(jc, `/staff/consents/${id}`)
+    expect(page.text).toContain('status-revoked')
+    expect(page.text).toContain('Person hat telefonisch widerrufen')
+    const again = await post(jc, `/staff/consents/${id}/revocation`, [['reason', 'nochmal']])
+    expect(again.status).toBe(409)
+    expect(again.text).toContain('Nicht möglich')
+  })
+
+  it('when a draft is discarded, then it shows as discarded and can no longer be signed', async () => {
+    const id = await prepare()
+    expect((await post(jc, `/staff/consents/${id}/discard`, [])).status).toBe(303)
+    const sign = await post(jc, `/staff/consents/${id}/paper-signature`, [
+      ['role', 'youth'],
+      ['name', 'Leonie Quastenberg'],
+      ['scanSha256', 'b'.repeat(64)],
+    ])
+    expect(sign.status).toBe(409)
+  })
+
+  it('when staff switch to English, then the workplace speaks English and the choice is a cookie, not a URL', async () => {
+    const res = await post(jc, '/staff/language', [
+      ['language', 'en'],
+      ['back', '/staff/consents/new'],
+    ])
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/staff/consents/new')
+    const cookie = res.headers.get('set-cookie') ?? ''
+    expect(cookie).toContain('brucke_lang=en')
+    const page = await get(jc, '/staff/consents/new', '; brucke_lang=en')
+    expect(page.text).toContain('<html lang="en"')
+    expect(page.text).toContain('Prepare a consent')
+    const overview = await get(jc, '/staff', '; brucke_lang=en')
+    expect(overview.text).toContain('Consents expiring soon')
+  })
+
+  it('when the language switch names a foreign place to go back to, then it stays in the workplace', async () => {
+    const res = await post(jc, '/staff/language', [
+      ['language', 'de'],
+      ['back', '//evil.example/x'],
+    ])
+    expect(res.headers.get('location')).toBe('/staff')
+  })
+
+  it('when an active consent ends within 30 days, then the overview lists it as expiring soon', async () => {
+    const id = await prepare([['validUntil', '2026-03-20']])
+    await post(jc, `/staff/consents/${id}/paper-signature`, [
+      ['role', 'youth'],
+      ['name', 'Leonie Quastenberg'],
+      ['scanSha256', 'c'.repeat(64)],
+    ])
+    const overview = await get(jc, '/staff')
+    const expiring = overview.text.split('id="expiring-h"')[1]?.split('</section>')[0] ?? ''
+    expect(expiring).toContain(`/staff/consents/${id}`)
+    const other = await get(aa, '/staff')
+    expect(other.text).not.toContain(id)
+  })
+})

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest'
+import { vocabulary } from '../../../config/vocabulary.ts'
+import { broadChoiceWarnings } from '../../../gateway/staff/broad-choice-warnings.ts'
+import { explainDenyReason, reasonTextTable } from '../../../gateway/staff/deny-reason-text.ts'
+
+const reasons = [
+  'no_consent',
+  'consent_revoked',
+  'consent_expired',
+  'consent_discarded',
+  'not_yet_valid',
+  'recipient_not_covered',
+  'sender_not_covered',
+  'purpose_not_covered',
+  'categories_missing',
+  'youth_signature_missing',
+  'guardian_signature_missing',
+  'entrusting_person_signature_missing',
+  'staff_not_in_sender_agency',
+  'recipient_certificate_invalid',
+  'necessity_missing',
+  'summary_mismatch',
+  'consent_used_up',
+]
+
+describe('plain-language deny reasons', () => {
+  it('gives every stable reason code its own German and English sentence', () => {
+    for (const language of ['de', 'en'] as const) {
+      const sentences = reasons.map((r) => explainDenyReason(r, language, vocabulary))
+      expect(new Set(sentences).size).toBe(reasons.length)
+      for (const s of sentences) expect(s).not.toMatch(/reason|Grund:/)
+    }
+  })
+
+  it('names the uncovered category by its label', () => {
+    expect(explainDenyReason('category_not_covered:gesundheit', 'de', vocabulary)).toContain(
+      '„Gesundheit',
+    )
+  })
+
+  it('names the date an expired consent ended, in German notation', () => {
+    expect(
+      explainDenyReason('consent_expired', 'de', vocabulary, { validUntil: '2026-02-28' }),
+    ).toContain('28.02.2026')
+  })
+
+  it('shows an unknown code rather than hiding it', () => {
+    expect(explainDenyReason('something_new', 'de', vocabulary)).toContain('something_new')
+  })
+
+  it('has a sentence for every category of the vocabulary in the composer table', () => {
+    const table = reasonTextTable('de', vocabulary, {})
+    for (const category of Object.keys(vocabulary.categories))
+      expect(table[`category_not_covered:${category}`]).toBeDefined()
+  })
+})
+
+describe('broad-choice warnings', () => {
+  const base = {
+    categories: ['schule'],
+    recipients: ['ja-demo'],
+    validFrom: '2026-03-02',
+    validUntil: '2026-06-30',
+    vocabulary,
+  }
+  it('when the choice is narrow, then there is no warning', () => {
+    expect(broadChoiceWarnings(base)).toEqual([])
+  })
+  it('when a special category, many categories, long validity or many recipients are chosen, then each is named', () => {
+    const warnings = broadChoiceWarnings({
+      ...base,
+      categories: ['stammdaten', 'schule', 'berufswahl', 'integration', 'leistung', 'gesundheit'],
+      recipients: ['a', 'b', 'c'],
+      validUntil: '2027-02-28',
+    })
+    expect(warnings.map((w) => w.code)).toEqual([
+      'many_categories',
+      'special_categories',
+      'long_validity',
+      'many_recipients',
+    ])
+    expect(warnings[1]).toMatchObject({ categories: ['gesundheit'] })
+  })
+  it('when the validity is just under six months, then it is not called long', () => {
+    expect(broadChoiceWarnings({ ...base, validUntil: '2026-09-01' })).toEqual([])
+    expect(broadChoiceWarnings({ ...base, validUntil: '2026-09-02' })[0]?.code).toBe(
+      'long_validity',
+    )
+  })
+})
