@@ -43,11 +43,17 @@ export async function recordExpiredConsents(
 
 /** The sweeper as a background service of `brucke serve`, once a minute. */
 export function startConsentExpirySweeper(deps: Deps, intervalMs = 60_000): Promise<Service> {
-  let running: Promise<unknown> = Promise.resolve()
+  let running: Promise<unknown> | undefined
   const tick = () => {
-    running = recordExpiredConsents(deps).catch((error: unknown) => {
-      deps.log.error({ err: error }, 'consent expiry sweep failed')
-    })
+    // A slow sweep is not overlapped by the next one.
+    if (running) return
+    running = recordExpiredConsents(deps)
+      .catch((error: unknown) => {
+        deps.log.error({ err: error }, 'consent expiry sweep failed')
+      })
+      .finally(() => {
+        running = undefined
+      })
   }
   tick()
   const timer = setInterval(tick, intervalMs)
@@ -56,7 +62,7 @@ export function startConsentExpirySweeper(deps: Deps, intervalMs = 60_000): Prom
     name: 'consent-expiry-sweeper',
     async stop() {
       clearInterval(timer)
-      await running
+      if (running) await running
     },
   })
 }

@@ -15,7 +15,10 @@ import {
   signConsent,
   type ConsentCaller,
 } from '../../gateway/consent/consent-service.ts'
-import { recordExpiredConsents } from '../../gateway/consent/expiry-sweeper.ts'
+import {
+  recordExpiredConsents,
+  startConsentExpirySweeper,
+} from '../../gateway/consent/expiry-sweeper.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer } from '../support/http-client.ts'
@@ -199,6 +202,22 @@ describe.each(dialects)('consent lifecycle on %s', (dialect) => {
       expect.objectContaining({ consentId: draft.id }),
     )
     t.clock.set('2026-03-02T09:00:00.000Z')
+  })
+
+  it('when serve starts the sweeper, then it sweeps at once and stops cleanly', async () => {
+    const consent = await activeConsent({ validUntil: '2026-03-20' })
+    t.clock.set('2026-03-21T12:00:00.000Z')
+    try {
+      const service = await startConsentExpirySweeper(t.deps, 3_600_000)
+      expect(service.name).toBe('consent-expiry-sweeper')
+      await service.stop()
+      const expired = (await listAuditEntries(t.deps.db, { limit: 10000 })).filter(
+        (e) => e.event.type === 'consent_expired' && e.event.consentId === consent.id,
+      )
+      expect(expired).toHaveLength(1)
+    } finally {
+      t.clock.set('2026-03-02T09:00:00.000Z')
+    }
   })
 
   it('when the audit entry cannot be written, then the consent is not written either', async () => {
