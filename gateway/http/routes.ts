@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts'
+import { dpoPages } from '../pages/dpo-pages.ts'
 import { homePages } from '../pages/home-pages.ts'
 import { kioskPages } from '../pages/kiosk-pages.ts'
 import { loginPages } from '../pages/login-pages.ts'
@@ -39,7 +40,8 @@ export function apiRoutes(deps: Deps): AnyApiRoute[] {
 export function pageRoutes(deps: Deps): AnyPageRoute[] {
   return [
     ...loginPages(deps),
-    ...homePages(deps, ['dpo', 'admin']),
+    ...homePages(deps, ['admin']),
+    ...dpoPages(deps),
     ...staffPages(deps),
     ...kioskPages(deps),
   ]

@@ -187,6 +187,12 @@ const matrix: Record<string, MatrixRow> = {
     expect: page({ staff: 200, otherAgency: 200 }),
   },
   'GET /dpo': { expect: page({ dpo: 200 }) },
+  // DPO workplace (dpo-jc reads jc-demo; entry 1 is the audit entry of adding jc-demo)
+  'GET /dpo/entries/:seq': { path: '/dpo/entries/1', expect: page({ dpo: 200 }) },
+  'GET /dpo/reports': { expect: page({ dpo: 200 }) },
+  'GET /dpo/reidentify': { expect: page({ dpo: 200 }) },
+  'POST /dpo/reidentify': { body: {}, expect: page({ dpo: 400 }) },
+  'POST /dpo/verify': { body: {}, expect: page({ dpo: 303 }) },
   'GET /admin': { expect: page({ admin: 200 }) },
   // Kiosk (issue 6): without a person's session, step pages send the device back to /kiosk.
   'GET /kiosk': { expect: page({ kiosk: 200 }) },

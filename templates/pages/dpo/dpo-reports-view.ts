@@ -1,0 +1,245 @@
+import { isoWeekOf, type AuditReport } from '../../../audit/audit-report.ts'
+import { formatCalendarDate } from '../../../gateway/dpo/berlin-time.ts'
+import type { ExpiringConsent } from '../../../gateway/audit/consent-lookups.ts'
+import { html, type SafeHtml } from '../html.ts'
+import { barChart } from './bar-chart.ts'
+
+export interface DpoReportsViewInput {
+  values: { from?: string | undefined; to?: string | undefined; agency?: string | undefined }
+  problems: readonly string[]
+  agencies: readonly { id: string; name: string }[]
+  agencyFixed: boolean
+  report: AuditReport | undefined
+  expiring: { withinDays: number; items: readonly ExpiringConsent[] } | undefined
+}
+
+const percent = (value: number): string => `${(value * 100).toFixed(0)} %`
+
+function reportForm(input: DpoReportsViewInput): SafeHtml {
+  const v = input.values
+  return html`<form
+    method="get"
+    action="/dpo/reports"
+    class="card filter-form"
+    aria-labelledby="report-filter-heading"
+  >
+    <h2 id="report-filter-heading">Zeitraum und Behörde</h2>
+    ${
+      input.problems.length > 0
+        ? html`<div class="error" role="alert">
+            <ul>
+              ${input.problems.map((p) => html`<li>${p}</li>`)}
+            </ul>
+          </div>`
+        : ''
+    }
+    <div class="filter-grid">
+      <div class="field">
+        <label for="r-from">Von (Tag)</label>
+        <input type="date" id="r-from" name="from" value="${v.from ?? ''}" />
+      </div>
+      <div class="field">
+        <label for="r-to">Bis (Tag, einschließlich)</label>
+        <input type="date" id="r-to" name="to" value="${v.to ?? ''}" />
+      </div>
+      <div class="field">
+        <label for="r-agency">Behörde</label>
+        <select id="r-agency" name="agency" ${input.agencyFixed ? html`disabled` : ''}>
+          ${
+            input.agencyFixed
+              ? ''
+              : html`<option value="" ${v.agency ? '' : html`selected`}>alle Behörden</option>`
+          }
+          ${input.agencies.map(
+            (a) =>
+              html`<option value="${a.id}" ${v.agency === a.id ? html`selected` : ''}>
+                ${a.name} (${a.id})
+              </option>`,
+          )}
+        </select>
+      </div>
+    </div>
+    <p class="actions"><button type="submit">Berichte erstellen</button></p>
+  </form>`
+}
+
+function expiringSection(expiring: NonNullable<DpoReportsViewInput['expiring']>): SafeHtml {
+  const perWeek = new Map<string, number>()
+  for (const item of expiring.items) {
+    const week = isoWeekOf(new Date(`${item.validUntil}T12:00:00Z`))
+    perWeek.set(week, (perWeek.get(week) ?? 0) + 1)
+  }
+  return html`<section class="card" aria-labelledby="expiring-heading">
+    <h2 id="expiring-heading">
+      Einwilligungen, die in den nächsten ${expiring.withinDays} Tagen enden
+    </h2>
+    ${barChart({
+      id: 'chart-expiring',
+      title: 'Auslaufende Einwilligungen je Kalenderwoche',
+      description: `${expiring.items.length} wirksame Einwilligungen enden in den nächsten ${expiring.withinDays} Tagen, nach Kalenderwoche des letzten Gültigkeitstags.`,
+      rows: [...perWeek.entries()]
+        .sort((a, b) => a[0].localeCompare(b[0]))
+        .map(([week, count]) => ({ label: week, value: count })),
+      columns: { label: 'Kalenderwoche', value: 'Einwilligungen' },
+    })}
+    ${
+      expiring.items.length > 0
+        ? html`<div class="table-scroll">
+            <table>
+              <caption>
+                Auslaufende Einwilligungen
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Einwilligung</th>
+                  <th scope="col">Pseudonym</th>
+                  <th scope="col">Gültig bis</th>
+                  <th scope="col">Behörde</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${expiring.items.map(
+                  (item) =>
+                    html`<tr>
+                      <td>
+                        <a href="/dpo?consent=${item.consentId}"><code>${item.consentId}</code></a>
+                      </td>
+                      <td><code>${item.subjectPseudonym}</code></td>
+                      <td>${formatCalendarDate(item.validUntil)}</td>
+                      <td>${item.agencyId}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+        : ''
+    }
+  </section>`
+}
+
+function staffSection(report: AuditReport): SafeHtml {
+  const outliers = report.staffDenialRates.filter((s) => s.outlier)
+  return html`<section class="card" aria-labelledby="patterns-heading">
+    <h2 id="patterns-heading">Auffällige Muster</h2>
+    <p>
+      Verweigerungsquote je Mitarbeiter/in bei Übermittlungsversuchen, verglichen mit allen anderen
+      zusammen. Als auffällig gilt eine Quote bei mindestens 5 Versuchen, die mindestens doppelt so
+      hoch und mindestens 20 Prozentpunkte höher ist als die der Kolleginnen und Kollegen.
+    </p>
+    ${
+      outliers.length > 0
+        ? html`<p class="status-bad" role="status" data-testid="outliers">
+            Auffällig: ${outliers.map((o) => o.actor).join(', ')}
+          </p>`
+        : html`<p class="status-ok" role="status" data-testid="outliers">Keine Auffälligkeiten.</p>`
+    }
+    ${barChart({
+      id: 'chart-staff-denials',
+      title: 'Verweigerungsquote je Mitarbeiter/in',
+      description:
+        'Anteil verweigerter Übermittlungsversuche je Mitarbeiter/in; auffällige Quoten sind hervorgehoben.',
+      rows: report.staffDenialRates.map((s) => ({
+        label: s.actor,
+        value: s.rate,
+        flagged: s.outlier,
+      })),
+      columns: { label: 'Mitarbeiter/in', value: 'Quote' },
+      formatValue: percent,
+      max: 1,
+    })}
+    ${
+      report.staffDenialRates.length > 0
+        ? html`<div class="table-scroll">
+            <table>
+              <caption>
+                Einzelheiten zur Verweigerungsquote
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Mitarbeiter/in</th>
+                  <th scope="col" class="number">Versuche</th>
+                  <th scope="col" class="number">verweigert</th>
+                  <th scope="col" class="number">Quote</th>
+                  <th scope="col" class="number">Quote der anderen</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${report.staffDenialRates.map(
+                  (s) =>
+                    html`<tr class="${s.outlier ? 'flagged' : ''}">
+                      <td>
+                        <a
+                          href="/dpo?staff=${s.actor.replace(/^user:/, '')}&amp;type=transfer_denied"
+                          ><code>${s.actor}</code></a
+                        >${s.outlier ? html` <strong>(auffällig)</strong>` : ''}
+                      </td>
+                      <td class="number">${s.attempts}</td>
+                      <td class="number">${s.denials}</td>
+                      <td class="number">${percent(s.rate)}</td>
+                      <td class="number">${percent(s.othersRate)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+        : ''
+    }
+  </section>`
+}
+
+/** Reports with server-rendered charts (DESIGN.md §3.5), each with its data table. */
+export function dpoReportsView(input: DpoReportsViewInput): SafeHtml {
+  const report = input.report
+  return html`<h1>Berichte</h1>
+    ${reportForm(input)}
+    ${
+      report
+        ? html`<section class="card" aria-labelledby="transfers-heading">
+              <h2 id="transfers-heading">Übermittlungen</h2>
+              ${barChart({
+                id: 'chart-transfers',
+                title: 'Übermittlungen je Woche, Behördenpaar und Zweck',
+                description:
+                  'Eingereihte (erlaubte) Übermittlungen je Kalenderwoche, von Behörde an Behörde und Zweck.',
+                rows: report.transfersPerWeek.map((r) => ({
+                  label: `${r.week} · ${r.fromAgencyId} → ${r.toAgencyId} · ${r.purpose}`,
+                  value: r.count,
+                })),
+                columns: { label: 'Woche · Von → An · Zweck', value: 'Übermittlungen' },
+              })}
+            </section>
+            <section class="card" aria-labelledby="denials-heading">
+              <h2 id="denials-heading">Verweigerungen</h2>
+              ${barChart({
+                id: 'chart-denials',
+                title: 'Verweigerte Übermittlungen nach Grund',
+                description:
+                  'Anzahl der Gründe, mit denen Übermittlungen verweigert wurden; ein Versuch kann mehrere Gründe haben.',
+                rows: report.denialsByReason.map((r) => ({ label: r.reason, value: r.count })),
+                columns: { label: 'Grund', value: 'Anzahl' },
+              })}
+            </section>
+            <section class="card" aria-labelledby="revocations-heading">
+              <h2 id="revocations-heading">Widerrufe (insgesamt ${report.revocations.total})</h2>
+              ${barChart({
+                id: 'chart-revocations-week',
+                title: 'Widerrufe je Kalenderwoche',
+                description: 'Anzahl widerrufener Einwilligungen je Kalenderwoche.',
+                rows: report.revocations.perWeek.map((r) => ({ label: r.week, value: r.count })),
+                columns: { label: 'Kalenderwoche', value: 'Widerrufe' },
+              })}
+              ${barChart({
+                id: 'chart-revocations-channel',
+                title: 'Widerrufe nach Weg',
+                description: 'Anzahl der Widerrufe nach dem Weg, auf dem sie erklärt wurden.',
+                rows: report.revocations.byChannel.map((r) => ({
+                  label: r.channel,
+                  value: r.count,
+                })),
+                columns: { label: 'Weg', value: 'Widerrufe' },
+              })}
+            </section>
+            ${input.expiring ? expiringSection(input.expiring) : ''} ${staffSection(report)}`
+        : ''
+    }`
+}

@@ -1,0 +1,47 @@
+/** German names of audit event types for the DPO pages; the code is always shown beside them. */
+const labels: Record<string, string> = {
+  agency_added: 'Behörde angelegt',
+  audit_exported: 'Protokoll exportiert',
+  audit_verified: 'Protokoll geprüft',
+  certificate_added: 'Zertifikat hinzugefügt',
+  certificate_revoked: 'Zertifikat widerrufen',
+  configuration_changed: 'Konfiguration geändert',
+  consent_activated: 'Einwilligung wirksam',
+  consent_created: 'Einwilligung vorbereitet',
+  consent_declined: 'Einwilligung abgelehnt',
+  consent_discarded: 'Entwurf verworfen',
+  consent_expired: 'Einwilligung abgelaufen',
+  consent_revoked: 'Einwilligung widerrufen',
+  consent_signed: 'Einwilligung unterschrieben',
+  data_request_answered: 'Anfrage beantwortet',
+  data_request_created: 'Anfrage gestellt',
+  decision_checked: 'Entscheidung geprüft',
+  login_failed: 'Anmeldung fehlgeschlagen',
+  login_succeeded: 'Anmeldung',
+  logout: 'Abmeldung',
+  permission_refused: 'Zugriff verweigert',
+  pseudonym_resolved: 'Pseudonym aufgelöst',
+  receipt_issued: 'Quittung ausgegeben',
+  retention_purged: 'Aufbewahrungsfrist: gelöscht',
+  self_service_opened: 'Selbstauskunft geöffnet',
+  self_service_refused: 'Selbstauskunft verweigert',
+  token_issued: 'API-Token ausgegeben',
+  transfer_cancelled: 'Übermittlung abgebrochen',
+  transfer_delivered: 'Übermittlung zugestellt',
+  transfer_denied: 'Übermittlung verweigert',
+  transfer_failed: 'Übermittlung gescheitert',
+  transfer_queued: 'Übermittlung eingereiht',
+  transfer_retrying: 'Übermittlung wird wiederholt',
+  trust_anchor_added: 'Vertrauensanker hinzugefügt',
+  user_added: 'Konto angelegt',
+}
+
+export function eventTypeLabel(type: string): string {
+  return labels[type] ?? type
+}
+
+const decisionLabels: Record<string, string> = { permit: 'erlaubt', deny: 'verweigert' }
+
+export function decisionLabel(decision: string): string {
+  return decisionLabels[decision] ?? decision
+}
