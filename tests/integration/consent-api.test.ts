@@ -68,7 +68,7 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
     const view = await create()
     expect(view.status).toBe('draft')
     expect(view.requiredSignatories).toEqual(['youth'])
-    expect(view.kioskCode).toMatch(/^[ACDEFGHJKMNPQRTUVWXY345679]{8}$/)
+    expect(view.kioskCode).toMatch(/^[ACDEFGHJKMNPQRTUVWXY34679]{8}$/)
     expect(view.text).toMatchObject({ templateId: 'einwilligung', version: 1, language: 'de' })
     expect(view.text.sha256).toMatch(/^[0-9a-f]{64}$/)
     const entries = await listAuditEntries(t.deps.db, { limit: 1000 })
@@ -371,6 +371,22 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
       token: tokens['kiosk-jc'],
     })
     expect((ls.body as { text: string }).text).toContain('Gültig ist der Text auf Deutsch')
+  })
+
+  it('then the OpenAPI document describes the consent routes from their schemas', async () => {
+    const res = await server.api('GET', '/openapi.json')
+    const doc = res.body as { paths: Record<string, Record<string, unknown>> }
+    for (const path of [
+      '/api/v1/consents',
+      '/api/v1/consents/{id}',
+      '/api/v1/consents/{id}/signatures',
+      '/api/v1/consents/{id}/revocation',
+      '/api/v1/decisions',
+    ])
+      expect(Object.keys(doc.paths), path).toContain(path)
+    expect(JSON.stringify(doc.paths['/api/v1/consents']?.post)).toContain(
+      'schweigepflichtsentbindung',
+    )
   })
 
   it('then subject names never reach the audit table or the logs', async () => {
