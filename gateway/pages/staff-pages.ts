@@ -87,7 +87,7 @@ async function frame(
   ctx: Ctx,
   page: {
     title: string
-    current: 'overview' | 'prepare' | 'requests' | 'none'
+    current: 'overview' | 'prepare' | 'none'
     here: string
     body: SafeHtml
   },

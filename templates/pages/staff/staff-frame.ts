@@ -7,7 +7,7 @@ export interface StaffFrameInput {
   title: string
   who: { name: string; role: string; csrfToken: string }
   /** Which navigation entry is current. */
-  current: 'overview' | 'prepare' | 'requests' | 'none'
+  current: 'overview' | 'prepare' | 'none'
   /** Path to return to after switching the language (a /staff path). */
   here: string
   body: SafeHtml
@@ -23,7 +23,6 @@ const navEntries = [
     de: 'Einwilligung vorbereiten',
     en: 'Prepare consent',
   },
-  { id: 'requests', href: '/staff/requests', de: 'Anfragen', en: 'Requests' },
 ] as const
 
 /** The staff workplace frame: navigation, language switch, shared styles and script. */

@@ -1,0 +1,287 @@
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { issueToken } from '../../gateway/auth/tokens.ts'
+import { runDeliveryRound, type DeliveryContext } from '../../gateway/relay/delivery-worker.ts'
+import { relayKeyringOf } from '../../gateway/relay/relay-services.ts'
+import { relaySettingsOf } from '../../gateway/relay/relay-settings.ts'
+import { createSmtpMailer } from '../../gateway/relay/smtp-mailer.ts'
+import { seedAccounts, testPassword } from '../support/accounts.ts'
+import {
+  browserRequired,
+  chromiumPath,
+  launchBrowser,
+  newContext,
+  screenshot,
+  seriousAccessibilityViolations,
+} from '../support/browser.ts'
+import { repoRoot } from '../support/cli.ts'
+import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
+import { createRelayPki, type RelayPki } from '../support/smtp-relay-setup.ts'
+import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+import { drawSignature, signInKiosk } from './kiosk-support.ts'
+
+const available = existsSync(chromiumPath)
+if (!available && browserRequired)
+  throw new Error(`CI=true but ${chromiumPath} is missing: browser tests must run in CI`)
+
+/** A string that may appear only inside the encrypted message. */
+const marker = 'KORMORAN-4410-Ausbildungswunsch'
+
+describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
+  let t: TestDeps
+  let server: TestServer
+  let browser: Browser
+  let relayPki: RelayPki
+  let smtp: SmtpCapture
+  let delivery: DeliveryContext
+
+  beforeAll(async () => {
+    relayPki = await createRelayPki()
+    smtp = await startSmtpCapture()
+    t = await createTestDeps('sqlite', { config: { relayPkiDir: relayPki.dir } })
+    await seedAccounts(t.deps)
+    server = await startTestServer(t.deps)
+    delivery = {
+      deps: t.deps,
+      keyring: relayKeyringOf(t.deps),
+      mailer: createSmtpMailer(smtp.url),
+      settings: relaySettingsOf(t.deps.config),
+      workerId: 'browser-test-worker',
+      random: () => 0.5,
+    }
+    browser = await launchBrowser()
+  }, 120_000)
+  afterAll(async () => {
+    delivery?.mailer.close()
+    await browser?.close()
+    await server?.close()
+    await smtp?.close()
+    await t?.close()
+  })
+
+  async function signInStaff(page: Page): Promise<void> {
+    await page.goto(`${server.url}/login`)
+    await page.fill('#username', 'staff-jc')
+    await page.fill('#password', testPassword)
+    await page.click('button[type=submit]')
+    await page.waitForURL(`${server.url}/staff`)
+  }
+
+  /** Screenshot for the test run (and, for the guide, a copy under docs/images). */
+  async function check(page: Page, name: string): Promise<void> {
+    await page.waitForLoadState('networkidle')
+    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    const path = await screenshot(page, `staff-${name}`)
+    mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true })
+    copyFileSync(path, join(repoRoot, 'docs', 'images', `staff-${name}.png`))
+  }
+
+  async function drain(): Promise<void> {
+    while ((await runDeliveryRound(delivery)) > 0) {
+      /* until nothing is due */
+    }
+  }
+
+  it('prepares a consent, has it signed at the kiosk, names an uncovered category in the dry run, sends, and the delivered mail decrypts with openssl', async () => {
+    const staffContext = await newContext(browser)
+    const page = await staffContext.newPage()
+    await signInStaff(page)
+    await check(page, 'overview')
+
+    await page.click('text=Einwilligung vorbereiten >> nth=0')
+    await page.waitForURL(`${server.url}/staff/consents/new`)
+    await page.fill('#givenName', 'Leonie')
+    await page.fill('#familyName', 'Quastenberg')
+    await page.fill('#birthDate', '2005-06-10')
+    await page.check('#recipients-ja-demo')
+    await page.check('#purpose-hilfeplanung')
+    await page.check('#cat-schule')
+    await page.check('#cat-berufswahl')
+    await page.fill('#validUntil', '2026-08-31')
+    await check(page, 'prepare')
+    await page.click('text=Entwurf anlegen')
+    await page.waitForURL(/\/staff\/consents\/[\w-]+$/)
+    expect(page.url()).not.toContain('Quastenberg')
+    const consentId = page.url().split('/').pop() as string
+    const code = ((await page.textContent('.pickup-code')) ?? '').trim()
+    expect(code.length).toBeGreaterThanOrEqual(4)
+    await check(page, 'consent-draft')
+
+    // The young person signs on the kiosk (the «Kiosk» issue's pages) with the pickup code.
+    const kioskContext = await newContext(browser, { width: 1024, height: 768 })
+    const kiosk = await kioskContext.newPage()
+    await signInKiosk(kiosk, server)
+    await kiosk.fill('#code', code.toLowerCase())
+    await kiosk.click('text=Öffnen')
+    await kiosk.waitForURL(`${server.url}/kiosk/read`)
+    await kiosk.click('button.agree')
+    await kiosk.waitForURL(`${server.url}/kiosk/choose`)
+    await kiosk.click('button.agree')
+    await kiosk.waitForURL(`${server.url}/kiosk/sign`)
+    await drawSignature(kiosk)
+    await kiosk.fill('#signer-name', 'Leonie Quastenberg')
+    await kiosk.click('button.agree')
+    await kiosk.waitForURL(`${server.url}/kiosk/receipt`)
+    await kioskContext.close()
+
+    await page.reload()
+    expect(await page.getAttribute('.badge', 'class')).toContain('status-active')
+    await check(page, 'consent-active')
+
+    await page.click('text=Zusammenfassung verfassen')
+    await page.waitForURL(`${server.url}/staff/compose/${consentId}`)
+    await page.fill(
+      '#necessity',
+      'Abstimmung des Kooperationsplans mit dem Hilfeplan vor dem Termin.',
+    )
+    const bodies = page.locator('[data-section-body]')
+    await bodies.nth(0).fill(`Regelmäßiger Schulbesuch seit Januar. ${marker}`)
+    await bodies.nth(1).fill('Praktikum im Einzelhandel geplant.')
+    await page.waitForSelector('[data-decision="permit"]')
+
+    // A section of a category the consent does not cover: the dry run names it, in German.
+    await page.click('text=Abschnitt hinzufügen')
+    const added = page.locator('[data-section]').nth(2)
+    await added.locator('[data-section-category]').selectOption('gesundheit')
+    await added.locator('[data-section-title]').fill('Gesundheit')
+    await added.locator('[data-section-body]').fill('Befund')
+    const reason = page.locator('[data-reason="category_not_covered:gesundheit"]')
+    await reason.waitFor()
+    expect(await reason.textContent()).toContain(
+      '„Gesundheit“ ist von der Einwilligung nicht gedeckt',
+    )
+    await check(page, 'dry-run-denied')
+
+    // One click removes the uncovered section; the dry run then permits.
+    await reason.locator('button').click()
+    await page.waitForSelector('[data-decision="permit"]')
+    expect(await page.locator('[data-section]').count()).toBe(2)
+    await check(page, 'composer')
+
+    await page.click('[data-send]')
+    await page.waitForURL(/\/staff\/transfers\/[\w-]+$/)
+    const transferId = page.url().split('/').pop() as string
+    await page.waitForSelector('[data-transfer-status][data-status="queued"]')
+    await drain()
+    await page.waitForSelector('[data-transfer-status][data-status="delivered"]', {
+      timeout: 10_000,
+    })
+    expect(await page.textContent('[data-detail]')).toMatch(/250/)
+    await check(page, 'transfer-delivered')
+
+    // The captured mail: no personal data outside, and openssl opens it with the recipient key.
+    const message = smtp.messages.find((m) => m.raw.toString('latin1').includes(transferId))
+    expect(message).toBeDefined()
+    const outer = message!.raw.toString('latin1')
+    expect(outer).not.toContain(marker)
+    expect(outer).not.toContain('Quastenberg')
+    const work = mkdtempSync(join(tmpdir(), 'brucke-staff-openssl-'))
+    writeFileSync(join(work, 'key.pem'), relayPki.identities['ja-demo']!.privateKeyPem)
+    writeFileSync(join(work, 'cert.pem'), relayPki.identities['ja-demo']!.certificatePem)
+    const signed = execFileSync(
+      'openssl',
+      [
+        'cms',
+        '-decrypt',
+        '-inform',
+        'SMIME',
+        '-recip',
+        join(work, 'cert.pem'),
+        '-inkey',
+        join(work, 'key.pem'),
+      ],
+      { input: message!.raw, stdio: ['pipe', 'pipe', 'pipe'] },
+    )
+    writeFileSync(join(work, 'ca.pem'), relayPki.pki.ca.certificatePem)
+    const inner = execFileSync(
+      'openssl',
+      ['cms', '-verify', '-inform', 'SMIME', '-CAfile', join(work, 'ca.pem'), '-purpose', 'any'],
+      { input: signed, stdio: ['pipe', 'pipe', 'pipe'] },
+    ).toString('utf8')
+    const decoded = [
+      inner,
+      ...[...inner.matchAll(/\r?\n\r?\n([A-Za-z0-9+/=\r\n]{40,})/g)].map((m) =>
+        Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64').toString('utf8'),
+      ),
+    ].join('\n')
+    expect(decoded).toContain(marker)
+
+    await page.goto(`${server.url}/staff`)
+    await page.waitForSelector('[data-transfer-rows] [data-status="delivered"]')
+    await check(page, 'overview-transfers')
+    await staffContext.close()
+  }, 120_000)
+
+  it('when the person revokes through staff, then a queued transfer is cancelled and the page says so', async () => {
+    const now = t.clock.now()
+    const token = async (userId: string, role: 'staff' | 'kiosk') =>
+      (
+        await issueToken({
+          key: t.deps.config.secrets.tokenKey,
+          userId,
+          role,
+          agencyId: 'jc-demo',
+          now,
+          ttlMinutes: 60,
+        })
+      ).token
+    const draft = await server.api('POST', '/consents', {
+      token: await token('staff-jc', 'staff'),
+      body: {
+        kind: 'einwilligung',
+        subject: { givenName: 'Emre', familyName: 'Tannhäuser', birthDate: '2004-11-03' },
+        senders: ['jc-demo'],
+        recipients: ['ja-demo'],
+        purposes: ['hilfeplanung'],
+        categories: ['schule'],
+        validUntil: '2026-06-30',
+      },
+    })
+    const consentId = (draft.body as { id: string }).id
+    const signed = await server.api('POST', `/consents/${consentId}/signatures`, {
+      token: await token('kiosk-jc', 'kiosk'),
+      body: {
+        role: 'youth',
+        name: 'Emre Tannhäuser',
+        method: 'kiosk_drawn',
+        evidence: 'data:image/png;base64,iVBORw0KGgo=',
+      },
+    })
+    expect(signed.status).toBe(200)
+    const sent = await server.api('POST', '/transfers', {
+      token: await token('staff-jc', 'staff'),
+      body: {
+        consentId,
+        to: 'ja-demo',
+        purpose: 'hilfeplanung',
+        necessity: 'Abstimmung vor dem gemeinsamen Hilfeplangespräch.',
+        sections: [{ category: 'schule', title: 'Schule', body: 'Besucht die Berufsschule.' }],
+      },
+    })
+    expect(sent.status).toBe(202)
+    const transferId = (sent.body as { id: string }).id
+
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    await signInStaff(page)
+    await page.goto(`${server.url}/staff/transfers/${transferId}`)
+    await page.waitForSelector('[data-transfer-status][data-status="queued"]')
+    await page.goto(`${server.url}/staff/consents/${consentId}`)
+    await page.fill('#revoke-reason', 'Hat am Telefon widerrufen')
+    await check(page, 'revoke')
+    await page.click('text=Widerruf erfassen')
+    await page.waitForSelector('.badge.status-revoked')
+    await drain()
+    await page.goto(`${server.url}/staff/transfers/${transferId}`)
+    await page.waitForSelector('[data-transfer-status][data-status="cancelled_revoked"]')
+    expect(await page.textContent('[data-state]')).toContain('Einwilligung widerrufen')
+    await check(page, 'transfer-cancelled')
+    expect(smtp.messages.some((m) => m.raw.toString('latin1').includes(transferId))).toBe(false)
+    await context.close()
+  }, 60_000)
+})
