@@ -3,6 +3,7 @@ import { dpoPages } from '../pages/dpo-pages.ts'
 import { homePages } from '../pages/home-pages.ts'
 import { kioskPages } from '../pages/kiosk-pages.ts'
 import { loginPages } from '../pages/login-pages.ts'
+import { selfServicePages } from '../pages/self-service-pages.ts'
 import { staffPages } from '../pages/staff-pages.ts'
 import {
   addAgencyRoute,
@@ -16,6 +17,7 @@ import { healthzRoute } from './system-routes.ts'
 import { auditApiRoutes } from './audit-routes.ts'
 import { consentApiRoutes } from './consent-routes.ts'
 import { cryptoApiRoutes } from './crypto-routes.ts'
+import { kioskApiRoutes } from './kiosk-routes.ts'
 import { relayApiRoutes } from './relay-routes.ts'
 
 export const apiPrefix = '/api/v1'
@@ -33,6 +35,7 @@ export function apiRoutes(deps: Deps): AnyApiRoute[] {
     ...cryptoApiRoutes(deps),
     ...relayApiRoutes(deps),
     ...auditApiRoutes(deps),
+    ...kioskApiRoutes(deps),
   ]
 }
 
@@ -44,5 +47,6 @@ export function pageRoutes(deps: Deps): AnyPageRoute[] {
     ...dpoPages(deps),
     ...staffPages(deps),
     ...kioskPages(deps),
+    ...selfServicePages(deps),
   ]
 }

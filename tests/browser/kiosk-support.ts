@@ -90,3 +90,30 @@ export async function decisionFor(
   expect(response.status).toBe(200)
   return response.body as { decision: string; reasons: string[] }
 }
+
+/**
+ * The kiosk flow from pickup code to receipt with the default choice (special categories left
+ * unticked); signs for every required signatory in turn. Returns the receipt code.
+ */
+export async function signOnKiosk(
+  page: Page,
+  server: TestServer,
+  kioskCode: string,
+  signers: string[] = ['Leonie Quastenberg'],
+): Promise<string> {
+  await page.goto(`${server.url}/kiosk`)
+  await page.fill('#code', kioskCode)
+  await page.click('text=Öffnen')
+  await page.waitForURL(`${server.url}/kiosk/read`)
+  await page.click('button.agree')
+  await page.waitForURL(`${server.url}/kiosk/choose`)
+  await page.click('button.agree')
+  for (const name of signers) {
+    await page.waitForURL(`${server.url}/kiosk/sign`)
+    await drawSignature(page)
+    await page.fill('#signer-name', name)
+    await page.click('button.agree')
+  }
+  await page.waitForURL(`${server.url}/kiosk/receipt`)
+  return (await page.textContent('.receipt-code'))?.trim() ?? ''
+}

@@ -132,6 +132,13 @@ const matrix: Record<string, MatrixRow> = {
     path: '/api/v1/transfers/trf_missing/catchall.eml',
     expect: api({ admin: 404 }),
   },
+  // Kiosk API (issue 6)
+  'POST /api/v1/kiosks/:kioskId/push': {
+    path: '/api/v1/kiosks/kiosk-jc/push',
+    body: {},
+    expect: api({ staff: 400, otherAgency: 400 }),
+  },
+  'GET /api/v1/majority-reviews': { expect: api({ staff: 200, otherAgency: 200 }) },
   // Pages
   'GET /': {
     expect: {
@@ -213,6 +220,14 @@ const matrix: Record<string, MatrixRow> = {
   'GET /kiosk/done': { expect: page({ kiosk: 200 }) },
   'GET /kiosk/revoke': { expect: page({ kiosk: 200 }) },
   'POST /kiosk/revoke': { body: {}, expect: page({ kiosk: 400 }) },
+  // Self-service (issue 6): its own session, not a role; without it every page leads to /me.
+  'GET /me': { expect: publicRoute(200) },
+  'POST /me': { body: {}, expect: publicRoute(401) },
+  'GET /me/consents': { expect: publicRoute(303) },
+  'POST /me/revoke': { body: {}, expect: publicRoute(400) },
+  'POST /me/confirm': { body: {}, expect: publicRoute(400) },
+  'GET /me/proof/:seq': { path: '/me/proof/1', expect: publicRoute(303) },
+  'POST /me/logout': { body: {}, expect: publicRoute(303) },
 }
 
 const accountOf: Record<Exclude<Who, 'anon' | 'expired'>, string> = {

@@ -1,0 +1,62 @@
+import { z } from 'zod'
+import { actorOf } from '../../accounts/roles.ts'
+import { identifierSchema } from '../../accounts/account-schemas.ts'
+import type { Deps } from '../deps.ts'
+import { pushDraft } from '../kiosk/kiosk-service.ts'
+import { listMajorityReviews } from '../self-service/majority-review.ts'
+import { ApiError } from './api-error.ts'
+import { apiRoute, type AnyApiRoute } from './route.ts'
+
+export const pushDraftRoute = apiRoute({
+  method: 'post',
+  path: '/kiosks/:kioskId/push',
+  summary: 'Send a draft consent of your agency to a named kiosk of your agency',
+  access: ['staff'],
+  params: z.strictObject({ kioskId: identifierSchema }),
+  body: z.strictObject({ consentId: z.string().min(1).max(64) }),
+  response: z.strictObject({
+    kioskId: z.string(),
+    consentId: z.string(),
+    pushedAt: z.iso.datetime(),
+  }),
+  handle: async ({ deps, principal, params, body }) =>
+    pushDraft(deps, {
+      caller: {
+        actor: actorOf(principal),
+        role: principal.role,
+        agencyId: principal.agencyId,
+        userId: principal.userId,
+      },
+      kioskId: params.kioskId,
+      consentId: body.consentId,
+    }),
+})
+
+const majorityReviewSchema = z.strictObject({
+  consentId: z.string(),
+  subjectPseudonym: z.string(),
+  cameOfAgeOn: z.iso.date(),
+  confirmBy: z.iso.date(),
+  flaggedAt: z.iso.datetime(),
+  confirmedAt: z.iso.datetime().nullable(),
+  lapsedAt: z.iso.datetime().nullable(),
+  state: z.enum(['awaiting_confirmation', 'confirmed', 'lapsed']),
+})
+
+export const majorityReviewsRoute = apiRoute({
+  method: 'get',
+  path: '/majority-reviews',
+  summary:
+    'Guardian-signed consents of your agency whose youth has turned 18: awaiting confirmation, confirmed or lapsed',
+  access: ['staff'],
+  response: z.strictObject({ reviews: z.array(majorityReviewSchema) }),
+  handle: async ({ deps, principal }) => {
+    if (!principal.agencyId) throw new ApiError('forbidden', 'Staff belong to an agency.')
+    return { reviews: await listMajorityReviews(deps, principal.agencyId) }
+  },
+})
+
+/** REST routes of the kiosk area. */
+export function kioskApiRoutes(_deps: Deps): AnyApiRoute[] {
+  return [pushDraftRoute, majorityReviewsRoute]
+}
