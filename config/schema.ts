@@ -59,6 +59,8 @@ export const configSchema = z.strictObject({
   relayPollMs: z.coerce.number().int().min(20).max(600_000).optional(),
   /** Relay: PEM directory of agency certificates and keys (default `<dataDir>/demo-pki`). */
   relayPkiDir: z.string().min(1).optional(),
+  /** Relay: how long a worker's claim on a transfer lasts before another may take it (default 300 s). */
+  relayLeaseSeconds: z.coerce.number().int().min(1).max(3600).optional(),
   /** Days after which personal values in audit entries are erased (default 1095, see gateway/audit/audit-settings.ts). */
   auditRetentionDays: z.coerce.number().int().min(30).max(36500).optional(),
   /** Days after a consent ended before the consent record is removed (default 1095). */
@@ -97,6 +99,7 @@ export const environmentNames = {
   relayRetryHorizonMinutes: 'RELAY_RETRY_HORIZON_MINUTES',
   relayPollMs: 'RELAY_POLL_MS',
   relayPkiDir: 'RELAY_PKI_DIR',
+  relayLeaseSeconds: 'RELAY_LEASE_SECONDS',
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   consentRetentionDays: 'CONSENT_RETENTION_DAYS',
   auditCheckpointIntervalSeconds: 'AUDIT_CHECKPOINT_INTERVAL_SECONDS',

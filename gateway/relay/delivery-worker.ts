@@ -194,7 +194,7 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
 }
 
 /** Claims the due transfers once and delivers them in turn; returns how many it handled. */
-export async function runDeliveryRound(ctx: DeliveryContext, limit = 20): Promise<number> {
+export async function runDeliveryRound(ctx: DeliveryContext, limit = 5): Promise<number> {
   const now = ctx.deps.clock.now()
   const claimed = await claimDueTransfers(ctx.deps.db, {
     worker: ctx.workerId,

@@ -23,6 +23,6 @@ export function relaySettingsOf(config: Config): RelaySettings {
     catchallDir: join(config.dataDir, 'catchall'),
     backoffBaseMs: 5_000,
     backoffCapMs: 30 * 60_000,
-    leaseMs: 2 * 60_000,
+    leaseMs: (config.relayLeaseSeconds ?? 300) * 1000,
   }
 }

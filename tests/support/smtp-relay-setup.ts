@@ -15,8 +15,8 @@ export interface RelayPki {
  * `<agency>.cert.pem`, `<agency>.key.pem`), with certificates from the test PKI for the demo
  * agencies' mailboxes: jc-demo RSA, aa-demo EC P-256, ja-demo RSA (its profile is `compatible`).
  */
-export async function createRelayPki(): Promise<RelayPki> {
-  const pki = await createTestPki()
+export async function createRelayPki(options: { at?: Date } = {}): Promise<RelayPki> {
+  const pki = await createTestPki(options)
   const dir = mkdtempSync(join(tmpdir(), 'brucke-relay-pki-'))
   writeFileSync(join(dir, 'ca.pem'), pki.ca.certificatePem)
   writeFileSync(join(dir, 'ca.crl.pem'), pki.crlPem)
