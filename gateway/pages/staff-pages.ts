@@ -31,6 +31,8 @@ import { consentStatusSchema, type ConsentView } from '../consent/consent-view.t
 import type { Deps } from '../deps.ts'
 import { pageRoute, type AnyPageRoute, type RouteContext } from '../http/route.ts'
 import { consentErrorStatus } from '../http/consent-error-status.ts'
+import { relayKeyringOf } from '../relay/relay-services.ts'
+import { findCertificateBanners, describeBanner } from '../staff/certificate-banners.ts'
 import { broadChoiceWarnings, describeWarning } from '../staff/broad-choice-warnings.ts'
 import { explainConsentProblem } from '../staff/consent-problem-text.ts'
 import { reasonTextTable } from '../staff/deny-reason-text.ts'
@@ -207,6 +209,13 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
       const all = await listConsents(deps, { caller: callerOf(ctx.principal) })
       const today = berlinDateOf(deps.clock.now())
       const horizon = addDays(today, expiringWithinDays)
+      const agencies = await listAgencies(deps.db)
+      const banners = await findCertificateBanners({
+        keyring: relayKeyringOf(deps),
+        agencies,
+        ownAgencyId: agencyOf(ctx.principal),
+        at: deps.clock.now(),
+      })
       return {
         html: await frame(deps, ctx, {
           title: say(lang, 'Arbeitsplatz', 'Workplace'),
@@ -217,9 +226,9 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
             consents: parsed.success ? all.filter((c) => c.status === parsed.data) : all,
             expiringSoon: all.filter((c) => c.status === 'active' && c.validUntil <= horizon),
             statusFilter: parsed.success ? parsed.data : '',
-            agencies: await listAgencies(deps.db),
+            agencies,
             vocabulary,
-            banners: [],
+            banners: banners.map((b) => describeBanner(b, lang, agencies)),
             transferStatusTexts: transferStatusTexts(lang),
           }),
         }),
