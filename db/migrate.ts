@@ -1,4 +1,4 @@
-import { Migrator, type MigrationResult } from 'kysely'
+import { Migrator, sql, type MigrationResult } from 'kysely'
 import type { Database } from './database.ts'
 import { migrations } from './migrations/index.ts'
 
@@ -19,8 +19,16 @@ export class MigrationError extends Error {
 
 /** Applies every pending migration in one run; each runs in its own transaction. */
 export async function migrateToLatest(database: Database): Promise<MigrateOutcome> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which one; with several
+  // schemas in one PostgreSQL database (tests, or a shared server) it would find another's.
+  const schema =
+    database.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db))
+          .rows[0]?.schema
+      : undefined
   const migrator = new Migrator({
     db: database.db,
+    ...(schema ? { migrationTableSchema: schema } : {}),
     provider: { getMigrations: () => Promise.resolve(migrations) },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
