@@ -71,8 +71,9 @@ export interface ValidationMaterial {
 }
 
 /**
- * Loads trust anchors and CRLs for validation at `at`. A CRL file is re-read when the cached CRL
- * is missing or no longer current; a CRL URL is fetched then and cached in the database. A
+ * Loads trust anchors and CRLs for validation at `at`. A CRL file is re-read every time; a CRL
+ * URL is fetched when the cached CRL is missing or no longer current; both are cached in the
+ * database, and an older CRL never replaces a newer one (no rollback by a stale mirror). A
  * failed refresh is logged and the cached CRL (if any) is used — validation then reports
  * ERR_CERT_CRL_EXPIRED or ERR_CERT_CRL_MISSING itself rather than this function failing.
  */
@@ -90,21 +91,29 @@ export async function loadValidationMaterial(
       entry !== undefined &&
       entry.thisUpdate <= input.at &&
       (entry.nextUpdate === null || input.at < entry.nextUpdate)
-    if ((input.forceRefresh === true || !current) && (anchor.crlFile ?? anchor.crlUrl) !== null) {
+    // A file is cheap to re-read, so a CRL dropped into place takes effect at once; a URL is
+    // fetched only when the cached CRL is no longer current.
+    const refresh =
+      anchor.crlFile !== null ||
+      (anchor.crlUrl !== null && (input.forceRefresh === true || !current))
+    if (refresh) {
       try {
         const bytes =
           anchor.crlFile !== null
             ? await readFile(anchor.crlFile)
             : await (input.fetchCrl ?? httpCrlFetcher)(anchor.crlUrl ?? '')
         const crl = readAnchorCrl(anchor.certificatePem, bytes)
-        crlPem = encodePem(crl.der, 'X509 CRL')
-        await saveCachedCrl(deps.db, {
-          trustAnchorId: anchor.id,
-          crlPem,
-          thisUpdate: crl.thisUpdate,
-          nextUpdate: crl.nextUpdate ?? null,
-          fetchedAt: input.at,
-        })
+        const newer = entry === undefined || crl.thisUpdate > entry.thisUpdate
+        if (newer) {
+          crlPem = encodePem(crl.der, 'X509 CRL')
+          await saveCachedCrl(deps.db, {
+            trustAnchorId: anchor.id,
+            crlPem,
+            thisUpdate: crl.thisUpdate,
+            nextUpdate: crl.nextUpdate ?? null,
+            fetchedAt: input.at,
+          })
+        }
       } catch (error) {
         deps.log.warn(
           {

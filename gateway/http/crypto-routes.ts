@@ -1,7 +1,55 @@
+import { z } from 'zod'
+import { listCertificateOverview } from '../crypto/certificate-service.ts'
 import type { Deps } from '../deps.ts'
+import { apiRoute } from './route.ts'
 import type { AnyApiRoute } from './route.ts'
+
+const certificateOverviewSchema = z.strictObject({
+  id: z.string().regex(/^[0-9a-f]{64}$/),
+  agencyId: z.string(),
+  serialNumber: z.string(),
+  subject: z.string(),
+  issuer: z.string(),
+  notBefore: z.iso.datetime(),
+  notAfter: z.iso.datetime(),
+  daysLeft: z.number().int(),
+  status: z.enum(['active', 'revoked']),
+  expired: z.boolean(),
+  /** Active and expiring within 30 days: the admin page warns about these. */
+  expiringSoon: z.boolean(),
+  /** Whether Brücke holds the private key (the key itself is never returned). */
+  hasKey: z.boolean(),
+})
+
+/** `GET /api/v1/certificates` (admin): every agency certificate with expiry, no key material. */
+export const listCertificatesRoute = apiRoute({
+  method: 'get',
+  path: '/certificates',
+  summary: 'List agency certificates with expiry (admin)',
+  access: ['admin'],
+  response: z.strictObject({ certificates: z.array(certificateOverviewSchema) }),
+  handle: async ({ deps }) => {
+    const entries = await listCertificateOverview(deps, { at: deps.clock.now() })
+    return {
+      certificates: entries.map((entry) => ({
+        id: entry.id,
+        agencyId: entry.agencyId,
+        serialNumber: entry.serialNumber,
+        subject: entry.subject,
+        issuer: entry.issuer,
+        notBefore: entry.notBefore.toISOString(),
+        notAfter: entry.notAfter.toISOString(),
+        daysLeft: entry.daysLeft,
+        status: entry.status,
+        expired: entry.expired,
+        expiringSoon: entry.expiringSoon,
+        hasKey: entry.hasKey,
+      })),
+    }
+  },
+})
 
 /** JSON routes of the crypto area under /api/v1. */
 export function cryptoApiRoutes(_deps: Deps): AnyApiRoute[] {
-  return []
+  return [listCertificatesRoute]
 }

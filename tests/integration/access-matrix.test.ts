@@ -61,6 +61,7 @@ const matrix: Record<string, MatrixRow> = {
   // API
   'GET /api/v1/healthz': { expect: publicRoute(200) },
   'GET /api/v1/openapi.json': { expect: publicRoute(200) },
+  'GET /api/v1/certificates': { expect: api({ admin: 200 }) },
   'GET /api/v1/agencies': {
     expect: api({ staff: 200, otherAgency: 200, dpo: 200, admin: 200, kiosk: 200 }),
   },

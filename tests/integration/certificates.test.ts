@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, sign, verify } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -21,6 +21,7 @@ import {
   validateRegisteredCertificate,
   warnAboutExpiringCertificates,
 } from '../../gateway/crypto/certificate-service.ts'
+import { createRegistryKeyring } from '../../gateway/crypto/registry-keyring.ts'
 import { dialects } from '../support/databases.ts'
 import { createTestDeps } from '../support/test-deps.ts'
 import type { TestDeps } from '../support/test-deps.ts'
@@ -215,6 +216,47 @@ describe.each(dialects)('certificate registry on %s', (dialect) => {
     await expect(checkStoredKeys({ db: t.deps.db, config: otherConfig })).rejects.toMatchObject({
       code: 'ERR_KEY_WRONG_MASTER_KEY',
     })
+  })
+
+  it('when the agency has a valid certificate and key, then the registry keyring gives its signer and a valid recipient', async () => {
+    const keyring = createRegistryKeyring(t.deps)
+    expect(await keyring.signer('jc-cert', t.clock.now())).toBeUndefined()
+    expect(await keyring.recipient('jc-cert', t.clock.now())).toBeUndefined()
+    await importPem(agencyIdentity)
+    const signer = await keyring.signer('jc-cert', t.clock.now())
+    expect(signer?.certificate.equals(agencyIdentity.certificateDer)).toBe(true)
+    expect(signer?.chain.map((der) => der.equals(pki.ca.certificateDer))).toEqual([true])
+    const signature = sign('sha256', Buffer.from('probe'), signer?.key ?? agencyIdentity.publicKey)
+    expect(verify('sha256', Buffer.from('probe'), agencyIdentity.publicKey, signature)).toBe(true)
+    const recipient = await keyring.recipient('jc-cert', t.clock.now())
+    expect(recipient).toMatchObject({ mailbox, profile: 'modern', check: { ok: true } })
+  })
+
+  it('when a CRL revoking the certificate is dropped into the CRL file, then the keyring refuses it at once', async () => {
+    const crlFile = join(mkdtempSync(join(tmpdir(), 'brucke-crl-')), 'ca.crl.pem')
+    writeFileSync(crlFile, pki.crlPem)
+    await addTrustAnchor(t.deps, {
+      actor: 'system',
+      certificate: Buffer.from(pki.ca.certificatePem),
+      crlFile,
+    })
+    await importPem(agencyIdentity)
+    const keyring = createRegistryKeyring(t.deps)
+    expect((await keyring.recipient('jc-cert', t.clock.now()))?.check).toEqual({ ok: true })
+    const revoking = pki.buildCrl({
+      serialNumbers: [agencyIdentity.serialNumber],
+      revokedAt: new Date(t.clock.now().getTime() - 60_000),
+      thisUpdate: new Date(t.clock.now().getTime() - 30_000),
+    })
+    writeFileSync(crlFile, revoking.pem)
+    expect((await keyring.recipient('jc-cert', t.clock.now()))?.check).toEqual({
+      ok: false,
+      code: 'ERR_CERT_REVOKED',
+    })
+    expect(await keyring.signer('jc-cert', t.clock.now())).toBeUndefined()
+    // An older CRL put back afterwards does not undo the revocation.
+    writeFileSync(crlFile, pki.crlPem)
+    expect((await keyring.recipient('jc-cert', t.clock.now()))?.check).toMatchObject({ ok: false })
   })
 
   it('when the CRL file goes stale, then validation of a registered certificate reports ERR_CERT_CRL_EXPIRED', async () => {

@@ -1,0 +1,75 @@
+import { decodePem } from '../../crypto/certificate-pem.ts'
+import { findAgency } from '../../db/account-repository.ts'
+import type { Deps } from '../deps.ts'
+import type { AgencyKeyring, RecipientIdentity, SenderIdentity } from '../relay/ports.ts'
+import {
+  findCurrentAgencyCertificate,
+  openAgencyKey,
+  validateRegisteredCertificate,
+} from './certificate-service.ts'
+import type { CrlFetcher } from './crl-source.ts'
+
+/**
+ * The relay's keyring over the certificate registry: the agency's newest active certificate,
+ * validated at the caller's instant against the registered trust anchors and their CRLs (file or
+ * URL, cached), and the private key opened from the key store (encrypted PKCS#8 at rest).
+ */
+export function createRegistryKeyring(
+  deps: Pick<Deps, 'db' | 'config' | 'log'>,
+  options: { fetchCrl?: CrlFetcher } = {},
+): AgencyKeyring {
+  const fetcher = options.fetchCrl === undefined ? {} : { fetchCrl: options.fetchCrl }
+  return {
+    async signer(agencyId: string, at: Date): Promise<SenderIdentity | undefined> {
+      const agency = await findAgency(deps.db, agencyId)
+      if (agency === undefined) return undefined
+      const record = await findCurrentAgencyCertificate(deps, agencyId, { withKey: true })
+      if (record === undefined) return undefined
+      const result = await validateRegisteredCertificate(deps, {
+        record,
+        mailbox: agency.mailbox,
+        at,
+        usage: 'sign',
+        ...fetcher,
+      })
+      if (!result.ok) {
+        deps.log.warn(
+          { agencyId, certificateSha256: record.id, code: result.code },
+          'own signing certificate is not valid',
+        )
+        return undefined
+      }
+      const key = await openAgencyKey(deps, record.id)
+      if (key === undefined) return undefined
+      const [leaf, ...chain] = result.chain
+      if (leaf === undefined) return undefined
+      return {
+        agencyId,
+        mailbox: agency.mailbox,
+        key,
+        certificate: leaf.der,
+        chain: chain.map((certificate) => certificate.der),
+      }
+    },
+    async recipient(agencyId: string, at: Date): Promise<RecipientIdentity | undefined> {
+      const agency = await findAgency(deps.db, agencyId)
+      if (agency === undefined) return undefined
+      const record = await findCurrentAgencyCertificate(deps, agencyId)
+      if (record === undefined) return undefined
+      const result = await validateRegisteredCertificate(deps, {
+        record,
+        mailbox: agency.mailbox,
+        at,
+        usage: 'encrypt',
+        ...fetcher,
+      })
+      return {
+        agencyId,
+        mailbox: agency.mailbox,
+        certificate: decodePem(record.certificatePem, 'CERTIFICATE'),
+        profile: agency.smimeProfile,
+        check: result.ok ? { ok: true } : { ok: false, code: result.code },
+      }
+    },
+  }
+}
