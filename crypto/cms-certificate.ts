@@ -28,13 +28,38 @@ export function readCmsCertificate(
   failWith: CmsErrorCode = 'ERR_CMS_INVALID_INPUT',
 ): CmsCertificate {
   const bytes = asBuffer(der)
+  // Parsing a certificate costs milliseconds and the same few agency certificates recur on
+  // every message, so parses are memoised (certificates are public; the entries are frozen).
+  const cacheKey = bytes.toString('base64')
+  const cached = parsedCertificates.get(cacheKey)
+  if (cached) return cached
+  const parsed = Object.freeze(parseCmsCertificate(bytes, failWith))
+  if (parsedCertificates.size >= maxCachedCertificates) {
+    const oldest = parsedCertificates.keys().next().value
+    if (oldest !== undefined) parsedCertificates.delete(oldest)
+  }
+  parsedCertificates.set(cacheKey, parsed)
+  return parsed
+}
+
+const maxCachedCertificates = 256
+const parsedCertificates = new Map<string, Readonly<CmsCertificate>>()
+
+function parseCmsCertificate(input: Buffer, failWith: CmsErrorCode): CmsCertificate {
+  // A private copy: the memo must not change if the caller reuses its buffer.
+  const bytes = Buffer.from(input)
   let native: X509Certificate
   let asn: Certificate
+  let publicKey: KeyObject
   try {
     native = new X509Certificate(bytes)
+    // The key is decoded lazily by Node; a broken key must fail here, typed.
+    publicKey = native.publicKey
     asn = parseDer(bytes, Certificate, 'certificate')
   } catch (cause) {
-    throw new CmsError(failWith, 'certificate is not a readable X.509 certificate', { cause })
+    throw new CmsError(failWith, 'certificate is not a readable X.509 certificate', {
+      cause,
+    })
   }
   const issuerAndSerial = new IssuerAndSerialNumber({
     issuer: asn.tbsCertificate.issuer,
@@ -55,7 +80,7 @@ export function readCmsCertificate(
   return {
     der: bytes,
     asn,
-    publicKey: native.publicKey,
+    publicKey,
     issuerAndSerialDer: encodeDer(issuerAndSerial),
     subjectKeyIdentifier,
     subject: native.subject.split('\n').join(', '),
@@ -94,7 +119,16 @@ export function identifies(
   },
 ): boolean {
   if (id.issuerAndSerialNumber) {
-    return encodeDer(id.issuerAndSerialNumber).equals(certificate.issuerAndSerialDer)
+    let encoded: Buffer
+    try {
+      encoded = encodeDer(id.issuerAndSerialNumber)
+    } catch (cause) {
+      // A received identifier the schema library cannot re-encode (e.g. a broken OID).
+      throw new CmsError('ERR_CMS_MALFORMED', 'recipient or signer identifier is malformed', {
+        cause,
+      })
+    }
+    return encoded.equals(certificate.issuerAndSerialDer)
   }
   if (id.subjectKeyIdentifier && certificate.subjectKeyIdentifier) {
     return asBuffer(id.subjectKeyIdentifier.buffer).equals(certificate.subjectKeyIdentifier)

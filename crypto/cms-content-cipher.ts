@@ -3,7 +3,7 @@ import type { CipherGCMTypes } from 'node:crypto'
 import { OctetString } from '@peculiar/asn1-schema'
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
 import { GcmParameters } from './asn1-auth-enveloped-data.ts'
-import { asBuffer, encodeDer, parseDer } from './cms-der.ts'
+import { asBuffer, encodeDer, parseParameters } from './cms-der.ts'
 import { oid } from './cms-oids.ts'
 import { CmsError } from './errors.ts'
 
@@ -96,7 +96,7 @@ export function decryptContent(input: {
   if (!parameters) throw new CmsError('ERR_CMS_MALFORMED', 'content cipher parameters missing')
   if (input.cek.length !== spec.keyLength) throw decryptFailure()
   if (spec.mode === 'cbc') {
-    const iv = asBuffer(parseDer(parameters, OctetString, 'CBC IV').buffer)
+    const iv = asBuffer(parseParameters(parameters, OctetString, 'CBC IV').buffer)
     if (iv.length !== 16) throw new CmsError('ERR_CMS_MALFORMED', 'CBC IV must be 16 octets')
     try {
       const decipher = createDecipheriv(spec.nodeName, input.cek, iv)
@@ -105,7 +105,7 @@ export function decryptContent(input: {
       throw decryptFailure()
     }
   }
-  const gcm = parseDer(parameters, GcmParameters, 'GCM parameters')
+  const gcm = parseParameters(parameters, GcmParameters, 'GCM parameters')
   const nonce = asBuffer(gcm.nonce.buffer)
   if (nonce.length === 0 || nonce.length > 64) {
     throw new CmsError('ERR_CMS_MALFORMED', 'GCM nonce length out of range')

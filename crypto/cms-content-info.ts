@@ -1,5 +1,6 @@
 import { ContentInfo } from '@peculiar/asn1-cms'
 import { toExactArrayBuffer } from './cms-content-cipher.ts'
+import { CmsError } from './errors.ts'
 import { checkBerStructure, encodeDer, parseDer } from './cms-der.ts'
 
 /** Wraps an inner CMS structure in `ContentInfo` (RFC 5652 §3). */
@@ -16,6 +17,8 @@ export function readContentInfo(
   maxBytes?: number,
 ): { contentType: string; content: ArrayBuffer } {
   checkBerStructure(data, maxBytes)
+  // The schema parser does not check the outermost tag; ContentInfo is a universal SEQUENCE.
+  if (data[0] !== 0x30) throw new CmsError('ERR_CMS_MALFORMED', 'ContentInfo must be a SEQUENCE')
   const info = parseDer(data, ContentInfo, 'ContentInfo')
   return { contentType: info.contentType, content: info.content }
 }

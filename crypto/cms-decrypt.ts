@@ -1,15 +1,23 @@
 import type { KeyObject } from 'node:crypto'
-import { EnvelopedData } from '@peculiar/asn1-cms'
-import type { EncryptedContentInfo, RecipientInfos } from '@peculiar/asn1-cms'
-import { AuthEnvelopedData } from './asn1-auth-enveloped-data.ts'
+import { RecipientInfos } from '@peculiar/asn1-cms'
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
 import { identifies, readCmsCertificate } from './cms-certificate.ts'
 import type { CmsCertificate } from './cms-certificate.ts'
 import { contentKeyLength, decryptContent, isAuthenticatedMode } from './cms-content-cipher.ts'
-import { readContentInfo } from './cms-content-info.ts'
-import { asBuffer, parseDer } from './cms-der.ts'
+import { asBuffer, parseDerStrict } from './cms-der.ts'
 import { decryptKeyEcdh } from './cms-key-agreement.ts'
 import { decryptKeyRsa } from './cms-key-transport.ts'
 import { oid } from './cms-oids.ts'
+import {
+  childrenOf,
+  expectTag,
+  objectIdentifierOf,
+  octetStringOf,
+  openContentInfo,
+  rawOf,
+  smallIntegerOf,
+} from './cms-tlv.ts'
+import type { Tlv } from './cms-tlv.ts'
 import { CmsError } from './errors.ts'
 
 export interface DecryptCmsInput {
@@ -32,71 +40,150 @@ export interface DecryptedCms {
  * Decrypts an EnvelopedData (RFC 5652 §6) or AuthEnvelopedData (RFC 5083) addressed to our
  * certificate. Typed failures: ERR_CMS_MALFORMED, ERR_CMS_UNSUPPORTED, ERR_CMS_NOT_FOR_US,
  * ERR_CMS_TOO_LARGE, and ERR_CMS_DECRYPT for every cryptographic failure (no oracle).
+ *
+ * The outer frames are read without copying the (possibly 25 MB) ciphertext; the small parts
+ * go through the schema library, and for DER input must re-encode identically (see
+ * parseDerStrict), so a tampered field outside the GCM tag is rejected, not ignored.
  */
 export function decryptCms(input: DecryptCmsInput): DecryptedCms {
   const ours = readCmsCertificate(input.recipient.certificate)
-  const info = readContentInfo(input.data, input.maxBytes)
-  if (info.contentType === oid.envelopedData) {
-    const enveloped = parseDer(info.content, EnvelopedData, 'EnvelopedData')
-    const eci = enveloped.encryptedContentInfo
-    if (isAuthenticatedMode(eci.contentEncryptionAlgorithm)) {
+  const { bytes, contentType, inner, indefinite } = openContentInfo(input.data, input.maxBytes)
+  const requireDer = !indefinite
+  if (contentType !== oid.envelopedData && contentType !== oid.authEnvelopedData) {
+    throw new CmsError('ERR_CMS_UNSUPPORTED', 'not an enveloped CMS message', {
+      details: { contentType },
+    })
+  }
+  const fields = childrenOf(bytes, inner)
+  let index = 0
+  const next = (): Tlv | undefined => fields[index]
+  const take = (): Tlv | undefined => fields[index++]
+  const version = smallIntegerOf(bytes, expectTag(take(), 0x02, 'version'), 'version')
+  if (next()?.tag === 0xa0) {
+    throw new CmsError('ERR_CMS_UNSUPPORTED', 'originatorInfo is not supported')
+  }
+  const recipientInfosTlv = expectTag(take(), 0x31, 'RecipientInfos')
+  const eciTlv = expectTag(take(), 0x30, 'EncryptedContentInfo')
+  const eci = readEncryptedContentInfo(bytes, eciTlv, requireDer)
+
+  if (contentType === oid.envelopedData) {
+    if (version !== 0 && version !== 2) {
+      throw new CmsError('ERR_CMS_UNSUPPORTED', 'EnvelopedData version not supported', {
+        details: { version },
+      })
+    }
+    if (next()?.tag === 0xa1) take() // unprotectedAttrs: informational, not used
+    if (index !== fields.length) throw malformed('EnvelopedData has extra fields')
+    if (isAuthenticatedMode(eci.algorithm)) {
       throw new CmsError('ERR_CMS_UNSUPPORTED', 'AES-GCM must be carried in AuthEnvelopedData')
     }
-    const cek = recoverKey(enveloped.recipientInfos, ours, input.recipient.key, eci)
-    const content = decryptContent({
-      algorithm: eci.contentEncryptionAlgorithm,
-      cek,
-      ciphertext: ciphertextOf(eci),
-    })
-    return { content, contentType: eci.contentType, authenticated: false }
+    const cek = recoverKey(
+      bytes,
+      recipientInfosTlv,
+      requireDer,
+      ours,
+      input.recipient.key,
+      eci.algorithm,
+    )
+    const content = decryptContent({ algorithm: eci.algorithm, cek, ciphertext: eci.ciphertext })
+    return { content, contentType: oid.data, authenticated: false }
   }
-  if (info.contentType === oid.authEnvelopedData) {
-    const authEnveloped = parseDer(info.content, AuthEnvelopedData, 'AuthEnvelopedData')
-    const eci = authEnveloped.authEncryptedContentInfo
-    if (!isAuthenticatedMode(eci.contentEncryptionAlgorithm)) {
-      throw new CmsError('ERR_CMS_UNSUPPORTED', 'AuthEnvelopedData needs an AEAD cipher')
-    }
+  if (contentType === oid.authEnvelopedData) {
+    // Fields outside the GCM tag are pinned, so a tampered envelope cannot "succeed" with
+    // altered metadata: version is 0 (RFC 5083 §2.1) and S/MIME carries id-data only.
+    if (version !== 0)
+      throw new CmsError('ERR_CMS_UNSUPPORTED', 'AuthEnvelopedData version must be 0')
     // Authenticated attributes would enter the GCM AAD in their DER form; no peer we talk to
-    // sends them, and accepting them without checking would be wrong, so they are refused.
-    if (authEnveloped.authAttrs && authEnveloped.authAttrs.length > 0) {
+    // sends them, and accepting them unchecked would be wrong, so they are refused.
+    if (next()?.tag === 0xa1) {
       throw new CmsError('ERR_CMS_UNSUPPORTED', 'authenticated attributes are not supported')
     }
-    const cek = recoverKey(authEnveloped.recipientInfos, ours, input.recipient.key, eci)
+    const macTlv = take()
+    if (!macTlv || (macTlv.tag !== 0x04 && macTlv.tag !== 0x24)) throw malformed('mac expected')
+    if (next()?.tag === 0xa2) take()
+    if (index !== fields.length) throw malformed('AuthEnvelopedData has extra fields')
+    if (!isAuthenticatedMode(eci.algorithm)) {
+      throw new CmsError('ERR_CMS_UNSUPPORTED', 'AuthEnvelopedData needs an AEAD cipher')
+    }
+    const cek = recoverKey(
+      bytes,
+      recipientInfosTlv,
+      requireDer,
+      ours,
+      input.recipient.key,
+      eci.algorithm,
+    )
     const content = decryptContent({
-      algorithm: eci.contentEncryptionAlgorithm,
+      algorithm: eci.algorithm,
       cek,
-      ciphertext: ciphertextOf(eci),
-      tag: asBuffer(authEnveloped.mac.buffer),
+      ciphertext: eci.ciphertext,
+      tag: octetStringOf(bytes, macTlv),
     })
-    return { content, contentType: eci.contentType, authenticated: true }
+    return { content, contentType: oid.data, authenticated: true }
   }
   throw new CmsError('ERR_CMS_UNSUPPORTED', 'not an enveloped CMS message', {
-    details: { contentType: info.contentType },
+    details: { contentType },
   })
 }
 
-function ciphertextOf(eci: EncryptedContentInfo): Buffer {
-  const encrypted = eci.encryptedContent
-  if (encrypted?.value) return asBuffer(encrypted.value.buffer)
-  if (encrypted?.constructedValue) {
-    return Buffer.concat(encrypted.constructedValue.map((part) => asBuffer(part.buffer)))
-  }
-  throw new CmsError(
-    'ERR_CMS_MALFORMED',
-    'encrypted content is missing (detached is not supported)',
+function malformed(why: string): CmsError {
+  return new CmsError('ERR_CMS_MALFORMED', `malformed CMS: ${why}`)
+}
+
+/** `EncryptedContentInfo` (RFC 5652 §6.1): id-data only (S/MIME, RFC 8551 §3.3), content present. */
+function readEncryptedContentInfo(
+  bytes: Buffer,
+  tlv: Tlv,
+  requireDer: boolean,
+): { algorithm: AlgorithmIdentifier; ciphertext: Buffer } {
+  const [typeTlv, algorithmTlv, contentTlv, ...rest] = childrenOf(bytes, tlv)
+  if (rest.length > 0) throw malformed('EncryptedContentInfo has extra fields')
+  const contentType = objectIdentifierOf(
+    bytes,
+    expectTag(typeTlv, 0x06, 'contentType'),
+    'contentType',
   )
+  if (contentType !== oid.data) {
+    throw new CmsError('ERR_CMS_UNSUPPORTED', 'encrypted content type must be id-data', {
+      details: { contentType },
+    })
+  }
+  const algorithm = parseDerStrict(
+    rawOf(bytes, expectTag(algorithmTlv, 0x30, 'contentEncryptionAlgorithm')),
+    AlgorithmIdentifier,
+    'contentEncryptionAlgorithm',
+    requireDer,
+  )
+  if (!contentTlv) {
+    throw new CmsError('ERR_CMS_UNSUPPORTED', 'detached encrypted content is not supported')
+  }
+  if (contentTlv.tag !== 0x80 && contentTlv.tag !== 0xa0)
+    throw malformed('encryptedContent expected')
+  return { algorithm, ciphertext: octetStringOf(bytes, contentTlv) }
 }
 
 function recoverKey(
-  recipientInfos: RecipientInfos,
+  bytes: Buffer,
+  recipientInfosTlv: Tlv,
+  requireDer: boolean,
   ours: CmsCertificate,
   key: KeyObject,
-  eci: EncryptedContentInfo,
+  contentAlgorithm: AlgorithmIdentifier,
 ): Buffer {
-  const expectedKeyLength = contentKeyLength(eci.contentEncryptionAlgorithm)
+  const recipientInfos = parseDerStrict(
+    rawOf(bytes, recipientInfosTlv),
+    RecipientInfos,
+    'RecipientInfos',
+    requireDer,
+  )
+  const expectedKeyLength = contentKeyLength(contentAlgorithm)
   for (const recipientInfo of recipientInfos) {
     const ktri = recipientInfo.ktri
     if (ktri && identifies(ours, ktri.rid)) {
+      // RFC 5652 §6.2.1: version 0 with issuerAndSerialNumber, 2 with subjectKeyIdentifier.
+      if (Number(ktri.version) !== (ktri.rid.subjectKeyIdentifier ? 2 : 0)) {
+        throw malformed('KeyTransRecipientInfo version does not match its identifier')
+      }
       return decryptKeyRsa({
         algorithm: ktri.keyEncryptionAlgorithm,
         encryptedKey: asBuffer(ktri.encryptedKey.buffer),
@@ -113,6 +200,7 @@ function recoverKey(
           : rid.rKeyId !== undefined &&
             identifies(ours, { subjectKeyIdentifier: rid.rKeyId.subjectKeyIdentifier })
         if (matches) {
+          if (Number(kari.version) !== 3) throw malformed('KeyAgreeRecipientInfo version must be 3')
           return decryptKeyEcdh({
             kari,
             encryptedKey: asBuffer(recipientKey.encryptedKey.buffer),

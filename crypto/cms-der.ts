@@ -30,7 +30,10 @@ export function encodeDer(value: unknown): Buffer {
  * not see: lengths that run past the end, indefinite lengths on primitives, nesting deeper than
  * {@link maxBerDepth}, trailing bytes. Throws ERR_CMS_MALFORMED / ERR_CMS_TOO_LARGE.
  */
-export function checkBerStructure(bytes: Uint8Array, maxBytes: number = maxCmsBytes): void {
+export function checkBerStructure(
+  bytes: Uint8Array,
+  maxBytes: number = maxCmsBytes,
+): { indefinite: boolean } {
   if (bytes.byteLength > maxBytes) {
     throw new CmsError('ERR_CMS_TOO_LARGE', `CMS structure exceeds ${maxBytes} bytes`, {
       details: { bytes: bytes.byteLength, limit: maxBytes },
@@ -38,6 +41,7 @@ export function checkBerStructure(bytes: Uint8Array, maxBytes: number = maxCmsBy
   }
   // Each open constructed value: its end offset, or -1 when it ends with an end-of-contents octets.
   const ends: number[] = []
+  let indefinite = false
   let position = 0
   const fail = (why: string): never => {
     throw new CmsError('ERR_CMS_MALFORMED', `malformed BER: ${why}`, {
@@ -76,6 +80,7 @@ export function checkBerStructure(bytes: Uint8Array, maxBytes: number = maxCmsBy
       length = first
     } else if (first === 0x80) {
       if (!constructed) fail('indefinite length on a primitive value')
+      indefinite = true
     } else {
       const count = first & 0x7f
       if (count > 4) fail('length field too long')
@@ -101,6 +106,7 @@ export function checkBerStructure(bytes: Uint8Array, maxBytes: number = maxCmsBy
   }
   if (ends.some((end) => end === -1)) fail('unterminated indefinite length')
   if (ends.length > 0 || position !== total) fail('trailing or missing bytes')
+  return { indefinite }
 }
 
 /**
@@ -132,4 +138,34 @@ export function derSetOf(elements: readonly Buffer[]): Buffer {
   const sorted = [...elements].sort((a, b) => Buffer.compare(a, b))
   const body = Buffer.concat(sorted)
   return Buffer.concat([derHeader(0x31, body.length), body])
+}
+
+/**
+ * Like {@link parseDer}, and when `requireDer` is set the value must re-encode to the same bytes.
+ * The schema library is lenient (it accepts, e.g., a context tag where SEQUENCE is due, or
+ * non-zero unused bits); for messages from DER encoders this closes that gap, so a bit flip in
+ * unauthenticated metadata cannot pass unnoticed.
+ */
+export function parseDerStrict<T>(
+  raw: Buffer,
+  schema: new () => T,
+  what: string,
+  requireDer: boolean,
+): T {
+  const value = parseDer(raw, schema, what)
+  if (requireDer) {
+    let encoded: Buffer
+    try {
+      encoded = encodeDer(value)
+    } catch (cause) {
+      throw new CmsError('ERR_CMS_MALFORMED', `${what} cannot be re-encoded`, { cause })
+    }
+    if (!encoded.equals(raw)) throw new CmsError('ERR_CMS_MALFORMED', `${what} is not DER`)
+  }
+  return value
+}
+
+/** Parses algorithm parameters (always small, always DER per RFC 5652 §10.1) strictly. */
+export function parseParameters<T>(raw: ArrayBuffer, schema: new () => T, what: string): T {
+  return parseDerStrict(Buffer.from(raw), schema, what, true)
 }

@@ -1,25 +1,28 @@
 import {
   CMSVersion,
-  EncryptedContent,
-  EncryptedContentInfo,
-  EnvelopedData,
   KeyTransRecipientInfo,
   RecipientIdentifier,
   RecipientInfo,
   RecipientInfos,
 } from '@peculiar/asn1-cms'
 import { OctetString } from '@peculiar/asn1-schema'
-import { AuthEnvelopedData } from './asn1-auth-enveloped-data.ts'
 import { issuerAndSerialOf, readCmsCertificate } from './cms-certificate.ts'
 import type { CmsCertificate } from './cms-certificate.ts'
 import { encryptContent } from './cms-content-cipher.ts'
 import type { ContentEncryption } from './cms-content-cipher.ts'
-import { wrapContentInfo } from './cms-content-info.ts'
 import { encodeDer } from './cms-der.ts'
 import { encryptKeyEcdh } from './cms-key-agreement.ts'
 import { encryptKeyRsa } from './cms-key-transport.ts'
 import type { RsaKeyTransport } from './cms-key-transport.ts'
 import { oid } from './cms-oids.ts'
+import {
+  contentInfoTree,
+  derObjectIdentifier,
+  derPrimitive,
+  derSmallInteger,
+  encodeDerTree,
+} from './cms-tlv.ts'
+import type { DerNode } from './cms-tlv.ts'
 import { CmsError } from './errors.ts'
 
 /** One recipient: its certificate (DER) and, for an RSA key, the key-transport scheme. EC keys use ECDH. */
@@ -56,28 +59,38 @@ export function encryptCms(input: EncryptCmsInput): Buffer {
     ),
   )
   encrypted.cek.fill(0)
-  const encryptedContentInfo = new EncryptedContentInfo({
-    contentType: oid.data,
-    contentEncryptionAlgorithm: encrypted.algorithm,
-    encryptedContent: new EncryptedContent({ value: new OctetString(encrypted.ciphertext) }),
-  })
+  // Built by hand around the ciphertext so megabytes are copied once, not re-serialised.
+  const encryptedContentInfo: DerNode = {
+    tag: 0x30,
+    children: [
+      derObjectIdentifier(oid.data),
+      encodeDer(encrypted.algorithm),
+      derPrimitive(0x80, encrypted.ciphertext),
+    ],
+  }
+  const recipientInfosDer = encodeDer(recipientInfos)
   if (encrypted.tag) {
-    const authEnveloped = new AuthEnvelopedData({
-      version: CMSVersion.v0,
-      recipientInfos,
-      authEncryptedContentInfo: encryptedContentInfo,
-      mac: new OctetString(encrypted.tag),
-    })
-    return wrapContentInfo(oid.authEnvelopedData, encodeDer(authEnveloped))
+    // AuthEnvelopedData, RFC 5083 §2.1: version 0, no authAttrs (content type is id-data).
+    return encodeDerTree(
+      contentInfoTree(oid.authEnvelopedData, {
+        tag: 0x30,
+        children: [
+          derSmallInteger(0),
+          recipientInfosDer,
+          encryptedContentInfo,
+          derPrimitive(0x04, encrypted.tag),
+        ],
+      }),
+    )
   }
   // RFC 5652 §6.1: version 0 only when every RecipientInfo is version 0 (ktri); kari is v3 → 2.
   const allVersion0 = recipientInfos.every((info) => info.ktri !== undefined)
-  const enveloped = new EnvelopedData({
-    version: allVersion0 ? CMSVersion.v0 : CMSVersion.v2,
-    recipientInfos,
-    encryptedContentInfo,
-  })
-  return wrapContentInfo(oid.envelopedData, encodeDer(enveloped))
+  return encodeDerTree(
+    contentInfoTree(oid.envelopedData, {
+      tag: 0x30,
+      children: [derSmallInteger(allVersion0 ? 0 : 2), recipientInfosDer, encryptedContentInfo],
+    }),
+  )
 }
 
 function recipientInfoFor(

@@ -22,7 +22,7 @@ import { EccCmsSharedInfo } from './asn1-ecc-cms-shared-info.ts'
 import { issuerAndSerialOf } from './cms-certificate.ts'
 import type { CmsCertificate } from './cms-certificate.ts'
 import { toExactArrayBuffer } from './cms-content-cipher.ts'
-import { asBuffer, encodeDer, parseDer } from './cms-der.ts'
+import { asBuffer, encodeDer, parseParameters } from './cms-der.ts'
 import { curveOids, oid } from './cms-oids.ts'
 import { CmsError } from './errors.ts'
 
@@ -147,7 +147,7 @@ export function decryptKeyEcdh(input: {
       details: { algorithm: kari.keyEncryptionAlgorithm.algorithm },
     })
   }
-  const wrapAlgorithm = parseDer(
+  const wrapAlgorithm = parseParameters(
     kari.keyEncryptionAlgorithm.parameters,
     AlgorithmIdentifier,
     'key-wrap algorithm',

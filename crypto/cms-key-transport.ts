@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { RsaEsOaepParams } from '@peculiar/asn1-rsa'
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
-import { parseDer } from './cms-der.ts'
+import { parseParameters } from './cms-der.ts'
 import { oid } from './cms-oids.ts'
 import { CmsError } from './errors.ts'
 
@@ -90,11 +90,12 @@ export function decryptKeyRsa(input: {
 /** The OAEP hash; absent parameters mean SHA-1 everywhere (RFC 3560 §2.2). */
 function oaepHashOf(algorithm: AlgorithmIdentifier): string {
   if (!algorithm.parameters) return 'sha1'
-  const params = parseDer(algorithm.parameters, RsaEsOaepParams, 'RSAES-OAEP parameters')
+  const params = parseParameters(algorithm.parameters, RsaEsOaepParams, 'RSAES-OAEP parameters')
   const hash = oaepHashes[params.hashAlgorithm.algorithm]
   const mgfHash = params.maskGenAlgorithm.parameters
     ? oaepHashes[
-        parseDer(params.maskGenAlgorithm.parameters, AlgorithmIdentifier, 'MGF1 hash').algorithm
+        parseParameters(params.maskGenAlgorithm.parameters, AlgorithmIdentifier, 'MGF1 hash')
+          .algorithm
       ]
     : 'sha1'
   // Node's OAEP uses one hash for both the label and MGF1; mixed hashes cannot be decrypted.

@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { RsaSaPssParams } from '@peculiar/asn1-rsa'
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
-import { parseDer } from './cms-der.ts'
+import { parseParameters } from './cms-der.ts'
 import { digestNames, oid } from './cms-oids.ts'
 import { CmsError } from './errors.ts'
 
@@ -113,11 +113,12 @@ export function verifySignature(input: {
 function pssParametersOf(algorithm: AlgorithmIdentifier): { hash: string; saltLength: number } {
   if (!algorithm.parameters)
     throw new CmsError('ERR_CMS_MALFORMED', 'RSASSA-PSS parameters missing')
-  const params = parseDer(algorithm.parameters, RsaSaPssParams, 'RSASSA-PSS parameters')
+  const params = parseParameters(algorithm.parameters, RsaSaPssParams, 'RSASSA-PSS parameters')
   const hash = digestNames[params.hashAlgorithm.algorithm]
   const mgfHash = params.maskGenAlgorithm.parameters
     ? digestNames[
-        parseDer(params.maskGenAlgorithm.parameters, AlgorithmIdentifier, 'MGF1 hash').algorithm
+        parseParameters(params.maskGenAlgorithm.parameters, AlgorithmIdentifier, 'MGF1 hash')
+          .algorithm
       ]
     : undefined
   if (

@@ -156,7 +156,7 @@ describe('encryptCms / decryptCms', () => {
   })
 
   it('when given a message of another CMS type, then ERR_CMS_UNSUPPORTED', () => {
-    const notEnveloped = Buffer.from('300f06092a864886f70d010701a0020400', 'hex')
+    const notEnveloped = Buffer.from('301106092a864886f70d010701a00430020500', 'hex')
     expect(() => decryptCms({ data: notEnveloped, recipient: keyOf(pki.rsa) })).toThrow(
       expect.objectContaining({ code: 'ERR_CMS_UNSUPPORTED' }),
     )
