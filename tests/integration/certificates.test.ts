@@ -22,7 +22,10 @@ import {
   warnAboutExpiringCertificates,
 } from '../../gateway/crypto/certificate-service.ts'
 import { createRegistryKeyring } from '../../gateway/crypto/registry-keyring.ts'
+import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
+import { startTestServer } from '../support/http-client.ts'
+import type { TestServer } from '../support/http-client.ts'
 import { createTestDeps } from '../support/test-deps.ts'
 import type { TestDeps } from '../support/test-deps.ts'
 import { createTestPki } from '../support/test-pki.ts'
@@ -334,5 +337,57 @@ describe.each(dialects)('CRL from a URL on %s', (dialect) => {
         crlUrl: url,
       }),
     ).rejects.toMatchObject({ code: 'ERR_CERT_CRL_INVALID' })
+  })
+})
+
+describe.each(dialects)('certificate API on %s', (dialect) => {
+  let t: TestDeps
+  let server: TestServer
+  let tokens: Record<string, string>
+
+  beforeAll(async () => {
+    t = await createTestDeps(dialect)
+    tokens = (await seedAccounts(t.deps)).tokens
+    await addTrustAnchor(t.deps, {
+      actor: 'system',
+      certificate: Buffer.from(pki.ca.certificatePem),
+      crlFile: join(pkiDir, 'ca.crl.pem'),
+    })
+    const jc = await pki.issue({
+      name: 'u25',
+      email: 'u25@jc-demo.example',
+      keyAlgorithm: 'ec-p256',
+    })
+    await importAgencyCertificate(t.deps, {
+      actor: 'system',
+      agencyId: 'jc-demo',
+      source: {
+        kind: 'certificate',
+        certificate: jc.certificateDer,
+        key: Buffer.from(jc.privateKeyPem),
+      },
+    })
+    server = await startTestServer(t.deps)
+  })
+  afterAll(async () => {
+    await server.close()
+    await t.close()
+  })
+
+  it('when an admin lists certificates, then each comes with its expiry and no key material; others are refused', async () => {
+    const response = await server.api('GET', '/certificates', { token: tokens.admin })
+    expect(response.status).toBe(200)
+    const body = response.body as { certificates: Record<string, unknown>[] }
+    expect(body.certificates).toHaveLength(1)
+    expect(body.certificates[0]).toMatchObject({
+      agencyId: 'jc-demo',
+      status: 'active',
+      hasKey: true,
+      expired: false,
+      expiringSoon: false,
+    })
+    expect(JSON.stringify(body)).not.toMatch(/PRIVATE KEY|BEGIN/)
+    const staff = await server.api('GET', '/certificates', { token: tokens['staff-jc'] })
+    expect(staff.status).toBe(403)
   })
 })
