@@ -211,7 +211,13 @@ describe.runIf(available)('signing kiosk in Chromium (tablet 1024×768)', () => 
       expect(await seriousAccessibilityViolations(page)).toEqual([])
     }
     expect(await page.getAttribute('html', 'dir')).toBe('rtl')
-    const direction = await page.$eval('#consent-text', (el) => getComputedStyle(el).direction)
+    // Runs in the page; typed loosely because the test project has no DOM lib.
+    const direction = await page.$eval('#consent-text', (el) => {
+      const view = globalThis as unknown as {
+        getComputedStyle: (e: unknown) => { direction: string }
+      }
+      return view.getComputedStyle(el).direction
+    })
     expect(direction).toBe('rtl')
     expect(await page.textContent('#consent-text')).toContain('موافقة')
     await screenshot(page, 'kiosk-read-ar')
