@@ -8,7 +8,7 @@ import {
   validateDraft,
   type ConsentDraftInput,
 } from '../../consent/validate-draft.ts'
-import { listAgencies } from '../../db/account-repository.ts'
+import { listAgencies, listUsersOfAgency } from '../../db/account-repository.ts'
 import type { SafeHtml } from '../../templates/pages/html.ts'
 import { composerView } from '../../templates/pages/staff/composer-view.ts'
 import { consentDetailView } from '../../templates/pages/staff/consent-detail-view.ts'
@@ -29,6 +29,8 @@ import {
 } from '../consent/consent-service.ts'
 import { consentStatusSchema, type ConsentView } from '../consent/consent-view.ts'
 import type { Deps } from '../deps.ts'
+import { KioskError } from '../kiosk/kiosk-error.ts'
+import { pushDraft } from '../kiosk/kiosk-service.ts'
 import { pageRoute, type AnyPageRoute, type RouteContext } from '../http/route.ts'
 import { consentErrorStatus } from '../http/consent-error-status.ts'
 import { relayKeyringOf } from '../relay/relay-services.ts'
@@ -151,7 +153,7 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
   const renderDetail = async (
     ctx: Ctx,
     consent: ConsentView,
-    extra: { error?: string; status?: number } = {},
+    extra: { error?: string; notice?: string; status?: number } = {},
   ) => {
     const lang = staffLanguageOf(ctx.req)
     const who = await whoOf(deps, ctx.principal, ctx.req.headers.cookie)
@@ -176,7 +178,11 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
           ownAgencyId: agencyOf(ctx.principal),
           vocabulary,
           warnings,
+          kiosks: (await listUsersOfAgency(deps.db, agencyOf(ctx.principal)))
+            .filter((u) => u.role === 'kiosk' && !u.disabled)
+            .map((u) => ({ id: u.id, name: u.displayName })),
           ...(extra.error ? { error: extra.error } : {}),
+          ...(extra.notice ? { notice: extra.notice } : {}),
         }),
       }),
     }
@@ -387,6 +393,42 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
     },
   })
 
+  const push = pageRoute({
+    method: 'post',
+    path: '/staff/consents/:id/push',
+    access: ['staff'],
+    form: z.strictObject({ kioskId: z.string().min(1).max(64) }),
+    handle: async (ctx) => {
+      const lang = staffLanguageOf(ctx.req)
+      const caller = callerOf(ctx.principal)
+      const consentId = idOf(ctx)
+      const kioskId = (ctx.body).kioskId
+      let outcome: { notice: string } | { error: string; status: number }
+      try {
+        await pushDraft(deps, { caller, kioskId, consentId })
+        outcome = {
+          notice: say(
+            lang,
+            `Der Entwurf wurde an den Kiosk ${kioskId} gesendet; die Person kann dort beginnen.`,
+            `The draft was sent to kiosk ${kioskId}; the person can start there.`,
+          ),
+        }
+      } catch (error) {
+        if (!(error instanceof KioskError)) throw error
+        outcome = {
+          error: say(
+            lang,
+            `Senden an den Kiosk nicht möglich (${error.code}).`,
+            `Cannot send to the kiosk (${error.code}).`,
+          ),
+          status: error.code === 'ERR_KIOSK_NOT_FOUND' ? 404 : 409,
+        }
+      }
+      const consent = await getConsent(deps, { caller, consentId })
+      return renderDetail(ctx, consent, outcome)
+    },
+  })
+
   const revocation = pageRoute({
     method: 'post',
     path: '/staff/consents/:id/revocation',
@@ -473,6 +515,7 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
     showConsent,
     printConsent,
     paperSignature,
+    push,
     revocation,
     discard,
     compose,

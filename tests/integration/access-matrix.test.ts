@@ -176,6 +176,11 @@ const matrix: Record<string, MatrixRow> = {
     body: {},
     expect: page({ staff: 400, otherAgency: 400 }),
   },
+  'POST /staff/consents/:id/push': {
+    path: '/staff/consents/cns_unknown/push',
+    body: { kioskId: 'kiosk-jc' },
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
   'POST /staff/consents/:id/revocation': {
     path: '/staff/consents/cns_unknown/revocation',
     body: { reason: 'asked by phone' },

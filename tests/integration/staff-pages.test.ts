@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listAuditEntries } from '../../db/audit-repository.ts'
+import { findPushedDraft } from '../../db/kiosk-repository.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { sessionFor } from '../support/browser-session.ts'
 import { dialects } from '../support/databases.ts'
@@ -155,6 +156,19 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
     )
     expect(signedEvent).toBeDefined()
     expect(JSON.stringify(signedEvent)).not.toContain('Leonie')
+  })
+
+  it('when staff push a draft to their agency’s kiosk, then that kiosk has it; another agency’s kiosk is not found', async () => {
+    const id = await prepare()
+    const page = await get(jc, `/staff/consents/${id}`)
+    expect(page.text).toContain('value="kiosk-jc"')
+    const pushed = await post(jc, `/staff/consents/${id}/push`, [['kioskId', 'kiosk-jc']])
+    expect(pushed.status).toBe(200)
+    expect(pushed.text).toContain('an den Kiosk kiosk-jc gesendet')
+    expect(await findPushedDraft(t.deps.db, 'kiosk-jc')).toMatchObject({ consentId: id })
+    const wrong = await post(jc, `/staff/consents/${id}/push`, [['kioskId', 'staff-aa']])
+    expect(wrong.status).toBe(404)
+    expect(wrong.text).toContain('ERR_KIOSK_NOT_FOUND')
   })
 
   it('when a paper signature lacks the scan hash, then nothing is signed', async () => {

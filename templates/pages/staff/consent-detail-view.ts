@@ -23,6 +23,8 @@ export interface ConsentDetailViewInput {
   ownAgencyId: string
   vocabulary: Vocabulary
   warnings: readonly string[]
+  /** The agency's kiosks a draft can be pushed to. */
+  kiosks: readonly { id: string; name: string }[]
   /** A message after an action (e.g. "signature recorded"). */
   notice?: string
   error?: string
@@ -164,6 +166,24 @@ function handOff(input: ConsentDetailViewInput): SafeHtml {
           : html`<p>
               ${say(lang, 'Der Abholcode ist abgelaufen.', 'The pickup code has expired.')}
             </p>`
+      }
+      ${
+        input.kiosks.length > 0
+          ? html`<form method="post" action="/staff/consents/${c.id}/push" class="filter">
+              <input type="hidden" name="_csrf" value="${input.csrfToken}" />
+              <div>
+                <label for="push-kiosk"
+                  >${say(lang, 'Oder direkt an einen Kiosk senden', 'Or send straight to a kiosk')}</label
+                >
+                <select id="push-kiosk" name="kioskId">
+                  ${input.kiosks.map((k) => html`<option value="${k.id}">${k.name}</option>`)}
+                </select>
+              </div>
+              <button type="submit" class="secondary">
+                ${say(lang, 'An Kiosk senden', 'Send to kiosk')}
+              </button>
+            </form>`
+          : ''
       }
     </section>
     <section class="card">
