@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts'
+import { adminPages } from '../pages/admin-pages.ts'
 import { dpoPages } from '../pages/dpo-pages.ts'
-import { homePages } from '../pages/home-pages.ts'
 import { kioskPages } from '../pages/kiosk-pages.ts'
 import { loginPages } from '../pages/login-pages.ts'
 import { selfServicePages } from '../pages/self-service-pages.ts'
@@ -43,7 +43,7 @@ export function apiRoutes(deps: Deps): AnyApiRoute[] {
 export function pageRoutes(deps: Deps): AnyPageRoute[] {
   return [
     ...loginPages(deps),
-    ...homePages(deps, ['admin']),
+    ...adminPages(deps),
     ...dpoPages(deps),
     ...staffPages(deps),
     ...kioskPages(deps),

@@ -207,6 +207,10 @@ const matrix: Record<string, MatrixRow> = {
   'POST /dpo/reidentify': { body: {}, expect: page({ dpo: 400 }) },
   'POST /dpo/verify': { body: {}, expect: page({ dpo: 303 }) },
   'GET /admin': { expect: page({ admin: 200 }) },
+  // Admin page
+  'POST /admin/agencies': { body: {}, expect: page({ admin: 400 }) },
+  'POST /admin/users': { body: {}, expect: page({ admin: 400 }) },
+  // end admin rows
   // Kiosk (issue 6): without a person's session, step pages send the device back to /kiosk.
   'GET /kiosk': { expect: page({ kiosk: 200 }) },
   'POST /kiosk/pickup': { body: {}, expect: page({ kiosk: 400 }) },

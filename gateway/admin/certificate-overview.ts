@@ -1,0 +1,57 @@
+import { expiryWarningDays, listCertificateOverview } from '../crypto/certificate-service.ts'
+import type { Deps } from '../deps.ts'
+
+/** Days before a certificate's end from which the admin page warns (the crypto area's rule). */
+export const certificateWarningDays = expiryWarningDays
+
+export type CertificateState = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'revoked'
+
+export interface CertificateOverviewRow {
+  id: string
+  agencyId: string
+  subject: string
+  serialNumber: string
+  notBefore: Date
+  notAfter: Date
+  state: CertificateState
+  /** Whole days from `now` to the end of validity (negative once expired). */
+  daysLeft: number
+  hasKey: boolean
+}
+
+/**
+ * Every registered agency certificate with its state at `now`, grouped by agency, read through
+ * the crypto area's registry overview so the page and `brucke cert list` agree.
+ */
+export async function loadCertificateOverview(
+  deps: Pick<Deps, 'db'>,
+  now: Date,
+): Promise<Map<string, CertificateOverviewRow[]>> {
+  const byAgency = new Map<string, CertificateOverviewRow[]>()
+  for (const c of await listCertificateOverview(deps, { at: now })) {
+    const state: CertificateState =
+      c.status === 'revoked'
+        ? 'revoked'
+        : c.expired
+          ? 'expired'
+          : now < c.notBefore
+            ? 'not_yet_valid'
+            : c.expiringSoon
+              ? 'expiring'
+              : 'valid'
+    const rows = byAgency.get(c.agencyId) ?? []
+    rows.push({
+      id: c.id,
+      agencyId: c.agencyId,
+      subject: c.subject,
+      serialNumber: c.serialNumber,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
+      state,
+      daysLeft: c.daysLeft,
+      hasKey: c.hasKey,
+    })
+    byAgency.set(c.agencyId, rows)
+  }
+  return byAgency
+}

@@ -1,0 +1,349 @@
+import type { Agency, User } from '../../../accounts/account-schemas.ts'
+import { agencyKindLabel, type AgencyKind } from '../../../config/agency-kinds.ts'
+import type {
+  CertificateOverviewRow,
+  CertificateState,
+} from '../../../gateway/admin/certificate-overview.ts'
+import type { DeliveredMail } from '../../../gateway/admin/delivered-mails.ts'
+import { formatBerlinTime } from '../../../gateway/dpo/berlin-time.ts'
+import { html, type SafeHtml } from '../html.ts'
+
+export interface AdminViewInput {
+  csrfToken: string
+  agencies: readonly Agency[]
+  certificates: ReadonlyMap<string, readonly CertificateOverviewRow[]>
+  warningDays: number
+  accounts: readonly User[]
+  agencyKinds: readonly AgencyKind[]
+  /** Delivered messages in the local catch-all, or undefined when mail goes to SMTP_URL. */
+  deliveredMails: readonly DeliveredMail[] | undefined
+  notice?: SafeHtml | undefined
+  agencyForm?: { values: Record<string, string>; problems: readonly string[] } | undefined
+  accountForm?: { values: Record<string, string>; problems: readonly string[] } | undefined
+}
+
+const stateLabels: Record<CertificateState, string> = {
+  valid: 'gültig',
+  expiring: 'läuft bald ab',
+  expired: 'abgelaufen',
+  not_yet_valid: 'noch nicht gültig',
+  revoked: 'widerrufen',
+}
+const stateClasses: Record<CertificateState, string> = {
+  valid: 'status-ok',
+  expiring: 'warning',
+  expired: 'status-bad',
+  not_yet_valid: 'warning',
+  revoked: 'status-bad',
+}
+const roleLabels: Record<User['role'], string> = {
+  staff: 'Fachkraft',
+  dpo: 'Datenschutzbeauftragte/r',
+  admin: 'Administration',
+  kiosk: 'Kiosk-Gerät',
+}
+
+const dateOnly = new Intl.DateTimeFormat('de-DE', {
+  timeZone: 'Europe/Berlin',
+  dateStyle: 'medium',
+})
+
+function problemsBox(problems: readonly string[] | undefined): SafeHtml | '' {
+  if (!problems || problems.length === 0) return ''
+  return html`<div class="error" role="alert">
+    <ul>
+      ${problems.map((p) => html`<li>${p}</li>`)}
+    </ul>
+  </div>`
+}
+
+function certificateList(rows: readonly CertificateOverviewRow[] | undefined): SafeHtml {
+  if (!rows || rows.length === 0) return html`<span class="warning">kein Zertifikat</span>`
+  return html`<ul class="plain">
+    ${rows.map(
+      (c) =>
+        html`<li>
+          <span class="${stateClasses[c.state]}">${stateLabels[c.state]}</span>
+          bis
+          ${dateOnly.format(c.notAfter)}${
+            c.state === 'expiring'
+              ? html` (noch ${c.daysLeft} ${c.daysLeft === 1 ? 'Tag' : 'Tage'})`
+              : ''
+          }
+          <br /><small class="muted">Seriennr. <code>${c.serialNumber}</code></small>
+        </li>`,
+    )}
+  </ul>`
+}
+
+function warnings(input: AdminViewInput): SafeHtml | '' {
+  const problems: { agencyId: string; row: CertificateOverviewRow | undefined }[] = []
+  for (const agency of input.agencies) {
+    const rows = input.certificates.get(agency.id) ?? []
+    const usable = rows.filter((r) => r.state === 'valid')
+    if (usable.length > 0) continue
+    const attention = rows.filter((r) => r.state === 'expiring' || r.state === 'expired')
+    if (attention.length === 0) problems.push({ agencyId: agency.id, row: undefined })
+    for (const row of attention) problems.push({ agencyId: agency.id, row })
+  }
+  if (problems.length === 0) return ''
+  return html`<section class="card attention" role="alert" aria-labelledby="cert-warning-heading">
+    <h2 id="cert-warning-heading">Zertifikate brauchen Aufmerksamkeit</h2>
+    <ul>
+      ${problems.map(({ agencyId, row }) =>
+        row === undefined
+          ? html`<li>
+              <strong>${agencyId}</strong>: kein gültiges Zertifikat — an diese Behörde kann nichts
+              verschlüsselt werden.
+            </li>`
+          : row.state === 'expired'
+            ? html`<li>
+                <strong>${agencyId}</strong>: Zertifikat seit ${dateOnly.format(row.notAfter)}
+                abgelaufen.
+              </li>`
+            : html`<li>
+                <strong>${agencyId}</strong>: Zertifikat läuft am ${dateOnly.format(row.notAfter)}
+                ab (in ${row.daysLeft} ${row.daysLeft === 1 ? 'Tag' : 'Tagen'}; Warnung
+                ${input.warningDays} Tage vorher).
+              </li>`,
+      )}
+    </ul>
+    <p class="muted">Neues Zertifikat einspielen: <code>brucke cert import</code>.</p>
+  </section>`
+}
+
+function field(
+  form: { values: Record<string, string> } | undefined,
+  name: string,
+  label: string,
+  attributes: SafeHtml | '' = '',
+): SafeHtml {
+  return html`<div class="field">
+    <label for="${name}">${label}</label>
+    <input
+      type="text"
+      id="${name}"
+      name="${name.replace(/^[a-z]+-/, '')}"
+      value="${form?.values[name.replace(/^[a-z]+-/, '')] ?? ''}"
+      ${attributes}
+    />
+  </div>`
+}
+
+function agenciesSection(input: AdminViewInput): SafeHtml {
+  const form = input.agencyForm
+  return html`<section class="card" aria-labelledby="agencies-heading">
+    <h2 id="agencies-heading">Behörden und Zertifikate</h2>
+    <div class="table-scroll">
+      <table>
+        <caption class="visually-hidden">
+          Registrierte Behörden
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Kennung</th>
+            <th scope="col">Name</th>
+            <th scope="col">Art</th>
+            <th scope="col">Funktionspostfach</th>
+            <th scope="col">S/MIME-Profil</th>
+            <th scope="col">Zertifikate</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${input.agencies.map(
+            (a) =>
+              html`<tr>
+                <td><code>${a.id}</code></td>
+                <td>${a.name}</td>
+                <td>${agencyKindLabel(a.kind)}</td>
+                <td>${a.mailbox}</td>
+                <td>${a.smimeProfile}</td>
+                <td>${certificateList(input.certificates.get(a.id))}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    <h3 id="add-agency-heading">Behörde hinzufügen</h3>
+    ${problemsBox(form?.problems)}
+    <form
+      method="post"
+      action="/admin/agencies"
+      aria-labelledby="add-agency-heading"
+      class="filter-grid"
+    >
+      <input type="hidden" name="_csrf" value="${input.csrfToken}" />
+      ${field(form, 'agency-id', 'Kennung (z. B. traeger-nord)', html`required pattern="[a-z0-9][a-z0-9\\-]{1,62}"`)}
+      ${field(form, 'agency-name', 'Name', html`required`)}
+      <div class="field">
+        <label for="agency-kind">Art</label>
+        <select id="agency-kind" name="kind" required>
+          ${input.agencyKinds.map(
+            (k) =>
+              html`<option value="${k}" ${form?.values.kind === k ? html`selected` : ''}>
+                ${agencyKindLabel(k)}
+              </option>`,
+          )}
+        </select>
+      </div>
+      <div class="field">
+        <label for="agency-mailbox">Funktionspostfach (E-Mail)</label>
+        <input
+          type="email"
+          id="agency-mailbox"
+          name="mailbox"
+          required
+          value="${form?.values.mailbox ?? ''}"
+        />
+      </div>
+      <div class="field">
+        <label for="agency-profile">S/MIME-Profil</label>
+        <select id="agency-profile" name="smimeProfile">
+          <option value="modern">modern (AES-256-GCM, RSA-OAEP/ECDH)</option>
+          <option
+            value="compatible"
+            ${form?.values.smimeProfile === 'compatible' ? html`selected` : ''}
+          >
+            kompatibel (AES-256-CBC, RSA PKCS#1 v1.5)
+          </option>
+        </select>
+      </div>
+      <p class="actions"><button type="submit">Behörde anlegen</button></p>
+    </form>
+  </section>`
+}
+
+function accountsSection(input: AdminViewInput): SafeHtml {
+  const form = input.accountForm
+  return html`<section class="card" aria-labelledby="accounts-heading">
+    <h2 id="accounts-heading">Konten und Kiosk-Geräte</h2>
+    <div class="table-scroll">
+      <table>
+        <caption class="visually-hidden">
+          Konten
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Kennung</th>
+            <th scope="col">Name</th>
+            <th scope="col">Rolle</th>
+            <th scope="col">Behörde</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${input.accounts.map(
+            (u) =>
+              html`<tr>
+                <td><code>${u.id}</code></td>
+                <td>${u.displayName}</td>
+                <td>${roleLabels[u.role]}</td>
+                <td>${u.allAgencies ? 'alle Behörden' : (u.agencyId ?? '–')}</td>
+                <td>${u.disabled ? 'gesperrt' : 'aktiv'}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    <h3 id="add-account-heading">Konto oder Kiosk-Gerät hinzufügen</h3>
+    ${problemsBox(form?.problems)}
+    <form
+      method="post"
+      action="/admin/users"
+      aria-labelledby="add-account-heading"
+      class="filter-grid"
+    >
+      <input type="hidden" name="_csrf" value="${input.csrfToken}" />
+      ${field(form, 'account-id', 'Kennung', html`required`)}
+      ${field(form, 'account-displayName', 'Name', html`required`)}
+      <div class="field">
+        <label for="account-role">Rolle</label>
+        <select id="account-role" name="role" required>
+          ${(['staff', 'dpo', 'admin', 'kiosk'] as const).map(
+            (r) =>
+              html`<option value="${r}" ${form?.values.role === r ? html`selected` : ''}>
+                ${roleLabels[r]}
+              </option>`,
+          )}
+        </select>
+      </div>
+      <div class="field">
+        <label for="account-agency">Behörde</label>
+        <select id="account-agency" name="agencyId">
+          <option value="">keine (Administration, DPO für alle)</option>
+          ${input.agencies.map(
+            (a) =>
+              html`<option value="${a.id}" ${form?.values.agencyId === a.id ? html`selected` : ''}>
+                ${a.name} (${a.id})
+              </option>`,
+          )}
+        </select>
+      </div>
+      <p class="confirm">
+        <input
+          type="checkbox"
+          id="account-all"
+          name="allAgencies"
+          value="yes"
+          ${form?.values.allAgencies === 'yes' ? html`checked` : ''}
+        />
+        <label for="account-all" class="inline-label">DPO für alle Behörden</label>
+      </p>
+      <p class="actions">
+        <button type="submit">Konto anlegen</button>
+        <span class="muted">Ein Startpasswort wird erzeugt und einmal angezeigt.</span>
+      </p>
+    </form>
+  </section>`
+}
+
+function mailsSection(mails: readonly DeliveredMail[] | undefined): SafeHtml {
+  return html`<section class="card" aria-labelledby="mails-heading">
+    <h2 id="mails-heading">Zugestellte Demo-Nachrichten</h2>
+    ${
+      mails === undefined
+        ? html`<p class="muted">Nachrichten gehen an den konfigurierten SMTP-Server (SMTP_URL).</p>`
+        : mails.length === 0
+          ? html`<p class="muted">Der lokale Sammelbriefkasten ist leer.</p>`
+          : html`<p class="muted">
+                Ohne SMTP_URL landen Nachrichten im lokalen Sammelbriefkasten. Die .eml-Dateien sind
+                S/MIME-verschlüsselt, wie sie die Empfängerbehörde erhält.
+              </p>
+              <ul>
+                ${mails.map(
+                  (m) =>
+                    html`<li>
+                      <a href="/api/v1/transfers/${m.transferId}/catchall.eml" download
+                        >${m.transferId}.eml</a
+                      >
+                      — ${m.senderAgencyId} → ${m.recipientAgencyId}
+                      ${m.kind === 'revocation_notice' ? '(Widerrufsmitteilung)' : ''}, zugestellt
+                      ${m.deliveredAt ? formatBerlinTime(m.deliveredAt) : ''}
+                    </li>`,
+                )}
+              </ul>`
+    }
+  </section>`
+}
+
+/** The admin page (DESIGN.md §6 Pages: agencies, certificates, users, kiosks). */
+export function adminView(input: AdminViewInput): SafeHtml {
+  return html`<h1>Verwaltung</h1>
+    ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
+    ${warnings(input)} ${agenciesSection(input)} ${accountsSection(input)}
+    ${mailsSection(input.deliveredMails)}`
+}
+
+/** Shown once after an account was added: the generated start password. */
+export function adminAccountCreatedView(input: { user: User; password: string }): SafeHtml {
+  return html`<section class="card" aria-labelledby="created-heading">
+    <h1 id="created-heading">Konto angelegt</h1>
+    <p>
+      ${roleLabels[input.user.role]} <strong>${input.user.displayName}</strong> (Kennung
+      <code>${input.user.id}</code>) wurde angelegt.
+    </p>
+    <p>Startpasswort (wird nur jetzt angezeigt; bitte sicher übergeben):</p>
+    <p><code class="password" data-testid="start-password">${input.password}</code></p>
+    <p><a href="/admin">Zurück zur Verwaltung</a></p>
+  </section>`
+}
