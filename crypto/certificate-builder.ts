@@ -37,6 +37,7 @@ import type { DistinguishedName } from './certificate-name.ts'
 import { encodePem } from './certificate-pem.ts'
 import { encodeSerialNumber, randomSerialNumber } from './certificate-serial.ts'
 import { signTbs, signatureAlgorithmFor } from './certificate-signature.ts'
+import type { RsaSignatureScheme } from './certificate-signature.ts'
 import { CertificateError } from './errors.ts'
 
 /** keyUsage bits by name (RFC 5280 §4.2.1.3). */
@@ -48,6 +49,8 @@ export interface CertificateIssuer {
   certificate?: Uint8Array
   /** The issuer's private key (RSA or EC), used with native `crypto.sign`. */
   privateKey: KeyObject
+  /** RSA issuers only: PKCS#1 v1.5 (default) or RSASSA-PSS. */
+  rsaSignatureScheme?: RsaSignatureScheme
 }
 
 /** The extensions a certificate carries; SKI and AKI are always added (RFC 5280 §4.2.1.1–2). */
@@ -60,6 +63,8 @@ export interface CertificateExtensionsInput {
   emailAddresses?: string[]
   /** cRLDistributionPoints as URIs (RFC 5280 §4.2.1.13). */
   crlDistributionPoints?: string[]
+  /** Further extensions as DER values, e.g. a policy a foreign PKI marks critical. */
+  extraExtensions?: { oid: string; critical: boolean; value: Uint8Array }[]
 }
 
 /** Input of {@link buildCertificate}. */
@@ -99,7 +104,8 @@ export function buildCertificate(input: BuildCertificateInput): BuiltCertificate
     issuerCertificate === undefined
       ? subjectKeyIdentifier
       : keyIdentifierOfCertificate(issuerCertificate)
-  const signatureAlgorithm = signatureAlgorithmFor(input.issuer.privateKey)
+  const scheme = input.issuer.rsaSignatureScheme
+  const signatureAlgorithm = signatureAlgorithmFor(input.issuer.privateKey, scheme)
 
   const tbsCertificate = new TBSCertificate({
     version: Version.v3,
@@ -115,7 +121,7 @@ export function buildCertificate(input: BuildCertificateInput): BuiltCertificate
     ),
   })
   const tbs = Buffer.from(AsnConvert.serialize(tbsCertificate))
-  const signatureValue = signTbs(tbs, input.issuer.privateKey)
+  const signatureValue = signTbs(tbs, input.issuer.privateKey, scheme)
   const certificate = new Certificate({
     tbsCertificate,
     signatureAlgorithm,
@@ -291,6 +297,15 @@ function buildExtensions(
             }),
         ),
       ),
+    )
+  }
+  for (const extra of input.extraExtensions ?? []) {
+    extensions.push(
+      new Extension({
+        extnID: extra.oid,
+        critical: extra.critical,
+        extnValue: new OctetString(extra.value),
+      }),
     )
   }
   return extensions

@@ -10,18 +10,55 @@ export const sha256WithRsaEncryption = '1.2.840.113549.1.1.11'
 /** ecdsa-with-SHA256 (RFC 5758 §3.2); its parameters MUST be absent. */
 export const ecdsaWithSha256 = '1.2.840.10045.4.3.2'
 
-/** The signature algorithm the issuer's key implies: SHA-256 with RSA PKCS#1 v1.5 or ECDSA. */
-export function signatureAlgorithmFor(privateKey: KeyObject): AlgorithmIdentifier {
-  return keyFamilyOf(privateKey) === 'rsa'
-    ? new AlgorithmIdentifier({ algorithm: sha256WithRsaEncryption, parameters: null })
-    : new AlgorithmIdentifier({ algorithm: ecdsaWithSha256 })
+/** How an RSA issuer signs: PKCS#1 v1.5 (the common case) or RSASSA-PSS (RFC 4055 §3). */
+export type RsaSignatureScheme = 'pkcs1' | 'pss'
+
+const sha256Oid = '2.16.840.1.101.3.4.2.1'
+const rsassaPss = '1.2.840.113549.1.1.10'
+const pssSaltLength = 32
+
+/**
+ * The signature algorithm the issuer's key implies: SHA-256 with RSA PKCS#1 v1.5 or
+ * RSASSA-PSS (MGF1-SHA-256, 32-byte salt, RFC 4055 §3.1), or ECDSA.
+ */
+export function signatureAlgorithmFor(
+  privateKey: KeyObject,
+  rsaScheme: RsaSignatureScheme = 'pkcs1',
+): AlgorithmIdentifier {
+  if (keyFamilyOf(privateKey) !== 'rsa') {
+    return new AlgorithmIdentifier({ algorithm: ecdsaWithSha256 })
+  }
+  if (rsaScheme === 'pkcs1') {
+    return new AlgorithmIdentifier({ algorithm: sha256WithRsaEncryption, parameters: null })
+  }
+  const sha256 = new AlgorithmIdentifier({ algorithm: sha256Oid })
+  const params = new RsaSaPssParams({
+    hashAlgorithm: sha256,
+    maskGenAlgorithm: new AlgorithmIdentifier({
+      algorithm: id_mgf1,
+      parameters: AsnConvert.serialize(sha256),
+    }),
+    saltLength: pssSaltLength,
+  })
+  return new AlgorithmIdentifier({ algorithm: rsassaPss, parameters: AsnConvert.serialize(params) })
 }
 
 /**
  * Signs a DER-encoded TBSCertificate or TBSCertList with native crypto. ECDSA signatures come
  * out DER-encoded (Ecdsa-Sig-Value, RFC 3279 §2.2.3), as X.509 requires.
  */
-export function signTbs(tbs: Uint8Array, privateKey: KeyObject): Buffer {
+export function signTbs(
+  tbs: Uint8Array,
+  privateKey: KeyObject,
+  rsaScheme: RsaSignatureScheme = 'pkcs1',
+): Buffer {
+  if (keyFamilyOf(privateKey) === 'rsa' && rsaScheme === 'pss') {
+    return sign('sha256', tbs, {
+      key: privateKey,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: pssSaltLength,
+    })
+  }
   return sign('sha256', tbs, { key: privateKey, dsaEncoding: 'der' })
 }
 
@@ -40,7 +77,6 @@ const digestOids: Record<string, string> = {
   '2.16.840.1.101.3.4.2.2': 'sha384',
   '2.16.840.1.101.3.4.2.3': 'sha512',
 }
-const rsassaPss = '1.2.840.113549.1.1.10'
 
 /** Outcome of a signature check: valid, invalid, or an algorithm we do not accept (e.g. SHA-1). */
 export type SignatureCheck = 'valid' | 'invalid' | 'unsupported'

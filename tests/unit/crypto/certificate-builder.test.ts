@@ -282,6 +282,30 @@ describe('certificate builder details', () => {
     expect(output).toContain('ecdsa-with-SHA256')
   })
 
+  it('when an RSA CA signs with RSASSA-PSS, then openssl verifies the certificate and prints the PSS parameters', async () => {
+    const keys = await generateKeyPair('ec-p256')
+    const built = buildSmimeCertificate({
+      subject: { commonName: 'pss-signed' },
+      email: 'pss@test.brucke.invalid',
+      publicKey: keys.publicKey,
+      issuer: {
+        certificate: pki.ca.certificateDer,
+        privateKey: pki.ca.privateKey,
+        rsaSignatureScheme: 'pss',
+      },
+      notBefore,
+      notAfter,
+    })
+    const ca = await pemFile('ca.pem', pki.ca.certificatePem)
+    const path = await pemFile('pss.pem', built.pem)
+    const text = await openssl(['x509', '-in', path, '-noout', '-text'])
+    expect(text.output).toContain('Signature Algorithm: rsassaPss')
+    expect(text.output).toMatch(/Mask Algorithm: mgf1 with sha256/)
+    expect(text.output).toContain('Salt Length: 0x20')
+    const result = await openssl(['verify', '-CAfile', ca, '-attime', attime, path])
+    expect(result.code).toBe(0)
+  })
+
   it('when notAfter is not after notBefore, then building fails with ERR_CERT_INVALID_INPUT', () => {
     expect(() =>
       buildSmimeCertificate({

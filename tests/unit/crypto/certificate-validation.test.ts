@@ -253,6 +253,55 @@ describe('validateCertificate', () => {
     expect(result).toMatchObject({ ok: false, code: 'ERR_CERT_NOT_CA' })
   })
 
+  it('when the CA signed the certificate with RSASSA-PSS, then it validates', () => {
+    const pss = buildSmimeCertificate({
+      subject: { commonName: 'pss' },
+      email: 'pss@test.brucke.invalid',
+      publicKey: pki.ecP256.publicKey,
+      issuer: {
+        certificate: pki.ca.certificateDer,
+        privateKey: pki.ca.privateKey,
+        rsaSignatureScheme: 'pss',
+      },
+      notBefore,
+      notAfter,
+    })
+    const result = validateCertificate({
+      ...input(pki.ecP256),
+      certificate: pss.der,
+      expectedEmail: 'pss@test.brucke.invalid',
+      crlPolicy: 'if-present',
+    })
+    expect(result.ok).toBe(true)
+  })
+
+  it('when the certificate carries an unknown critical extension, then it fails with ERR_CERT_CRITICAL_EXTENSION', () => {
+    const build = (critical: boolean) =>
+      buildCertificate({
+        subject: { commonName: 'odd' },
+        publicKey: pki.rsa.publicKey,
+        issuer: { certificate: pki.ca.certificateDer, privateKey: pki.ca.privateKey },
+        notBefore,
+        notAfter,
+        extensions: {
+          keyUsage: ['digitalSignature', 'keyEncipherment'],
+          emailAddresses: ['odd@test.brucke.invalid'],
+          // A private OID with a DER NULL value.
+          extraExtensions: [{ oid: '1.3.6.1.4.1.99999.1', critical, value: Buffer.from([5, 0]) }],
+        },
+      })
+    const base = {
+      ...input(pki.rsa),
+      expectedEmail: 'odd@test.brucke.invalid',
+      crlPolicy: 'if-present' as const,
+    }
+    expect(validateCertificate({ ...base, certificate: build(false).der }).ok).toBe(true)
+    expect(validateCertificate({ ...base, certificate: build(true).der })).toMatchObject({
+      ok: false,
+      code: 'ERR_CERT_CRITICAL_EXTENSION',
+    })
+  })
+
   it('when the certificate has no subjectAltName, then the subject emailAddress is matched', () => {
     const legacy = buildCertificate({
       subject: { commonName: 'legacy', emailAddress: 'legacy@test.brucke.invalid' },
