@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDemoPki } from '../../crypto/demo-pki.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
+import { writeDemoPki } from '../../gateway/crypto/demo-pki-files.ts'
+import { demoAgencies } from '../../gateway/demo-setup.ts'
 import { runDeliveryRound, type DeliveryContext } from '../../gateway/relay/delivery-worker.ts'
 import { relayKeyringOf } from '../../gateway/relay/relay-services.ts'
 import { relaySettingsOf } from '../../gateway/relay/relay-settings.ts'
@@ -21,7 +24,6 @@ import {
 import { repoRoot } from '../support/cli.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
-import { createRelayPki, type RelayPki } from '../support/smtp-relay-setup.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 import { drawSignature, signInKiosk } from './kiosk-support.ts'
 
@@ -36,14 +38,16 @@ describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
   let t: TestDeps
   let server: TestServer
   let browser: Browser
-  let relayPki: RelayPki
+  let pkiDir: string
   let smtp: SmtpCapture
   let delivery: DeliveryContext
 
   beforeAll(async () => {
-    relayPki = await createRelayPki()
+    // The demo PKI exactly as `brucke pki demo --out DIR` writes it, issued at the test clock.
+    pkiDir = mkdtempSync(join(tmpdir(), 'brucke-staff-demo-pki-'))
     smtp = await startSmtpCapture()
-    t = await createTestDeps('sqlite', { config: { relayPkiDir: relayPki.dir } })
+    t = await createTestDeps('sqlite', { config: { relayPkiDir: pkiDir } })
+    writeDemoPki(pkiDir, (await createDemoPki({ at: t.clock.now(), agencies: demoAgencies })).files)
     await seedAccounts(t.deps)
     server = await startTestServer(t.deps)
     delivery = {
@@ -180,9 +184,6 @@ describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
     const outer = message!.raw.toString('latin1')
     expect(outer).not.toContain(marker)
     expect(outer).not.toContain('Quastenberg')
-    const work = mkdtempSync(join(tmpdir(), 'brucke-staff-openssl-'))
-    writeFileSync(join(work, 'key.pem'), relayPki.identities['ja-demo']!.privateKeyPem)
-    writeFileSync(join(work, 'cert.pem'), relayPki.identities['ja-demo']!.certificatePem)
     const signed = execFileSync(
       'openssl',
       [
@@ -191,16 +192,15 @@ describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
         '-inform',
         'SMIME',
         '-recip',
-        join(work, 'cert.pem'),
+        join(pkiDir, 'ja-demo.cert.pem'),
         '-inkey',
-        join(work, 'key.pem'),
+        join(pkiDir, 'ja-demo.key.pem'),
       ],
       { input: message!.raw, stdio: ['pipe', 'pipe', 'pipe'] },
     )
-    writeFileSync(join(work, 'ca.pem'), relayPki.pki.ca.certificatePem)
     const inner = execFileSync(
       'openssl',
-      ['cms', '-verify', '-inform', 'SMIME', '-CAfile', join(work, 'ca.pem'), '-purpose', 'any'],
+      ['cms', '-verify', '-inform', 'SMIME', '-CAfile', join(pkiDir, 'ca.pem'), '-purpose', 'any'],
       { input: signed, stdio: ['pipe', 'pipe', 'pipe'] },
     ).toString('utf8')
     const decoded = [
@@ -217,21 +217,22 @@ describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
     await staffContext.close()
   }, 120_000)
 
-  it('when the person revokes through staff, then a queued transfer is cancelled and the page says so', async () => {
-    const now = t.clock.now()
-    const token = async (userId: string, role: 'staff' | 'kiosk') =>
-      (
-        await issueToken({
-          key: t.deps.config.secrets.tokenKey,
-          userId,
-          role,
-          agencyId: 'jc-demo',
-          now,
-          ttlMinutes: 60,
-        })
-      ).token
+  const tokenFor = async (userId: string, role: 'staff' | 'kiosk') =>
+    (
+      await issueToken({
+        key: t.deps.config.secrets.tokenKey,
+        userId,
+        role,
+        agencyId: 'jc-demo',
+        now: t.clock.now(),
+        ttlMinutes: 60,
+      })
+    ).token
+
+  /** An active consent (signed through the kiosk REST route) and a transfer queued on it. */
+  async function queuedTransfer(): Promise<{ consentId: string; transferId: string }> {
     const draft = await server.api('POST', '/consents', {
-      token: await token('staff-jc', 'staff'),
+      token: await tokenFor('staff-jc', 'staff'),
       body: {
         kind: 'einwilligung',
         subject: { givenName: 'Emre', familyName: 'Tannhäuser', birthDate: '2004-11-03' },
@@ -244,7 +245,7 @@ describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
     })
     const consentId = (draft.body as { id: string }).id
     const signed = await server.api('POST', `/consents/${consentId}/signatures`, {
-      token: await token('kiosk-jc', 'kiosk'),
+      token: await tokenFor('kiosk-jc', 'kiosk'),
       body: {
         role: 'youth',
         name: 'Emre Tannhäuser',
@@ -254,7 +255,7 @@ describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
     })
     expect(signed.status).toBe(200)
     const sent = await server.api('POST', '/transfers', {
-      token: await token('staff-jc', 'staff'),
+      token: await tokenFor('staff-jc', 'staff'),
       body: {
         consentId,
         to: 'ja-demo',
@@ -264,8 +265,36 @@ describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
       },
     })
     expect(sent.status).toBe(202)
-    const transferId = (sent.body as { id: string }).id
+    return { consentId, transferId: (sent.body as { id: string }).id }
+  }
 
+  it('when the mail server refuses for now and then for good, then the page shows the next attempt and then the SMTP reply', async () => {
+    const { transferId } = await queuedTransfer()
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    await signInStaff(page)
+    smtp.mode = 'tempfail'
+    await drain()
+    await page.goto(`${server.url}/staff/transfers/${transferId}`)
+    await page.waitForSelector('[data-transfer-status][data-status="retrying"]')
+    expect(await page.textContent('[data-detail]')).toContain('Nächster Versuch:')
+    expect(await page.textContent('[data-detail]')).toMatch(/451/)
+    await check(page, 'transfer-retrying')
+    smtp.mode = 'permfail'
+    // Past the next attempt time; the idle session has then expired, so sign in again.
+    t.clock.advance(3600_000)
+    await drain()
+    await signInStaff(page)
+    await page.goto(`${server.url}/staff/transfers/${transferId}`)
+    await page.waitForSelector('[data-transfer-status][data-status="failed"]')
+    expect(await page.textContent('[data-detail]')).toMatch(/554/)
+    await check(page, 'transfer-failed')
+    smtp.mode = 'accept'
+    await context.close()
+  }, 60_000)
+
+  it('when the person revokes through staff, then a queued transfer is cancelled and the page says so', async () => {
+    const { consentId, transferId } = await queuedTransfer()
     const context = await newContext(browser)
     const page = await context.newPage()
     await signInStaff(page)
