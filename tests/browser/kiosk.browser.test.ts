@@ -299,10 +299,14 @@ describe.runIf(available)('kiosk idle wipe in Chromium', () => {
     const html = await page.content()
     expect(html).not.toContain('Hilfeplan')
     expect(html).not.toContain(draft.kioskCode)
-    const storage = await page.evaluate(() => ({
-      local: globalThis.localStorage?.length ?? 0,
-      session: globalThis.sessionStorage?.length ?? 0,
-    }))
+    // Runs in the page; typed loosely because the test project has no DOM lib.
+    const storage = await page.evaluate(() => {
+      const view = globalThis as unknown as {
+        localStorage: { length: number }
+        sessionStorage: { length: number }
+      }
+      return { local: view.localStorage.length, session: view.sessionStorage.length }
+    })
     expect(storage).toEqual({ local: 0, session: 0 })
     await context.close()
   })

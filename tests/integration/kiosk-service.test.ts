@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Principal } from '../../accounts/roles.ts'
+import { findKioskState } from '../../db/kiosk-repository.ts'
+import { issueToken } from '../../gateway/auth/tokens.ts'
+import {
+  revokeAtKiosk,
+  saveChoices,
+  signAtKiosk,
+  startFromPickupCode,
+} from '../../gateway/kiosk/kiosk-service.ts'
+import { hashReceiptCode } from '../../gateway/kiosk/receipt-code.ts'
+import {
+  confirmAtMajority,
+  findSelfService,
+  openSelfService,
+  selfServiceOverview,
+} from '../../gateway/self-service/self-service-service.ts'
+import { seedAccounts } from '../support/accounts.ts'
+import { dialects } from '../support/databases.ts'
+import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+
+const kiosk: Principal = {
+  userId: 'kiosk-jc',
+  role: 'kiosk',
+  agencyId: 'jc-demo',
+  allAgencies: false,
+  via: 'session',
+}
+// A drawn signature as the canvas sends it (content is irrelevant to the service).
+const drawn = `data:image/png;base64,${'iVBORw0KGgo'.repeat(20)}`
+
+describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
+  let t: TestDeps
+  let server: TestServer
+  let tokens: Record<string, string>
+
+  beforeAll(async () => {
+    t = await createTestDeps(dialect)
+    ;({ tokens } = await seedAccounts(t.deps))
+    server = await startTestServer(t.deps)
+  })
+  afterAll(async () => {
+    await server.close()
+    await t.close()
+  })
+
+  async function draft(birthDate = '2005-06-10', givenName = 'Leonie') {
+    const response = await server.api('POST', '/consents', {
+      token: tokens['staff-jc'] as string,
+      body: {
+        kind: 'einwilligung',
+        subject: { givenName, familyName: 'Quastenberg', birthDate },
+        senders: ['jc-demo'],
+        recipients: ['ja-demo'],
+        purposes: ['hilfeplanung'],
+        categories: ['schule', 'berufswahl'],
+        validUntil: '2026-12-31',
+      },
+    })
+    expect(response.status).toBe(201)
+    return response.body as { id: string; kioskCode: string; subjectPseudonym: string }
+  }
+
+  /** The kiosk flow through the service: pickup, choice, one signature per signer → receipt code. */
+  async function signAtTheKiosk(kioskCode: string, signers: number): Promise<string> {
+    await startFromPickupCode(t.deps, kiosk, kioskCode)
+    await saveChoices(t.deps, kiosk, {
+      recipients: ['ja-demo'],
+      categories: ['schule', 'berufswahl'],
+    })
+    for (let i = 0; i < signers; i++)
+      await signAtKiosk(t.deps, kiosk, { name: `Signer ${i}`, evidence: drawn })
+    const state = await findKioskState(t.deps.db, 'kiosk-jc')
+    expect(state?.step).toBe('receipt')
+    return state?.receiptCode ?? ''
+  }
+
+  it('stores the receipt code only as a keyed hash, and a signed receipt opens a self-service session', async () => {
+    const { kioskCode } = await draft()
+    const code = await signAtTheKiosk(kioskCode, 1)
+    const rows = await t.deps.db.selectFrom('receipts').select(['code_hash']).execute()
+    expect(JSON.stringify(rows)).not.toContain(code.replace(/-/g, ''))
+    expect(rows.map((r) => r.code_hash)).toContain(
+      hashReceiptCode(code, t.deps.config.secrets.masterKey),
+    )
+    await expect(
+      openSelfService(t.deps, { receiptCode: code, birthDate: '2005-06-11' }),
+    ).rejects.toMatchObject({ code: 'ERR_KIOSK_RECEIPT_UNKNOWN' })
+    const { token } = await openSelfService(t.deps, {
+      receiptCode: code.toLowerCase(),
+      birthDate: '2005-06-10',
+    })
+    expect(await findSelfService(t.deps, token)).toBeDefined()
+    t.clock.advance(11 * 60_000)
+    expect(await findSelfService(t.deps, token)).toBeUndefined()
+  })
+
+  it('revokes at the kiosk with receipt code and birth date on the kiosk channel', async () => {
+    const { id, kioskCode } = await draft()
+    const code = await signAtTheKiosk(kioskCode, 1)
+    await expect(
+      revokeAtKiosk(t.deps, kiosk, { receiptCode: code, birthDate: '2000-01-01' }),
+    ).rejects.toMatchObject({ code: 'ERR_KIOSK_RECEIPT_UNKNOWN' })
+    const revoked = await revokeAtKiosk(t.deps, kiosk, {
+      receiptCode: code,
+      birthDate: '2005-06-10',
+    })
+    expect(revoked).toMatchObject({ id, status: 'revoked', revocation: { channel: 'kiosk' } })
+  })
+
+  it('when staff push a draft to their kiosk, then it is recorded; another agency or a non-draft is refused', async () => {
+    const { id } = await draft()
+    const pushed = await server.api('POST', '/kiosks/kiosk-jc/push', {
+      token: tokens['staff-jc'] as string,
+      body: { consentId: id },
+    })
+    expect(pushed.status).toBe(200)
+    const other = await server.api('POST', '/kiosks/kiosk-jc/push', {
+      token: tokens['staff-aa'] as string,
+      body: { consentId: id },
+    })
+    expect(other.status).toBe(404)
+    expect(other.body).toMatchObject({ error: { code: 'ERR_KIOSK_NOT_FOUND' } })
+    const notKiosk = await server.api('POST', '/kiosks/staff-jc/push', {
+      token: tokens['staff-jc'] as string,
+      body: { consentId: id },
+    })
+    expect(notKiosk.body).toMatchObject({ error: { code: 'ERR_KIOSK_NOT_FOUND' } })
+    const entries = await t.deps.db
+      .selectFrom('audit_entries')
+      .select('type')
+      .where('consent_id', '=', id)
+      .execute()
+    expect(entries.map((e) => e.type)).toContain('kiosk_draft_pushed')
+  })
+
+  it('flags a guardian-signed consent when the youth turns 18; unconfirmed it lapses after the grace period, confirmed it stays', async () => {
+    // Test clock starts 2026-03-02; this youth turns 18 on 2026-03-10.
+    const lapsing = await draft('2008-03-10', 'Mira')
+    await signAtTheKiosk(lapsing.kioskCode, 2)
+    const kept = await draft('2008-03-10', 'Jonas')
+    const keptCode = await signAtTheKiosk(kept.kioskCode, 2)
+    // The clock moves by months here, so each call gets a token fresh at that time.
+    const staffToken = async () =>
+      (
+        await issueToken({
+          key: t.deps.config.secrets.tokenKey,
+          userId: 'staff-jc',
+          role: 'staff',
+          agencyId: 'jc-demo',
+          now: t.clock.now(),
+          ttlMinutes: 60,
+        })
+      ).token
+    const reviews = async () => {
+      const response = await server.api('GET', '/majority-reviews', { token: await staffToken() })
+      expect(response.status).toBe(200)
+      return (
+        response.body as { reviews: { consentId: string; state: string; confirmBy: string }[] }
+      ).reviews
+    }
+    expect((await reviews()).filter((r) => [lapsing.id, kept.id].includes(r.consentId))).toEqual([])
+
+    t.clock.advance(10 * 24 * 3600_000) // 2026-03-12
+    const flagged = (await reviews()).filter((r) => [lapsing.id, kept.id].includes(r.consentId))
+    expect(flagged.map((r) => r.state)).toEqual(['awaiting_confirmation', 'awaiting_confirmation'])
+    expect(flagged[0]?.confirmBy).toBe('2026-06-10')
+
+    const { session } = await openSelfService(t.deps, {
+      receiptCode: keptCode,
+      birthDate: '2008-03-10',
+    })
+    const overview = await selfServiceOverview(t.deps, session)
+    expect(overview.find((c) => c.consent.id === kept.id)?.majority?.confirmedAt).toBeNull()
+    await confirmAtMajority(t.deps, session, kept.id)
+    await expect(confirmAtMajority(t.deps, session, kept.id)).rejects.toMatchObject({
+      code: 'ERR_KIOSK_NOT_CONFIRMABLE',
+    })
+
+    t.clock.advance(91 * 24 * 3600_000) // past 2026-06-10
+    const after = await reviews()
+    expect(after.find((r) => r.consentId === lapsing.id)?.state).toBe('lapsed')
+    expect(after.find((r) => r.consentId === kept.id)?.state).toBe('confirmed')
+    const decision = async (consentId: string) =>
+      (
+        await server.api('POST', '/decisions', {
+          token: await staffToken(),
+          body: { consentId, to: 'ja-demo', purpose: 'hilfeplanung', categories: ['schule'] },
+        })
+      ).body as { decision: string; reasons: string[] }
+    expect(await decision(lapsing.id)).toMatchObject({ decision: 'deny' })
+    expect((await decision(lapsing.id)).reasons).toContain('consent_revoked')
+    expect(await decision(kept.id)).toMatchObject({ decision: 'permit' })
+    const types = (
+      await t.deps.db
+        .selectFrom('audit_entries')
+        .select('type')
+        .where('consent_id', '=', lapsing.id)
+        .execute()
+    ).map((e) => e.type)
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'consent_majority_flagged',
+        'consent_majority_lapsed',
+        'consent_revoked',
+      ]),
+    )
+  })
+})
