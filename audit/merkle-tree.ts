@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 
 /**
  * The Merkle tree of RFC 9162 §2.1 (Certificate Transparency 2.0) with SHA-256: tree heads for
@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto'
  */
 
 const leafPrefix = Buffer.from([0x00])
-const nodePrefix = Buffer.from([0x01])
+// Reused input of hashChildren: 0x01 then the two children (synchronous, never shared in flight).
+const nodeInput = Buffer.concat([Buffer.from([0x01]), Buffer.alloc(64)])
 
 /** RFC 9162 §2.1.1: the hash of a leaf, SHA-256(0x00 ‖ data). */
 export function hashLeaf(data: Uint8Array): Buffer {
@@ -16,7 +17,9 @@ export function hashLeaf(data: Uint8Array): Buffer {
 
 /** RFC 9162 §2.1.1: the hash of an interior node, SHA-256(0x01 ‖ left ‖ right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(nodePrefix).update(left).update(right).digest()
+  nodeInput.set(left, 1)
+  nodeInput.set(right, 33)
+  return hash('sha256', nodeInput, 'buffer')
 }
 
 /** MTH({}) — the hash of an empty tree is the hash of the empty string. */
@@ -74,15 +77,15 @@ export class MerkleAccumulator {
   }
 
   push(leafHash: Uint8Array): void {
-    let hash: Buffer = Buffer.from(leafHash)
+    let node: Buffer = Buffer.isBuffer(leafHash) ? leafHash : Buffer.from(leafHash)
     let size = 1
     while (this.sizes.length > 0 && this.sizes[this.sizes.length - 1] === size) {
       this.sizes.pop()
-      hash = hashChildren(this.hashes.pop()!, hash)
+      node = hashChildren(this.hashes.pop()!, node)
       size *= 2
     }
     this.sizes.push(size)
-    this.hashes.push(hash)
+    this.hashes.push(node)
     this.count++
   }
 

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { checkpointSchema, verifyCheckpointSignature } from './checkpoint.ts'
 import { sha256HexSchema } from './events/common.ts'
 import { computeEntryHash } from './hash-chain.ts'
-import { hashLeaf, verifyConsistency, verifyInclusion } from './merkle-tree.ts'
+import { verifyConsistency, verifyInclusion } from './merkle-tree.ts'
 
 const hex = sha256HexSchema
 
@@ -76,7 +76,8 @@ export function checkProofDocument(
     if (entryHash.toString('hex') !== document.entry.entryHash)
       return { ok: false, reason: 'the entry bytes do not hash to the entry hash' }
     const inclusion = verifyInclusion({
-      leafHash: hashLeaf(entryHash),
+      // The chain hash is the RFC 9162 leaf hash of the entry (see hash-chain.ts).
+      leafHash: entryHash,
       index: document.leafIndex,
       size: document.treeSize,
       proof: document.path.map(buf),

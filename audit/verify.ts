@@ -1,6 +1,6 @@
 import { verifyCheckpointSignature, type Checkpoint } from './checkpoint.ts'
 import { commitPersonalData, computeEntryHash, genesisHash } from './hash-chain.ts'
-import { emptyTreeHash, hashLeaf, MerkleAccumulator } from './merkle-tree.ts'
+import { emptyTreeHash, MerkleAccumulator } from './merkle-tree.ts'
 
 /** One row of the log as stored (hex strings as in the database). */
 export interface StoredEntry {
@@ -38,8 +38,8 @@ export type VerifyResult =
   | { ok: false; seq: number; reason: VerifyFailureReason; detail: string }
 
 export interface VerifyInput {
-  /** Every entry in ascending `seq` order. */
-  entries: AsyncIterable<StoredEntry> | Iterable<StoredEntry>
+  /** Every entry in ascending `seq` order, in pages (a page is checked without awaiting). */
+  pages: AsyncIterable<readonly StoredEntry[]> | Iterable<readonly StoredEntry[]>
   checkpoints: readonly Checkpoint[]
   /** The audit public keys (SPKI base64) a checkpoint may be signed with. */
   trustedPublicKeys: readonly string[]
@@ -186,10 +186,12 @@ export async function verifyAuditLog(input: VerifyInput): Promise<VerifyResult> 
     )
   }
 
-  const process = async (
+  type Failure = Extract<VerifyResult, { ok: false }>
+  // Synchronous on the good path (no promise per entry); only a break needs the async lookup.
+  const process = (
     row: StoredEntry,
     next: StoredEntry | undefined,
-  ): Promise<Extract<VerifyResult, { ok: false }> | undefined> => {
+  ): Failure | Promise<Failure> | undefined => {
     if (row.seq > expectedSeq)
       return {
         ok: false,
@@ -221,19 +223,21 @@ export async function verifyAuditLog(input: VerifyInput): Promise<VerifyResult> 
     expectedPrev = computed
     expectedPrevHex = computedHex
     expectedSeq++
-    accumulator.push(hashLeaf(computed))
+    accumulator.push(computed)
     return checkCheckpointsAtSize()
   }
 
   const atStart = checkCheckpointsAtSize()
   if (atStart) return atStart
   let pending: StoredEntry | undefined
-  for await (const row of input.entries) {
-    if (pending) {
-      const failure = await process(pending, row)
-      if (failure) return failure
+  for await (const page of input.pages) {
+    for (const row of page) {
+      if (pending) {
+        const failure = process(pending, row)
+        if (failure) return await failure
+      }
+      pending = row
     }
-    pending = row
   }
   if (pending) {
     const failure = await process(pending, undefined)

@@ -11,7 +11,6 @@ import {
 import { checkpointSchema, type Checkpoint } from '../audit/checkpoint.ts'
 import { agencyIdsColumn, indexEntry } from '../audit/entry-index.ts'
 import { sealEntry } from '../audit/hash-chain.ts'
-import { hashLeaf } from '../audit/merkle-tree.ts'
 import { joinPersonalData, maskedYouthActor, personalFieldNames } from '../audit/personal-data.ts'
 import type { StoredEntry } from '../audit/verify.ts'
 import type { AuditEntryTable } from './tables/audit-tables.ts'
@@ -291,21 +290,29 @@ const storedColumns = [
   'entry_hash',
 ] as const
 
-/** The stored form of every entry (from `afterSeq`), ascending, in pages: what verification reads. */
-export async function* streamStoredEntries(
+/** The stored form of every entry (from `afterSeq`), ascending, page by page: what verification reads. */
+export async function* streamStoredPages(
   db: Executor,
   options: { afterSeq?: number; upToSeq?: number; pageSize?: number } = {},
-): AsyncGenerator<StoredEntry> {
+): AsyncGenerator<StoredEntry[]> {
   let cursor = options.afterSeq ?? 0
   const pageSize = options.pageSize ?? 5000
   for (;;) {
     let query = db.selectFrom('audit_entries').select(storedColumns).where('seq', '>', cursor)
     if (options.upToSeq !== undefined) query = query.where('seq', '<=', options.upToSeq)
     const rows = await query.orderBy('seq').limit(pageSize).execute()
-    for (const row of rows) yield storedFromRow(row)
+    if (rows.length > 0) yield rows.map(storedFromRow)
     if (rows.length < pageSize) return
     cursor = Number(rows[rows.length - 1]!.seq)
   }
+}
+
+/** The same, one entry at a time. */
+export async function* streamStoredEntries(
+  db: Executor,
+  options: { afterSeq?: number; upToSeq?: number; pageSize?: number } = {},
+): AsyncGenerator<StoredEntry> {
+  for await (const page of streamStoredPages(db, options)) yield* page
 }
 
 export async function findStoredEntry(db: Executor, seq: number): Promise<StoredEntry | undefined> {
@@ -358,7 +365,7 @@ export async function readAuditHead(db: Executor): Promise<{ lastSeq: number; la
   return { lastSeq: Number(row.last_seq), lastHash: row.last_hash }
 }
 
-/** RFC 9162 leaf hashes of the first `size` entries, from their stored chain hashes. */
+/** RFC 9162 leaf hashes of the first `size` entries: their stored chain hashes (hash-chain.ts). */
 export async function readLeafHashes(db: Executor, size: number): Promise<Buffer[]> {
   const leaves: Buffer[] = []
   let cursor = 0
@@ -373,7 +380,7 @@ export async function readLeafHashes(db: Executor, size: number): Promise<Buffer
       .limit(pageSize)
       .execute()
     if (rows.length === 0) break
-    for (const row of rows) leaves.push(hashLeaf(Buffer.from(row.entry_hash, 'hex')))
+    for (const row of rows) leaves.push(Buffer.from(row.entry_hash, 'hex'))
     cursor = Number(rows[rows.length - 1]!.seq)
   }
   return leaves

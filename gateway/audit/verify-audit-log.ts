@@ -5,7 +5,7 @@ import {
   findSeqByEntryHash,
   listCheckpoints,
   readAuditHead,
-  streamStoredEntries,
+  streamStoredPages,
 } from '../../db/audit-repository.ts'
 import type { Actor } from '../../audit/audit-event.ts'
 import type { Deps } from '../deps.ts'
@@ -19,7 +19,7 @@ export async function verifyStoredAuditLog(deps: Deps): Promise<VerifyResult> {
   const [head, checkpoints] = await Promise.all([readAuditHead(deps.db), listCheckpoints(deps.db)])
   const result = await verifyAuditLog({
     // Entries appended while verification runs lie beyond the head read above; leave them out.
-    entries: streamStoredEntries(deps.db, { upToSeq: head.lastSeq }),
+    pages: streamStoredPages(deps.db, { upToSeq: head.lastSeq }),
     checkpoints,
     trustedPublicKeys: [deriveAuditKey(deps.config.secrets.masterKey).publicKeyBase64],
     head,

@@ -1,7 +1,7 @@
 import { AuditError } from '../../audit/audit-error.ts'
 import { signCheckpoint } from '../../audit/checkpoint.ts'
 import { commitPersonalData, computeEntryHash, genesisHash } from '../../audit/hash-chain.ts'
-import { hashLeaf, MerkleAccumulator } from '../../audit/merkle-tree.ts'
+import { MerkleAccumulator } from '../../audit/merkle-tree.ts'
 import {
   findLatestCheckpoint,
   findStoredEntry,
@@ -56,7 +56,7 @@ export async function writeCheckpoint(deps: Deps): Promise<CheckpointOutcome> {
     ).toString('hex')
     if (!commitmentOk || row.prevHash !== prev || computed !== row.entryHash)
       throw chainBroken(row.seq, 'the entry does not chain to its predecessor')
-    accumulator.push(hashLeaf(Buffer.from(computed, 'hex')))
+    accumulator.push(Buffer.from(computed, 'hex'))
     prev = computed
     expected++
   }

@@ -1,0 +1,228 @@
+/**
+ * Audit verification rate for 10^6 entries (issue 5, point 8), printed next to the raw SHA-256
+ * rate over the same bytes in the same run, as a ratio (aim: within 3×).
+ *
+ * Two raw baselines over exactly the bytes each chain hash covers (0x00, previous hash, commitment,
+ * canonical JSON), prepared before the clock starts: one one-shot SHA-256 per entry — the fair
+ * per-entry comparison — and one streaming SHA-256 over all of them (bulk throughput). Verification is measured twice: the pure
+ * verifier over entries in memory, and end to end from a SQLite file (paged reads included).
+ *
+ * Run: `npx tsx bench/audit-verify.bench.ts [entries]` (or through `npm run bench`).
+ */
+import { createHash, hash } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import SqliteDatabase from 'better-sqlite3'
+import type { AuditEvent } from '../audit/audit-event.ts'
+import { agencyIdsColumn, indexEntry } from '../audit/entry-index.ts'
+import { sealEntry, type SealedEntry } from '../audit/hash-chain.ts'
+import { verifyAuditLog, type StoredEntry } from '../audit/verify.ts'
+import { openDatabase } from '../db/database.ts'
+import { findSeqByEntryHash, streamStoredPages } from '../db/audit-repository.ts'
+import { migrateToLatest } from '../db/migrate.ts'
+
+export interface VerifyBenchResult {
+  entries: number
+  bytes: number
+  rawPerEntryPerSecond: number
+  rawBulkPerSecond: number
+  verifyInMemoryPerSecond: number
+  verifySqlitePerSecond: number
+}
+
+/** A realistic mix: a third of the entries carry a subject pseudonym (a salted commitment). */
+function eventOf(i: number): AuditEvent {
+  if (i % 3 === 0)
+    return {
+      type: 'pseudonym_resolved',
+      subjectPseudonym: `psn_${(i % 50_000).toString(16).padStart(32, '0')}`,
+      statedReason: 'Auskunftsersuchen nach Art. 15 DSGVO',
+      agencyId: 'jc-demo',
+      found: true,
+    }
+  if (i % 3 === 1)
+    return { type: 'login_succeeded', userId: `staff-${i % 300}`, agencyId: 'aa-demo' }
+  return {
+    type: 'permission_refused',
+    method: 'GET',
+    route: '/api/v1/audit',
+    role: 'staff',
+    agencyId: 'ja-demo',
+    reason: 'role',
+  }
+}
+
+function buildLog(count: number): StoredEntry[] {
+  const entries: StoredEntry[] = []
+  let prev: Buffer = Buffer.alloc(32)
+  const base = Date.UTC(2026, 0, 5, 8)
+  const salt = Buffer.alloc(16, 9)
+  for (let seq = 1; seq <= count; seq++) {
+    const sealed: SealedEntry = sealEntry({
+      seq,
+      at: new Date(base + seq * 1000),
+      actor: `user:staff-${seq % 300}`,
+      event: eventOf(seq),
+      prevHash: prev,
+      salt,
+    })
+    entries.push(sealed)
+    prev = Buffer.from(sealed.entryHash, 'hex')
+  }
+  return entries
+}
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9
+}
+
+/** The exact bytes each entry's chain hash covers, built before timing so only hashing is timed. */
+function chainInputs(entries: readonly StoredEntry[]): Buffer[] {
+  return entries.map((e) =>
+    Buffer.concat([
+      Buffer.from([0]),
+      Buffer.from(e.prevHash, 'hex'),
+      e.commitment === null ? Buffer.alloc(32) : Buffer.from(e.commitment, 'hex'),
+      Buffer.from(e.canonical, 'utf8'),
+    ]),
+  )
+}
+
+function rawPerEntry(inputs: readonly Buffer[]): number {
+  const start = process.hrtime.bigint()
+  let sink = 0
+  for (const input of inputs) sink ^= hash('sha256', input, 'buffer')[0]!
+  const s = seconds(start)
+  if (sink === 256) console.log('') // keeps the loop from being optimised away
+  return s
+}
+
+function rawBulk(inputs: readonly Buffer[]): number {
+  const start = process.hrtime.bigint()
+  const stream = createHash('sha256')
+  for (const input of inputs) stream.update(input)
+  stream.digest()
+  return seconds(start)
+}
+
+async function verifyInMemory(entries: readonly StoredEntry[]): Promise<number> {
+  const start = process.hrtime.bigint()
+  const pages: StoredEntry[][] = []
+  for (let i = 0; i < entries.length; i += 10_000) pages.push(entries.slice(i, i + 10_000))
+  const result = await verifyAuditLog({
+    pages,
+    checkpoints: [],
+    trustedPublicKeys: [],
+    findSeqByEntryHash: () => Promise.resolve(undefined),
+  })
+  const s = seconds(start)
+  if (!result.ok || result.treeSize !== entries.length) throw new Error('bench log did not verify')
+  return s
+}
+
+/** Writes the log into a migrated SQLite file with raw inserts (loading is not measured). */
+async function verifyFromSqlite(entries: readonly StoredEntry[]): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'brucke-bench-audit-'))
+  const path = join(dir, 'audit.db')
+  try {
+    const migrated = openDatabase(`file:${path}`)
+    await migrateToLatest(migrated)
+    await migrated.close()
+    const sqlite = new SqliteDatabase(path)
+    sqlite.pragma('synchronous = OFF')
+    const insert = sqlite.prepare(`insert into audit_entries (seq, at, type, actor, agency_ids,
+      subject_pseudonym, consent_id, transfer_id, decision, data, personal, personal_salt,
+      personal_commitment, erased_at, prev_hash, entry_hash)
+      values (?, ?, ?, ?, ?, ?, null, null, null, ?, ?, ?, ?, null, ?, ?)`)
+    const load = sqlite.transaction((batch: readonly StoredEntry[]) => {
+      for (const e of batch) {
+        const parsed = JSON.parse(e.canonical) as { at: string; actor: string; event: AuditEvent }
+        const index = indexEntry(parsed.event)
+        insert.run(
+          e.seq,
+          parsed.at,
+          parsed.event.type,
+          parsed.actor,
+          agencyIdsColumn(index.agencyIds),
+          index.subjectPseudonym,
+          e.canonical,
+          e.personal,
+          e.salt,
+          e.commitment,
+          e.prevHash,
+          e.entryHash,
+        )
+      }
+    })
+    for (let i = 0; i < entries.length; i += 50_000) load(entries.slice(i, i + 50_000))
+    const last = entries[entries.length - 1]!
+    sqlite
+      .prepare('update audit_head set last_seq = ?, last_hash = ? where id = 1')
+      .run(last.seq, last.entryHash)
+    sqlite.close()
+
+    const database = openDatabase(`file:${path}`)
+    try {
+      const start = process.hrtime.bigint()
+      const result = await verifyAuditLog({
+        pages: streamStoredPages(database.db, { pageSize: 10_000 }),
+        checkpoints: [],
+        trustedPublicKeys: [],
+        findSeqByEntryHash: (hash) => findSeqByEntryHash(database.db, hash),
+      })
+      const s = seconds(start)
+      if (!result.ok) throw new Error('bench log did not verify from SQLite')
+      return s
+    } finally {
+      await database.close()
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export async function benchAuditVerify(count: number): Promise<VerifyBenchResult> {
+  const entries = buildLog(count)
+  const inputs = chainInputs(entries)
+  const bytes = inputs.reduce((sum, b) => sum + b.length, 0)
+  // Warm up both paths on a slice, then measure the full log.
+  rawPerEntry(inputs.slice(0, 20_000))
+  await verifyInMemory(entries.slice(0, 20_000))
+  const raw = rawPerEntry(inputs)
+  const bulk = rawBulk(inputs)
+  const memory = await verifyInMemory(entries)
+  const sqlite = await verifyFromSqlite(entries)
+  return {
+    entries: count,
+    bytes,
+    rawPerEntryPerSecond: count / raw,
+    rawBulkPerSecond: count / bulk,
+    verifyInMemoryPerSecond: count / memory,
+    verifySqlitePerSecond: count / sqlite,
+  }
+}
+
+const rate = (n: number) => `${Math.round(n).toLocaleString('en')} entries/s`
+
+export async function run(count = 1_000_000): Promise<VerifyBenchResult> {
+  const r = await benchAuditVerify(count)
+  console.log(
+    `audit verification, ${count.toLocaleString('en')} entries (${(r.bytes / 1e6).toFixed(0)} MB hashed)`,
+  )
+  console.log(`  raw SHA-256, one per entry      ${rate(r.rawPerEntryPerSecond)}`)
+  console.log(`  raw SHA-256, one stream         ${rate(r.rawBulkPerSecond)}`)
+  console.log(
+    `  verify (chain + commitments + Merkle), in memory  ${rate(r.verifyInMemoryPerSecond)}  ratio ${(r.rawPerEntryPerSecond / r.verifyInMemoryPerSecond).toFixed(2)}× per-entry raw, ${(r.rawBulkPerSecond / r.verifyInMemoryPerSecond).toFixed(2)}× bulk raw  ${r.rawPerEntryPerSecond / r.verifyInMemoryPerSecond <= 3 ? '≤ 3× ✓' : '> 3× ✗'}`,
+  )
+  console.log(
+    `  verify end to end from SQLite                     ${rate(r.verifySqlitePerSecond)}  ratio ${(r.rawPerEntryPerSecond / r.verifySqlitePerSecond).toFixed(2)}× per-entry raw`,
+  )
+  return r
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const count = Number(process.argv[2] ?? 1_000_000)
+  await run(Number.isInteger(count) && count > 0 ? count : undefined)
+}
