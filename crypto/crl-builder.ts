@@ -23,6 +23,7 @@ import { keyIdentifierOf } from './certificate-builder.ts'
 import { encodePem } from './certificate-pem.ts'
 import { encodeSerialNumber } from './certificate-serial.ts'
 import { signTbs, signatureAlgorithmFor } from './certificate-signature.ts'
+import type { RsaSignatureScheme } from './certificate-signature.ts'
 import { CertificateError } from './errors.ts'
 
 /** CRL entry reason codes by name (RFC 5280 §5.3.1). */
@@ -38,7 +39,11 @@ export interface RevokedEntry {
 /** Input of {@link buildCrl}. */
 export interface BuildCrlInput {
   /** The CA that issues the CRL: its certificate (DER) and private key. */
-  issuer: { certificate: Uint8Array; privateKey: KeyObject }
+  issuer: {
+    certificate: Uint8Array
+    privateKey: KeyObject
+    rsaSignatureScheme?: RsaSignatureScheme
+  }
   thisUpdate: Date
   nextUpdate: Date
   /** Monotonic CRL number (RFC 5280 §5.2.3). */
@@ -71,7 +76,8 @@ export function buildCrl(input: BuildCrlInput): BuiltCrl {
       cause,
     })
   }
-  const signatureAlgorithm = signatureAlgorithmFor(input.issuer.privateKey)
+  const scheme = input.issuer.rsaSignatureScheme
+  const signatureAlgorithm = signatureAlgorithmFor(input.issuer.privateKey, scheme)
   const tbsCertList = new TBSCertList({
     version: Version.v2,
     signature: signatureAlgorithm,
@@ -106,7 +112,7 @@ export function buildCrl(input: BuildCrlInput): BuiltCrl {
     )
   }
   const tbs = Buffer.from(AsnConvert.serialize(tbsCertList))
-  const signature = signTbs(tbs, input.issuer.privateKey)
+  const signature = signTbs(tbs, input.issuer.privateKey, scheme)
   const crl = new CertificateList({
     tbsCertList,
     signatureAlgorithm,

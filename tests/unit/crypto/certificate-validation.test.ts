@@ -253,7 +253,7 @@ describe('validateCertificate', () => {
     expect(result).toMatchObject({ ok: false, code: 'ERR_CERT_NOT_CA' })
   })
 
-  it('when the CA signed the certificate with RSASSA-PSS, then it validates', () => {
+  it('when the CA signed the certificate and its CRL with RSASSA-PSS, then both verify', () => {
     const pss = buildSmimeCertificate({
       subject: { commonName: 'pss' },
       email: 'pss@test.brucke.invalid',
@@ -266,11 +266,22 @@ describe('validateCertificate', () => {
       notBefore,
       notAfter,
     })
+    const pssCrl = buildCrl({
+      issuer: {
+        certificate: pki.ca.certificateDer,
+        privateKey: pki.ca.privateKey,
+        rsaSignatureScheme: 'pss',
+      },
+      thisUpdate: new Date(pki.at.getTime() - 1000),
+      nextUpdate: notAfter,
+      crlNumber: 9,
+      revoked: [],
+    })
     const result = validateCertificate({
       ...input(pki.ecP256),
       certificate: pss.der,
       expectedEmail: 'pss@test.brucke.invalid',
-      crlPolicy: 'if-present',
+      crls: [pssCrl.der],
     })
     expect(result.ok).toBe(true)
   })
