@@ -1,0 +1,182 @@
+import { existsSync, readFileSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listAuditEntries } from '../../db/audit-repository.ts'
+import { writeCheckpoint } from '../../gateway/audit/write-checkpoint.ts'
+import { issueToken } from '../../gateway/auth/tokens.ts'
+import { ensureDemoSetup } from '../../gateway/demo-setup.ts'
+import {
+  browserRequired,
+  chromiumPath,
+  launchBrowser,
+  newContext,
+  screenshot,
+  seriousAccessibilityViolations,
+} from '../support/browser.ts'
+import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+
+const available = existsSync(chromiumPath)
+if (!available && browserRequired)
+  throw new Error(`CI=true but ${chromiumPath} is missing: browser tests must run in CI`)
+
+describe.runIf(available)('DPO workplace in Chromium', () => {
+  let t: TestDeps
+  let server: TestServer
+  let browser: Browser
+  let dpoPassword: string
+  let revokedPseudonym: string
+
+  beforeAll(async () => {
+    t = await createTestDeps('sqlite')
+    // The demo setup as `npm start` creates it: agencies, demo PKI, demo-dpo and the others.
+    const setup = await ensureDemoSetup(t.deps)
+    dpoPassword = setup.credentials.find((c) => c.id === 'demo-dpo')?.password ?? ''
+    server = await startTestServer(t.deps)
+    const token = async (userId: string, role: 'staff' | 'kiosk', agencyId: string) =>
+      (
+        await issueToken({
+          key: t.deps.config.secrets.tokenKey,
+          userId,
+          role,
+          agencyId,
+          now: t.clock.now(),
+          ttlMinutes: 600,
+        })
+      ).token
+    const staff = await token('demo-jc', 'staff', 'jc-demo')
+    const kiosk = await token('demo-kiosk', 'kiosk', 'jc-demo')
+    // Audit entries through the real services: a consent prepared, signed and revoked, then
+    // transfers attempted on it and denied.
+    const created = await server.api('POST', '/consents', {
+      token: staff,
+      body: {
+        kind: 'einwilligung',
+        subject: { givenName: 'Leonie', familyName: 'Quastenberg', birthDate: '2005-06-10' },
+        senders: ['jc-demo'],
+        recipients: ['ja-demo'],
+        purposes: ['hilfeplanung'],
+        categories: ['schule', 'berufswahl'],
+        validUntil: '2026-12-31',
+      },
+    })
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    const consent = created.body as { id: string; subjectPseudonym: string }
+    revokedPseudonym = consent.subjectPseudonym
+    const signed = await server.api('POST', `/consents/${consent.id}/signatures`, {
+      token: kiosk,
+      body: {
+        role: 'youth',
+        name: 'Leonie Quastenberg',
+        method: 'kiosk_drawn',
+        evidence: 'data:image/png;base64,iVBORw0KGgo=',
+      },
+    })
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200)
+    t.clock.advance(3600_000)
+    const revoked = await server.api('POST', `/consents/${consent.id}/revocation`, {
+      token: staff,
+      body: { channel: 'staff' },
+    })
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200)
+    for (let i = 0; i < 2; i++) {
+      t.clock.advance(60_000)
+      const denied = await server.api('POST', '/transfers', {
+        token: staff,
+        body: {
+          consentId: consent.id,
+          to: 'ja-demo',
+          purpose: 'hilfeplanung',
+          necessity: 'Abstimmung des Kooperationsplans mit dem Hilfeplan.',
+          sections: [{ category: 'schule', title: 'Schule', body: 'Besucht die Berufsschule.' }],
+        },
+      })
+      expect(denied.status, JSON.stringify(denied.body)).toBe(403)
+      expect(denied.body).toMatchObject({ error: { code: 'transfer_denied' } })
+    }
+    await writeCheckpoint(t.deps)
+    browser = await launchBrowser()
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    await t?.close()
+  })
+
+  async function expectAccessible(page: Page, name: string): Promise<void> {
+    expect(await seriousAccessibilityViolations(page), name).toEqual([])
+    await screenshot(page, name)
+  }
+
+  it('lets demo-dpo filter, open an entry with its proof, export CSV, read the charts and re-identify; axe finds nothing serious', async () => {
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    await page.goto(`${server.url}/login`)
+    await page.fill('#username', 'demo-dpo')
+    await page.fill('#password', dpoPassword)
+    await page.click('button[type=submit]')
+    await page.waitForURL(`${server.url}/dpo`)
+    await expect(page.getByTestId('latest-checkpoint').textContent()).resolves.toMatch(
+      /Checkpoint \d+ · .* Signatur\s+gültig/s,
+    )
+    await expectAccessible(page, 'dpo-log')
+
+    // Filter with the keyboard-operable form: denied transfers only.
+    await page.selectOption('#f-type', 'transfer_denied')
+    await page.getByRole('button', { name: 'Suchen' }).click()
+    await page.waitForURL(/type=transfer_denied/)
+    await expect(page.getByTestId('result-count').textContent()).resolves.toContain('2 Einträge')
+    await expectAccessible(page, 'dpo-log-filtered')
+
+    // Export exactly this view as CSV: a real download of the streamed route.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Als CSV exportieren' }).click(),
+    ])
+    expect(download.suggestedFilename()).toMatch(/^brucke-audit-.*\.csv$/)
+    const csv = readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split(/\r?\n/)
+    expect(csv).toHaveLength(3)
+    expect(csv.slice(1).every((line) => line.includes('transfer_denied'))).toBe(true)
+    const exported = (await listAuditEntries(t.deps.db, { limit: 10_000 })).at(-1)
+    expect(exported?.event).toMatchObject({ type: 'audit_exported', format: 'csv', entries: 2 })
+
+    // Open the first (newest) entry: its full record and its verified inclusion proof.
+    await page
+      .getByRole('link', { name: /^Eintrag \d+ öffnen$/ })
+      .first()
+      .click()
+    await page.waitForURL(/\/dpo\/entries\/\d+$/)
+    await expect(page.getByTestId('proof-status').textContent()).resolves.toMatch(
+      /Bewiesen bis Checkpoint \d+/,
+    )
+    await expect(page.locator('dl.record').textContent()).resolves.toContain('consent_revoked')
+    await expectAccessible(page, 'dpo-entry')
+
+    // Reports: the charts are there, accessible, with their data tables.
+    await page.getByRole('link', { name: 'Berichte' }).click()
+    await page.waitForURL(`${server.url}/dpo/reports`)
+    const chart = page.locator('#chart-denials svg[role="img"]')
+    await expect(chart.isVisible()).resolves.toBe(true)
+    await expect(chart.locator('title').textContent()).resolves.toBe(
+      'Verweigerte Übermittlungen nach Grund',
+    )
+    await expect(page.locator('#chart-denials table').textContent()).resolves.toContain(
+      'consent_revoked',
+    )
+    await expectAccessible(page, 'dpo-reports')
+
+    // Re-identification: a deliberate act with a stated reason, then visible in the log.
+    await page.goto(`${server.url}/dpo/reidentify?subject=${revokedPseudonym}`)
+    await expectAccessible(page, 'dpo-reidentify')
+    await page.fill('#reid-reason', 'Auskunftsersuchen nach Art. 15 DSGVO, Az. 2026-17')
+    await page.check('#reid-confirm')
+    await page.getByRole('button', { name: 'Pseudonym auflösen' }).click()
+    await expect(page.getByTestId('reidentified').textContent()).resolves.toContain('Quastenberg')
+    await expectAccessible(page, 'dpo-reidentify-result')
+    await page.goto(`${server.url}/dpo?type=pseudonym_resolved`)
+    await expect(page.getByTestId('result-count').textContent()).resolves.toContain('1 Eintrag')
+    await context.close()
+  })
+})
