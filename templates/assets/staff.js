@@ -68,6 +68,7 @@
     const filter = list.querySelector('[data-transfer-filter]')
     const texts = json(list, 'data-status-texts')
     const names = json(list, 'data-agency-names')
+    const purposes = json(list, 'data-purpose-labels')
     const load = async () => {
       const query = filter.value ? '?status=' + encodeURIComponent(filter.value) : ''
       const { status, data } = await api('GET', '/transfers' + query)
@@ -96,7 +97,13 @@
         row.append(
           cell,
           element('td', {}, (names[t.from] || t.from) + ' → ' + (names[t.to] || t.to)),
-          element('td', {}, t.purpose),
+          element(
+            'td',
+            {},
+            t.kind === 'revocation_notice'
+              ? list.getAttribute('data-msg-notice')
+              : purposes[t.purpose] || t.purpose,
+          ),
           element('td', { 'data-status': t.status }, texts[t.status] || t.status),
         )
         rows.append(row)

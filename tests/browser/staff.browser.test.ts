@@ -167,6 +167,14 @@ describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
     expect(await page.locator('[data-section]').count()).toBe(2)
     await check(page, 'composer')
 
+    // An optional PDF attachment, tagged with a covered category.
+    await page.setInputFiles('[data-pdf-file]', {
+      name: 'zeugnis.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
+    })
+    await page.selectOption('[data-pdf-category]', 'schule')
+    await page.waitForSelector('[data-decision="permit"]')
     await page.click('[data-send]')
     await page.waitForURL(/\/staff\/transfers\/[\w-]+$/)
     const transferId = page.url().split('/').pop() as string
@@ -210,9 +218,11 @@ describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
       ),
     ].join('\n')
     expect(decoded).toContain(marker)
+    expect(inner).toMatch(/filename="?zeugnis\.pdf/)
 
     await page.goto(`${server.url}/staff`)
     await page.waitForSelector('[data-transfer-rows] [data-status="delivered"]')
+    expect(await page.textContent('[data-transfer-rows]')).toContain('Hilfeplanung')
     await check(page, 'overview-transfers')
     await staffContext.close()
   }, 120_000)

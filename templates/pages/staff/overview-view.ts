@@ -130,6 +130,12 @@ export function overviewView(input: OverviewViewInput): SafeHtml {
       data-transfer-list
       data-status-texts="${JSON.stringify(input.transferStatusTexts)}"
       data-agency-names="${JSON.stringify(Object.fromEntries(agencies.map((a) => [a.id, a.name])))}"
+      data-purpose-labels="${JSON.stringify(
+        Object.fromEntries(
+          Object.keys(vocabulary.purposes).map((id) => [id, purposeLabel(id, vocabulary, lang)]),
+        ),
+      )}"
+      data-msg-notice="${say(lang, 'Widerrufsmitteilung', 'Revocation notice')}"
     >
       <h2 id="transfers-h">
         ${say(lang, 'Übermittlungen Ihrer Stelle', "Your agency's transfers")}
