@@ -1,26 +1,21 @@
 import { createHash, createPublicKey } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
-import {
-  Attribute,
-  CertificateChoices,
-  CertificateSet,
-  CMSVersion,
-  DigestAlgorithmIdentifiers,
-  EncapsulatedContent,
-  EncapsulatedContentInfo,
-  SignedData,
-  SignerIdentifier,
-  SignerInfo,
-  SignerInfos,
-} from '@peculiar/asn1-cms'
+import { Attribute, CMSVersion, SignerIdentifier, SignerInfo } from '@peculiar/asn1-cms'
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema'
 import { ObjectIdentifier } from 'asn1js'
 import { AlgorithmIdentifier, Time } from '@peculiar/asn1-x509'
 import { issuerAndSerialOf, readCmsCertificate } from './cms-certificate.ts'
 import { toExactArrayBuffer } from './cms-content-cipher.ts'
-import { wrapContentInfo } from './cms-content-info.ts'
-import { derHeader, derSetOf, encodeDer } from './cms-der.ts'
+import { asBuffer, derHeader, derSetOf, encodeDer } from './cms-der.ts'
 import { oid } from './cms-oids.ts'
+import {
+  contentInfoTree,
+  derObjectIdentifier,
+  derPrimitive,
+  derSmallInteger,
+  encodeDerTree,
+} from './cms-tlv.ts'
+import type { DerNode } from './cms-tlv.ts'
 import { signatureAlgorithmFor, signBytes } from './cms-signature-algorithm.ts'
 import type { RsaSignatureScheme } from './cms-signature-algorithm.ts'
 import { CmsError } from './errors.ts'
@@ -79,25 +74,29 @@ export function signCms(input: SignCmsInput): Buffer {
     signatureAlgorithm: signatureAlgorithmFor(input.signer.key, scheme),
     signature: new OctetString(signature),
   })
-  const certificates = [
-    certificate,
-    ...(input.signer.chain ?? []).map((der) => readCmsCertificate(der)),
-  ]
-  const signedData = new SignedData({
-    version: CMSVersion.v1,
-    digestAlgorithms: new DigestAlgorithmIdentifiers([sha256]),
-    encapContentInfo: new EncapsulatedContentInfo({
-      eContentType: oid.data,
-      ...(input.detached
-        ? {}
-        : { eContent: new EncapsulatedContent({ single: new OctetString(input.content) }) }),
-    }),
-    certificates: new CertificateSet(
-      certificates.map((item) => new CertificateChoices({ certificate: item.asn })),
-    ),
-    signerInfos: new SignerInfos([signerInfo]),
-  })
-  return wrapContentInfo(oid.signedData, encodeDer(signedData))
+  const chain = (input.signer.chain ?? []).map((der) => readCmsCertificate(der).der)
+  // SignedData (RFC 5652 §5.1) written around the raw certificate and content bytes: the
+  // certificates are not re-serialised and the content is copied once.
+  const signedData: DerNode = {
+    tag: 0x30,
+    children: [
+      derSmallInteger(1),
+      derSetOf([encodeDer(sha256)]),
+      {
+        tag: 0x30,
+        children: [
+          derObjectIdentifier(oid.data),
+          ...(input.detached
+            ? []
+            : [{ tag: 0xa0, children: [derPrimitive(0x04, asBuffer(input.content))] }]),
+        ],
+      },
+      // certificates [0] IMPLICIT CertificateSet: a SET OF, so sorted (X.690 §11.6).
+      { tag: 0xa0, children: [certificate.der, ...chain].sort((a, b) => Buffer.compare(a, b)) },
+      derSetOf([encodeDer(signerInfo)]),
+    ],
+  }
+  return encodeDerTree(contentInfoTree(oid.signedData, signedData))
 }
 
 function attribute(type: string, value: ArrayBuffer): Attribute {
@@ -114,11 +113,18 @@ function smimeCapabilities(): Buffer {
   return Buffer.concat([derHeader(0x30, body.length), body])
 }
 
+/** SPKI of each private key seen, so the key/certificate check costs nothing on later messages. */
+const publicKeyOfPrivate = new WeakMap<KeyObject, Buffer>()
+
 function assertKeyMatches(key: KeyObject, certificateKey: KeyObject): void {
   if (key.type !== 'private') {
     throw new CmsError('ERR_CMS_INVALID_INPUT', 'the signer key must be a private key')
   }
-  const fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' })
+  let fromKey = publicKeyOfPrivate.get(key)
+  if (!fromKey) {
+    fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' })
+    publicKeyOfPrivate.set(key, fromKey)
+  }
   const fromCertificate = certificateKey.export({ type: 'spki', format: 'der' })
   if (!fromKey.equals(fromCertificate)) {
     throw new CmsError('ERR_CMS_INVALID_INPUT', 'the signer key does not belong to the certificate')

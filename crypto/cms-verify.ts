@@ -1,16 +1,23 @@
 import { createHash } from 'node:crypto'
-import { SignedData } from '@peculiar/asn1-cms'
-import type { SignerInfo } from '@peculiar/asn1-cms'
+import { SignerInfo } from '@peculiar/asn1-cms'
 import { OctetString } from '@peculiar/asn1-schema'
 import { Time } from '@peculiar/asn1-x509'
-import { fromBER, OctetString as BerOctetString, ObjectIdentifier, Sequence, Set } from 'asn1js'
-import type { BaseBlock } from 'asn1js'
+import { fromBER, ObjectIdentifier } from 'asn1js'
 import { identifies, readCmsCertificate } from './cms-certificate.ts'
 import type { CmsCertificate } from './cms-certificate.ts'
-import { readContentInfo } from './cms-content-info.ts'
-import { asBuffer, encodeDer, parseDer } from './cms-der.ts'
+import { asBuffer, parseDer, parseDerStrict } from './cms-der.ts'
 import { digestNames, oid } from './cms-oids.ts'
 import { verifySignature } from './cms-signature-algorithm.ts'
+import {
+  childrenOf,
+  expectTag,
+  objectIdentifierOf,
+  octetStringOf,
+  openContentInfo,
+  rawOf,
+  smallIntegerOf,
+} from './cms-tlv.ts'
+import type { Tlv } from './cms-tlv.ts'
 import { validateCertificate } from './certificate-validation.ts'
 import { CmsError } from './errors.ts'
 import type { CmsErrorCode } from './errors.ts'
@@ -75,35 +82,30 @@ export function verifyCms(input: VerifyCmsInput): VerifyCmsResult {
 }
 
 function verifyOrThrow(input: VerifyCmsInput): VerifyCmsResult {
-  const info = readContentInfo(input.data, input.maxBytes)
-  if (info.contentType !== oid.signedData) {
+  const { bytes, contentType, inner, indefinite } = openContentInfo(input.data, input.maxBytes)
+  if (contentType !== oid.signedData) {
     throw new CmsError('ERR_CMS_NOT_SIGNED', 'not a SignedData message', {
-      details: { contentType: info.contentType },
+      details: { contentType },
     })
   }
-  const signedData = parseDer(info.content, SignedData, 'SignedData')
-  const encapsulated = encapsulatedContentOf(signedData)
-  if (encapsulated && input.detachedContent) {
+  const signed = readSignedData(bytes, inner, !indefinite)
+  if (signed.content && input.detachedContent) {
     throw new CmsError('ERR_CMS_MALFORMED', 'both encapsulated and detached content present')
   }
   const content =
-    encapsulated ?? (input.detachedContent ? asBuffer(input.detachedContent) : undefined)
+    signed.content ?? (input.detachedContent ? asBuffer(input.detachedContent) : undefined)
   if (!content) throw new CmsError('ERR_CMS_MALFORMED', 'the signed content is missing')
-  const certificates = (signedData.certificates ?? [])
-    .filter((choice) => choice.certificate !== undefined)
-    .map((choice) => readCmsCertificate(encodeDer(choice.certificate), 'ERR_CMS_MALFORMED'))
-  if (signedData.signerInfos.length === 0) {
+  if (signed.signerInfos.length === 0) {
     throw new CmsError('ERR_CMS_NOT_SIGNED', 'SignedData has no signer')
   }
   let first: { certificate: CmsCertificate; signingTime: Date | undefined } | undefined
-  const rawAttributes = rawSignedAttributes(info.content)
-  for (const [index, signerInfo] of signedData.signerInfos.entries()) {
+  for (const { signerInfo, rawAttributes } of signed.signerInfos) {
     const checked = checkSignerInfo(
       signerInfo,
-      rawAttributes[index],
-      signedData.encapContentInfo.eContentType,
+      rawAttributes,
+      signed.eContentType,
       content,
-      certificates,
+      signed.certificates,
     )
     first ??= checked
   }
@@ -111,7 +113,7 @@ function verifyOrThrow(input: VerifyCmsInput): VerifyCmsResult {
   const signer = first.certificate
   const validation = validateCertificate({
     certificate: signer.der,
-    intermediates: certificates.filter((item) => item !== signer).map((item) => item.der),
+    intermediates: signed.certificates.filter((item) => item !== signer).map((item) => item.der),
     trustAnchors: input.trustAnchors,
     ...(input.crls ? { crls: input.crls } : {}),
     ...(input.crlPolicy ? { crlPolicy: input.crlPolicy } : {}),
@@ -130,16 +132,77 @@ function verifyOrThrow(input: VerifyCmsInput): VerifyCmsResult {
   return {
     ok: true,
     content,
-    contentType: signedData.encapContentInfo.eContentType,
+    contentType: signed.eContentType,
     signer: { certificate: signer.der, email: signer.email, subject: signer.subject },
     chain: validation.chain.map((item) => item.der),
     signingTime: first.signingTime,
   }
 }
 
+interface ReadSignedData {
+  eContentType: string
+  content: Buffer | undefined
+  certificates: CmsCertificate[]
+  signerInfos: { signerInfo: SignerInfo; rawAttributes: Buffer | undefined }[]
+}
+
+/**
+ * `SignedData` (RFC 5652 §5.1) framed by hand: certificates are taken as the bytes received (no
+ * re-serialisation), the content as a view; SignerInfos go through the schema library and, for
+ * DER input, must re-encode identically.
+ */
+function readSignedData(bytes: Buffer, tlv: Tlv, requireDer: boolean): ReadSignedData {
+  const fields = childrenOf(bytes, tlv)
+  let index = 0
+  const take = (): Tlv | undefined => fields[index++]
+  const version = smallIntegerOf(bytes, expectTag(take(), 0x02, 'version'), 'version')
+  if (version > 5) throw new CmsError('ERR_CMS_UNSUPPORTED', 'SignedData version not supported')
+  expectTag(take(), 0x31, 'digestAlgorithms')
+  const encapsulated = expectTag(take(), 0x30, 'EncapsulatedContentInfo')
+  const [typeTlv, contentTlv, ...rest] = childrenOf(bytes, encapsulated)
+  if (rest.length > 0)
+    throw new CmsError('ERR_CMS_MALFORMED', 'EncapsulatedContentInfo has extra fields')
+  const eContentType = objectIdentifierOf(
+    bytes,
+    expectTag(typeTlv, 0x06, 'eContentType'),
+    'eContentType',
+  )
+  let content: Buffer | undefined
+  if (contentTlv) {
+    const [octets, ...more] = childrenOf(bytes, expectTag(contentTlv, 0xa0, 'eContent [0]'))
+    if (!octets || more.length > 0 || (octets.tag !== 0x04 && octets.tag !== 0x24)) {
+      throw new CmsError('ERR_CMS_MALFORMED', 'eContent must be one OCTET STRING')
+    }
+    content = octetStringOf(bytes, octets)
+  }
+  const certificates: CmsCertificate[] = []
+  if (fields[index]?.tag === 0xa0) {
+    for (const choice of childrenOf(bytes, take() as Tlv)) {
+      // Only X.509 certificates matter; attribute and other certificate formats are skipped.
+      if (choice.tag === 0x30)
+        certificates.push(readCmsCertificate(rawOf(bytes, choice), 'ERR_CMS_MALFORMED'))
+    }
+  }
+  if (fields[index]?.tag === 0xa1) take() // crls: revocation comes from the configured CRLs
+  const signerInfosTlv = expectTag(take(), 0x31, 'SignerInfos')
+  if (index !== fields.length)
+    throw new CmsError('ERR_CMS_MALFORMED', 'SignedData has extra fields')
+  const signerInfos = childrenOf(bytes, signerInfosTlv).map((signerTlv) => {
+    const signerInfo = parseDerStrict(
+      rawOf(bytes, expectTag(signerTlv, 0x30, 'SignerInfo')),
+      SignerInfo,
+      'SignerInfo',
+      requireDer,
+    )
+    const attributes = childrenOf(bytes, signerTlv).find((child) => child.tag === 0xa0)
+    return { signerInfo, rawAttributes: attributes ? rawOf(bytes, attributes) : undefined }
+  })
+  return { eContentType, content, certificates, signerInfos }
+}
+
 function checkSignerInfo(
   signerInfo: SignerInfo,
-  rawAttributes: Uint8Array | undefined,
+  rawAttributes: Buffer | undefined,
   eContentType: string,
   content: Buffer,
   certificates: CmsCertificate[],
@@ -173,7 +236,7 @@ function checkSignerInfo(
     if (!digestValue || !contentTypeValue) {
       throw new CmsError('ERR_CMS_MALFORMED', 'messageDigest or contentType attribute missing')
     }
-    const claimedType = objectIdentifierOf(contentTypeValue)
+    const claimedType = attributeObjectIdentifierOf(contentTypeValue)
     if (claimedType !== eContentType) {
       throw new CmsError(
         'ERR_CMS_BAD_SIGNATURE',
@@ -207,49 +270,10 @@ function checkSignerInfo(
   return { certificate, signingTime }
 }
 
-/** The eContent bytes, whether a primitive OCTET STRING or a BER constructed one (gpgsm, streaming OpenSSL). */
-function encapsulatedContentOf(signedData: SignedData): Buffer | undefined {
-  const eContent = signedData.encapContentInfo.eContent
-  if (!eContent) return undefined
-  if (eContent.single) return asBuffer(eContent.single.buffer)
-  if (eContent.any) {
-    const parsed = fromBER(eContent.any)
-    if (parsed.offset === -1) throw new CmsError('ERR_CMS_MALFORMED', 'eContent is not well-formed')
-    return Buffer.concat(octetStringParts(parsed.result))
-  }
-  return undefined
-}
-
-function octetStringParts(block: BaseBlock): Buffer[] {
-  if (!(block instanceof BerOctetString)) {
-    throw new CmsError('ERR_CMS_MALFORMED', 'eContent must be an OCTET STRING')
-  }
-  if (!block.valueBlock.isConstructed) return [Buffer.from(block.valueBlock.valueHexView)]
-  return block.valueBlock.value.flatMap((part) => octetStringParts(part))
-}
-
-function objectIdentifierOf(value: ArrayBuffer): string {
+function attributeObjectIdentifierOf(value: ArrayBuffer): string {
   const parsed = fromBER(value)
   if (parsed.offset === -1 || !(parsed.result instanceof ObjectIdentifier)) {
     throw new CmsError('ERR_CMS_MALFORMED', 'contentType attribute is not an OID')
   }
   return parsed.result.getValue()
-}
-
-/**
- * The received encoding of each SignerInfo's `signedAttrs` ([0] IMPLICIT SET OF), in order. The
- * schema parser does not keep it for SET OF fields, so this walks the SignedData with asn1js.
- */
-function rawSignedAttributes(signedDataDer: ArrayBuffer): (Uint8Array | undefined)[] {
-  const parsed = fromBER(signedDataDer)
-  const items = parsed.result instanceof Sequence ? parsed.result.valueBlock.value : []
-  const signerInfos = items[items.length - 1]
-  if (!(signerInfos instanceof Set)) return []
-  return signerInfos.valueBlock.value.map((signerInfo) => {
-    if (!(signerInfo instanceof Sequence)) return undefined
-    const attributes = signerInfo.valueBlock.value.find(
-      (item) => item.idBlock.tagClass === 3 && item.idBlock.tagNumber === 0,
-    )
-    return attributes?.valueBeforeDecodeView
-  })
 }

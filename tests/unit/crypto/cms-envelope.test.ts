@@ -4,7 +4,7 @@ import { decryptCms } from '../../../crypto/cms-decrypt.ts'
 import { encryptCms } from '../../../crypto/cms-encrypt.ts'
 import type { ContentEncryption } from '../../../crypto/cms-content-cipher.ts'
 import type { RsaKeyTransport } from '../../../crypto/cms-key-transport.ts'
-import { readContentInfo } from '../../../crypto/cms-content-info.ts'
+import { openContentInfo } from '../../../crypto/cms-tlv.ts'
 import { oid } from '../../../crypto/cms-oids.ts'
 import { createTestPki } from '../../support/test-pki.ts'
 import type { TestIdentity, TestPki } from '../../support/test-pki.ts'
@@ -39,7 +39,7 @@ describe('encryptCms / decryptCms', () => {
           recipients: [recipientOf(identity, keyTransport)],
           contentEncryption,
         })
-        const info = readContentInfo(data)
+        const info = openContentInfo(data)
         expect(info.contentType).toBe(
           contentEncryption === 'aes-256-gcm' ? oid.authEnvelopedData : oid.envelopedData,
         )

@@ -1,0 +1,266 @@
+/**
+ * S/MIME throughput (issue 3, point 5): for a 20 KB and a 1 MB message, Brücke's
+ * sign+encrypt and decrypt+verify per second, next to
+ *  - the bare native primitives on the same bytes in the same run: one RSA-3072 signature, one
+ *    RSA-OAEP key encryption, one AES-256-GCM pass and SHA-256 (and their inverses), as a ratio
+ *    (aim: Brücke within 1.5× of them), and
+ *  - a node-forge implementation of the same operation (forge only here, never on the message
+ *    path; aim: Brücke ≥ 20× faster).
+ * Brücke's decrypt+verify includes what the bare primitives do not: chain validation of the
+ * signer against the CA with its CRL, and MIME parsing.
+ *
+ * Run: `npx tsx bench/crypto-smime.bench.ts` (or through `npm run bench -- crypto`).
+ */
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto'
+import { pathToFileURL } from 'node:url'
+import forge from 'node-forge'
+import { decryptAndVerify, signAndEncrypt } from '../crypto/smime.ts'
+import { createTestPki } from '../tests/support/test-pki.ts'
+import type { TestIdentity, TestPki } from '../tests/support/test-pki.ts'
+
+export interface SmimeBenchRow {
+  size: string
+  operation: 'sign+encrypt' | 'decrypt+verify'
+  bruckePerSecond: number
+  barePerSecond: number
+  forgePerSecond: number
+}
+
+/** Mean operations per second over at least `minMs` and `minRuns` runs, after one warm-up. */
+function measure(fn: () => unknown, minMs: number, minRuns: number): number {
+  fn()
+  let runs = 0
+  const started = performance.now()
+  let elapsed = 0
+  while (runs < minRuns || elapsed < minMs) {
+    fn()
+    runs += 1
+    elapsed = performance.now() - started
+  }
+  return (runs * 1000) / elapsed
+}
+
+/** A MIME entity of about `bytes` bytes: text lines with CRLF, as the relay produces. */
+function mimeEntityOf(bytes: number): Buffer {
+  const line = 'Übergabebogen, Abschnitt Wohnen U25: Lorem ipsum dolor sit amet, consectetur.\r\n'
+  const head = 'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'
+  const body = line.repeat(Math.ceil(bytes / Buffer.byteLength(line)))
+  return Buffer.from(head + body).subarray(0, bytes)
+}
+
+interface ForgeIdentity {
+  key: forge.pki.rsa.PrivateKey
+  publicKey: forge.pki.rsa.PublicKey
+  certificate: forge.pki.Certificate
+}
+
+function forgeIdentityOf(identity: TestIdentity): ForgeIdentity {
+  const key = forge.pki.privateKeyFromPem(identity.privateKeyPem)
+  const certificate = forge.pki.certificateFromPem(identity.certificatePem)
+  return { key, publicKey: certificate.publicKey as forge.pki.rsa.PublicKey, certificate }
+}
+
+const oaepSha256 = () => ({ md: forge.md.sha256.create(), mgf1: { md: forge.md.sha256.create() } })
+
+/** The same work in node-forge: PKCS#7 SignedData (SHA-256, RSA-3072), AES-256-GCM, RSA-OAEP. */
+function forgeSignAndEncrypt(
+  content: string,
+  signer: ForgeIdentity,
+  recipient: ForgeIdentity,
+  at: Date,
+) {
+  const p7 = forge.pkcs7.createSignedData()
+  p7.content = forge.util.createBuffer(content)
+  p7.addCertificate(signer.certificate)
+  p7.addSigner({
+    key: signer.key,
+    certificate: signer.certificate,
+    digestAlgorithm: forge.pki.oids.sha256 as string,
+    authenticatedAttributes: [
+      { type: forge.pki.oids.contentType as string, value: forge.pki.oids.data },
+      { type: forge.pki.oids.messageDigest as string },
+      { type: forge.pki.oids.signingTime as string, value: at as unknown as string },
+    ],
+  })
+  p7.sign({ detached: true })
+  const signature = forge.asn1.toDer(p7.toAsn1()).getBytes()
+  const key = forge.random.getBytesSync(32)
+  const iv = forge.random.getBytesSync(12)
+  const cipher = forge.cipher.createCipher('AES-GCM', key)
+  cipher.start({ iv, tagLength: 128 })
+  cipher.update(forge.util.createBuffer(content + signature))
+  cipher.finish()
+  const encryptedKey = recipient.publicKey.encrypt(key, 'RSA-OAEP', oaepSha256())
+  return { encryptedKey, iv, ciphertext: cipher.output.getBytes(), tag: cipher.mode.tag.getBytes() }
+}
+
+function forgeDecryptAndVerify(
+  message: ReturnType<typeof forgeSignAndEncrypt>,
+  contentLength: number,
+  signer: ForgeIdentity,
+  recipient: ForgeIdentity,
+  signedDigest: { digest: string; signature: string },
+) {
+  const key = recipient.key.decrypt(message.encryptedKey, 'RSA-OAEP', oaepSha256())
+  const decipher = forge.cipher.createDecipher('AES-GCM', key)
+  decipher.start({ iv: message.iv, tagLength: 128, tag: forge.util.createBuffer(message.tag) })
+  decipher.update(forge.util.createBuffer(message.ciphertext))
+  if (!decipher.finish()) throw new Error('forge: GCM tag mismatch')
+  const content = decipher.output.getBytes().slice(0, contentLength)
+  forge.md.sha256.create().update(content).digest()
+  if (!signer.publicKey.verify(signedDigest.digest, signedDigest.signature)) {
+    throw new Error('forge: signature mismatch')
+  }
+}
+
+export async function benchSmime(): Promise<SmimeBenchRow[]> {
+  const pki: TestPki = await createTestPki()
+  const signer = pki.rsa
+  const recipient = pki.rsaPeer
+  const forgeSigner = forgeIdentityOf(signer)
+  const forgeRecipient = forgeIdentityOf(recipient)
+  const rows: SmimeBenchRow[] = []
+  for (const [size, bytes] of [
+    ['20 KB', 20 * 1024],
+    ['1 MB', 1024 * 1024],
+  ] as const) {
+    const entity = mimeEntityOf(bytes)
+    const recipients = [{ certificate: recipient.certificateDer, profile: 'modern' as const }]
+    const signerInput = { key: signer.privateKey, certificate: signer.certificateDer }
+    const message = signAndEncrypt({
+      mimeEntity: entity,
+      signer: signerInput,
+      recipients,
+      at: pki.at,
+    })
+    const receiveInput = {
+      message,
+      recipient: { key: recipient.privateKey, certificate: recipient.certificateDer },
+      trustAnchors: [pki.ca.certificateDer],
+      crls: [pki.crlDer],
+      at: pki.at,
+    }
+    const check = decryptAndVerify(receiveInput)
+    if (!check.ok) throw new Error(`bench message does not verify: ${check.code}`)
+
+    // Bare primitives on the same bytes. The signed attributes are ~200 bytes of DER.
+    const attributes = randomBytes(200)
+    const bareSignAndEncrypt = () => {
+      createHash('sha256').update(entity).digest()
+      const signature = sign('sha256', attributes, signer.privateKey)
+      const cek = randomBytes(32)
+      publicEncrypt(
+        { key: recipient.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+        cek,
+      )
+      const cipher = createCipheriv('aes-256-gcm', cek, randomBytes(12))
+      const ciphertext = Buffer.concat([cipher.update(entity), cipher.final()])
+      return { signature, cek, ciphertext, tag: cipher.getAuthTag() }
+    }
+    const sealed = bareSignAndEncrypt()
+    const nonce = randomBytes(12)
+    const gcm = createCipheriv('aes-256-gcm', sealed.cek, nonce)
+    const bareCiphertext = Buffer.concat([gcm.update(entity), gcm.final()])
+    const bareTag = gcm.getAuthTag()
+    const encryptedKey = publicEncrypt(
+      { key: recipient.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      sealed.cek,
+    )
+    const bareDecryptAndVerify = () => {
+      const cek = privateDecrypt(
+        {
+          key: recipient.privateKey,
+          padding: constants.RSA_PKCS1_OAEP_PADDING,
+          oaepHash: 'sha256',
+        },
+        encryptedKey,
+      )
+      const decipher = createDecipheriv('aes-256-gcm', cek, nonce)
+      decipher.setAuthTag(bareTag)
+      Buffer.concat([decipher.update(bareCiphertext), decipher.final()])
+      createHash('sha256').update(entity).digest()
+      if (!verify('sha256', attributes, signer.publicKey, sealed.signature))
+        throw new Error('bare verify')
+    }
+
+    const binary = entity.toString('binary')
+    const forgeMessage = forgeSignAndEncrypt(binary, forgeSigner, forgeRecipient, pki.at)
+    const digestMd = forge.md.sha256.create().update(binary)
+    const signedDigest = {
+      digest: digestMd.digest().getBytes(),
+      signature: forgeSigner.key.sign(digestMd),
+    }
+
+    const minMs = 1500
+    rows.push({
+      size,
+      operation: 'sign+encrypt',
+      bruckePerSecond: measure(
+        () => signAndEncrypt({ mimeEntity: entity, signer: signerInput, recipients, at: pki.at }),
+        minMs,
+        5,
+      ),
+      barePerSecond: measure(bareSignAndEncrypt, minMs, 5),
+      forgePerSecond: measure(
+        () => forgeSignAndEncrypt(binary, forgeSigner, forgeRecipient, pki.at),
+        minMs,
+        2,
+      ),
+    })
+    rows.push({
+      size,
+      operation: 'decrypt+verify',
+      bruckePerSecond: measure(() => decryptAndVerify(receiveInput), minMs, 5),
+      barePerSecond: measure(bareDecryptAndVerify, minMs, 5),
+      forgePerSecond: measure(
+        () =>
+          forgeDecryptAndVerify(
+            forgeMessage,
+            binary.length,
+            forgeSigner,
+            forgeRecipient,
+            signedDigest,
+          ),
+        minMs,
+        2,
+      ),
+    })
+  }
+  return rows
+}
+
+export async function run(): Promise<SmimeBenchRow[]> {
+  console.log(
+    'S/MIME, RSA-3072 signer and recipient, modern profile (AES-256-GCM, RSA-OAEP-SHA-256)',
+  )
+  const rows = await benchSmime()
+  const pad = (text: string, width: number) => text.padStart(width)
+  console.log(
+    `  ${'size'.padEnd(6)} ${'operation'.padEnd(15)} ${pad('Brücke/s', 10)} ${pad('bare/s', 10)} ${pad('Brücke÷bare', 12)} ${pad('forge/s', 9)} ${pad('vs forge', 9)}`,
+  )
+  for (const row of rows) {
+    const ratio = row.barePerSecond / row.bruckePerSecond
+    const speedup = row.bruckePerSecond / row.forgePerSecond
+    console.log(
+      `  ${row.size.padEnd(6)} ${row.operation.padEnd(15)} ${pad(row.bruckePerSecond.toFixed(1), 10)} ${pad(row.barePerSecond.toFixed(1), 10)} ${pad(`${ratio.toFixed(2)}× ${ratio <= 1.5 ? '✓' : '✗'}`, 12)} ${pad(row.forgePerSecond.toFixed(2), 9)} ${pad(`${speedup.toFixed(0)}× ${speedup >= 20 ? '✓' : '✗'}`, 9)}`,
+    )
+  }
+  console.log(
+    '  (Brücke÷bare: time per message relative to the bare primitives; aim ≤ 1.5×. vs forge: aim ≥ 20×.)',
+  )
+  return rows
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await run()
+}
