@@ -57,7 +57,7 @@ export const configSchema = z.strictObject({
   relayRetryHorizonMinutes: z.coerce.number().int().min(1).max(60 * 24 * 14).optional(),
   /** Relay: how often the delivery worker looks for due transfers (default 1000 ms). */
   relayPollMs: z.coerce.number().int().min(20).max(600_000).optional(),
-  /** Relay: PEM directory of agency certificates and keys (default `<dataDir>/demo-pki`). */
+  /** Relay: a PEM directory of agency certificates and keys instead of the certificate registry. */
   relayPkiDir: z.string().min(1).optional(),
   /** Relay: how long a worker's claim on a transfer lasts before another may take it (default 300 s). */
   relayLeaseSeconds: z.coerce.number().int().min(1).max(3600).optional(),

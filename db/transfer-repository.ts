@@ -282,3 +282,98 @@ export async function countTransfersByStatus(db: Executor): Promise<Record<strin
     .execute()
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
 }
+
+/** Data received under a now revoked consent, for which no revocation notice exists yet. */
+export interface DueRevocationNotice {
+  consentId: string
+  senderAgencyId: string
+  recipientAgencyId: string
+  subjectPseudonym: string
+  purpose: string
+  revokedAt: string
+  transfers: { id: string; deliveredAt: string | null; categories: string[] }[]
+}
+
+/**
+ * Finds the (consent, sender, recipient) triples that need a revocation notice: transfers
+ * delivered under a consent that is now revoked, with no notice for that triple in the table.
+ */
+export async function listRevocationNoticesDue(
+  db: Executor,
+  limit: number,
+): Promise<DueRevocationNotice[]> {
+  const rows = await db
+    .selectFrom('transfers as t')
+    .innerJoin('consents as c', 'c.id', 't.consent_id')
+    .select([
+      't.id',
+      't.consent_id',
+      't.sender_agency_id',
+      't.recipient_agency_id',
+      't.subject_pseudonym',
+      't.purpose',
+      't.categories',
+      't.delivered_at',
+      'c.revoked_at',
+    ])
+    .where('t.kind', '=', 'transfer')
+    .where('t.status', '=', 'delivered')
+    .where('c.revoked_at', 'is not', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('transfers as n')
+            .select('n.id')
+            .where('n.kind', '=', 'revocation_notice')
+            .whereRef('n.consent_id', '=', 't.consent_id')
+            .whereRef('n.sender_agency_id', '=', 't.sender_agency_id')
+            .whereRef('n.recipient_agency_id', '=', 't.recipient_agency_id'),
+        ),
+      ),
+    )
+    .orderBy('t.delivered_at')
+    .limit(limit * 20)
+    .execute()
+  const notices = new Map<string, DueRevocationNotice>()
+  for (const row of rows) {
+    const key = `${row.consent_id}|${row.sender_agency_id}|${row.recipient_agency_id}`
+    let notice = notices.get(key)
+    if (!notice) {
+      if (notices.size >= limit) continue
+      notice = {
+        consentId: row.consent_id,
+        senderAgencyId: row.sender_agency_id,
+        recipientAgencyId: row.recipient_agency_id,
+        subjectPseudonym: row.subject_pseudonym,
+        purpose: row.purpose,
+        revokedAt: row.revoked_at ?? '',
+        transfers: [],
+      }
+      notices.set(key, notice)
+    }
+    notice.transfers.push({
+      id: row.id,
+      deliveredAt: row.delivered_at,
+      categories: stringList.parse(JSON.parse(row.categories)),
+    })
+  }
+  return [...notices.values()]
+}
+
+/**
+ * Extends this worker's claim right before the SMTP handoff; false when the lease was lost to
+ * another worker meanwhile, so the caller must not send (it would be a second copy).
+ */
+export async function renewClaim(
+  db: Executor,
+  input: { id: string; worker: string; now: Date; leaseUntil: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('transfers')
+    .set({ claim_expires_at: input.leaseUntil.toISOString() })
+    .where('id', '=', input.id)
+    .where('claimed_by', '=', input.worker)
+    .where('status', 'in', ['queued', 'retrying'])
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}

@@ -4,6 +4,7 @@ import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { findConsentFacts } from '../../db/consent-repository.ts'
 import {
   claimDueTransfers,
+  renewClaim,
   settleTransfer,
   type ClaimedTransfer,
   type TransferRecord,
@@ -12,6 +13,7 @@ import type { Deps } from '../deps.ts'
 import type { AgencyKeyring, Mailer } from './ports.ts'
 import { MailerFailure } from './ports.ts'
 import type { RelaySettings } from './relay-settings.ts'
+import { queueRevocationNotices } from './revocation-notice.ts'
 
 export interface DeliveryContext {
   deps: Pick<Deps, 'db' | 'clock' | 'log' | 'database'>
@@ -105,6 +107,17 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
     log.info({ transferId: t.id, reasons }, 'transfer cancelled before delivery')
     return
   }
+  // The batch may have taken long: make sure the row is still ours, and hold it for the send.
+  const still = await renewClaim(db, {
+    id: t.id,
+    worker: ctx.workerId,
+    now: before,
+    leaseUntil: new Date(before.getTime() + ctx.settings.leaseMs),
+  })
+  if (!still) {
+    log.warn({ transferId: t.id }, 'claim lost to another worker; not sending')
+    return
+  }
   const from = /^From:\s*(\S+@\S+)\s*$/im.exec(envelope)?.[1] ?? ''
   const to = /^To:\s*(\S+@\S+)\s*$/im.exec(envelope)?.[1] ?? ''
   let outcome: { ok: true; response: string } | { ok: false; failure: MailerFailure }
@@ -193,8 +206,12 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
   )
 }
 
-/** Claims the due transfers once and delivers them in turn; returns how many it handled. */
+/**
+ * Queues the revocation notices that are due, then claims the due transfers once and delivers
+ * them in turn; returns how many it handled.
+ */
 export async function runDeliveryRound(ctx: DeliveryContext, limit = 5): Promise<number> {
+  await queueRevocationNotices(ctx)
   const now = ctx.deps.clock.now()
   const claimed = await claimDueTransfers(ctx.deps.db, {
     worker: ctx.workerId,

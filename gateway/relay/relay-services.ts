@@ -1,3 +1,4 @@
+import { createRegistryKeyring } from '../crypto/registry-keyring.ts'
 import type { Deps } from '../deps.ts'
 import type { Service } from '../serve.ts'
 import { startCatchallMailbox } from './catchall-mailbox.ts'
@@ -7,9 +8,16 @@ import type { AgencyKeyring } from './ports.ts'
 import { relaySettingsOf } from './relay-settings.ts'
 import { createSmtpMailer } from './smtp-mailer.ts'
 
-/** The keyring the relay uses for these deps (the PEM directory of `relayPkiDir`). */
-export function relayKeyringOf(deps: Pick<Deps, 'db' | 'config'>): AgencyKeyring {
-  return createPemDirectoryKeyring(deps, relaySettingsOf(deps.config).pkiDir)
+/**
+ * The keyring the relay uses: the certificate registry with the encrypted key store (what
+ * `brucke cert import` and the demo setup fill), or — when `relayPkiDir` is configured — a PEM
+ * directory laid out like `brucke pki demo --out DIR`.
+ */
+export function relayKeyringOf(deps: Pick<Deps, 'db' | 'config' | 'log'>): AgencyKeyring {
+  const directory = relaySettingsOf(deps.config).pkiDir
+  return directory === undefined
+    ? createRegistryKeyring(deps)
+    : createPemDirectoryKeyring(deps, directory)
 }
 
 /**

@@ -5,7 +5,8 @@ import type { Config } from '../runtime-config.ts'
 export interface RelaySettings {
   retryHorizonMs: number
   pollMs: number
-  pkiDir: string
+  /** A PEM directory of agency certificates and keys; undefined → the certificate registry. */
+  pkiDir: string | undefined
   catchallDir: string
   /** Base of the exponential backoff (RFC 5321 §4.5.4.1 suggests ≥ 30 min; we start small). */
   backoffBaseMs: number
@@ -15,11 +16,11 @@ export interface RelaySettings {
 }
 
 export function relaySettingsOf(config: Config): RelaySettings {
-  const pkiDir = config.relayPkiDir ?? join(config.dataDir, 'demo-pki')
+  const pkiDir = config.relayPkiDir
   return {
     retryHorizonMs: (config.relayRetryHorizonMinutes ?? 24 * 60) * 60_000,
     pollMs: config.relayPollMs ?? 1000,
-    pkiDir: isAbsolute(pkiDir) ? pkiDir : resolve(pkiDir),
+    pkiDir: pkiDir === undefined || isAbsolute(pkiDir) ? pkiDir : resolve(pkiDir),
     catchallDir: join(config.dataDir, 'catchall'),
     backoffBaseMs: 5_000,
     backoffCapMs: 30 * 60_000,

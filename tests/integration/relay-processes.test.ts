@@ -11,7 +11,7 @@ import { freePort, startBruckeServe } from '../support/cli.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
-import { createRelayPki, type RelayPki } from '../support/smtp-relay-setup.ts'
+import { createRelayPki, registerRelayPki, type RelayPki } from '../support/smtp-relay-setup.ts'
 import { TestClock } from '../support/test-clock.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
@@ -41,11 +41,9 @@ describe.each(dialects)('brucke serve processes delivering on %s', (dialect) => 
     })
     writeFileSync(join(relayPki.dir, 'ca.crl.pem'), crl.pem)
     smtp = await startSmtpCapture()
-    t = await createTestDeps(dialect, {
-      clock: new TestClock(now),
-      config: { relayPkiDir: relayPki.dir },
-    })
+    t = await createTestDeps(dialect, { clock: new TestClock(now) })
     const { tokens } = await seedAccounts(t.deps)
+    await registerRelayPki(t.deps, relayPki)
     server = await startTestServer(t.deps)
     const validUntil = new Date(now.getTime() + 180 * 86_400_000).toISOString().slice(0, 10)
     const draft = await server.api('POST', '/consents', {
@@ -102,7 +100,9 @@ describe.each(dialects)('brucke serve processes delivering on %s', (dialect) => 
     return ids
   }
 
-  async function serve(): Promise<{ child: ChildProcess; stop: () => Promise<number | null> }> {
+  async function serve(
+    leaseSeconds = 2,
+  ): Promise<{ child: ChildProcess; stop: () => Promise<number | null> }> {
     return startBruckeServe({
       env: {
         PORT: String(await freePort()),
@@ -113,9 +113,8 @@ describe.each(dialects)('brucke serve processes delivering on %s', (dialect) => 
         BRUCKE_MASTER_KEY: t.deps.config.secrets.masterKey.toString('base64'),
         BRUCKE_TOKEN_KEY: t.deps.config.secrets.tokenKey.toString('base64'),
         BRUCKE_DATA_DIR: t.deps.config.dataDir,
-        RELAY_PKI_DIR: relayPki.dir,
         RELAY_POLL_MS: '30',
-        RELAY_LEASE_SECONDS: '2',
+        RELAY_LEASE_SECONDS: String(leaseSeconds),
         LOG_LEVEL: 'warn',
       },
     })
@@ -207,7 +206,8 @@ describe.each(dialects)('brucke serve processes delivering on %s', (dialect) => 
     async () => {
       smtp.messages.length = 0
       const ids = await submitMany(count)
-      const [a, b] = await Promise.all([serve(), serve()])
+      // Leases longer than any send here: no takeover, so any duplicate would be a locking bug.
+      const [a, b] = await Promise.all([serve(60), serve(60)])
       await waitUntilSettled(ids, 60_000)
       await Promise.all([a.stop(), b.stop()])
       const { distinct, duplicates } = duplicatesByMessageId()

@@ -15,7 +15,7 @@ import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
-import { createRelayPki, type RelayPki } from '../support/smtp-relay-setup.ts'
+import { createRelayPki, registerRelayPki, type RelayPki } from '../support/smtp-relay-setup.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
 /** A string that must never appear outside the encrypted message. */
@@ -52,8 +52,9 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
   beforeAll(async () => {
     relayPki = await createRelayPki()
     smtp = await startSmtpCapture()
-    t = await createTestDeps(dialect, { config: { relayPkiDir: relayPki.dir } })
+    t = await createTestDeps(dialect)
     await seedAccounts(t.deps)
+    await registerRelayPki(t.deps, relayPki)
     server = await startTestServer(t.deps)
     ctx = {
       deps: t.deps,
@@ -251,6 +252,57 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
       (e) => e.event.type === 'transfer_cancelled' && e.event.transferId === id,
     )
     expect(cancelled?.event).toMatchObject({ reasons: ['consent_revoked'] })
+  })
+
+  it('when a consent is revoked after delivery, then the recipient gets one signed and encrypted notice naming the transfers', async () => {
+    const consentId = await activeConsent()
+    const first = ((await submit(transferBody(consentId))).body as { id: string }).id
+    const second = ((await submit(transferBody(consentId))).body as { id: string }).id
+    await drain()
+    expect(smtp.messages).toHaveLength(2)
+    t.clock.advance(60_000)
+    const revoked = await server.api('POST', `/consents/${consentId}/revocation`, {
+      token: await token('staff-jc'),
+      body: { channel: 'staff' },
+    })
+    expect(revoked.status).toBe(200)
+    await drain()
+    await drain()
+    expect(smtp.messages).toHaveLength(3)
+    const notice = smtp.messages[2]!
+    expect(notice.to).toEqual(['jugendhilfe@ja-demo.example'])
+    const work = mkdtempSync(join(tmpdir(), 'brucke-openssl-'))
+    const keyPath = join(work, 'ja.key.pem')
+    const certPath = join(work, 'ja.cert.pem')
+    const caPath = join(work, 'ca.pem')
+    writeFileSync(keyPath, relayPki.identities['ja-demo']!.privateKeyPem)
+    writeFileSync(certPath, relayPki.identities['ja-demo']!.certificatePem)
+    writeFileSync(caPath, relayPki.pki.ca.certificatePem)
+    const signed = openssl(
+      ['cms', '-decrypt', '-inform', 'SMIME', '-recip', certPath, '-inkey', keyPath],
+      notice.raw,
+    )
+    const inner = openssl(
+      ['cms', '-verify', '-inform', 'SMIME', '-CAfile', caPath, '-purpose', 'any'],
+      signed,
+    ).toString('utf8')
+    const head = (inner.split(/\r?\n\r?\n/)[0] ?? '').replace(/\r?\n[ \t]+/g, ' ')
+    expect(head).toMatch(/^X-Brucke-Notice: consent-revoked\s*$/im)
+    expect(head).toContain(first)
+    expect(head).toContain(second)
+    const list = await server.api('GET', '/transfers', { token: await token('staff-jc') })
+    const notices = (
+      list.body as { transfers: { kind: string; consentId: string; status: string }[] }
+    ).transfers.filter((x) => x.kind === 'revocation_notice' && x.consentId === consentId)
+    expect(notices).toEqual([expect.objectContaining({ status: 'delivered' })])
+    const entries = await listAuditEntries(t.deps.db, { limit: 5000 })
+    const delivered = entries.filter(
+      (e) =>
+        e.event.type === 'transfer_delivered' &&
+        e.event.kind === 'revocation_notice' &&
+        e.event.consentId === consentId,
+    )
+    expect(delivered).toHaveLength(1)
   })
 
   it('when the SMTP server is down for a while and then up, then every transfer is delivered exactly once', async () => {

@@ -1,6 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import {
+  addTrustAnchor,
+  importAgencyCertificate,
+} from '../../gateway/crypto/certificate-service.ts'
+import type { Deps } from '../../gateway/deps.ts'
 import { demoAgencies } from '../../gateway/demo-setup.ts'
 import { createTestPki, type TestIdentity, type TestPki } from './test-pki.ts'
 
@@ -32,4 +37,31 @@ export async function createRelayPki(options: { at?: Date } = {}): Promise<Relay
     writeFileSync(join(dir, `${agency.id}.key.pem`), identity.privateKeyPem, { mode: 0o600 })
   }
   return { dir, pki, identities }
+}
+
+/**
+ * Registers the relay PKI in the certificate registry the way an operator does (trust anchor with
+ * its CRL file, then each agency's certificate with its key, sealed by the key store), so the
+ * relay runs on the registry keyring.
+ */
+export async function registerRelayPki(
+  deps: Pick<Deps, 'db' | 'clock' | 'log' | 'config'>,
+  relayPki: RelayPki,
+): Promise<void> {
+  await addTrustAnchor(deps, {
+    actor: 'system',
+    certificate: Buffer.from(relayPki.pki.ca.certificatePem),
+    crlFile: join(relayPki.dir, 'ca.crl.pem'),
+  })
+  for (const [agencyId, identity] of Object.entries(relayPki.identities)) {
+    await importAgencyCertificate(deps, {
+      actor: 'system',
+      agencyId,
+      source: {
+        kind: 'certificate',
+        certificate: Buffer.from(identity.certificatePem),
+        key: Buffer.from(identity.privateKeyPem),
+      },
+    })
+  }
 }

@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import MailComposer from 'nodemailer/lib/mail-composer/index.js'
+import { z } from 'zod'
+import { findAgency } from '../../db/account-repository.ts'
+import { appendAuditEvent } from '../../db/audit-repository.ts'
+import {
+  insertQueuedTransfer,
+  listRevocationNoticesDue,
+  type DueRevocationNotice,
+} from '../../db/transfer-repository.ts'
+import type { Deps } from '../deps.ts'
+import type { AgencyKeyring } from './ports.ts'
+import type { RelaySettings } from './relay-settings.ts'
+import { sealMessage } from './seal-message.ts'
+
+const noticeTextsSchema = z.strictObject({
+  subject: z.string().min(1),
+  heading: z.string().min(1),
+  intro: z.string().min(1),
+  labels: z.strictObject({
+    consent: z.string(),
+    revokedAt: z.string(),
+    purpose: z.string(),
+    transfers: z.string(),
+  }),
+  duties: z.array(z.string().min(1)).min(1),
+  closing: z.string().min(1),
+})
+
+/** The notice's wording (templates/mail/revocation-notice.json), validated at start. */
+export const revocationNoticeTexts = noticeTextsSchema.parse(
+  JSON.parse(
+    readFileSync(new URL('../../templates/mail/revocation-notice.json', import.meta.url), 'utf8'),
+  ),
+)
+
+/** The notice as text/plain: which transfers, when, and what the law asks of the recipient. */
+export function renderRevocationNotice(notice: DueRevocationNotice): string {
+  const t = revocationNoticeTexts
+  const lines = [
+    t.heading,
+    '',
+    `Sehr geehrte Damen und Herren,`,
+    '',
+    t.intro,
+    '',
+    `${t.labels.consent}: ${notice.consentId}`,
+    `${t.labels.revokedAt}: ${notice.revokedAt}`,
+    `${t.labels.purpose}: ${notice.purpose}`,
+    '',
+    `${t.labels.transfers}:`,
+    ...notice.transfers.map(
+      (x) => `  - ${x.id}, ${x.deliveredAt ?? '—'}, ${x.categories.join(', ')}`,
+    ),
+    '',
+    ...t.duties.flatMap((d) => [d, '']),
+    t.closing,
+    '',
+  ]
+  return lines.join('\n')
+}
+
+/**
+ * Queues one signed and encrypted revocation notice (DESIGN.md §3.1: revocation effective for
+ * the future; issue point 9) per consent, sender and recipient that exchanged data under a now
+ * revoked consent. The Message-ID is derived from that triple and unique in the table, so two
+ * workers racing here queue it once. Returns how many notices were queued.
+ */
+export async function queueRevocationNotices(input: {
+  deps: Pick<Deps, 'db' | 'clock' | 'log'>
+  keyring: AgencyKeyring
+  settings: RelaySettings
+}): Promise<number> {
+  const { deps } = input
+  const due = await listRevocationNoticesDue(deps.db, 20)
+  let queued = 0
+  for (const notice of due) {
+    const now = deps.clock.now()
+    const [signer, recipient, sender] = await Promise.all([
+      input.keyring.signer(notice.senderAgencyId, now),
+      input.keyring.recipient(notice.recipientAgencyId, now),
+      findAgency(deps.db, notice.senderAgencyId),
+    ])
+    if (!signer || !recipient || !sender) {
+      deps.log.warn(
+        { consentId: notice.consentId, recipientAgencyId: notice.recipientAgencyId },
+        'revocation notice waits: no signing key or recipient certificate',
+      )
+      continue
+    }
+    const key = createHash('sha256')
+      .update(`${notice.consentId}|${notice.senderAgencyId}|${notice.recipientAgencyId}`)
+      .digest('hex')
+      .slice(0, 24)
+    const id = `rvn_${key}`
+    const domain = sender.mailbox.slice(sender.mailbox.lastIndexOf('@') + 1)
+    const messageId = `<${id}@${domain}>`
+    const text = renderRevocationNotice(notice)
+    const entity = await new MailComposer({
+      from: { name: sender.name, address: sender.mailbox },
+      to: recipient.mailbox,
+      subject: `${revocationNoticeTexts.subject} (${notice.consentId})`,
+      messageId,
+      date: now,
+      headers: {
+        'X-Brucke-Notice': 'consent-revoked',
+        'X-Brucke-Transfer-Id': id,
+        'X-Brucke-Consent-Id': notice.consentId,
+        'X-Brucke-Related-Transfers': notice.transfers.map((x) => x.id).join(', '),
+        'X-Brucke-Sender': notice.senderAgencyId,
+        'X-Brucke-Recipient': notice.recipientAgencyId,
+      },
+      text,
+      textEncoding: 'base64',
+    })
+      .compile()
+      .build()
+    const sealed = sealMessage({
+      entity,
+      signer,
+      recipient,
+      encryptToSender: false,
+      at: now,
+      transferId: id,
+      messageId,
+    })
+    const categories = [...new Set(notice.transfers.flatMap((x) => x.categories))].sort()
+    try {
+      await deps.db.transaction().execute(async (trx) => {
+        await insertQueuedTransfer(trx, {
+          id,
+          kind: 'revocation_notice',
+          senderAgencyId: notice.senderAgencyId,
+          recipientAgencyId: notice.recipientAgencyId,
+          staffId: 'system',
+          consentId: notice.consentId,
+          purpose: notice.purpose,
+          categories,
+          subjectPseudonym: notice.subjectPseudonym,
+          relatedTransferIds: notice.transfers.map((x) => x.id),
+          plaintextSha256: createHash('sha256').update(text).digest('hex'),
+          envelopeSha256: sealed.sha256,
+          messageId,
+          envelope: sealed.raw,
+          at: now,
+          giveUpAt: new Date(now.getTime() + input.settings.retryHorizonMs),
+        })
+        await appendAuditEvent(trx, {
+          at: now,
+          actor: 'system',
+          event: {
+            type: 'transfer_queued',
+            transferId: id,
+            kind: 'revocation_notice',
+            consentId: notice.consentId,
+            subjectPseudonym: notice.subjectPseudonym,
+            senderAgencyId: notice.senderAgencyId,
+            recipientAgencyId: notice.recipientAgencyId,
+            purpose: notice.purpose,
+            categories,
+            channel: 'system',
+            decision: 'permit',
+            plaintextSha256: createHash('sha256').update(text).digest('hex'),
+            envelopeSha256: sealed.sha256,
+            messageId,
+          },
+        })
+      })
+      queued++
+    } catch (error) {
+      // Another worker queued the same notice first (unique id / Message-ID): nothing to do.
+      deps.log.info({ err: error, noticeId: id }, 'revocation notice already queued')
+    }
+  }
+  return queued
+}
