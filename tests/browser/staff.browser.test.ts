@@ -115,6 +115,11 @@ describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
     const code = ((await page.textContent('.pickup-code')) ?? '').trim()
     expect(code.length).toBeGreaterThanOrEqual(4)
     await check(page, 'consent-draft')
+    await page.click('text=Formular zum Drucken öffnen')
+    await page.waitForURL(`${server.url}/staff/consents/${consentId}/print`)
+    expect(await page.textContent('.consent-text')).toContain('§ 67b SGB X')
+    await check(page, 'print')
+    await page.goto(`${server.url}/staff/consents/${consentId}`)
 
     // The young person signs on the kiosk (the «Kiosk» issue's pages) with the pickup code.
     const kioskContext = await newContext(browser, { width: 1024, height: 768 })
