@@ -245,5 +245,22 @@ describe.each(dialects)('DPO pages on %s', (dialect) => {
     expect(entry.text).toContain('fallkonferenz')
     expect(entry.text).toContain('NICHT gültig')
     expect(entry.text).not.toMatch(/Bewiesen bis Checkpoint/)
+    // The full verification names the altered entry at the top of every DPO page.
+    expect((await post('/dpo/verify', {})).status).toBe(303)
+    const status = await get('/dpo')
+    expect(status.text).toMatch(
+      new RegExp(`<span class="status-bad">beschädigt</span> ab Eintrag ${seq}\\s+\\(changed`),
+    )
+  })
+
+  it('when a DPO bound to one agency opens the reports, then only their agency is counted', async () => {
+    const page = await get('/dpo/reports', scoped)
+    expect(page.status).toBe(200)
+    expect(page.text).not.toContain('aa-demo → ja-demo')
+    // Within jc-demo staff-jc has no colleagues with attempts to compare with: nothing is flagged.
+    expect(page.text).toContain('Keine Auffälligkeiten.')
+    expect(page.text).toContain('user:staff-jc')
+    expect((await get('/dpo/reports?agency=aa-demo', scoped)).status).toBe(403)
+    expect((await get('/dpo/reports?type=transfer_denied')).status).toBe(400)
   })
 })
