@@ -319,10 +319,11 @@ export async function listRevocationNoticesDue(
     .where('t.kind', '=', 'transfer')
     .where('t.status', '=', 'delivered')
     .where('c.revoked_at', 'is not', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('transfers as n')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('transfers as n')
             .select('n.id')
             .where('n.kind', '=', 'revocation_notice')
             .whereRef('n.consent_id', '=', 't.consent_id')
