@@ -3,6 +3,7 @@ import { actorOf } from '../../accounts/roles.ts'
 import { identifierSchema } from '../../accounts/account-schemas.ts'
 import type { Deps } from '../deps.ts'
 import { pushDraft } from '../kiosk/kiosk-service.ts'
+import { kioskSummarySchema } from '../kiosk/kiosk-summaries.ts'
 import { listMajorityReviews } from '../self-service/majority-review.ts'
 import { ApiError } from './api-error.ts'
 import { apiRoute, type AnyApiRoute } from './route.ts'
@@ -13,7 +14,12 @@ export const pushDraftRoute = apiRoute({
   summary: 'Send a draft consent of your agency to a named kiosk of your agency',
   access: ['staff'],
   params: z.strictObject({ kioskId: identifierSchema }),
-  body: z.strictObject({ consentId: z.string().min(1).max(64) }),
+  body: z.strictObject({
+    consentId: z.string().min(1).max(64),
+    /** For a single-transfer consent: the case summary it is bound to, shown before signing. */
+    summary: kioskSummarySchema.optional(),
+  }),
+  bodyLimit: 1024 * 1024,
   response: z.strictObject({
     kioskId: z.string(),
     consentId: z.string(),
@@ -29,6 +35,7 @@ export const pushDraftRoute = apiRoute({
       },
       kioskId: params.kioskId,
       consentId: body.consentId,
+      ...(body.summary ? { summary: body.summary } : {}),
     }),
 })
 

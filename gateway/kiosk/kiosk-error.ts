@@ -8,6 +8,7 @@ export const kioskErrorCodes = [
   'ERR_KIOSK_RECEIPT_UNKNOWN',
   'ERR_KIOSK_RATE_LIMITED',
   'ERR_KIOSK_NOT_CONFIRMABLE',
+  'ERR_KIOSK_SUMMARY_MISMATCH',
 ] as const
 export type KioskErrorCode = (typeof kioskErrorCodes)[number]
 

@@ -31,6 +31,7 @@ import type { ConsentView } from '../consent/consent-view.ts'
 import type { Deps } from '../deps.ts'
 import { KioskError } from './kiosk-error.ts'
 import { kioskIdleSecondsOf } from './kiosk-settings.ts'
+import { dropSummary, holdSummary, type KioskSummary } from './kiosk-summaries.ts'
 import { hashReceiptCode, newReceiptCode } from './receipt-code.ts'
 
 /** The languages the kiosk offers; German is binding (DESIGN.md §5). */
@@ -75,7 +76,7 @@ export async function currentKioskSession(
   const now = deps.clock.now()
   const idleMs = kioskIdleSecondsOf(deps.config) * 1000
   if (now.getTime() - Date.parse(state.updatedAt) >= idleMs) {
-    await clearKioskState(deps.db, principal.userId)
+    await wipeKiosk(deps, principal)
     return undefined
   }
   const consent = await getConsent(deps, {
@@ -84,7 +85,7 @@ export async function currentKioskSession(
   })
   // A draft discarded by staff meanwhile, or signed elsewhere, ends the session.
   if (state.step !== 'receipt' && consent.status !== 'draft') {
-    await clearKioskState(deps.db, principal.userId)
+    await wipeKiosk(deps, principal)
     return undefined
   }
   return { state, consent }
@@ -269,11 +270,12 @@ export async function signAtKiosk(
 export async function declineAtKiosk(deps: Deps, principal: Principal): Promise<void> {
   const { consent } = await requireKioskSession(deps, principal)
   await declineConsent(deps, { caller: kioskCallerOf(principal), consentId: consent.id })
-  await clearKioskState(deps.db, principal.userId)
+  await wipeKiosk(deps, principal)
 }
 
 /** Clears everything the device holds about the person (finish, idle, or staff leaving). */
 export async function wipeKiosk(deps: Deps, principal: Principal): Promise<void> {
+  dropSummary(principal.userId)
   await clearKioskState(deps.db, principal.userId)
 }
 
@@ -305,7 +307,7 @@ export async function revokeAtKiosk(
  */
 export async function pushDraft(
   deps: Deps,
-  input: { caller: ConsentCaller; kioskId: string; consentId: string },
+  input: { caller: ConsentCaller; kioskId: string; consentId: string; summary?: KioskSummary },
 ): Promise<{ kioskId: string; consentId: string; pushedAt: string }> {
   const { caller } = input
   const kiosk = await findUser(deps.db, input.kioskId)
@@ -314,6 +316,14 @@ export async function pushDraft(
   const consent = await getConsent(deps, { caller, consentId: input.consentId })
   if (consent.status !== 'draft')
     throw new KioskError('ERR_KIOSK_NOT_CONFIRMABLE', 'Only a draft can be sent to a kiosk.')
+  if (input.summary) {
+    if (!consent.singleTransfer)
+      throw new KioskError(
+        'ERR_KIOSK_SUMMARY_MISMATCH',
+        'Only a single-transfer consent carries a case summary.',
+      )
+    holdSummary(kiosk.id, consent.id, consent.singleTransfer.summarySha256, input.summary)
+  }
   const now = deps.clock.now()
   await deps.db.transaction().execute(async (trx) => {
     await pushDraftToKiosk(trx, {

@@ -19,6 +19,7 @@ import {
 import { consentText } from '../consent/consent-service.ts'
 import type { Deps } from '../deps.ts'
 import { toHttpFailure } from '../http/error-status.ts'
+import { RateLimiter } from '../http/rate-limiter.ts'
 import { pageRoute, type AnyPageRoute, type PageResult } from '../http/route.ts'
 import { KioskError } from '../kiosk/kiosk-error.ts'
 import {
@@ -41,6 +42,7 @@ import {
   type KioskSession,
 } from '../kiosk/kiosk-service.ts'
 import { kioskIdleSecondsOf } from '../kiosk/kiosk-settings.ts'
+import { summaryOnKiosk, type KioskSummary } from '../kiosk/kiosk-summaries.ts'
 import { receiptFactsOf, receiptPdf } from '../kiosk/receipt-document.ts'
 import { csrfTokenOf } from './home-pages.ts'
 
@@ -50,9 +52,37 @@ const multi = z
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
 
+/**
+ * The case summary a single-transfer consent is bound to ("Beratungsvermerk quittieren"): shown in
+ * full when staff pushed it with the draft, else the bound hash and a hint to ask for it.
+ */
+function summaryHtml(summary: KioskSummary | undefined, sha256: string, lang: string) {
+  const label = (c: string) => {
+    const t = vocabulary.categories[c]
+    return t ? localized(t.label, lang) : c
+  }
+  if (!summary)
+    return html`<p>
+        Diese Einwilligung gilt nur für eine Zusammenfassung. Bitten Sie Ihre Fachkraft, sie Ihnen
+        zu zeigen, bevor Sie unterschreiben.
+      </p>
+      <p class="hash">SHA-256: ${sha256}</p>`
+  return html`<p>Genau diese Zusammenfassung wird übermittelt, sonst nichts:</p>
+    ${summary.sections.map(
+      (s) =>
+        html`<article class="summary-section">
+          <h3>${s.title} <span class="explanation">(${label(s.category)})</span></h3>
+          <p lang="de" class="summary-body">${s.body}</p>
+        </article>`,
+    )}
+    <p class="hash">SHA-256: ${sha256}</p>`
+}
+
 /** The kiosk's pages (DESIGN.md §6 `/kiosk`): read, choose, sign, receipt; wiped after use. */
 export function kioskPages(deps: Deps): AnyPageRoute[] {
   const idleSeconds = kioskIdleSecondsOf(deps.config)
+  // Against guessing receipt codes on a kiosk: per device, like the self-service page per IP.
+  const revokeLimiter = new RateLimiter(deps.clock, 10, 15 * 60_000)
 
   async function page(
     req: Request,
@@ -204,7 +234,12 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
     },
   })
 
-  async function renderChoose(req: Request, session: KioskSession, error?: string) {
+  async function renderChoose(
+    req: Request,
+    principal: Principal,
+    session: KioskSession,
+    error?: string,
+  ) {
     const { consent, state } = session
     const lang = state.language
     const names = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
@@ -237,11 +272,11 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
           categories: consent.categories.filter((c) => !isSpecialCategory(vocabulary, c)).map(term),
           special: consent.categories.filter((c) => isSpecialCategory(vocabulary, c)).map(term),
           summary: consent.singleTransfer
-            ? html`<p>
-                  Diese Einwilligung gilt nur für die eine Zusammenfassung, die Ihnen Ihre Fachkraft
-                  gezeigt hat. Sie enthält nur die oben angekreuzten Daten.
-                </p>
-                <p class="hash">SHA-256: ${consent.singleTransfer.summarySha256}</p>`
+            ? summaryHtml(
+                summaryOnKiosk(principal.userId, consent.id),
+                consent.singleTransfer.summarySha256,
+                lang,
+              )
             : null,
           ...(error ? { error } : {}),
         }),
@@ -257,7 +292,7 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
     handle: async ({ req, principal }) => {
       const session = await sessionAt(principal, 'choose')
       if ('redirect' in session) return session
-      return renderChoose(req, session)
+      return renderChoose(req, principal, session)
     },
   })
 
@@ -278,6 +313,7 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
         if (error instanceof KioskError && error.code === 'ERR_KIOSK_CHOICE_EMPTY')
           return renderChoose(
             req,
+            principal,
             session,
             'Mindestens ein Empfänger und eine Datenart müssen ausgewählt bleiben. Wenn Sie nichts weitergeben wollen, wählen Sie „Nicht zustimmen“.',
           )
@@ -459,6 +495,8 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
           status,
         )
       if (body.confirm !== 'yes') return again(400, 'Bitte bestätigen Sie den Widerruf.')
+      if (!revokeLimiter.attempt(principal.userId))
+        return again(429, 'Zu viele Versuche. Bitte warten Sie 15 Minuten.')
       try {
         await revokeAtKiosk(deps, principal, {
           receiptCode: body.receiptCode,

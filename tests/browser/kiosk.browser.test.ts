@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { summarySha256Of } from '../../gateway/relay/transfer-service.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import {
   browserRequired,
@@ -250,6 +251,55 @@ describe.runIf(available)('signing kiosk in Chromium (tablet 1024×768)', () => 
     await page.click('button.agree')
     expect(await page.getByRole('alert').textContent()).toContain('Mindestens')
     await screenshot(page, 'kiosk-choose-nothing-left')
+    await page.click('button.decline')
+    await page.waitForURL(`${server.url}/kiosk/done`)
+    await context.close()
+  })
+  it('shows the exact case summary of a single-transfer consent before signing, and refuses another summary', async () => {
+    const sections = [
+      {
+        category: 'berufswahl',
+        title: 'Beratungsvermerk',
+        body: 'Wunsch: Ausbildung zur Tischlerin.',
+      },
+    ]
+    const staff = tokens['staff-jc'] as string
+    const created = await server.api('POST', '/consents', {
+      token: staff,
+      body: {
+        kind: 'einwilligung',
+        subject: { givenName: 'Leonie', familyName: 'Quastenberg', birthDate: '2005-06-10' },
+        senders: ['jc-demo'],
+        recipients: ['ja-demo'],
+        purposes: ['uebergabe'],
+        categories: ['berufswahl'],
+        validUntil: '2026-06-30',
+        summarySha256: summarySha256Of(sections, []),
+      },
+    })
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    const id = (created.body as { id: string }).id
+    const wrong = await server.api('POST', '/kiosks/kiosk-jc/push', {
+      token: staff,
+      body: { consentId: id, summary: { sections: [{ ...sections[0], body: 'Etwas anderes.' }] } },
+    })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body).toMatchObject({ error: { code: 'ERR_KIOSK_SUMMARY_MISMATCH' } })
+    const pushed = await server.api('POST', '/kiosks/kiosk-jc/push', {
+      token: staff,
+      body: { consentId: id, summary: { sections } },
+    })
+    expect(pushed.status).toBe(200)
+    const context = await newContext(browser, tablet)
+    const page = await context.newPage()
+    await signInKiosk(page, server)
+    await page.click('text=Erklärung öffnen')
+    await page.waitForURL(`${server.url}/kiosk/read`)
+    await page.click('button.agree')
+    await page.waitForURL(`${server.url}/kiosk/choose`)
+    expect(await page.textContent('.summary')).toContain('Wunsch: Ausbildung zur Tischlerin.')
+    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    await screenshot(page, 'kiosk-single-transfer-summary')
     await page.click('button.decline')
     await page.waitForURL(`${server.url}/kiosk/done`)
     await context.close()

@@ -85,7 +85,9 @@ export function languageSwitcher(csrf: string, current: string): SafeHtml {
   return html`<form method="post" action="/kiosk/language" class="languages">
     ${csrfField(csrf)}
     <fieldset>
-      <legend>${strings.language} / Sprache</legend>
+      <legend>
+        ${strings.language === 'Sprache' ? 'Sprache' : `${strings.language} / Sprache`}
+      </legend>
       ${Object.entries(kioskStrings).map(
         ([code, s]) =>
           html`<button
