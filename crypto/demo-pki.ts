@@ -55,7 +55,11 @@ export async function createDemoPki(input: {
   agencies: DemoPkiAgency[]
 }): Promise<DemoPki> {
   const notBefore = new Date(input.at.getTime() - day)
-  const caKeys = await generateKeyPair('rsa-3072')
+  // All keys at once: RSA-3072 generation dominates and runs on the libuv thread pool.
+  const [caKeys, ...keyPairs] = await Promise.all(
+    [null, ...input.agencies].map(() => generateKeyPair('rsa-3072')),
+  )
+  if (caKeys === undefined) throw new Error('CA key pair missing')
   const ca = buildCaCertificate({
     subject: { country: 'DE', organization: 'Brücke Demo', commonName: 'Brücke Demo CA' },
     keyPair: caKeys,
@@ -64,7 +68,6 @@ export async function createDemoPki(input: {
   })
   const issuer = { certificate: ca.der, privateKey: caKeys.privateKey }
   const agencyNotAfter = new Date(input.at.getTime() + 730 * day)
-  const keyPairs = await Promise.all(input.agencies.map(() => generateKeyPair('rsa-3072')))
   const identities = input.agencies.map((agency, index): DemoPkiIdentity => {
     const keys = keyPairs[index]
     if (keys === undefined) throw new Error('key pair missing')
