@@ -3,6 +3,7 @@ import { startConsentExpirySweeper } from './consent/expiry-sweeper.ts'
 import { startCertificateMonitor } from './crypto/certificate-monitor.ts'
 import type { Deps } from './deps.ts'
 import { startRelayServices } from './relay/relay-services.ts'
+import { startMajoritySweeper } from './self-service/majority-review.ts'
 import type { Service } from './serve.ts'
 
 /**
@@ -13,5 +14,6 @@ export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] =
   (deps) => startCertificateMonitor(deps), // opens the stored keys: a wrong master key stops the start
   (deps) => startCheckpointer(deps), // first, so it stops last and seals the final entries
   (deps) => startConsentExpirySweeper(deps),
+  (deps) => startMajoritySweeper(deps),
   (deps) => startRelayServices(deps),
 ]

@@ -16,6 +16,7 @@ import {
 } from '../../db/kiosk-repository.ts'
 import { listConsentIdsOfSubject } from '../../db/receipt-repository.ts'
 import type { Deps } from '../deps.ts'
+import type { Service } from '../serve.ts'
 import { majorityGraceDaysOf } from '../kiosk/kiosk-settings.ts'
 
 /** Full age under § 2 BGB. */
@@ -71,6 +72,8 @@ async function reviewConsents(deps: Deps, stored: readonly StoredConsent[]): Pro
       }
       const flagged = review
       await deps.db.transaction().execute(async (trx) => {
+        // Staff listing, the self-service page and the sweeper may meet here: flag once.
+        if ((await findMajorityReviews(trx, [consent.id])).length > 0) return
         await insertMajorityReview(trx, flagged)
         await appendAuditEvent(trx, {
           at: now,
@@ -91,6 +94,16 @@ async function reviewConsents(deps: Deps, stored: readonly StoredConsent[]): Pro
       status === 'active'
     ) {
       await deps.db.transaction().execute(async (trx) => {
+        const [current] = await findMajorityReviews(trx, [consent.id])
+        const fresh = await findConsent(trx, consent.id)
+        if (
+          !current ||
+          current.lapsedAt !== null ||
+          current.confirmedAt !== null ||
+          !fresh ||
+          consentStatus(factsOf(fresh.consent), now) !== 'active'
+        )
+          return
         await markMajorityLapsed(trx, consent.id, now)
         await insertRevocation(trx, consent.id, {
           at: now.toISOString(),
@@ -163,4 +176,47 @@ export async function listMajorityReviews(
             : ('awaiting_confirmation' as const),
     }))
     .sort((a, b) => a.confirmBy.localeCompare(b.confirmBy))
+}
+
+/** Reviews every guardian-signed consent still in force (the background sweep). */
+export async function reviewAllMajority(deps: Deps): Promise<void> {
+  const rows = await deps.db
+    .selectFrom('consents')
+    .select('id')
+    .where('signed_roles', 'like', '%"guardian"%')
+    .where('revoked_at', 'is', null)
+    .where('discarded_at', 'is', null)
+    .execute()
+  const stored = (await Promise.all(rows.map((r) => findConsent(deps.db, r.id)))).filter(
+    (s) => s !== undefined,
+  )
+  await reviewConsents(deps, stored)
+}
+
+/**
+ * The majority review as a background service of `brucke serve`, hourly: a lapse takes effect
+ * even when nobody opens the staff list or the self-service page.
+ */
+export function startMajoritySweeper(deps: Deps, intervalMs = 3_600_000): Promise<Service> {
+  let running: Promise<unknown> | undefined
+  const tick = () => {
+    if (running) return
+    running = reviewAllMajority(deps)
+      .catch((error: unknown) => {
+        deps.log.error({ err: error }, 'majority review sweep failed')
+      })
+      .finally(() => {
+        running = undefined
+      })
+  }
+  tick()
+  const timer = setInterval(tick, intervalMs)
+  timer.unref()
+  return Promise.resolve({
+    name: 'majority-review-sweeper',
+    async stop() {
+      clearInterval(timer)
+      if (running) await running
+    },
+  })
 }

@@ -9,6 +9,7 @@ import {
   startFromPickupCode,
 } from '../../gateway/kiosk/kiosk-service.ts'
 import { hashReceiptCode } from '../../gateway/kiosk/receipt-code.ts'
+import { reviewAllMajority } from '../../gateway/self-service/majority-review.ts'
 import {
   confirmAtMajority,
   findSelfService,
@@ -45,9 +46,22 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
     await t.close()
   })
 
+  /** A staff token fresh at the test clock's time (some tests move the clock by months). */
+  const staffToken = async () =>
+    (
+      await issueToken({
+        key: t.deps.config.secrets.tokenKey,
+        userId: 'staff-jc',
+        role: 'staff',
+        agencyId: 'jc-demo',
+        now: t.clock.now(),
+        ttlMinutes: 60,
+      })
+    ).token
+
   async function draft(birthDate = '2005-06-10', givenName = 'Leonie') {
     const response = await server.api('POST', '/consents', {
-      token: tokens['staff-jc'] as string,
+      token: await staffToken(),
       body: {
         kind: 'einwilligung',
         subject: { givenName, familyName: 'Quastenberg', birthDate },
@@ -141,18 +155,6 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
     await signAtTheKiosk(lapsing.kioskCode, 2)
     const kept = await draft('2008-03-10', 'Jonas')
     const keptCode = await signAtTheKiosk(kept.kioskCode, 2)
-    // The clock moves by months here, so each call gets a token fresh at that time.
-    const staffToken = async () =>
-      (
-        await issueToken({
-          key: t.deps.config.secrets.tokenKey,
-          userId: 'staff-jc',
-          role: 'staff',
-          agencyId: 'jc-demo',
-          now: t.clock.now(),
-          ttlMinutes: 60,
-        })
-      ).token
     const reviews = async () => {
       const response = await server.api('GET', '/majority-reviews', { token: await staffToken() })
       expect(response.status).toBe(200)
@@ -206,5 +208,44 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
         'consent_revoked',
       ]),
     )
+  })
+
+  it('when nobody looks, then the background sweep flags and later lapses a guardian-signed consent', async () => {
+    const today = t.clock.now().toISOString().slice(0, 10)
+    const [y, m, d] = today.split('-').map(Number) as [number, number, number]
+    // Turns 18 five days from the test clock's today.
+    const birth = new Date(Date.UTC(y - 18, m - 1, d + 5)).toISOString().slice(0, 10)
+    const swept = await draft(birth, 'Ida')
+    await signAtTheKiosk(swept.kioskCode, 2)
+    t.clock.advance(6 * 24 * 3600_000)
+    await reviewAllMajority(t.deps)
+    const flagged = await t.deps.db
+      .selectFrom('majority_reviews')
+      .selectAll()
+      .where('consent_id', '=', swept.id)
+      .executeTakeFirstOrThrow()
+    expect(flagged.lapsed_at).toBeNull()
+    await reviewAllMajority(t.deps) // flags once only
+    t.clock.advance(91 * 24 * 3600_000)
+    await reviewAllMajority(t.deps)
+    const lapsed = await t.deps.db
+      .selectFrom('majority_reviews')
+      .selectAll()
+      .where('consent_id', '=', swept.id)
+      .executeTakeFirstOrThrow()
+    expect(lapsed.lapsed_at).not.toBeNull()
+    const revocation = await t.deps.db
+      .selectFrom('consent_revocations')
+      .selectAll()
+      .where('consent_id', '=', swept.id)
+      .executeTakeFirstOrThrow()
+    expect(revocation).toMatchObject({ by: 'system', reason: 'majority_not_confirmed' })
+    const flags = await t.deps.db
+      .selectFrom('audit_entries')
+      .select('type')
+      .where('consent_id', '=', swept.id)
+      .where('type', '=', 'consent_majority_flagged')
+      .execute()
+    expect(flags).toHaveLength(1)
   })
 })
