@@ -1,18 +1,18 @@
 import { createHash, createPublicKey } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
-import { Attribute, CMSVersion, SignerIdentifier, SignerInfo } from '@peculiar/asn1-cms'
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema'
-import { ObjectIdentifier } from 'asn1js'
-import { AlgorithmIdentifier, Time } from '@peculiar/asn1-x509'
-import { issuerAndSerialOf, readCmsCertificate } from './cms-certificate.ts'
-import { toExactArrayBuffer } from './cms-content-cipher.ts'
-import { asBuffer, derHeader, derSetOf, encodeDer } from './cms-der.ts'
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
+import { readCmsCertificate } from './cms-certificate.ts'
+import { asBuffer, derSetOf, encodeDer } from './cms-der.ts'
 import { oid } from './cms-oids.ts'
 import {
   contentInfoTree,
+  derAttribute,
   derObjectIdentifier,
   derPrimitive,
+  derPrimitiveBytes,
+  derSequence,
   derSmallInteger,
+  derTime,
   encodeDerTree,
 } from './cms-tlv.ts'
 import type { DerNode } from './cms-tlv.ts'
@@ -53,27 +53,26 @@ export function signCms(input: SignCmsInput): Buffer {
   const scheme = input.rsaScheme ?? 'rsa-pkcs1'
   const digest = createHash('sha256').update(input.content).digest()
   const attributes = [
-    attribute(oid.contentType, new ObjectIdentifier({ value: oid.data }).toBER()),
-    attribute(oid.signingTime, AsnConvert.serialize(new Time(input.at))),
-    attribute(oid.messageDigest, AsnConvert.serialize(new OctetString(digest))),
-    attribute(oid.smimeCapabilities, toExactArrayBuffer(smimeCapabilities())),
+    derAttribute(oid.contentType, derObjectIdentifier(oid.data)),
+    derAttribute(oid.signingTime, derTime(input.at)),
+    derAttribute(oid.messageDigest, derPrimitiveBytes(0x04, digest)),
+    derAttribute(oid.smimeCapabilities, smimeCapabilitiesDer),
   ]
   // The signature covers the DER SET OF the attributes (RFC 5652 §5.4); DER sorts its elements,
-  // and the SignerInfo carries them in that same order so verifiers re-encode identical bytes.
-  const encoded = attributes.map((value) => ({ value, der: encodeDer(value) }))
-  encoded.sort((a, b) => Buffer.compare(a.der, b.der))
-  const signedAttributesDer = derSetOf(encoded.map((item) => item.der))
+  // and the SignerInfo carries the same bytes under [0] IMPLICIT, so verifiers see identical input.
+  const signedAttributesDer = derSetOf(attributes)
   const signature = signBytes(input.signer.key, scheme, signedAttributesDer)
-
-  const sha256 = new AlgorithmIdentifier({ algorithm: oid.sha256 })
-  const signerInfo = new SignerInfo({
-    version: CMSVersion.v1,
-    sid: new SignerIdentifier({ issuerAndSerialNumber: issuerAndSerialOf(certificate) }),
-    digestAlgorithm: sha256,
-    signedAttrs: encoded.map((item) => item.value),
-    signatureAlgorithm: signatureAlgorithmFor(input.signer.key, scheme),
-    signature: new OctetString(signature),
-  })
+  const implicitAttributes = Buffer.from(signedAttributesDer)
+  implicitAttributes[0] = 0xa0
+  // SignerInfo (RFC 5652 §5.3), version 1 with issuerAndSerialNumber.
+  const signerInfo = derSequence([
+    derSmallInteger(1),
+    certificate.issuerAndSerialDer,
+    sha256AlgorithmDer,
+    implicitAttributes,
+    signatureAlgorithmDerFor(input.signer.key, scheme),
+    derPrimitiveBytes(0x04, signature),
+  ])
   const chain = (input.signer.chain ?? []).map((der) => readCmsCertificate(der).der)
   // SignedData (RFC 5652 §5.1) written around the raw certificate and content bytes: the
   // certificates are not re-serialised and the content is copied once.
@@ -81,7 +80,7 @@ export function signCms(input: SignCmsInput): Buffer {
     tag: 0x30,
     children: [
       derSmallInteger(1),
-      derSetOf([encodeDer(sha256)]),
+      derSetOf([sha256AlgorithmDer]),
       {
         tag: 0x30,
         children: [
@@ -93,24 +92,31 @@ export function signCms(input: SignCmsInput): Buffer {
       },
       // certificates [0] IMPLICIT CertificateSet: a SET OF, so sorted (X.690 §11.6).
       { tag: 0xa0, children: [certificate.der, ...chain].sort((a, b) => Buffer.compare(a, b)) },
-      derSetOf([encodeDer(signerInfo)]),
+      derSetOf([signerInfo]),
     ],
   }
   return encodeDerTree(contentInfoTree(oid.signedData, signedData))
 }
 
-function attribute(type: string, value: ArrayBuffer): Attribute {
-  return new Attribute({ attrType: type, attrValues: [value] })
-}
+const sha256AlgorithmDer = encodeDer(new AlgorithmIdentifier({ algorithm: oid.sha256 }))
 
 /** `SMIMECapabilities ::= SEQUENCE OF SMIMECapability` (RFC 8551 §2.5.2), parameters absent. */
-function smimeCapabilities(): Buffer {
-  const body = Buffer.concat(
-    announcedCapabilities.map((capability) =>
-      encodeDer(new AlgorithmIdentifier({ algorithm: capability })),
-    ),
-  )
-  return Buffer.concat([derHeader(0x30, body.length), body])
+const smimeCapabilitiesDer = derSequence(
+  announcedCapabilities.map((capability) =>
+    encodeDer(new AlgorithmIdentifier({ algorithm: capability })),
+  ),
+)
+
+const signatureAlgorithms = new Map<string, Buffer>()
+
+function signatureAlgorithmDerFor(key: KeyObject, scheme: RsaSignatureScheme): Buffer {
+  const cacheKey = `${String(key.asymmetricKeyType)}:${scheme}`
+  let der = signatureAlgorithms.get(cacheKey)
+  if (!der) {
+    der = encodeDer(signatureAlgorithmFor(key, scheme))
+    signatureAlgorithms.set(cacheKey, der)
+  }
+  return der
 }
 
 /** SPKI of each private key seen, so the key/certificate check costs nothing on later messages. */

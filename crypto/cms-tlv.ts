@@ -220,3 +220,31 @@ export function openContentInfo(
   if (more.length > 0) throw malformed('ContentInfo content has extra values')
   return { bytes, contentType, inner: expectTag(inner, 0x30, 'CMS content SEQUENCE'), indefinite }
 }
+
+/** DER of a primitive value, as bytes. */
+export function derPrimitiveBytes(tag: number, contents: Buffer): Buffer {
+  return Buffer.concat([derHeader(tag, contents.length), contents])
+}
+
+/** DER of a SEQUENCE of already-encoded values. */
+export function derSequence(children: Buffer[]): Buffer {
+  return encodeDerTree({ tag: 0x30, children })
+}
+
+/** RFC 5280 §4.1.2.5 time: UTCTime for 1950–2049, GeneralizedTime otherwise; seconds, 'Z'. */
+export function derTime(at: Date): Buffer {
+  const iso = at.toISOString() // YYYY-MM-DDTHH:MM:SS.sssZ
+  const digits = iso.slice(0, 19).replace(/[-:T]/g, '') + 'Z'
+  const year = at.getUTCFullYear()
+  if (year >= 1950 && year < 2050)
+    return derPrimitiveBytes(0x17, Buffer.from(digits.slice(2), 'latin1'))
+  return derPrimitiveBytes(0x18, Buffer.from(digits, 'latin1'))
+}
+
+/** `Attribute ::= SEQUENCE { attrType OID, attrValues SET OF AttributeValue }` with one value. */
+export function derAttribute(type: string, valueDer: Buffer): Buffer {
+  return derSequence([
+    derObjectIdentifier(type),
+    encodeDerTree({ tag: 0x31, children: [valueDer] }),
+  ])
+}

@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto'
-import { SignerInfo } from '@peculiar/asn1-cms'
-import { OctetString } from '@peculiar/asn1-schema'
-import { Time } from '@peculiar/asn1-x509'
-import { fromBER, ObjectIdentifier } from 'asn1js'
-import { identifies, readCmsCertificate } from './cms-certificate.ts'
+import { AlgorithmIdentifier, Time } from '@peculiar/asn1-x509'
+import { readCmsCertificate } from './cms-certificate.ts'
 import type { CmsCertificate } from './cms-certificate.ts'
 import { asBuffer, parseDer, parseDerStrict } from './cms-der.ts'
 import { digestNames, oid } from './cms-oids.ts'
@@ -15,6 +12,7 @@ import {
   octetStringOf,
   openContentInfo,
   rawOf,
+  readTlv,
   smallIntegerOf,
 } from './cms-tlv.ts'
 import type { Tlv } from './cms-tlv.ts'
@@ -82,13 +80,13 @@ export function verifyCms(input: VerifyCmsInput): VerifyCmsResult {
 }
 
 function verifyOrThrow(input: VerifyCmsInput): VerifyCmsResult {
-  const { bytes, contentType, inner, indefinite } = openContentInfo(input.data, input.maxBytes)
+  const { bytes, contentType, inner } = openContentInfo(input.data, input.maxBytes)
   if (contentType !== oid.signedData) {
     throw new CmsError('ERR_CMS_NOT_SIGNED', 'not a SignedData message', {
       details: { contentType },
     })
   }
-  const signed = readSignedData(bytes, inner, !indefinite)
+  const signed = readSignedData(bytes, inner)
   if (signed.content && input.detachedContent) {
     throw new CmsError('ERR_CMS_MALFORMED', 'both encapsulated and detached content present')
   }
@@ -99,14 +97,8 @@ function verifyOrThrow(input: VerifyCmsInput): VerifyCmsResult {
     throw new CmsError('ERR_CMS_NOT_SIGNED', 'SignedData has no signer')
   }
   let first: { certificate: CmsCertificate; signingTime: Date | undefined } | undefined
-  for (const { signerInfo, rawAttributes } of signed.signerInfos) {
-    const checked = checkSignerInfo(
-      signerInfo,
-      rawAttributes,
-      signed.eContentType,
-      content,
-      signed.certificates,
-    )
+  for (const signerInfo of signed.signerInfos) {
+    const checked = checkSignerInfo(signerInfo, signed.eContentType, content, signed.certificates)
     first ??= checked
   }
   if (!first) throw new CmsError('ERR_CMS_NOT_SIGNED', 'SignedData has no signer')
@@ -143,15 +135,14 @@ interface ReadSignedData {
   eContentType: string
   content: Buffer | undefined
   certificates: CmsCertificate[]
-  signerInfos: { signerInfo: SignerInfo; rawAttributes: Buffer | undefined }[]
+  signerInfos: SignerInfoView[]
 }
 
 /**
  * `SignedData` (RFC 5652 §5.1) framed by hand: certificates are taken as the bytes received (no
- * re-serialisation), the content as a view; SignerInfos go through the schema library and, for
- * DER input, must re-encode identically.
+ * re-serialisation), the content as a view, SignerInfos field by field.
  */
-function readSignedData(bytes: Buffer, tlv: Tlv, requireDer: boolean): ReadSignedData {
+function readSignedData(bytes: Buffer, tlv: Tlv): ReadSignedData {
   const fields = childrenOf(bytes, tlv)
   let index = 0
   const take = (): Tlv | undefined => fields[index++]
@@ -187,27 +178,24 @@ function readSignedData(bytes: Buffer, tlv: Tlv, requireDer: boolean): ReadSigne
   const signerInfosTlv = expectTag(take(), 0x31, 'SignerInfos')
   if (index !== fields.length)
     throw new CmsError('ERR_CMS_MALFORMED', 'SignedData has extra fields')
-  const signerInfos = childrenOf(bytes, signerInfosTlv).map((signerTlv) => {
-    const signerInfo = parseDerStrict(
-      rawOf(bytes, expectTag(signerTlv, 0x30, 'SignerInfo')),
-      SignerInfo,
-      'SignerInfo',
-      requireDer,
-    )
-    const attributes = childrenOf(bytes, signerTlv).find((child) => child.tag === 0xa0)
-    return { signerInfo, rawAttributes: attributes ? rawOf(bytes, attributes) : undefined }
-  })
+  const signerInfos = childrenOf(bytes, signerInfosTlv).map((signerTlv) =>
+    readSignerInfo(bytes, expectTag(signerTlv, 0x30, 'SignerInfo')),
+  )
   return { eContentType, content, certificates, signerInfos }
 }
 
 function checkSignerInfo(
-  signerInfo: SignerInfo,
-  rawAttributes: Buffer | undefined,
+  signerInfo: SignerInfoView,
   eContentType: string,
   content: Buffer,
   certificates: CmsCertificate[],
 ): { certificate: CmsCertificate; signingTime: Date | undefined } {
-  const certificate = certificates.find((item) => identifies(item, signerInfo.sid))
+  const certificate = certificates.find((item) =>
+    signerInfo.issuerAndSerialDer
+      ? item.issuerAndSerialDer.equals(signerInfo.issuerAndSerialDer)
+      : signerInfo.subjectKeyIdentifier !== undefined &&
+        item.subjectKeyIdentifier?.equals(signerInfo.subjectKeyIdentifier) === true,
+  )
   if (!certificate) {
     throw new CmsError('ERR_CMS_SIGNER_UNTRUSTED', 'the signer certificate is not in the message')
   }
@@ -217,15 +205,15 @@ function checkSignerInfo(
       details: { algorithm: signerInfo.digestAlgorithm.algorithm },
     })
   }
-  const signature = asBuffer(signerInfo.signature.buffer)
+  const signature = signerInfo.signature
   let signedBytes = content
   let signingTime: Date | undefined
   const attributes = signerInfo.signedAttrs
   if (attributes && attributes.length > 0) {
-    const single = (type: string): ArrayBuffer | undefined => {
-      const found = attributes.filter((attribute) => attribute.attrType === type)
+    const single = (type: string): Buffer | undefined => {
+      const found = attributes.filter((attribute) => attribute.type === type)
       if (found.length === 0) return undefined
-      const values = found[0]?.attrValues ?? []
+      const values = found[0]?.values ?? []
       if (found.length > 1 || values.length !== 1) {
         throw new CmsError('ERR_CMS_MALFORMED', 'a signed attribute must occur once with one value')
       }
@@ -236,14 +224,19 @@ function checkSignerInfo(
     if (!digestValue || !contentTypeValue) {
       throw new CmsError('ERR_CMS_MALFORMED', 'messageDigest or contentType attribute missing')
     }
-    const claimedType = attributeObjectIdentifierOf(contentTypeValue)
+    const claimedType = objectIdentifierOf(
+      contentTypeValue,
+      readTlv(contentTypeValue, 0),
+      'contentType',
+    )
     if (claimedType !== eContentType) {
       throw new CmsError(
         'ERR_CMS_BAD_SIGNATURE',
         'contentType attribute does not match the content',
       )
     }
-    const claimedDigest = asBuffer(parseDer(digestValue, OctetString, 'messageDigest').buffer)
+    const digestTlv = expectTag(readTlv(digestValue, 0), 0x04, 'messageDigest')
+    const claimedDigest = digestValue.subarray(digestTlv.contentStart, digestTlv.contentEnd)
     const actualDigest = createHash(hash).update(content).digest()
     if (!claimedDigest.equals(actualDigest)) {
       throw new CmsError('ERR_CMS_BAD_SIGNATURE', 'the content does not match the messageDigest')
@@ -251,10 +244,10 @@ function checkSignerInfo(
     const timeValue = single(oid.signingTime)
     if (timeValue) signingTime = parseDer(timeValue, Time, 'signingTime').getTime()
     // The signature covers the attributes as received, with the [0] IMPLICIT tag read as SET (§5.4).
-    if (!rawAttributes) {
+    if (!signerInfo.rawAttributes) {
       throw new CmsError('ERR_CMS_MALFORMED', 'signed attributes encoding unavailable')
     }
-    signedBytes = Buffer.from(rawAttributes)
+    signedBytes = Buffer.from(signerInfo.rawAttributes)
     signedBytes[0] = 0x31
   } else if (eContentType !== oid.data) {
     throw new CmsError('ERR_CMS_MALFORMED', 'signed attributes are required for this content type')
@@ -270,10 +263,66 @@ function checkSignerInfo(
   return { certificate, signingTime }
 }
 
-function attributeObjectIdentifierOf(value: ArrayBuffer): string {
-  const parsed = fromBER(value)
-  if (parsed.offset === -1 || !(parsed.result instanceof ObjectIdentifier)) {
-    throw new CmsError('ERR_CMS_MALFORMED', 'contentType attribute is not an OID')
+/** The parts of a SignerInfo (RFC 5652 §5.3) that verification uses, read from the raw bytes. */
+interface SignerInfoView {
+  issuerAndSerialDer: Buffer | undefined
+  subjectKeyIdentifier: Buffer | undefined
+  digestAlgorithm: AlgorithmIdentifier
+  signedAttrs: { type: string; values: Buffer[] }[] | undefined
+  /** The received [0] IMPLICIT signed attributes, tag included. */
+  rawAttributes: Buffer | undefined
+  signatureAlgorithm: AlgorithmIdentifier
+  signature: Buffer
+}
+
+function readSignerInfo(bytes: Buffer, tlv: Tlv): SignerInfoView {
+  const fields = childrenOf(bytes, tlv)
+  let index = 0
+  const take = (): Tlv | undefined => fields[index++]
+  const version = smallIntegerOf(bytes, expectTag(take(), 0x02, 'SignerInfo version'), 'version')
+  const sid = take()
+  let issuerAndSerialDer: Buffer | undefined
+  let subjectKeyIdentifier: Buffer | undefined
+  if (sid?.tag === 0x30 && version === 1) issuerAndSerialDer = rawOf(bytes, sid)
+  else if (sid?.tag === 0x80 && version === 3) {
+    subjectKeyIdentifier = bytes.subarray(sid.contentStart, sid.contentEnd)
+  } else throw new CmsError('ERR_CMS_MALFORMED', 'SignerInfo version and identifier disagree')
+  const digestAlgorithm = algorithmAt(bytes, take(), 'digestAlgorithm')
+  let signedAttrs: SignerInfoView['signedAttrs']
+  let rawAttributes: Buffer | undefined
+  if (fields[index]?.tag === 0xa0) {
+    const attributesTlv = take() as Tlv
+    rawAttributes = rawOf(bytes, attributesTlv)
+    signedAttrs = childrenOf(bytes, attributesTlv).map((attribute) => {
+      const [typeTlv, valuesTlv, ...rest] = childrenOf(
+        bytes,
+        expectTag(attribute, 0x30, 'Attribute'),
+      )
+      if (rest.length > 0) throw new CmsError('ERR_CMS_MALFORMED', 'Attribute has extra fields')
+      return {
+        type: objectIdentifierOf(bytes, expectTag(typeTlv, 0x06, 'attrType'), 'attrType'),
+        values: childrenOf(bytes, expectTag(valuesTlv, 0x31, 'attrValues')).map((value) =>
+          rawOf(bytes, value),
+        ),
+      }
+    })
   }
-  return parsed.result.getValue()
+  const signatureAlgorithm = algorithmAt(bytes, take(), 'signatureAlgorithm')
+  const signatureTlv = expectTag(take(), 0x04, 'signature')
+  if (fields[index]?.tag === 0xa1) take() // unsignedAttrs (e.g. countersignatures) are not used
+  if (index !== fields.length)
+    throw new CmsError('ERR_CMS_MALFORMED', 'SignerInfo has extra fields')
+  return {
+    issuerAndSerialDer,
+    subjectKeyIdentifier,
+    digestAlgorithm,
+    signedAttrs,
+    rawAttributes,
+    signatureAlgorithm,
+    signature: bytes.subarray(signatureTlv.contentStart, signatureTlv.contentEnd),
+  }
+}
+
+function algorithmAt(bytes: Buffer, tlv: Tlv | undefined, what: string): AlgorithmIdentifier {
+  return parseDerStrict(rawOf(bytes, expectTag(tlv, 0x30, what)), AlgorithmIdentifier, what, true)
 }

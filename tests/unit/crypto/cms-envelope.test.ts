@@ -116,8 +116,8 @@ describe('encryptCms / decryptCms', () => {
       recipients: [recipientOf(pki.ecP256)],
       contentEncryption: 'aes-256-gcm',
     })
-    // The ciphertext sits after the recipient infos; the tag is the last 16 bytes.
-    const ciphertextAt = data.indexOf(Buffer.from([0x80, content.length])) + 2
+    // The envelope ends with [0] ciphertext (as long as the content), then OCTET STRING(16) tag.
+    const ciphertextAt = data.length - 18 - content.length
     for (const position of [ciphertextAt, ciphertextAt + 5, data.length - 1, data.length - 16]) {
       const tampered = Buffer.from(data)
       tampered[position] = (tampered[position] as number) ^ 0x01
