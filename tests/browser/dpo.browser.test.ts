@@ -177,6 +177,29 @@ describe.runIf(available)('DPO workplace in Chromium', () => {
     await expectAccessible(page, 'dpo-reidentify-result')
     await page.goto(`${server.url}/dpo?type=pseudonym_resolved`)
     await expect(page.getByTestId('result-count').textContent()).resolves.toContain('1 Eintrag')
+
+    // Keyboard only: Tab to the pseudonym field, type, Enter submits the search.
+    await page.goto(`${server.url}/dpo`)
+    const focusedId = () =>
+      page.evaluate(() => {
+        const scope = globalThis as unknown as {
+          document: { activeElement: { id: string } | null }
+        }
+        return scope.document.activeElement?.id ?? ''
+      })
+    for (let i = 0; i < 40 && (await focusedId()) !== 'f-subject'; i++)
+      await page.keyboard.press('Tab')
+    expect(await focusedId()).toBe('f-subject')
+    await page.keyboard.type(revokedPseudonym)
+    await page.keyboard.press('Enter')
+    await page.waitForURL(/subject=psn_/)
+    const expected = (await listAuditEntries(t.deps.db, { limit: 10_000 })).filter(
+      (e) => 'subjectPseudonym' in e.event && e.event.subjectPseudonym === revokedPseudonym,
+    ).length
+    expect(expected).toBeGreaterThanOrEqual(6) // created, signed, revoked, 2 denials, resolved, …
+    await expect(page.getByTestId('result-count').textContent()).resolves.toContain(
+      `${expected} Einträge`,
+    )
     await context.close()
   })
 })
