@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto'
-import { RecipientInfos } from '@peculiar/asn1-cms'
+import { KeyAgreeRecipientInfo } from '@peculiar/asn1-cms'
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
 import { identifies, readCmsCertificate } from './cms-certificate.ts'
 import type { CmsCertificate } from './cms-certificate.ts'
@@ -170,43 +170,55 @@ function recoverKey(
   key: KeyObject,
   contentAlgorithm: AlgorithmIdentifier,
 ): Buffer {
-  const recipientInfos = parseDerStrict(
-    rawOf(bytes, recipientInfosTlv),
-    RecipientInfos,
-    'RecipientInfos',
-    requireDer,
-  )
   const expectedKeyLength = contentKeyLength(contentAlgorithm)
-  for (const recipientInfo of recipientInfos) {
-    const ktri = recipientInfo.ktri
-    if (ktri && identifies(ours, ktri.rid)) {
-      // RFC 5652 §6.2.1: version 0 with issuerAndSerialNumber, 2 with subjectKeyIdentifier.
-      if (Number(ktri.version) !== (ktri.rid.subjectKeyIdentifier ? 2 : 0)) {
-        throw malformed('KeyTransRecipientInfo version does not match its identifier')
+  for (const recipientTlv of childrenOf(bytes, recipientInfosTlv)) {
+    if (recipientTlv.tag === 0x30) {
+      // KeyTransRecipientInfo (RFC 5652 §6.2.1), read field by field.
+      const [versionTlv, ridTlv, algorithmTlv, keyTlv, ...rest] = childrenOf(bytes, recipientTlv)
+      if (rest.length > 0) throw malformed('KeyTransRecipientInfo has extra fields')
+      const version = smallIntegerOf(bytes, expectTag(versionTlv, 0x02, 'version'), 'version')
+      let matches = false
+      if (ridTlv?.tag === 0x30 && version === 0) {
+        matches = rawOf(bytes, ridTlv).equals(ours.issuerAndSerialDer)
+      } else if (ridTlv?.tag === 0x80 && version === 2) {
+        const ski = bytes.subarray(ridTlv.contentStart, ridTlv.contentEnd)
+        matches = ours.subjectKeyIdentifier?.equals(ski) === true
+      } else {
+        throw malformed('KeyTransRecipientInfo version and identifier disagree')
       }
+      const algorithm = parseDerStrict(
+        rawOf(bytes, expectTag(algorithmTlv, 0x30, 'keyEncryptionAlgorithm')),
+        AlgorithmIdentifier,
+        'keyEncryptionAlgorithm',
+        true,
+      )
+      const encryptedKeyTlv = expectTag(keyTlv, 0x04, 'encryptedKey')
+      if (!matches) continue
       return decryptKeyRsa({
-        algorithm: ktri.keyEncryptionAlgorithm,
-        encryptedKey: asBuffer(ktri.encryptedKey.buffer),
+        algorithm,
+        encryptedKey: bytes.subarray(encryptedKeyTlv.contentStart, encryptedKeyTlv.contentEnd),
         privateKey: key,
         expectedKeyLength,
       })
     }
-    const kari = recipientInfo.kari
-    if (kari) {
-      for (const recipientKey of kari.recipientEncryptedKeys) {
-        const rid = recipientKey.rid
-        const matches = rid.issuerAndSerialNumber
-          ? identifies(ours, { issuerAndSerialNumber: rid.issuerAndSerialNumber })
-          : rid.rKeyId !== undefined &&
-            identifies(ours, { subjectKeyIdentifier: rid.rKeyId.subjectKeyIdentifier })
-        if (matches) {
-          if (Number(kari.version) !== 3) throw malformed('KeyAgreeRecipientInfo version must be 3')
-          return decryptKeyEcdh({
-            kari,
-            encryptedKey: asBuffer(recipientKey.encryptedKey.buffer),
-            privateKey: key,
-          })
-        }
+    if (recipientTlv.tag !== 0xa1) continue // kekri, pwri, ori: not for a certificate holder
+    // KeyAgreeRecipientInfo is [1] IMPLICIT; parse it as the SEQUENCE it stands for.
+    const raw = Buffer.from(rawOf(bytes, recipientTlv))
+    raw[0] = 0x30
+    const kari = parseDerStrict(raw, KeyAgreeRecipientInfo, 'KeyAgreeRecipientInfo', requireDer)
+    for (const recipientKey of kari.recipientEncryptedKeys) {
+      const rid = recipientKey.rid
+      const matches = rid.issuerAndSerialNumber
+        ? identifies(ours, { issuerAndSerialNumber: rid.issuerAndSerialNumber })
+        : rid.rKeyId !== undefined &&
+          identifies(ours, { subjectKeyIdentifier: rid.rKeyId.subjectKeyIdentifier })
+      if (matches) {
+        if (Number(kari.version) !== 3) throw malformed('KeyAgreeRecipientInfo version must be 3')
+        return decryptKeyEcdh({
+          kari,
+          encryptedKey: asBuffer(recipientKey.encryptedKey.buffer),
+          privateKey: key,
+        })
       }
     }
   }

@@ -1,16 +1,9 @@
-import {
-  CMSVersion,
-  KeyTransRecipientInfo,
-  RecipientIdentifier,
-  RecipientInfo,
-  RecipientInfos,
-} from '@peculiar/asn1-cms'
-import { OctetString } from '@peculiar/asn1-schema'
-import { issuerAndSerialOf, readCmsCertificate } from './cms-certificate.ts'
+import { RecipientInfo } from '@peculiar/asn1-cms'
+import { readCmsCertificate } from './cms-certificate.ts'
 import type { CmsCertificate } from './cms-certificate.ts'
 import { encryptContent } from './cms-content-cipher.ts'
 import type { ContentEncryption } from './cms-content-cipher.ts'
-import { encodeDer } from './cms-der.ts'
+import { derSetOf, encodeDer } from './cms-der.ts'
 import { encryptKeyEcdh } from './cms-key-agreement.ts'
 import { encryptKeyRsa } from './cms-key-transport.ts'
 import type { RsaKeyTransport } from './cms-key-transport.ts'
@@ -19,6 +12,8 @@ import {
   contentInfoTree,
   derObjectIdentifier,
   derPrimitive,
+  derPrimitiveBytes,
+  derSequence,
   derSmallInteger,
   encodeDerTree,
 } from './cms-tlv.ts'
@@ -53,10 +48,8 @@ export function encryptCms(input: EncryptCmsInput): Buffer {
     keyTransport: recipient.keyTransport,
   }))
   const encrypted = encryptContent(input.contentEncryption, input.content)
-  const recipientInfos = new RecipientInfos(
-    certificates.map(({ certificate, keyTransport }) =>
-      recipientInfoFor(encrypted.cek, certificate, keyTransport),
-    ),
+  const recipientInfos = certificates.map(({ certificate, keyTransport }) =>
+    recipientInfoFor(encrypted.cek, certificate, keyTransport),
   )
   encrypted.cek.fill(0)
   // Built by hand around the ciphertext so megabytes are copied once, not re-serialised.
@@ -68,7 +61,8 @@ export function encryptCms(input: EncryptCmsInput): Buffer {
       derPrimitive(0x80, encrypted.ciphertext),
     ],
   }
-  const recipientInfosDer = encodeDer(recipientInfos)
+  // RecipientInfos is a SET OF: DER sorts it (X.690 §11.6).
+  const recipientInfosDer = derSetOf(recipientInfos)
   if (encrypted.tag) {
     // AuthEnvelopedData, RFC 5083 §2.1: version 0, no authAttrs (content type is id-data).
     return encodeDerTree(
@@ -84,7 +78,9 @@ export function encryptCms(input: EncryptCmsInput): Buffer {
     )
   }
   // RFC 5652 §6.1: version 0 only when every RecipientInfo is version 0 (ktri); kari is v3 → 2.
-  const allVersion0 = recipientInfos.every((info) => info.ktri !== undefined)
+  const allVersion0 = certificates.every(
+    ({ certificate }) => certificate.publicKey.asymmetricKeyType === 'rsa',
+  )
   return encodeDerTree(
     contentInfoTree(oid.envelopedData, {
       tag: 0x30,
@@ -93,24 +89,24 @@ export function encryptCms(input: EncryptCmsInput): Buffer {
   )
 }
 
+/** One RecipientInfo, DER: ktri (RFC 5652 §6.2.1) for RSA, [1] kari (§6.2.2, RFC 5753) for EC. */
 function recipientInfoFor(
   cek: Buffer,
   certificate: CmsCertificate,
   keyTransport: RsaKeyTransport,
-): RecipientInfo {
+): Buffer {
   const keyType = certificate.publicKey.asymmetricKeyType
   if (keyType === 'rsa') {
     const { algorithm, encryptedKey } = encryptKeyRsa(cek, certificate.publicKey, keyTransport)
-    return new RecipientInfo({
-      ktri: new KeyTransRecipientInfo({
-        version: CMSVersion.v0,
-        rid: new RecipientIdentifier({ issuerAndSerialNumber: issuerAndSerialOf(certificate) }),
-        keyEncryptionAlgorithm: algorithm,
-        encryptedKey: new OctetString(encryptedKey),
-      }),
-    })
+    return derSequence([
+      derSmallInteger(0),
+      certificate.issuerAndSerialDer,
+      encodeDer(algorithm),
+      derPrimitiveBytes(0x04, encryptedKey),
+    ])
   }
-  if (keyType === 'ec') return new RecipientInfo({ kari: encryptKeyEcdh(cek, certificate) })
+  if (keyType === 'ec')
+    return encodeDer(new RecipientInfo({ kari: encryptKeyEcdh(cek, certificate) }))
   throw new CmsError('ERR_CMS_INVALID_INPUT', 'recipient key type not supported', {
     details: { keyType: String(keyType) },
   })
