@@ -27,7 +27,7 @@ export type SmimeEntity =
  */
 export function canonicalizeMimeEntity(entity: Uint8Array): Buffer {
   const text = Buffer.from(entity.buffer, entity.byteOffset, entity.byteLength)
-  if (!text.includes(0x0a) && !text.includes(0x0d)) return Buffer.from(text)
+  if (isCanonical(text)) return Buffer.from(text)
   const out = Buffer.alloc(text.length * 2)
   let length = 0
   for (let i = 0; i < text.length; i += 1) {
@@ -44,6 +44,17 @@ export function canonicalizeMimeEntity(entity: Uint8Array): Buffer {
     }
   }
   return out.subarray(0, length)
+}
+
+/** True when every LF follows a CR and every CR precedes an LF (native scans, no byte loop). */
+function isCanonical(text: Buffer): boolean {
+  for (let at = text.indexOf(0x0a); at !== -1; at = text.indexOf(0x0a, at + 1)) {
+    if (at === 0 || text[at - 1] !== 0x0d) return false
+  }
+  for (let at = text.indexOf(0x0d); at !== -1; at = text.indexOf(0x0d, at + 1)) {
+    if (text[at + 1] !== 0x0a) return false
+  }
+  return true
 }
 
 /** Base64 in lines of 76 characters with CRLF (RFC 2045 §6.8). */
