@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs'
-import PDFDocument from 'pdfkit'
-import QRCode from 'qrcode'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { localized } from '../../consent/vocabulary.ts'
 import { listAgencies } from '../../db/account-repository.ts'
@@ -9,6 +7,10 @@ import { signatoryLabels } from '../../templates/pages/kiosk/kiosk-strings.ts'
 import type { ConsentView } from '../consent/consent-view.ts'
 import type { Deps } from '../deps.ts'
 import { consentRecordSha256 } from './kiosk-service.ts'
+
+async function qrCode() {
+  return (await import('qrcode')).default
+}
 
 const kindLabels: Record<string, string> = {
   einwilligung: 'Einwilligung (§ 67b SGB X)',
@@ -41,7 +43,9 @@ export async function receiptFactsOf(
   }
   return {
     code,
-    qrDataUrl: await QRCode.toDataURL(selfServiceLink(deps.config.publicUrl, code), {
+    qrDataUrl: await (
+      await qrCode()
+    ).toDataURL(selfServiceLink(deps.config.publicUrl, code), {
       errorCorrectionLevel: 'M',
       margin: 1,
       width: 180,
@@ -75,7 +79,11 @@ const unicodeFont = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'
  * the record's hash, the personal code and its QR code.
  */
 export async function receiptPdf(receipt: ReceiptFacts, publicUrl: string): Promise<Buffer> {
-  const qr = await QRCode.toBuffer(selfServiceLink(publicUrl, receipt.code), {
+  // Loaded on first use: the CLI and the API never need the PDF and QR libraries.
+  const { default: PDFDocument } = await import('pdfkit')
+  const qr = await (
+    await qrCode()
+  ).toBuffer(selfServiceLink(publicUrl, receipt.code), {
     errorCorrectionLevel: 'M',
     margin: 1,
     width: 240,
