@@ -59,6 +59,8 @@ describe.each(dialects)('certificate banners on the staff overview on %s', (dial
     writeFileSync(join(relayPki.dir, 'jc-demo.cert.pem'), jc.certificatePem)
     writeFileSync(join(relayPki.dir, 'jc-demo.key.pem'), jc.privateKeyPem)
     writeFileSync(join(relayPki.dir, 'ja-demo.cert.pem'), ja.certificatePem)
+    // The relay may cache keyring lookups for a few seconds of the clock; look a minute later.
+    t.clock.advance(60_000)
 
     const shown = banners(await overviewOf('staff-jc'))
     expect(shown).toHaveLength(2)
