@@ -55,7 +55,7 @@ export async function verifyAndRecord(deps: Deps, actor: Actor): Promise<VerifyR
       : {
           type: 'audit_verified',
           outcome: 'broken',
-          treeSize: 0,
+          treeSize: Math.max(0, result.seq - 1), // entries intact before the break
           firstBadSeq: result.seq,
           reason: result.reason,
         },
