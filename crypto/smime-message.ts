@@ -57,12 +57,21 @@ function isCanonical(text: Buffer): boolean {
   return true
 }
 
-/** Base64 in lines of 76 characters with CRLF (RFC 2045 §6.8). */
-function base64Lines(der: Uint8Array): string {
-  const base64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64')
-  const lines: string[] = []
-  for (let i = 0; i < base64.length; i += 76) lines.push(base64.slice(i, i + 76))
-  return lines.join('\r\n') + '\r\n'
+/** Base64 in lines of 76 characters with CRLF (RFC 2045 §6.8), built with native copies. */
+function base64Lines(der: Uint8Array): Buffer {
+  const base64 = Buffer.from(
+    Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64'),
+    'latin1',
+  )
+  const lines = Math.ceil(base64.length / 76)
+  const out = Buffer.allocUnsafe(base64.length + lines * 2)
+  let written = 0
+  for (let start = 0; start < base64.length; start += 76) {
+    written += base64.copy(out, written, start, Math.min(start + 76, base64.length))
+    out[written++] = 0x0d
+    out[written++] = 0x0a
+  }
+  return out.subarray(0, written)
 }
 
 /**
@@ -75,7 +84,7 @@ export function wrapPkcs7Mime(der: Uint8Array, smimeType: SmimeType): Buffer {
     'Content-Transfer-Encoding: base64\r\n' +
     'Content-Disposition: attachment; filename="smime.p7m"\r\n' +
     '\r\n'
-  return Buffer.concat([Buffer.from(header, 'latin1'), Buffer.from(base64Lines(der), 'latin1')])
+  return Buffer.concat([Buffer.from(header, 'latin1'), base64Lines(der)])
 }
 
 /**
@@ -96,7 +105,7 @@ export function wrapMultipartSigned(signedEntity: Uint8Array, signatureDer: Uint
     'Content-Transfer-Encoding: base64\r\n' +
     'Content-Disposition: attachment; filename="smime.p7s"\r\n' +
     '\r\n' +
-    base64Lines(signatureDer) +
+    base64Lines(signatureDer).toString('latin1') +
     `--${boundary}--\r\n`
   return Buffer.concat([
     Buffer.from(head, 'latin1'),
@@ -151,8 +160,14 @@ export function parseContentType(value: string): { type: string; parameters: Map
 function decodeBody(body: Buffer, transferEncoding: string | undefined): Buffer {
   const encoding = (transferEncoding ?? '7bit').toLowerCase()
   if (encoding === 'base64') {
-    const text = body.toString('latin1').replace(/[\r\n\t ]+/g, '')
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) {
+    // One linear scan for foreign characters and misplaced padding, then Node's native decoder
+    // (which skips the line breaks itself).
+    const text = body.toString('latin1')
+    const padding = text.search(/=/)
+    if (
+      /[^A-Za-z0-9+/=\r\n\t ]/.test(text) ||
+      (padding !== -1 && !/^={1,2}[\r\n\t ]*$/.test(text.slice(padding)))
+    ) {
       throw new CmsError('ERR_CMS_MIME_MALFORMED', 'base64 body is not valid')
     }
     return Buffer.from(text, 'base64')
