@@ -1,6 +1,7 @@
 import { createHash, createPublicKey } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { AsnConvert } from '@peculiar/asn1-schema'
+import * as asn1js from 'asn1js'
 import {
   AuthorityKeyIdentifier,
   BasicConstraints,
@@ -73,10 +74,19 @@ export interface ParsedCertificate {
 export function parseCertificate(der: Uint8Array): ParsedCertificate {
   const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength)
   try {
+    checkOuterEncoding(bytes)
     const certificate = AsnConvert.parse(bytes, Certificate)
     const tbs = certificate.tbsCertificate
     if (certificate.tbsCertificateRaw === undefined) {
       throw new Error('TBSCertificate bytes missing')
+    }
+    // RFC 5280 §4.1.1.2: the outer algorithm MUST equal the signed one; the outer copy is not
+    // covered by the signature, so a difference is tampering (or a broken encoder).
+    if (!sameAlgorithm(certificate.signatureAlgorithm, tbs.signature)) {
+      throw new CertificateError(
+        'ERR_CERT_MALFORMED',
+        'signatureAlgorithm differs from the signed algorithm',
+      )
     }
     const extensions = tbs.extensions ?? []
     const find = (oid: string) => extensions.find((extension) => extension.extnID === oid)
@@ -96,7 +106,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     const parsed: ParsedCertificate = {
       der: bytes,
       tbsDer: Buffer.from(certificate.tbsCertificateRaw),
-      signatureAlgorithm: certificate.signatureAlgorithm,
+      signatureAlgorithm: tbs.signature,
       signatureValue: Buffer.from(certificate.signatureValue),
       serialNumber: decodeSerialNumber(tbs.serialNumber),
       issuerDer: nameDer(tbs.issuer),
@@ -146,6 +156,27 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
       details: { bytes: bytes.length },
     })
   }
+}
+
+/**
+ * The parts of a signed structure that the signature does not cover must not vary: no bytes
+ * after the outer SEQUENCE, and a signature BIT STRING without unused bits (RFC 5280 §4.1.1.3,
+ * §5.1.1.3). Otherwise one certificate would have many encodings and fingerprints.
+ */
+export function checkOuterEncoding(bytes: Uint8Array): void {
+  const parsed = asn1js.fromBER(bytes)
+  if (parsed.offset !== bytes.byteLength || !(parsed.result instanceof asn1js.Sequence)) {
+    throw new Error('not exactly one DER SEQUENCE')
+  }
+  const signature = parsed.result.valueBlock.value[2]
+  if (!(signature instanceof asn1js.BitString) || signature.valueBlock.unusedBits !== 0) {
+    throw new Error('signature BIT STRING has unused bits')
+  }
+}
+
+/** True when two AlgorithmIdentifiers encode to the same DER. */
+export function sameAlgorithm(a: AlgorithmIdentifier, b: AlgorithmIdentifier): boolean {
+  return Buffer.from(AsnConvert.serialize(a)).equals(Buffer.from(AsnConvert.serialize(b)))
 }
 
 function nameDer(name: Name): Buffer {

@@ -9,6 +9,7 @@ import {
 } from '@peculiar/asn1-x509'
 import type { AlgorithmIdentifier } from '@peculiar/asn1-x509'
 import { formatName } from './certificate-name.ts'
+import { checkOuterEncoding, sameAlgorithm } from './certificate-parse.ts'
 import { decodeSerialNumber } from './certificate-serial.ts'
 import { CertificateError } from './errors.ts'
 
@@ -33,9 +34,14 @@ export interface ParsedCrl {
 export function parseCrl(der: Uint8Array): ParsedCrl {
   const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength)
   try {
+    checkOuterEncoding(bytes)
     const crl = AsnConvert.parse(bytes, CertificateList)
     const tbs = crl.tbsCertList
     if (crl.tbsCertListRaw === undefined) throw new Error('TBSCertList bytes missing')
+    // RFC 5280 §5.1.1.2: the outer algorithm MUST equal the signed one.
+    if (!sameAlgorithm(crl.signatureAlgorithm, tbs.signature)) {
+      throw new Error('signatureAlgorithm differs from the signed algorithm')
+    }
     const extensions = tbs.crlExtensions ?? []
     const aki = extensions.find((extension) => extension.extnID === id_ce_authorityKeyIdentifier)
     const number = extensions.find((extension) => extension.extnID === id_ce_cRLNumber)
@@ -50,7 +56,7 @@ export function parseCrl(der: Uint8Array): ParsedCrl {
     return {
       der: bytes,
       tbsDer: Buffer.from(crl.tbsCertListRaw),
-      signatureAlgorithm: crl.signatureAlgorithm,
+      signatureAlgorithm: tbs.signature,
       signatureValue: Buffer.from(crl.signature),
       issuerDer: Buffer.from(AsnConvert.serialize(tbs.issuer)),
       issuer: formatName(tbs.issuer),

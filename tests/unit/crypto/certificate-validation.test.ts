@@ -123,6 +123,29 @@ describe('validateCertificate', () => {
     expect(result).toMatchObject({ ok: false, code: 'ERR_CERT_BAD_SIGNATURE' })
   })
 
+  it('when the unsigned outer signatureAlgorithm or the signature bit string header is altered, then the certificate is refused', () => {
+    const der = Buffer.from(pki.ecP256.certificateDer)
+    // sha256WithRSAEncryption with NULL parameters; the last occurrence is the outer, unsigned copy.
+    const algorithm = Buffer.from('300d06092a864886f70d01010b0500', 'hex')
+    const outer = der.lastIndexOf(algorithm)
+    expect(outer).toBeGreaterThan(der.indexOf(algorithm))
+    const nullTag = outer + algorithm.length - 2
+    const alteredParameters = Buffer.from(der)
+    alteredParameters[nullTag] = 0x04 // NULL → empty OCTET STRING
+    expect(
+      validateCertificate({ ...input(pki.ecP256), certificate: alteredParameters }),
+    ).toMatchObject({
+      ok: false,
+      code: 'ERR_CERT_MALFORMED',
+    })
+    // BIT STRING 03 82 01 81, then the unused-bits octet (must be 0 for a signature).
+    const unusedBits = outer + algorithm.length + 4
+    expect(der[unusedBits - 4]).toBe(0x03)
+    const alteredBits = Buffer.from(der)
+    alteredBits[unusedBits] = 0x01
+    expect(validateCertificate({ ...input(pki.ecP256), certificate: alteredBits }).ok).toBe(false)
+  })
+
   it.each([
     ['garbage', Buffer.from('this is not DER at all')],
     ['empty', Buffer.alloc(0)],
