@@ -166,5 +166,6 @@ describe.each(dialects)('CLI against %s', (dialect) => {
     })
     server.close()
     await opened.close()
-  })
+    // Each command is a real process start (tsx + imports); on a loaded 2-core machine that adds up.
+  }, 180_000)
 })

@@ -66,5 +66,5 @@ describe('npm start on a fresh checkout (demo setup on SQLite)', () => {
     expect(readFileSync(join(cwd, 'data', 'master.key'), 'utf8')).toBe(masterKey)
     expect(await logIn(base, 'demo-jc', passwords['demo-jc']!)).toBe(303)
     expect(await second.stop()).toBe(0)
-  }, 90_000)
+  }, 240_000)
 })

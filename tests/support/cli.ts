@@ -54,7 +54,7 @@ export function startBruckeServe(options: {
     let output = ''
     const timer = setTimeout(
       () => reject(new Error(`brucke serve did not start:\n${output}`)),
-      30_000,
+      120_000,
     )
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
