@@ -33,6 +33,8 @@ export async function startCatchallMailbox(directory: string): Promise<CatchallM
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
+    // Loopback only: no reverse DNS lookup of the client (it would stall every connection).
+    disableReverseLookup: true,
     size: maxMessageBytes,
     banner: 'Brücke local catch-all (demo)',
     logger: false,

@@ -1,6 +1,7 @@
 import { createRegistryKeyring } from '../crypto/registry-keyring.ts'
 import type { Deps } from '../deps.ts'
 import type { Service } from '../serve.ts'
+import { createCachingKeyring } from './caching-keyring.ts'
 import { startCatchallMailbox } from './catchall-mailbox.ts'
 import { newWorkerId, startDeliveryWorker } from './delivery-worker.ts'
 import { createPemDirectoryKeyring } from './pem-directory-keyring.ts'
@@ -8,16 +9,29 @@ import type { AgencyKeyring } from './ports.ts'
 import { relaySettingsOf } from './relay-settings.ts'
 import { createSmtpMailer } from './smtp-mailer.ts'
 
+/** How long a keyring lookup is reused (see {@link createCachingKeyring}). */
+export const keyringCacheMs = 5_000
+
+const keyrings = new WeakMap<object, AgencyKeyring>()
+
 /**
  * The keyring the relay uses: the certificate registry with the encrypted key store (what
  * `brucke cert import` and the demo setup fill), or — when `relayPkiDir` is configured — a PEM
- * directory laid out like `brucke pki demo --out DIR`.
+ * directory laid out like `brucke pki demo --out DIR`; one per database, with lookups cached
+ * for {@link keyringCacheMs}.
  */
 export function relayKeyringOf(deps: Pick<Deps, 'db' | 'config' | 'log'>): AgencyKeyring {
+  const known = keyrings.get(deps.db)
+  if (known) return known
   const directory = relaySettingsOf(deps.config).pkiDir
-  return directory === undefined
-    ? createRegistryKeyring(deps)
-    : createPemDirectoryKeyring(deps, directory)
+  const keyring = createCachingKeyring(
+    directory === undefined
+      ? createRegistryKeyring(deps)
+      : createPemDirectoryKeyring(deps, directory),
+    keyringCacheMs,
+  )
+  keyrings.set(deps.db, keyring)
+  return keyring
 }
 
 /**

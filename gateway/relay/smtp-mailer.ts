@@ -19,12 +19,17 @@ export function classifySmtpError(error: unknown): MailerFailure {
   return new MailerFailure(kind, text.slice(0, 480), { cause: error })
 }
 
-/** A nodemailer SMTP transport (one connection per message, so a dead peer is noticed). */
+/**
+ * A nodemailer SMTP transport with a small connection pool (RFC 5321 §4.5.4: reuse a session for
+ * several messages); a broken pooled connection surfaces as a temporary failure and is retried.
+ */
 export function createSmtpMailer(
   target: string | { host: string; port: number; secure: boolean; ignoreTLS?: boolean },
 ): Mailer {
   const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 }
   const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 2,
     ...(typeof target === 'string' ? smtpOptionsOf(target) : target),
     ...timeouts,
   })

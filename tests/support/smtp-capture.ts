@@ -56,6 +56,10 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
+      // Loopback only: no reverse DNS lookup of the client (it would stall every connection).
+      disableReverseLookup: true,
+      // down() drops open (pooled) client connections almost at once, like a crashed server.
+      closeTimeout: 50,
       logger: false,
       onData(stream, session, callback) {
         const chunks: Buffer[] = []

@@ -1,0 +1,184 @@
+/**
+ * End-to-end relay throughput (issue 4, point 10): transfers per second from submit through the
+ * decision, composing, sign+encrypt and the outbox commit to "250 accepted" by a local
+ * smtp-server, for 20 KB case summaries, on SQLite and (when it answers) PostgreSQL — next to the
+ * crypto-only rate (`signAndEncrypt` of the S/MIME issue on the same 20 KB entity with the same
+ * keys) measured in the same run, as a ratio. Aim: end-to-end ≥ 50 % of crypto-only.
+ *
+ * Submission, then delivery of all of them, in one process; both halves are printed too.
+ * Run: `npx tsx bench/relay-end-to-end.bench.ts [count]` (or `npm run bench -- relay`).
+ */
+import { pathToFileURL } from 'node:url'
+import type { DialectName } from '../db/database.ts'
+import { signAndEncrypt } from '../crypto/smime.ts'
+import { composeMessage } from '../gateway/relay/compose-message.ts'
+import { runDeliveryRound, type DeliveryContext } from '../gateway/relay/delivery-worker.ts'
+import { relayKeyringOf } from '../gateway/relay/relay-services.ts'
+import { relaySettingsOf } from '../gateway/relay/relay-settings.ts'
+import { createSmtpMailer } from '../gateway/relay/smtp-mailer.ts'
+import { submitTransfer, type TransferInput } from '../gateway/relay/transfer-service.ts'
+import { seedAccounts } from '../tests/support/accounts.ts'
+import { dialects } from '../tests/support/databases.ts'
+import { startTestServer } from '../tests/support/http-client.ts'
+import { startSmtpCapture } from '../tests/support/smtp-capture.ts'
+import { createRelayPki, registerRelayPki } from '../tests/support/smtp-relay-setup.ts'
+import { createTestDeps } from '../tests/support/test-deps.ts'
+
+export interface RelayBenchRow {
+  dialect: DialectName
+  transfers: number
+  endToEndPerSecond: number
+  /** The two halves on their own: submit (incl. crypto and the outbox commit), SMTP delivery. */
+  submitPerSecond: number
+  deliverPerSecond: number
+  cryptoOnlyPerSecond: number
+}
+
+/** ~20 KB of section text (German case-summary prose, repeated). */
+function summaryBody(bytes: number): string {
+  const sentence =
+    'Die junge Person nimmt regelmäßig an der Maßnahme teil und bereitet sich auf die Ausbildung vor. '
+  return sentence.repeat(Math.ceil(bytes / Buffer.byteLength(sentence))).slice(0, bytes)
+}
+
+async function benchDialect(dialect: DialectName, count: number): Promise<RelayBenchRow> {
+  const relayPki = await createRelayPki()
+  const smtp = await startSmtpCapture()
+  const t = await createTestDeps(dialect)
+  const { tokens } = await seedAccounts(t.deps)
+  await registerRelayPki(t.deps, relayPki)
+  const server = await startTestServer(t.deps)
+  try {
+    const draft = await server.api('POST', '/consents', {
+      token: tokens['staff-jc'],
+      body: {
+        kind: 'einwilligung',
+        subject: { givenName: 'Bench', familyName: 'Person', birthDate: '2004-04-04' },
+        senders: ['jc-demo'],
+        recipients: ['aa-demo'],
+        purposes: ['uebergabe'],
+        categories: ['schule', 'berufswahl'],
+        validUntil: '2026-12-31',
+      },
+    })
+    const consentId = (draft.body as { id: string }).id
+    await server.api('POST', `/consents/${consentId}/signatures`, {
+      token: tokens['kiosk-jc'],
+      body: {
+        role: 'youth',
+        name: 'Bench Person',
+        method: 'kiosk_drawn',
+        evidence: 'data:image/png;base64,iVBORw0KGgo=',
+      },
+    })
+    const body = summaryBody(10 * 1024)
+    const transfer: TransferInput = {
+      consentId,
+      to: 'aa-demo',
+      purpose: 'uebergabe',
+      necessity: 'Übergabe an die Berufsberatung wegen Zuständigkeitswechsel.',
+      sections: [
+        { category: 'schule', title: 'Schule', body },
+        { category: 'berufswahl', title: 'Berufswahl', body },
+      ],
+    }
+    const keyring = relayKeyringOf(t.deps)
+    const relayDeps = { ...t.deps, keyring }
+    const caller = { actor: 'user:staff-jc', userId: 'staff-jc', agencyId: 'jc-demo' } as const
+    const ctx: DeliveryContext = {
+      deps: t.deps,
+      keyring,
+      mailer: createSmtpMailer(smtp.url),
+      settings: relaySettingsOf(t.deps.config),
+      workerId: 'bench',
+    }
+    // Warm-up (JIT, statement caches, first TLS-free SMTP connection).
+    await submitTransfer(relayDeps, { caller, transfer, channel: 'api' })
+    while ((await runDeliveryRound(ctx)) > 0) {
+      /* drain */
+    }
+    smtp.messages.length = 0
+
+    // Phase 1: submissions (decide, compose, sign+encrypt, outbox commit); phase 2: delivery.
+    const started = performance.now()
+    for (let i = 0; i < count; i++)
+      await submitTransfer(relayDeps, { caller, transfer, channel: 'api' })
+    const submitted = performance.now()
+    while (smtp.messages.length < count) {
+      if ((await runDeliveryRound(ctx, 20)) === 0) await new Promise((r) => setImmediate(r))
+    }
+    const seconds = (performance.now() - started) / 1000
+    const submitSeconds = (submitted - started) / 1000
+    ctx.mailer.close()
+
+    // Crypto only: the same 20 KB entity, same signer and recipient, same instant.
+    const now = t.clock.now()
+    const signer = await keyring.signer('jc-demo', now)
+    const recipient = await keyring.recipient('aa-demo', now)
+    if (!signer || !recipient) throw new Error('bench keyring incomplete')
+    const entity = await composeMessage({
+      transferId: 'trf_bench',
+      messageId: '<trf_bench@jc-demo.example>',
+      at: now,
+      form: 'uebergabebogen',
+      sender: { id: 'jc-demo', name: 'Jobcenter', mailbox: signer.mailbox },
+      recipient: { id: 'aa-demo', name: 'Agentur', mailbox: recipient.mailbox },
+      consent: {
+        id: consentId,
+        textSha256: '0'.repeat(64),
+        validFrom: '2026-03-02',
+        validUntil: '2026-12-31',
+      },
+      purpose: 'uebergabe',
+      categories: ['schule', 'berufswahl'],
+      necessity: transfer.necessity,
+      sections: transfer.sections,
+      attachments: [],
+    })
+    const cryptoCount = Math.max(count, 50)
+    const cryptoStarted = performance.now()
+    for (let i = 0; i < cryptoCount; i++)
+      signAndEncrypt({
+        mimeEntity: entity,
+        signer,
+        recipients: [{ certificate: recipient.certificate, profile: recipient.profile }],
+        at: now,
+      })
+    const cryptoSeconds = (performance.now() - cryptoStarted) / 1000
+    return {
+      dialect,
+      transfers: count,
+      endToEndPerSecond: count / seconds,
+      submitPerSecond: count / submitSeconds,
+      deliverPerSecond: count / (seconds - submitSeconds),
+      cryptoOnlyPerSecond: cryptoCount / cryptoSeconds,
+    }
+  } finally {
+    await server.close()
+    await smtp.close()
+    await t.close()
+  }
+}
+
+export async function run(count = 200): Promise<RelayBenchRow[]> {
+  console.log(
+    `Relay end to end, ${count} transfers of ~20 KB (submit → decide → compose → sign+encrypt → outbox → SMTP 250), jc-demo RSA-2048 → aa-demo EC P-256, modern profile`,
+  )
+  const rows: RelayBenchRow[] = []
+  for (const dialect of dialects) rows.push(await benchDialect(dialect, count))
+  console.log(
+    `  ${'database'.padEnd(9)} ${'e2e/s'.padStart(8)} ${'crypto/s'.padStart(9)} ${'e2e÷crypto'.padStart(11)}`,
+  )
+  for (const row of rows) {
+    const ratio = row.endToEndPerSecond / row.cryptoOnlyPerSecond
+    console.log(
+      `  ${row.dialect.padEnd(9)} ${row.endToEndPerSecond.toFixed(1).padStart(8)} ${row.cryptoOnlyPerSecond.toFixed(1).padStart(9)} ${`${(ratio * 100).toFixed(0)} % ${ratio >= 0.5 ? '✓' : '✗'}`.padStart(11)} ${row.submitPerSecond.toFixed(1).padStart(9)} ${row.deliverPerSecond.toFixed(1).padStart(10)}`,
+    )
+  }
+  console.log('  (aim: end to end ≥ 50 % of the crypto-only rate measured in the same run)')
+  return rows
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await run(Number(process.argv[2] ?? 200))
+}
