@@ -328,7 +328,8 @@ describe.each(dialects)('access control matrix on %s', (dialect) => {
       }
     }
     expect(mismatches).toEqual([])
-  })
+    // Hundreds of real requests (each with a session or token lookup) against a real database.
+  }, 240_000)
 
   it('when a signed-in browser posts to the API without the CSRF header, then it is refused', async () => {
     const session = await sessionFor(t.deps, 'admin')
