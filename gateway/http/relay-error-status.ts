@@ -9,4 +9,6 @@ export const relayErrorStatus = {
   ERR_RELAY_SENDER_KEY_MISSING: 409,
   ERR_RELAY_TRANSFER_NOT_FOUND: 404,
   ERR_RELAY_MESSAGE_NOT_FOUND: 404,
+  ERR_RELAY_REQUEST_NOT_FOUND: 404,
+  ERR_RELAY_REQUEST_MISMATCH: 409,
 } as const satisfies Record<RelayErrorCode, number>

@@ -3,6 +3,12 @@ import { actorOf, type Principal } from '../../accounts/roles.ts'
 import { findTransfer, transferStatusSchema } from '../../db/transfer-repository.ts'
 import type { Deps } from '../deps.ts'
 import { readCatchallMessage } from '../relay/catchall-mailbox.ts'
+import {
+  createDataRequest,
+  dataRequestInputSchema,
+  dataRequestViewSchema,
+  listDataRequestViews,
+} from '../relay/data-request-service.ts'
 import { RelayError } from '../relay/relay-error.ts'
 import { relayKeyringOf } from '../relay/relay-services.ts'
 import { relaySettingsOf } from '../relay/relay-settings.ts'
@@ -93,7 +99,42 @@ export const downloadCatchallMessageRoute = apiRoute({
   },
 })
 
+export const createDataRequestRoute = apiRoute({
+  method: 'post',
+  path: '/requests',
+  summary: 'Ask a partner agency for named categories under a consent',
+  access: ['staff'],
+  body: dataRequestInputSchema,
+  status: 201,
+  response: dataRequestViewSchema,
+  handle: ({ deps, principal, body }) =>
+    createDataRequest(deps, { caller: callerOf(principal), request: body }),
+})
+
+export const listDataRequestsRoute = apiRoute({
+  method: 'get',
+  path: '/requests',
+  summary:
+    "Your agency's incoming (default) or outgoing data requests, with whether a consent covers each",
+  access: ['staff'],
+  query: z.strictObject({ direction: z.enum(['incoming', 'outgoing']).default('incoming') }),
+  response: z.strictObject({ requests: z.array(dataRequestViewSchema) }),
+  handle: async ({ deps, principal, query }) => ({
+    requests: await listDataRequestViews(deps, {
+      agencyId: callerOf(principal).agencyId,
+      direction: query.direction,
+    }),
+  }),
+})
+
 /** JSON routes of the relay area under /api/v1. */
 export function relayApiRoutes(_deps: Deps): AnyApiRoute[] {
-  return [submitTransferRoute, listTransfersRoute, getTransferRoute, downloadCatchallMessageRoute]
+  return [
+    submitTransferRoute,
+    listTransfersRoute,
+    getTransferRoute,
+    downloadCatchallMessageRoute,
+    createDataRequestRoute,
+    listDataRequestsRoute,
+  ]
 }

@@ -7,6 +7,8 @@ export const relayErrorCodes = [
   'ERR_RELAY_SENDER_KEY_MISSING',
   'ERR_RELAY_TRANSFER_NOT_FOUND',
   'ERR_RELAY_MESSAGE_NOT_FOUND',
+  'ERR_RELAY_REQUEST_NOT_FOUND',
+  'ERR_RELAY_REQUEST_MISMATCH',
 ] as const
 export type RelayErrorCode = (typeof relayErrorCodes)[number]
 

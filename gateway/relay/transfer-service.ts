@@ -6,6 +6,7 @@ import { termIdSchema } from '../../consent/vocabulary.ts'
 import { findAgency } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { findConsent, findConsentFacts, markConsentUsed } from '../../db/consent-repository.ts'
+import { findDataRequest, markDataRequestAnswered } from '../../db/data-request-repository.ts'
 import {
   findTransfer,
   insertQueuedTransfer,
@@ -190,6 +191,20 @@ export async function submitTransfer(
   const summarySha256 = summarySha256Of(transfer.sections, attachments)
   const transferId = deps.ids.newId('trf')
 
+  if (transfer.requestId) {
+    const request = await findDataRequest(deps.db, transfer.requestId)
+    if (!request || request.holderAgencyId !== caller.agencyId)
+      throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No such request to your agency.')
+    if (
+      request.status !== 'open' ||
+      request.requesterAgencyId !== transfer.to ||
+      request.consentId !== transfer.consentId
+    )
+      throw new RelayError(
+        'ERR_RELAY_REQUEST_MISMATCH',
+        'The request is answered already, or names another recipient or consent.',
+      )
+  }
   const facts = await findConsentFacts(deps.db, transfer.consentId)
   // A consent this agency is no party to is treated as absent: no hint that it exists.
   const visible =
@@ -300,6 +315,27 @@ export async function submitTransfer(
       at: now,
       giveUpAt,
     })
+    if (transfer.requestId) {
+      const answered = await markDataRequestAnswered(trx, {
+        id: transfer.requestId,
+        transferId,
+        at: now,
+      })
+      if (!answered)
+        throw new RelayError('ERR_RELAY_REQUEST_MISMATCH', 'The request was answered meanwhile.')
+      await appendAuditEvent(trx, {
+        at: now,
+        actor: caller.actor,
+        event: {
+          type: 'data_request_answered',
+          requestId: transfer.requestId,
+          transferId,
+          consentId: consent.id,
+          requesterAgencyId: transfer.to,
+          holderAgencyId: caller.agencyId,
+        },
+      })
+    }
     await appendAuditEvent(trx, {
       at: now,
       actor: caller.actor,

@@ -133,6 +133,8 @@ const matrix: Record<string, MatrixRow> = {
     path: '/api/v1/transfers/trf_missing/catchall.eml',
     expect: api({ admin: 404 }),
   },
+  'POST /api/v1/requests': { body: {}, expect: api({ staff: 400, otherAgency: 400 }) },
+  'GET /api/v1/requests': { expect: api({ staff: 200, otherAgency: 200 }) },
   // Kiosk API (issue 6)
   'POST /api/v1/kiosks/:kioskId/push': {
     path: '/api/v1/kiosks/kiosk-jc/push',

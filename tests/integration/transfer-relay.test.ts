@@ -305,6 +305,48 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     expect(delivered).toHaveLength(1)
   })
 
+  it('when agency B asks for data under a consent, then A sees whether it is covered and answers with a transfer once', async () => {
+    const consentId = await activeConsent()
+    const asked = await server.api('POST', '/requests', {
+      token: await token('staff-ja'),
+      body: { consentId, from: 'jc-demo', purpose: 'hilfeplanung', categories: ['schule'] },
+    })
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201)
+    const requestId = (asked.body as { id: string }).id
+    const uncovered = await server.api('POST', '/requests', {
+      token: await token('staff-ja'),
+      body: { consentId, from: 'jc-demo', purpose: 'hilfeplanung', categories: ['sucht'] },
+    })
+    expect(uncovered.body).toMatchObject({
+      consentCovers: false,
+      reasons: ['category_not_covered:sucht'],
+    })
+    const incoming = await server.api('GET', '/requests?direction=incoming', {
+      token: await token('staff-jc'),
+    })
+    const mine = (incoming.body as { requests: { id: string; consentCovers: boolean }[] }).requests
+    expect(mine.find((r) => r.id === requestId)).toMatchObject({ consentCovers: true })
+    const answer = transferBody(consentId, {
+      requestId,
+      sections: [{ category: 'schule', title: 'Schule', body: 'Abschluss erwartet.' }],
+    })
+    const sent = await submit(answer)
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202)
+    const again = await submit(answer)
+    expect(again.body).toMatchObject({ error: { code: 'ERR_RELAY_REQUEST_MISMATCH' } })
+    const outgoing = await server.api('GET', '/requests?direction=outgoing', {
+      token: await token('staff-ja'),
+    })
+    const answered = (outgoing.body as { requests: { id: string }[] }).requests.find(
+      (r) => r.id === requestId,
+    )
+    expect(answered).toMatchObject({
+      status: 'answered',
+      answeredByTransferId: (sent.body as { id: string }).id,
+    })
+    await drain()
+  })
+
   it('when the SMTP server is down for a while and then up, then every transfer is delivered exactly once', async () => {
     const consentId = await activeConsent()
     const ids: string[] = []
