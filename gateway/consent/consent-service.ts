@@ -457,7 +457,13 @@ export async function signConsent(
       )
     const signedRoles: SignatoryRole[] = [...consent.signatures.map((s) => s.role), signature.role]
     const complete = missingSignatories({ requiredSignatories: required, signedRoles }).length === 0
-    const evidenceSha256 = createHash('sha256').update(signature.evidence, 'utf8').digest('hex')
+    // A paper scan is never uploaded: staff hand in the scan's own SHA-256, which is kept as is.
+    const scanSha256 =
+      signature.method === 'paper_scan'
+        ? /^(?:sha256:)?([0-9a-f]{64})$/i.exec(signature.evidence)?.[1]?.toLowerCase()
+        : undefined
+    const evidenceSha256 =
+      scanSha256 ?? createHash('sha256').update(signature.evidence, 'utf8').digest('hex')
     await insertSignature(trx, {
       consentId: consent.id,
       signature: {

@@ -155,6 +155,7 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
       (e) => e.event.type === 'consent_signed' && JSON.stringify(e.event).includes(id),
     )
     expect(signedEvent).toBeDefined()
+    expect(signedEvent!.event).toMatchObject({ evidenceSha256: scanSha256 })
     expect(JSON.stringify(signedEvent)).not.toContain('Leonie')
   })
 
