@@ -9,13 +9,14 @@ import {
   type ConsentDraftInput,
 } from '../../consent/validate-draft.ts'
 import { listAgencies, listUsersOfAgency } from '../../db/account-repository.ts'
+import { findDataRequest } from '../../db/data-request-repository.ts'
 import type { SafeHtml } from '../../templates/pages/html.ts'
-import { composerView } from '../../templates/pages/staff/composer-view.ts'
+import { composerView, type ComposerViewInput } from '../../templates/pages/staff/composer-view.ts'
 import { consentDetailView } from '../../templates/pages/staff/consent-detail-view.ts'
 import { consentFormView } from '../../templates/pages/staff/consent-form-view.ts'
 import { consentPrintView } from '../../templates/pages/staff/consent-print-view.ts'
 import { overviewView } from '../../templates/pages/staff/overview-view.ts'
-import { staffFrame } from '../../templates/pages/staff/staff-frame.ts'
+import type { StaffNavEntry } from '../../templates/pages/staff/staff-frame.ts'
 import { transferView } from '../../templates/pages/staff/transfer-view.ts'
 import {
   consentText,
@@ -33,6 +34,7 @@ import { KioskError } from '../kiosk/kiosk-error.ts'
 import { pushDraft } from '../kiosk/kiosk-service.ts'
 import { pageRoute, type AnyPageRoute, type RouteContext } from '../http/route.ts'
 import { consentErrorStatus } from '../http/consent-error-status.ts'
+import { RelayError } from '../relay/relay-error.ts'
 import { relayKeyringOf } from '../relay/relay-services.ts'
 import { findCertificateBanners, describeBanner } from '../staff/certificate-banners.ts'
 import { broadChoiceWarnings, describeWarning } from '../staff/broad-choice-warnings.ts'
@@ -52,8 +54,11 @@ import {
 } from '../staff/staff-language.ts'
 import { transferStatusTexts } from '../staff/transfer-status-text.ts'
 import { whoOf } from './home-pages.ts'
+import { staffPageFrame } from './staff-page-frame.ts'
+import { staffRequestPages } from './staff-request-pages.ts'
 
 type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, unknown, Principal>
+type ComposerPrefill = NonNullable<ComposerViewInput['prefill']>
 
 /** Languages a consent text can be prepared in (templates/consent). */
 const consentLanguages = [
@@ -86,21 +91,12 @@ function idOf(ctx: Ctx): string {
   return idParams.parse(ctx.params).id
 }
 
-async function frame(
+function frame(
   deps: Deps,
   ctx: Ctx,
-  page: {
-    title: string
-    current: 'overview' | 'prepare' | 'none'
-    here: string
-    body: SafeHtml
-  },
+  page: { title: string; current: StaffNavEntry; here: string; body: SafeHtml },
 ): Promise<string> {
-  return staffFrame({
-    language: staffLanguageOf(ctx.req),
-    who: await whoOf(deps, ctx.principal, ctx.req.headers.cookie),
-    ...page,
-  })
+  return staffPageFrame(deps, ctx, page)
 }
 
 function maxValidUntil(deps: Deps, today: string): string {
@@ -402,7 +398,7 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
       const lang = staffLanguageOf(ctx.req)
       const caller = callerOf(ctx.principal)
       const consentId = idOf(ctx)
-      const kioskId = (ctx.body).kioskId
+      const kioskId = ctx.body.kioskId
       let outcome: { notice: string } | { error: string; status: number }
       try {
         await pushDraft(deps, { caller, kioskId, consentId })
@@ -454,34 +450,60 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
       ),
   })
 
+  const renderComposer = async (ctx: Ctx, consentId: string, prefill?: ComposerPrefill) => {
+    const lang = staffLanguageOf(ctx.req)
+    const consent = await getConsent(deps, { caller: callerOf(ctx.principal), consentId })
+    return {
+      html: await frame(deps, ctx, {
+        title: say(lang, 'Zusammenfassung verfassen', 'Compose summary'),
+        current: prefill ? 'requests' : 'none',
+        here: prefill?.requestId
+          ? `/staff/requests/${prefill.requestId}/answer`
+          : `/staff/compose/${consent.id}`,
+        body: composerView({
+          language: lang,
+          consent,
+          agencies: await listAgencies(deps.db),
+          vocabulary,
+          reasonTexts: reasonTextTable(lang, vocabulary, {
+            validFrom: consent.validFrom,
+            validUntil: consent.validUntil,
+          }),
+          statusTexts: transferStatusTexts(lang),
+          ...(prefill ? { prefill } : {}),
+        }),
+      }),
+    }
+  }
+
   const compose = pageRoute({
     method: 'get',
     path: '/staff/compose/:id',
     access: ['staff'],
+    handle: (ctx) => renderComposer(ctx, idOf(ctx)),
+  })
+
+  /** The composer pre-filled from an open request to this agency (only ids in the URL). */
+  const answerRequest = pageRoute({
+    method: 'get',
+    path: '/staff/requests/:id/answer',
+    access: ['staff'],
     handle: async (ctx) => {
-      const lang = staffLanguageOf(ctx.req)
-      const consent = await getConsent(deps, {
-        caller: callerOf(ctx.principal),
-        consentId: idOf(ctx),
+      const request = await findDataRequest(deps.db, idOf(ctx))
+      if (!request || request.holderAgencyId !== agencyOf(ctx.principal))
+        throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No such request to your agency.')
+      if (request.status !== 'open')
+        return {
+          redirect: request.answeredByTransferId
+            ? `/staff/transfers/${request.answeredByTransferId}`
+            : '/staff/requests',
+        }
+      return renderComposer(ctx, request.consentId, {
+        to: request.requesterAgencyId,
+        purpose: request.purpose,
+        categories: request.categories,
+        requestId: request.id,
       })
-      return {
-        html: await frame(deps, ctx, {
-          title: say(lang, 'Zusammenfassung verfassen', 'Compose summary'),
-          current: 'none',
-          here: `/staff/compose/${consent.id}`,
-          body: composerView({
-            language: lang,
-            consent,
-            agencies: await listAgencies(deps.db),
-            vocabulary,
-            reasonTexts: reasonTextTable(lang, vocabulary, {
-              validFrom: consent.validFrom,
-              validUntil: consent.validUntil,
-            }),
-            statusTexts: transferStatusTexts(lang),
-          }),
-        }),
-      }
     },
   })
 
@@ -519,7 +541,9 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
     revocation,
     discard,
     compose,
+    answerRequest,
     transfer,
+    ...staffRequestPages(deps),
   ]
 }
 

@@ -201,6 +201,14 @@ const matrix: Record<string, MatrixRow> = {
     path: '/staff/transfers/trf_unknown',
     expect: page({ staff: 200, otherAgency: 200 }),
   },
+  // Staff requests inbox (a request id no agency has: staff get 404, as for another agency's)
+  'GET /staff/requests': { expect: page({ staff: 200, otherAgency: 200 }) },
+  'GET /staff/requests/new': { expect: page({ staff: 200, otherAgency: 200 }) },
+  'POST /staff/requests/new': { body: {}, expect: page({ staff: 400, otherAgency: 400 }) },
+  'GET /staff/requests/:id/answer': {
+    path: '/staff/requests/req_unknown/answer',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
   'GET /dpo': { expect: page({ dpo: 200 }) },
   // DPO workplace (dpo-jc reads jc-demo; entry 1 is the audit entry of adding jc-demo)
   'GET /dpo/entries/:seq': { path: '/dpo/entries/1', expect: page({ dpo: 200 }) },

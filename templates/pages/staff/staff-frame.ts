@@ -7,13 +7,17 @@ export interface StaffFrameInput {
   title: string
   who: { name: string; role: string; csrfToken: string }
   /** Which navigation entry is current. */
-  current: 'overview' | 'prepare' | 'none'
+  current: StaffNavEntry
+  /** Open requests from partner agencies, shown on the inbox entry. */
+  openRequests?: number
   /** Path to return to after switching the language (a /staff path). */
   here: string
   body: SafeHtml
   /** Extra page scripts besides the shared one. */
   scripts?: string[]
 }
+
+export type StaffNavEntry = 'overview' | 'prepare' | 'requests' | 'none'
 
 const navEntries = [
   { id: 'overview', href: '/staff', de: 'Übersicht', en: 'Overview' },
@@ -23,6 +27,7 @@ const navEntries = [
     de: 'Einwilligung vorbereiten',
     en: 'Prepare consent',
   },
+  { id: 'requests', href: '/staff/requests', de: 'Anfragen', en: 'Requests' },
 ] as const
 
 /** The staff workplace frame: navigation, language switch, shared styles and script. */
@@ -47,7 +52,14 @@ export function staffFrame(input: StaffFrameInput): string {
                 <a
                   href="${entry.href}"
                   ${input.current === entry.id ? html`aria-current="page"` : ''}
-                  >${entry[language]}</a
+                  >${entry[language]}${
+                    entry.id === 'requests' && (input.openRequests ?? 0) > 0
+                      ? html` <span class="badge" data-open-requests
+                          >${String(input.openRequests)}
+                          ${language === 'de' ? 'offen' : 'open'}</span
+                        >`
+                      : ''
+                  }</a
                 >
               </li>`,
           )}

@@ -1,0 +1,43 @@
+import type { Principal } from '../../accounts/roles.ts'
+import { listDataRequests } from '../../db/data-request-repository.ts'
+import type { SafeHtml } from '../../templates/pages/html.ts'
+import { staffFrame, type StaffNavEntry } from '../../templates/pages/staff/staff-frame.ts'
+import type { Deps } from '../deps.ts'
+import type { RouteContext } from '../http/route.ts'
+import { staffLanguageOf } from '../staff/staff-language.ts'
+import { whoOf } from './home-pages.ts'
+
+export type StaffCtx = RouteContext<
+  Record<string, string>,
+  Record<string, unknown>,
+  unknown,
+  Principal
+>
+
+/** How many requests the inbox count looks at (the newest first). */
+const countWindow = 200
+
+/** Open requests partner agencies sent to this agency, for the navigation's inbox count. */
+export async function openIncomingRequests(deps: Deps, agencyId: string | null): Promise<number> {
+  if (!agencyId) return 0
+  const incoming = await listDataRequests(deps.db, {
+    agencyId,
+    direction: 'incoming',
+    limit: countWindow,
+  })
+  return incoming.filter((r) => r.status === 'open').length
+}
+
+/** Renders a staff page inside the workplace frame (navigation with the inbox count). */
+export async function staffPageFrame(
+  deps: Deps,
+  ctx: StaffCtx,
+  page: { title: string; current: StaffNavEntry; here: string; body: SafeHtml },
+): Promise<string> {
+  return staffFrame({
+    language: staffLanguageOf(ctx.req),
+    who: await whoOf(deps, ctx.principal, ctx.req.headers.cookie),
+    openRequests: await openIncomingRequests(deps, ctx.principal.agencyId ?? null),
+    ...page,
+  })
+}

@@ -1,0 +1,171 @@
+import { z } from 'zod'
+import { actorOf, type Principal } from '../../accounts/roles.ts'
+import { vocabulary } from '../../config/vocabulary.ts'
+import { listAgencies } from '../../db/account-repository.ts'
+import { requestFormView } from '../../templates/pages/staff/request-form-view.ts'
+import { requestsView } from '../../templates/pages/staff/requests-view.ts'
+import { listConsents } from '../consent/consent-service.ts'
+import type { Deps } from '../deps.ts'
+import { pageRoute, type AnyPageRoute } from '../http/route.ts'
+import {
+  createDataRequest,
+  dataRequestInputSchema,
+  listDataRequestViews,
+} from '../relay/data-request-service.ts'
+import { RelayError } from '../relay/relay-error.ts'
+import type { TransferCaller } from '../relay/transfer-service.ts'
+import { say, staffLanguageOf } from '../staff/staff-language.ts'
+import { whoOf } from './home-pages.ts'
+import { staffPageFrame, type StaffCtx } from './staff-page-frame.ts'
+
+/** A form field that may come once, several times (checkboxes) or not at all. */
+const manyValues = z.preprocess(
+  (value: unknown): unknown[] =>
+    value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value],
+  z.array(z.string().max(64)).max(40),
+)
+
+/** The ask-a-partner form as the browser posts it; the service's schema checks the values. */
+const requestFormSchema = z.strictObject({
+  consentId: z.string().max(64).default(''),
+  from: z.string().max(64).default(''),
+  purpose: z.string().max(64).default(''),
+  categories: manyValues,
+})
+type RequestForm = z.infer<typeof requestFormSchema>
+
+function callerOf(principal: Principal): TransferCaller {
+  if (!principal.agencyId) throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No agency.')
+  return {
+    actor: actorOf(principal) as `user:${string}`,
+    userId: principal.userId,
+    agencyId: principal.agencyId,
+  }
+}
+
+/**
+ * Requests between agencies (issue 8 point 3, DESIGN.md §3.3 (5)): the inbox of requests from
+ * partner agencies with whether a consent covers each now, and the form to ask a partner.
+ * Answering opens the composer (`/staff/requests/:id/answer` in staff-pages.ts).
+ */
+export function staffRequestPages(deps: Deps): AnyPageRoute[] {
+  const consentCaller = (principal: Principal) => ({
+    actor: actorOf(principal),
+    role: principal.role,
+    agencyId: principal.agencyId,
+    userId: principal.userId,
+  })
+
+  const renderForm = async (
+    ctx: StaffCtx,
+    values: RequestForm,
+    error: string | undefined,
+    status = 200,
+  ) => {
+    const lang = staffLanguageOf(ctx.req)
+    const caller = callerOf(ctx.principal)
+    const who = await whoOf(deps, ctx.principal, ctx.req.headers.cookie)
+    const consents = (await listConsents(deps, { caller: consentCaller(ctx.principal) })).filter(
+      (c) => c.status === 'active',
+    )
+    return {
+      status,
+      html: await staffPageFrame(deps, ctx, {
+        title: say(lang, 'Daten anfragen', 'Request data'),
+        current: 'requests',
+        here: '/staff/requests/new',
+        body: requestFormView({
+          language: lang,
+          csrfToken: who.csrfToken,
+          consents,
+          agencies: (await listAgencies(deps.db)).filter((a) => a.id !== caller.agencyId),
+          vocabulary,
+          values,
+          ...(error ? { error } : {}),
+        }),
+      }),
+    }
+  }
+
+  const inbox = pageRoute({
+    method: 'get',
+    path: '/staff/requests',
+    access: ['staff'],
+    handle: async (ctx) => {
+      const lang = staffLanguageOf(ctx.req)
+      const { agencyId } = callerOf(ctx.principal)
+      const consents = await listConsents(deps, { caller: consentCaller(ctx.principal) })
+      return {
+        html: await staffPageFrame(deps, ctx, {
+          title: say(lang, 'Anfragen', 'Requests'),
+          current: 'requests',
+          here: '/staff/requests',
+          body: requestsView({
+            language: lang,
+            incoming: await listDataRequestViews(deps, { agencyId, direction: 'incoming' }),
+            outgoing: await listDataRequestViews(deps, { agencyId, direction: 'outgoing' }),
+            consents,
+            agencies: await listAgencies(deps.db),
+            vocabulary,
+          }),
+        }),
+      }
+    },
+  })
+
+  const newRequest = pageRoute({
+    method: 'get',
+    path: '/staff/requests/new',
+    access: ['staff'],
+    handle: (ctx) => {
+      const consentId = z.string().max(64).safeParse(ctx.query.consent)
+      return renderForm(
+        ctx,
+        requestFormSchema.parse({ consentId: consentId.success ? consentId.data : '' }),
+        undefined,
+      )
+    },
+  })
+
+  const createRequest = pageRoute({
+    method: 'post',
+    path: '/staff/requests/new',
+    access: ['staff'],
+    form: requestFormSchema,
+    handle: async (ctx) => {
+      const lang = staffLanguageOf(ctx.req)
+      const form = ctx.body
+      const request = dataRequestInputSchema.safeParse(form)
+      if (!request.success)
+        return renderForm(
+          ctx,
+          form,
+          say(
+            lang,
+            'Bitte wählen Sie eine Einwilligung, die angefragte Stelle, einen Zweck und mindestens eine Kategorie.',
+            'Please choose a consent, the agency asked, a purpose and at least one category.',
+          ),
+          400,
+        )
+      try {
+        await createDataRequest(deps, { caller: callerOf(ctx.principal), request: request.data })
+        return { redirect: '/staff/requests' }
+      } catch (error) {
+        if (!(error instanceof RelayError) || error.code !== 'ERR_RELAY_REQUEST_NOT_FOUND')
+          throw error
+        return renderForm(
+          ctx,
+          form,
+          say(
+            lang,
+            'Diese Einwilligung ist Ihrer Stelle nicht bekannt.',
+            'Your agency is no party to this consent.',
+          ),
+          404,
+        )
+      }
+    },
+  })
+
+  return [inbox, newRequest, createRequest]
+}
