@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto'
 import { id_kp_emailProtection, anyExtendedKeyUsage } from '@peculiar/asn1-x509'
+import { BoundedCache } from './bounded-cache.ts'
 import { parseCertificate } from './certificate-parse.ts'
 import type { ParsedCertificate } from './certificate-parse.ts'
 import { formatSerialNumber } from './certificate-serial.ts'
 import { verifySignature } from './certificate-signature.ts'
+import type { SignatureCheck } from './certificate-signature.ts'
 import { parseCrl } from './crl-parse.ts'
 import type { ParsedCrl } from './crl-parse.ts'
 import { CertificateError } from './errors.ts'
@@ -59,6 +62,55 @@ export type CertificateValidationResult =
 
 const maxChainLength = 8
 
+/*
+ * Memoisation of the pure, time-independent part of validation (issue 4, point 5: parsing the CA
+ * certificate and CRL again on every message cost more than the S/MIME crypto itself).
+ * Module-level and bounded (LRU), keyed by SHA-256 of the exact DER:
+ *  - parsed certificates and CRLs: the same bytes always parse to the same fields; parse errors
+ *    are not cached. A miss parses a private copy of the bytes, so the cached fields cannot be
+ *    changed through a caller's buffer (parsing keeps views into its input). Callers get a shallow copy; nested values (Buffers, Sets, Maps, KeyObject)
+ *    are shared and must be treated as read-only, as everywhere in this module.
+ *  - signature checks: the outcome of verifying a certificate or CRL (whose DER fixes the signed
+ *    bytes, algorithm and signature value) with an issuer certificate (whose DER fixes the key).
+ * Everything that depends on `at` — validity periods, CRL currency, revocation dates — and the
+ * chain, CA-constraint, usage and mailbox rules run on every call.
+ */
+const parsedCertificates = new BoundedCache<string, ParsedCertificate>(256)
+const parsedCrls = new BoundedCache<string, ParsedCrl>(64)
+const signatureChecks = new BoundedCache<string, SignatureCheck>(1024)
+
+function derKey(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex')
+}
+
+function parseCertificateMemo(der: Uint8Array): ParsedCertificate {
+  return {
+    ...parsedCertificates.getOrCompute(derKey(der), () => parseCertificate(Buffer.from(der))),
+  }
+}
+
+function parseCrlMemo(der: Uint8Array): ParsedCrl {
+  return { ...parsedCrls.getOrCompute(derKey(der), () => parseCrl(Buffer.from(der))) }
+}
+
+/** Verifies `signed` (a certificate or CRL) with the key of `issuer`, memoised on both DERs. */
+function checkSignedBy(
+  kind: 'certificate' | 'crl',
+  signed: ParsedCertificate | ParsedCrl,
+  issuer: ParsedCertificate,
+): SignatureCheck {
+  return signatureChecks.getOrCompute(
+    `${kind}:${signed.fingerprintSha256}:${issuer.fingerprintSha256}`,
+    () =>
+      verifySignature({
+        algorithm: signed.signatureAlgorithm,
+        data: signed.tbsDer,
+        signature: signed.signatureValue,
+        publicKey: issuer.publicKey,
+      }),
+  )
+}
+
 class ValidationFailure extends Error {
   constructor(
     readonly code: CertificateValidationCode,
@@ -102,9 +154,9 @@ export function assertValidCertificate(input: ValidateCertificateInput): ParsedC
 }
 
 function validate(input: ValidateCertificateInput): ParsedCertificate[] {
-  const leaf = parseCertificate(input.certificate)
-  const intermediates = (input.intermediates ?? []).map((der) => parseCertificate(der))
-  const anchors = input.trustAnchors.map((der) => parseCertificate(der))
+  const leaf = parseCertificateMemo(input.certificate)
+  const intermediates = (input.intermediates ?? []).map((der) => parseCertificateMemo(der))
+  const anchors = input.trustAnchors.map((der) => parseCertificateMemo(der))
   const chain = buildChain(leaf, intermediates, anchors)
   const at = input.at
 
@@ -185,12 +237,7 @@ function findIssuer(
   )
   let badSignature: ParsedCertificate | undefined
   for (const candidate of ordered) {
-    const check = verifySignature({
-      algorithm: child.signatureAlgorithm,
-      data: child.tbsDer,
-      signature: child.signatureValue,
-      publicKey: candidate.publicKey,
-    })
+    const check = checkSignedBy('certificate', child, candidate)
     if (check === 'valid') return { found: candidate }
     if (check === 'unsupported') {
       throw new ValidationFailure('ERR_CERT_BAD_SIGNATURE', 'signature algorithm not accepted', {
@@ -304,7 +351,7 @@ function checkEmail(leaf: ParsedCertificate, expectedEmail: string): void {
 
 /** RFC 5280 §6.3, simplified to full CRLs issued by the certificate's own issuer. */
 function checkRevocation(chain: ParsedCertificate[], input: ValidateCertificateInput): void {
-  const crls = (input.crls ?? []).map((der) => parseCrl(der))
+  const crls = (input.crls ?? []).map((der) => parseCrlMemo(der))
   const policy = input.crlPolicy ?? 'require'
   for (let index = 0; index + 1 < chain.length; index += 1) {
     const subject = chain[index]
@@ -332,15 +379,7 @@ function checkRevocation(chain: ParsedCertificate[], input: ValidateCertificateI
 function findCrl(crls: ParsedCrl[], issuer: ParsedCertificate, at: Date): ParsedCrl | undefined {
   const candidates = crls.filter((crl) => crl.issuerDer.equals(issuer.subjectDer))
   if (candidates.length === 0) return undefined
-  const signed = candidates.filter(
-    (crl) =>
-      verifySignature({
-        algorithm: crl.signatureAlgorithm,
-        data: crl.tbsDer,
-        signature: crl.signatureValue,
-        publicKey: issuer.publicKey,
-      }) === 'valid',
-  )
+  const signed = candidates.filter((crl) => checkSignedBy('crl', crl, issuer) === 'valid')
   if (signed.length === 0) {
     throw new ValidationFailure('ERR_CERT_CRL_INVALID', 'CRL signature does not verify', {
       issuer: issuer.subject,

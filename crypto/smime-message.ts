@@ -57,21 +57,30 @@ function isCanonical(text: Buffer): boolean {
   return true
 }
 
-/** Base64 in lines of 76 characters with CRLF (RFC 2045 §6.8), built with native copies. */
-function base64Lines(der: Uint8Array): Buffer {
-  const base64 = Buffer.from(
-    Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64'),
-    'latin1',
-  )
-  const lines = Math.ceil(base64.length / 76)
-  const out = Buffer.allocUnsafe(base64.length + lines * 2)
-  let written = 0
-  for (let start = 0; start < base64.length; start += 76) {
-    written += base64.copy(out, written, start, Math.min(start + 76, base64.length))
+/**
+ * `prefix` followed by base64 in lines of 76 characters with CRLF (RFC 2045 §6.8), in one
+ * buffer: one native encode written into the tail of the output, then each line moved forward
+ * into place with `copyWithin` (a builtin, no native call per line). A line's target never
+ * overtakes its source, so the in-place moves cannot clobber unread characters.
+ */
+function base64Lines(der: Uint8Array, prefix = ''): Buffer {
+  const base64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64')
+  const lineCount = Math.ceil(base64.length / 76)
+  const head = Buffer.byteLength(prefix, 'latin1')
+  const total = head + base64.length + lineCount * 2
+  const out = Buffer.allocUnsafe(total)
+  out.write(prefix, 0, 'latin1')
+  const source = total - base64.length
+  out.write(base64, source, 'latin1')
+  let written = head
+  for (let start = source; start < total; start += 76) {
+    const end = Math.min(start + 76, total)
+    out.copyWithin(written, start, end)
+    written += end - start
     out[written++] = 0x0d
     out[written++] = 0x0a
   }
-  return out.subarray(0, written)
+  return out
 }
 
 /**
@@ -84,7 +93,7 @@ export function wrapPkcs7Mime(der: Uint8Array, smimeType: SmimeType): Buffer {
     'Content-Transfer-Encoding: base64\r\n' +
     'Content-Disposition: attachment; filename="smime.p7m"\r\n' +
     '\r\n'
-  return Buffer.concat([Buffer.from(header, 'latin1'), base64Lines(der)])
+  return base64Lines(der, header)
 }
 
 /**
