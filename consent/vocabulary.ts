@@ -4,12 +4,21 @@ import { z } from 'zod'
 export const termIdSchema = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/)
 
 /**
- * Texts per language. German (`de`) is the binding language and always present; `de-ls` is
- * Leichte Sprache; further languages are added by adding keys (BCP 47 style, lower-case).
+ * Languages every vocabulary text must have: German (`de`), the binding language, and English
+ * (`en`), the common fallback for staff and partners. Further languages (`de-ls` Leichte Sprache,
+ * `ar`, `tr`, `uk`, `ru`, `fa`, …) are optional keys: an operator adding a term need not translate
+ * it at once, and a missing translation shows the German text (see {@link localized}).
  */
+export const requiredVocabularyLanguages = ['de', 'en'] as const
+
+/** Texts per language, keyed BCP 47 style in lower case. */
 export const localizedTextSchema = z
   .record(z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/), z.string().trim().min(1).max(1000))
-  .refine((texts) => typeof texts.de === 'string', 'a German (de) text is required')
+  .superRefine((texts, ctx) => {
+    for (const language of requiredVocabularyLanguages)
+      if (typeof texts[language] !== 'string')
+        ctx.addIssue({ code: 'custom', message: `a text in ${language} is required` })
+  })
 export type LocalizedText = z.infer<typeof localizedTextSchema>
 
 export const purposeTermSchema = z.strictObject({
@@ -48,9 +57,14 @@ export function parseVocabulary(data: unknown): Vocabulary {
   return vocabularySchema.parse(data)
 }
 
-/** Text in the wanted language, falling back to German (the binding text). */
+/**
+ * Text in the wanted language; else in its base language (`de-ls` → `de`); else German, the
+ * binding text. Only own keys count, so a language such as `constructor` cannot hit the prototype.
+ */
 export function localized(text: LocalizedText, language: string): string {
-  return text[language] ?? text[language.split('-')[0] ?? 'de'] ?? (text.de as string)
+  const own = (key: string): string | undefined =>
+    Object.hasOwn(text, key) ? text[key] : undefined
+  return own(language) ?? own(language.split('-')[0] ?? 'de') ?? (text.de as string)
 }
 
 /** Special categories (Art. 9/10 GDPR) are shown separately and never preselected. */
