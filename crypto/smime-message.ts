@@ -26,8 +26,19 @@ export type SmimeEntity =
  * CRLF. Bare LF and bare CR become CRLF; existing CRLF is kept.
  */
 export function canonicalizeMimeEntity(entity: Uint8Array): Buffer {
+  const canonical = canonicalMimeView(entity)
+  // A view of the caller's bytes is copied, so the result never aliases the input.
+  return canonical.buffer === entity.buffer ? Buffer.from(canonical) : canonical
+}
+
+/**
+ * Like {@link canonicalizeMimeEntity}, but an already canonical entity is returned as a view of
+ * the input instead of a copy (a 1 MB copy costs about as much as hashing it). For read-only use
+ * within one synchronous call; the result may alias `entity`.
+ */
+export function canonicalMimeView(entity: Uint8Array): Buffer {
   const text = Buffer.from(entity.buffer, entity.byteOffset, entity.byteLength)
-  if (isCanonical(text)) return Buffer.from(text)
+  if (isCanonical(text)) return text
   const out = Buffer.alloc(text.length * 2)
   let length = 0
   for (let i = 0; i < text.length; i += 1) {
@@ -181,7 +192,8 @@ function decodeBody(body: Buffer, transferEncoding: string | undefined): Buffer 
     }
     return Buffer.from(text, 'base64')
   }
-  if (encoding === 'binary' || encoding === '8bit' || encoding === '7bit') return body
+  // Copied: `body` may be a view of the caller's message.
+  if (encoding === 'binary' || encoding === '8bit' || encoding === '7bit') return Buffer.from(body)
   throw new CmsError('ERR_CMS_MIME_MALFORMED', 'unsupported Content-Transfer-Encoding', {
     details: { encoding },
   })
@@ -208,7 +220,8 @@ export function parseSmimeEntity(
       details: { bytes: message.byteLength, limit: maxBytes },
     })
   }
-  const entity = canonicalizeMimeEntity(message)
+  // A view is enough: every Buffer returned below is freshly decoded or copied.
+  const entity = canonicalMimeView(message)
   const { headers, bodyStart } = parseHeaders(entity)
   const contentTypeValue = headers.get('content-type') ?? 'text/plain'
   const contentType = parseContentType(contentTypeValue)

@@ -10,7 +10,7 @@ import type { CmsErrorCode } from './errors.ts'
 import { algorithmsOf, contentEncryptionFor } from './recipient-profile.ts'
 import type { RecipientProfile } from './recipient-profile.ts'
 import {
-  canonicalizeMimeEntity,
+  canonicalMimeView,
   maxSmimeBytes,
   parseSmimeEntity,
   wrapMultipartSigned,
@@ -40,7 +40,8 @@ export function signAndEncrypt(input: SignAndEncryptInput): Buffer {
   if (input.recipients.length === 0) {
     throw new CmsError('ERR_CMS_INVALID_INPUT', 'at least one recipient is required')
   }
-  const canonical = canonicalizeMimeEntity(input.mimeEntity)
+  // Only read below (hashed, then copied into the signed entity or the SignedData).
+  const canonical = canonicalMimeView(input.mimeEntity)
   const form = input.signatureForm ?? 'multipart'
   const signer = {
     key: input.signer.key,
