@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seedAccounts, testPassword } from '../support/accounts.ts'
+import {
+  browserRequired,
+  chromiumPath,
+  launchBrowser,
+  newContext,
+  screenshot,
+  seriousAccessibilityViolations,
+} from '../support/browser.ts'
+import { sessionFor } from '../support/browser-session.ts'
+import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+
+const available = existsSync(chromiumPath)
+if (!available && browserRequired)
+  throw new Error(`CI=true but ${chromiumPath} is missing: browser tests must run in CI`)
+
+describe.runIf(available)('staff requests inbox in Chromium (1366×768)', () => {
+  let t: TestDeps
+  let server: TestServer
+  let browser: Browser
+  let consentId: string
+
+  beforeAll(async () => {
+    t = await createTestDeps('sqlite')
+    await seedAccounts(t.deps)
+    server = await startTestServer(t.deps)
+    // The Jugendamt holds an active consent (signed on paper) to send school data to the Agentur.
+    const ja = await sessionFor(t.deps, 'staff-ja')
+    const post = (path: string, fields: [string, string][]) =>
+      fetch(server.url + path, {
+        method: 'POST',
+        headers: { cookie: ja.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams([['_csrf', ja.csrfToken], ...fields]).toString(),
+        redirect: 'manual',
+      })
+    const prepared = await post('/staff/consents', [
+      ['givenName', 'Leonie'],
+      ['familyName', 'Quastenberg'],
+      ['birthDate', '2005-06-10'],
+      ['senders', 'ja-demo'],
+      ['recipients', 'aa-demo'],
+      ['purposes', 'hilfeplanung'],
+      ['categories', 'schule'],
+      ['categories', 'berufswahl'],
+      ['validUntil', '2026-05-31'],
+    ])
+    expect(prepared.status).toBe(303)
+    consentId = (prepared.headers.get('location') ?? '').split('/').pop() as string
+    const signed = await post(`/staff/consents/${consentId}/paper-signature`, [
+      ['role', 'youth'],
+      ['name', 'Leonie Quastenberg'],
+      ['scanSha256', createHash('sha256').update('%PDF-1.4 scan').digest('hex')],
+    ])
+    expect(signed.status).toBe(303)
+    browser = await launchBrowser()
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    await t?.close()
+  })
+
+  async function signIn(page: Page, user: string): Promise<void> {
+    await page.goto(`${server.url}/login`)
+    await page.fill('#username', user)
+    await page.fill('#password', testPassword)
+    await page.click('button[type=submit]')
+    await page.waitForURL(`${server.url}/staff`)
+  }
+
+  async function check(page: Page, name: string): Promise<void> {
+    await page.waitForLoadState('networkidle')
+    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    await screenshot(page, `staff-${name}`)
+  }
+
+  it('when the Agentur asks and the Jugendamt answers from its inbox, then the composer opens pre-filled', async () => {
+    const aa = await (await newContext(browser)).newPage()
+    await signIn(aa, 'staff-aa')
+    await aa.click('nav >> text=Anfragen')
+    await aa.waitForURL(`${server.url}/staff/requests`)
+    await aa.click('text=Daten bei einer Partnerstelle anfragen')
+    await aa.waitForURL(`${server.url}/staff/requests/new`)
+    await aa.selectOption('#consent', consentId)
+    await aa.selectOption('#from', 'ja-demo')
+    await aa.selectOption('#purpose', 'hilfeplanung')
+    await aa.check('#cat-schule')
+    await aa.check('#cat-sucht')
+    await check(aa, 'request-new')
+    await aa.click('text=Anfrage senden')
+    await aa.waitForURL(`${server.url}/staff/requests`)
+    expect(await aa.textContent('[data-requests="outgoing"]')).toContain('offen')
+
+    const ja = await (await newContext(browser)).newPage()
+    await signIn(ja, 'staff-ja')
+    expect(await ja.textContent('[data-open-requests]')).toMatch(/1\s+offen/)
+    await ja.click('nav >> text=Anfragen')
+    await ja.waitForURL(`${server.url}/staff/requests`)
+    // «sucht» is not covered by the consent: the badge says so before anyone writes a word.
+    expect(await ja.textContent('[data-requests="incoming"] [data-consent-covers]')).toContain(
+      'keine passende Einwilligung',
+    )
+    await check(ja, 'requests')
+    await ja.click('[data-requests="incoming"] >> text=Antworten')
+    await ja.waitForURL(/\/staff\/requests\/req_[\w-]+\/answer$/)
+    expect(ja.url()).not.toContain('Quastenberg')
+    expect(await ja.inputValue('#to')).toBe('aa-demo')
+    const categories = await ja.$$eval('[data-sections] [data-section-category]', (selects) =>
+      selects.map((s) => (s as HTMLSelectElement).value),
+    )
+    expect(categories).toEqual(['schule', 'sucht'])
+    // The live dry run names the uncovered category; removing it leaves a permitted answer.
+    await ja.waitForSelector('[data-reason^="category_not_covered"]')
+    await check(ja, 'request-answer')
+  })
+})
