@@ -110,9 +110,10 @@ describe.runIf(available)('staff requests inbox in Chromium (1366×768)', () => 
     await ja.waitForURL(/\/staff\/requests\/req_[\w-]+\/answer$/)
     expect(ja.url()).not.toContain('Quastenberg')
     expect(await ja.inputValue('#to')).toBe('aa-demo')
-    const categories = await ja.$$eval('[data-sections] [data-section-category]', (selects) =>
-      selects.map((s) => (s as HTMLSelectElement).value),
-    )
+    const selects = ja.locator('[data-sections] [data-section-category]')
+    const categories: string[] = []
+    for (let i = 0; i < (await selects.count()); i++)
+      categories.push(await selects.nth(i).inputValue())
     expect(categories).toEqual(['schule', 'sucht'])
     // The live dry run names the uncovered category; removing it leaves a permitted answer.
     await ja.waitForSelector('[data-reason^="category_not_covered"]')
