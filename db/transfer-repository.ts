@@ -157,6 +157,23 @@ export async function listTransfersOfSender(
   return (await query.execute()).map(fromRow)
 }
 
+/** Transfers and notices delivered to an agency, newest first (what it received through Brücke). */
+export async function listTransfersDeliveredTo(
+  db: Executor,
+  input: { agencyId: string; limit: number },
+): Promise<TransferRecord[]> {
+  const rows = await db
+    .selectFrom('transfers')
+    .selectAll()
+    .where('recipient_agency_id', '=', input.agencyId)
+    .where('status', '=', 'delivered')
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(input.limit)
+    .execute()
+  return rows.map(fromRow)
+}
+
 /** Every transfer made under a consent (for revocation notices). */
 export async function listTransfersOfConsent(
   db: Executor,

@@ -15,6 +15,7 @@ import { composerView, type ComposerViewInput } from '../../templates/pages/staf
 import { consentDetailView } from '../../templates/pages/staff/consent-detail-view.ts'
 import { consentFormView } from '../../templates/pages/staff/consent-form-view.ts'
 import { consentPrintView } from '../../templates/pages/staff/consent-print-view.ts'
+import { listReceivedTransfers } from '../relay/transfer-service.ts'
 import { overviewView } from '../../templates/pages/staff/overview-view.ts'
 import type { StaffNavEntry } from '../../templates/pages/staff/staff-frame.ts'
 import { transferView } from '../../templates/pages/staff/transfer-view.ts'
@@ -232,6 +233,7 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
             vocabulary,
             banners: banners.map((b) => describeBanner(b, lang, agencies)),
             transferStatusTexts: transferStatusTexts(lang),
+            received: await listReceivedTransfers(deps, { agencyId: agencyOf(ctx.principal) }),
           }),
         }),
       }

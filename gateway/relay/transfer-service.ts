@@ -10,6 +10,7 @@ import { findDataRequest, markDataRequestAnswered } from '../../db/data-request-
 import {
   findTransfer,
   insertQueuedTransfer,
+  listTransfersDeliveredTo,
   listTransfersOfSender,
   transferStatusSchema,
   type TransferRecord,
@@ -378,5 +379,14 @@ export async function listTransfers(
   input: { agencyId: string; status?: TransferStatus },
 ): Promise<TransferView[]> {
   const list = await listTransfersOfSender(deps.db, { ...input, limit: 200 })
+  return list.map(toTransferView)
+}
+
+/** What was delivered to the caller's agency through Brücke: transfers and revocation notices. */
+export async function listReceivedTransfers(
+  deps: Pick<Deps, 'db'>,
+  input: { agencyId: string },
+): Promise<TransferView[]> {
+  const list = await listTransfersDeliveredTo(deps.db, { agencyId: input.agencyId, limit: 200 })
   return list.map(toTransferView)
 }

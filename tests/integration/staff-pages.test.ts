@@ -76,6 +76,54 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
     return location.split('/').pop() as string
   }
 
+  it('when transfers and a revocation notice were delivered to the agency, then its overview lists them as received; the sender does not', async () => {
+    // Rows as the delivery worker leaves them (the relay's own tests cover how they get there).
+    const row = (id: string, kind: string, status: string) => ({
+      id,
+      kind,
+      status,
+      sender_agency_id: 'jc-demo',
+      recipient_agency_id: 'aa-demo',
+      staff_id: 'staff-jc',
+      consent_id: 'cns_test',
+      purpose: 'uebergabe',
+      categories: JSON.stringify(['schule']),
+      subject_pseudonym: 'p'.repeat(64),
+      request_id: null,
+      related_transfer_ids: '[]',
+      plaintext_sha256: 'a'.repeat(64),
+      envelope_sha256: 'b'.repeat(64),
+      message_id: `<${id}@brucke.test>`,
+      attempts: 1,
+      next_attempt_at: null,
+      give_up_at: '2026-03-03T09:00:00.000Z',
+      last_error: null,
+      smtp_response: status === 'delivered' ? '250 OK' : null,
+      claimed_by: null,
+      claim_expires_at: null,
+      created_at: '2026-03-02T08:00:00.000Z',
+      updated_at: '2026-03-02T08:01:00.000Z',
+      delivered_at: status === 'delivered' ? '2026-03-02T08:01:00.000Z' : null,
+    })
+    await t.deps.db
+      .insertInto('transfers')
+      .values([
+        row('trf_received_1', 'transfer', 'delivered'),
+        row('trf_notice_1', 'revocation_notice', 'delivered'),
+        row('trf_queued_1', 'transfer', 'queued'),
+      ])
+      .execute()
+    const receiver = await get(aa, '/staff')
+    const received = receiver.text.slice(receiver.text.indexOf('id="received-h"'))
+    expect(received).toContain('Widerrufsmitteilung: weitere Nutzung einstellen')
+    expect(received).toContain('Fallzusammenfassung')
+    expect(received.match(/<tr>/g)?.length).toBe(3) // header + two delivered, not the queued one
+    const sender = await get(jc, '/staff')
+    expect(sender.text.slice(sender.text.indexOf('id="received-h"'))).toContain(
+      'Noch nichts eingegangen.',
+    )
+  })
+
   it('when staff prepare a narrow consent, then the draft opens with its pickup code and who must sign', async () => {
     const id = await prepare()
     const page = await get(jc, `/staff/consents/${id}`)

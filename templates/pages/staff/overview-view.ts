@@ -1,6 +1,7 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import type { Vocabulary } from '../../../consent/vocabulary.ts'
 import type { ConsentView } from '../../../gateway/consent/consent-view.ts'
+import type { TransferView } from '../../../gateway/relay/transfer-service.ts'
 import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
 import { html, type SafeHtml } from '../html.ts'
 import {
@@ -22,6 +23,8 @@ export interface OverviewViewInput {
   vocabulary: Vocabulary
   banners: readonly string[]
   transferStatusTexts: Record<string, string>
+  /** Transfers and revocation notices delivered to this agency. */
+  received: readonly TransferView[]
 }
 
 const statuses = ['draft', 'active', 'revoked', 'expired', 'discarded'] as const
@@ -162,5 +165,49 @@ export function overviewView(input: OverviewViewInput): SafeHtml {
           </tr>
         </tbody>
       </table>
+    </section>
+    <section class="card" aria-labelledby="received-h">
+      <h2 id="received-h">
+        ${say(lang, 'Bei Ihrer Stelle eingegangen', 'Received by your agency')}
+      </h2>
+      ${
+        input.received.length === 0
+          ? html`<p class="muted">
+              ${say(lang, 'Noch nichts eingegangen.', 'Nothing received yet.')}
+            </p>`
+          : html`<table>
+              <thead>
+                <tr>
+                  <th scope="col">${say(lang, 'Zugestellt', 'Delivered')}</th>
+                  <th scope="col">${say(lang, 'Von', 'From')}</th>
+                  <th scope="col">${say(lang, 'Art', 'Kind')}</th>
+                  <th scope="col">${say(lang, 'Zweck', 'Purpose')}</th>
+                  <th scope="col">${say(lang, 'Datenkategorien', 'Data categories')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${input.received.map(
+                  (t) =>
+                    html`<tr>
+                      <td>${showDate((t.deliveredAt ?? t.updatedAt).slice(0, 10), lang)}</td>
+                      <td>${agencyName(t.from, agencies)}</td>
+                      <td>
+                        ${
+                          t.kind === 'revocation_notice'
+                            ? html`<strong
+                                >${say(lang, 'Widerrufsmitteilung: weitere Nutzung einstellen', 'Revocation notice: stop further use')}</strong
+                              >`
+                            : say(lang, 'Fallzusammenfassung', 'Case summary')
+                        }
+                      </td>
+                      <td>${purposeLabel(t.purpose, vocabulary, lang)}</td>
+                      <td>
+                        ${t.categories.map((c) => categoryLabel(c, vocabulary, lang)).join(', ')}
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }
     </section>`
 }
