@@ -164,6 +164,12 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
  * §5.1.1.3). Otherwise one certificate would have many encodings and fingerprints.
  */
 export function checkOuterEncoding(bytes: Uint8Array): void {
+  // asn1js tolerates an outer length that disagrees with the content (the fuzz test found a
+  // certificate whose length byte was flipped and that still parsed), so read the header strictly.
+  const declared = outerSequenceLength(bytes)
+  if (declared === undefined || declared !== bytes.byteLength) {
+    throw new Error('outer SEQUENCE length does not match the bytes (not DER)')
+  }
   const parsed = asn1js.fromBER(bytes)
   if (parsed.offset !== bytes.byteLength || !(parsed.result instanceof asn1js.Sequence)) {
     throw new Error('not exactly one DER SEQUENCE')
@@ -189,4 +195,21 @@ function keyUsageNames(bits: number): Set<KeyUsageName> {
     if (typeof flag === 'number' && (bits & flag) !== 0) names.add(name as KeyUsageName)
   }
   return names
+}
+
+/**
+ * Total size (header + content) that a DER SEQUENCE header at the start declares, or undefined
+ * when the header is not minimal DER (X.690 §10.1: definite, shortest length form).
+ */
+function outerSequenceLength(bytes: Uint8Array): number | undefined {
+  if (bytes.byteLength < 2 || bytes[0] !== 0x30) return undefined
+  const first = bytes[1]!
+  if (first < 0x80) return 2 + first
+  const count = first & 0x7f
+  if (count === 0 || count > 4 || bytes.byteLength < 2 + count) return undefined
+  let length = 0
+  for (let i = 0; i < count; i++) length = length * 256 + bytes[2 + i]!
+  // Long form only above 127, and without leading zero bytes.
+  if (length < 0x80 || bytes[2] === 0) return undefined
+  return 2 + count + length
 }

@@ -89,6 +89,32 @@ describe('certificate input robustness', () => {
     )
   })
 
+  it('when a bit of the outer length is flipped, then the certificate and the CRL are refused (regression: asn1js accepted a shorter outer length)', () => {
+    for (const [der, parse] of [
+      [pki.ecP256.certificateDer, 'certificate'],
+      [pki.crlDer, 'crl'],
+    ] as const) {
+      for (let index = 1; index <= 3; index++) {
+        for (let bit = 0; bit < 8; bit++) {
+          const changed = Buffer.from(der)
+          changed[index] = changed[index]! ^ (1 << bit)
+          if (parse === 'certificate') {
+            const result = validateCertificate({
+              certificate: changed,
+              trustAnchors: [pki.ca.certificateDer],
+              crls: [pki.crlDer],
+              at: pki.at,
+              usage: 'sign',
+            })
+            expect(result.ok, `byte ${index} bit ${bit}`).toBe(false)
+          } else {
+            expect(() => parseCrl(changed), `byte ${index} bit ${bit}`).toThrow(CertificateError)
+          }
+        }
+      }
+    }
+  })
+
   it('when a CRL is mutated at random, then parsing raises only ERR_CERT_CRL_INVALID and the revoked certificate is never cleared', () => {
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (changes) => {
