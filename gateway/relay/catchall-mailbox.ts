@@ -47,9 +47,14 @@ export async function startCatchallMailbox(directory: string): Promise<CatchallM
         const messageId =
           /^Message-ID:\s*(<[^>\r\n]+>)/im.exec(head)?.[1] ?? `<no-id-${Date.now()}>`
         const path = join(directory, catchallFileName(messageId))
-        writeFileSync(`${path}.tmp`, raw, { mode: 0o600 })
-        renameSync(`${path}.tmp`, path)
-        callback()
+        try {
+          writeFileSync(`${path}.tmp`, raw, { mode: 0o600 })
+          renameSync(`${path}.tmp`, path)
+          callback()
+        } catch {
+          // A full disk must not crash the gateway: the sender gets a temporary failure, retries.
+          callback(Object.assign(new Error('cannot store the message now'), { responseCode: 451 }))
+        }
       })
     },
   })
@@ -57,6 +62,10 @@ export async function startCatchallMailbox(directory: string): Promise<CatchallM
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve())
   })
+  server.removeAllListeners('error')
+  // smtp-server reports each client's socket errors (a reset, a killed sender) on the server;
+  // without a listener one such error would end the whole gateway process.
+  server.on('error', () => undefined)
   const { port } = server.server.address() as AddressInfo
   return {
     port,

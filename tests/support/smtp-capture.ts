@@ -19,6 +19,8 @@ export interface SmtpCapture {
   url: string
   messages: CapturedMessage[]
   mode: 'accept' | 'tempfail' | 'permfail'
+  /** An unexpected server-side error (connection resets from killed clients are not kept). */
+  lastError?: Error
   down(): Promise<void>
   up(): Promise<void>
   close(): Promise<void>
@@ -44,6 +46,12 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject)
         listening.listen(capture.port, '127.0.0.1', () => resolve())
+      })
+      listening.removeAllListeners('error')
+      // A client killed mid-session (the SIGKILL tests) resets its connection; like a real mail
+      // server, the capture shrugs that off instead of crashing the test process.
+      listening.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') capture.lastError = error
       })
       capture.port = (listening.server.address() as AddressInfo).port
       capture.url = `smtp://127.0.0.1:${capture.port}`
