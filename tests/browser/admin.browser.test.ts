@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listCertificateOverview } from '../../gateway/crypto/certificate-service.ts'
 import { ensureDemoSetup } from '../../gateway/demo-setup.ts'
 import {
-  browserRequired,
-  chromiumPath,
+  chromiumAvailable,
   launchBrowser,
   newContext,
   screenshot,
@@ -14,11 +12,7 @@ import {
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
-const available = existsSync(chromiumPath)
-if (!available && browserRequired)
-  throw new Error(`CI=true but ${chromiumPath} is missing: browser tests must run in CI`)
-
-describe.runIf(available)('admin page in Chromium', () => {
+describe.runIf(chromiumAvailable)('admin page in Chromium', () => {
   let t: TestDeps
   let server: TestServer
   let browser: Browser

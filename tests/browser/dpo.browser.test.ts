@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listAuditEntries } from '../../db/audit-repository.ts'
@@ -6,8 +6,7 @@ import { writeCheckpoint } from '../../gateway/audit/write-checkpoint.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import { ensureDemoSetup } from '../../gateway/demo-setup.ts'
 import {
-  browserRequired,
-  chromiumPath,
+  chromiumAvailable,
   launchBrowser,
   newContext,
   screenshot,
@@ -16,11 +15,7 @@ import {
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
-const available = existsSync(chromiumPath)
-if (!available && browserRequired)
-  throw new Error(`CI=true but ${chromiumPath} is missing: browser tests must run in CI`)
-
-describe.runIf(available)('DPO workplace in Chromium', () => {
+describe.runIf(chromiumAvailable)('DPO workplace in Chromium', () => {
   let t: TestDeps
   let server: TestServer
   let browser: Browser

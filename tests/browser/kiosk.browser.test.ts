@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { summarySha256Of } from '../../gateway/relay/transfer-service.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import {
-  browserRequired,
-  chromiumPath,
+  chromiumAvailable,
   launchBrowser,
   newContext,
   screenshot,
@@ -21,14 +19,10 @@ import {
   trackWeight,
 } from './kiosk-support.ts'
 
-const available = existsSync(chromiumPath)
-if (!available && browserRequired)
-  throw new Error(`CI=true but ${chromiumPath} is missing: browser tests must run in CI`)
-
 const tablet = { width: 1024, height: 768 }
 const maxPageBytes = 150 * 1024
 
-describe.runIf(available)('signing kiosk in Chromium (tablet 1024×768)', () => {
+describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)', () => {
   let t: TestDeps
   let server: TestServer
   let browser: Browser
@@ -306,7 +300,7 @@ describe.runIf(available)('signing kiosk in Chromium (tablet 1024×768)', () => 
   })
 })
 
-describe.runIf(available)('kiosk idle wipe in Chromium', () => {
+describe.runIf(chromiumAvailable)('kiosk idle wipe in Chromium', () => {
   let t: TestDeps
   let server: TestServer
   let browser: Browser

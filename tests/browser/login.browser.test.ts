@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAccounts, testPassword } from '../support/accounts.ts'
 import {
-  browserRequired,
-  chromiumPath,
+  chromiumAvailable,
   launchBrowser,
   newContext,
   screenshot,
@@ -13,13 +11,7 @@ import {
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
-const available = existsSync(chromiumPath)
-if (!available && browserRequired)
-  throw new Error(`CI=true but ${chromiumPath} is missing: browser tests must run in CI`)
-if (!available)
-  console.warn(`[tests] ${chromiumPath} not found — browser tests skipped (they run in CI).`)
-
-describe.runIf(available)('login page in Chromium', () => {
+describe.runIf(chromiumAvailable)('login page in Chromium', () => {
   let t: TestDeps
   let server: TestServer
   let browser: Browser

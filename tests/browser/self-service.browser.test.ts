@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeCheckpoint } from '../../gateway/audit/write-checkpoint.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import {
-  browserRequired,
-  chromiumPath,
+  chromiumAvailable,
   launchBrowser,
   newContext,
   screenshot,
@@ -16,13 +14,9 @@ import { createRelayPki } from '../support/smtp-relay-setup.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 import { createDraft, signInKiosk, signOnKiosk, trackWeight } from './kiosk-support.ts'
 
-const available = existsSync(chromiumPath)
-if (!available && browserRequired)
-  throw new Error(`CI=true but ${chromiumPath} is missing: browser tests must run in CI`)
-
 const tablet = { width: 1024, height: 768 }
 
-describe.runIf(available)('self-service page in Chromium (tablet 1024×768)', () => {
+describe.runIf(chromiumAvailable)('self-service page in Chromium (tablet 1024×768)', () => {
   let t: TestDeps
   let server: TestServer
   let browser: Browser

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAccounts, testPassword } from '../support/accounts.ts'
 import {
-  browserRequired,
-  chromiumPath,
+  chromiumAvailable,
   launchBrowser,
   newContext,
   screenshot,
@@ -15,11 +13,7 @@ import { sessionFor } from '../support/browser-session.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
-const available = existsSync(chromiumPath)
-if (!available && browserRequired)
-  throw new Error(`CI=true but ${chromiumPath} is missing: browser tests must run in CI`)
-
-describe.runIf(available)('staff requests inbox in Chromium (1366×768)', () => {
+describe.runIf(chromiumAvailable)('staff requests inbox in Chromium (1366×768)', () => {
   let t: TestDeps
   let server: TestServer
   let browser: Browser

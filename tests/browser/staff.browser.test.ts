@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -14,8 +14,7 @@ import { relaySettingsOf } from '../../gateway/relay/relay-settings.ts'
 import { createSmtpMailer } from '../../gateway/relay/smtp-mailer.ts'
 import { seedAccounts, testPassword } from '../support/accounts.ts'
 import {
-  browserRequired,
-  chromiumPath,
+  chromiumAvailable,
   launchBrowser,
   newContext,
   screenshot,
@@ -27,14 +26,10 @@ import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 import { drawSignature, signInKiosk } from './kiosk-support.ts'
 
-const available = existsSync(chromiumPath)
-if (!available && browserRequired)
-  throw new Error(`CI=true but ${chromiumPath} is missing: browser tests must run in CI`)
-
 /** A string that may appear only inside the encrypted message. */
 const marker = 'KORMORAN-4410-Ausbildungswunsch'
 
-describe.runIf(available)('staff workplace in Chromium (1366×768)', () => {
+describe.runIf(chromiumAvailable)('staff workplace in Chromium (1366×768)', () => {
   let t: TestDeps
   let server: TestServer
   let browser: Browser

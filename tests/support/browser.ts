@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
@@ -62,9 +62,7 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
     const scope = globalThis as unknown as {
       document: unknown
       axe: {
-        run: (
-          context: unknown,
-        ) => Promise<{
+        run: (context: unknown) => Promise<{
           violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[]
         }>
       }
@@ -82,3 +80,17 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
 
 /** True when the browser tests must run (CI) rather than skip for a missing Chromium. */
 export const browserRequired = process.env.CI === 'true' || process.env.CI === '1'
+
+/**
+ * Whether this run has Debian's Chromium. In CI a missing browser fails the run loudly; elsewhere
+ * the browser tests skip with a one-line notice. Browser test files use `describe.runIf(chromiumAvailable)`.
+ */
+export const chromiumAvailable: boolean = (() => {
+  const available = existsSync(chromiumPath)
+  if (!available && browserRequired) {
+    throw new Error(`CI=true but ${chromiumPath} is missing: browser tests must run in CI`)
+  }
+  if (!available)
+    console.warn(`[tests] ${chromiumPath} not found — browser tests skipped (they run in CI).`)
+  return available
+})()
