@@ -3,7 +3,8 @@ import type { CipherGCMTypes } from 'node:crypto'
 import { OctetString } from '@peculiar/asn1-schema'
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
 import { GcmParameters } from './asn1-auth-enveloped-data.ts'
-import { asBuffer, encodeDer, parseParameters } from './cms-der.ts'
+import { asBuffer, parseParameters } from './cms-der.ts'
+import { derAlgorithmIdentifier, derPrimitiveBytes, derSequence } from './cms-tlv.ts'
 import { oid } from './cms-oids.ts'
 import { CmsError } from './errors.ts'
 
@@ -31,40 +32,46 @@ const cipherSpecs: Readonly<Record<string, CipherSpec>> = {
 
 /** The result of encrypting content under a fresh content-encryption key. */
 export interface EncryptedContentResult {
-  algorithm: AlgorithmIdentifier
+  /** DER of the contentEncryptionAlgorithm (with its IV / GCM parameters). */
+  algorithmDer: Buffer
   cek: Buffer
-  ciphertext: Buffer
+  /** The ciphertext in pieces, in order (joined once, when the CMS structure is written). */
+  ciphertext: Buffer[]
   /** GCM authentication tag (the AuthEnvelopedData `mac`); absent for CBC. */
   tag: Buffer | undefined
 }
 
-/** Encrypts content with AES-256 under a fresh random key and IV/nonce. */
+/**
+ * Encrypts content with AES-256 under a fresh random key and IV/nonce. The plaintext may come in
+ * pieces (e.g. the parts of a multipart/signed entity), so megabytes are not joined first.
+ */
 export function encryptContent(
   algorithm: ContentEncryption,
-  plaintext: Uint8Array,
+  plaintext: Uint8Array | readonly Uint8Array[],
 ): EncryptedContentResult {
+  const pieces = plaintext instanceof Uint8Array ? [plaintext] : plaintext
   const cek = randomBytes(32)
   if (algorithm === 'aes-256-cbc') {
     const iv = randomBytes(16)
     const cipher = createCipheriv('aes-256-cbc', cek, iv)
-    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
-    const algorithmIdentifier = new AlgorithmIdentifier({
-      algorithm: oid.aes256Cbc,
-      parameters: toExactArrayBuffer(encodeDer(new OctetString(iv))),
-    })
-    return { algorithm: algorithmIdentifier, cek, ciphertext, tag: undefined }
+    const ciphertext = pieces.map((piece) => cipher.update(piece))
+    ciphertext.push(cipher.final())
+    // AES-CBC parameters: the IV as an OCTET STRING (RFC 3565 §4.1).
+    const algorithmDer = derAlgorithmIdentifier(oid.aes256Cbc, derPrimitiveBytes(0x04, iv))
+    return { algorithmDer, cek, ciphertext, tag: undefined }
   }
   const nonce = randomBytes(12)
   const cipher = createCipheriv('aes-256-gcm', cek, nonce, { authTagLength: gcmTagLength })
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
-  const parameters = encodeDer(
-    new GcmParameters({ nonce: new OctetString(nonce), icvLength: gcmTagLength }),
-  )
+  const ciphertext = pieces.map((piece) => cipher.update(piece))
+  ciphertext.push(cipher.final())
+  // GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen INTEGER DEFAULT 12 } (RFC
+  // 5084 §3.2); 16 is not the default, so it is written.
+  const parameters = derSequence([
+    derPrimitiveBytes(0x04, nonce),
+    Buffer.from([0x02, 0x01, gcmTagLength]),
+  ])
   return {
-    algorithm: new AlgorithmIdentifier({
-      algorithm: oid.aes256Gcm,
-      parameters: toExactArrayBuffer(parameters),
-    }),
+    algorithmDer: derAlgorithmIdentifier(oid.aes256Gcm, parameters),
     cek,
     ciphertext,
     tag: cipher.getAuthTag(),

@@ -1,9 +1,8 @@
-import { RecipientInfo } from '@peculiar/asn1-cms'
 import { readCmsCertificate } from './cms-certificate.ts'
 import type { CmsCertificate } from './cms-certificate.ts'
 import { encryptContent } from './cms-content-cipher.ts'
 import type { ContentEncryption } from './cms-content-cipher.ts'
-import { derSetOf, encodeDer } from './cms-der.ts'
+import { derSetOf } from './cms-der.ts'
 import { encryptKeyEcdh } from './cms-key-agreement.ts'
 import { encryptKeyRsa } from './cms-key-transport.ts'
 import type { RsaKeyTransport } from './cms-key-transport.ts'
@@ -11,7 +10,6 @@ import { oid } from './cms-oids.ts'
 import {
   contentInfoTree,
   derObjectIdentifier,
-  derPrimitive,
   derPrimitiveBytes,
   derSequence,
   derSmallInteger,
@@ -27,8 +25,8 @@ export interface CmsRecipient {
 }
 
 export interface EncryptCmsInput {
-  /** The content to protect: for S/MIME, the canonical MIME entity (RFC 8551 §3.1). */
-  content: Uint8Array
+  /** The content to protect: for S/MIME, the canonical MIME entity (RFC 8551 §3.1), whole or in pieces. */
+  content: Uint8Array | readonly Uint8Array[]
   recipients: readonly CmsRecipient[]
   /** `aes-256-gcm` → AuthEnvelopedData (RFC 5083/5084); `aes-256-cbc` → EnvelopedData (RFC 5652 §6). */
   contentEncryption: ContentEncryption
@@ -57,8 +55,8 @@ export function encryptCms(input: EncryptCmsInput): Buffer {
     tag: 0x30,
     children: [
       derObjectIdentifier(oid.data),
-      encodeDer(encrypted.algorithm),
-      derPrimitive(0x80, encrypted.ciphertext),
+      encrypted.algorithmDer,
+      { tag: 0x80, children: encrypted.ciphertext },
     ],
   }
   // RecipientInfos is a SET OF: DER sorts it (X.690 §11.6).
@@ -72,7 +70,7 @@ export function encryptCms(input: EncryptCmsInput): Buffer {
           derSmallInteger(0),
           recipientInfosDer,
           encryptedContentInfo,
-          derPrimitive(0x04, encrypted.tag),
+          derPrimitiveBytes(0x04, encrypted.tag),
         ],
       }),
     )
@@ -97,16 +95,15 @@ function recipientInfoFor(
 ): Buffer {
   const keyType = certificate.publicKey.asymmetricKeyType
   if (keyType === 'rsa') {
-    const { algorithm, encryptedKey } = encryptKeyRsa(cek, certificate.publicKey, keyTransport)
+    const { algorithmDer, encryptedKey } = encryptKeyRsa(cek, certificate.publicKey, keyTransport)
     return derSequence([
       derSmallInteger(0),
       certificate.issuerAndSerialDer,
-      encodeDer(algorithm),
+      algorithmDer,
       derPrimitiveBytes(0x04, encryptedKey),
     ])
   }
-  if (keyType === 'ec')
-    return encodeDer(new RecipientInfo({ kari: encryptKeyEcdh(cek, certificate) }))
+  if (keyType === 'ec') return encryptKeyEcdh(cek, certificate)
   throw new CmsError('ERR_CMS_INVALID_INPUT', 'recipient key type not supported', {
     details: { keyType: String(keyType) },
   })

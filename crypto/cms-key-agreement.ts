@@ -7,23 +7,20 @@ import {
   diffieHellman,
 } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
-import {
-  KeyAgreeRecipientIdentifier,
-  KeyAgreeRecipientInfo,
-  OriginatorIdentifierOrKey,
-  OriginatorPublicKey,
-  RecipientEncryptedKey,
-  RecipientEncryptedKeys,
-} from '@peculiar/asn1-cms'
+import type { KeyAgreeRecipientInfo } from '@peculiar/asn1-cms'
 import { ECParameters } from '@peculiar/asn1-ecc'
-import { OctetString } from '@peculiar/asn1-schema'
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509'
-import { EccCmsSharedInfo } from './asn1-ecc-cms-shared-info.ts'
-import { issuerAndSerialOf } from './cms-certificate.ts'
 import type { CmsCertificate } from './cms-certificate.ts'
 import { toExactArrayBuffer } from './cms-content-cipher.ts'
 import { asBuffer, encodeDer, parseParameters } from './cms-der.ts'
 import { curveOids, oid } from './cms-oids.ts'
+import {
+  derAlgorithmIdentifier,
+  derPrimitiveBytes,
+  derSequence,
+  derSmallInteger,
+  encodeDerTree,
+} from './cms-tlv.ts'
 import { CmsError } from './errors.ts'
 
 /** KDF hash of each dhSinglePass scheme (RFC 5753 §7.1.4, SEC 1 §C.4); cofactor = standard for h = 1. */
@@ -67,16 +64,19 @@ export function x963Kdf(hash: string, secret: Buffer, sharedInfo: Buffer, length
   return Buffer.concat(blocks).subarray(0, length)
 }
 
-function sharedInfoFor(wrapOid: string, keyLength: number, ukm: OctetString | undefined): Buffer {
+/**
+ * DER of `ECC-CMS-SharedInfo ::= SEQUENCE { keyInfo AlgorithmIdentifier, entityUInfo [0] EXPLICIT
+ * OCTET STRING OPTIONAL, suppPubInfo [2] EXPLICIT OCTET STRING }` (RFC 5753 §7.2), written by
+ * hand: it is built for every message and the schema serialiser would cost more than the ECDH.
+ */
+function sharedInfoFor(wrapOid: string, keyLength: number, ukm: Buffer | undefined): Buffer {
   const suppPubInfo = Buffer.alloc(4)
   suppPubInfo.writeUInt32BE(keyLength * 8)
-  return encodeDer(
-    new EccCmsSharedInfo({
-      keyInfo: new AlgorithmIdentifier({ algorithm: wrapOid }),
-      ...(ukm ? { entityUInfo: ukm } : {}),
-      suppPubInfo: new OctetString(suppPubInfo),
-    }),
-  )
+  return derSequence([
+    derAlgorithmIdentifier(wrapOid),
+    ...(ukm ? [encodeDerTree({ tag: 0xa0, children: [derPrimitiveBytes(0x04, ukm)] })] : []),
+    encodeDerTree({ tag: 0xa2, children: [derPrimitiveBytes(0x04, suppPubInfo)] }),
+  ])
 }
 
 /** Curve name of an EC key, when it is one Brücke accepts. */
@@ -90,11 +90,21 @@ function curveOf(key: KeyObject): string {
   return curve
 }
 
+/** `AlgorithmIdentifier { id-ecPublicKey }` of the ephemeral originator key, parameters absent. */
+const originatorAlgorithmDer = derAlgorithmIdentifier(oid.ecPublicKey)
+
+/** `dhSinglePass-stdDH-sha256kdf-scheme` with `id-aes256-wrap` (parameters absent, RFC 3565). */
+const keyEncryptionAlgorithmDer = derAlgorithmIdentifier(
+  oid.dhSinglePassStdDhSha256Kdf,
+  derAlgorithmIdentifier(oid.aes256Wrap),
+)
+
 /**
- * Builds a KeyAgreeRecipientInfo for one EC recipient: ephemeral-static ECDH on the recipient's
- * curve, dhSinglePass-stdDH-sha256kdf-scheme with AES-256 key wrap (RFC 5753 §3.1.1, RFC 8551 §2.3).
+ * Builds the RecipientInfo for one EC recipient — `kari [1] KeyAgreeRecipientInfo` (RFC 5652
+ * §6.2.2, implicit tags), as DER: ephemeral-static ECDH on the recipient's curve,
+ * dhSinglePass-stdDH-sha256kdf-scheme with AES-256 key wrap (RFC 5753 §3.1.1, RFC 8551 §2.3).
  */
-export function encryptKeyEcdh(cek: Buffer, recipient: CmsCertificate): KeyAgreeRecipientInfo {
+export function encryptKeyEcdh(cek: Buffer, recipient: CmsCertificate): Buffer {
   const curve = curveOf(recipient.publicKey)
   const recipientPoint = asBuffer(
     recipient.asn.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey,
@@ -105,28 +115,23 @@ export function encryptKeyEcdh(cek: Buffer, recipient: CmsCertificate): KeyAgree
   const kek = x963Kdf('sha256', secret, sharedInfoFor(oid.aes256Wrap, 32, undefined), 32)
   const wrap = createCipheriv('id-aes256-wrap', kek, keyWrapIv)
   const encryptedKey = Buffer.concat([wrap.update(cek), wrap.final()])
-  return new KeyAgreeRecipientInfo({
-    version: 3,
-    originator: new OriginatorIdentifierOrKey({
-      originatorKey: new OriginatorPublicKey({
-        algorithm: new AlgorithmIdentifier({ algorithm: oid.ecPublicKey }),
-        publicKey: toExactArrayBuffer(ephemeral.getPublicKey()),
-      }),
-    }),
-    keyEncryptionAlgorithm: new AlgorithmIdentifier({
-      algorithm: oid.dhSinglePassStdDhSha256Kdf,
-      parameters: toExactArrayBuffer(
-        encodeDer(new AlgorithmIdentifier({ algorithm: oid.aes256Wrap })),
-      ),
-    }),
-    recipientEncryptedKeys: new RecipientEncryptedKeys([
-      new RecipientEncryptedKey({
-        rid: new KeyAgreeRecipientIdentifier({
-          issuerAndSerialNumber: issuerAndSerialOf(recipient),
-        }),
-        encryptedKey: new OctetString(encryptedKey),
-      }),
-    ]),
+  // BIT STRING with no unused bits: a leading 0x00, then the uncompressed point.
+  const publicKeyBits = derPrimitiveBytes(
+    0x03,
+    Buffer.concat([Buffer.from([0x00]), ephemeral.getPublicKey()]),
+  )
+  return encodeDerTree({
+    tag: 0xa1, // kari [1], implicit
+    children: [
+      derSmallInteger(3),
+      // originator [0] EXPLICIT OriginatorIdentifierOrKey → originatorKey [1] (implicit).
+      { tag: 0xa0, children: [{ tag: 0xa1, children: [originatorAlgorithmDer, publicKeyBits] }] },
+      keyEncryptionAlgorithmDer,
+      // RecipientEncryptedKeys: one RecipientEncryptedKey { rid issuerAndSerialNumber, encryptedKey }.
+      derSequence([
+        derSequence([recipient.issuerAndSerialDer, derPrimitiveBytes(0x04, encryptedKey)]),
+      ]),
+    ],
   })
 }
 
@@ -178,7 +183,11 @@ export function decryptKeyEcdh(input: {
     const kek = x963Kdf(
       kdfHash,
       secret,
-      sharedInfoFor(wrapAlgorithm.algorithm, wrap.keyLength, kari.ukm),
+      sharedInfoFor(
+        wrapAlgorithm.algorithm,
+        wrap.keyLength,
+        kari.ukm ? asBuffer(kari.ukm.buffer) : undefined,
+      ),
       wrap.keyLength,
     )
     const unwrap = createDecipheriv(wrap.nodeName, kek, keyWrapIv)

@@ -2,6 +2,7 @@ import { createHash, createPublicKey } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
 import { readCmsCertificate } from './cms-certificate.ts'
+import type { CmsCertificate } from './cms-certificate.ts'
 import { asBuffer, derSetOf, encodeDer } from './cms-der.ts'
 import { oid } from './cms-oids.ts'
 import {
@@ -49,7 +50,7 @@ const announcedCapabilities = [oid.aes256Gcm, oid.aes128Gcm, oid.aes256Cbc, oid.
  */
 export function signCms(input: SignCmsInput): Buffer {
   const certificate = readCmsCertificate(input.signer.certificate)
-  assertKeyMatches(input.signer.key, certificate.publicKey)
+  assertKeyMatches(input.signer.key, certificate)
   const scheme = input.rsaScheme ?? 'rsa-pkcs1'
   const digest = createHash('sha256').update(input.content).digest()
   const attributes = [
@@ -119,20 +120,23 @@ function signatureAlgorithmDerFor(key: KeyObject, scheme: RsaSignatureScheme): B
   return der
 }
 
-/** SPKI of each private key seen, so the key/certificate check costs nothing on later messages. */
-const publicKeyOfPrivate = new WeakMap<KeyObject, Buffer>()
+/**
+ * Key/certificate pairs already checked: the SPKI export costs more than the rest of the
+ * SignerInfo, and the agency key and (memoised, frozen) certificate recur on every message.
+ */
+const matchingPairs = new WeakMap<KeyObject, WeakSet<object>>()
 
-function assertKeyMatches(key: KeyObject, certificateKey: KeyObject): void {
+function assertKeyMatches(key: KeyObject, certificate: CmsCertificate): void {
   if (key.type !== 'private') {
     throw new CmsError('ERR_CMS_INVALID_INPUT', 'the signer key must be a private key')
   }
-  let fromKey = publicKeyOfPrivate.get(key)
-  if (!fromKey) {
-    fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' })
-    publicKeyOfPrivate.set(key, fromKey)
-  }
-  const fromCertificate = certificateKey.export({ type: 'spki', format: 'der' })
+  if (matchingPairs.get(key)?.has(certificate)) return
+  const fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' })
+  const fromCertificate = certificate.publicKey.export({ type: 'spki', format: 'der' })
   if (!fromKey.equals(fromCertificate)) {
     throw new CmsError('ERR_CMS_INVALID_INPUT', 'the signer key does not belong to the certificate')
   }
+  const checked = matchingPairs.get(key) ?? new WeakSet<object>()
+  checked.add(certificate)
+  matchingPairs.set(key, checked)
 }

@@ -178,9 +178,28 @@ export function derPrimitive(tag: number, contents: Buffer): DerNode {
   return { tag, children: [contents] }
 }
 
-/** DER of an OBJECT IDENTIFIER. */
+/** DER of an OBJECT IDENTIFIER (memoised: the writers use a small fixed set of OIDs). */
 export function derObjectIdentifier(value: string): Buffer {
-  return Buffer.from(new ObjectIdentifier({ value }).toBER())
+  let der = encodedObjectIdentifiers.get(value)
+  if (!der) {
+    der = Buffer.from(new ObjectIdentifier({ value }).toBER())
+    if (encodedObjectIdentifiers.size < 256) encodedObjectIdentifiers.set(value, der)
+  }
+  return der
+}
+
+const encodedObjectIdentifiers = new Map<string, Buffer>()
+
+/**
+ * DER of `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`
+ * (RFC 5280 §4.1.1.2); `parametersDer` absent → the field is omitted.
+ */
+export function derAlgorithmIdentifier(algorithm: string, parametersDer?: Buffer): Buffer {
+  return derSequence(
+    parametersDer
+      ? [derObjectIdentifier(algorithm), parametersDer]
+      : [derObjectIdentifier(algorithm)],
+  )
 }
 
 /** DER of a small non-negative INTEGER (0–127), e.g. a CMS version. */

@@ -112,6 +112,17 @@ export function wrapPkcs7Mime(der: Uint8Array, smimeType: SmimeType): Buffer {
  * §3.5.3): the canonical signed entity exactly as signed, then the detached signature.
  */
 export function wrapMultipartSigned(signedEntity: Uint8Array, signatureDer: Uint8Array): Buffer {
+  return Buffer.concat(multipartSignedParts(signedEntity, signatureDer))
+}
+
+/**
+ * {@link wrapMultipartSigned} in three pieces — head, the signed entity (not copied), signature
+ * part — so a caller that encrypts the result can stream them instead of joining megabytes.
+ */
+export function multipartSignedParts(
+  signedEntity: Uint8Array,
+  signatureDer: Uint8Array,
+): Buffer[] {
   const boundary = `----=_Brucke_${randomBytes(12).toString('hex')}`
   const head =
     `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256;\r\n` +
@@ -127,11 +138,11 @@ export function wrapMultipartSigned(signedEntity: Uint8Array, signatureDer: Uint
     '\r\n' +
     base64Lines(signatureDer).toString('latin1') +
     `--${boundary}--\r\n`
-  return Buffer.concat([
+  return [
     Buffer.from(head, 'latin1'),
-    signedEntity,
+    Buffer.from(signedEntity.buffer, signedEntity.byteOffset, signedEntity.byteLength),
     Buffer.from(signaturePart, 'latin1'),
-  ])
+  ]
 }
 
 interface ParsedHeaders {

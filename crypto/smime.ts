@@ -13,7 +13,7 @@ import {
   canonicalMimeView,
   maxSmimeBytes,
   parseSmimeEntity,
-  wrapMultipartSigned,
+  multipartSignedParts,
   wrapPkcs7Mime,
 } from './smime-message.ts'
 
@@ -55,9 +55,10 @@ export function signAndEncrypt(input: SignAndEncryptInput): Buffer {
     detached: form === 'multipart',
     ...(input.rsaScheme ? { rsaScheme: input.rsaScheme } : {}),
   })
+  // Encrypted piece by piece: the canonical entity goes into the cipher without another copy.
   const signedEntity =
     form === 'multipart'
-      ? wrapMultipartSigned(canonical, signature)
+      ? multipartSignedParts(canonical, signature)
       : wrapPkcs7Mime(signature, 'signed-data')
   const contentEncryption = contentEncryptionFor(input.recipients.map((item) => item.profile))
   const envelope = encryptCms({
