@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import type { CipherGCMTypes } from 'node:crypto'
 import { OctetString } from '@peculiar/asn1-schema'
-import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
+import type { AlgorithmIdentifier } from '@peculiar/asn1-x509'
 import { GcmParameters } from './asn1-auth-enveloped-data.ts'
 import { asBuffer, parseParameters } from './cms-der.ts'
 import { derAlgorithmIdentifier, derPrimitiveBytes, derSequence } from './cms-tlv.ts'

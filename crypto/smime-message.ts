@@ -119,10 +119,7 @@ export function wrapMultipartSigned(signedEntity: Uint8Array, signatureDer: Uint
  * {@link wrapMultipartSigned} in three pieces — head, the signed entity (not copied), signature
  * part — so a caller that encrypts the result can stream them instead of joining megabytes.
  */
-export function multipartSignedParts(
-  signedEntity: Uint8Array,
-  signatureDer: Uint8Array,
-): Buffer[] {
+export function multipartSignedParts(signedEntity: Uint8Array, signatureDer: Uint8Array): Buffer[] {
   const boundary = `----=_Brucke_${randomBytes(12).toString('hex')}`
   const head =
     `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256;\r\n` +
