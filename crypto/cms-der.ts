@@ -1,4 +1,5 @@
 import { AsnParser, AsnSerializer } from '@peculiar/asn1-schema'
+import { BoundedCache } from './bounded-cache.ts'
 import { CmsError } from './errors.ts'
 
 /** Largest CMS structure Brücke reads (the relay's message limit is 25 MB of MIME). */
@@ -147,6 +148,31 @@ export function derSetOf(elements: readonly Buffer[]): Buffer {
  * unauthenticated metadata cannot pass unnoticed.
  */
 export function parseDerStrict<T>(
+  raw: Buffer,
+  schema: new () => T,
+  what: string,
+  requireDer: boolean,
+): T {
+  // Small structures recur byte for byte on every message (algorithm identifiers, OAEP
+  // parameters): parsing and re-encoding them through the schema library costs more than the
+  // RSA operation, so strict parses of small inputs are memoised per schema. Callers only read
+  // the parsed values.
+  if (!requireDer || raw.length > maxMemoisedBytes)
+    return parseDerStrictUncached(raw, schema, what, requireDer)
+  let memo = strictParses.get(schema)
+  if (!memo) {
+    memo = new BoundedCache<string, unknown>(128)
+    strictParses.set(schema, memo)
+  }
+  return memo.getOrCompute(raw.toString('latin1'), () =>
+    parseDerStrictUncached(raw, schema, what, requireDer),
+  ) as T
+}
+
+const maxMemoisedBytes = 256
+const strictParses = new WeakMap<object, BoundedCache<string, unknown>>()
+
+function parseDerStrictUncached<T>(
   raw: Buffer,
   schema: new () => T,
   what: string,

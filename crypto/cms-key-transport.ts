@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { RsaEsOaepParams } from '@peculiar/asn1-rsa'
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
+import { BoundedCache } from './bounded-cache.ts'
 import { encodeDer, parseParameters } from './cms-der.ts'
 import { oid } from './cms-oids.ts'
 import { CmsError } from './errors.ts'
@@ -94,7 +95,17 @@ export function decryptKeyRsa(input: {
 /** The OAEP hash; absent parameters mean SHA-1 everywhere (RFC 3560 §2.2). */
 function oaepHashOf(algorithm: AlgorithmIdentifier): string {
   if (!algorithm.parameters) return 'sha1'
-  const params = parseParameters(algorithm.parameters, RsaEsOaepParams, 'RSAES-OAEP parameters')
+  const parameters = algorithm.parameters
+  // Every message from one peer carries the same parameter bytes; the answer depends on them only.
+  return oaepHashByParameters.getOrCompute(Buffer.from(parameters).toString('latin1'), () =>
+    oaepHashOfParameters(parameters),
+  )
+}
+
+const oaepHashByParameters = new BoundedCache<string, string>(32)
+
+function oaepHashOfParameters(parameters: ArrayBuffer): string {
+  const params = parseParameters(parameters, RsaEsOaepParams, 'RSAES-OAEP parameters')
   const hash = oaepHashes[params.hashAlgorithm.algorithm]
   const mgfHash = params.maskGenAlgorithm.parameters
     ? oaepHashes[

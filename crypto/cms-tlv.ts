@@ -1,4 +1,5 @@
 import { fromBER, ObjectIdentifier } from 'asn1js'
+import { BoundedCache } from './bounded-cache.ts'
 import { checkBerStructure, derHeader } from './cms-der.ts'
 import { CmsError } from './errors.ts'
 
@@ -141,12 +142,21 @@ export function smallIntegerOf(bytes: Buffer, tlv: Tlv, what: string): number {
 /** The dotted form of an OBJECT IDENTIFIER TLV. */
 export function objectIdentifierOf(bytes: Buffer, tlv: Tlv, what: string): string {
   expectTag(tlv, 0x06, what)
-  const parsed = fromBER(rawOf(bytes, tlv))
+  const raw = rawOf(bytes, tlv)
+  // The same few OIDs occur in every message; decoding through asn1js costs ~20 µs each.
+  const key = raw.length <= 32 ? raw.toString('latin1') : undefined
+  const known = key === undefined ? undefined : decodedObjectIdentifiers.get(key)
+  if (known !== undefined) return known
+  const parsed = fromBER(raw)
   if (parsed.offset === -1 || !(parsed.result instanceof ObjectIdentifier)) {
     throw malformed(`${what} is not an OID`)
   }
-  return parsed.result.getValue()
+  const value = parsed.result.getValue()
+  if (key !== undefined) decodedObjectIdentifiers.set(key, value)
+  return value
 }
+
+const decodedObjectIdentifiers = new BoundedCache<string, string>(256)
 
 /** DER writer: a value is raw DER bytes or a constructed node; lengths are computed once. */
 export type DerNode = Buffer | { tag: number; children: DerNode[] }

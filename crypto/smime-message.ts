@@ -147,17 +147,39 @@ interface ParsedHeaders {
   bodyStart: number
 }
 
-/** Splits the header section (RFC 5322 §2.2, unfolding §2.2.3) from the body of a CRLF entity. */
+/**
+ * Splits the header section (RFC 5322 §2.2, unfolding §2.2.3) from the body. Line ends may be
+ * CRLF, LF or CR: only the few header lines are normalised here, so a megabyte body is not
+ * scanned just to find where it starts.
+ */
 function parseHeaders(entity: Buffer): ParsedHeaders {
-  const end = entity.indexOf('\r\n\r\n')
-  const headerEnd = entity.subarray(0, 2).toString('latin1') === '\r\n' ? 0 : end
+  let lineStart = 0
+  let headerEnd = -1
+  let bodyStart = -1
+  while (lineStart <= maxHeaderBytes) {
+    const lf = entity.indexOf(0x0a, lineStart)
+    // A CR is only looked for inside the line, so an LF-only message is not scanned to its end.
+    const lineLimit = lf === -1 ? Math.min(entity.length, lineStart + maxHeaderBytes) : lf
+    const crInLine = entity.subarray(lineStart, lineLimit).indexOf(0x0d)
+    const cr = crInLine === -1 ? -1 : lineStart + crInLine
+    // The line ends at the first CR or LF; CRLF counts as one line end.
+    const end = cr !== -1 ? cr : lf
+    if (end === -1) break
+    const next = end === cr && entity[cr + 1] === 0x0a ? cr + 2 : end + 1
+    if (end === lineStart) {
+      headerEnd = lineStart
+      bodyStart = next
+      break
+    }
+    lineStart = next
+  }
   if (headerEnd === -1 || headerEnd > maxHeaderBytes) {
     throw new CmsError('ERR_CMS_MIME_MALFORMED', 'MIME header section missing or too long')
   }
-  const bodyStart = headerEnd === 0 ? 2 : headerEnd + 4
   const text = entity
     .subarray(0, headerEnd)
     .toString('latin1')
+    .replace(/\r\n|\r|\n/g, '\r\n')
     .replace(/\r\n[ \t]+/g, ' ')
   const headers = new Map<string, string>()
   for (const line of text.split('\r\n')) {
@@ -188,17 +210,18 @@ export function parseContentType(value: string): { type: string; parameters: Map
 function decodeBody(body: Buffer, transferEncoding: string | undefined): Buffer {
   const encoding = (transferEncoding ?? '7bit').toLowerCase()
   if (encoding === 'base64') {
-    // One linear scan for foreign characters and misplaced padding, then Node's native decoder
-    // (which skips the line breaks itself).
-    const text = body.toString('latin1')
-    const padding = text.search(/=/)
-    if (
-      /[^A-Za-z0-9+/=\r\n\t ]/.test(text) ||
-      (padding !== -1 && !/^={1,2}[\r\n\t ]*$/.test(text.slice(padding)))
-    ) {
+    // RFC 2045 §6.8: characters outside the base64 alphabet (line breaks above all) are
+    // ignored, which is what Node's native decoder does. Padding may only end the data, and a
+    // body with nothing to decode is refused, so garbage gets a clear error here rather than a
+    // confusing one from the CMS parser.
+    const padding = body.indexOf(0x3d)
+    if (padding !== -1 && !/^={1,2}[\r\n\t ]*$/.test(body.toString('latin1', padding))) {
       throw new CmsError('ERR_CMS_MIME_MALFORMED', 'base64 body is not valid')
     }
-    return Buffer.from(text, 'base64')
+    const decoded = Buffer.from(body.toString('latin1'), 'base64')
+    if (decoded.length === 0)
+      throw new CmsError('ERR_CMS_MIME_MALFORMED', 'base64 body is not valid')
+    return decoded
   }
   // Copied: `body` may be a view of the caller's message.
   if (encoding === 'binary' || encoding === '8bit' || encoding === '7bit') return Buffer.from(body)
@@ -213,23 +236,36 @@ const pkcs7SignatureTypes = new Set([
   'application/x-pkcs7-signature',
 ])
 
+/** How {@link parseSmimeEntity} treats the line ends of a multipart/signed body. */
+export interface ParseSmimeOptions {
+  /**
+   * `canonical` (default): the body is canonicalised to CRLF first, so the signed part comes back
+   * in the form that was signed (RFC 8551 §3.1.1). `as-is`: the bytes are taken as they are — a
+   * verifier tries this first and falls back to `canonical` when it does not verify, which saves
+   * a scan of the (usually canonical) body.
+   */
+  lineEnds?: 'canonical' | 'as-is'
+  /** True when the caller owns `message` and will not change it: parts may be views of it. */
+  owned?: boolean
+}
+
 /**
  * Reads an S/MIME entity (or a whole message — only Content-Type and Content-Transfer-Encoding
- * matter). The input is canonicalised to CRLF first, so a signed part is returned in the form
- * that was signed (RFC 8551 §3.1.1). Malformed MIME is ERR_CMS_MIME_MALFORMED; oversize is
- * ERR_CMS_TOO_LARGE.
+ * matter). A pkcs7-mime body is decoded as it stands (base64 ignores line ends; binary must not
+ * be touched). Malformed MIME is ERR_CMS_MIME_MALFORMED; oversize is ERR_CMS_TOO_LARGE.
  */
 export function parseSmimeEntity(
   message: Uint8Array,
   maxBytes: number = maxSmimeBytes,
+  options: ParseSmimeOptions = {},
 ): SmimeEntity {
   if (message.byteLength > maxBytes) {
     throw new CmsError('ERR_CMS_TOO_LARGE', `S/MIME entity exceeds ${maxBytes} bytes`, {
       details: { bytes: message.byteLength, limit: maxBytes },
     })
   }
-  // A view is enough: every Buffer returned below is freshly decoded or copied.
-  const entity = canonicalMimeView(message)
+  // A view is enough: every Buffer returned below is freshly decoded or copied (unless owned).
+  const entity = Buffer.from(message.buffer, message.byteOffset, message.byteLength)
   const { headers, bodyStart } = parseHeaders(entity)
   const contentTypeValue = headers.get('content-type') ?? 'text/plain'
   const contentType = parseContentType(contentTypeValue)
@@ -250,12 +286,20 @@ export function parseSmimeEntity(
     }
   }
   if (contentType.type === 'multipart/signed') {
-    return parseMultipartSigned(body, contentType.parameters)
+    const asIs = options.lineEnds === 'as-is'
+    const canonicalBody = asIs ? body : canonicalMimeView(body)
+    // A canonicalised copy is ours already; a view of the caller's bytes is copied out.
+    const owned = options.owned === true || canonicalBody.buffer !== entity.buffer
+    return parseMultipartSigned(canonicalBody, contentType.parameters, owned)
   }
   return { kind: 'other', contentType: contentType.type }
 }
 
-function parseMultipartSigned(body: Buffer, parameters: Map<string, string>): SmimeEntity {
+function parseMultipartSigned(
+  body: Buffer,
+  parameters: Map<string, string>,
+  owned: boolean,
+): SmimeEntity {
   const boundary = parameters.get('boundary')
   const protocol = parameters.get('protocol')?.toLowerCase()
   if (!boundary || boundary.length > 200) {
@@ -295,7 +339,7 @@ function parseMultipartSigned(body: Buffer, parameters: Map<string, string>): Sm
   }
   return {
     kind: 'multipart-signed',
-    signedContent: Buffer.from(signedContent),
+    signedContent: owned ? signedContent : Buffer.from(signedContent),
     signatureDer: decodeBody(
       signaturePart.subarray(bodyStart),
       headers.get('content-transfer-encoding'),

@@ -9,6 +9,7 @@ import { CmsError } from './errors.ts'
 import type { CmsErrorCode } from './errors.ts'
 import { algorithmsOf, contentEncryptionFor } from './recipient-profile.ts'
 import type { RecipientProfile } from './recipient-profile.ts'
+import type { SmimeEntity } from './smime-message.ts'
 import {
   canonicalMimeView,
   maxSmimeBytes,
@@ -114,7 +115,8 @@ export function decryptAndVerify(input: DecryptAndVerifyInput): DecryptAndVerify
       throw new CmsError('ERR_CMS_UNSUPPORTED', 'the message is not encrypted')
     }
     const decrypted = decryptCms({ data: outer.der, recipient: input.recipient, maxBytes })
-    const verified = verifySmimeEntity({ ...input, message: decrypted.content })
+    // The decrypted bytes are ours alone: the signed part may be returned as a view of them.
+    const verified = verifyEntity({ ...input, message: decrypted.content }, true)
     if (!verified.ok) return verified
     return { ...verified, authenticatedEncryption: decrypted.authenticated }
   } catch (error) {
@@ -137,40 +139,75 @@ export type VerifySmimeResult =
 export function verifySmimeEntity(
   input: Omit<DecryptAndVerifyInput, 'recipient'>,
 ): VerifySmimeResult {
+  return verifyEntity(input, false)
+}
+
+/**
+ * A multipart/signed body is first verified with its bytes as they are: a sender signs the
+ * canonical form (RFC 8551 §3.1.1), so a message that arrives canonical — nearly all — verifies
+ * without a scan for stray line ends. Only when that fails is the body canonicalised and tried
+ * again (a relay that turned CRLF into LF, say); what is returned is always what verified.
+ */
+function verifyEntity(
+  input: Omit<DecryptAndVerifyInput, 'recipient'>,
+  owned: boolean,
+): VerifySmimeResult {
+  const maxBytes = input.maxBytes ?? maxSmimeBytes
+  let first: VerifySmimeResult
   try {
-    const entity = parseSmimeEntity(input.message, input.maxBytes ?? maxSmimeBytes)
-    const trust = {
-      trustAnchors: input.trustAnchors,
-      ...(input.crls ? { crls: input.crls } : {}),
-      ...(input.crlPolicy ? { crlPolicy: input.crlPolicy } : {}),
-      ...(input.expectedSenderEmail ? { expectedEmail: input.expectedSenderEmail } : {}),
-      at: input.at,
-    }
-    let result
-    if (entity.kind === 'multipart-signed') {
-      result = verifyCms({
-        data: entity.signatureDer,
-        detachedContent: entity.signedContent,
-        ...trust,
-      })
-    } else if (
-      entity.kind === 'pkcs7-mime' &&
-      (entity.smimeType === 'signed-data' || entity.smimeType === undefined)
-    ) {
-      result = verifyCms({ data: entity.der, ...trust })
-    } else {
-      return { ok: false, code: 'ERR_CMS_NOT_SIGNED', reason: 'the content is not signed' }
-    }
-    if (!result.ok) return result
-    return {
-      ok: true,
-      mimeEntity: result.content,
-      signer: result.signer,
-      chain: result.chain,
-      signingTime: result.signingTime,
-    }
+    first = verifyParsed(
+      input,
+      parseSmimeEntity(input.message, maxBytes, { lineEnds: 'as-is', owned }),
+    )
+  } catch (error) {
+    if (!(error instanceof CmsError)) throw error
+    first = { ok: false, code: error.code, reason: error.message }
+  }
+  if (
+    first.ok ||
+    (first.code !== 'ERR_CMS_BAD_SIGNATURE' && first.code !== 'ERR_CMS_MIME_MALFORMED')
+  )
+    return first
+  try {
+    return verifyParsed(input, parseSmimeEntity(input.message, maxBytes, { owned }))
   } catch (error) {
     if (error instanceof CmsError) return { ok: false, code: error.code, reason: error.message }
     throw error
+  }
+}
+
+function verifyParsed(
+  input: Omit<DecryptAndVerifyInput, 'recipient'>,
+  entity: SmimeEntity,
+): VerifySmimeResult {
+  const trust = {
+    trustAnchors: input.trustAnchors,
+    ...(input.crls ? { crls: input.crls } : {}),
+    ...(input.crlPolicy ? { crlPolicy: input.crlPolicy } : {}),
+    ...(input.expectedSenderEmail ? { expectedEmail: input.expectedSenderEmail } : {}),
+    at: input.at,
+  }
+  let result
+  if (entity.kind === 'multipart-signed') {
+    result = verifyCms({
+      data: entity.signatureDer,
+      detachedContent: entity.signedContent,
+      ...trust,
+    })
+  } else if (
+    entity.kind === 'pkcs7-mime' &&
+    (entity.smimeType === 'signed-data' || entity.smimeType === undefined)
+  ) {
+    result = verifyCms({ data: entity.der, ...trust })
+  } else {
+    return { ok: false, code: 'ERR_CMS_NOT_SIGNED', reason: 'the content is not signed' }
+  }
+  if (!result.ok) return result
+  return {
+    ok: true,
+    mimeEntity: result.content,
+    signer: result.signer,
+    chain: result.chain,
+    signingTime: result.signingTime,
   }
 }
