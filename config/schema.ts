@@ -22,6 +22,10 @@ export const configSchema = z.strictObject({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
   smtpIngressPort: z.coerce.number().int().min(0).max(65535).default(2525),
+  /** SMTP ingress STARTTLS certificate (PEM); without it a self-signed one is made at start. */
+  smtpIngressTlsCertFile: z.string().min(1).optional(),
+  /** SMTP ingress STARTTLS private key (PEM), together with the certificate file. */
+  smtpIngressTlsKeyFile: z.string().min(1).optional(),
   demo: z
     .union([
       z.boolean(),
@@ -54,7 +58,12 @@ export const configSchema = z.strictObject({
   consentMaxMonths: z.coerce.number().int().min(1).max(60).default(12),
   guardianAge: z.coerce.number().int().min(14).max(18).default(18),
   /** Relay: how long temporary SMTP failures are retried before a transfer fails (default 1440). */
-  relayRetryHorizonMinutes: z.coerce.number().int().min(1).max(60 * 24 * 14).optional(),
+  relayRetryHorizonMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 14)
+    .optional(),
   /** Relay: how often the delivery worker looks for due transfers (default 1000 ms). */
   relayPollMs: z.coerce.number().int().min(20).max(600_000).optional(),
   /** Relay: a PEM directory of agency certificates and keys instead of the certificate registry. */
@@ -85,6 +94,8 @@ export const environmentNames = {
   databaseUrl: 'DATABASE_URL',
   smtpUrl: 'SMTP_URL',
   smtpIngressPort: 'SMTP_INGRESS_PORT',
+  smtpIngressTlsCertFile: 'SMTP_INGRESS_TLS_CERT_FILE',
+  smtpIngressTlsKeyFile: 'SMTP_INGRESS_TLS_KEY_FILE',
   demo: 'BRUCKE_DEMO',
   masterKey: 'BRUCKE_MASTER_KEY',
   masterKeyFile: 'BRUCKE_MASTER_KEY_FILE',

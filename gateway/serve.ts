@@ -7,6 +7,8 @@ import { serviceStarters } from './services.ts'
 /** A background part of `brucke serve` (delivery worker, SMTP ingress, checkpointer…). */
 export interface Service {
   name: string
+  /** Where the service listens, for the start banner (e.g. the SMTP ingress). */
+  endpoints?: { name: 'smtp_ingress'; host: string; port: number }[]
   stop(): Promise<void>
 }
 

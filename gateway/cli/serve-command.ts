@@ -3,7 +3,7 @@ import { ensureDemoSetup, type DemoSetupOutcome } from '../demo-setup.ts'
 import type { Deps } from '../deps.ts'
 import { createLogger } from '../logger.ts'
 import { openRuntime } from '../runtime.ts'
-import { startGateway } from '../serve.ts'
+import { startGateway, type Service } from '../serve.ts'
 import type { CliContext } from './cli-context.ts'
 
 export function registerServeCommand(program: Command, context: CliContext): void {
@@ -19,7 +19,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       if (applied.length > 0) deps.log.info({ applied }, 'database migrated')
       const demo = deps.config.demo ? await ensureDemoSetup(deps) : undefined
       const gateway = await startGateway(deps)
-      printBanner(context, deps, demo)
+      printBanner(context, deps, demo, gateway.services)
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           deps.log.info({ signal }, 'shutting down')
@@ -34,7 +34,12 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     })
 }
 
-function printBanner(context: CliContext, deps: Deps, demo: DemoSetupOutcome | undefined): void {
+function printBanner(
+  context: CliContext,
+  deps: Deps,
+  demo: DemoSetupOutcome | undefined,
+  services: Service[],
+): void {
   const base = deps.config.publicUrl.replace(/\/$/, '')
   const lines = [
     '',
@@ -47,6 +52,13 @@ function printBanner(context: CliContext, deps: Deps, demo: DemoSetupOutcome | u
     `  Admin          ${base}/admin`,
     `  API            ${base}/api/v1   (OpenAPI: ${base}/api/v1/openapi.json)`,
   ]
+  const ingress = services.flatMap((s) => s.endpoints ?? []).find((e) => e.name === 'smtp_ingress')
+  if (ingress) {
+    const hostPart = ingress.host.includes(':') ? `[${ingress.host}]` : ingress.host
+    lines.push(
+      `  SMTP ingress   smtp://${hostPart}:${ingress.port}   (STARTTLS, then AUTH with user id and password; staff only)`,
+    )
+  }
   if (demo?.created) {
     lines.push('', 'Demo accounts (passwords shown once; also in ' + demo.credentialsFile + '):')
     for (const c of demo.credentials)

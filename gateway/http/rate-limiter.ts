@@ -26,6 +26,16 @@ export class RateLimiter {
     return window.count <= this.maxAttempts
   }
 
+  /** Whether the key has used up its window, without counting an attempt (count failures only). */
+  blocked(key: string): boolean {
+    const window = this.windows.get(key)
+    return (
+      window !== undefined &&
+      window.resetAt > this.clock.now().getTime() &&
+      window.count >= this.maxAttempts
+    )
+  }
+
   reset(key: string): void {
     this.windows.delete(key)
   }

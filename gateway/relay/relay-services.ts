@@ -8,6 +8,7 @@ import { createPemDirectoryKeyring } from './pem-directory-keyring.ts'
 import type { AgencyKeyring } from './ports.ts'
 import { relaySettingsOf } from './relay-settings.ts'
 import { createSmtpMailer } from './smtp-mailer.ts'
+import { startSmtpIngress } from './smtp-ingress.ts'
 
 /** How long a keyring lookup is reused (see {@link createCachingKeyring}). */
 export const keyringCacheMs = 5_000
@@ -36,33 +37,46 @@ export function relayKeyringOf(deps: Pick<Deps, 'db' | 'config' | 'log'>): Agenc
 
 /**
  * Starts the relay inside `brucke serve`: the delivery worker to `SMTP_URL`, or — with no
- * `SMTP_URL` — to the built-in local catch-all under `<dataDir>/catchall` (offline demo).
+ * `SMTP_URL` — to the built-in local catch-all under `<dataDir>/catchall` (offline demo); and
+ * the SMTP ingress on `SMTP_INGRESS_PORT`, whose denial replies go the same way. A port in use
+ * stops the start (like HTTP), with a message naming the setting.
  */
 export async function startRelayServices(deps: Deps): Promise<Service> {
   const settings = relaySettingsOf(deps.config)
   const catchall = deps.config.smtpUrl
     ? undefined
     : await startCatchallMailbox(settings.catchallDir)
-  const mailer = createSmtpMailer(
-    deps.config.smtpUrl ?? {
-      host: '127.0.0.1',
-      port: catchall?.port ?? 0,
-      secure: false,
-      ignoreTLS: true,
-    },
-  )
+  const target = deps.config.smtpUrl ?? {
+    host: '127.0.0.1',
+    port: catchall?.port ?? 0,
+    secure: false,
+    ignoreTLS: true,
+  }
   if (catchall)
     deps.log.info({ port: catchall.port, dir: settings.catchallDir }, 'local catch-all mailbox')
+  const keyring = relayKeyringOf(deps)
+  // The worker closes its mailer when it stops; the ingress has its own, closed after it.
+  const replyMailer = createSmtpMailer(target)
+  const ingress = await startSmtpIngress({ deps, keyring, mailer: replyMailer }).catch(
+    async (error: unknown) => {
+      replyMailer.close()
+      await catchall?.stop()
+      throw error
+    },
+  )
   const worker = startDeliveryWorker({
     deps,
-    keyring: relayKeyringOf(deps),
-    mailer,
+    keyring,
+    mailer: createSmtpMailer(target),
     settings,
     workerId: newWorkerId(),
   })
   return {
     name: 'relay',
+    endpoints: [{ name: 'smtp_ingress', host: ingress.host, port: ingress.port }],
     async stop() {
+      await ingress.stop()
+      replyMailer.close()
       await worker.stop()
       await catchall?.stop()
     },

@@ -10,15 +10,19 @@ export interface CliRun {
   stderr: string
 }
 
-/** The environment for a child process: the parent's without any Brücke settings, plus `env`. */
+/**
+ * The environment for a child process: the parent's without any Brücke settings, plus `env`.
+ * The SMTP ingress listens on any free port unless `env` names one, so parallel tests that
+ * start `brucke serve` never collide on the default 2525.
+ */
 export function cleanEnv(env: Record<string, string>): Record<string, string> {
   const base: Record<string, string> = {}
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue
-    if (/^(BRUCKE_|DATABASE_URL|SMTP_URL|PORT|HOST|PUBLIC_URL|LOG_LEVEL)/.test(key)) continue
+    if (/^(BRUCKE_|DATABASE_URL|SMTP_|PORT|HOST|PUBLIC_URL|LOG_LEVEL)/.test(key)) continue
     base[key] = value
   }
-  return { ...base, ...env }
+  return { ...base, SMTP_INGRESS_PORT: '0', ...env }
 }
 
 /** Runs `brucke …` as a real process, as an operator would. */
