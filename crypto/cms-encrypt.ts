@@ -13,7 +13,7 @@ import {
   derPrimitiveBytes,
   derSequence,
   derSmallInteger,
-  encodeDerTree,
+  derTreeChunks,
 } from './cms-tlv.ts'
 import type { DerNode } from './cms-tlv.ts'
 import { CmsError } from './errors.ts'
@@ -38,6 +38,14 @@ export interface EncryptCmsInput {
  * content-encryption key (RFC 5652 §6.2).
  */
 export function encryptCms(input: EncryptCmsInput): Buffer {
+  return Buffer.concat(encryptCmsParts(input))
+}
+
+/**
+ * {@link encryptCms} as the pieces of its DER in order: the ciphertext is not joined with the
+ * structure around it, for a caller that base64-encodes the pieces straight into the message.
+ */
+export function encryptCmsParts(input: EncryptCmsInput): Buffer[] {
   if (input.recipients.length === 0) {
     throw new CmsError('ERR_CMS_INVALID_INPUT', 'at least one recipient is required')
   }
@@ -63,7 +71,7 @@ export function encryptCms(input: EncryptCmsInput): Buffer {
   const recipientInfosDer = derSetOf(recipientInfos)
   if (encrypted.tag) {
     // AuthEnvelopedData, RFC 5083 §2.1: version 0, no authAttrs (content type is id-data).
-    return encodeDerTree(
+    return derTreeChunks(
       contentInfoTree(oid.authEnvelopedData, {
         tag: 0x30,
         children: [
@@ -79,7 +87,7 @@ export function encryptCms(input: EncryptCmsInput): Buffer {
   const allVersion0 = certificates.every(
     ({ certificate }) => certificate.publicKey.asymmetricKeyType === 'rsa',
   )
-  return encodeDerTree(
+  return derTreeChunks(
     contentInfoTree(oid.envelopedData, {
       tag: 0x30,
       children: [derSmallInteger(allVersion0 ? 0 : 2), recipientInfosDer, encryptedContentInfo],

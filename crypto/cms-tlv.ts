@@ -169,6 +169,11 @@ function lengthOf(node: DerNode): number {
 
 /** Serialises a DER tree with a single copy of every leaf (the large content is copied once). */
 export function encodeDerTree(node: DerNode): Buffer {
+  return Buffer.concat(derTreeChunks(node))
+}
+
+/** The DER of a tree as its pieces in order (headers and leaves), for a writer that streams them. */
+export function derTreeChunks(node: DerNode): Buffer[] {
   const chunks: Buffer[] = []
   const emit = (current: DerNode): void => {
     if (Buffer.isBuffer(current)) {
@@ -180,7 +185,7 @@ export function encodeDerTree(node: DerNode): Buffer {
     for (const child of current.children) emit(child)
   }
   emit(node)
-  return Buffer.concat(chunks)
+  return chunks
 }
 
 /** A primitive DER value: header + contents (the contents are not copied until encoding). */

@@ -68,37 +68,86 @@ function isCanonical(text: Buffer): boolean {
   return true
 }
 
+/** Input bytes per encoded block: whole 57-byte lines, so every block but the last ends a line. */
+const base64BlockBytes = 57 * 1024
+
 /**
  * `prefix` followed by base64 in lines of 76 characters with CRLF (RFC 2045 §6.8), in one
- * buffer: one native encode written into the tail of the output, then each line moved forward
+ * buffer. The input may come in pieces (a CMS structure around megabytes of ciphertext is not
+ * joined first) and is encoded block by block, so no megabyte-sized string is ever made; each
+ * block's text is written just behind the lines already placed and its lines are moved forward
  * into place with `copyWithin` (a builtin, no native call per line). A line's target never
  * overtakes its source, so the in-place moves cannot clobber unread characters.
  */
-function base64Lines(der: Uint8Array, prefix = ''): Buffer {
-  const base64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64')
-  const lineCount = Math.ceil(base64.length / 76)
+function base64Lines(input: Uint8Array | readonly Uint8Array[], prefix = ''): Buffer {
+  const pieces = input instanceof Uint8Array ? [input] : input
+  const total = pieces.reduce((sum, piece) => sum + piece.byteLength, 0)
+  const base64Length = 4 * Math.ceil(total / 3)
+  const lineCount = Math.ceil(base64Length / 76)
   const head = Buffer.byteLength(prefix, 'latin1')
-  const total = head + base64.length + lineCount * 2
-  const out = Buffer.allocUnsafe(total)
+  const out = Buffer.allocUnsafe(head + base64Length + lineCount * 2)
   out.write(prefix, 0, 'latin1')
-  const source = total - base64.length
-  out.write(base64, source, 'latin1')
   let written = head
-  for (let start = source; start < total; start += 76) {
-    const end = Math.min(start + 76, total)
-    out.copyWithin(written, start, end)
-    written += end - start
-    out[written++] = 0x0d
-    out[written++] = 0x0a
+  let scratch: Buffer | undefined
+  let pieceIndex = 0
+  let pieceOffset = 0
+  for (let consumed = 0; consumed < total;) {
+    const blockLength = Math.min(base64BlockBytes, total - consumed)
+    const block = nextBlock(blockLength)
+    consumed += blockLength
+    const text = block.toString('base64')
+    const lines = Math.ceil(text.length / 76)
+    const source = written + lines * 2
+    out.write(text, source, 'latin1')
+    const end = source + text.length
+    for (let start = source; start < end; start += 76) {
+      const lineEnd = Math.min(start + 76, end)
+      out.copyWithin(written, start, lineEnd)
+      written += lineEnd - start
+      out[written++] = 0x0d
+      out[written++] = 0x0a
+    }
   }
   return out
+
+  /** The next `length` input bytes: a view when one piece holds them, else copied into scratch. */
+  function nextBlock(length: number): Buffer {
+    const piece = pieces[pieceIndex] as Uint8Array
+    if (piece.byteLength - pieceOffset >= length) {
+      const view = Buffer.from(piece.buffer, piece.byteOffset + pieceOffset, length)
+      pieceOffset += length
+      if (pieceOffset === piece.byteLength) {
+        pieceIndex += 1
+        pieceOffset = 0
+      }
+      return view
+    }
+    scratch ??= Buffer.allocUnsafe(Math.min(base64BlockBytes, total))
+    const target = scratch
+    let filled = 0
+    while (filled < length) {
+      const current = pieces[pieceIndex] as Uint8Array
+      const take = Math.min(current.byteLength - pieceOffset, length - filled)
+      target.set(current.subarray(pieceOffset, pieceOffset + take), filled)
+      filled += take
+      pieceOffset += take
+      if (pieceOffset === current.byteLength) {
+        pieceIndex += 1
+        pieceOffset = 0
+      }
+    }
+    return target.subarray(0, length)
+  }
 }
 
 /**
  * `application/pkcs7-mime` entity with a base64 body (RFC 8551 §3.2, §3.3, §3.5.2). The caller
  * adds the message headers (From, To, Subject, Date, Message-ID) around it.
  */
-export function wrapPkcs7Mime(der: Uint8Array, smimeType: SmimeType): Buffer {
+export function wrapPkcs7Mime(
+  der: Uint8Array | readonly Uint8Array[],
+  smimeType: SmimeType,
+): Buffer {
   const header =
     `Content-Type: application/pkcs7-mime; smime-type=${smimeType}; name="smime.p7m"\r\n` +
     'Content-Transfer-Encoding: base64\r\n' +

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import { decryptCms } from './cms-decrypt.ts'
-import { encryptCms } from './cms-encrypt.ts'
+import { encryptCmsParts } from './cms-encrypt.ts'
 import { signCms } from './cms-sign.ts'
 import type { RsaSignatureScheme } from './cms-signature-algorithm.ts'
 import { verifyCms } from './cms-verify.ts'
@@ -62,7 +62,7 @@ export function signAndEncrypt(input: SignAndEncryptInput): Buffer {
       ? multipartSignedParts(canonical, signature)
       : wrapPkcs7Mime(signature, 'signed-data')
   const contentEncryption = contentEncryptionFor(input.recipients.map((item) => item.profile))
-  const envelope = encryptCms({
+  const envelope = encryptCmsParts({
     content: signedEntity,
     recipients: input.recipients.map((item) => ({
       certificate: item.certificate,

@@ -31,4 +31,22 @@ describe('wrapPkcs7Mime base64 body', () => {
       }
     },
   )
+
+  it.each([
+    [57 * 1024 * 2 + 5, [0, 1, 57 * 1024 - 1, 57 * 1024 + 3]],
+    [57 * 1024 * 3, [57 * 1024, 57 * 1024 * 2]],
+    [200_001, [0, 0, 7, 199_999]],
+  ])(
+    'when %i bytes of DER come in pieces split at %j, then the body equals the one from the joined bytes',
+    (size, splits) => {
+      const der = randomBytes(size)
+      const cuts = [...splits, size]
+      const pieces = cuts.map((end, i) => der.subarray(i === 0 ? 0 : (cuts[i - 1] as number), end))
+      expect(Buffer.concat(pieces).equals(der)).toBe(true)
+      const fromPieces = wrapPkcs7Mime(pieces, 'enveloped-data')
+      expect(fromPieces.equals(wrapPkcs7Mime(der, 'enveloped-data'))).toBe(true)
+      const text = fromPieces.toString('latin1')
+      expect(text.slice(text.indexOf('\r\n\r\n') + 4)).toBe(referenceLines(der))
+    },
+  )
 })
