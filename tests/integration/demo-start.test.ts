@@ -29,6 +29,8 @@ describe('npm start on a fresh checkout (demo setup on SQLite)', () => {
     const banner = first.output()
     for (const path of ['/login', '/staff', '/kiosk', '/me', '/dpo', '/admin', '/api/v1'])
       expect(banner).toContain(`${base}${path}`)
+    // The SMTP ingress on a free port (the test environment sets SMTP_INGRESS_PORT=0).
+    expect(banner).toMatch(/^ {2}SMTP ingress {3}smtp:\/\/127\.0\.0\.1:[1-9]\d* .*STARTTLS/m)
     const passwords = Object.fromEntries(
       [...banner.matchAll(/^\s+(demo-[a-z]+)\s+(staff|dpo|admin|kiosk)\s+(\S+)$/gm)].map((m) => [
         m[1]!,

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
+import { connect, createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
@@ -433,6 +433,26 @@ describe.each(dialects)('SMTP ingress on %s', (dialect) => {
       await drain()
     } finally {
       await own.stop()
+    }
+  })
+
+  it('when the configured port is in use, then the start fails naming the setting', async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const port = (blocker.address() as AddressInfo).port
+    try {
+      await expect(
+        startSmtpIngress({
+          deps: { ...t.deps, config: { ...t.deps.config, smtpIngressPort: port } },
+          keyring: relayKeyringOf(t.deps),
+          mailer: replyMailer,
+        }),
+      ).rejects.toMatchObject({
+        code: 'ERR_SMTP_INGRESS_LISTEN',
+        message: expect.stringContaining('SMTP_INGRESS_PORT'),
+      })
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()))
     }
   })
 
