@@ -198,6 +198,10 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
     const page = await get(jc, `/staff/consents/${id}`)
     expect(page.text).toContain('status-active')
     expect(page.text).toContain('auf Papier (Scan)')
+    // The subject token for the SMTP ingress, ready to copy.
+    expect(page.text).toMatch(
+      new RegExp(`\\[Brücke consent=${id}\\s+purpose=hilfeplanung\\s+category=…\\]`),
+    )
     const entries = await listAuditEntries(t.deps.db, { limit: 1000 })
     const signedEvent = entries.find(
       (e) => e.event.type === 'consent_signed' && JSON.stringify(e.event).includes(id),

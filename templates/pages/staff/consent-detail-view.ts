@@ -255,6 +255,13 @@ function activeActions(input: ConsentDetailViewInput, isSender: boolean): SafeHt
                 >${say(lang, 'Zusammenfassung verfassen', 'Compose summary')}</a
               >
             </p>
+            <p class="muted">
+              ${say(lang, 'Oder aus dem Mailprogramm (an das Funktionspostfach der Empfängerin, erste Zeile „Erforderlichkeit: …“), mit diesem Zusatz im Betreff:', "Or from your mail client (to the recipient's functional mailbox, first line “Erforderlichkeit: …”), with this in the subject:")}
+              <code
+                >[Brücke consent=${c.id} purpose=${c.purposes.length === 1 ? c.purposes[0] : '…'}
+                category=…]</code
+              >
+            </p>
           </section>`
         : ''
     }
