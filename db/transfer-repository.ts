@@ -318,10 +318,12 @@ export interface DueRevocationNotice {
 export async function listRevocationNoticesDue(
   db: Executor,
   limit: number,
+  /** Only consents revoked at or after this instant (ISO 8601); absent → every revoked consent. */
+  revokedSince?: string,
 ): Promise<DueRevocationNotice[]> {
   const rows = await db
-    .selectFrom('transfers as t')
-    .innerJoin('consents as c', 'c.id', 't.consent_id')
+    .selectFrom('consents as c')
+    .innerJoin('transfers as t', 't.consent_id', 'c.id')
     .select([
       't.id',
       't.consent_id',
@@ -336,6 +338,7 @@ export async function listRevocationNoticesDue(
     .where('t.kind', '=', 'transfer')
     .where('t.status', '=', 'delivered')
     .where('c.revoked_at', 'is not', null)
+    .$if(revokedSince !== undefined, (q) => q.where('c.revoked_at', '>=', revokedSince as string))
     .where((eb) =>
       eb.not(
         eb.exists(

@@ -4,6 +4,7 @@ import * as auditEntries from './0002-audit-entries.ts'
 import * as consents from './0101-consents.ts'
 import * as certificates from './0201-certificates.ts'
 import * as transfers from './0401-transfers.ts'
+import * as revocationSweep from './0402-revocation-sweep.ts'
 import * as kiosk from './0501-kiosk.ts'
 
 /**
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0101-consents': consents,
   '0201-certificates': certificates,
   '0401-transfers': transfers,
+  '0402-revocation-sweep': revocationSweep,
   '0501-kiosk': kiosk,
 }

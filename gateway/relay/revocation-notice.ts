@@ -61,6 +61,14 @@ export function renderRevocationNotice(notice: DueRevocationNotice): string {
   return lines.join('\n')
 }
 
+const noticesPerRound = 20
+
+/** How far before the previous round a revocation may lie and still be found: commits can lag. */
+const revocationGraceMs = 10 * 60_000
+
+/** Per delivery context: consents revoked before this instant have been looked at. */
+const sweptUntil = new WeakMap<object, string>()
+
 /**
  * Queues one signed and encrypted revocation notice (DESIGN.md §3.1: revocation effective for
  * the future; issue point 9) per consent, sender and recipient that exchanged data under a now
@@ -73,8 +81,13 @@ export async function queueRevocationNotices(input: {
   settings: RelaySettings
 }): Promise<number> {
   const { deps } = input
-  const due = await listRevocationNoticesDue(deps.db, 20)
+  const roundStartedAt = deps.clock.now()
+  // After the first full look, each round only reads consents revoked since the previous round
+  // (less a grace period for revocations committed late), not the whole transfer history.
+  const since = sweptUntil.get(input)
+  const due = await listRevocationNoticesDue(deps.db, noticesPerRound, since)
   let queued = 0
+  let earliestWaiting: string | undefined
   for (const notice of due) {
     const now = deps.clock.now()
     const [signer, recipient, sender] = await Promise.all([
@@ -87,6 +100,8 @@ export async function queueRevocationNotices(input: {
         { consentId: notice.consentId, recipientAgencyId: notice.recipientAgencyId },
         'revocation notice waits: no signing key or recipient certificate',
       )
+      if (earliestWaiting === undefined || notice.revokedAt < earliestWaiting)
+        earliestWaiting = notice.revokedAt
       continue
     }
     const key = createHash('sha256')
@@ -172,6 +187,15 @@ export async function queueRevocationNotices(input: {
       // Another worker queued the same notice first (unique id / Message-ID): nothing to do.
       deps.log.info({ err: error, noticeId: id }, 'revocation notice already queued')
     }
+  }
+  // A full page may hide more: look again from the same point. A waiting notice is looked for
+  // again from its revocation on.
+  if (due.length < noticesPerRound) {
+    const graceStart = new Date(roundStartedAt.getTime() - revocationGraceMs).toISOString()
+    sweptUntil.set(
+      input,
+      earliestWaiting !== undefined && earliestWaiting < graceStart ? earliestWaiting : graceStart,
+    )
   }
   return queued
 }
