@@ -33,9 +33,47 @@ function openSqlite(path: string): Database {
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('synchronous = NORMAL')
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<Tables>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  })
   return { db, dialect: 'sqlite', description: `SQLite ${path}`, close: () => db.destroy() }
 }
+
+/**
+ * kysely prepares every query anew; preparing costs more than running most of ours (a transfer
+ * runs some 25 statements). Statements are reused by their SQL text — kysely binds values as
+ * parameters, so the set of texts is small — in a bounded LRU. One connection runs one query at
+ * a time (kysely's SQLite driver holds a mutex), so a cached statement is never busy twice.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): {
+  prepare(sql: string): SqliteDatabase.Statement
+  close(): void
+} {
+  const statements = new Map<string, SqliteDatabase.Statement>()
+  return {
+    prepare(sql) {
+      let statement = statements.get(sql)
+      if (statement) {
+        // Re-inserted so the Map's order is least recently used first.
+        statements.delete(sql)
+      } else {
+        statement = sqlite.prepare(sql)
+        if (statements.size >= maxCachedStatements) {
+          const oldest = statements.keys().next()
+          if (oldest.done !== true) statements.delete(oldest.value)
+        }
+      }
+      statements.set(sql, statement)
+      return statement
+    },
+    close() {
+      statements.clear()
+      sqlite.close()
+    },
+  }
+}
+
+const maxCachedStatements = 500
 
 function openPostgres(url: string): Database {
   const parsed = new URL(url)

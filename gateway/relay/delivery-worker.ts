@@ -220,9 +220,22 @@ export async function runDeliveryRound(ctx: DeliveryContext, limit = 5): Promise
     limit,
     dialect: ctx.deps.database.dialect,
   })
-  for (const item of claimed) await deliverOne(ctx, item)
+  // Two at a time, as many as the mailer's pooled SMTP sessions: one message's round trips
+  // overlap the other's database work instead of leaving the process idle.
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < claimed.length) await deliverOne(ctx, claimed[next++] as ClaimedTransfer)
+  }
+  // Settled, not raced: a failing lane must not leave the other running into the next round.
+  const lanes = await Promise.allSettled(
+    Array.from({ length: Math.min(deliveryLanes, claimed.length) }, lane),
+  )
+  for (const result of lanes) if (result.status === 'rejected') throw result.reason
   return claimed.length
 }
+
+/** Transfers of one round in flight at once (the SMTP pool keeps two sessions, smtp-mailer.ts). */
+const deliveryLanes = 2
 
 /** A unique worker id for leases: host process + random part. */
 export function newWorkerId(): string {
