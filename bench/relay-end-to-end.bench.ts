@@ -5,10 +5,14 @@
  * crypto-only rate (`signAndEncrypt` of the S/MIME issue on the same 20 KB entity with the same
  * keys) measured in the same run, as a ratio. Aim: end-to-end ≥ 50 % of crypto-only.
  *
- * Submission, then delivery of all of them, in one process; both halves are printed too.
+ * Submission, then delivery of all of them, in one process; both halves are printed too, and
+ * the rate of composing the same message with nodemailer's MIME composer alone (the second-largest
+ * cost after the crypto). The SMTP server runs in its own process, as a real MTA would.
  * Run: `npx tsx bench/relay-end-to-end.bench.ts [count]` (or `npm run bench -- relay`).
  */
-import { pathToFileURL } from 'node:url'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { DialectName } from '../db/database.ts'
 import { signAndEncrypt } from '../crypto/smime.ts'
 import { composeMessage } from '../gateway/relay/compose-message.ts'
@@ -20,7 +24,6 @@ import { submitTransfer, type TransferInput } from '../gateway/relay/transfer-se
 import { seedAccounts } from '../tests/support/accounts.ts'
 import { dialects } from '../tests/support/databases.ts'
 import { startTestServer } from '../tests/support/http-client.ts'
-import { startSmtpCapture } from '../tests/support/smtp-capture.ts'
 import { createRelayPki, registerRelayPki } from '../tests/support/smtp-relay-setup.ts'
 import { createTestDeps } from '../tests/support/test-deps.ts'
 
@@ -32,6 +35,7 @@ export interface RelayBenchRow {
   submitPerSecond: number
   deliverPerSecond: number
   cryptoOnlyPerSecond: number
+  composeOnlyPerSecond: number
 }
 
 /** ~20 KB of section text (German case-summary prose, repeated). */
@@ -41,9 +45,32 @@ function summaryBody(bytes: number): string {
   return sentence.repeat(Math.ceil(bytes / Buffer.byteLength(sentence))).slice(0, bytes)
 }
 
+/** The SMTP server in its own process (see smtp-sink-process.ts); resolves with its URL. */
+async function startSmtpSink(): Promise<{ url: string; close(): void }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./support/smtp-sink-process.ts', import.meta.url))],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer]
+  const port = Number.parseInt(chunk.toString('utf8'), 10)
+  if (!Number.isInteger(port)) throw new Error('the SMTP sink did not start')
+  return { url: `smtp://127.0.0.1:${port}`, close: () => child.kill('SIGTERM') }
+}
+
+/** Delivery rounds until `count` transfers were handed over (each round claims up to 20). */
+async function deliverAll(ctx: DeliveryContext, count: number): Promise<void> {
+  let handled = 0
+  while (handled < count) {
+    const round = await runDeliveryRound(ctx, 20)
+    handled += round
+    if (round === 0) await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
 async function benchDialect(dialect: DialectName, count: number): Promise<RelayBenchRow> {
   const relayPki = await createRelayPki()
-  const smtp = await startSmtpCapture()
+  const smtp = await startSmtpSink()
   const t = await createTestDeps(dialect)
   const { tokens } = await seedAccounts(t.deps)
   await registerRelayPki(t.deps, relayPki)
@@ -93,30 +120,33 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
       workerId: 'bench',
     }
     // Warm-up (JIT, statement caches, first TLS-free SMTP connection).
-    await submitTransfer(relayDeps, { caller, transfer, channel: 'api' })
-    while ((await runDeliveryRound(ctx)) > 0) {
-      /* drain */
-    }
-    smtp.messages.length = 0
+    for (let i = 0; i < 20; i++)
+      await submitTransfer(relayDeps, { caller, transfer, channel: 'api' })
+    await deliverAll(ctx, 20)
 
     // Phase 1: submissions (decide, compose, sign+encrypt, outbox commit); phase 2: delivery.
     const started = performance.now()
     for (let i = 0; i < count; i++)
       await submitTransfer(relayDeps, { caller, transfer, channel: 'api' })
     const submitted = performance.now()
-    while (smtp.messages.length < count) {
-      if ((await runDeliveryRound(ctx, 20)) === 0) await new Promise((r) => setImmediate(r))
-    }
+    await deliverAll(ctx, count)
     const seconds = (performance.now() - started) / 1000
     const submitSeconds = (submitted - started) / 1000
     ctx.mailer.close()
+    const delivered = await t.deps.db
+      .selectFrom('transfers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'delivered')
+      .executeTakeFirstOrThrow()
+    if (Number(delivered.n) !== count + 20)
+      throw new Error(`bench: ${delivered.n} delivered, expected ${count + 20}`)
 
     // Crypto only: the same 20 KB entity, same signer and recipient, same instant.
     const now = t.clock.now()
     const signer = await keyring.signer('jc-demo', now)
     const recipient = await keyring.recipient('aa-demo', now)
     if (!signer || !recipient) throw new Error('bench keyring incomplete')
-    const entity = await composeMessage({
+    const composeInput: Parameters<typeof composeMessage>[0] = {
       transferId: 'trf_bench',
       messageId: '<trf_bench@jc-demo.example>',
       at: now,
@@ -134,7 +164,8 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
       necessity: transfer.necessity,
       sections: transfer.sections,
       attachments: [],
-    })
+    }
+    const entity = await composeMessage(composeInput)
     const cryptoCount = Math.max(count, 50)
     const cryptoStarted = performance.now()
     for (let i = 0; i < cryptoCount; i++)
@@ -145,6 +176,9 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
         at: now,
       })
     const cryptoSeconds = (performance.now() - cryptoStarted) / 1000
+    const composeStarted = performance.now()
+    for (let i = 0; i < cryptoCount; i++) await composeMessage(composeInput)
+    const composeSeconds = (performance.now() - composeStarted) / 1000
     return {
       dialect,
       transfers: count,
@@ -152,10 +186,11 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
       submitPerSecond: count / submitSeconds,
       deliverPerSecond: count / (seconds - submitSeconds),
       cryptoOnlyPerSecond: cryptoCount / cryptoSeconds,
+      composeOnlyPerSecond: cryptoCount / composeSeconds,
     }
   } finally {
     await server.close()
-    await smtp.close()
+    smtp.close()
     await t.close()
   }
 }
@@ -167,12 +202,12 @@ export async function run(count = 200): Promise<RelayBenchRow[]> {
   const rows: RelayBenchRow[] = []
   for (const dialect of dialects) rows.push(await benchDialect(dialect, count))
   console.log(
-    `  ${'database'.padEnd(9)} ${'e2e/s'.padStart(8)} ${'crypto/s'.padStart(9)} ${'e2e÷crypto'.padStart(11)}`,
+    `  ${'database'.padEnd(9)} ${'e2e/s'.padStart(8)} ${'crypto/s'.padStart(9)} ${'e2e÷crypto'.padStart(11)} ${'submit/s'.padStart(9)} ${'deliver/s'.padStart(10)} ${'compose/s'.padStart(10)}`,
   )
   for (const row of rows) {
     const ratio = row.endToEndPerSecond / row.cryptoOnlyPerSecond
     console.log(
-      `  ${row.dialect.padEnd(9)} ${row.endToEndPerSecond.toFixed(1).padStart(8)} ${row.cryptoOnlyPerSecond.toFixed(1).padStart(9)} ${`${(ratio * 100).toFixed(0)} % ${ratio >= 0.5 ? '✓' : '✗'}`.padStart(11)} ${row.submitPerSecond.toFixed(1).padStart(9)} ${row.deliverPerSecond.toFixed(1).padStart(10)}`,
+      `  ${row.dialect.padEnd(9)} ${row.endToEndPerSecond.toFixed(1).padStart(8)} ${row.cryptoOnlyPerSecond.toFixed(1).padStart(9)} ${`${(ratio * 100).toFixed(0)} % ${ratio >= 0.5 ? '✓' : '✗'}`.padStart(11)} ${row.submitPerSecond.toFixed(1).padStart(9)} ${row.deliverPerSecond.toFixed(1).padStart(10)} ${row.composeOnlyPerSecond.toFixed(1).padStart(10)}`,
     )
   }
   console.log('  (aim: end to end ≥ 50 % of the crypto-only rate measured in the same run)')
