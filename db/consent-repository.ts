@@ -146,6 +146,16 @@ export async function findConsentFacts(
   return row ? factsFromRow(row) : undefined
 }
 
+/** The SHA-256 of a consent's rendered text (what a transfer binds), by primary key. */
+export async function findConsentTextSha256(db: Executor, id: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('consents')
+    .select('text_sha256')
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row?.text_sha256
+}
+
 /** The facts of every consent of one subject (indexed by pseudonym). */
 export async function listConsentFactsOfSubject(
   db: Executor,

@@ -5,7 +5,11 @@ import { decide, type Decision } from '../../consent/decide.ts'
 import { termIdSchema } from '../../consent/vocabulary.ts'
 import { findAgency } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
-import { findConsent, findConsentFacts, markConsentUsed } from '../../db/consent-repository.ts'
+import {
+  findConsentFacts,
+  findConsentTextSha256,
+  markConsentUsed,
+} from '../../db/consent-repository.ts'
 import { findDataRequest, markDataRequestAnswered } from '../../db/data-request-repository.ts'
 import {
   findTransfer,
@@ -252,12 +256,13 @@ export async function submitTransfer(
   }
   const consent = visible as NonNullable<typeof visible>
   const signer = await deps.keyring.signer(caller.agencyId, now)
-  const stored = await findConsent(deps.db, consent.id)
+  // Only the text hash is bound into the message: one column, not the assembled consent.
+  const textSha256 = await findConsentTextSha256(deps.db, consent.id)
   const [senderAgency, recipientAgency] = await Promise.all([
     findAgency(deps.db, caller.agencyId),
     findAgency(deps.db, transfer.to),
   ])
-  if (!signer || !recipient || !stored || !senderAgency || !recipientAgency)
+  if (!signer || !recipient || !textSha256 || !senderAgency || !recipientAgency)
     throw new RelayError(
       'ERR_RELAY_SENDER_KEY_MISSING',
       'Your agency has no valid signing key and certificate configured; ask the administrator.',
@@ -276,7 +281,7 @@ export async function submitTransfer(
     },
     consent: {
       id: consent.id,
-      textSha256: stored.consent.text.sha256,
+      textSha256,
       validFrom: consent.validFrom,
       validUntil: consent.validUntil,
     },
