@@ -311,6 +311,9 @@ export interface DueRevocationNotice {
   transfers: { id: string; deliveredAt: string | null; categories: string[] }[]
 }
 
+/** More consents revoked since the last look than this → one plain query instead of an id list. */
+const maxRevokedPerLook = 500
+
 /**
  * Finds the (consent, sender, recipient) triples that need a revocation notice: transfers
  * delivered under a consent that is now revoked, with no notice for that triple in the table.
@@ -321,6 +324,20 @@ export async function listRevocationNoticesDue(
   /** Only consents revoked at or after this instant (ISO 8601); absent → every revoked consent. */
   revokedSince?: string,
 ): Promise<DueRevocationNotice[]> {
+  // With a starting instant, the few consents revoked since then are found by their index
+  // first, and the transfers by theirs: a planner without statistics would otherwise walk
+  // every delivered transfer. Nothing revoked since → no second query at all.
+  let consentIds: string[] | undefined
+  if (revokedSince !== undefined) {
+    const revoked = await db
+      .selectFrom('consents')
+      .select('id')
+      .where('revoked_at', '>=', revokedSince)
+      .limit(maxRevokedPerLook + 1)
+      .execute()
+    if (revoked.length === 0) return []
+    if (revoked.length <= maxRevokedPerLook) consentIds = revoked.map((row) => row.id)
+  }
   const rows = await db
     .selectFrom('consents as c')
     .innerJoin('transfers as t', 't.consent_id', 'c.id')
@@ -339,6 +356,7 @@ export async function listRevocationNoticesDue(
     .where('t.status', '=', 'delivered')
     .where('c.revoked_at', 'is not', null)
     .$if(revokedSince !== undefined, (q) => q.where('c.revoked_at', '>=', revokedSince as string))
+    .$if(consentIds !== undefined, (q) => q.where('t.consent_id', 'in', consentIds as string[]))
     .where((eb) =>
       eb.not(
         eb.exists(

@@ -305,6 +305,32 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     expect(delivered).toHaveLength(1)
   })
 
+  it('when a consent is revoked hours after the worker last looked, then its notice is still queued once (the sweep only reads recent revocations)', async () => {
+    const consentId = await activeConsent()
+    await submit(transferBody(consentId))
+    await drain() // delivers, and the sweep remembers how far it has looked
+    await drain()
+    expect(smtp.messages).toHaveLength(1)
+    t.clock.advance(5 * 60 * 60_000)
+    await drain() // a round long before the revocation: nothing to do
+    t.clock.advance(3 * 60 * 60_000)
+    const revoked = await server.api('POST', `/consents/${consentId}/revocation`, {
+      token: await token('staff-jc'),
+      body: { channel: 'staff' },
+    })
+    expect(revoked.status).toBe(200)
+    t.clock.advance(60_000)
+    await drain()
+    await drain()
+    const notices = smtp.messages.filter((m) => m.raw.toString('latin1').includes('smime.p7m'))
+    expect(notices).toHaveLength(2)
+    const list = await server.api('GET', '/transfers', { token: await token('staff-jc') })
+    const mine = (
+      list.body as { transfers: { kind: string; consentId: string }[] }
+    ).transfers.filter((x) => x.kind === 'revocation_notice' && x.consentId === consentId)
+    expect(mine).toHaveLength(1)
+  })
+
   it('when agency B asks for data under a consent, then A sees whether it is covered and answers with a transfer once', async () => {
     const consentId = await activeConsent()
     const asked = await server.api('POST', '/requests', {
