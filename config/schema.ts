@@ -21,7 +21,10 @@ export const configSchema = z.strictObject({
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
-  smtpIngressPort: z.coerce.number().int().min(0).max(65535).default(2525),
+  /** SMTP ingress port; 0 = any free port, `off` = no ingress. */
+  smtpIngressPort: z
+    .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+    .default(2525),
   /** SMTP ingress STARTTLS certificate (PEM); without it a self-signed one is made at start. */
   smtpIngressTlsCertFile: z.string().min(1).optional(),
   /** SMTP ingress STARTTLS private key (PEM), together with the certificate file. */

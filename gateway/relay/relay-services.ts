@@ -38,7 +38,7 @@ export function relayKeyringOf(deps: Pick<Deps, 'db' | 'config' | 'log'>): Agenc
 /**
  * Starts the relay inside `brucke serve`: the delivery worker to `SMTP_URL`, or — with no
  * `SMTP_URL` — to the built-in local catch-all under `<dataDir>/catchall` (offline demo); and
- * the SMTP ingress on `SMTP_INGRESS_PORT`, whose denial replies go the same way. A port in use
+ * the SMTP ingress on `SMTP_INGRESS_PORT` (unless `off`), whose denial replies go the same way. A port in use
  * stops the start (like HTTP), with a message naming the setting.
  */
 export async function startRelayServices(deps: Deps): Promise<Service> {
@@ -57,13 +57,17 @@ export async function startRelayServices(deps: Deps): Promise<Service> {
   const keyring = relayKeyringOf(deps)
   // The worker closes its mailer when it stops; the ingress has its own, closed after it.
   const replyMailer = createSmtpMailer(target)
-  const ingress = await startSmtpIngress({ deps, keyring, mailer: replyMailer }).catch(
-    async (error: unknown) => {
-      replyMailer.close()
-      await catchall?.stop()
-      throw error
-    },
-  )
+  const ingressPort = deps.config.smtpIngressPort
+  const ingress =
+    ingressPort === 'off'
+      ? undefined
+      : await startSmtpIngress({ deps, keyring, mailer: replyMailer, port: ingressPort }).catch(
+          async (error: unknown) => {
+            replyMailer.close()
+            await catchall?.stop()
+            throw error
+          },
+        )
   const worker = startDeliveryWorker({
     deps,
     keyring,
@@ -73,9 +77,9 @@ export async function startRelayServices(deps: Deps): Promise<Service> {
   })
   return {
     name: 'relay',
-    endpoints: [{ name: 'smtp_ingress', host: ingress.host, port: ingress.port }],
+    endpoints: ingress ? [{ name: 'smtp_ingress', host: ingress.host, port: ingress.port }] : [],
     async stop() {
-      await ingress.stop()
+      await ingress?.stop()
       replyMailer.close()
       await worker.stop()
       await catchall?.stop()

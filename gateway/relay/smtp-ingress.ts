@@ -37,6 +37,8 @@ export interface SmtpIngressInput {
   mailer: Mailer
   /** SIZE limit; defaults to {@link ingressMaxMessageBytes} (tests use a small one). */
   maxMessageBytes?: number
+  /** The port to listen on; defaults to `SMTP_INGRESS_PORT` (0 = any free port). */
+  port?: number
 }
 
 /** A reply to the client: the enhanced status code (RFC 3463) is part of the text. */
@@ -77,6 +79,8 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
   const { deps, mailer } = input
   const maxMessageBytes = input.maxMessageBytes ?? ingressMaxMessageBytes
   const host = deps.config.host
+  const configured = deps.config.smtpIngressPort
+  const port = input.port ?? (configured === 'off' ? 0 : configured)
   const reportingHost = new URL(deps.config.publicUrl).hostname || 'localhost'
   const tls = await loadIngressTls({
     certFile: deps.config.smtpIngressTlsCertFile,
@@ -331,14 +335,14 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
         Object.assign(
           new Error(
             error.code === 'EADDRINUSE'
-              ? `SMTP ingress cannot listen on ${host}:${deps.config.smtpIngressPort}: the port is in use (set SMTP_INGRESS_PORT, or 0 for any free port)`
-              : `SMTP ingress cannot listen on ${host}:${deps.config.smtpIngressPort}: ${error.message}`,
+              ? `SMTP ingress cannot listen on ${host}:${port}: the port is in use (set SMTP_INGRESS_PORT to another port, 0 for any free port, or off)`
+              : `SMTP ingress cannot listen on ${host}:${port}: ${error.message}`,
           ),
           { code: 'ERR_SMTP_INGRESS_LISTEN', cause: error },
         ),
       )
     })
-    server.listen(deps.config.smtpIngressPort, host, () => resolve())
+    server.listen(port, host, () => resolve())
   })
   server.removeAllListeners('error')
   // smtp-server reports each client's socket errors (a reset, a TLS handshake gone wrong) on the
@@ -346,11 +350,11 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
   server.on('error', (error: NodeJS.ErrnoException) => {
     deps.log.debug({ code: error.code }, 'smtp ingress: client connection error')
   })
-  const { port } = server.server.address() as AddressInfo
-  deps.log.info({ host, port, tls: tls.source }, 'smtp ingress listening')
+  const listening = (server.server.address() as AddressInfo).port
+  deps.log.info({ host, port: listening, tls: tls.source }, 'smtp ingress listening')
   return {
     host,
-    port,
+    port: listening,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }

@@ -55,6 +55,22 @@ describe('configuration', () => {
     )
   })
 
+  it('when SMTP_INGRESS_PORT is off, a number or garbage, then it is off, that port, or a problem naming it', () => {
+    const dir = tempDir()
+    expect(loadConfig({ env: { SMTP_INGRESS_PORT: 'off' }, cwd: dir })).toMatchObject({
+      ok: true,
+      config: { smtpIngressPort: 'off' },
+    })
+    expect(loadConfig({ env: { SMTP_INGRESS_PORT: '2626' }, cwd: dir })).toMatchObject({
+      ok: true,
+      config: { smtpIngressPort: 2626 },
+    })
+    expect(loadConfig({ env: {}, cwd: dir })).toMatchObject({ config: { smtpIngressPort: 2525 } })
+    const bad = loadConfig({ env: { SMTP_INGRESS_PORT: 'disabled' }, cwd: dir })
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.problems.map((p) => p.key)).toContain('SMTP_INGRESS_PORT')
+  })
+
   it('when the file has an unknown key or is not JSON, then the problem says so', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'a.json'), JSON.stringify({ prot: 1 }))
