@@ -256,6 +256,46 @@ export function parseContentType(value: string): { type: string; parameters: Map
   return { type, parameters }
 }
 
+/**
+ * Base64 with line breaks, decoded. Node decodes only strings, and a megabyte body as one string
+ * costs three times the decoding (an external string, then garbage). Bodies written as usual —
+ * lines of one length, a multiple of 4, ending in CRLF — are decoded in slices of whole lines
+ * into one buffer; each slice then holds whole 4-character groups. The byte count proves that
+ * the slices held nothing but base64 (a stray character would shorten it); otherwise, and for
+ * the last lines, the plain whole-string decode is used.
+ */
+function decodeBase64Lines(body: Buffer): Buffer {
+  const lineLength = body.indexOf(0x0d)
+  let lines = 0
+  if (lineLength > 0 && lineLength % 4 === 0 && body[lineLength + 1] === 0x0a) {
+    const stride = lineLength + 2
+    while (
+      (lines + 1) * stride <= body.length &&
+      body[lines * stride + lineLength] === 0x0d &&
+      body[lines * stride + lineLength + 1] === 0x0a
+    )
+      lines += 1
+  }
+  if (lines < 64) return Buffer.from(body.toString('latin1'), 'base64')
+  const stride = lineLength + 2
+  const fastEnd = lines * stride
+  const fastBytes = (lines * lineLength * 3) / 4
+  const rest = body.toString('latin1', fastEnd)
+  const out = Buffer.allocUnsafe(fastBytes + Math.ceil((rest.length * 3) / 4))
+  const sliceBytes = Math.max(1, Math.floor(base64DecodeSliceBytes / stride)) * stride
+  let written = 0
+  for (let start = 0; start < fastEnd; start += sliceBytes) {
+    const end = Math.min(fastEnd, start + sliceBytes)
+    written += out.write(body.toString('latin1', start, end), written, 'base64')
+  }
+  if (written !== fastBytes) return Buffer.from(body.toString('latin1'), 'base64')
+  written += out.write(rest, written, 'base64')
+  return out.subarray(0, written)
+}
+
+/** Encoded bytes per slice in {@link decodeBase64Lines}: small strings, young and cheap. */
+const base64DecodeSliceBytes = 64 * 1024
+
 function decodeBody(body: Buffer, transferEncoding: string | undefined): Buffer {
   const encoding = (transferEncoding ?? '7bit').toLowerCase()
   if (encoding === 'base64') {
@@ -267,7 +307,7 @@ function decodeBody(body: Buffer, transferEncoding: string | undefined): Buffer 
     if (padding !== -1 && !/^={1,2}[\r\n\t ]*$/.test(body.toString('latin1', padding))) {
       throw new CmsError('ERR_CMS_MIME_MALFORMED', 'base64 body is not valid')
     }
-    const decoded = Buffer.from(body.toString('latin1'), 'base64')
+    const decoded = decodeBase64Lines(body)
     if (decoded.length === 0)
       throw new CmsError('ERR_CMS_MIME_MALFORMED', 'base64 body is not valid')
     return decoded

@@ -49,4 +49,44 @@ describe('wrapPkcs7Mime base64 body', () => {
       expect(text.slice(text.indexOf('\r\n\r\n') + 4)).toBe(referenceLines(der))
     },
   )
+
+  describe('reading a base64 body of many lines', () => {
+    const der = randomBytes(200_003)
+    const base64 = der.toString('base64')
+    const linesOf = (width: number, eol = '\r\n') =>
+      (base64.match(new RegExp(`.{1,${width}}`, 'g')) ?? []).join(eol) + eol
+    const head =
+      'Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n' +
+      'Content-Transfer-Encoding: base64\r\n\r\n'
+    const read = (body: string) => {
+      const parsed = parseSmimeEntity(Buffer.from(head + body, 'latin1'))
+      if (parsed.kind !== 'pkcs7-mime') throw new Error(parsed.kind)
+      return parsed.der
+    }
+    const middle = (text: string, insert: string) =>
+      text.slice(0, text.length / 2) + insert + text.slice(text.length / 2)
+
+    it('when a character inside a regular line is not base64, then it is ignored as RFC 2045 says, like the plain decoder does', () => {
+      const body = linesOf(76)
+      const at = body.length / 2 - ((body.length / 2) % 78) + 10
+      const damaged = `${body.slice(0, at)}!${body.slice(at + 1)}`
+      expect(damaged.length).toBe(body.length)
+      const decoded = read(damaged)
+      expect(decoded.equals(Buffer.from(damaged, 'base64'))).toBe(true)
+      expect(decoded.equals(der)).toBe(false)
+    })
+
+    it.each([
+      ['76-character CRLF lines (Brücke)', linesOf(76)],
+      ['64-character CRLF lines (OpenSSL, gpgsm)', linesOf(64)],
+      ['LF-only lines', linesOf(76, '\n')],
+      ['lines of 74 characters (not whole groups)', linesOf(74)],
+      ['a space inside a line', middle(linesOf(76), ' ')],
+      ['a stray non-alphabet character', middle(linesOf(76), '!')],
+      ['an empty line in the middle', linesOf(76).replace('\r\n', '\r\n\r\n')],
+      ['one short line in the middle', linesOf(76).replace(/\r\n(.{4})/, '\r\n$1\r\n')],
+    ])('when the body has %s, then it decodes to the DER (RFC 2045 §6.8)', (_label, body) => {
+      expect(read(body).equals(der)).toBe(true)
+    })
+  })
 })
