@@ -49,7 +49,9 @@ export function encryptContent(
   algorithm: ContentEncryption,
   plaintext: Uint8Array | readonly Uint8Array[],
 ): EncryptedContentResult {
-  const pieces = plaintext instanceof Uint8Array ? [plaintext] : plaintext
+  // Fed to the cipher in slices: megabyte-sized outputs would each be a fresh mapping of
+  // zeroed pages from the kernel, slices come from the allocator's reused memory.
+  const pieces = slicesOf(plaintext instanceof Uint8Array ? [plaintext] : plaintext)
   const cek = randomBytes(32)
   if (algorithm === 'aes-256-cbc') {
     const iv = randomBytes(16)
@@ -76,6 +78,17 @@ export function encryptContent(
     ciphertext,
     tag: cipher.getAuthTag(),
   }
+}
+
+const cipherSliceBytes = 64 * 1024
+
+function slicesOf(pieces: readonly Uint8Array[]): Uint8Array[] {
+  const slices: Uint8Array[] = []
+  for (const piece of pieces) {
+    for (let start = 0; start < piece.byteLength; start += cipherSliceBytes)
+      slices.push(piece.subarray(start, Math.min(piece.byteLength, start + cipherSliceBytes)))
+  }
+  return slices
 }
 
 /** Key length in octets the content-encryption algorithm needs; ERR_CMS_UNSUPPORTED if unknown. */
