@@ -46,23 +46,18 @@ export interface InsertConsentInput {
 /** Stores a new draft: the subject (once per pseudonym), the consent row and its party rows. */
 export async function insertConsent(db: Executor, input: InsertConsentInput): Promise<void> {
   const { consent, subject } = input
-  const known = await db
-    .selectFrom('consent_subjects')
-    .select('pseudonym')
-    .where('pseudonym', '=', consent.subjectPseudonym)
-    .executeTakeFirst()
-  if (!known) {
-    await db
-      .insertInto('consent_subjects')
-      .values({
-        pseudonym: consent.subjectPseudonym,
-        given_name: subject.givenName,
-        family_name: subject.familyName,
-        birth_date: subject.birthDate,
-        created_at: consent.createdAt,
-      })
-      .execute()
-  }
+  // ON CONFLICT DO NOTHING: two drafts for the same new young person may be created at once.
+  await db
+    .insertInto('consent_subjects')
+    .values({
+      pseudonym: consent.subjectPseudonym,
+      given_name: subject.givenName,
+      family_name: subject.familyName,
+      birth_date: subject.birthDate,
+      created_at: consent.createdAt,
+    })
+    .onConflict((conflict) => conflict.column('pseudonym').doNothing())
+    .execute()
   await db
     .insertInto('consents')
     .values({

@@ -52,6 +52,7 @@ import type { Deps } from '../deps.ts'
 import { consentTemplates } from './consent-texts.ts'
 import { toConsentView, type ConsentView } from './consent-view.ts'
 import { kioskCodeTtlMs, newKioskCode, normaliseKioskCode } from './kiosk-code.ts'
+import { isUniqueViolation } from '../../db/unique-violation.ts'
 import { pseudonymKeyOf } from './pseudonym-key.ts'
 
 type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>
@@ -238,42 +239,46 @@ export async function createConsentDraft(
   const consent: Consent = { ...base, text: rendered.reference }
   const expiresAt = new Date(now.getTime() + kioskCodeTtlMs)
 
-  const kioskCode = await deps.db.transaction().execute(async (trx) => {
-    await releaseExpiredKioskCodes(trx, now)
-    let code = newKioskCode()
-    for (let attempt = 0; await isKioskCodeTaken(trx, code); attempt++) {
-      if (attempt > 20) throw new Error('no free kiosk code found')
-      code = newKioskCode()
-    }
-    await insertConsent(trx, {
-      consent,
-      subject: draft.subject,
-      validEndAt: validityWindow(consent.validFrom, consent.validUntil).end,
-      kioskCode: code,
-      kioskCodeExpiresAt: expiresAt,
-    })
-    await appendAuditEvent(trx, {
-      at: now,
-      actor: caller.actor,
-      event: {
-        type: 'consent_created',
-        consentId: consent.id,
-        subjectPseudonym,
-        agencyId: caller.agencyId as string,
-        kind: consent.kind,
-        scope: consent.scope,
-        senders: [...consent.senders],
-        recipients: [...consent.recipients],
-        purposes: [...consent.purposes],
-        categories: [...consent.categories],
-        validFrom: consent.validFrom,
-        validUntil: consent.validUntil,
-        textSha256: consent.text.sha256,
-        requiredSignatories: [...consent.requiredSignatories],
-      },
-    })
-    return code
-  })
+  // A pickup code drawn by two drafts at once meets the unique index: draw again (the
+  // transaction rolled back, audit entry included).
+  const kioskCode = await retryOnUniqueViolation(() =>
+    deps.db.transaction().execute(async (trx) => {
+      await releaseExpiredKioskCodes(trx, now)
+      let code = newKioskCode()
+      for (let attempt = 0; await isKioskCodeTaken(trx, code); attempt++) {
+        if (attempt > 20) throw new Error('no free kiosk code found')
+        code = newKioskCode()
+      }
+      await insertConsent(trx, {
+        consent,
+        subject: draft.subject,
+        validEndAt: validityWindow(consent.validFrom, consent.validUntil).end,
+        kioskCode: code,
+        kioskCodeExpiresAt: expiresAt,
+      })
+      await appendAuditEvent(trx, {
+        at: now,
+        actor: caller.actor,
+        event: {
+          type: 'consent_created',
+          consentId: consent.id,
+          subjectPseudonym,
+          agencyId: caller.agencyId as string,
+          kind: consent.kind,
+          scope: consent.scope,
+          senders: [...consent.senders],
+          recipients: [...consent.recipients],
+          purposes: [...consent.purposes],
+          categories: [...consent.categories],
+          validFrom: consent.validFrom,
+          validUntil: consent.validUntil,
+          textSha256: consent.text.sha256,
+          requiredSignatories: [...consent.requiredSignatories],
+        },
+      })
+      return code
+    }),
+  )
   return toConsentView(
     { consent, subject: draft.subject, kioskCode, kioskCodeExpiresAt: expiresAt.toISOString() },
     now,
@@ -375,147 +380,162 @@ export async function signConsent(
     )
   const now = deps.clock.now()
   const directory = await agencyDirectory(deps.db)
-  const stored = await deps.db.transaction().execute(async (trx) => {
-    const current = await loadVisible(trx, input.consentId, caller)
-    const { consent, subject } = current
-    if (consentStatus(factsOf(consent), now) !== 'draft')
-      throw new ConsentError('ERR_CONSENT_NOT_DRAFT', 'Only a draft can be signed.')
-    if (consent.signatures.some((s) => s.role === signature.role))
-      throw new ConsentError(
-        'ERR_CONSENT_ALREADY_SIGNED',
-        `The ${signature.role} has already signed.`,
-      )
-
-    const isYouth = signature.role === 'youth'
-    if (
-      !isYouth &&
-      (signature.deselectedCategories.length > 0 ||
-        signature.deselectedRecipients.length > 0 ||
-        signature.chosenSpecialCategories.length > 0)
-    )
-      throw new ConsentError(
-        'ERR_CONSENT_DESELECTION_NOT_YOUTH',
-        'Only the young person chooses what is shared.',
-      )
-    let deselectedCategories = consent.deselectedCategories
-    let deselectedRecipients = consent.deselectedRecipients
-    if (isYouth) {
-      const special = consent.categories.filter((c) => isSpecialCategory(vocabulary, c))
-      const wrong = [
-        ...signature.deselectedCategories.filter((c) => !consent.categories.includes(c)),
-        ...signature.chosenSpecialCategories.filter(
-          (c) => !special.includes(c) || signature.deselectedCategories.includes(c),
-        ),
-        ...signature.deselectedRecipients.filter((r) => !consent.recipients.includes(r)),
-      ]
-      if (wrong.length > 0)
+  const stored = await deps.db
+    .transaction()
+    .execute(async (trx) => {
+      const current = await loadVisible(trx, input.consentId, caller)
+      const { consent, subject } = current
+      if (consentStatus(factsOf(consent), now) !== 'draft')
+        throw new ConsentError('ERR_CONSENT_NOT_DRAFT', 'Only a draft can be signed.')
+      if (consent.signatures.some((s) => s.role === signature.role))
         throw new ConsentError(
-          'ERR_CONSENT_DESELECTION_INVALID',
-          'The choice names terms this consent does not contain.',
-          {
-            problems: wrong.map((value) => ({
-              code: 'ERR_CONSENT_DESELECTION_INVALID',
-              path: 'deselection',
-              value,
-            })),
-          },
+          'ERR_CONSENT_ALREADY_SIGNED',
+          `The ${signature.role} has already signed.`,
         )
-      const unchosen = special.filter((c) => !signature.chosenSpecialCategories.includes(c))
-      deselectedCategories = [...new Set([...signature.deselectedCategories, ...unchosen])].sort()
-      deselectedRecipients = [...new Set(signature.deselectedRecipients)].sort()
-      const remaining = {
+
+      const isYouth = signature.role === 'youth'
+      if (
+        !isYouth &&
+        (signature.deselectedCategories.length > 0 ||
+          signature.deselectedRecipients.length > 0 ||
+          signature.chosenSpecialCategories.length > 0)
+      )
+        throw new ConsentError(
+          'ERR_CONSENT_DESELECTION_NOT_YOUTH',
+          'Only the young person chooses what is shared.',
+        )
+      let deselectedCategories = consent.deselectedCategories
+      let deselectedRecipients = consent.deselectedRecipients
+      if (isYouth) {
+        const special = consent.categories.filter((c) => isSpecialCategory(vocabulary, c))
+        const wrong = [
+          ...signature.deselectedCategories.filter((c) => !consent.categories.includes(c)),
+          ...signature.chosenSpecialCategories.filter(
+            (c) => !special.includes(c) || signature.deselectedCategories.includes(c),
+          ),
+          ...signature.deselectedRecipients.filter((r) => !consent.recipients.includes(r)),
+        ]
+        if (wrong.length > 0)
+          throw new ConsentError(
+            'ERR_CONSENT_DESELECTION_INVALID',
+            'The choice names terms this consent does not contain.',
+            {
+              problems: wrong.map((value) => ({
+                code: 'ERR_CONSENT_DESELECTION_INVALID',
+                path: 'deselection',
+                value,
+              })),
+            },
+          )
+        const unchosen = special.filter((c) => !signature.chosenSpecialCategories.includes(c))
+        deselectedCategories = [...new Set([...signature.deselectedCategories, ...unchosen])].sort()
+        deselectedRecipients = [...new Set(signature.deselectedRecipients)].sort()
+        const remaining = {
+          categories: consent.categories,
+          deselectedCategories,
+          recipients: consent.recipients,
+          deselectedRecipients,
+        }
+        if (coveredCategories(remaining).length === 0 || coveredRecipients(remaining).length === 0)
+          throw new ConsentError(
+            'ERR_CONSENT_NOTHING_LEFT',
+            'At least one category and one recipient must remain.',
+          )
+      }
+      // The guardian rule looks at the age when the youth signs (or now, before that).
+      const youthSignedAt = isYouth
+        ? now
+        : consent.signatures.find((s) => s.role === 'youth')?.signedAt
+      const required = requiredSignatories({
+        birthDate: subject.birthDate,
+        at: youthSignedAt ? new Date(youthSignedAt) : now,
+        guardianAge: deps.config.guardianAge,
+        senders: consent.senders,
+        senderKinds: directory.kinds,
         categories: consent.categories,
         deselectedCategories,
-        recipients: consent.recipients,
-        deselectedRecipients,
-      }
-      if (coveredCategories(remaining).length === 0 || coveredRecipients(remaining).length === 0)
+        entrustingPerson: consent.entrustingPerson,
+        vocabulary,
+      })
+      if (!required.includes(signature.role))
         throw new ConsentError(
-          'ERR_CONSENT_NOTHING_LEFT',
-          'At least one category and one recipient must remain.',
+          'ERR_CONSENT_SIGNATORY_NOT_REQUIRED',
+          `No ${signature.role} signature is needed.`,
         )
-    }
-    // The guardian rule looks at the age when the youth signs (or now, before that).
-    const youthSignedAt = isYouth
-      ? now
-      : consent.signatures.find((s) => s.role === 'youth')?.signedAt
-    const required = requiredSignatories({
-      birthDate: subject.birthDate,
-      at: youthSignedAt ? new Date(youthSignedAt) : now,
-      guardianAge: deps.config.guardianAge,
-      senders: consent.senders,
-      senderKinds: directory.kinds,
-      categories: consent.categories,
-      deselectedCategories,
-      entrustingPerson: consent.entrustingPerson,
-      vocabulary,
-    })
-    if (!required.includes(signature.role))
-      throw new ConsentError(
-        'ERR_CONSENT_SIGNATORY_NOT_REQUIRED',
-        `No ${signature.role} signature is needed.`,
-      )
-    const signedRoles: SignatoryRole[] = [...consent.signatures.map((s) => s.role), signature.role]
-    const complete = missingSignatories({ requiredSignatories: required, signedRoles }).length === 0
-    // A paper scan is never uploaded: staff hand in the scan's own SHA-256, which is kept as is.
-    const scanSha256 =
-      signature.method === 'paper_scan'
-        ? /^(?:sha256:)?([0-9a-f]{64})$/i.exec(signature.evidence)?.[1]?.toLowerCase()
-        : undefined
-    const evidenceSha256 =
-      scanSha256 ?? createHash('sha256').update(signature.evidence, 'utf8').digest('hex')
-    await insertSignature(trx, {
-      consentId: consent.id,
-      signature: {
-        role: signature.role,
-        name: signature.name,
-        signedAt: now.toISOString(),
-        method: signature.method,
-        evidence: signature.evidence,
-        evidenceSha256,
-        ...(caller.role === 'kiosk' ? { kioskDevice: caller.userId } : {}),
-        ...(caller.role === 'staff'
-          ? { attendingStaff: caller.userId }
-          : signature.attendingStaff
-            ? { attendingStaff: signature.attendingStaff }
-            : {}),
-      },
-      requiredSignatories: required,
-      signedRoles,
-      deselectedCategories,
-      deselectedRecipients,
-      complete,
-    })
-    const agencyId = caller.agencyId as string
-    await appendAuditEvent(trx, {
-      at: now,
-      actor: caller.actor,
-      event: {
-        type: 'consent_signed',
+      const signedRoles: SignatoryRole[] = [
+        ...consent.signatures.map((s) => s.role),
+        signature.role,
+      ]
+      const complete =
+        missingSignatories({ requiredSignatories: required, signedRoles }).length === 0
+      // A paper scan is never uploaded: staff hand in the scan's own SHA-256, which is kept as is.
+      const scanSha256 =
+        signature.method === 'paper_scan'
+          ? /^(?:sha256:)?([0-9a-f]{64})$/i.exec(signature.evidence)?.[1]?.toLowerCase()
+          : undefined
+      const evidenceSha256 =
+        scanSha256 ?? createHash('sha256').update(signature.evidence, 'utf8').digest('hex')
+      await insertSignature(trx, {
         consentId: consent.id,
-        subjectPseudonym: consent.subjectPseudonym,
-        agencyId,
-        role: signature.role,
-        method: signature.method,
-        evidenceSha256,
-        deselectedCategories: [...deselectedCategories],
-        deselectedRecipients: [...deselectedRecipients],
-      },
-    })
-    if (complete) {
+        signature: {
+          role: signature.role,
+          name: signature.name,
+          signedAt: now.toISOString(),
+          method: signature.method,
+          evidence: signature.evidence,
+          evidenceSha256,
+          ...(caller.role === 'kiosk' ? { kioskDevice: caller.userId } : {}),
+          ...(caller.role === 'staff'
+            ? { attendingStaff: caller.userId }
+            : signature.attendingStaff
+              ? { attendingStaff: signature.attendingStaff }
+              : {}),
+        },
+        requiredSignatories: required,
+        signedRoles,
+        deselectedCategories,
+        deselectedRecipients,
+        complete,
+      })
+      const agencyId = caller.agencyId as string
       await appendAuditEvent(trx, {
         at: now,
         actor: caller.actor,
         event: {
-          type: 'consent_activated',
+          type: 'consent_signed',
           consentId: consent.id,
           subjectPseudonym: consent.subjectPseudonym,
           agencyId,
+          role: signature.role,
+          method: signature.method,
+          evidenceSha256,
+          deselectedCategories: [...deselectedCategories],
+          deselectedRecipients: [...deselectedRecipients],
         },
       })
-    }
-    return loadVisible(trx, consent.id, caller)
-  })
+      if (complete) {
+        await appendAuditEvent(trx, {
+          at: now,
+          actor: caller.actor,
+          event: {
+            type: 'consent_activated',
+            consentId: consent.id,
+            subjectPseudonym: consent.subjectPseudonym,
+            agencyId,
+          },
+        })
+      }
+      return loadVisible(trx, consent.id, caller)
+    })
+    .catch((error: unknown) => {
+      // The same role signing twice at once: the second insert meets the first one's row.
+      if (isUniqueViolation(error))
+        throw new ConsentError(
+          'ERR_CONSENT_ALREADY_SIGNED',
+          `The ${signature.role} has already signed.`,
+        )
+      throw error
+    })
   return toConsentView(stored, now)
 }
 
@@ -695,4 +715,15 @@ export async function checkDecision(
     },
   })
   return decision
+}
+
+/** Runs `work` again (up to three times in all) when it failed on a unique key taken meanwhile. */
+async function retryOnUniqueViolation<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work()
+    } catch (error) {
+      if (attempt >= 3 || !isUniqueViolation(error)) throw error
+    }
+  }
 }
