@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
+import { BoundedCache } from '../crypto/bounded-cache.ts'
 import type { Tables } from './tables.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
@@ -49,23 +50,9 @@ function withStatementCache(sqlite: SqliteDatabase.Database): {
   prepare(sql: string): SqliteDatabase.Statement
   close(): void
 } {
-  const statements = new Map<string, SqliteDatabase.Statement>()
+  const statements = new BoundedCache<string, SqliteDatabase.Statement>(maxCachedStatements)
   return {
-    prepare(sql) {
-      let statement = statements.get(sql)
-      if (statement) {
-        // Re-inserted so the Map's order is least recently used first.
-        statements.delete(sql)
-      } else {
-        statement = sqlite.prepare(sql)
-        if (statements.size >= maxCachedStatements) {
-          const oldest = statements.keys().next()
-          if (oldest.done !== true) statements.delete(oldest.value)
-        }
-      }
-      statements.set(sql, statement)
-      return statement
-    },
+    prepare: (sql) => statements.getOrCompute(sql, () => sqlite.prepare(sql)),
     close() {
       statements.clear()
       sqlite.close()

@@ -5,10 +5,10 @@ import { createCachingKeyring } from './caching-keyring.ts'
 import { startCatchallMailbox } from './catchall-mailbox.ts'
 import { newWorkerId, startDeliveryWorker } from './delivery-worker.ts'
 import { createPemDirectoryKeyring } from './pem-directory-keyring.ts'
-import type { AgencyKeyring } from './ports.ts'
+import type { AgencyKeyring, Mailer } from './ports.ts'
 import { relaySettingsOf } from './relay-settings.ts'
 import { createSmtpMailer } from './smtp-mailer.ts'
-import { startSmtpIngress } from './smtp-ingress.ts'
+import { startSmtpIngress, type SmtpIngress } from './smtp-ingress.ts'
 
 /** How long a keyring lookup is reused (see {@link createCachingKeyring}). */
 export const keyringCacheMs = 5_000
@@ -56,18 +56,20 @@ export async function startRelayServices(deps: Deps): Promise<Service> {
     deps.log.info({ port: catchall.port, dir: settings.catchallDir }, 'local catch-all mailbox')
   const keyring = relayKeyringOf(deps)
   // The worker closes its mailer when it stops; the ingress has its own, closed after it.
-  const replyMailer = createSmtpMailer(target)
   const ingressPort = deps.config.smtpIngressPort
-  const ingress =
-    ingressPort === 'off'
-      ? undefined
-      : await startSmtpIngress({ deps, keyring, mailer: replyMailer, port: ingressPort }).catch(
-          async (error: unknown) => {
-            replyMailer.close()
-            await catchall?.stop()
-            throw error
-          },
-        )
+  let replyMailer: Mailer | undefined
+  let ingress: SmtpIngress | undefined
+  if (ingressPort !== 'off') {
+    const mailer = createSmtpMailer(target)
+    replyMailer = mailer
+    ingress = await startSmtpIngress({ deps, keyring, mailer, port: ingressPort }).catch(
+      async (error: unknown) => {
+        mailer.close()
+        await catchall?.stop()
+        throw error
+      },
+    )
+  }
   const worker = startDeliveryWorker({
     deps,
     keyring,
@@ -80,7 +82,7 @@ export async function startRelayServices(deps: Deps): Promise<Service> {
     endpoints: ingress ? [{ name: 'smtp_ingress', host: ingress.host, port: ingress.port }] : [],
     async stop() {
       await ingress?.stop()
-      replyMailer.close()
+      replyMailer?.close()
       await worker.stop()
       await catchall?.stop()
     },
