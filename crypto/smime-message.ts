@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { CmsError } from './errors.ts'
+import { base64LinesLength, isCanonicalCrlf, writeBase64Lines } from './simd/mime-text.ts'
 
 /** The smime-type parameter values Brücke writes and reads (RFC 8551 §3.2.2). */
 export type SmimeType = 'enveloped-data' | 'authEnveloped-data' | 'signed-data'
@@ -38,7 +39,7 @@ export function canonicalizeMimeEntity(entity: Uint8Array): Buffer {
  */
 export function canonicalMimeView(entity: Uint8Array): Buffer {
   const text = Buffer.from(entity.buffer, entity.byteOffset, entity.byteLength)
-  if (isCanonical(text)) return text
+  if (isCanonicalCrlf(text)) return text
   const out = Buffer.alloc(text.length * 2)
   let length = 0
   for (let i = 0; i < text.length; i += 1) {
@@ -57,101 +58,19 @@ export function canonicalMimeView(entity: Uint8Array): Buffer {
   return out.subarray(0, length)
 }
 
-/** True when every LF follows a CR and every CR precedes an LF (native scans, no byte loop). */
-function isCanonical(text: Buffer): boolean {
-  for (let at = text.indexOf(0x0a); at !== -1; at = text.indexOf(0x0a, at + 1)) {
-    if (at === 0 || text[at - 1] !== 0x0d) return false
-  }
-  for (let at = text.indexOf(0x0d); at !== -1; at = text.indexOf(0x0d, at + 1)) {
-    if (text[at + 1] !== 0x0a) return false
-  }
-  return true
-}
-
-/**
- * Moves the base64 text in [from, to) forward to `target` as lines of 76 characters, each
- * followed by CRLF; returns the end. Four bytes at a time through the DataView (the JIT inlines
- * it): a third of the cost of a `copyWithin` call per line. The target stays behind the source
- * by at least two bytes per line still to come, so no unread character is overwritten.
- */
-function spreadLines(view: DataView, from: number, to: number, target: number): number {
-  let written = target
-  for (let start = from; start < to; start += 76) {
-    const length = Math.min(76, to - start)
-    let k = 0
-    for (; k + 4 <= length; k += 4)
-      view.setUint32(written + k, view.getUint32(start + k, true), true)
-    for (; k < length; k += 1) view.setUint8(written + k, view.getUint8(start + k))
-    written += length
-    view.setUint16(written, 0x0a0d, true)
-    written += 2
-  }
-  return written
-}
-
-/** Input bytes per encoded block: whole 57-byte lines, so every block but the last ends a line. */
-const base64BlockBytes = 57 * 1024
-
 /**
  * `prefix` followed by base64 in lines of 76 characters with CRLF (RFC 2045 §6.8), in one
- * buffer. The input may come in pieces (a CMS structure around megabytes of ciphertext is not
- * joined first) and is encoded block by block, so no megabyte-sized string is ever made; each
- * block's text is written just behind the lines already placed and its lines are moved forward
- * into place by {@link spreadLines}.
+ * buffer. The input may come in pieces: a CMS structure around megabytes of ciphertext is not
+ * joined first.
  */
 function base64Lines(input: Uint8Array | readonly Uint8Array[], prefix = ''): Buffer {
   const pieces = input instanceof Uint8Array ? [input] : input
   const total = pieces.reduce((sum, piece) => sum + piece.byteLength, 0)
-  const base64Length = 4 * Math.ceil(total / 3)
-  const lineCount = Math.ceil(base64Length / 76)
   const head = Buffer.byteLength(prefix, 'latin1')
-  const out = Buffer.allocUnsafe(head + base64Length + lineCount * 2)
+  const out = Buffer.allocUnsafe(head + base64LinesLength(total))
   out.write(prefix, 0, 'latin1')
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength)
-  let written = head
-  let scratch: Buffer | undefined
-  let pieceIndex = 0
-  let pieceOffset = 0
-  for (let consumed = 0; consumed < total;) {
-    const blockLength = Math.min(base64BlockBytes, total - consumed)
-    const block = nextBlock(blockLength)
-    consumed += blockLength
-    const text = block.toString('base64')
-    const lines = Math.ceil(text.length / 76)
-    const source = written + lines * 2
-    out.write(text, source, 'latin1')
-    written = spreadLines(view, source, source + text.length, written)
-  }
+  writeBase64Lines(pieces, out, head)
   return out
-
-  /** The next `length` input bytes: a view when one piece holds them, else copied into scratch. */
-  function nextBlock(length: number): Buffer {
-    const piece = pieces[pieceIndex] as Uint8Array
-    if (piece.byteLength - pieceOffset >= length) {
-      const view = Buffer.from(piece.buffer, piece.byteOffset + pieceOffset, length)
-      pieceOffset += length
-      if (pieceOffset === piece.byteLength) {
-        pieceIndex += 1
-        pieceOffset = 0
-      }
-      return view
-    }
-    scratch ??= Buffer.allocUnsafe(Math.min(base64BlockBytes, total))
-    const target = scratch
-    let filled = 0
-    while (filled < length) {
-      const current = pieces[pieceIndex] as Uint8Array
-      const take = Math.min(current.byteLength - pieceOffset, length - filled)
-      target.set(current.subarray(pieceOffset, pieceOffset + take), filled)
-      filled += take
-      pieceOffset += take
-      if (pieceOffset === current.byteLength) {
-        pieceIndex += 1
-        pieceOffset = 0
-      }
-    }
-    return target.subarray(0, length)
-  }
 }
 
 /**
