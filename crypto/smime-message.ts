@@ -229,6 +229,35 @@ function decodeBase64Lines(body: Buffer): Buffer {
 /** Encoded bytes per slice in {@link decodeBase64Lines}: small strings, young and cheap. */
 const base64DecodeSliceBytes = 64 * 1024
 
+/**
+ * Where the signed part ends and the signature part ends in a multipart/signed body. The
+ * signature part is last and small, so its delimiters are looked for from the end when the body
+ * closes as RFC 2046 §5.1.1 says (`--boundary--`): a megabyte of signed content is then not
+ * scanned for the boundary. A delimiter inside the signed content (which RFC 2046 forbids) stays
+ * in it and fails the signature check. Without a closing delimiter, the parts are found from the
+ * front as before.
+ */
+function signatureDelimiters(
+  body: Buffer,
+  nextDelimiter: Buffer,
+  signedStart: number,
+): { signedEnd: number; signatureEnd: number } {
+  const closing = body.lastIndexOf(nextDelimiter)
+  const closes =
+    closing > signedStart &&
+    body[closing + nextDelimiter.length] === 0x2d &&
+    body[closing + nextDelimiter.length + 1] === 0x2d
+  if (closes) {
+    const signedEnd = body.lastIndexOf(nextDelimiter, closing - 1)
+    if (signedEnd >= signedStart) return { signedEnd, signatureEnd: closing }
+  }
+  const signedEnd = body.indexOf(nextDelimiter, signedStart)
+  if (signedEnd === -1) throw new CmsError('ERR_CMS_MIME_MALFORMED', 'multipart/signed truncated')
+  const signatureEnd = body.indexOf(nextDelimiter, signedEnd + nextDelimiter.length)
+  if (signatureEnd === -1) throw new CmsError('ERR_CMS_MIME_MALFORMED', 'signature part truncated')
+  return { signedEnd, signatureEnd }
+}
+
 function decodeBody(body: Buffer, transferEncoding: string | undefined): Buffer {
   const encoding = (transferEncoding ?? '7bit').toLowerCase()
   if (encoding === 'base64') {
@@ -345,14 +374,12 @@ function parseMultipartSigned(
     throw new CmsError('ERR_CMS_MIME_MALFORMED', 'multipart/signed truncated')
   const signedStart = firstLineEnd + 2
   const nextDelimiter = Buffer.concat([Buffer.from('\r\n'), delimiter])
-  const signedEnd = body.indexOf(nextDelimiter, signedStart)
-  if (signedEnd === -1) throw new CmsError('ERR_CMS_MIME_MALFORMED', 'multipart/signed truncated')
+  const { signedEnd, signatureEnd } = signatureDelimiters(body, nextDelimiter, signedStart)
   const signedContent = body.subarray(signedStart, signedEnd)
   const secondLineEnd = body.indexOf('\r\n', signedEnd + nextDelimiter.length)
-  if (secondLineEnd === -1) throw new CmsError('ERR_CMS_MIME_MALFORMED', 'signature part missing')
+  if (secondLineEnd === -1 || secondLineEnd >= signatureEnd)
+    throw new CmsError('ERR_CMS_MIME_MALFORMED', 'signature part missing')
   const signatureStart = secondLineEnd + 2
-  const signatureEnd = body.indexOf(nextDelimiter, signatureStart)
-  if (signatureEnd === -1) throw new CmsError('ERR_CMS_MIME_MALFORMED', 'signature part truncated')
   const signaturePart = body.subarray(signatureStart, signatureEnd)
   const { headers, bodyStart } = parseHeaders(signaturePart)
   const partType = parseContentType(headers.get('content-type') ?? '').type

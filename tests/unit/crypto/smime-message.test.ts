@@ -45,6 +45,43 @@ describe('smime-message', () => {
     expect(parsed.signatureDer.equals(Buffer.from([0x30, 0x00]))).toBe(true)
   })
 
+  describe('finding the parts of multipart/signed', () => {
+    const head =
+      'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary=x\r\n\r\n'
+    const signature =
+      'Content-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\nMAA=\r\n'
+    const parse = (body: string) => {
+      const parsed = parseSmimeEntity(Buffer.from(head + body))
+      if (parsed.kind !== 'multipart-signed') throw new Error(parsed.kind)
+      return { signed: parsed.signedContent.toString(), signature: parsed.signatureDer }
+    }
+
+    it.each([
+      ['a closing delimiter', `--x\r\nsigned\r\n--x\r\n${signature}--x--\r\n`],
+      [
+        'an epilogue after the closing delimiter',
+        `--x\r\nsigned\r\n--x\r\n${signature}--x--\r\nbye\r\n`,
+      ],
+      [
+        'no closing delimiter (found from the front)',
+        `--x\r\nsigned\r\n--x\r\n${signature}--x\r\n`,
+      ],
+      ['a preamble', `preamble\r\n--x\r\nsigned\r\n--x\r\n${signature}--x--\r\n`],
+    ])(
+      'when the body has %s, then the signed part and the signature are the right bytes',
+      (_l, body) => {
+        expect(parse(body)).toEqual({ signed: 'signed', signature: Buffer.from([0x30, 0x00]) })
+      },
+    )
+
+    it('when a third part sits between, then it stays inside the signed content (so the signature check fails) and is never taken for the signature', () => {
+      const body = `--x\r\nsigned\r\n--x\r\nContent-Type: text/plain\r\n\r\nsmuggled\r\n--x\r\n${signature}--x--\r\n`
+      const parsed = parse(body)
+      expect(parsed.signed).toBe('signed\r\n--x\r\nContent-Type: text/plain\r\n\r\nsmuggled')
+      expect(parsed.signature.equals(Buffer.from([0x30, 0x00]))).toBe(true)
+    })
+  })
+
   it('names malformed multipart/signed precisely', () => {
     const head =
       'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; boundary=x\r\n\r\n'
