@@ -37,9 +37,11 @@ export interface SmimeBenchRow {
   operation: 'sign+encrypt' | 'decrypt+verify'
   bruckePerSecond: number
   barePerSecond: number
-  /** Brücke's time per message ÷ the bare primitives', median of interleaved rounds. */
+  /** Brücke's time per message ÷ the bare primitives', median of short-block rounds. */
   ratio: number
   ratioRange: [number, number]
+  /** The same from five rounds of 300 ms blocks (see PairRates). */
+  sustainedRatio: number
   forgePerSecond: number
   /** decrypt+verify only: chain validation (validateCertificate) alone, per second. */
   validationPerSecond?: number
@@ -79,6 +81,8 @@ export interface PairRates {
   ratio: number
   /** Lowest and highest per-round ratio, to show the run's noise. */
   ratioRange: [number, number]
+  /** Median bare rate ÷ median Brücke rate over five rounds of 300 ms blocks of each. */
+  sustainedRatio: number
 }
 
 /**
@@ -113,11 +117,18 @@ function measurePair(brucke: () => unknown, bare: () => unknown): PairRates {
     bareRates.push(bareRate)
     ratios.push(bareRate / bruckeRate)
   }
+  const sustainedBrucke: number[] = []
+  const sustainedBare: number[] = []
+  for (let round = 0; round < 5; round += 1) {
+    sustainedBrucke.push(measure(brucke, 300, 3))
+    sustainedBare.push(measure(bare, 300, 3))
+  }
   return {
     brucke: median(bruckeRates),
     bare: median(bareRates),
     ratio: median(ratios),
     ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+    sustainedRatio: median(sustainedBare) / median(sustainedBrucke),
   }
 }
 
@@ -290,6 +301,7 @@ export async function benchSmime(): Promise<SmimeBenchRow[]> {
       barePerSecond: sealRates.bare,
       ratio: sealRates.ratio,
       ratioRange: sealRates.ratioRange,
+      sustainedRatio: sealRates.sustainedRatio,
       forgePerSecond: measure(
         () => forgeSignAndEncrypt(binary, forgeSigner, forgeRecipient, pki.at),
         minMs,
@@ -316,6 +328,7 @@ export async function benchSmime(): Promise<SmimeBenchRow[]> {
       barePerSecond: openRates.bare,
       ratio: openRates.ratio,
       ratioRange: openRates.ratioRange,
+      sustainedRatio: openRates.sustainedRatio,
       forgePerSecond: measure(
         () =>
           forgeDecryptAndVerify(
@@ -340,13 +353,13 @@ export async function run(): Promise<SmimeBenchRow[]> {
   const rows = await benchSmime()
   const pad = (text: string, width: number) => text.padStart(width)
   console.log(
-    `  ${'size'.padEnd(6)} ${'operation'.padEnd(15)} ${pad('Brücke/s', 10)} ${pad('bare/s', 10)} ${pad('Brücke÷bare', 12)} ${pad('forge/s', 9)} ${pad('vs forge', 9)}   rounds`,
+    `  ${'size'.padEnd(6)} ${'operation'.padEnd(15)} ${pad('Brücke/s', 10)} ${pad('bare/s', 10)} ${pad('Brücke÷bare', 12)} ${pad('forge/s', 9)} ${pad('vs forge', 9)}   rounds       sustained`,
   )
   for (const row of rows) {
     const ratio = row.ratio
     const speedup = row.bruckePerSecond / row.forgePerSecond
     console.log(
-      `  ${row.size.padEnd(6)} ${row.operation.padEnd(15)} ${pad(row.bruckePerSecond.toFixed(1), 10)} ${pad(row.barePerSecond.toFixed(1), 10)} ${pad(`${ratio.toFixed(2)}× ${ratio <= 1.5 ? '✓' : '✗'}`, 12)} ${pad(row.forgePerSecond.toFixed(2), 9)} ${pad(`${speedup.toFixed(0)}× ${speedup >= 20 ? '✓' : '✗'}`, 9)}   ${row.ratioRange[0].toFixed(2)}–${row.ratioRange[1].toFixed(2)}×`,
+      `  ${row.size.padEnd(6)} ${row.operation.padEnd(15)} ${pad(row.bruckePerSecond.toFixed(1), 10)} ${pad(row.barePerSecond.toFixed(1), 10)} ${pad(`${ratio.toFixed(2)}× ${ratio <= 1.5 && row.sustainedRatio <= 1.5 ? '✓' : '✗'}`, 12)} ${pad(row.forgePerSecond.toFixed(2), 9)} ${pad(`${speedup.toFixed(0)}× ${speedup >= 20 ? '✓' : '✗'}`, 9)}   ${row.ratioRange[0].toFixed(2)}–${row.ratioRange[1].toFixed(2)}×   ${row.sustainedRatio.toFixed(2)}×`,
     )
   }
   for (const row of rows) {
@@ -358,7 +371,8 @@ export async function run(): Promise<SmimeBenchRow[]> {
   }
   console.log(
     '  (rates per CPU second; Brücke÷bare: time per message relative to the bare primitives, median of fifteen rounds\n' +
-      '   of short alternating blocks, aim ≤ 1.5×; rounds: lowest–highest round; vs forge: aim ≥ 20×.)',
+      '   of short alternating blocks, aim ≤ 1.5×; rounds: lowest–highest round; sustained: the ratio from five\n' +
+      '   rounds of 300 ms blocks — the two methods disagree on this VM, so ✓ needs both ≤ 1.5×; vs forge: aim ≥ 20×.)',
   )
   return rows
 }
