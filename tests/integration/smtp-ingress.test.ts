@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -13,7 +12,6 @@ import { countTransfersByStatus } from '../../db/transfer-repository.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import { runDeliveryRound, type DeliveryContext } from '../../gateway/relay/delivery-worker.ts'
 import { relayKeyringOf } from '../../gateway/relay/relay-services.ts'
-import { relaySettingsOf } from '../../gateway/relay/relay-settings.ts'
 import { createSmtpMailer } from '../../gateway/relay/smtp-mailer.ts'
 import { startSmtpIngress, type SmtpIngress } from '../../gateway/relay/smtp-ingress.ts'
 import type { Mailer } from '../../gateway/relay/ports.ts'
@@ -21,7 +19,13 @@ import { seedAccounts, testPassword } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
-import { createRelayPki, registerRelayPki, type RelayPki } from '../support/smtp-relay-setup.ts'
+import {
+  createRelayPki,
+  registerRelayPki,
+  testDeliveryContext,
+  opensslSync,
+  type RelayPki,
+} from '../support/smtp-relay-setup.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
 /** Strings that must never appear outside the encrypted message: one in the body, one in the subject. */
@@ -33,10 +37,6 @@ const testMaxBytes = 256 * 1024
 interface SmtpFailure {
   responseCode?: number
   response?: string
-}
-
-function openssl(args: string[], input?: Buffer): Buffer {
-  return execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] })
 }
 
 describe.each(dialects)('SMTP ingress on %s', (dialect) => {
@@ -55,14 +55,7 @@ describe.each(dialects)('SMTP ingress on %s', (dialect) => {
     await seedAccounts(t.deps)
     await registerRelayPki(t.deps, relayPki)
     server = await startTestServer(t.deps)
-    ctx = {
-      deps: t.deps,
-      keyring: relayKeyringOf(t.deps),
-      mailer: createSmtpMailer(smtp.url),
-      settings: relaySettingsOf(t.deps.config),
-      workerId: 'test-worker',
-      random: () => 0.5,
-    }
+    ctx = testDeliveryContext(t.deps, smtp.url)
     replyMailer = createSmtpMailer(smtp.url)
     ingress = await startSmtpIngress({
       deps: t.deps,
@@ -211,7 +204,7 @@ describe.each(dialects)('SMTP ingress on %s', (dialect) => {
     const work = mkdtempSync(join(tmpdir(), 'brucke-ingress-'))
     writeFileSync(join(work, 'key.pem'), relayPki.identities['ja-demo']!.privateKeyPem)
     writeFileSync(join(work, 'cert.pem'), relayPki.identities['ja-demo']!.certificatePem)
-    const signed = openssl(
+    const signed = opensslSync(
       [
         'cms',
         '-decrypt',
@@ -225,7 +218,7 @@ describe.each(dialects)('SMTP ingress on %s', (dialect) => {
       message.raw,
     )
     writeFileSync(join(work, 'ca.pem'), relayPki.pki.ca.certificatePem)
-    const inner = openssl(
+    const inner = opensslSync(
       ['cms', '-verify', '-inform', 'SMIME', '-CAfile', join(work, 'ca.pem'), '-purpose', 'any'],
       signed,
     )

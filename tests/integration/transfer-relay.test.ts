@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,14 +7,17 @@ import { issueToken } from '../../gateway/auth/tokens.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { countTransfersByStatus, findEnvelope } from '../../db/transfer-repository.ts'
 import { runDeliveryRound, type DeliveryContext } from '../../gateway/relay/delivery-worker.ts'
-import { relayKeyringOf } from '../../gateway/relay/relay-services.ts'
-import { relaySettingsOf } from '../../gateway/relay/relay-settings.ts'
-import { createSmtpMailer } from '../../gateway/relay/smtp-mailer.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
-import { createRelayPki, registerRelayPki, type RelayPki } from '../support/smtp-relay-setup.ts'
+import {
+  createRelayPki,
+  registerRelayPki,
+  testDeliveryContext,
+  opensslSync,
+  type RelayPki,
+} from '../support/smtp-relay-setup.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
 /** A string that must never appear outside the encrypted message. */
@@ -38,10 +40,6 @@ const transferBody = (consentId: string, overrides: Record<string, unknown> = {}
   ...overrides,
 })
 
-function openssl(args: string[], input?: Buffer): Buffer {
-  return execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] })
-}
-
 describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
   let t: TestDeps
   let server: TestServer
@@ -56,14 +54,7 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     await seedAccounts(t.deps)
     await registerRelayPki(t.deps, relayPki)
     server = await startTestServer(t.deps)
-    ctx = {
-      deps: t.deps,
-      keyring: relayKeyringOf(t.deps),
-      mailer: createSmtpMailer(smtp.url),
-      settings: relaySettingsOf(t.deps.config),
-      workerId: 'test-worker',
-      random: () => 0.5,
-    }
+    ctx = testDeliveryContext(t.deps, smtp.url)
   }, 120_000)
   afterAll(async () => {
     ctx.mailer.close()
@@ -174,13 +165,13 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     writeFileSync(certPath, relayPki.identities['ja-demo']!.certificatePem)
     // ja-demo has the `compatible` profile: EnvelopedData AES-256-CBC, RSA PKCS#1 v1.5.
     expect(outer).toContain('smime-type=enveloped-data')
-    const signed = openssl(
+    const signed = opensslSync(
       ['cms', '-decrypt', '-inform', 'SMIME', '-recip', certPath, '-inkey', keyPath],
       message.raw,
     )
     const caPath = join(work, 'ca.pem')
     writeFileSync(caPath, relayPki.pki.ca.certificatePem)
-    const inner = openssl(
+    const inner = opensslSync(
       ['cms', '-verify', '-inform', 'SMIME', '-CAfile', caPath, '-purpose', 'any'],
       signed,
     ).toString('utf8')
@@ -278,11 +269,11 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     writeFileSync(keyPath, relayPki.identities['ja-demo']!.privateKeyPem)
     writeFileSync(certPath, relayPki.identities['ja-demo']!.certificatePem)
     writeFileSync(caPath, relayPki.pki.ca.certificatePem)
-    const signed = openssl(
+    const signed = opensslSync(
       ['cms', '-decrypt', '-inform', 'SMIME', '-recip', certPath, '-inkey', keyPath],
       notice.raw,
     )
-    const inner = openssl(
+    const inner = opensslSync(
       ['cms', '-verify', '-inform', 'SMIME', '-CAfile', caPath, '-purpose', 'any'],
       signed,
     ).toString('utf8')

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +8,10 @@ import {
 } from '../../gateway/crypto/certificate-service.ts'
 import type { Deps } from '../../gateway/deps.ts'
 import { demoAgencies } from '../../gateway/demo-setup.ts'
+import type { DeliveryContext } from '../../gateway/relay/delivery-worker.ts'
+import { relayKeyringOf } from '../../gateway/relay/relay-services.ts'
+import { relaySettingsOf } from '../../gateway/relay/relay-settings.ts'
+import { createSmtpMailer } from '../../gateway/relay/smtp-mailer.ts'
 import { createTestPki, type TestIdentity, type TestPki } from './test-pki.ts'
 
 export interface RelayPki {
@@ -64,4 +69,21 @@ export async function registerRelayPki(
       },
     })
   }
+}
+
+/** A delivery worker's context for tests: the real keyring and SMTP mailer, no jitter. */
+export function testDeliveryContext(deps: Deps, smtpUrl: string): DeliveryContext {
+  return {
+    deps,
+    keyring: relayKeyringOf(deps),
+    mailer: createSmtpMailer(smtpUrl),
+    settings: relaySettingsOf(deps.config),
+    workerId: 'test-worker',
+    random: () => 0.5,
+  }
+}
+
+/** Runs `openssl` with `input` on stdin; its stdout, or a throw with its stderr. */
+export function opensslSync(args: string[], input?: Buffer): Buffer {
+  return execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] })
 }
