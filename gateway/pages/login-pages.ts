@@ -1,10 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import type { Role } from '../../accounts/roles.ts'
-import { findUserWithPasswordHash } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { html } from '../../templates/pages/html.ts'
 import { layout } from '../../templates/pages/layout.ts'
+import { checkPasswordLogin } from '../auth/password-login.ts'
 import {
   createSession,
   endSession,
@@ -12,7 +12,6 @@ import {
   serializeCookie,
   sessionCookieName,
 } from '../auth/sessions.ts'
-import { verifyPassword } from '../auth/password.ts'
 import type { Deps } from '../deps.ts'
 import { RateLimiter } from '../http/rate-limiter.ts'
 import { pageRoute, type AnyPageRoute } from '../http/route.ts'
@@ -114,29 +113,14 @@ export function loginPages(deps: Deps): AnyPageRoute[] {
       if (!limiter.attempt(key))
         return again(429, 'Zu viele Versuche. Bitte warten Sie 15 Minuten.')
       const now = deps.clock.now()
-      const found = await findUserWithPasswordHash(deps.db, body.username)
-      const passwordOk = found?.passwordHash
-        ? await verifyPassword(body.password, found.passwordHash)
-        : false
-      if (!found || !passwordOk || found.user.disabled) {
-        const reason = !found
-          ? 'unknown_user'
-          : found.user.disabled && passwordOk
-            ? 'disabled'
-            : 'bad_password'
-        await appendAuditEvent(deps.db, {
-          at: now,
-          actor: 'system',
-          event: {
-            type: 'login_failed',
-            username: body.username.replace(/[^A-Za-z0-9._@-]/g, '?').slice(0, 128) || '?',
-            reason,
-          },
-        })
-        return again(401, 'Kennung oder Passwort stimmen nicht.')
-      }
+      const login = await checkPasswordLogin(deps, {
+        username: body.username,
+        password: body.password,
+        at: now,
+      })
+      if (!login.ok) return again(401, 'Kennung oder Passwort stimmen nicht.')
       limiter.reset(key)
-      const { user } = found
+      const { user } = login
       const session = await createSession(deps.db, user.id, now)
       await appendAuditEvent(deps.db, {
         at: now,

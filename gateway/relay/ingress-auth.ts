@@ -1,7 +1,6 @@
-import { identifierSchema } from '../../accounts/account-schemas.ts'
-import { findAgency, findUserWithPasswordHash } from '../../db/account-repository.ts'
+import { findAgency } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
-import { verifyPassword } from '../auth/password.ts'
+import { checkPasswordLogin } from '../auth/password-login.ts'
 import type { Deps } from '../deps.ts'
 import type { RateLimiter } from '../http/rate-limiter.ts'
 
@@ -30,32 +29,16 @@ export async function authenticateIngressUser(
   const key = `smtp|${input.remoteAddress}`
   if (input.limiter.blocked(key)) return { ok: false, reason: 'rate_limited' }
   const now = deps.clock.now()
-  const username = identifierSchema.safeParse(input.username.trim())
-  const found = username.success
-    ? await findUserWithPasswordHash(deps.db, username.data)
-    : undefined
-  const passwordOk =
-    found?.passwordHash && input.password.length <= 500
-      ? await verifyPassword(input.password, found.passwordHash)
-      : false
-  if (!found || !passwordOk || found.user.disabled) {
+  const login = await checkPasswordLogin(deps, {
+    username: input.username,
+    password: input.password,
+    at: now,
+  })
+  if (!login.ok) {
     input.limiter.attempt(key)
-    await appendAuditEvent(deps.db, {
-      at: now,
-      actor: 'system',
-      event: {
-        type: 'login_failed',
-        username: input.username.replace(/[^A-Za-z0-9._@-]/g, '?').slice(0, 128) || '?',
-        reason: !found
-          ? 'unknown_user'
-          : found.user.disabled && passwordOk
-            ? 'disabled'
-            : 'bad_password',
-      },
-    })
     return { ok: false, reason: 'refused' }
   }
-  const { user } = found
+  const { user } = login
   const agency = user.agencyId ? await findAgency(deps.db, user.agencyId) : undefined
   if (user.role !== 'staff' || !agency) {
     input.limiter.attempt(key)
