@@ -18,6 +18,7 @@ import type { Mailer } from '../../gateway/relay/ports.ts'
 import { seedAccounts, testPassword } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { signedEinwilligung } from '../support/consents.ts'
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
 import {
   createRelayPki,
@@ -89,31 +90,13 @@ describe.each(dialects)('SMTP ingress on %s', (dialect) => {
   }
 
   async function activeConsent(categories = ['schule', 'wohnen']): Promise<string> {
-    const draft = await server.api('POST', '/consents', {
-      token: await token('staff-jc'),
-      body: {
-        kind: 'einwilligung',
-        subject,
-        senders: ['jc-demo'],
-        recipients: ['ja-demo'],
-        purposes: ['uebergabe'],
-        categories,
-        validUntil: '2026-12-31',
-      },
+    return signedEinwilligung(server, {
+      staffToken: await token('staff-jc'),
+      kioskToken: await token('kiosk-jc'),
+      subject,
+      purpose: 'uebergabe',
+      categories,
     })
-    expect(draft.status, JSON.stringify(draft.body)).toBe(201)
-    const id = (draft.body as { id: string }).id
-    const signed = await server.api('POST', `/consents/${id}/signatures`, {
-      token: await token('kiosk-jc'),
-      body: {
-        role: 'youth',
-        name: 'Mira Tannenzapf',
-        method: 'kiosk_drawn',
-        evidence: 'data:image/png;base64,iVBORw0KGgo=',
-      },
-    })
-    expect(signed.status, JSON.stringify(signed.body)).toBe(200)
-    return id
   }
 
   /** A mail client as staff use it: STARTTLS required, AUTH PLAIN/LOGIN with user id and password. */

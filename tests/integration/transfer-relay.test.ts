@@ -10,6 +10,7 @@ import { runDeliveryRound, type DeliveryContext } from '../../gateway/relay/deli
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { signedEinwilligung } from '../support/consents.ts'
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
 import {
   createRelayPki,
@@ -91,31 +92,13 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
   async function activeConsent(
     categories = ['schule', 'berufswahl', 'hilfeplan'],
   ): Promise<string> {
-    const draft = await server.api('POST', '/consents', {
-      token: await token('staff-jc'),
-      body: {
-        kind: 'einwilligung',
-        subject,
-        senders: ['jc-demo'],
-        recipients: ['ja-demo'],
-        purposes: ['hilfeplanung'],
-        categories,
-        validUntil: '2026-12-31',
-      },
+    return signedEinwilligung(server, {
+      staffToken: await token('staff-jc'),
+      kioskToken: await token('kiosk-jc'),
+      subject,
+      purpose: 'hilfeplanung',
+      categories,
     })
-    expect(draft.status, JSON.stringify(draft.body)).toBe(201)
-    const id = (draft.body as { id: string }).id
-    const signed = await server.api('POST', `/consents/${id}/signatures`, {
-      token: await token('kiosk-jc'),
-      body: {
-        role: 'youth',
-        name: 'Leonie Quastenberg',
-        method: 'kiosk_drawn',
-        evidence: 'data:image/png;base64,iVBORw0KGgo=',
-      },
-    })
-    expect(signed.status, JSON.stringify(signed.body)).toBe(200)
-    return id
   }
 
   async function submit(body: unknown) {
