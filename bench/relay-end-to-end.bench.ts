@@ -8,10 +8,18 @@
  * Submission, then delivery of all of them, in one process; both halves are printed too, and
  * the rate of composing the same message with nodemailer's MIME composer alone (the second-largest
  * cost after the crypto). The SMTP server runs in its own process, as a real MTA would.
+ *
+ * It also prints the CPU time one transfer costs — this process (all its threads), the SMTP
+ * server process, and the whole machine (PostgreSQL's backends included) — and from it the
+ * ceiling: the rate if every core of the machine did nothing but transfers. The crypto-only rate
+ * runs on one core, so the ceiling shows whether the aim is reachable here at all, by any amount
+ * of parallelism, before anyone tunes the code for it.
  * Run: `npx tsx bench/relay-end-to-end.bench.ts [count]` (or `npm run bench -- relay`).
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { DialectName } from '../db/database.ts'
 import { signAndEncrypt } from '../crypto/smime.ts'
@@ -36,6 +44,11 @@ export interface RelayBenchRow {
   deliverPerSecond: number
   cryptoOnlyPerSecond: number
   composeOnlyPerSecond: number
+  /** CPU time per transfer: this process (all its threads, GC included) and the SMTP server's. */
+  gatewayCpuMs: number
+  smtpServerCpuMs: number | undefined
+  /** All processes of the machine (gateway, SMTP server, PostgreSQL, anything else running). */
+  machineCpuMs: number | undefined
 }
 
 /** ~20 KB of section text (German case-summary prose, repeated). */
@@ -45,8 +58,45 @@ function summaryBody(bytes: number): string {
   return sentence.repeat(Math.ceil(bytes / Buffer.byteLength(sentence))).slice(0, bytes)
 }
 
+/**
+ * CPU time (user + system) a process has used so far, from /proc (Linux); undefined elsewhere.
+ * The kernel counts in clock ticks (10 ms), coarse but exact over a run of several seconds.
+ */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return undefined
+  }
+}
+
+/** CPU time all processes of the machine have used (/proc/stat: every state but idle and iowait). */
+function machineCpuMs(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0] ?? ''
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number)
+    // user nice system idle iowait irq softirq steal (guest time is counted in user already)
+    const busy = ticks.slice(0, 8).reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + t), 0)
+    return (busy * 1000) / 100
+  } catch {
+    return undefined
+  }
+}
+
+const ownCpuMs = (): number => {
+  const usage = process.cpuUsage()
+  return (usage.user + usage.system) / 1000
+}
+
 /** The SMTP server in its own process (see smtp-sink-process.ts); resolves with its URL. */
-async function startSmtpSink(): Promise<{ url: string; close(): void }> {
+async function startSmtpSink(): Promise<{
+  url: string
+  cpuMs(): number | undefined
+  close(): void
+}> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL('./support/smtp-sink-process.ts', import.meta.url))],
@@ -55,7 +105,11 @@ async function startSmtpSink(): Promise<{ url: string; close(): void }> {
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer]
   const port = Number.parseInt(chunk.toString('utf8'), 10)
   if (!Number.isInteger(port)) throw new Error('the SMTP sink did not start')
-  return { url: `smtp://127.0.0.1:${port}`, close: () => child.kill('SIGTERM') }
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    cpuMs: () => (child.pid === undefined ? undefined : processCpuMs(child.pid)),
+    close: () => child.kill('SIGTERM'),
+  }
 }
 
 /** Delivery rounds until `count` transfers were handed over (each round claims up to 20). */
@@ -125,12 +179,22 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
     await deliverAll(ctx, 20)
 
     // Phase 1: submissions (decide, compose, sign+encrypt, outbox commit); phase 2: delivery.
+    const sinkCpuBefore = smtp.cpuMs()
+    const machineCpuBefore = machineCpuMs()
+    const cpuBefore = ownCpuMs()
     const started = performance.now()
     for (let i = 0; i < count; i++)
       await submitTransfer(relayDeps, { caller, transfer, channel: 'api' })
     const submitted = performance.now()
     await deliverAll(ctx, count)
     const seconds = (performance.now() - started) / 1000
+    const gatewayCpuMs = (ownCpuMs() - cpuBefore) / count
+    const sinkCpuAfter = smtp.cpuMs()
+    const machineCpuAfter = machineCpuMs()
+    const smtpServerCpuMs =
+      sinkCpuBefore === undefined || sinkCpuAfter === undefined
+        ? undefined
+        : (sinkCpuAfter - sinkCpuBefore) / count
     const submitSeconds = (submitted - started) / 1000
     ctx.mailer.close()
     const delivered = await t.deps.db
@@ -187,6 +251,12 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
       deliverPerSecond: count / (seconds - submitSeconds),
       cryptoOnlyPerSecond: cryptoCount / cryptoSeconds,
       composeOnlyPerSecond: cryptoCount / composeSeconds,
+      gatewayCpuMs,
+      smtpServerCpuMs,
+      machineCpuMs:
+        machineCpuBefore === undefined || machineCpuAfter === undefined
+          ? undefined
+          : (machineCpuAfter - machineCpuBefore) / count,
     }
   } finally {
     await server.close()
@@ -211,6 +281,19 @@ export async function run(count = 200): Promise<RelayBenchRow[]> {
     )
   }
   console.log('  (aim: end to end ≥ 50 % of the crypto-only rate measured in the same run)')
+  // Where the time goes, and the most this machine could do if every core were busy with
+  // transfers: cores ÷ (CPU time of all processes per transfer). Crypto-only runs on one core.
+  const cores = availableParallelism()
+  const ms = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2))
+  console.log(
+    `  CPU per transfer, ms: ${'gateway'.padStart(8)} ${'smtp'.padStart(6)} ${'machine'.padStart(8)} ${'crypto'.padStart(7)} ${'compose'.padStart(8)}   ceiling on ${cores} cores`,
+  )
+  for (const row of rows) {
+    const ceiling = row.machineCpuMs === undefined ? undefined : (cores * 1000) / row.machineCpuMs
+    console.log(
+      `  ${row.dialect.padEnd(20)} ${ms(row.gatewayCpuMs).padStart(8)} ${ms(row.smtpServerCpuMs).padStart(6)} ${ms(row.machineCpuMs).padStart(8)} ${ms(1000 / row.cryptoOnlyPerSecond).padStart(7)} ${ms(1000 / row.composeOnlyPerSecond).padStart(8)}   ${ceiling === undefined ? '–' : `${ceiling.toFixed(0)}/s = ${((ceiling / row.cryptoOnlyPerSecond) * 100).toFixed(0)} % of crypto-only`}`,
+    )
+  }
   return rows
 }
 
