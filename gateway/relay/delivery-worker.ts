@@ -249,31 +249,38 @@ export interface DeliveryWorker {
   stop(): Promise<void>
 }
 
+/** Transfers one round of `brucke serve`'s worker claims. */
+export const transfersPerRound = 5
+
 /**
- * The delivery worker of `brucke serve`: polls every `settings.pollMs`, one round at a time. A
- * round in flight finishes before `stop` resolves, so a clean shutdown never leaves a message
- * accepted by SMTP but unrecorded.
+ * The delivery worker of `brucke serve`: a first round at once, then one round at a time — the
+ * next right away while rounds come back full (a backlog drains at the speed of delivery, not of
+ * the poll interval), else after `settings.pollMs`. A round in flight finishes before `stop`
+ * resolves, so a clean shutdown never leaves a message accepted by SMTP but unrecorded.
  */
 export function startDeliveryWorker(ctx: DeliveryContext): DeliveryWorker {
   let stopped = false
   let running: Promise<unknown> = Promise.resolve()
   let timer: NodeJS.Timeout | undefined
   const round = (): Promise<number> => {
-    const current = running.then(() => runDeliveryRound(ctx))
+    const current = running.then(() => runDeliveryRound(ctx, transfersPerRound))
     running = current.catch((error: unknown) => {
       ctx.deps.log.error({ err: error }, 'delivery round failed')
     })
     return current
   }
-  const schedule = () => {
+  const schedule = (delayMs: number) => {
     if (stopped) return
     timer = setTimeout(() => {
       void round()
-        .catch(() => undefined)
-        .finally(schedule)
-    }, ctx.settings.pollMs)
+        .then(
+          (handled) => (handled >= transfersPerRound ? 0 : ctx.settings.pollMs),
+          () => ctx.settings.pollMs,
+        )
+        .then(schedule)
+    }, delayMs)
   }
-  schedule()
+  schedule(0)
   return {
     name: 'delivery-worker',
     async drain() {
