@@ -19,12 +19,19 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { DialectName } from '../db/database.ts'
+import { countTransfersByStatus } from '../db/transfer-repository.ts'
+import type { Deps } from '../gateway/deps.ts'
 import { signAndEncrypt } from '../crypto/smime.ts'
 import { composeMessage } from '../gateway/relay/compose-message.ts'
-import { runDeliveryRound, type DeliveryContext } from '../gateway/relay/delivery-worker.ts'
+import {
+  runDeliveryRound,
+  startDeliveryWorker,
+  type DeliveryContext,
+} from '../gateway/relay/delivery-worker.ts'
 import { relayKeyringOf } from '../gateway/relay/relay-services.ts'
 import { relaySettingsOf } from '../gateway/relay/relay-settings.ts'
 import { createSmtpMailer } from '../gateway/relay/smtp-mailer.ts'
@@ -44,6 +51,8 @@ export interface RelayBenchRow {
   deliverPerSecond: number
   cryptoOnlyPerSecond: number
   composeOnlyPerSecond: number
+  /** As a running gateway works: REST API clients in another process, the worker delivering. */
+  servedPerSecond: number
   /** CPU time per transfer: this process (all its threads, GC included) and the SMTP server's. */
   gatewayCpuMs: number
   smtpServerCpuMs: number | undefined
@@ -119,6 +128,59 @@ async function deliverAll(ctx: DeliveryContext, count: number): Promise<void> {
     const round = await runDeliveryRound(ctx, 20)
     handled += round
     if (round === 0) await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+/** Clients posting transfers in parallel through the REST API (see api-load-process.ts). */
+const servedClients = 8
+
+/**
+ * The transfers as a running `brucke serve` handles them: `servedClients` REST API clients in
+ * another process post them (HTTP, authentication and validation included) while the delivery
+ * worker of `brucke serve` delivers; the time runs from the first request to the last transfer
+ * recorded as delivered. The worker polls every 50 ms when idle (RELAY_POLL_MS; default 1 s).
+ */
+async function servedSeconds(input: {
+  deps: Deps
+  ctx: DeliveryContext
+  url: string
+  token: string
+  transfer: TransferInput
+  count: number
+}): Promise<number> {
+  const { deps, count } = input
+  const deliveredBefore = (await countTransfersByStatus(deps.db)).delivered ?? 0
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./support/api-load-process.ts', import.meta.url))],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  )
+  const replies = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
+  child.stdin.write(
+    `${JSON.stringify({ url: `${input.url}/api/v1/transfers`, token: input.token, count, concurrency: servedClients, body: input.transfer })}\n`,
+  )
+  if ((await replies.next()).value !== 'ready') throw new Error('the load generator did not start')
+  const worker = startDeliveryWorker({
+    ...input.ctx,
+    settings: { ...input.ctx.settings, pollMs: 50 },
+    workerId: 'bench-served',
+  })
+  try {
+    const started = performance.now()
+    child.stdin.write('go\n')
+    const report = JSON.parse(String((await replies.next()).value)) as {
+      accepted: number
+      refused: number
+      firstRefusal?: string
+    }
+    if (report.refused > 0)
+      throw new Error(`bench: ${report.refused} transfers refused, e.g. ${report.firstRefusal}`)
+    while (((await countTransfersByStatus(deps.db)).delivered ?? 0) < deliveredBefore + count)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    return (performance.now() - started) / 1000
+  } finally {
+    await worker.stop()
+    child.kill()
   }
 }
 
@@ -204,6 +266,14 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
       .executeTakeFirstOrThrow()
     if (Number(delivered.n) !== count + 20)
       throw new Error(`bench: ${delivered.n} delivered, expected ${count + 20}`)
+    const served = await servedSeconds({
+      deps: t.deps,
+      ctx: { ...ctx, mailer: createSmtpMailer(smtp.url) },
+      url: server.url,
+      token: tokens['staff-jc'] as string,
+      transfer,
+      count,
+    })
 
     // Crypto only: the same 20 KB entity, same signer and recipient, same instant.
     const now = t.clock.now()
@@ -251,6 +321,7 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
       deliverPerSecond: count / (seconds - submitSeconds),
       cryptoOnlyPerSecond: cryptoCount / cryptoSeconds,
       composeOnlyPerSecond: cryptoCount / composeSeconds,
+      servedPerSecond: count / served,
       gatewayCpuMs,
       smtpServerCpuMs,
       machineCpuMs:
@@ -281,6 +352,10 @@ export async function run(count = 200): Promise<RelayBenchRow[]> {
     )
   }
   console.log('  (aim: end to end ≥ 50 % of the crypto-only rate measured in the same run)')
+  for (const row of rows)
+    console.log(
+      `  ${row.dialect.padEnd(9)} served: ${row.servedPerSecond.toFixed(1)} transfers/s = ${((row.servedPerSecond / row.cryptoOnlyPerSecond) * 100).toFixed(0)} % of crypto-only (${servedClients} REST API clients in another process, the delivery worker of brucke serve running)`,
+    )
   // Where the time goes, and the most this machine could do if every core were busy with
   // transfers: cores ÷ (CPU time of all processes per transfer). Crypto-only runs on one core.
   const cores = availableParallelism()
