@@ -79,6 +79,22 @@ export const revocationSchema = z.strictObject({
 })
 export type Revocation = z.infer<typeof revocationSchema>
 
+/**
+ * The reason stored with the revocation by `system` that records a lapse: a consent co-signed by
+ * a guardian that the youth, now of age, did not confirm in time. Nobody revoked it — notices to
+ * recipients must say that it lapsed.
+ */
+export const majorityLapseReason = 'majority_not_confirmed'
+
+/** How a consent that was in force ended: revoked by someone, or lapsed at majority. */
+export type ConsentEnding = 'revoked' | 'lapsed_at_majority'
+
+export function consentEndingOf(revocation: Pick<Revocation, 'by' | 'reason'>): ConsentEnding {
+  return revocation.by === 'system' && revocation.reason === majorityLapseReason
+    ? 'lapsed_at_majority'
+    : 'revoked'
+}
+
 /** A single-transfer consent is bound to the SHA-256 of one case summary (DESIGN.md §3.1). */
 export const singleTransferBindingSchema = z.strictObject({
   summarySha256: sha256Schema,

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import { z } from 'zod'
+import { consentEndingOf, type ConsentEnding } from '../consent/consent.ts'
 import type { TransferTable } from './tables/relay-tables.ts'
 import type { Tables } from './tables.ts'
 
@@ -308,6 +309,8 @@ export interface DueRevocationNotice {
   subjectPseudonym: string
   purpose: string
   revokedAt: string
+  /** Revoked by someone, or lapsed because the youth did not confirm it when coming of age. */
+  ending: ConsentEnding
   transfers: { id: string; deliveredAt: string | null; categories: string[] }[]
 }
 
@@ -341,6 +344,7 @@ export async function listRevocationNoticesDue(
   const rows = await db
     .selectFrom('consents as c')
     .innerJoin('transfers as t', 't.consent_id', 'c.id')
+    .leftJoin('consent_revocations as r', 'r.consent_id', 'c.id')
     .select([
       't.id',
       't.consent_id',
@@ -351,6 +355,8 @@ export async function listRevocationNoticesDue(
       't.categories',
       't.delivered_at',
       'c.revoked_at',
+      'r.by as revoked_by',
+      'r.reason as revocation_reason',
     ])
     .where('t.kind', '=', 'transfer')
     .where('t.status', '=', 'delivered')
@@ -386,6 +392,10 @@ export async function listRevocationNoticesDue(
         subjectPseudonym: row.subject_pseudonym,
         purpose: row.purpose,
         revokedAt: row.revoked_at ?? '',
+        ending: consentEndingOf({
+          by: row.revoked_by ?? '',
+          reason: row.revocation_reason ?? undefined,
+        }),
         transfers: [],
       }
       notices.set(key, notice)

@@ -14,13 +14,20 @@ import type { AgencyKeyring } from './ports.ts'
 import type { RelaySettings } from './relay-settings.ts'
 import { sealMessage } from './seal-message.ts'
 
-const noticeTextsSchema = z.strictObject({
+const endingTextsSchema = z.strictObject({
   subject: z.string().min(1),
   heading: z.string().min(1),
   intro: z.string().min(1),
+  endedAt: z.string().min(1),
+  /** What the end means for the data already received; the first of the duties. */
+  effect: z.string().min(1),
+})
+
+const noticeTextsSchema = z.strictObject({
+  revoked: endingTextsSchema,
+  lapsed_at_majority: endingTextsSchema,
   labels: z.strictObject({
     consent: z.string(),
-    revokedAt: z.string(),
     purpose: z.string(),
     transfers: z.string(),
   }),
@@ -35,18 +42,26 @@ export const revocationNoticeTexts = noticeTextsSchema.parse(
   ),
 )
 
-/** The notice as text/plain: which transfers, when, and what the law asks of the recipient. */
+/** The value of `X-Brucke-Notice` by how the consent ended, for receiving systems. */
+const noticeKinds = { revoked: 'consent-revoked', lapsed_at_majority: 'consent-lapsed' } as const
+
+/**
+ * The notice as text/plain: that the consent was revoked — or lapsed, when the youth did not
+ * confirm it on coming of age (nobody revoked it, and the notice must not say so) — which
+ * transfers, when, and what the law asks of the recipient.
+ */
 export function renderRevocationNotice(notice: DueRevocationNotice): string {
   const t = revocationNoticeTexts
+  const ending = t[notice.ending]
   const lines = [
-    t.heading,
+    ending.heading,
     '',
     `Sehr geehrte Damen und Herren,`,
     '',
-    t.intro,
+    ending.intro,
     '',
     `${t.labels.consent}: ${notice.consentId}`,
-    `${t.labels.revokedAt}: ${notice.revokedAt}`,
+    `${ending.endedAt}: ${notice.revokedAt}`,
     `${t.labels.purpose}: ${notice.purpose}`,
     '',
     `${t.labels.transfers}:`,
@@ -54,7 +69,7 @@ export function renderRevocationNotice(notice: DueRevocationNotice): string {
       (x) => `  - ${x.id}, ${x.deliveredAt ?? '—'}, ${x.categories.join(', ')}`,
     ),
     '',
-    ...t.duties.flatMap((d) => [d, '']),
+    ...[ending.effect, ...t.duties].flatMap((d) => [d, '']),
     t.closing,
     '',
   ]
@@ -115,11 +130,11 @@ export async function queueRevocationNotices(input: {
     const entity = await new MailComposer({
       from: { name: sender.name, address: sender.mailbox },
       to: recipient.mailbox,
-      subject: `${revocationNoticeTexts.subject} (${notice.consentId})`,
+      subject: `${revocationNoticeTexts[notice.ending].subject} (${notice.consentId})`,
       messageId,
       date: now,
       headers: {
-        'X-Brucke-Notice': 'consent-revoked',
+        'X-Brucke-Notice': noticeKinds[notice.ending],
         'X-Brucke-Transfer-Id': id,
         'X-Brucke-Consent-Id': notice.consentId,
         'X-Brucke-Related-Transfers': notice.transfers.map((x) => x.id).join(', '),

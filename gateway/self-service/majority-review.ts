@@ -1,5 +1,5 @@
 import { addDays, berlinDateOf, type CalendarDate } from '../../consent/calendar.ts'
-import { factsOf } from '../../consent/consent.ts'
+import { factsOf, majorityLapseReason } from '../../consent/consent.ts'
 import { consentStatus } from '../../consent/status.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import {
@@ -35,7 +35,8 @@ export function comingOfAgeDate(birthDate: CalendarDate): CalendarDate {
  * Finds the consents a guardian co-signed for a minor whose youth has now come of age, flags each
  * once (`consent_majority_flagged`), and lets those unconfirmed past the grace period
  * (`MAJORITY_GRACE_DAYS`) lapse: the lapse is recorded as a revocation by `system` with the reason
- * `majority_not_confirmed`, so every later decision denies it (`consent_revoked`).
+ * `majority_not_confirmed` (`majorityLapseReason`), so every later decision denies it
+ * (`consent_revoked`) and the recipients' notices say that it lapsed.
  */
 async function reviewConsents(deps: Deps, stored: readonly StoredConsent[]): Promise<void> {
   const now = deps.clock.now()
@@ -109,7 +110,7 @@ async function reviewConsents(deps: Deps, stored: readonly StoredConsent[]): Pro
           at: now.toISOString(),
           channel: 'staff',
           by: 'system',
-          reason: 'majority_not_confirmed',
+          reason: majorityLapseReason,
         })
         await appendAuditEvent(trx, {
           at: now,

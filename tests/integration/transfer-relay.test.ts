@@ -2,7 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
+import { simpleParser, type ParsedMail } from 'mailparser'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { majorityLapseReason } from '../../consent/consent.ts'
+import { insertRevocation } from '../../db/consent-repository.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { countTransfersByStatus, findEnvelope } from '../../db/transfer-repository.ts'
@@ -115,6 +118,26 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     const res = await server.api('GET', `/transfers/${id}`, { token: await token('staff-jc') })
     expect(res.status).toBe(200)
     return res.body as Record<string, unknown>
+  }
+
+  /** Decrypts and verifies a message with openssl as the Jugendamt would, and parses it. */
+  async function openAtJugendamt(raw: Buffer): Promise<ParsedMail> {
+    const work = mkdtempSync(join(tmpdir(), 'brucke-openssl-'))
+    const keyPath = join(work, 'ja.key.pem')
+    const certPath = join(work, 'ja.cert.pem')
+    const caPath = join(work, 'ca.pem')
+    writeFileSync(keyPath, relayPki.identities['ja-demo']!.privateKeyPem)
+    writeFileSync(certPath, relayPki.identities['ja-demo']!.certificatePem)
+    writeFileSync(caPath, relayPki.pki.ca.certificatePem)
+    const signed = opensslSync(
+      ['cms', '-decrypt', '-inform', 'SMIME', '-recip', certPath, '-inkey', keyPath],
+      raw,
+    )
+    const inner = opensslSync(
+      ['cms', '-verify', '-inform', 'SMIME', '-CAfile', caPath, '-purpose', 'any'],
+      signed,
+    )
+    return simpleParser(inner)
   }
 
   it('when a covered transfer is submitted, then it is queued, delivered once, and decrypts with openssl to the bound message', async () => {
@@ -245,25 +268,12 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     expect(smtp.messages).toHaveLength(3)
     const notice = smtp.messages[2]!
     expect(notice.to).toEqual(['jugendhilfe@ja-demo.example'])
-    const work = mkdtempSync(join(tmpdir(), 'brucke-openssl-'))
-    const keyPath = join(work, 'ja.key.pem')
-    const certPath = join(work, 'ja.cert.pem')
-    const caPath = join(work, 'ca.pem')
-    writeFileSync(keyPath, relayPki.identities['ja-demo']!.privateKeyPem)
-    writeFileSync(certPath, relayPki.identities['ja-demo']!.certificatePem)
-    writeFileSync(caPath, relayPki.pki.ca.certificatePem)
-    const signed = opensslSync(
-      ['cms', '-decrypt', '-inform', 'SMIME', '-recip', certPath, '-inkey', keyPath],
-      notice.raw,
-    )
-    const inner = opensslSync(
-      ['cms', '-verify', '-inform', 'SMIME', '-CAfile', caPath, '-purpose', 'any'],
-      signed,
-    ).toString('utf8')
-    const head = (inner.split(/\r?\n\r?\n/)[0] ?? '').replace(/\r?\n[ \t]+/g, ' ')
-    expect(head).toMatch(/^X-Brucke-Notice: consent-revoked\s*$/im)
-    expect(head).toContain(first)
-    expect(head).toContain(second)
+    const opened = await openAtJugendamt(notice.raw)
+    expect(opened.headers.get('x-brucke-notice')).toBe('consent-revoked')
+    expect(opened.headers.get('x-brucke-related-transfers')).toContain(first)
+    expect(opened.headers.get('x-brucke-related-transfers')).toContain(second)
+    expect(opened.subject).toContain('Widerruf einer Einwilligung')
+    expect(opened.text).toContain('Widerrufen am')
     const list = await server.api('GET', '/transfers', { token: await token('staff-jc') })
     const notices = (
       list.body as { transfers: { kind: string; consentId: string; status: string }[] }
@@ -277,6 +287,31 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
         e.event.consentId === consentId,
     )
     expect(delivered).toHaveLength(1)
+  })
+
+  it('when a guardian-signed consent lapses at majority after delivery, then the notice says it lapsed, not that it was revoked', async () => {
+    const consentId = await activeConsent()
+    const sent = ((await submit(transferBody(consentId))).body as { id: string }).id
+    await drain()
+    expect(smtp.messages).toHaveLength(1)
+    t.clock.advance(60_000)
+    // Stored as the majority review stores a lapse (kiosk-service.test.ts walks that path).
+    await insertRevocation(t.deps.db, consentId, {
+      at: t.clock.now().toISOString(),
+      channel: 'staff',
+      by: 'system',
+      reason: majorityLapseReason,
+    })
+    await drain()
+    await drain()
+    expect(smtp.messages).toHaveLength(2)
+    const opened = await openAtJugendamt(smtp.messages[1]!.raw)
+    expect(opened.headers.get('x-brucke-notice')).toBe('consent-lapsed')
+    expect(opened.headers.get('x-brucke-related-transfers')).toContain(sent)
+    expect(opened.subject).toContain('Erlöschen einer Einwilligung')
+    expect(opened.text).toContain('nicht innerhalb der vorgesehenen Frist bestätigt')
+    expect(opened.text).toContain('Erloschen am')
+    expect(opened.text).not.toMatch(/widerrufen worden|Der Widerruf wirkt/)
   })
 
   it('when a consent is revoked hours after the worker last looked, then its notice is still queued once (the sweep only reads recent revocations)', async () => {
