@@ -29,18 +29,68 @@ export function computeEntryHash(
   commitment: Uint8Array | null,
   canonical: string,
 ): Buffer {
-  // One-shot hashing over one reused buffer: markedly cheaper than an incremental Hash object
-  // or a fresh concatenation per entry (this is the hot loop of verification).
-  const needed = 65 + Buffer.byteLength(canonical, 'utf8')
-  if (scratch.length < needed) scratch = Buffer.allocUnsafe(Math.max(needed, scratch.length * 2))
-  scratch[0] = 0x00
+  const end = writeChainInput(canonical)
   scratch.set(prevHash, 1)
   scratch.set(commitment ?? noCommitment, 33)
-  const written = scratch.write(canonical, 65, 'utf8')
-  return hash('sha256', scratch.subarray(0, 65 + written), 'buffer')
+  return hash('sha256', scratch.subarray(0, end), 'buffer')
+}
+
+/**
+ * {@link computeEntryHash} of a stored entry, from and to hex as the database holds it: the hot
+ * loop of verification. Node's one-shot `hash()` returns a hex string in well under half the time
+ * it takes to return a Buffer for inputs this small, and the stored hashes are compared as hex
+ * anyway. Undefined when the previous hash or the commitment is not 64 hex digits.
+ */
+export function storedEntryHashHex(
+  prevHashHex: string,
+  commitmentHex: string | null,
+  canonical: string,
+): string | undefined {
+  const end = writeChainInput(canonical)
+  if (prevHashHex.length !== 64 || scratch.write(prevHashHex, 1, 32, 'hex') !== 32) return undefined
+  if (commitmentHex === null) scratch.set(noCommitment, 33)
+  else if (commitmentHex.length !== 64 || scratch.write(commitmentHex, 33, 32, 'hex') !== 32)
+    return undefined
+  return hash('sha256', scratch.subarray(0, end), 'hex')
+}
+
+/**
+ * Whether a stored entry's personal part agrees with its commitment: none of the three without
+ * personal data; commitment alone once the retention purge erased values and salt; otherwise the
+ * commitment must be SHA-256(salt ‖ values) ({@link commitPersonalData}, here on hex as stored).
+ */
+export function storedCommitmentHolds(row: {
+  personal: string | null
+  salt: string | null
+  commitment: string | null
+}): boolean {
+  if (row.commitment === null) return row.personal === null && row.salt === null
+  if (row.personal === null) return row.salt === null
+  if (row.salt === null) return false
+  // A UTF-16 code unit never takes more than three UTF-8 bytes.
+  const needed = (row.salt.length >> 1) + row.personal.length * 3
+  if (commitScratch.length < needed)
+    commitScratch = Buffer.allocUnsafe(Math.max(needed, commitScratch.length * 2))
+  const saltLength = commitScratch.write(row.salt, 0, 'hex')
+  const end = saltLength + commitScratch.write(row.personal, saltLength, 'utf8')
+  return hash('sha256', commitScratch.subarray(0, end), 'hex') === row.commitment
+}
+
+/**
+ * One-shot hashing over one reused buffer: markedly cheaper than an incremental Hash object or a
+ * fresh concatenation per entry. Writes 0x00 and the canonical bytes after the 64 bytes of
+ * previous hash and commitment, which the caller fills; returns where the input ends.
+ */
+function writeChainInput(canonical: string): number {
+  // A UTF-16 code unit never takes more than three UTF-8 bytes.
+  const needed = 65 + canonical.length * 3
+  if (scratch.length < needed) scratch = Buffer.allocUnsafe(Math.max(needed, scratch.length * 2))
+  scratch[0] = 0x00
+  return 65 + scratch.write(canonical, 65, 'utf8')
 }
 
 let scratch = Buffer.allocUnsafe(4096)
+let commitScratch = Buffer.allocUnsafe(1024)
 
 /** An entry as stored: canonical text, personal part, and its place in the chain (hex). */
 export interface SealedEntry {

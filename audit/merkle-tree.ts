@@ -53,7 +53,8 @@ export function treeHead(
  * read in O(log n). The stored frontier lets the next checkpoint continue where the last stopped.
  */
 export class MerkleAccumulator {
-  private readonly hashes: Buffer[] = []
+  /** Subtree roots in hex: one-shot `hash()` returns hex far faster than a Buffer (hash-chain.ts). */
+  private readonly hashes: string[] = []
   private readonly sizes: number[] = []
   private count = 0
 
@@ -66,7 +67,7 @@ export class MerkleAccumulator {
       )
     sizes.forEach((s, i) => {
       accumulator.sizes.push(s)
-      accumulator.hashes.push(Buffer.from(frontier[i]!))
+      accumulator.hashes.push(hexOf(frontier[i]!))
     })
     accumulator.count = size
     return accumulator
@@ -77,11 +78,16 @@ export class MerkleAccumulator {
   }
 
   push(leafHash: Uint8Array): void {
-    let node: Buffer = Buffer.isBuffer(leafHash) ? leafHash : Buffer.from(leafHash)
+    this.pushHex(hexOf(leafHash))
+  }
+
+  /** A leaf hash as 64 lower-case hex digits, the form `hash(…, 'hex')` and the database use. */
+  pushHex(leafHashHex: string): void {
+    let node = leafHashHex
     let size = 1
     while (this.sizes.length > 0 && this.sizes[this.sizes.length - 1] === size) {
       this.sizes.pop()
-      node = hashChildren(this.hashes.pop()!, node)
+      node = hashChildrenHex(this.hashes.pop()!, node)
       size *= 2
     }
     this.sizes.push(size)
@@ -91,16 +97,26 @@ export class MerkleAccumulator {
 
   /** The perfect subtree roots, largest (leftmost) first. */
   frontier(): Buffer[] {
-    return this.hashes.map((h) => Buffer.from(h))
+    return this.hashes.map((h) => Buffer.from(h, 'hex'))
   }
 
   /** MTH of all leaves pushed so far: the subtree roots folded from the right. */
   root(): Buffer {
     if (this.hashes.length === 0) return emptyTreeHash
     let root = this.hashes[this.hashes.length - 1]!
-    for (let i = this.hashes.length - 2; i >= 0; i--) root = hashChildren(this.hashes[i]!, root)
-    return root
+    for (let i = this.hashes.length - 2; i >= 0; i--) root = hashChildrenHex(this.hashes[i]!, root)
+    return Buffer.from(root, 'hex')
   }
+}
+
+const hexOf = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
+
+/** {@link hashChildren} on hex digests, for the accumulator. */
+function hashChildrenHex(leftHex: string, rightHex: string): string {
+  nodeInput.write(leftHex, 1, 32, 'hex')
+  nodeInput.write(rightHex, 33, 32, 'hex')
+  return hash('sha256', nodeInput, 'hex')
 }
 
 function frontierSizes(size: number): number[] {

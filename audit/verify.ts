@@ -1,5 +1,10 @@
 import { verifyCheckpointSignature, type Checkpoint } from './checkpoint.ts'
-import { commitPersonalData, computeEntryHash, genesisHash } from './hash-chain.ts'
+import {
+  computeEntryHash,
+  genesisHash,
+  storedCommitmentHolds,
+  storedEntryHashHex,
+} from './hash-chain.ts'
 import { emptyTreeHash, MerkleAccumulator } from './merkle-tree.ts'
 
 /** One row of the log as stored (hex strings as in the database). */
@@ -63,17 +68,11 @@ interface RowCheck {
 }
 
 function checkCommitment(row: StoredEntry): RowCheck {
-  if (row.commitment === null)
-    return {
-      commitment: null,
-      commitmentOk: row.personal === null && row.salt === null,
-      erased: false,
-    }
-  const commitment = Buffer.from(row.commitment, 'hex')
-  if (row.personal === null) return { commitment, commitmentOk: row.salt === null, erased: true }
-  if (row.salt === null) return { commitment, commitmentOk: false, erased: false }
-  const recomputed = commitPersonalData(Buffer.from(row.salt, 'hex'), row.personal)
-  return { commitment, commitmentOk: recomputed.equals(commitment), erased: false }
+  return {
+    commitment: row.commitment === null ? null : Buffer.from(row.commitment, 'hex'),
+    commitmentOk: storedCommitmentHolds(row),
+    erased: row.commitment !== null && row.personal === null,
+  }
 }
 
 /**
@@ -94,7 +93,6 @@ export async function verifyAuditLog(input: VerifyInput): Promise<VerifyResult> 
   let latestCheckpoint = null as VerifiedHead['latestCheckpoint']
   const accumulator = new MerkleAccumulator()
   let expectedSeq = 1
-  let expectedPrev: Buffer = genesisHash
   let expectedPrevHex = genesisHash.toString('hex')
   let storedPrevPrevHex: string | undefined
   let erasedEntries = 0
@@ -213,17 +211,19 @@ export async function verifyAuditLog(input: VerifyInput): Promise<VerifyResult> 
         reason: 'inserted',
         detail: `entry ${row.seq} lies beyond the appender's head ${input.head.lastSeq}`,
       }
-    const check = checkCommitment(row)
-    const computed = computeEntryHash(expectedPrev, check.commitment, row.canonical)
-    const computedHex = computed.toString('hex')
-    if (row.prevHash !== expectedPrevHex || computedHex !== row.entryHash || !check.commitmentOk)
-      return classify(row, next, check)
-    if (check.erased) erasedEntries++
+    const computedHex = storedEntryHashHex(expectedPrevHex, row.commitment, row.canonical)
+    if (
+      computedHex === undefined ||
+      row.prevHash !== expectedPrevHex ||
+      computedHex !== row.entryHash ||
+      !storedCommitmentHolds(row)
+    )
+      return classify(row, next, checkCommitment(row))
+    if (row.commitment !== null && row.personal === null) erasedEntries++
     storedPrevPrevHex = expectedPrevHex
-    expectedPrev = computed
     expectedPrevHex = computedHex
     expectedSeq++
-    accumulator.push(computed)
+    accumulator.pushHex(computedHex)
     return checkCheckpointsAtSize()
   }
 

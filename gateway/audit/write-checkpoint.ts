@@ -1,6 +1,6 @@
 import { AuditError } from '../../audit/audit-error.ts'
 import { signCheckpoint } from '../../audit/checkpoint.ts'
-import { commitPersonalData, computeEntryHash, genesisHash } from '../../audit/hash-chain.ts'
+import { genesisHash, storedCommitmentHolds, storedEntryHashHex } from '../../audit/hash-chain.ts'
 import { MerkleAccumulator } from '../../audit/merkle-tree.ts'
 import {
   findLatestCheckpoint,
@@ -43,20 +43,15 @@ export async function writeCheckpoint(deps: Deps): Promise<CheckpointOutcome> {
   let expected = from + 1
   for await (const row of streamStoredEntries(deps.db, { afterSeq: from, upToSeq: head.lastSeq })) {
     if (row.seq !== expected) throw chainBroken(expected, 'an entry is missing')
-    const commitmentOk =
-      row.personal === null ||
-      (row.salt !== null &&
-        row.commitment !== null &&
-        commitPersonalData(Buffer.from(row.salt, 'hex'), row.personal).toString('hex') ===
-          row.commitment)
-    const computed = computeEntryHash(
-      Buffer.from(prev, 'hex'),
-      row.commitment === null ? null : Buffer.from(row.commitment, 'hex'),
-      row.canonical,
-    ).toString('hex')
-    if (!commitmentOk || row.prevHash !== prev || computed !== row.entryHash)
+    const computed = storedEntryHashHex(prev, row.commitment, row.canonical)
+    if (
+      computed === undefined ||
+      !storedCommitmentHolds(row) ||
+      row.prevHash !== prev ||
+      computed !== row.entryHash
+    )
       throw chainBroken(row.seq, 'the entry does not chain to its predecessor')
-    accumulator.push(Buffer.from(computed, 'hex'))
+    accumulator.pushHex(computed)
     prev = computed
     expected++
   }
