@@ -138,7 +138,7 @@ const servedClients = 8
  * The transfers as a running `brucke serve` handles them: `servedClients` REST API clients in
  * another process post them (HTTP, authentication and validation included) while the delivery
  * worker of `brucke serve` delivers; the time runs from the first request to the last transfer
- * recorded as delivered. The worker polls every 50 ms when idle (RELAY_POLL_MS; default 1 s).
+ * recorded as delivered. The worker runs with its default poll interval: each submission wakes it.
  */
 async function servedSeconds(input: {
   deps: Deps
@@ -160,11 +160,7 @@ async function servedSeconds(input: {
     `${JSON.stringify({ url: `${input.url}/api/v1/transfers`, token: input.token, count, concurrency: servedClients, body: input.transfer })}\n`,
   )
   if ((await replies.next()).value !== 'ready') throw new Error('the load generator did not start')
-  const worker = startDeliveryWorker({
-    ...input.ctx,
-    settings: { ...input.ctx.settings, pollMs: 50 },
-    workerId: 'bench-served',
-  })
+  const worker = startDeliveryWorker({ ...input.ctx, workerId: 'bench-served' })
   try {
     const started = performance.now()
     child.stdin.write('go\n')

@@ -10,6 +10,7 @@ import {
   type TransferRecord,
 } from '../../db/transfer-repository.ts'
 import type { Deps } from '../deps.ts'
+import { onTransferQueued } from './outbox-signal.ts'
 import type { AgencyKeyring, Mailer } from './ports.ts'
 import { MailerFailure } from './ports.ts'
 import type { RelaySettings } from './relay-settings.ts'
@@ -255,13 +256,16 @@ export const transfersPerRound = 5
 /**
  * The delivery worker of `brucke serve`: a first round at once, then one round at a time — the
  * next right away while rounds come back full (a backlog drains at the speed of delivery, not of
- * the poll interval), else after `settings.pollMs`. A round in flight finishes before `stop`
- * resolves, so a clean shutdown never leaves a message accepted by SMTP but unrecorded.
+ * the poll interval) or when this process queued a transfer meanwhile (outbox-signal.ts), else
+ * after `settings.pollMs`. A round in flight finishes before `stop` resolves, so a clean shutdown
+ * never leaves a message accepted by SMTP but unrecorded.
  */
 export function startDeliveryWorker(ctx: DeliveryContext): DeliveryWorker {
   let stopped = false
   let running: Promise<unknown> = Promise.resolve()
   let timer: NodeJS.Timeout | undefined
+  /** A transfer was queued while a round ran: look again right after it. */
+  let queuedMeanwhile = false
   const round = (): Promise<number> => {
     const current = running.then(() => runDeliveryRound(ctx, transfersPerRound))
     running = current.catch((error: unknown) => {
@@ -272,14 +276,26 @@ export function startDeliveryWorker(ctx: DeliveryContext): DeliveryWorker {
   const schedule = (delayMs: number) => {
     if (stopped) return
     timer = setTimeout(() => {
+      timer = undefined
+      queuedMeanwhile = false
       void round()
         .then(
-          (handled) => (handled >= transfersPerRound ? 0 : ctx.settings.pollMs),
+          (handled) => (handled >= transfersPerRound || queuedMeanwhile ? 0 : ctx.settings.pollMs),
           () => ctx.settings.pollMs,
         )
         .then(schedule)
     }, delayMs)
   }
+  const unsubscribe = onTransferQueued(ctx.deps.db, () => {
+    if (stopped) return
+    if (timer === undefined) {
+      queuedMeanwhile = true
+      return
+    }
+    // Idle until the next poll: start the round now instead.
+    clearTimeout(timer)
+    schedule(0)
+  })
   schedule(0)
   return {
     name: 'delivery-worker',
@@ -290,6 +306,7 @@ export function startDeliveryWorker(ctx: DeliveryContext): DeliveryWorker {
     },
     async stop() {
       stopped = true
+      unsubscribe()
       if (timer) clearTimeout(timer)
       await running
       ctx.mailer.close()

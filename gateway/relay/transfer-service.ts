@@ -24,6 +24,7 @@ import type { Deps } from '../deps.ts'
 import { caseSummaryFormIds, defaultFormFor } from './case-summary-template.ts'
 import { composeMessage, type SummaryAttachment } from './compose-message.ts'
 import type { AgencyKeyring } from './ports.ts'
+import { signalTransferQueued } from './outbox-signal.ts'
 import { RelayError } from './relay-error.ts'
 import { relaySettingsOf } from './relay-settings.ts'
 import { sealMessage } from './seal-message.ts'
@@ -364,6 +365,7 @@ export async function submitTransfer(
       },
     })
   })
+  signalTransferQueued(deps.db)
   return { id: transferId, status: 'queued' }
 }
 
