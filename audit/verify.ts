@@ -67,11 +67,14 @@ interface RowCheck {
   erased: boolean
 }
 
+/** The retention purge erased the personal values; the commitment stays. */
+const isErased = (row: StoredEntry): boolean => row.commitment !== null && row.personal === null
+
 function checkCommitment(row: StoredEntry): RowCheck {
   return {
     commitment: row.commitment === null ? null : Buffer.from(row.commitment, 'hex'),
     commitmentOk: storedCommitmentHolds(row),
-    erased: row.commitment !== null && row.personal === null,
+    erased: isErased(row),
   }
 }
 
@@ -219,7 +222,7 @@ export async function verifyAuditLog(input: VerifyInput): Promise<VerifyResult> 
       !storedCommitmentHolds(row)
     )
       return classify(row, next, checkCommitment(row))
-    if (row.commitment !== null && row.personal === null) erasedEntries++
+    if (isErased(row)) erasedEntries++
     storedPrevPrevHex = expectedPrevHex
     expectedPrevHex = computedHex
     expectedSeq++
