@@ -1,7 +1,12 @@
 import type { AuditEntry } from './audit-event.ts'
 
 /** Event types the report reads (relay and consent areas' names, DESIGN.md §3.5). */
-export const reportEventTypes = ['transfer_queued', 'transfer_denied', 'consent_revoked'] as const
+export const reportEventTypes = [
+  'transfer_queued',
+  'transfer_denied',
+  'consent_revoked',
+  'consent_majority_lapsed',
+] as const
 
 export interface TransferWeekRow {
   /** ISO 8601 week of the Europe/Berlin calendar date, e.g. `2026-W10`. */
@@ -29,6 +34,11 @@ export interface AuditReport {
     total: number
     perWeek: { week: string; count: number }[]
     byChannel: { channel: string; count: number }[]
+  }
+  /** Consents that lapsed at majority (not confirmed): not revocations — nobody revoked them. */
+  lapses: {
+    total: number
+    perWeek: { week: string; count: number }[]
   }
   staffDenialRates: StaffDenialRate[]
 }
@@ -77,6 +87,8 @@ export async function buildAuditReport(
   const denials = new Map<string, number>()
   const revocationWeeks = new Map<string, number>()
   const revocationChannels = new Map<string, number>()
+  const lapseWeeks = new Map<string, number>()
+  let lapses = 0
   const staff = new Map<string, { attempts: number; denials: number }>()
   let revocations = 0
   for await (const entry of entries) {
@@ -99,7 +111,12 @@ export async function buildAuditReport(
       const reasons = Array.isArray(event.reasons) ? event.reasons : []
       for (const reason of reasons) if (typeof reason === 'string') increment(denials, reason)
       if (reasons.length === 0) increment(denials, 'unspecified')
-    } else if (event.type === 'consent_revoked') {
+    } else if (event.type === 'consent_majority_lapsed') {
+      lapses++
+      increment(lapseWeeks, week)
+    } else if (event.type === 'consent_revoked' && entry.actor !== 'system') {
+      // Before lapses had their own status, a lapse also wrote `consent_revoked` by `system`;
+      // nobody revoked those, and a person or staff member always revokes as themselves.
       revocations++
       increment(revocationWeeks, week)
       increment(revocationChannels, text(event, 'channel') ?? '?')
@@ -141,6 +158,12 @@ export async function buildAuditReport(
         .sort((a, b) => a[0].localeCompare(b[0]))
         .map(([week, count]) => ({ week, count })),
       byChannel: sortedCounts(revocationChannels).map(([channel, count]) => ({ channel, count })),
+    },
+    lapses: {
+      total: lapses,
+      perWeek: [...lapseWeeks.entries()]
+        .sort((a, b) => a[0].localeCompare(b[0]))
+        .map(([week, count]) => ({ week, count })),
     },
     staffDenialRates,
   }

@@ -42,6 +42,81 @@ export interface RenderedConsentText {
   reference: TextReference
 }
 
+/**
+ * An approval of one template version in one language, bound to the SHA-256 of the body that
+ * was approved: an edited file is no longer approved (DESIGN.md §3.1: a new wording is a new
+ * version, approved by the DPO).
+ */
+export interface TemplateApproval {
+  templateId: string
+  version: number
+  language: string
+  bodySha256: string
+  approvedBy: string
+  approvedAt: string
+}
+
+/** The consent texts an instance offers: the templates and the approvals shipped with them. */
+export interface ConsentTextLibrary {
+  templates: readonly ConsentTemplate[]
+  shippedApprovals: readonly TemplateApproval[]
+}
+
+export function templateBodySha256(template: Pick<ConsentTemplate, 'body'>): string {
+  return createHash('sha256').update(template.body, 'utf8').digest('hex')
+}
+
+export function isTemplateApproved(
+  template: ConsentTemplate,
+  approvals: readonly TemplateApproval[],
+): boolean {
+  const sha256 = templateBodySha256(template)
+  return approvals.some(
+    (a) =>
+      a.templateId === template.templateId &&
+      a.version === template.version &&
+      a.language === template.language &&
+      a.bodySha256 === sha256,
+  )
+}
+
+/**
+ * The newest approved version per language of a template: what a new draft fixes for every
+ * language it may be read in. Languages without an approved version are absent.
+ */
+export function approvedTextVersions(
+  templates: readonly ConsentTemplate[],
+  approvals: readonly TemplateApproval[],
+  templateId: string,
+): Record<string, number> {
+  const versions: Record<string, number> = {}
+  for (const t of templates) {
+    if (t.templateId !== templateId || !isTemplateApproved(t, approvals)) continue
+    if ((versions[t.language] ?? 0) < t.version) versions[t.language] = t.version
+  }
+  return versions
+}
+
+/** Exactly this version of a template in a language. */
+export function findTemplateVersion(
+  templates: readonly ConsentTemplate[],
+  reference: { templateId: string; version: number; language: string },
+): ConsentTemplate {
+  const found = templates.find(
+    (t) =>
+      t.templateId === reference.templateId &&
+      t.version === reference.version &&
+      t.language === reference.language,
+  )
+  if (!found)
+    throw new ConsentError(
+      'ERR_CONSENT_UNKNOWN_LANGUAGE',
+      `No consent text ${reference.templateId} v${reference.version} in ${reference.language}.`,
+      { ...reference },
+    )
+  return found
+}
+
 /** The newest version of a template in a language. */
 export function findConsentTemplate(
   templates: readonly ConsentTemplate[],

@@ -67,6 +67,11 @@ export const signatureSchema = z.strictObject({
   evidenceSha256: sha256Schema,
   kioskDevice: z.string().max(128).optional(),
   attendingStaff: z.string().max(128).optional(),
+  /**
+   * The text this signatory read: its language, template version and the SHA-256 of the text as
+   * displayed (DESIGN.md §3.1). Absent only on signatures made before this was recorded.
+   */
+  text: textReferenceSchema.optional(),
 })
 export type Signature = z.infer<typeof signatureSchema>
 
@@ -79,21 +84,8 @@ export const revocationSchema = z.strictObject({
 })
 export type Revocation = z.infer<typeof revocationSchema>
 
-/**
- * The reason stored with the revocation by `system` that records a lapse: a consent co-signed by
- * a guardian that the youth, now of age, did not confirm in time. Nobody revoked it — notices to
- * recipients must say that it lapsed.
- */
-export const majorityLapseReason = 'majority_not_confirmed'
-
 /** How a consent that was in force ended: revoked by someone, or lapsed at majority. */
 export type ConsentEnding = 'revoked' | 'lapsed_at_majority'
-
-export function consentEndingOf(revocation: Pick<Revocation, 'by' | 'reason'>): ConsentEnding {
-  return revocation.by === 'system' && revocation.reason === majorityLapseReason
-    ? 'lapsed_at_majority'
-    : 'revoked'
-}
 
 /** A single-transfer consent is bound to the SHA-256 of one case summary (DESIGN.md §3.1). */
 export const singleTransferBindingSchema = z.strictObject({
@@ -126,6 +118,20 @@ export const consentSchema = z.strictObject({
   deselectedRecipients: z.array(agencyRefSchema),
   revocation: revocationSchema.nullable(),
   discardedAt: instantSchema.nullable(),
+  /** The person said no at the kiosk (DESIGN.md §3.1): the draft is `declined`. */
+  declinedAt: instantSchema.nullable(),
+  /** The reason the person chose to give, if any (consent store only, never audited). */
+  declineReason: z.string().max(500).nullable(),
+  /**
+   * The youth, come of age, did not confirm a consent a guardian co-signed: it `lapsed`. Nobody
+   * revoked it, so it is not a revocation (issue «Consent integrity» point 6).
+   */
+  lapsedAt: instantSchema.nullable(),
+  /**
+   * The approved template version fixed per language when the draft was made; a person who
+   * reads the draft in another language reads that version. Empty on consents made before.
+   */
+  textVersions: z.record(z.string().min(2).max(16), z.number().int().positive()),
   singleTransfer: singleTransferBindingSchema.nullable(),
 })
 export type Consent = z.infer<typeof consentSchema>
@@ -149,6 +155,8 @@ export interface ConsentFacts {
   signedRoles: readonly SignatoryRole[]
   revokedAt: string | null
   discardedAt: string | null
+  declinedAt: string | null
+  lapsedAt: string | null
   singleTransfer: SingleTransferBinding | null
 }
 
@@ -168,6 +176,8 @@ export function factsOf(consent: Consent): ConsentFacts {
     signedRoles: consent.signatures.map((s) => s.role),
     revokedAt: consent.revocation?.at ?? null,
     discardedAt: consent.discardedAt,
+    declinedAt: consent.declinedAt,
+    lapsedAt: consent.lapsedAt,
     singleTransfer: consent.singleTransfer,
   }
 }

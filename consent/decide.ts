@@ -40,6 +40,8 @@ export type DenyReason =
   | 'consent_revoked'
   | 'consent_expired'
   | 'consent_discarded'
+  | 'consent_declined'
+  | 'consent_lapsed'
   | 'not_yet_valid'
   | 'recipient_not_covered'
   | 'sender_not_covered'
@@ -117,9 +119,12 @@ function reasonsOf(request: DecisionRequest, consent: ConsentFacts, now: Date): 
   const reasons: DenyReason[] = []
   const at = now.getTime()
   if (consent.discardedAt !== null) reasons.push('consent_discarded')
+  if (consent.declinedAt !== null) reasons.push('consent_declined')
   for (const role of missingSignatories(consent)) reasons.push(signatureReason[role])
   if (consent.revokedAt !== null && Date.parse(consent.revokedAt) <= at)
     reasons.push('consent_revoked')
+  if (consent.lapsedAt !== null && Date.parse(consent.lapsedAt) <= at)
+    reasons.push('consent_lapsed')
   const window = validityWindow(consent.validFrom, consent.validUntil)
   if (at >= window.end.getTime()) reasons.push('consent_expired')
   if (at < window.start.getTime()) reasons.push('not_yet_valid')

@@ -1,7 +1,16 @@
 import { validityWindow } from './calendar.ts'
 import type { ConsentFacts, SignatoryRole } from './consent.ts'
 
-export type ConsentStatus = 'draft' | 'active' | 'revoked' | 'expired' | 'discarded'
+export const consentStatuses = [
+  'draft',
+  'active',
+  'declined',
+  'revoked',
+  'lapsed',
+  'expired',
+  'discarded',
+] as const
+export type ConsentStatus = (typeof consentStatuses)[number]
 
 /** Required signatories who have not signed yet. */
 export function missingSignatories(
@@ -12,20 +21,32 @@ export function missingSignatories(
 
 /**
  * The status of a consent at `now`, derived from facts and never stored (DESIGN.md §3.1):
- * `draft` until every required signatory has signed (or `discarded`); then `active` until it is
- * revoked (effective from the revocation instant) or its validity ends. An active consent whose
+ * `draft` until every required signatory has signed — unless the person `declined` it or the
+ * preparing agency `discarded` it; then `active` until it is revoked (effective from the
+ * revocation instant), lapses at majority, or its validity ends. An active consent whose
  * `validFrom` lies ahead is `active` but not yet valid — `decide` says `not_yet_valid`.
  */
 export function consentStatus(
   facts: Pick<
     ConsentFacts,
-    'requiredSignatories' | 'signedRoles' | 'revokedAt' | 'discardedAt' | 'validFrom' | 'validUntil'
+    | 'requiredSignatories'
+    | 'signedRoles'
+    | 'revokedAt'
+    | 'discardedAt'
+    | 'declinedAt'
+    | 'lapsedAt'
+    | 'validFrom'
+    | 'validUntil'
   >,
   now: Date,
 ): ConsentStatus {
-  if (missingSignatories(facts).length > 0) return facts.discardedAt ? 'discarded' : 'draft'
-  if (facts.revokedAt !== null && Date.parse(facts.revokedAt) <= now.getTime()) return 'revoked'
-  if (now.getTime() >= validityWindow(facts.validFrom, facts.validUntil).end.getTime())
-    return 'expired'
+  if (missingSignatories(facts).length > 0) {
+    if (facts.declinedAt !== null) return 'declined'
+    return facts.discardedAt !== null ? 'discarded' : 'draft'
+  }
+  const at = now.getTime()
+  if (facts.revokedAt !== null && Date.parse(facts.revokedAt) <= at) return 'revoked'
+  if (facts.lapsedAt !== null && Date.parse(facts.lapsedAt) <= at) return 'lapsed'
+  if (at >= validityWindow(facts.validFrom, facts.validUntil).end.getTime()) return 'expired'
   return 'active'
 }

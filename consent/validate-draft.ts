@@ -92,10 +92,18 @@ export function validateDraft(input: ConsentDraftInput, context: DraftContext): 
     if (input.senders.includes(agency))
       problems.push({ code: 'ERR_CONSENT_SENDER_IS_RECIPIENT', path: 'recipients', value: agency })
   }
+  // The preparing agency is a sender: an agency that would receive the data never controls the
+  // act that lets it flow (DESIGN.md §3.6) — it cannot discard, push or attest either.
   const parties = [...input.senders, ...input.recipients]
   if (parties.length > 0 && !parties.includes(context.creatorAgencyId))
     problems.push({
       code: 'ERR_CONSENT_CREATOR_NOT_PARTY',
+      path: 'senders',
+      value: context.creatorAgencyId,
+    })
+  else if (input.senders.length > 0 && !input.senders.includes(context.creatorAgencyId))
+    problems.push({
+      code: 'ERR_CONSENT_CREATOR_NOT_SENDER',
       path: 'senders',
       value: context.creatorAgencyId,
     })

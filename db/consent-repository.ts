@@ -22,6 +22,7 @@ type ConsentRow = Selectable<ConsentTable>
 const stringList = z.array(z.string())
 const roleList = z.array(signatoryRoleSchema)
 const caseRefsSchema = z.record(z.string(), z.string())
+const textVersionsSchema = z.record(z.string(), z.number().int().positive())
 
 const json = (value: unknown): string => JSON.stringify(value)
 const list = (text: string): string[] => stringList.parse(JSON.parse(text))
@@ -88,6 +89,10 @@ export async function insertConsent(db: Executor, input: InsertConsentInput): Pr
       case_refs: json(subject.caseRefs),
       revoked_at: null,
       discarded_at: consent.discardedAt,
+      declined_at: null,
+      decline_reason: null,
+      lapsed_at: null,
+      text_versions: json(consent.textVersions),
       summary_sha256: consent.singleTransfer?.summarySha256 ?? null,
       used_by_transfer_id: null,
       kiosk_code: input.kioskCode,
@@ -122,6 +127,8 @@ function factsFromRow(row: ConsentRow): ConsentFacts {
     signedRoles: roleList.parse(JSON.parse(row.signed_roles)),
     revokedAt: row.revoked_at,
     discardedAt: row.discarded_at,
+    declinedAt: row.declined_at,
+    lapsedAt: row.lapsed_at,
     singleTransfer:
       row.summary_sha256 === null
         ? null
@@ -220,6 +227,16 @@ async function assemble(db: Executor, rows: ConsentRow[]): Promise<StoredConsent
           evidenceSha256: s.evidence_sha256,
           ...(s.kiosk_device ? { kioskDevice: s.kiosk_device } : {}),
           ...(s.attending_staff ? { attendingStaff: s.attending_staff } : {}),
+          ...(s.text_sha256 !== null
+            ? {
+                text: {
+                  templateId: s.text_template_id,
+                  version: Number(s.text_version),
+                  language: s.text_language,
+                  sha256: s.text_sha256,
+                },
+              }
+            : {}),
         })),
       deselectedCategories: facts.deselectedCategories,
       deselectedRecipients: facts.deselectedRecipients,
@@ -232,6 +249,10 @@ async function assemble(db: Executor, rows: ConsentRow[]): Promise<StoredConsent
           }
         : null,
       discardedAt: row.discarded_at,
+      declinedAt: row.declined_at,
+      declineReason: row.decline_reason,
+      lapsedAt: row.lapsed_at,
+      textVersions: textVersionsSchema.parse(JSON.parse(row.text_versions)),
       singleTransfer: facts.singleTransfer,
     })
     const subject = consentSubjectSchema.parse({
@@ -351,6 +372,10 @@ export async function insertSignature(
       evidence_sha256: s.evidenceSha256,
       kiosk_device: s.kioskDevice ?? null,
       attending_staff: s.attendingStaff ?? null,
+      text_template_id: s.text?.templateId ?? null,
+      text_version: s.text?.version ?? null,
+      text_language: s.text?.language ?? null,
+      text_sha256: s.text?.sha256 ?? null,
     })
     .execute()
   await db
@@ -396,6 +421,33 @@ export async function markConsentDiscarded(
   await db
     .updateTable('consents')
     .set({ discarded_at: at.toISOString(), kiosk_code: null, kiosk_code_expires_at: null })
+    .where('id', '=', consentId)
+    .execute()
+}
+
+/** The person declined the draft at the kiosk: it is `declined`, and its pickup code dies. */
+export async function markConsentDeclined(
+  db: Executor,
+  consentId: string,
+  input: { at: Date; reason: string | null },
+): Promise<void> {
+  await db
+    .updateTable('consents')
+    .set({
+      declined_at: input.at.toISOString(),
+      decline_reason: input.reason,
+      kiosk_code: null,
+      kiosk_code_expires_at: null,
+    })
+    .where('id', '=', consentId)
+    .execute()
+}
+
+/** The consent lapsed at majority (not a revocation: nobody revoked it). */
+export async function markConsentLapsed(db: Executor, consentId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('consents')
+    .set({ lapsed_at: at.toISOString() })
     .where('id', '=', consentId)
     .execute()
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
+import { textReferenceSchema, type TextReference } from '../consent/consent.ts'
 import type { Tables } from './tables.ts'
 
 type Executor = Kysely<Tables> | Transaction<Tables>
@@ -15,14 +16,23 @@ export const kioskChoicesSchema = z.strictObject({
 })
 export type KioskChoices = z.infer<typeof kioskChoicesSchema>
 
+/** What a kiosk flow is for: signing a draft, or the young adult confirming at majority. */
+export const kioskPurposeSchema = z.enum(['sign', 'confirm_majority'])
+export type KioskPurpose = z.infer<typeof kioskPurposeSchema>
+
 /** The one person-bound state of a kiosk device; cleared by the wipe. */
 export interface KioskState {
   kioskId: string
   consentId: string
+  purpose: KioskPurpose
   step: KioskStep
   language: string
   choices: KioskChoices
   receiptCode: string | null
+  /** The staff member who pushed the draft here (the attending staff), if pushed. */
+  attendingStaff: string | null
+  /** The text last displayed for reading: what a signature on this kiosk records. */
+  shownText: TextReference | null
   startedAt: string
   updatedAt: string
 }
@@ -40,10 +50,14 @@ export async function findKioskState(
   return {
     kioskId: row.kiosk_id,
     consentId: row.consent_id,
+    purpose: kioskPurposeSchema.parse(row.purpose),
     step: kioskStepSchema.parse(row.step),
     language: row.language,
     choices: kioskChoicesSchema.parse(JSON.parse(row.choices)),
     receiptCode: row.receipt_code,
+    attendingStaff: row.attending_staff,
+    shownText:
+      row.shown_text === null ? null : textReferenceSchema.parse(JSON.parse(row.shown_text)),
     startedAt: row.started_at,
     updatedAt: row.updated_at,
   }
@@ -57,10 +71,13 @@ export async function startKioskState(db: Executor, state: KioskState): Promise<
     .values({
       kiosk_id: state.kioskId,
       consent_id: state.consentId,
+      purpose: state.purpose,
       step: state.step,
       language: state.language,
       choices: JSON.stringify(state.choices),
       receipt_code: state.receiptCode,
+      attending_staff: state.attendingStaff,
+      shown_text: state.shownText ? JSON.stringify(state.shownText) : null,
       started_at: state.startedAt,
       updated_at: state.updatedAt,
     })
@@ -75,6 +92,7 @@ export async function updateKioskState(
     language?: string
     choices?: KioskChoices
     receiptCode?: string | null
+    shownText?: TextReference
     at: Date
   },
 ): Promise<void> {
@@ -85,6 +103,7 @@ export async function updateKioskState(
       ...(change.language ? { language: change.language } : {}),
       ...(change.choices ? { choices: JSON.stringify(change.choices) } : {}),
       ...(change.receiptCode !== undefined ? { receipt_code: change.receiptCode } : {}),
+      ...(change.shownText ? { shown_text: JSON.stringify(change.shownText) } : {}),
       updated_at: change.at.toISOString(),
     })
     .where('kiosk_id', '=', kioskId)
@@ -98,7 +117,7 @@ export async function clearKioskState(db: Executor, kioskId: string): Promise<vo
 
 export async function pushDraftToKiosk(
   db: Executor,
-  input: { kioskId: string; consentId: string; pushedBy: string; at: Date },
+  input: { kioskId: string; consentId: string; pushedBy: string; purpose: KioskPurpose; at: Date },
 ): Promise<void> {
   await db.deleteFrom('kiosk_pushes').where('kiosk_id', '=', input.kioskId).execute()
   await db
@@ -108,20 +127,35 @@ export async function pushDraftToKiosk(
       consent_id: input.consentId,
       pushed_by: input.pushedBy,
       pushed_at: input.at.toISOString(),
+      purpose: input.purpose,
     })
     .execute()
+}
+
+export interface PushedDraft {
+  consentId: string
+  pushedBy: string
+  pushedAt: string
+  purpose: KioskPurpose
 }
 
 export async function findPushedDraft(
   db: Executor,
   kioskId: string,
-): Promise<{ consentId: string; pushedAt: string } | undefined> {
+): Promise<PushedDraft | undefined> {
   const row = await db
     .selectFrom('kiosk_pushes')
-    .select(['consent_id', 'pushed_at'])
+    .select(['consent_id', 'pushed_by', 'pushed_at', 'purpose'])
     .where('kiosk_id', '=', kioskId)
     .executeTakeFirst()
-  return row ? { consentId: row.consent_id, pushedAt: row.pushed_at } : undefined
+  return row
+    ? {
+        consentId: row.consent_id,
+        pushedBy: row.pushed_by,
+        pushedAt: row.pushed_at,
+        purpose: kioskPurposeSchema.parse(row.purpose),
+      }
+    : undefined
 }
 
 export async function clearPushedDraft(db: Executor, kioskId: string): Promise<void> {
@@ -137,6 +171,16 @@ export interface MajorityReview {
   flaggedAt: string
   confirmedAt: string | null
   lapsedAt: string | null
+  /** How the young adult confirmed, once confirmed. */
+  confirmation: MajorityConfirmation | null
+}
+
+/** The young adult's own act confirming at majority: at a kiosk, or in person with staff. */
+export interface MajorityConfirmation {
+  by: string
+  method: 'kiosk_drawn' | 'staff_attested'
+  evidenceSha256: string
+  text: TextReference | null
 }
 
 export async function findMajorityReviews(
@@ -157,6 +201,18 @@ export async function findMajorityReviews(
     flaggedAt: row.flagged_at,
     confirmedAt: row.confirmed_at,
     lapsedAt: row.lapsed_at,
+    confirmation:
+      row.confirmed_by !== null && row.confirmed_evidence_sha256 !== null
+        ? {
+            by: row.confirmed_by,
+            method: row.confirmed_method === 'staff_attested' ? 'staff_attested' : 'kiosk_drawn',
+            evidenceSha256: row.confirmed_evidence_sha256,
+            text:
+              row.confirmed_text === null
+                ? null
+                : textReferenceSchema.parse(JSON.parse(row.confirmed_text)),
+          }
+        : null,
   }))
 }
 
@@ -175,16 +231,28 @@ export async function insertMajorityReview(db: Executor, review: MajorityReview)
     .execute()
 }
 
+/** Records the confirmation; false when it was confirmed or lapsed meanwhile. */
 export async function markMajorityConfirmed(
   db: Executor,
   consentId: string,
-  at: Date,
-): Promise<void> {
-  await db
+  input: { at: Date; confirmation: MajorityConfirmation; evidence: string },
+): Promise<boolean> {
+  const c = input.confirmation
+  const result = await db
     .updateTable('majority_reviews')
-    .set({ confirmed_at: at.toISOString() })
+    .set({
+      confirmed_at: input.at.toISOString(),
+      confirmed_by: c.by,
+      confirmed_method: c.method,
+      confirmed_evidence: input.evidence,
+      confirmed_evidence_sha256: c.evidenceSha256,
+      confirmed_text: c.text ? JSON.stringify(c.text) : null,
+    })
     .where('consent_id', '=', consentId)
-    .execute()
+    .where('confirmed_at', 'is', null)
+    .where('lapsed_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }
 
 export async function markMajorityLapsed(db: Executor, consentId: string, at: Date): Promise<void> {

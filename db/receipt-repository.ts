@@ -1,15 +1,26 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
+import { signatoryRoleSchema, type SignatoryRole } from '../consent/consent.ts'
 import type { Tables } from './tables.ts'
 
 type Executor = Kysely<Tables> | Transaction<Tables>
 
+/**
+ * A receipt proves what was signed in one signing session at a kiosk: this consent, by these
+ * signatory roles. Its code opens `/me` for exactly that (DESIGN.md §3.6).
+ */
 export interface Receipt {
   id: string
   consentId: string
   subjectPseudonym: string
   createdAt: string
+  /** The roles that signed under this receipt; receipts before this was kept: every role. */
+  signatoryRoles: SignatoryRole[] | null
 }
+
+const rolesSchema = z.array(signatoryRoleSchema)
+const rolesOf = (text: string | null): SignatoryRole[] | null =>
+  text === null ? null : rolesSchema.parse(JSON.parse(text))
 
 export async function insertReceipt(
   db: Executor,
@@ -23,6 +34,7 @@ export async function insertReceipt(
       consent_id: input.consentId,
       subject_pseudonym: input.subjectPseudonym,
       created_at: input.createdAt,
+      signatory_roles: input.signatoryRoles ? JSON.stringify(input.signatoryRoles) : null,
     })
     .execute()
 }
@@ -39,6 +51,7 @@ export async function findReceiptByCodeHash(
       'receipts.consent_id as consent_id',
       'receipts.subject_pseudonym as subject_pseudonym',
       'receipts.created_at as created_at',
+      'receipts.signatory_roles as signatory_roles',
       'consent_subjects.birth_date as birth_date',
     ])
     .where('receipts.code_hash', '=', codeHash)
@@ -49,7 +62,21 @@ export async function findReceiptByCodeHash(
     consentId: row.consent_id,
     subjectPseudonym: row.subject_pseudonym,
     createdAt: row.created_at,
+    signatoryRoles: rolesOf(row.signatory_roles),
     birthDate: row.birth_date,
+  }
+}
+
+/** A receipt by id (the self-service session is bound to one). */
+export async function findReceipt(db: Executor, id: string): Promise<Receipt | undefined> {
+  const row = await db.selectFrom('receipts').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) return undefined
+  return {
+    id: row.id,
+    consentId: row.consent_id,
+    subjectPseudonym: row.subject_pseudonym,
+    createdAt: row.created_at,
+    signatoryRoles: rolesOf(row.signatory_roles),
   }
 }
 
@@ -68,6 +95,7 @@ export async function findReceiptOfConsent(
     consentId: row.consent_id,
     subjectPseudonym: row.subject_pseudonym,
     createdAt: row.created_at,
+    signatoryRoles: rolesOf(row.signatory_roles),
   }
 }
 

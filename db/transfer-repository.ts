@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import { z } from 'zod'
-import { consentEndingOf, type ConsentEnding } from '../consent/consent.ts'
+import type { ConsentEnding } from '../consent/consent.ts'
 import type { TransferTable } from './tables/relay-tables.ts'
 import type { Tables } from './tables.ts'
 
@@ -301,14 +301,15 @@ export async function countTransfersByStatus(db: Executor): Promise<Record<strin
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
 }
 
-/** Data received under a now revoked consent, for which no revocation notice exists yet. */
+/** Data received under a consent now revoked or lapsed, for which no notice exists yet. */
 export interface DueRevocationNotice {
   consentId: string
   senderAgencyId: string
   recipientAgencyId: string
   subjectPseudonym: string
   purpose: string
-  revokedAt: string
+  /** When the consent stopped: its revocation or its lapse at majority. */
+  endedAt: string
   /** Revoked by someone, or lapsed because the youth did not confirm it when coming of age. */
   ending: ConsentEnding
   transfers: { id: string; deliveredAt: string | null; categories: string[] }[]
@@ -318,24 +319,25 @@ export interface DueRevocationNotice {
 const maxRevokedPerLook = 500
 
 /**
- * Finds the (consent, sender, recipient) triples that need a revocation notice: transfers
- * delivered under a consent that is now revoked, with no notice for that triple in the table.
+ * Finds the (consent, sender, recipient) triples that need a revocation (or lapse) notice:
+ * transfers delivered under a consent that is now revoked or lapsed, with no notice for that
+ * triple in the table.
  */
 export async function listRevocationNoticesDue(
   db: Executor,
   limit: number,
-  /** Only consents revoked at or after this instant (ISO 8601); absent → every revoked consent. */
-  revokedSince?: string,
+  /** Only consents ended at or after this instant (ISO 8601); absent → every ended consent. */
+  endedSince?: string,
 ): Promise<DueRevocationNotice[]> {
-  // With a starting instant, the few consents revoked since then are found by their index
+  // With a starting instant, the few consents ended since then are found by their indexes
   // first, and the transfers by theirs: a planner without statistics would otherwise walk
-  // every delivered transfer. Nothing revoked since → no second query at all.
+  // every delivered transfer. Nothing ended since → no second query at all.
   let consentIds: string[] | undefined
-  if (revokedSince !== undefined) {
+  if (endedSince !== undefined) {
     const revoked = await db
       .selectFrom('consents')
       .select('id')
-      .where('revoked_at', '>=', revokedSince)
+      .where((eb) => eb.or([eb('revoked_at', '>=', endedSince), eb('lapsed_at', '>=', endedSince)]))
       .limit(maxRevokedPerLook + 1)
       .execute()
     if (revoked.length === 0) return []
@@ -344,7 +346,6 @@ export async function listRevocationNoticesDue(
   const rows = await db
     .selectFrom('consents as c')
     .innerJoin('transfers as t', 't.consent_id', 'c.id')
-    .leftJoin('consent_revocations as r', 'r.consent_id', 'c.id')
     .select([
       't.id',
       't.consent_id',
@@ -355,13 +356,19 @@ export async function listRevocationNoticesDue(
       't.categories',
       't.delivered_at',
       'c.revoked_at',
-      'r.by as revoked_by',
-      'r.reason as revocation_reason',
+      'c.lapsed_at',
     ])
     .where('t.kind', '=', 'transfer')
     .where('t.status', '=', 'delivered')
-    .where('c.revoked_at', 'is not', null)
-    .$if(revokedSince !== undefined, (q) => q.where('c.revoked_at', '>=', revokedSince as string))
+    .where((eb) => eb.or([eb('c.revoked_at', 'is not', null), eb('c.lapsed_at', 'is not', null)]))
+    .$if(endedSince !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('c.revoked_at', '>=', endedSince as string),
+          eb('c.lapsed_at', '>=', endedSince as string),
+        ]),
+      ),
+    )
     .$if(consentIds !== undefined, (q) => q.where('t.consent_id', 'in', consentIds as string[]))
     .where((eb) =>
       eb.not(
@@ -391,11 +398,8 @@ export async function listRevocationNoticesDue(
         recipientAgencyId: row.recipient_agency_id,
         subjectPseudonym: row.subject_pseudonym,
         purpose: row.purpose,
-        revokedAt: row.revoked_at ?? '',
-        ending: consentEndingOf({
-          by: row.revoked_by ?? '',
-          reason: row.revocation_reason ?? undefined,
-        }),
+        endedAt: row.revoked_at ?? row.lapsed_at ?? '',
+        ending: row.revoked_at === null ? 'lapsed_at_majority' : 'revoked',
         transfers: [],
       }
       notices.set(key, notice)

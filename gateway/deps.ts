@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
+import type { ConsentTextLibrary } from '../consent/consent-text.ts'
 import type { Database } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import type { Config } from './runtime-config.ts'
@@ -24,6 +25,8 @@ export interface Deps {
   clock: Clock
   ids: IdSource
   log: Logger
+  /** The consent text templates and their shipped approvals, read once at start. */
+  consentTexts: ConsentTextLibrary
 }
 
 export const systemClock: Clock = { now: () => new Date() }

@@ -6,6 +6,7 @@ const agencies = z.array(id).max(20)
 const terms = z.array(term).max(40)
 const calendarDate = z.iso.date()
 const role = z.enum(['youth', 'guardian', 'entrusting_person'])
+const language = z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/)
 /** Deny reasons are stable codes such as `category_not_covered:gesundheit` (DESIGN.md §3.2). */
 const reason = z.string().regex(/^[a-z_]+(:[a-z][a-z0-9_]{1,39})?$/)
 
@@ -41,6 +42,10 @@ export const consentEventSchemas = [
     evidenceSha256: sha256HexSchema,
     deselectedCategories: terms,
     deselectedRecipients: agencies,
+    /** The text the signatory read (absent on entries written before it was recorded). */
+    textLanguage: language.optional(),
+    textVersion: z.number().int().positive().optional(),
+    textSha256: sha256HexSchema.optional(),
   }),
   z.strictObject({
     type: z.literal('consent_activated'),
@@ -68,6 +73,15 @@ export const consentEventSchemas = [
     consentId: id,
     subjectPseudonym: id,
     agencyId: id,
+    /** Whether the person gave a reason; the reason itself stays in the consent store. */
+    reasonGiven: z.boolean().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('consent_text_approved'),
+    templateId: z.string().regex(/^[a-z][a-z0-9-]{1,60}$/),
+    version: z.number().int().positive(),
+    language,
+    bodySha256: sha256HexSchema,
   }),
   z.strictObject({
     type: z.literal('consent_expired'),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { idSchema as id } from './common.ts'
+import { idSchema as id, sha256HexSchema } from './common.ts'
 
 const calendarDate = z.iso.date()
 
@@ -13,6 +13,8 @@ export const kioskEventSchemas = [
     consentId: id,
     agencyId: id,
     kioskId: id,
+    /** `confirm_majority`: an active consent pushed for the young adult to confirm. */
+    purpose: z.enum(['sign', 'confirm_majority']).optional(),
   }),
   z.strictObject({
     type: z.literal('receipt_issued'),
@@ -20,6 +22,7 @@ export const kioskEventSchemas = [
     subjectPseudonym: id,
     agencyId: id,
     receiptId: id,
+    signatoryRoles: z.array(z.enum(['youth', 'guardian', 'entrusting_person'])).optional(),
   }),
   z.strictObject({
     type: z.literal('self_service_opened'),
@@ -40,6 +43,9 @@ export const kioskEventSchemas = [
     type: z.literal('consent_majority_confirmed'),
     consentId: id,
     subjectPseudonym: id,
+    /** The young adult's own act (absent on entries written before it was recorded). */
+    method: z.enum(['kiosk_drawn', 'staff_attested']).optional(),
+    evidenceSha256: sha256HexSchema.optional(),
   }),
   z.strictObject({
     type: z.literal('consent_majority_lapsed'),

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely'
 import * as accounts from './0001-accounts.ts'
 import * as auditEntries from './0002-audit-entries.ts'
 import * as consents from './0101-consents.ts'
+import * as consentIntegrity from './0102-consent-integrity.ts'
 import * as certificates from './0201-certificates.ts'
 import * as transfers from './0401-transfers.ts'
 import * as revocationSweep from './0402-revocation-sweep.ts'
 import * as kiosk from './0501-kiosk.ts'
+import * as kioskIntegrity from './0502-kiosk-integrity.ts'
 
 /**
  * Every migration, by name; names sort in the order they apply. Number ranges per area keep
@@ -16,8 +18,10 @@ export const migrations: Record<string, Migration> = {
   '0001-accounts': accounts,
   '0002-audit-entries': auditEntries,
   '0101-consents': consents,
+  '0102-consent-integrity': consentIntegrity,
   '0201-certificates': certificates,
   '0401-transfers': transfers,
   '0402-revocation-sweep': revocationSweep,
   '0501-kiosk': kiosk,
+  '0502-kiosk-integrity': kioskIntegrity,
 }

@@ -36,6 +36,13 @@ export interface ConsentTable {
   case_refs: string
   revoked_at: string | null
   discarded_at: string | null
+  /** The person said no at the kiosk; the reason they chose to give, if any. */
+  declined_at: string | null
+  decline_reason: string | null
+  /** Not confirmed by the youth come of age (not a revocation). */
+  lapsed_at: string | null
+  /** JSON object: language → approved template version fixed at drafting. */
+  text_versions: string
   summary_sha256: string | null
   used_by_transfer_id: string | null
   /** Pickup code for the kiosk while the draft is open; null once signed or discarded. */
@@ -72,6 +79,11 @@ export interface ConsentSignatureTable {
   evidence_sha256: string
   kiosk_device: string | null
   attending_staff: string | null
+  /** The text this signatory read (null on signatures made before it was recorded). */
+  text_template_id: string | null
+  text_version: number | null
+  text_language: string | null
+  text_sha256: string | null
 }
 
 export interface ConsentRevocationTable {
@@ -82,10 +94,21 @@ export interface ConsentRevocationTable {
   reason: string | null
 }
 
+/** A consent text template version approved by a DPO, bound to the body it approved. */
+export interface ConsentTemplateApprovalTable {
+  template_id: string
+  version: number
+  language: string
+  body_sha256: string
+  approved_by: string
+  approved_at: string
+}
+
 export interface ConsentTables {
   consents: ConsentTable
   consent_subjects: ConsentSubjectTable
   consent_parties: ConsentPartyTable
   consent_signatures: ConsentSignatureTable
   consent_revocations: ConsentRevocationTable
+  consent_template_approvals: ConsentTemplateApprovalTable
 }

@@ -15,6 +15,12 @@ export interface KioskStateTable {
   receipt_code: string | null
   started_at: string
   updated_at: string
+  /** `sign` (a draft) or `confirm_majority` (the young adult confirms an active consent). */
+  purpose: string
+  /** The staff member who pushed the draft to the kiosk, if it was pushed. */
+  attending_staff: string | null
+  /** JSON text reference (template, version, language, SHA-256) last displayed for reading. */
+  shown_text: string | null
 }
 
 /** A draft a staff member sent to a named kiosk; the kiosk start screen offers it. */
@@ -23,6 +29,8 @@ export interface KioskPushTable {
   consent_id: string
   pushed_by: string
   pushed_at: string
+  /** `sign` or `confirm_majority`. */
+  purpose: string
 }
 
 /** A receipt: the code is kept only as a keyed hash; it opens the self-service page. */
@@ -32,6 +40,8 @@ export interface ReceiptTable {
   consent_id: string
   subject_pseudonym: string
   created_at: string
+  /** JSON array of the signatory roles that signed under this receipt (null: older receipts). */
+  signatory_roles: string | null
 }
 
 /** A youth's self-service session (its own cookie, short-lived, apart from staff sessions). */
@@ -55,6 +65,15 @@ export interface MajorityReviewTable {
   flagged_at: string
   confirmed_at: string | null
   lapsed_at: string | null
+  /** Actor who recorded the confirmation (`kiosk:…` or `user:…`). */
+  confirmed_by: string | null
+  /** `kiosk_drawn` or `staff_attested`. */
+  confirmed_method: string | null
+  /** The drawing (data URL) or the circumstances written down. */
+  confirmed_evidence: string | null
+  confirmed_evidence_sha256: string | null
+  /** JSON text reference the young adult read when confirming. */
+  confirmed_text: string | null
 }
 
 /** Tables of the kiosk area. */

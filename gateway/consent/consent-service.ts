@@ -1,24 +1,10 @@
-import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { identifierSchema } from '../../accounts/account-schemas.ts'
-import type { Actor } from '../../audit/audit-event.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { validityWindow } from '../../consent/calendar.ts'
+import { revocationChannelSchema, type Consent, type ConsentFacts } from '../../consent/consent.ts'
 import {
-  coveredCategories,
-  coveredRecipients,
-  factsOf,
-  revocationChannelSchema,
-  signatoryRoleSchema,
-  signatureMethodSchema,
-  type Consent,
-  type ConsentFacts,
-  type RevocationChannel,
-  type SignatoryRole,
-} from '../../consent/consent.ts'
-import {
-  findConsentTemplate,
-  renderConsentText,
+  approvedTextVersions,
   templateIdFor,
   type RenderedConsentText,
 } from '../../consent/consent-text.ts'
@@ -26,14 +12,12 @@ import { decide, type Decision } from '../../consent/decide.ts'
 import { ConsentError } from '../../consent/errors.ts'
 import { pseudonymOf } from '../../consent/pseudonym.ts'
 import { requiredSignatories } from '../../consent/signatories.ts'
-import { consentStatus, missingSignatories } from '../../consent/status.ts'
-import { termIdSchema, isSpecialCategory } from '../../consent/vocabulary.ts'
+import { termIdSchema } from '../../consent/vocabulary.ts'
 import {
   consentDraftInputSchema,
   validateDraft,
   type ConsentDraftInput,
 } from '../../consent/validate-draft.ts'
-import { listAgencies } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import {
   findConsent,
@@ -41,124 +25,35 @@ import {
   findConsentFacts,
   insertConsent,
   insertRevocation,
-  insertSignature,
   isKioskCodeTaken,
   listConsentsOfAgency,
+  markConsentDeclined,
   markConsentDiscarded,
   releaseExpiredKioskCodes,
-  type StoredConsent,
 } from '../../db/consent-repository.ts'
+import { isUniqueViolation } from '../../db/unique-violation.ts'
 import type { Deps } from '../deps.ts'
-import { consentTemplates } from './consent-texts.ts'
+import {
+  consentActorOf,
+  loadAuthorized,
+  partyFactsOf,
+  type ConsentCaller,
+} from './consent-caller.ts'
+import {
+  agencyDirectory,
+  currentApprovals,
+  renderTextOfConsent,
+  renderWith,
+} from './consent-texts.ts'
 import { toConsentView, type ConsentView } from './consent-view.ts'
 import { kioskCodeTtlMs, newKioskCode, normaliseKioskCode } from './kiosk-code.ts'
-import { isUniqueViolation } from '../../db/unique-violation.ts'
 import { pseudonymKeyOf } from './pseudonym-key.ts'
+import { authorizeConsentAction } from '../../consent/permissions.ts'
 
-type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>
+type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'consentTexts'>
 
-/**
- * Who calls a use case: an account of an agency (staff or kiosk), or the young person in the
- * self-service (`role: 'youth'`, bound to their own pseudonym, actor `youth:<pseudonym>`).
- */
-export interface ConsentCaller {
-  actor: Actor
-  role: 'staff' | 'kiosk' | 'dpo' | 'admin' | 'youth'
-  agencyId: string | null
-  userId: string
-  /** Only for `youth`: the pseudonym the self-service session is bound to. */
-  subjectPseudonym?: string
-}
-
-/** The caller of the youth's self-service (DESIGN.md §3.6), bound to one subject. */
-export function selfServiceCaller(subjectPseudonym: string): ConsentCaller {
-  return {
-    actor: `youth:${subjectPseudonym}`,
-    role: 'youth',
-    agencyId: null,
-    userId: subjectPseudonym,
-    subjectPseudonym,
-  }
-}
-
-const notFound = (): ConsentError =>
-  new ConsentError('ERR_CONSENT_NOT_FOUND', 'No consent with this id for your agency.')
-
-/**
- * An agency sees a consent it is a party to or prepared; everyone else gets "not found", so the
- * answer does not confirm that the consent exists (no cross-agency lookup, DESIGN.md §3.3).
- */
-function isVisibleTo(consent: Consent, caller: ConsentCaller): boolean {
-  if (caller.role === 'youth') return consent.subjectPseudonym === caller.subjectPseudonym
-  const agencyId = caller.agencyId
-  if (agencyId === null) return false
-  return (
-    consent.createdByAgencyId === agencyId ||
-    consent.senders.includes(agencyId) ||
-    consent.recipients.includes(agencyId)
-  )
-}
-
-async function loadVisible(
-  db: ServiceDeps['db'],
-  id: string,
-  caller: ConsentCaller,
-): Promise<StoredConsent> {
-  const stored = await findConsent(db, id)
-  if (!stored || !isVisibleTo(stored.consent, caller)) throw notFound()
-  return stored
-}
-
-async function agencyDirectory(db: ServiceDeps['db']) {
-  const agencies = await listAgencies(db)
-  return {
-    kinds: new Map(agencies.map((a) => [a.id, a.kind as string])),
-    byId: new Map(agencies.map((a) => [a.id, a])),
-  }
-}
-
-/** The consent text of a consent in a language, from the same facts it was created with. */
-export function renderTextOf(
-  consent: Consent,
-  contact: string,
-  agencyNames: ReadonlyMap<string, string>,
-  language: string,
-): RenderedConsentText {
-  const templates = consentTemplates()
-  const templateId = templateIdFor(consent.kind)
-  const template =
-    language === consent.text.language
-      ? (templates.find(
-          (t) =>
-            t.templateId === consent.text.templateId &&
-            t.version === consent.text.version &&
-            t.language === language,
-        ) ?? findConsentTemplate(templates, templateId, language))
-      : findConsentTemplate(templates, templateId, language)
-  const named = (ids: readonly string[]) =>
-    ids.map((id) => ({ id, name: agencyNames.get(id) ?? id }))
-  return renderConsentText(
-    template,
-    {
-      kind: consent.kind,
-      senders: named(consent.senders),
-      recipients: named(consent.recipients),
-      purposes: consent.purposes,
-      categories: consent.categories,
-      validFrom: consent.validFrom,
-      validUntil: consent.validUntil,
-      releasedProfessionals: consent.releasedProfessionals,
-      entrustingPerson: consent.entrustingPerson,
-      summarySha256: consent.singleTransfer?.summarySha256 ?? null,
-      contact,
-    },
-    vocabulary,
-  )
-}
-
-function contactOf(agency: { name: string; mailbox: string } | undefined): string {
-  return agency ? `${agency.name} (${agency.mailbox})` : ''
-}
+export { selfServiceCaller, type ConsentCaller } from './consent-caller.ts'
+export { signatureInputSchema, signConsent, type SignatureInput } from './sign-consent.ts'
 
 /**
  * Creates a draft consent (staff; DESIGN.md §6 `POST /consents`): validates it, renders and
@@ -188,6 +83,21 @@ export async function createConsentDraft(
     creatorAgencyId: caller.agencyId,
   })
   const subjectPseudonym = pseudonymOf(draft.subject, pseudonymKeyOf(deps.config))
+  const templateId = templateIdFor(draft.kind)
+  // Every language the draft may be read in gets its newest approved version now; old consents
+  // keep theirs when a newer wording is approved later (DESIGN.md §3.1).
+  const textVersions = approvedTextVersions(
+    deps.consentTexts.templates,
+    await currentApprovals(deps),
+    templateId,
+  )
+  const version = textVersions[draft.language]
+  if (version === undefined)
+    throw new ConsentError(
+      'ERR_CONSENT_UNKNOWN_LANGUAGE',
+      `No approved consent text ${templateId} in ${draft.language}.`,
+      { language: draft.language },
+    )
   const entrustingPerson = draft.entrustingPerson ?? null
   const base: Consent = {
     id: deps.ids.newId('cns'),
@@ -203,12 +113,7 @@ export async function createConsentDraft(
     categories: draft.categories,
     validFrom: draft.validFrom,
     validUntil: draft.validUntil,
-    text: {
-      templateId: templateIdFor(draft.kind),
-      version: 1,
-      language: draft.language,
-      sha256: '0'.repeat(64),
-    },
+    text: { templateId, version, language: draft.language, sha256: '0'.repeat(64) },
     releasedProfessionals: draft.releasedProfessionals,
     entrustingPerson,
     requiredSignatories: requiredSignatories({
@@ -227,15 +132,13 @@ export async function createConsentDraft(
     deselectedRecipients: [],
     revocation: null,
     discardedAt: null,
+    declinedAt: null,
+    declineReason: null,
+    lapsedAt: null,
+    textVersions,
     singleTransfer: draft.summarySha256 ? { summarySha256: draft.summarySha256 } : null,
   }
-  const names = new Map([...directory.byId].map(([id, a]) => [id, a.name]))
-  const rendered = renderTextOf(
-    base,
-    contactOf(directory.byId.get(caller.agencyId)),
-    names,
-    draft.language,
-  )
+  const rendered = renderWith(deps, base, draft.language, directory)
   const consent: Consent = { ...base, text: rendered.reference }
   const expiresAt = new Date(now.getTime() + kioskCodeTtlMs)
 
@@ -289,8 +192,9 @@ export async function getConsent(
   deps: ServiceDeps,
   input: { caller: ConsentCaller; consentId: string },
 ): Promise<ConsentView> {
-  const stored = await loadVisible(deps.db, input.consentId, input.caller)
-  return toConsentView(stored, deps.clock.now())
+  const now = deps.clock.now()
+  const stored = await loadAuthorized(deps, { ...input, action: { type: 'view' }, now })
+  return toConsentView(stored, now)
 }
 
 /** The consents of the caller's agency (a party or the preparer), optionally by status. */
@@ -298,7 +202,7 @@ export async function listConsents(
   deps: ServiceDeps,
   input: { caller: ConsentCaller; status?: ConsentView['status']; limit?: number },
 ): Promise<ConsentView[]> {
-  if (input.caller.agencyId === null) return []
+  if (input.caller.role !== 'staff' || input.caller.agencyId === null) return []
   const now = deps.clock.now()
   // Status is derived, so it is filtered after reading; the agency bound keeps this small.
   const stored = await listConsentsOfAgency(deps.db, input.caller.agencyId, 2000)
@@ -308,274 +212,75 @@ export async function listConsents(
     .slice(0, input.limit ?? 500)
 }
 
-/** The draft behind a pickup code, for a kiosk of an agency that is a party to it. */
+const unknownCode = () =>
+  new ConsentError('ERR_CONSENT_KIOSK_CODE_INVALID', 'This code is unknown or has expired.')
+
+/** The draft behind a pickup code, for a kiosk of the agency that prepared it. */
 export async function pickUpDraft(
   deps: ServiceDeps,
   input: { caller: ConsentCaller; code: string },
 ): Promise<ConsentView> {
   const now = deps.clock.now()
   const stored = await findConsentByKioskCode(deps.db, normaliseKioskCode(input.code), now)
-  if (!stored || !isVisibleTo(stored.consent, input.caller))
-    throw new ConsentError('ERR_CONSENT_KIOSK_CODE_INVALID', 'This code is unknown or has expired.')
-  const view = toConsentView(stored, now)
-  if (view.status !== 'draft')
-    throw new ConsentError('ERR_CONSENT_KIOSK_CODE_INVALID', 'This code is unknown or has expired.')
-  return view
+  if (!stored) throw unknownCode()
+  const actor = await consentActorOf(deps, input.caller, now)
+  const permission = authorizeConsentAction(actor, { type: 'pick_up' }, partyFactsOf(stored, now))
+  if (!permission.allowed) throw unknownCode()
+  return toConsentView(stored, now)
 }
 
-/** The text of a consent in a language (the stored version in its own language). */
+/** The text of a consent in a language (the version fixed for that language at drafting). */
 export async function consentText(
   deps: ServiceDeps,
   input: { caller: ConsentCaller; consentId: string; language?: string },
 ): Promise<RenderedConsentText> {
-  const stored = await loadVisible(deps.db, input.consentId, input.caller)
-  const directory = await agencyDirectory(deps.db)
-  const names = new Map([...directory.byId].map(([id, a]) => [id, a.name]))
-  return renderTextOf(
-    stored.consent,
-    contactOf(directory.byId.get(stored.consent.createdByAgencyId)),
-    names,
-    input.language ?? stored.consent.text.language,
-  )
-}
-
-export const signatureInputSchema = z.strictObject({
-  role: signatoryRoleSchema,
-  name: z.string().trim().min(1).max(200),
-  method: signatureMethodSchema,
-  /** The drawn signature (data URL) or a reference to the scan (e.g. its SHA-256). */
-  evidence: z.string().min(1).max(700_000),
-  deselectedCategories: z.array(termIdSchema).max(40).default([]),
-  deselectedRecipients: z.array(z.string().min(1).max(64)).max(20).default([]),
-  /**
-   * Special categories (Art. 9/10 GDPR) the youth expressly chose. They are never preselected:
-   * a special category of the consent not named here is deselected by the youth's signature.
-   */
-  chosenSpecialCategories: z.array(termIdSchema).max(40).default([]),
-  /** Staff member attending a kiosk signature. */
-  attendingStaff: z.string().min(1).max(128).optional(),
-})
-export type SignatureInput = z.input<typeof signatureInputSchema>
-
-/**
- * Records a signature (DESIGN.md §6 `POST /consents/:id/signatures`): kiosks sign with
- * `kiosk_drawn`, staff record `paper_scan` or `staff_attested`. The youth's signature may
- * deselect categories and recipients (at least one of each must remain). The consent becomes
- * active when every required signatory has signed; `consent_signed` (and `consent_activated`)
- * are written in the same transaction.
- */
-export async function signConsent(
-  deps: ServiceDeps,
-  input: { caller: ConsentCaller; consentId: string; signature: SignatureInput },
-): Promise<ConsentView> {
-  const { caller } = input
-  const signature = signatureInputSchema.parse(input.signature)
-  const allowed =
-    (caller.role === 'kiosk' && signature.method === 'kiosk_drawn') ||
-    (caller.role === 'staff' && signature.method !== 'kiosk_drawn')
-  if (!allowed)
-    throw new ConsentError(
-      'ERR_CONSENT_METHOD_NOT_ALLOWED',
-      'Kiosks record drawn signatures; staff record paper scans or attested signatures.',
-    )
   const now = deps.clock.now()
-  const directory = await agencyDirectory(deps.db)
-  const stored = await deps.db
-    .transaction()
-    .execute(async (trx) => {
-      const current = await loadVisible(trx, input.consentId, caller)
-      const { consent, subject } = current
-      if (consentStatus(factsOf(consent), now) !== 'draft')
-        throw new ConsentError('ERR_CONSENT_NOT_DRAFT', 'Only a draft can be signed.')
-      if (consent.signatures.some((s) => s.role === signature.role))
-        throw new ConsentError(
-          'ERR_CONSENT_ALREADY_SIGNED',
-          `The ${signature.role} has already signed.`,
-        )
-
-      const isYouth = signature.role === 'youth'
-      if (
-        !isYouth &&
-        (signature.deselectedCategories.length > 0 ||
-          signature.deselectedRecipients.length > 0 ||
-          signature.chosenSpecialCategories.length > 0)
-      )
-        throw new ConsentError(
-          'ERR_CONSENT_DESELECTION_NOT_YOUTH',
-          'Only the young person chooses what is shared.',
-        )
-      let deselectedCategories = consent.deselectedCategories
-      let deselectedRecipients = consent.deselectedRecipients
-      if (isYouth) {
-        const special = consent.categories.filter((c) => isSpecialCategory(vocabulary, c))
-        const wrong = [
-          ...signature.deselectedCategories.filter((c) => !consent.categories.includes(c)),
-          ...signature.chosenSpecialCategories.filter(
-            (c) => !special.includes(c) || signature.deselectedCategories.includes(c),
-          ),
-          ...signature.deselectedRecipients.filter((r) => !consent.recipients.includes(r)),
-        ]
-        if (wrong.length > 0)
-          throw new ConsentError(
-            'ERR_CONSENT_DESELECTION_INVALID',
-            'The choice names terms this consent does not contain.',
-            {
-              problems: wrong.map((value) => ({
-                code: 'ERR_CONSENT_DESELECTION_INVALID',
-                path: 'deselection',
-                value,
-              })),
-            },
-          )
-        const unchosen = special.filter((c) => !signature.chosenSpecialCategories.includes(c))
-        deselectedCategories = [...new Set([...signature.deselectedCategories, ...unchosen])].sort()
-        deselectedRecipients = [...new Set(signature.deselectedRecipients)].sort()
-        const remaining = {
-          categories: consent.categories,
-          deselectedCategories,
-          recipients: consent.recipients,
-          deselectedRecipients,
-        }
-        if (coveredCategories(remaining).length === 0 || coveredRecipients(remaining).length === 0)
-          throw new ConsentError(
-            'ERR_CONSENT_NOTHING_LEFT',
-            'At least one category and one recipient must remain.',
-          )
-      }
-      // The guardian rule looks at the age when the youth signs (or now, before that).
-      const youthSignedAt = isYouth
-        ? now
-        : consent.signatures.find((s) => s.role === 'youth')?.signedAt
-      const required = requiredSignatories({
-        birthDate: subject.birthDate,
-        at: youthSignedAt ? new Date(youthSignedAt) : now,
-        guardianAge: deps.config.guardianAge,
-        senders: consent.senders,
-        senderKinds: directory.kinds,
-        categories: consent.categories,
-        deselectedCategories,
-        entrustingPerson: consent.entrustingPerson,
-        vocabulary,
-      })
-      if (!required.includes(signature.role))
-        throw new ConsentError(
-          'ERR_CONSENT_SIGNATORY_NOT_REQUIRED',
-          `No ${signature.role} signature is needed.`,
-        )
-      const signedRoles: SignatoryRole[] = [
-        ...consent.signatures.map((s) => s.role),
-        signature.role,
-      ]
-      const complete =
-        missingSignatories({ requiredSignatories: required, signedRoles }).length === 0
-      // A paper scan is never uploaded: staff hand in the scan's own SHA-256, which is kept as is.
-      const scanSha256 =
-        signature.method === 'paper_scan'
-          ? /^(?:sha256:)?([0-9a-f]{64})$/i.exec(signature.evidence)?.[1]?.toLowerCase()
-          : undefined
-      const evidenceSha256 =
-        scanSha256 ?? createHash('sha256').update(signature.evidence, 'utf8').digest('hex')
-      await insertSignature(trx, {
-        consentId: consent.id,
-        signature: {
-          role: signature.role,
-          name: signature.name,
-          signedAt: now.toISOString(),
-          method: signature.method,
-          evidence: signature.evidence,
-          evidenceSha256,
-          ...(caller.role === 'kiosk' ? { kioskDevice: caller.userId } : {}),
-          ...(caller.role === 'staff'
-            ? { attendingStaff: caller.userId }
-            : signature.attendingStaff
-              ? { attendingStaff: signature.attendingStaff }
-              : {}),
-        },
-        requiredSignatories: required,
-        signedRoles,
-        deselectedCategories,
-        deselectedRecipients,
-        complete,
-      })
-      const agencyId = caller.agencyId as string
-      await appendAuditEvent(trx, {
-        at: now,
-        actor: caller.actor,
-        event: {
-          type: 'consent_signed',
-          consentId: consent.id,
-          subjectPseudonym: consent.subjectPseudonym,
-          agencyId,
-          role: signature.role,
-          method: signature.method,
-          evidenceSha256,
-          deselectedCategories: [...deselectedCategories],
-          deselectedRecipients: [...deselectedRecipients],
-        },
-      })
-      if (complete) {
-        await appendAuditEvent(trx, {
-          at: now,
-          actor: caller.actor,
-          event: {
-            type: 'consent_activated',
-            consentId: consent.id,
-            subjectPseudonym: consent.subjectPseudonym,
-            agencyId,
-          },
-        })
-      }
-      return loadVisible(trx, consent.id, caller)
-    })
-    .catch((error: unknown) => {
-      // The same role signing twice at once: the second insert meets the first one's row.
-      if (isUniqueViolation(error))
-        throw new ConsentError(
-          'ERR_CONSENT_ALREADY_SIGNED',
-          `The ${signature.role} has already signed.`,
-        )
-      throw error
-    })
-  return toConsentView(stored, now)
+  const { consent } = await loadAuthorized(deps, { ...input, action: { type: 'view' }, now })
+  return renderTextOfConsent(deps, consent, input.language ?? consent.text.language)
 }
 
 export const revocationInputSchema = z.strictObject({
   channel: revocationChannelSchema,
   reason: z.string().trim().min(1).max(500).optional(),
+  /** A kiosk proves the person's revocation with the receipt code and the date of birth. */
+  receiptCode: z.string().trim().min(1).max(40).optional(),
+  birthDate: z.iso.date().optional(),
 })
 export type RevocationInput = z.infer<typeof revocationInputSchema>
 
-/** Which channels each kind of caller may record. */
-const channelsOf: Record<ConsentCaller['role'], readonly RevocationChannel[]> = {
-  staff: ['staff'],
-  kiosk: ['kiosk'],
-  youth: ['self_service'],
-  dpo: [],
-  admin: [],
+/** Which channel each kind of caller records. */
+const channelOf: Record<ConsentCaller['role'], RevocationInput['channel'] | null> = {
+  staff: 'staff',
+  kiosk: 'kiosk',
+  youth: 'self_service',
+  dpo: null,
+  admin: null,
 }
 
 /**
- * Revokes a consent (DESIGN.md §3.1): one call, nothing asked beyond who calls; effective from
- * this instant for every later decision, including transfers queued but not yet delivered.
+ * Revokes a consent (DESIGN.md §3.1): effective from this instant for every later decision,
+ * including transfers queued but not yet delivered. Staff of a party record what the person
+ * declared to them; a kiosk needs the receipt code with the birth date; `/me` its receipt.
  */
 export async function revokeConsent(
   deps: ServiceDeps,
   input: { caller: ConsentCaller; consentId: string; revocation: RevocationInput },
 ): Promise<ConsentView> {
   const { caller, revocation } = input
-  if (!channelsOf[caller.role].includes(revocation.channel))
+  if (channelOf[caller.role] !== revocation.channel)
     throw new ConsentError(
       'ERR_CONSENT_METHOD_NOT_ALLOWED',
-      `A ${caller.role} records revocations on the channel ${channelsOf[caller.role].join(', ') || '(none)'}.`,
+      `A ${caller.role} records revocations on the channel ${channelOf[caller.role] ?? '(none)'}.`,
     )
   const now = deps.clock.now()
   const stored = await deps.db.transaction().execute(async (trx) => {
-    const { consent } = await loadVisible(trx, input.consentId, caller)
-    if (consentStatus(factsOf(consent), now) !== 'active')
-      throw new ConsentError(
-        'ERR_CONSENT_NOT_ACTIVE',
-        'Only an active consent can be revoked; a draft is discarded.',
-      )
+    const scoped = { db: trx, config: deps.config }
+    const { consent } = await loadAuthorized(scoped, {
+      caller,
+      consentId: input.consentId,
+      action: { type: 'revoke' },
+      now,
+    })
     await insertRevocation(trx, consent.id, {
       at: now.toISOString(),
       channel: revocation.channel,
@@ -589,29 +294,29 @@ export async function revokeConsent(
         type: 'consent_revoked',
         consentId: consent.id,
         subjectPseudonym: consent.subjectPseudonym,
-        ...(caller.agencyId ? { agencyId: caller.agencyId } : {}),
+        agencyId: caller.agencyId ?? consent.createdByAgencyId,
         channel: revocation.channel,
         reasonGiven: revocation.reason !== undefined,
       },
     })
-    return loadVisible(trx, consent.id, caller)
+    return findConsent(trx, consent.id)
   })
+  if (!stored) throw new Error('revoked consent vanished')
   return toConsentView(stored, now)
 }
 
-/** Discards a draft (staff); a discarded draft can no longer be signed. */
+/** Discards a draft (staff of the preparing agency); a discarded draft can no longer be signed. */
 export async function discardConsent(
   deps: ServiceDeps,
   input: { caller: ConsentCaller; consentId: string },
 ): Promise<ConsentView> {
   const { caller } = input
-  if (caller.role !== 'staff')
-    throw new ConsentError('ERR_CONSENT_METHOD_NOT_ALLOWED', 'Only staff discard drafts.')
   const now = deps.clock.now()
   const stored = await deps.db.transaction().execute(async (trx) => {
-    const { consent } = await loadVisible(trx, input.consentId, caller)
-    if (consentStatus(factsOf(consent), now) !== 'draft')
-      throw new ConsentError('ERR_CONSENT_NOT_DRAFT', 'Only a draft can be discarded.')
+    const { consent } = await loadAuthorized(
+      { db: trx, config: deps.config },
+      { caller, consentId: input.consentId, action: { type: 'discard' }, now },
+    )
     await markConsentDiscarded(trx, consent.id, now)
     await appendAuditEvent(trx, {
       at: now,
@@ -623,24 +328,36 @@ export async function discardConsent(
         agencyId: caller.agencyId as string,
       },
     })
-    return loadVisible(trx, consent.id, caller)
+    return findConsent(trx, consent.id)
   })
+  if (!stored) throw new Error('discarded consent vanished')
   return toConsentView(stored, now)
 }
 
+export const declineInputSchema = z
+  .strictObject({
+    /** The reason the person chose to give, if any; kept in the consent store only. */
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .default({})
+export type DeclineInput = z.infer<typeof declineInputSchema>
+
 /**
- * The youth pressed "Nicht zustimmen" at the kiosk: an audit entry, nothing else — no content,
- * no reason, and the draft stays as it was (staff may discard it).
+ * The person said no at the kiosk ("Nicht zustimmen"; DESIGN.md §3.1): the draft becomes
+ * `declined`, its pickup code dies, the preparing staff see it (with the reason, if given).
  */
 export async function declineConsent(
   deps: ServiceDeps,
-  input: { caller: ConsentCaller; consentId: string },
-): Promise<void> {
+  input: { caller: ConsentCaller; consentId: string; decline?: DeclineInput },
+): Promise<ConsentView> {
   const now = deps.clock.now()
-  await deps.db.transaction().execute(async (trx) => {
-    const { consent } = await loadVisible(trx, input.consentId, input.caller)
-    if (consentStatus(factsOf(consent), now) !== 'draft')
-      throw new ConsentError('ERR_CONSENT_NOT_DRAFT', 'Only a draft can be declined.')
+  const reason = input.decline?.reason ?? null
+  const stored = await deps.db.transaction().execute(async (trx) => {
+    const { consent } = await loadAuthorized(
+      { db: trx, config: deps.config },
+      { caller: input.caller, consentId: input.consentId, action: { type: 'decline' }, now },
+    )
+    await markConsentDeclined(trx, consent.id, { at: now, reason })
     await appendAuditEvent(trx, {
       at: now,
       actor: input.caller.actor,
@@ -648,10 +365,14 @@ export async function declineConsent(
         type: 'consent_declined',
         consentId: consent.id,
         subjectPseudonym: consent.subjectPseudonym,
-        agencyId: input.caller.agencyId as string,
+        agencyId: consent.createdByAgencyId,
+        reasonGiven: reason !== null,
       },
     })
+    return findConsent(trx, consent.id)
   })
+  if (!stored) throw new Error('declined consent vanished')
+  return toConsentView(stored, now)
 }
 
 export const decisionInputSchema = z.strictObject({
@@ -679,11 +400,12 @@ export async function checkDecision(
 ): Promise<Decision> {
   const { caller, request } = input
   const agencyId = caller.agencyId
-  if (caller.role !== 'staff' || agencyId === null) throw notFound()
+  if (caller.role !== 'staff' || agencyId === null)
+    throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No consent with this id for you.')
   const now = deps.clock.now()
   const facts: ConsentFacts | undefined = await findConsentFacts(deps.db, request.consentId)
   if (!facts || !(facts.senders.includes(agencyId) || facts.recipients.includes(agencyId)))
-    throw notFound()
+    throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No consent with this id for you.')
   const decision = decide(
     {
       subjectPseudonym: facts.subjectPseudonym,

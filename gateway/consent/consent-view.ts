@@ -7,10 +7,10 @@ import {
   factsOf,
   signatoryRoleSchema,
 } from '../../consent/consent.ts'
-import { consentStatus, missingSignatories } from '../../consent/status.ts'
+import { consentStatus, consentStatuses, missingSignatories } from '../../consent/status.ts'
 import type { StoredConsent } from '../../db/consent-repository.ts'
 
-export const consentStatusSchema = z.enum(['draft', 'active', 'revoked', 'expired', 'discarded'])
+export const consentStatusSchema = z.enum(consentStatuses)
 
 /** A consent as the API shows it: the stored facts plus what follows from them at `now`. */
 export const consentViewSchema = consentSchema.extend({

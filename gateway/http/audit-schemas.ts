@@ -124,6 +124,11 @@ export const auditReportResponseSchema = z.strictObject({
     perWeek: z.array(z.strictObject({ week: z.string(), count: countRow })),
     byChannel: z.array(z.strictObject({ channel: z.string(), count: countRow })),
   }),
+  /** Lapses at majority, apart from revocations (nobody revoked them). */
+  lapses: z.strictObject({
+    total: countRow,
+    perWeek: z.array(z.strictObject({ week: z.string(), count: countRow })),
+  }),
   staffDenialRates: z.array(
     z.strictObject({
       actor: z.string(),

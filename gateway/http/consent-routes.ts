@@ -6,19 +6,26 @@ import {
   consentText,
   createConsentDraft,
   declineConsent,
+  declineInputSchema,
   decisionInputSchema,
   discardConsent,
   getConsent,
   listConsents,
-  pickUpDraft,
   revocationInputSchema,
   revokeConsent,
   signatureInputSchema,
   signConsent,
   type ConsentCaller,
 } from '../consent/consent-service.ts'
+import { approveConsentText, listConsentTexts } from '../consent/consent-texts.ts'
 import { consentStatusSchema, consentViewSchema } from '../consent/consent-view.ts'
 import type { Deps } from '../deps.ts'
+import { consentOfReceipt, showTextAtKiosk, startFromPickupCode } from '../kiosk/kiosk-service.ts'
+import {
+  confirmAtMajority,
+  majorityConfirmationInputSchema,
+} from '../self-service/majority-confirmation.ts'
+import { ApiError } from './api-error.ts'
 import { apiRoute, type AnyApiRoute } from './route.ts'
 
 function callerOf(principal: Principal): ConsentCaller {
@@ -62,12 +69,12 @@ export const listConsentsRoute = apiRoute({
 export const pickUpConsentRoute = apiRoute({
   method: 'get',
   path: '/consents/pickup/:code',
-  summary: 'Open a draft at the kiosk with its pickup code',
+  summary:
+    'Open a draft of your agency at this kiosk with its pickup code: the kiosk flow is bound to it',
   access: ['kiosk'],
   params: z.strictObject({ code: z.string().min(4).max(20) }),
   response: consentViewSchema,
-  handle: ({ deps, principal, params }) =>
-    pickUpDraft(deps, { caller: callerOf(principal), code: params.code }),
+  handle: ({ deps, principal, params }) => startFromPickupCode(deps, principal, params.code),
 })
 
 export const getConsentRoute = apiRoute({
@@ -96,11 +103,19 @@ export const consentTextRoute = apiRoute({
     sha256: z.string(),
   }),
   handle: async ({ deps, principal, params, query }) => {
-    const rendered = await consentText(deps, {
-      caller: callerOf(principal),
-      consentId: params.id,
-      ...(query.language ? { language: query.language } : {}),
-    })
+    // A kiosk reads only the consent of its live flow, and what it reads is what its signature
+    // will prove it displayed.
+    const rendered =
+      principal.role === 'kiosk'
+        ? await showTextAtKiosk(deps, principal, {
+            consentId: params.id,
+            ...(query.language ? { language: query.language } : {}),
+          })
+        : await consentText(deps, {
+            caller: callerOf(principal),
+            consentId: params.id,
+            ...(query.language ? { language: query.language } : {}),
+          })
     return { text: rendered.text, ...rendered.reference }
   },
 })
@@ -108,11 +123,12 @@ export const consentTextRoute = apiRoute({
 export const signConsentRoute = apiRoute({
   method: 'post',
   path: '/consents/:id/signatures',
-  summary: 'Sign a consent (kiosk: drawn; staff: paper scan or attested)',
+  summary:
+    'Sign a consent (kiosk: drawn, inside its live flow; staff of a sending agency: paper scan or attested)',
   access: ['kiosk', 'staff'],
   params: idParams,
   body: signatureInputSchema,
-  bodyLimit: 1024 * 1024,
+  bodyLimit: 8 * 1024 * 1024,
   response: consentViewSchema,
   handle: ({ deps, principal, params, body }) =>
     signConsent(deps, { caller: callerOf(principal), consentId: params.id, signature: body }),
@@ -126,8 +142,21 @@ export const revokeConsentRoute = apiRoute({
   params: idParams,
   body: revocationInputSchema,
   response: consentViewSchema,
-  handle: ({ deps, principal, params, body }) =>
-    revokeConsent(deps, { caller: callerOf(principal), consentId: params.id, revocation: body }),
+  handle: async ({ deps, principal, params, body }) => {
+    const { receiptCode, birthDate, ...revocation } = body
+    const caller = callerOf(principal)
+    if (principal.role === 'kiosk') {
+      // A kiosk revokes only what the person proves with the receipt code and the birth date.
+      if (receiptCode === undefined || birthDate === undefined)
+        throw new ApiError(
+          'validation_failed',
+          'At a kiosk, send the receipt code and the date of birth of the person revoking.',
+        )
+      caller.receiptConsentIds = [await consentOfReceipt(deps, { receiptCode, birthDate })]
+    } else if (receiptCode !== undefined || birthDate !== undefined)
+      throw new ApiError('validation_failed', 'Receipt code and birth date are for kiosks only.')
+    return revokeConsent(deps, { caller, consentId: params.id, revocation })
+  },
 })
 
 export const discardConsentRoute = apiRoute({
@@ -144,13 +173,71 @@ export const discardConsentRoute = apiRoute({
 export const declineConsentRoute = apiRoute({
   method: 'post',
   path: '/consents/:id/decline',
-  summary: 'The young person declined at the kiosk ("Nicht zustimmen"); recorded, nothing else',
+  summary:
+    'The young person declined at the kiosk ("Nicht zustimmen"): the draft is declined, its pickup code dies',
   access: ['kiosk'],
   params: idParams,
-  response: z.strictObject({ declined: z.literal(true) }),
-  handle: async ({ deps, principal, params }) => {
-    await declineConsent(deps, { caller: callerOf(principal), consentId: params.id })
-    return { declined: true as const }
+  body: declineInputSchema,
+  response: consentViewSchema,
+  handle: ({ deps, principal, params, body }) =>
+    declineConsent(deps, { caller: callerOf(principal), consentId: params.id, decline: body }),
+})
+
+export const majorityConfirmationRoute = apiRoute({
+  method: 'post',
+  path: '/consents/:id/majority-confirmation',
+  summary:
+    'The young adult confirms, in person, a consent a guardian co-signed (kiosk: drawn in its flow; staff of a sending agency: attested)',
+  access: ['kiosk', 'staff'],
+  params: idParams,
+  body: majorityConfirmationInputSchema,
+  bodyLimit: 1024 * 1024,
+  response: z.strictObject({ confirmedAt: z.iso.datetime() }),
+  handle: ({ deps, principal, params, body }) =>
+    confirmAtMajority(deps, {
+      caller: callerOf(principal),
+      consentId: params.id,
+      confirmation: body,
+    }),
+})
+
+const consentTextInfoSchema = z.strictObject({
+  templateId: z.string(),
+  version: z.number().int(),
+  language: z.string(),
+  bodySha256: z.string(),
+  approved: z.boolean(),
+  approvedBy: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+})
+
+export const listConsentTextsRoute = apiRoute({
+  method: 'get',
+  path: '/consent-texts',
+  summary: 'The consent text templates by version and language, with their approvals',
+  access: ['staff', 'dpo', 'admin'],
+  response: z.strictObject({ texts: z.array(consentTextInfoSchema) }),
+  handle: async ({ deps }) => ({ texts: await listConsentTexts(deps) }),
+})
+
+export const approveConsentTextRoute = apiRoute({
+  method: 'post',
+  path: '/consent-texts/approvals',
+  summary:
+    'Approve a template version in one language (a DPO for all agencies); new drafts use the newest approved version',
+  access: ['dpo'],
+  body: z.strictObject({
+    templateId: z.string().regex(/^[a-z][a-z0-9-]{1,60}$/),
+    version: z.number().int().positive(),
+    language: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/),
+  }),
+  status: 201,
+  response: consentTextInfoSchema,
+  handle: async ({ deps, principal, body }) => {
+    // The texts serve every agency: only a DPO with the view over all agencies approves them.
+    if (!principal.allAgencies)
+      throw new ApiError('forbidden', 'Only a DPO for all agencies approves consent texts.')
+    return approveConsentText(deps, { actor: actorOf(principal), ...body })
   },
 })
 
@@ -182,6 +269,9 @@ export function consentApiRoutes(_deps: Deps): AnyApiRoute[] {
     revokeConsentRoute,
     discardConsentRoute,
     declineConsentRoute,
+    majorityConfirmationRoute,
     decisionRoute,
+    listConsentTextsRoute,
+    approveConsentTextRoute,
   ]
 }

@@ -18,12 +18,15 @@ export const pushDraftRoute = apiRoute({
     consentId: z.string().min(1).max(64),
     /** For a single-transfer consent: the case summary it is bound to, shown before signing. */
     summary: kioskSummarySchema.optional(),
+    /** `confirm_majority`: an active consent for the young adult to confirm in person. */
+    purpose: z.enum(['sign', 'confirm_majority']).default('sign'),
   }),
   bodyLimit: 1024 * 1024,
   response: z.strictObject({
     kioskId: z.string(),
     consentId: z.string(),
     pushedAt: z.iso.datetime(),
+    purpose: z.enum(['sign', 'confirm_majority']),
   }),
   handle: async ({ deps, principal, params, body }) =>
     pushDraft(deps, {
@@ -35,6 +38,7 @@ export const pushDraftRoute = apiRoute({
       },
       kioskId: params.kioskId,
       consentId: body.consentId,
+      purpose: body.purpose,
       ...(body.summary ? { summary: body.summary } : {}),
     }),
 })
@@ -47,6 +51,22 @@ const majorityReviewSchema = z.strictObject({
   flaggedAt: z.iso.datetime(),
   confirmedAt: z.iso.datetime().nullable(),
   lapsedAt: z.iso.datetime().nullable(),
+  /** How the young adult confirmed in person: at a kiosk (drawn) or with staff (attested). */
+  confirmation: z
+    .strictObject({
+      by: z.string(),
+      method: z.enum(['kiosk_drawn', 'staff_attested']),
+      evidenceSha256: z.string(),
+      text: z
+        .strictObject({
+          templateId: z.string(),
+          version: z.number().int(),
+          language: z.string(),
+          sha256: z.string(),
+        })
+        .nullable(),
+    })
+    .nullable(),
   state: z.enum(['awaiting_confirmation', 'confirmed', 'lapsed']),
 })
 

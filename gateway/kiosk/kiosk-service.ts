@@ -1,24 +1,27 @@
-import { createHash } from 'node:crypto'
 import type { Principal } from '../../accounts/roles.ts'
-import { canonicalJson } from '../../audit/canonical-json.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
-import type { Consent, SignatoryRole } from '../../consent/consent.ts'
+import type { RenderedConsentText } from '../../consent/consent-text.ts'
+import type { SignatoryRole } from '../../consent/consent.ts'
+import { ConsentError } from '../../consent/errors.ts'
+import { authorizeConsentAction } from '../../consent/permissions.ts'
 import { isSpecialCategory } from '../../consent/vocabulary.ts'
+import { findUser } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
+import { findConsent } from '../../db/consent-repository.ts'
 import {
   clearKioskState,
   clearPushedDraft,
-  findKioskState,
   findPushedDraft,
   pushDraftToKiosk,
   startKioskState,
   updateKioskState,
   type KioskChoices,
+  type KioskPurpose,
   type KioskState,
   type KioskStep,
 } from '../../db/kiosk-repository.ts'
 import { findReceiptByCodeHash, insertReceipt } from '../../db/receipt-repository.ts'
-import { findUser } from '../../db/account-repository.ts'
+import { consentActorOf, liveKioskState, partyFactsOf } from '../consent/consent-caller.ts'
 import {
   declineConsent,
   getConsent,
@@ -26,11 +29,13 @@ import {
   revokeConsent,
   signConsent,
   type ConsentCaller,
+  type DeclineInput,
 } from '../consent/consent-service.ts'
+import { renderTextOfConsent } from '../consent/consent-texts.ts'
 import type { ConsentView } from '../consent/consent-view.ts'
 import type { Deps } from '../deps.ts'
+import { confirmAtMajority } from '../self-service/majority-confirmation.ts'
 import { KioskError } from './kiosk-error.ts'
-import { kioskIdleSecondsOf } from './kiosk-settings.ts'
 import { dropSummary, holdSummary, type KioskSummary } from './kiosk-summaries.ts'
 import { hashReceiptCode, newReceiptCode } from './receipt-code.ts'
 
@@ -71,11 +76,9 @@ export async function currentKioskSession(
   deps: Deps,
   principal: Principal,
 ): Promise<KioskSession | undefined> {
-  const state = await findKioskState(deps.db, principal.userId)
-  if (!state) return undefined
   const now = deps.clock.now()
-  const idleMs = kioskIdleSecondsOf(deps.config) * 1000
-  if (now.getTime() - Date.parse(state.updatedAt) >= idleMs) {
+  const state = await liveKioskState(deps.db, deps.config, principal.userId, now)
+  if (!state) {
     await wipeKiosk(deps, principal)
     return undefined
   }
@@ -83,8 +86,10 @@ export async function currentKioskSession(
     caller: kioskCallerOf(principal),
     consentId: state.consentId,
   })
-  // A draft discarded by staff meanwhile, or signed elsewhere, ends the session.
-  if (state.step !== 'receipt' && consent.status !== 'draft') {
+  // A draft discarded by staff meanwhile, or signed elsewhere, ends the session; a confirmation
+  // ends when the consent is no longer active.
+  const wanted = state.purpose === 'confirm_majority' ? 'active' : 'draft'
+  if (state.step !== 'receipt' && consent.status !== wanted) {
     await wipeKiosk(deps, principal)
     return undefined
   }
@@ -97,49 +102,81 @@ export async function requireKioskSession(deps: Deps, principal: Principal): Pro
   return session
 }
 
-async function begin(deps: Deps, principal: Principal, consent: ConsentView): Promise<void> {
+async function begin(
+  deps: Deps,
+  principal: Principal,
+  input: {
+    consentId: string
+    language: string
+    purpose: KioskPurpose
+    attendingStaff: string | null
+  },
+): Promise<void> {
   const now = deps.clock.now().toISOString()
   await deps.db.transaction().execute(async (trx) => {
     await clearPushedDraft(trx, principal.userId)
     await startKioskState(trx, {
       kioskId: principal.userId,
-      consentId: consent.id,
+      consentId: input.consentId,
+      purpose: input.purpose,
       step: 'read',
-      language: consent.text.language,
+      language: input.language,
       choices: noChoices,
       receiptCode: null,
+      attendingStaff: input.attendingStaff,
+      shownText: null,
       startedAt: now,
       updatedAt: now,
     })
   })
 }
 
-/** Starts on the draft behind a pickup code typed on the kiosk. */
+/**
+ * Starts on the draft behind a pickup code typed on the kiosk (or sent by a kiosk client over
+ * the API): from now on this kiosk's flow is bound to that draft.
+ */
 export async function startFromPickupCode(
   deps: Deps,
   principal: Principal,
   code: string,
-): Promise<void> {
+): Promise<ConsentView> {
   const consent = await pickUpDraft(deps, { caller: kioskCallerOf(principal), code })
-  await begin(deps, principal, consent)
+  await begin(deps, principal, {
+    consentId: consent.id,
+    language: consent.text.language,
+    purpose: 'sign',
+    attendingStaff: null,
+  })
+  return getConsent(deps, { caller: kioskCallerOf(principal), consentId: consent.id })
 }
 
-/** Starts on the draft staff pushed to this kiosk. */
+/** Starts on what staff pushed to this kiosk: a draft to sign, or a consent to confirm at 18. */
 export async function startFromPush(deps: Deps, principal: Principal): Promise<void> {
   const pushed = await findPushedDraft(deps.db, principal.userId)
   if (!pushed) throw new KioskError('ERR_KIOSK_NOTHING_PUSHED', 'Nothing was sent to this kiosk.')
-  const consent = await getConsent(deps, {
-    caller: kioskCallerOf(principal),
-    consentId: pushed.consentId,
-  })
-  if (consent.status !== 'draft') {
+  const now = deps.clock.now()
+  const stored = await findConsent(deps.db, pushed.consentId)
+  // Still what its agency may push now (a draft discarded or signed meanwhile is not).
+  const permitted =
+    stored !== undefined &&
+    authorizeConsentAction(
+      { kind: 'staff', agencyId: principal.agencyId ?? '' },
+      { type: 'push_to_kiosk', purpose: pushed.purpose },
+      partyFactsOf(stored, now),
+    ).allowed
+  if (!stored || !permitted) {
     await clearPushedDraft(deps.db, principal.userId)
     throw new KioskError('ERR_KIOSK_NOTHING_PUSHED', 'Nothing was sent to this kiosk.')
   }
-  await begin(deps, principal, consent)
+  await begin(deps, principal, {
+    consentId: stored.consent.id,
+    language: stored.consent.text.language,
+    purpose: pushed.purpose,
+    attendingStaff: pushed.pushedBy,
+  })
 }
 
-/** Whether a draft waits for this kiosk (the start screen offers it without naming anyone). */
+/** Whether something waits for this kiosk (the start screen offers it without naming anyone). */
 export async function hasPushedDraft(deps: Deps, principal: Principal): Promise<boolean> {
   return (await findPushedDraft(deps.db, principal.userId)) !== undefined
 }
@@ -162,6 +199,35 @@ export async function moveToStep(deps: Deps, principal: Principal, step: KioskSt
 /** Keeps the session alive while the person is reading. */
 export async function touchKioskSession(deps: Deps, principal: Principal): Promise<void> {
   await updateKioskState(deps.db, principal.userId, { at: deps.clock.now() })
+}
+
+/**
+ * The consent text as this kiosk displays it for reading, in the session's language (or the one
+ * asked for). What is displayed is recorded: a signature on this kiosk proves exactly this text
+ * (language, template version, SHA-256; issue «Consent integrity» point 4).
+ */
+export async function showTextAtKiosk(
+  deps: Deps,
+  principal: Principal,
+  input: { consentId?: string; language?: string } = {},
+): Promise<RenderedConsentText> {
+  const session = await currentKioskSession(deps, principal)
+  // Asked for by id (the API), a consent outside the kiosk's flow does not exist for it.
+  if (!session || (input.consentId !== undefined && input.consentId !== session.consent.id)) {
+    if (input.consentId !== undefined)
+      throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No consent with this id for you.')
+    throw new KioskError('ERR_KIOSK_NO_SESSION', 'There is nothing on this kiosk.')
+  }
+  const { state, consent } = session
+  const language = input.language ?? state.language
+  const stored = await findConsent(deps.db, consent.id)
+  if (!stored) throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No consent with this id for you.')
+  const rendered = await renderTextOfConsent(deps, stored.consent, language)
+  await updateKioskState(deps.db, principal.userId, {
+    shownText: rendered.reference,
+    at: deps.clock.now(),
+  })
+  return rendered
 }
 
 /**
@@ -204,7 +270,8 @@ export function nextSignatory(consent: ConsentView): SignatoryRole | null {
 
 /**
  * Records the next signature (drawn on the kiosk plus the typed name). When the consent becomes
- * active, a receipt is issued; its code stays on the device only until the wipe.
+ * active, a receipt is issued for what was signed here; its code stays on the device only until
+ * the wipe.
  */
 export async function signAtKiosk(
   deps: Deps,
@@ -212,8 +279,8 @@ export async function signAtKiosk(
   input: { name: string; evidence: string },
 ): Promise<{ complete: boolean }> {
   const { state, consent } = await requireKioskSession(deps, principal)
-  if (!/^data:image\/png;base64,[A-Za-z0-9+/=]{100,}$/.test(input.evidence))
-    throw new KioskError('ERR_KIOSK_SIGNATURE_EMPTY', 'Please sign in the box with your finger.')
+  if (state.purpose !== 'sign')
+    throw new KioskError('ERR_KIOSK_NO_SESSION', 'This kiosk is not collecting signatures.')
   const role = nextSignatory(consent)
   if (!role) throw new KioskError('ERR_KIOSK_NO_SESSION', 'Everyone has signed already.')
   const caller = kioskCallerOf(principal)
@@ -240,6 +307,15 @@ export async function signAtKiosk(
     await touchKioskSession(deps, principal)
     return { complete: false }
   }
+  // The receipt proves what was signed in this session on this kiosk, by whom (DESIGN.md §3.6).
+  const signatoryRoles = signed.signatures
+    .filter(
+      (s) =>
+        s.method === 'kiosk_drawn' &&
+        s.kioskDevice === principal.userId &&
+        s.signedAt >= state.startedAt,
+    )
+    .map((s) => s.role)
   const code = newReceiptCode()
   const receiptId = deps.ids.newId('rcp')
   await deps.db.transaction().execute(async (trx) => {
@@ -249,6 +325,7 @@ export async function signAtKiosk(
       consentId: signed.id,
       subjectPseudonym: signed.subjectPseudonym,
       createdAt: now.toISOString(),
+      signatoryRoles,
     })
     await appendAuditEvent(trx, {
       at: now,
@@ -259,6 +336,7 @@ export async function signAtKiosk(
         subjectPseudonym: signed.subjectPseudonym,
         agencyId: principal.agencyId ?? signed.createdByAgencyId,
         receiptId,
+        signatoryRoles,
       },
     })
     await updateKioskState(trx, principal.userId, { step: 'receipt', receiptCode: code, at: now })
@@ -266,10 +344,38 @@ export async function signAtKiosk(
   return { complete: true }
 }
 
-/** "Nicht zustimmen": an audit entry that a draft was declined, then the wipe. */
-export async function declineAtKiosk(deps: Deps, principal: Principal): Promise<void> {
-  const { consent } = await requireKioskSession(deps, principal)
-  await declineConsent(deps, { caller: kioskCallerOf(principal), consentId: consent.id })
+/**
+ * "Nicht zustimmen": the draft is declined (its own status; the pickup code dies; the preparing
+ * staff see it), then the wipe.
+ */
+export async function declineAtKiosk(
+  deps: Deps,
+  principal: Principal,
+  decline: DeclineInput = {},
+): Promise<void> {
+  const { state, consent } = await requireKioskSession(deps, principal)
+  if (state.purpose === 'sign')
+    await declineConsent(deps, { caller: kioskCallerOf(principal), consentId: consent.id, decline })
+  await wipeKiosk(deps, principal)
+}
+
+/**
+ * The young adult confirms, at this kiosk, a consent a guardian co-signed when they were a minor
+ * (after reading its text here and drawing their signature); then the wipe.
+ */
+export async function confirmMajorityAtKiosk(
+  deps: Deps,
+  principal: Principal,
+  input: { evidence: string },
+): Promise<void> {
+  const { state, consent } = await requireKioskSession(deps, principal)
+  if (state.purpose !== 'confirm_majority')
+    throw new KioskError('ERR_KIOSK_NOT_CONFIRMABLE', 'There is nothing to confirm here.')
+  await confirmAtMajority(deps, {
+    caller: kioskCallerOf(principal),
+    consentId: consent.id,
+    confirmation: { method: 'kiosk_drawn', evidence: input.evidence },
+  })
   await wipeKiosk(deps, principal)
 }
 
@@ -281,55 +387,83 @@ export async function wipeKiosk(deps: Deps, principal: Principal): Promise<void>
 
 /**
  * Revocation at the kiosk (DESIGN.md §3.1 channel `kiosk`): the person identifies the consent
- * with the receipt code and the date of birth, as on the self-service page.
+ * with the receipt code and the date of birth, as on the self-service page; only that consent.
  */
 export async function revokeAtKiosk(
   deps: Deps,
   principal: Principal,
   input: { receiptCode: string; birthDate: string },
 ): Promise<ConsentView> {
+  const consentId = await consentOfReceipt(deps, input)
+  return revokeConsent(deps, {
+    caller: { ...kioskCallerOf(principal), receiptConsentIds: [consentId] },
+    consentId,
+    revocation: { channel: 'kiosk' },
+  })
+}
+
+/** The consent a receipt code proves, when the birth date matches; else "unknown". */
+export async function consentOfReceipt(
+  deps: Pick<Deps, 'db' | 'config'>,
+  input: { receiptCode: string; birthDate: string },
+): Promise<string> {
   const receipt = await findReceiptByCodeHash(
     deps.db,
     hashReceiptCode(input.receiptCode, deps.config.secrets.masterKey),
   )
   if (!receipt || receipt.birthDate !== input.birthDate)
     throw new KioskError('ERR_KIOSK_RECEIPT_UNKNOWN', 'Code or date of birth do not match.')
-  return revokeConsent(deps, {
-    caller: kioskCallerOf(principal),
-    consentId: receipt.consentId,
-    revocation: { channel: 'kiosk' },
-  })
+  return receipt.consentId
 }
 
 /**
- * Staff send a draft of their agency to a named kiosk of the same agency; the kiosk offers it on
- * its start screen. A kiosk of another agency is "not found".
+ * Staff send a draft of their agency to a named kiosk of the same agency (or, for a young adult
+ * to confirm at majority, an active consent); the kiosk offers it on its start screen. A kiosk
+ * of another agency is "not found".
  */
 export async function pushDraft(
   deps: Deps,
-  input: { caller: ConsentCaller; kioskId: string; consentId: string; summary?: KioskSummary },
-): Promise<{ kioskId: string; consentId: string; pushedAt: string }> {
+  input: {
+    caller: ConsentCaller
+    kioskId: string
+    consentId: string
+    summary?: KioskSummary
+    purpose?: KioskPurpose
+  },
+): Promise<{ kioskId: string; consentId: string; pushedAt: string; purpose: KioskPurpose }> {
   const { caller } = input
+  const purpose = input.purpose ?? 'sign'
   const kiosk = await findUser(deps.db, input.kioskId)
   if (!kiosk || kiosk.role !== 'kiosk' || kiosk.agencyId !== caller.agencyId || kiosk.disabled)
     throw new KioskError('ERR_KIOSK_NOT_FOUND', 'No kiosk with this id in your agency.')
-  const consent = await getConsent(deps, { caller, consentId: input.consentId })
-  if (consent.status !== 'draft')
-    throw new KioskError('ERR_KIOSK_NOT_CONFIRMABLE', 'Only a draft can be sent to a kiosk.')
+  const now = deps.clock.now()
+  const stored = await findConsent(deps.db, input.consentId)
+  const permission = stored
+    ? authorizeConsentAction(
+        await consentActorOf(deps, caller, now),
+        { type: 'push_to_kiosk', purpose },
+        partyFactsOf(stored, now),
+      )
+    : undefined
+  if (!stored || !permission?.allowed)
+    throw permission && !permission.allowed
+      ? new ConsentError(permission.code, permission.message)
+      : new ConsentError('ERR_CONSENT_NOT_FOUND', 'No consent with this id for you.')
+  const { consent } = stored
   if (input.summary) {
-    if (!consent.singleTransfer)
+    if (!consent.singleTransfer || purpose !== 'sign')
       throw new KioskError(
         'ERR_KIOSK_SUMMARY_MISMATCH',
         'Only a single-transfer consent carries a case summary.',
       )
     holdSummary(kiosk.id, consent.id, consent.singleTransfer.summarySha256, input.summary)
   }
-  const now = deps.clock.now()
   await deps.db.transaction().execute(async (trx) => {
     await pushDraftToKiosk(trx, {
       kioskId: kiosk.id,
       consentId: consent.id,
       pushedBy: caller.userId,
+      purpose,
       at: now,
     })
     await appendAuditEvent(trx, {
@@ -340,38 +474,9 @@ export async function pushDraft(
         consentId: consent.id,
         agencyId: caller.agencyId as string,
         kioskId: kiosk.id,
+        purpose,
       },
     })
   })
-  return { kioskId: kiosk.id, consentId: consent.id, pushedAt: now.toISOString() }
-}
-
-/**
- * The consent's own fingerprint for the receipt: SHA-256 over the canonical JSON (RFC 8785) of
- * the signed record without the drawn images, so the receipt can later be matched to the record.
- */
-export function consentRecordSha256(consent: Consent): string {
-  const record = {
-    id: consent.id,
-    kind: consent.kind,
-    scope: consent.scope,
-    subjectPseudonym: consent.subjectPseudonym,
-    senders: consent.senders,
-    recipients: consent.recipients,
-    purposes: consent.purposes,
-    categories: consent.categories,
-    deselectedCategories: consent.deselectedCategories,
-    deselectedRecipients: consent.deselectedRecipients,
-    validFrom: consent.validFrom,
-    validUntil: consent.validUntil,
-    text: consent.text,
-    signatures: consent.signatures.map((s) => ({
-      role: s.role,
-      name: s.name,
-      signedAt: s.signedAt,
-      method: s.method,
-      evidenceSha256: s.evidenceSha256,
-    })),
-  }
-  return createHash('sha256').update(canonicalJson(record), 'utf8').digest('hex')
+  return { kioskId: kiosk.id, consentId: consent.id, pushedAt: now.toISOString(), purpose }
 }

@@ -6,7 +6,7 @@ import type { ReceiptFacts } from '../../templates/pages/kiosk/kiosk-views.ts'
 import { signatoryLabels } from '../../templates/pages/kiosk/kiosk-strings.ts'
 import type { ConsentView } from '../consent/consent-view.ts'
 import type { Deps } from '../deps.ts'
-import { consentRecordSha256 } from './kiosk-service.ts'
+import { consentRecordSha256 } from '../../consent/consent-record.ts'
 
 async function qrCode() {
   return (await import('qrcode')).default
@@ -67,6 +67,9 @@ export async function receiptFactsOf(
       role: s.role,
       name: s.name,
       signedAt: berlinTime(s.signedAt),
+      textRead: s.text
+        ? `${s.text.templateId} v${s.text.version} (${s.text.language}), SHA-256 ${s.text.sha256}`
+        : null,
     })),
   }
 }
@@ -117,8 +120,10 @@ export async function receiptPdf(receipt: ReceiptFacts, publicUrl: string): Prom
   line('Nicht gewählt', receipt.deselected.length > 0 ? receipt.deselected.join(', ') : '–')
   doc.moveDown(0.5)
   doc.text('Unterschriften:')
-  for (const s of receipt.signatures)
+  for (const s of receipt.signatures) {
     doc.text(`  ${signatoryLabels[s.role] ?? s.role}: ${s.name}, ${s.signedAt}`)
+    if (s.textRead) doc.fontSize(8).text(`    gelesen: ${s.textRead}`).fontSize(10)
+  }
   doc.moveDown(0.5)
   line('Prüfsumme Text (SHA-256)', receipt.textSha256)
   line('Prüfsumme Einwilligung (SHA-256)', receipt.recordSha256)

@@ -16,17 +16,17 @@ import {
   kioskStartView,
   type ChoiceItem,
 } from '../../templates/pages/kiosk/kiosk-views.ts'
-import { consentText } from '../consent/consent-service.ts'
+import { ConsentError } from '../../consent/errors.ts'
 import type { Deps } from '../deps.ts'
 import { toHttpFailure } from '../http/error-status.ts'
 import { RateLimiter } from '../http/rate-limiter.ts'
 import { pageRoute, type AnyPageRoute, type PageResult } from '../http/route.ts'
 import { KioskError } from '../kiosk/kiosk-error.ts'
 import {
+  confirmMajorityAtKiosk,
   currentKioskSession,
   declineAtKiosk,
   hasPushedDraft,
-  kioskCallerOf,
   kioskLanguages,
   moveToStep,
   nextSignatory,
@@ -34,6 +34,7 @@ import {
   rtlLanguages,
   saveChoices,
   setKioskLanguage,
+  showTextAtKiosk,
   signAtKiosk,
   startFromPickupCode,
   startFromPush,
@@ -199,12 +200,16 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
     method: 'post',
     path: '/kiosk/step',
     access,
-    form: z.object({ step: z.enum(['read', 'choose']) }),
+    form: z.object({ step: z.enum(['read', 'choose', 'sign']) }),
     handle: async ({ principal, body }) => {
       const session = await currentKioskSession(deps, principal)
       if (!session || session.state.step === 'receipt') return { redirect: '/kiosk' }
-      await moveToStep(deps, principal, body.step)
-      return { redirect: `/kiosk/${body.step}` }
+      // Signing a draft goes through the choice; a confirmation at majority has none to make.
+      const confirming = session.state.purpose === 'confirm_majority'
+      const step = confirming ? (body.step === 'read' ? 'read' : 'sign') : body.step
+      if (step === 'sign' && !confirming) return { redirect: `/kiosk/${session.state.step}` }
+      await moveToStep(deps, principal, step)
+      return { redirect: `/kiosk/${step}` }
     },
   })
 
@@ -216,11 +221,8 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
       const session = await sessionAt(principal, 'read')
       if ('redirect' in session) return session
       const lang = session.state.language
-      const rendered = await consentText(deps, {
-        caller: kioskCallerOf(principal),
-        consentId: session.consent.id,
-        language: lang,
-      })
+      // What is rendered here is recorded as displayed: the signature will prove this text.
+      const rendered = await showTextAtKiosk(deps, principal, { language: lang })
       return page(req, {
         title: 'Erklärung lesen',
         language: lang,
@@ -229,6 +231,7 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
           csrf: await csrfTokenOf(deps, req.headers.cookie),
           language: lang,
           text: rendered.text,
+          confirming: session.state.purpose === 'confirm_majority',
         }),
       })
     },
@@ -324,7 +327,8 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
   })
 
   async function renderSign(req: Request, session: KioskSession, error?: string) {
-    const role = nextSignatory(session.consent) ?? 'youth'
+    const confirming = session.state.purpose === 'confirm_majority'
+    const role = confirming ? 'youth' : (nextSignatory(session.consent) ?? 'youth')
     const steps = Math.max(
       session.consent.requiredSignatories.length,
       session.consent.signatures.length + session.consent.missingSignatories.length,
@@ -339,8 +343,9 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
           csrf: await csrfTokenOf(deps, req.headers.cookie),
           language: session.state.language,
           role,
-          step: session.consent.signatures.length + 1,
-          steps,
+          step: confirming ? 1 : session.consent.signatures.length + 1,
+          steps: confirming ? 1 : steps,
+          confirming,
           ...(error ? { error } : {}),
         }),
       },
@@ -380,10 +385,34 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
         })
         return { redirect: complete ? '/kiosk/receipt' : '/kiosk/sign' }
       } catch (error) {
-        if (error instanceof KioskError && error.code === 'ERR_KIOSK_SIGNATURE_EMPTY')
+        if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
           return renderSign(req, session, 'Bitte unterschreiben Sie im Feld.')
         throw error
       }
+    },
+  })
+
+  const submitConfirmation = pageRoute({
+    method: 'post',
+    path: '/kiosk/confirm',
+    access,
+    bodyLimit: 800 * 1024,
+    form: z.object({
+      name: z.string().trim().max(200).default(''),
+      evidence: z.string().max(700_000).default(''),
+    }),
+    handle: async ({ req, principal, body }) => {
+      const session = await sessionAt(principal, 'sign')
+      if ('redirect' in session) return session
+      if (session.state.purpose !== 'confirm_majority') return { redirect: '/kiosk/sign' }
+      try {
+        await confirmMajorityAtKiosk(deps, principal, { evidence: body.evidence })
+      } catch (error) {
+        if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
+          return renderSign(req, session, 'Bitte unterschreiben Sie im Feld.')
+        throw error
+      }
+      return { redirect: '/kiosk/done?confirmed=1' }
     },
   })
 
@@ -391,9 +420,11 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
     method: 'post',
     path: '/kiosk/decline',
     access,
-    handle: async ({ principal }) => {
+    form: z.object({ reason: z.string().trim().max(500).optional() }),
+    handle: async ({ principal, body }) => {
       const session = await currentKioskSession(deps, principal)
-      if (session && session.state.step !== 'receipt') await declineAtKiosk(deps, principal)
+      if (session && session.state.step !== 'receipt')
+        await declineAtKiosk(deps, principal, body.reason ? { reason: body.reason } : {})
       return { redirect: '/kiosk/done' }
     },
   })
@@ -457,11 +488,15 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
     method: 'get',
     path: '/kiosk/done',
     access,
-    handle: async ({ req }) =>
+    handle: async ({ req, query }) =>
       page(req, {
         title: 'Danke',
         personal: false,
-        body: kioskDoneView('Danke. Das Gerät ist wieder frei.'),
+        body: kioskDoneView(
+          query.confirmed === '1'
+            ? 'Danke. Sie haben die Einwilligung selbst bestätigt. Das Gerät ist wieder frei.'
+            : 'Danke. Das Gerät ist wieder frei.',
+        ),
       }),
   })
 
@@ -531,6 +566,7 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
     submitChoice,
     sign,
     submitSignature,
+    submitConfirmation,
     decline,
     receipt,
     receiptDownload,

@@ -21,7 +21,6 @@ import { selfServiceSessionMinutes } from '../kiosk/kiosk-settings.ts'
 import { normaliseReceiptCode, receiptCodePattern } from '../kiosk/receipt-code.ts'
 import {
   closeSelfService,
-  confirmAtMajority,
   findSelfService,
   openSelfService,
   revokeBySelfService,
@@ -33,7 +32,9 @@ import {
 const statusLabels: Record<string, string> = {
   active: 'gültig',
   revoked: 'widerrufen',
+  lapsed: 'erloschen (nicht bestätigt)',
   expired: 'abgelaufen',
+  declined: 'abgelehnt',
   discarded: 'verworfen',
   draft: 'Entwurf',
 }
@@ -96,10 +97,7 @@ export function selfServicePages(deps: Deps): AnyPageRoute[] {
       id: consent.id,
       title: `${kindTitles[consent.kind] ?? consent.kind} vom ${berlinTime(consent.createdAt)}`,
       status: consent.status,
-      statusLabel:
-        majority?.lapsedAt && consent.status === 'revoked'
-          ? 'erloschen (nicht bestätigt)'
-          : (statusLabels[consent.status] ?? consent.status),
+      statusLabel: statusLabels[consent.status] ?? consent.status,
       validity: `${germanDate(consent.validFrom)} bis ${germanDate(consent.validUntil)}`,
       recipients: consent.coveredRecipients.map(agency),
       categories: consent.coveredCategories.map(category),
@@ -200,12 +198,7 @@ export function selfServicePages(deps: Deps): AnyPageRoute[] {
     handle: async ({ req, query }) => {
       const session = await sessionOf(req, false)
       if (!session) return { redirect: '/me' }
-      const notice =
-        query.done === 'revoked'
-          ? 'Die Einwilligung ist widerrufen.'
-          : query.done === 'confirmed'
-            ? 'Danke, die Einwilligung ist bestätigt.'
-            : undefined
+      const notice = query.done === 'revoked' ? 'Die Einwilligung ist widerrufen.' : undefined
       return frame(
         'Meine Einwilligungen',
         selfServiceOverviewView({
@@ -247,19 +240,6 @@ export function selfServicePages(deps: Deps): AnyPageRoute[] {
     },
   })
 
-  const confirm = pageRoute({
-    method: 'post',
-    path: '/me/confirm',
-    access: 'public',
-    form: consentIdForm,
-    handle: async ({ req, body }) => {
-      const session = await sessionOf(req, true)
-      if (!session) return { redirect: '/me' }
-      await confirmAtMajority(deps, session, body.consentId)
-      return { redirect: '/me/consents?done=confirmed' }
-    },
-  })
-
   const proof = pageRoute({
     method: 'get',
     path: '/me/proof/:seq',
@@ -295,5 +275,5 @@ export function selfServicePages(deps: Deps): AnyPageRoute[] {
     },
   })
 
-  return [entry, signIn, consents, revoke, confirm, proof, logout]
+  return [entry, signIn, consents, revoke, proof, logout]
 }

@@ -35,6 +35,7 @@ import { KioskError } from '../kiosk/kiosk-error.ts'
 import { pushDraft } from '../kiosk/kiosk-service.ts'
 import { pageRoute, type AnyPageRoute, type RouteContext } from '../http/route.ts'
 import { consentErrorStatus } from '../http/consent-error-status.ts'
+import { toHttpFailure } from '../http/error-status.ts'
 import { RelayError } from '../relay/relay-error.ts'
 import { relayKeyringOf } from '../relay/relay-services.ts'
 import { findCertificateBanners, describeBanner } from '../staff/certificate-banners.ts'
@@ -228,6 +229,14 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
             language: lang,
             consents: parsed.success ? all.filter((c) => c.status === parsed.data) : all,
             expiringSoon: all.filter((c) => c.status === 'active' && c.validUntil <= horizon),
+            // Drafts the person said no to, that this agency prepared, in the last 30 days.
+            declined: all.filter(
+              (c) =>
+                c.status === 'declined' &&
+                c.createdByAgencyId === agencyOf(ctx.principal) &&
+                c.declinedAt !== null &&
+                berlinDateOf(new Date(c.declinedAt)) >= addDays(today, -expiringWithinDays),
+            ),
             statusFilter: parsed.success ? parsed.data : '',
             agencies,
             vocabulary,
@@ -367,14 +376,16 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
     method: 'post',
     path: '/staff/consents/:id/paper-signature',
     access: ['staff'],
+    // The scan of the signed form is the evidence, kept with the consent (read by the browser
+    // into a data URL; a PDF or image of a few megabytes).
+    bodyLimit: 8 * 1024 * 1024,
     form: z.strictObject({
       role: z.enum(['youth', 'guardian', 'entrusting_person']),
       name: z.string().trim().min(1).max(200),
-      /** Hashed in the browser: the scan itself never reaches the server. */
-      scanSha256: z.string().regex(/^[0-9a-f]{64}$/),
+      scan: z.string().min(1).max(6_000_000),
     }),
     handle: (ctx) => {
-      const body = ctx.body as { role: 'youth'; name: string; scanSha256: string }
+      const body = ctx.body as { role: 'youth'; name: string; scan: string }
       return consentAction(ctx, () =>
         signConsent(deps, {
           caller: callerOf(ctx.principal),
@@ -383,8 +394,7 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
             role: body.role,
             name: body.name,
             method: 'paper_scan',
-            evidence: body.scanSha256,
-            attendingStaff: ctx.principal.userId,
+            evidence: body.scan,
           },
         }),
       )
@@ -412,14 +422,14 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
           ),
         }
       } catch (error) {
-        if (!(error instanceof KioskError)) throw error
+        if (!(error instanceof KioskError) && !(error instanceof ConsentError)) throw error
         outcome = {
           error: say(
             lang,
             `Senden an den Kiosk nicht möglich (${error.code}).`,
             `Cannot send to the kiosk (${error.code}).`,
           ),
-          status: error.code === 'ERR_KIOSK_NOT_FOUND' ? 404 : 409,
+          status: toHttpFailure(error)?.status ?? 409,
         }
       }
       const consent = await getConsent(deps, { caller, consentId })

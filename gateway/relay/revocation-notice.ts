@@ -61,7 +61,7 @@ export function renderRevocationNotice(notice: DueRevocationNotice): string {
     ending.intro,
     '',
     `${t.labels.consent}: ${notice.consentId}`,
-    `${ending.endedAt}: ${notice.revokedAt}`,
+    `${ending.endedAt}: ${notice.endedAt}`,
     `${t.labels.purpose}: ${notice.purpose}`,
     '',
     `${t.labels.transfers}:`,
@@ -115,8 +115,8 @@ export async function queueRevocationNotices(input: {
         { consentId: notice.consentId, recipientAgencyId: notice.recipientAgencyId },
         'revocation notice waits: no signing key or recipient certificate',
       )
-      if (earliestWaiting === undefined || notice.revokedAt < earliestWaiting)
-        earliestWaiting = notice.revokedAt
+      if (earliestWaiting === undefined || notice.endedAt < earliestWaiting)
+        earliestWaiting = notice.endedAt
       continue
     }
     const key = createHash('sha256')

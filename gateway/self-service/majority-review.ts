@@ -1,11 +1,11 @@
 import { addDays, berlinDateOf, type CalendarDate } from '../../consent/calendar.ts'
-import { factsOf, majorityLapseReason } from '../../consent/consent.ts'
+import { factsOf } from '../../consent/consent.ts'
 import { consentStatus } from '../../consent/status.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import {
   findConsent,
-  insertRevocation,
   listConsentsOfAgency,
+  markConsentLapsed,
   type StoredConsent,
 } from '../../db/consent-repository.ts'
 import {
@@ -14,7 +14,6 @@ import {
   markMajorityLapsed,
   type MajorityReview,
 } from '../../db/kiosk-repository.ts'
-import { listConsentIdsOfSubject } from '../../db/receipt-repository.ts'
 import type { Deps } from '../deps.ts'
 import type { Service } from '../serve.ts'
 import { majorityGraceDaysOf } from '../kiosk/kiosk-settings.ts'
@@ -34,9 +33,9 @@ export function comingOfAgeDate(birthDate: CalendarDate): CalendarDate {
 /**
  * Finds the consents a guardian co-signed for a minor whose youth has now come of age, flags each
  * once (`consent_majority_flagged`), and lets those unconfirmed past the grace period
- * (`MAJORITY_GRACE_DAYS`) lapse: the lapse is recorded as a revocation by `system` with the reason
- * `majority_not_confirmed` (`majorityLapseReason`), so every later decision denies it
- * (`consent_revoked`) and the recipients' notices say that it lapsed.
+ * (`MAJORITY_GRACE_DAYS`) lapse: the consent's own fact `lapsed_at` and the event
+ * `consent_majority_lapsed` by `system` — not a revocation, because nobody revoked it. Every
+ * later decision denies it (`consent_lapsed`) and the recipients' notices say that it lapsed.
  */
 async function reviewConsents(deps: Deps, stored: readonly StoredConsent[]): Promise<void> {
   const now = deps.clock.now()
@@ -70,6 +69,7 @@ async function reviewConsents(deps: Deps, stored: readonly StoredConsent[]): Pro
         flaggedAt: now.toISOString(),
         confirmedAt: null,
         lapsedAt: null,
+        confirmation: null,
       }
       const flagged = review
       await deps.db.transaction().execute(async (trx) => {
@@ -106,12 +106,7 @@ async function reviewConsents(deps: Deps, stored: readonly StoredConsent[]): Pro
         )
           return
         await markMajorityLapsed(trx, consent.id, now)
-        await insertRevocation(trx, consent.id, {
-          at: now.toISOString(),
-          channel: 'staff',
-          by: 'system',
-          reason: majorityLapseReason,
-        })
+        await markConsentLapsed(trx, consent.id, now)
         await appendAuditEvent(trx, {
           at: now,
           actor: 'system',
@@ -121,29 +116,16 @@ async function reviewConsents(deps: Deps, stored: readonly StoredConsent[]): Pro
             subjectPseudonym: consent.subjectPseudonym,
           },
         })
-        await appendAuditEvent(trx, {
-          at: now,
-          actor: 'system',
-          event: {
-            type: 'consent_revoked',
-            consentId: consent.id,
-            subjectPseudonym: consent.subjectPseudonym,
-            agencyId: consent.createdByAgencyId,
-            channel: 'staff',
-            reasonGiven: true,
-          },
-        })
       })
     }
   }
 }
 
-/** Reviews the consents of one person (the self-service page does this when opened). */
-export async function reviewMajority(deps: Deps, subjectPseudonym: string): Promise<void> {
-  const ids = await listConsentIdsOfSubject(deps.db, subjectPseudonym)
-  const stored = (await Promise.all(ids.map((id) => findConsent(deps.db, id)))).filter(
-    (s) => s !== undefined,
-  )
+/** Reviews the given consents (the self-service page does this for its receipt's). */
+export async function reviewMajorityOf(
+  deps: Deps,
+  stored: readonly StoredConsent[],
+): Promise<void> {
   await reviewConsents(deps, stored)
 }
 
@@ -186,6 +168,7 @@ export async function reviewAllMajority(deps: Deps): Promise<void> {
     .select('id')
     .where('signed_roles', 'like', '%"guardian"%')
     .where('revoked_at', 'is', null)
+    .where('lapsed_at', 'is', null)
     .where('discarded_at', 'is', null)
     .execute()
   const stored = (await Promise.all(rows.map((r) => findConsent(deps.db, r.id)))).filter(

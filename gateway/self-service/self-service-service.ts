@@ -1,36 +1,30 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { checkProofDocument, type InclusionProofDocument } from '../../audit/proof-document.ts'
-import { ageOn, berlinDateOf } from '../../consent/calendar.ts'
-import { factsOf } from '../../consent/consent.ts'
-import { ConsentError } from '../../consent/errors.ts'
-import { consentStatus } from '../../consent/status.ts'
+import type { SignatoryRole } from '../../consent/consent.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
-import { findConsent, insertRevocation } from '../../db/consent-repository.ts'
-import {
-  findMajorityReviews,
-  markMajorityConfirmed,
-  type MajorityReview,
-} from '../../db/kiosk-repository.ts'
+import { findConsent } from '../../db/consent-repository.ts'
+import { findMajorityReviews, type MajorityReview } from '../../db/kiosk-repository.ts'
 import {
   deleteExpiredSelfServiceSessions,
   deleteSelfServiceSession,
+  findReceipt,
   findReceiptByCodeHash,
   findSelfServiceSession,
   insertSelfServiceSession,
   listAuditSeqsOfTransfers,
-  listConsentIdsOfSubject,
   listTransfersOfConsents,
   type SelfServiceSession,
   type TransferSummary,
 } from '../../db/receipt-repository.ts'
 import { deriveAuditKey } from '../audit/audit-key.ts'
 import { buildInclusionProof } from '../audit/build-proofs.ts'
-import { toConsentView, type ConsentView } from '../consent/consent-view.ts'
+import { getConsent, revokeConsent, selfServiceCaller } from '../consent/consent-service.ts'
+import type { ConsentView } from '../consent/consent-view.ts'
 import type { Deps } from '../deps.ts'
 import { KioskError } from '../kiosk/kiosk-error.ts'
 import { selfServiceSessionMinutes } from '../kiosk/kiosk-settings.ts'
 import { hashReceiptCode, normaliseReceiptCode, receiptCodePattern } from '../kiosk/receipt-code.ts'
-import { reviewMajority } from './majority-review.ts'
+import { reviewMajorityOf } from './majority-review.ts'
 
 export const selfServiceCookieName = 'brucke_me'
 
@@ -108,9 +102,11 @@ export interface TransferEvidence {
 }
 
 export interface SelfServiceConsent {
-  consent: ConsentView
+  consent: ConsentView & { statusAt: string }
   transfers: (TransferSummary & { evidence: TransferEvidence[] })[]
   majority: MajorityReview | null
+  /** Who signed under the receipt that opened this page (null: a receipt from before). */
+  signatoryRoles: SignatoryRole[] | null
 }
 
 async function evidenceOf(deps: Deps, seq: number, type: string): Promise<TransferEvidence> {
@@ -127,21 +123,51 @@ async function evidenceOf(deps: Deps, seq: number, type: string): Promise<Transf
   }
 }
 
+/** What a `/me` session opens: the consents its receipt proves, by the roles that signed. */
+export interface ReceiptGrant {
+  receiptId: string
+  consentIds: string[]
+  signatoryRoles: SignatoryRole[] | null
+}
+
+/** The grant of a session's receipt (DESIGN.md §3.6: bound to the consents of one receipt). */
+export async function receiptGrantOf(
+  deps: Pick<Deps, 'db'>,
+  session: SelfServiceSession,
+): Promise<ReceiptGrant> {
+  const receipt = await findReceipt(deps.db, session.receiptId)
+  if (!receipt || receipt.subjectPseudonym !== session.subjectPseudonym)
+    return { receiptId: session.receiptId, consentIds: [], signatoryRoles: [] }
+  return {
+    receiptId: receipt.id,
+    consentIds: [receipt.consentId],
+    signatoryRoles: receipt.signatoryRoles,
+  }
+}
+
 /**
- * What the youth sees (issue point 6): every consent of the person with its status, every transfer
- * made under it — metadata only — with the audit entries behind it and their inclusion proofs.
+ * What the person sees on `/me` (issue «Consent integrity» point 3): exactly the consents the
+ * receipt proves — nothing of other agencies or other receipts of the same person — with their
+ * status and every transfer made under them (metadata only), the audit entries behind each
+ * transfer and their inclusion proofs.
  */
 export async function selfServiceOverview(
   deps: Deps,
   session: SelfServiceSession,
 ): Promise<SelfServiceConsent[]> {
   const now = deps.clock.now()
-  await reviewMajority(deps, session.subjectPseudonym)
-  const ids = await listConsentIdsOfSubject(deps.db, session.subjectPseudonym)
-  const stored = (await Promise.all(ids.map((id) => findConsent(deps.db, id)))).filter(
+  const grant = await receiptGrantOf(deps, session)
+  const caller = selfServiceCaller({
+    subjectPseudonym: session.subjectPseudonym,
+    receiptConsentIds: grant.consentIds,
+  })
+  const stored = (await Promise.all(grant.consentIds.map((id) => findConsent(deps.db, id)))).filter(
     (s) => s !== undefined,
   )
-  const views = stored.map((s) => toConsentView(s, now)).filter((v) => v.status !== 'draft')
+  await reviewMajorityOf(deps, stored)
+  const views = (
+    await Promise.all(stored.map((s) => getConsent(deps, { caller, consentId: s.consent.id })))
+  ).filter((v) => v.status !== 'draft')
   const transfers = await listTransfersOfConsents(
     deps.db,
     views.map((v) => v.id),
@@ -161,22 +187,23 @@ export async function selfServiceOverview(
     views.map((v) => v.id),
   )
   return views.map((consent) => ({
-    consent,
+    consent: { ...consent, statusAt: now.toISOString() },
     transfers: transfers
       .filter((t) => t.consentId === consent.id)
       .map((t) => ({ ...t, evidence: evidence.get(t.id) ?? [] })),
     majority: reviews.find((r) => r.consentId === consent.id) ?? null,
+    signatoryRoles: grant.signatoryRoles,
   }))
 }
 
-/** The inclusion proof of one audit entry — only one that records a transfer of this person. */
+/** The inclusion proof of one audit entry — only one that records a transfer under the receipt. */
 export async function selfServiceProof(
   deps: Deps,
   session: SelfServiceSession,
   seq: number,
 ): Promise<InclusionProofDocument> {
-  const ids = await listConsentIdsOfSubject(deps.db, session.subjectPseudonym)
-  const transfers = await listTransfersOfConsents(deps.db, ids)
+  const grant = await receiptGrantOf(deps, session)
+  const transfers = await listTransfersOfConsents(deps.db, grant.consentIds)
   const seqs = await listAuditSeqsOfTransfers(
     deps.db,
     transfers.map((t) => t.id),
@@ -186,77 +213,23 @@ export async function selfServiceProof(
   return buildInclusionProof(deps, seq)
 }
 
-async function loadOwn(db: Deps['db'], session: SelfServiceSession, consentId: string) {
-  const stored = await findConsent(db, consentId)
-  if (!stored || stored.consent.subjectPseudonym !== session.subjectPseudonym)
-    throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No such consent.')
-  return stored
-}
-
 /**
- * Revocation by the youth on the self-service page (DESIGN.md §3.1, channel `self_service`):
- * effective at once for every decision after it, including transfers queued but not delivered.
+ * Revocation on the self-service page (DESIGN.md §3.1, channel `self_service`): only a consent
+ * the session's receipt proves; effective at once for every decision after it, including
+ * transfers queued but not delivered.
  */
 export async function revokeBySelfService(
   deps: Deps,
   session: SelfServiceSession,
   consentId: string,
 ): Promise<void> {
-  const now = deps.clock.now()
-  const actor = `youth:${session.subjectPseudonym}` as const
-  await deps.db.transaction().execute(async (trx) => {
-    const { consent } = await loadOwn(trx, session, consentId)
-    if (consentStatus(factsOf(consent), now) !== 'active')
-      throw new ConsentError('ERR_CONSENT_NOT_ACTIVE', 'Only an active consent can be revoked.')
-    await insertRevocation(trx, consent.id, {
-      at: now.toISOString(),
-      channel: 'self_service',
-      by: actor,
-    })
-    await appendAuditEvent(trx, {
-      at: now,
-      actor,
-      event: {
-        type: 'consent_revoked',
-        consentId: consent.id,
-        subjectPseudonym: consent.subjectPseudonym,
-        agencyId: consent.createdByAgencyId,
-        channel: 'self_service',
-        reasonGiven: false,
-      },
-    })
-  })
-}
-
-/** The youth, now of age, confirms a consent their guardian co-signed (issue point 7). */
-export async function confirmAtMajority(
-  deps: Deps,
-  session: SelfServiceSession,
-  consentId: string,
-): Promise<void> {
-  const now = deps.clock.now()
-  const { consent, subject } = await loadOwn(deps.db, session, consentId)
-  const [review] = await findMajorityReviews(deps.db, [consent.id])
-  const today = berlinDateOf(now)
-  if (
-    !review ||
-    review.confirmedAt !== null ||
-    review.lapsedAt !== null ||
-    today > review.confirmBy ||
-    ageOn(subject.birthDate, today) < 18 ||
-    consentStatus(factsOf(consent), now) !== 'active'
-  )
-    throw new KioskError('ERR_KIOSK_NOT_CONFIRMABLE', 'There is nothing to confirm.')
-  await deps.db.transaction().execute(async (trx) => {
-    await markMajorityConfirmed(trx, consent.id, now)
-    await appendAuditEvent(trx, {
-      at: now,
-      actor: `youth:${session.subjectPseudonym}`,
-      event: {
-        type: 'consent_majority_confirmed',
-        consentId: consent.id,
-        subjectPseudonym: consent.subjectPseudonym,
-      },
-    })
+  const grant = await receiptGrantOf(deps, session)
+  await revokeConsent(deps, {
+    caller: selfServiceCaller({
+      subjectPseudonym: session.subjectPseudonym,
+      receiptConsentIds: grant.consentIds,
+    }),
+    consentId,
+    revocation: { channel: 'self_service' },
   })
 }

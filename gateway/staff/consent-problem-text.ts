@@ -23,6 +23,10 @@ const texts: Partial<Record<ConsentErrorCode, [string, string]>> = {
     'Ihre eigene Stelle muss absendende oder empfangende Stelle sein.',
     'Your own agency must be a sender or a recipient.',
   ],
+  ERR_CONSENT_CREATOR_NOT_SENDER: [
+    'Ihre eigene Stelle muss die Daten senden: Eine Einwilligung für Daten an Ihre Stelle bereitet die sendende Stelle mit der Person vor.',
+    'Your own agency must be the sender: a consent for data to your agency is prepared by the sending agency with the person.',
+  ],
   ERR_CONSENT_VALIDITY_TOO_LONG: [
     'Die Gültigkeit ist länger als erlaubt.',
     'The validity is longer than allowed.',

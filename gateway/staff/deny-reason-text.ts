@@ -69,6 +69,18 @@ export function explainDenyReason(
         'Der Entwurf wurde verworfen und nie unterschrieben.',
         'The draft was discarded and never signed.',
       )
+    case 'consent_declined':
+      return say(
+        language,
+        'Die Person hat am Kiosk nicht zugestimmt. Es darf nichts übermittelt werden.',
+        'The person did not agree at the kiosk. Nothing may be transferred.',
+      )
+    case 'consent_lapsed':
+      return say(
+        language,
+        'Die Einwilligung ist erloschen: Die Person hat sie nach ihrem 18. Geburtstag nicht selbst bestätigt. Bitte holen Sie, falls nötig, eine neue Einwilligung ein.',
+        'The consent has lapsed: the person did not confirm it after turning 18. Obtain a new consent if needed.',
+      )
     case 'not_yet_valid':
       return say(
         language,
@@ -167,6 +179,8 @@ export function reasonTextTable(
     'consent_revoked',
     'consent_expired',
     'consent_discarded',
+    'consent_declined',
+    'consent_lapsed',
     'not_yet_valid',
     'recipient_not_covered',
     'sender_not_covered',

@@ -1,4 +1,4 @@
-/* global document, window, fetch, crypto, setTimeout, clearTimeout, btoa */
+/* global document, window, fetch, crypto, setTimeout, clearTimeout, btoa, FileReader */
 // Staff workplace script (self-hosted; the CSP forbids inline scripts). Plain ES2020, no build.
 // It talks to the JSON API with the session cookie and the page's CSRF token.
 'use strict'
@@ -36,18 +36,27 @@
   for (const button of document.querySelectorAll('[data-print]'))
     button.addEventListener('click', () => window.print())
 
-  // Paper scan: hash the file here; only the SHA-256 is posted, the scan stays on this computer.
+  // Paper scan: the file is read here into a data URL and posted with the form; the server keeps
+  // it with the consent as the evidence and records its SHA-256.
   for (const form of document.querySelectorAll('[data-scan-form]')) {
     const file = form.querySelector('[data-scan-file]')
-    const hash = form.querySelector('[data-scan-hash]')
+    const hash = form.querySelector('[data-scan-data]')
     const status = form.querySelector('[data-scan-status]')
     file.addEventListener('change', async () => {
       hash.value = ''
       const chosen = file.files && file.files[0]
       if (!chosen) return
       const digest = await crypto.subtle.digest('SHA-256', await chosen.arrayBuffer())
-      hash.value = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
-      status.textContent = 'SHA-256: ' + hash.value
+      const sha256 = [...new Uint8Array(digest)]
+        .map((b) => b.toString(16).padStart(2, '0'))
+        .join('')
+      hash.value = await new Promise((resolve, reject) => {
+        const reader = new FileReader()
+        reader.onload = () => resolve(String(reader.result))
+        reader.onerror = () => reject(reader.error)
+        reader.readAsDataURL(chosen)
+      })
+      status.textContent = chosen.name + ' — SHA-256: ' + sha256
     })
     form.addEventListener('submit', (event) => {
       if (!hash.value) {

@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { consentTemplateSchema, type ConsentTemplate } from '../../consent/consent-text.ts'
+import { z } from 'zod'
+import {
+  consentTemplateSchema,
+  type ConsentTemplate,
+  type ConsentTextLibrary,
+  type TemplateApproval,
+} from '../../consent/consent-text.ts'
 
 /** This folder: `<templateId>/v<version>/<language>.txt`. */
 export const consentTemplateDir = dirname(fileURLToPath(import.meta.url))
@@ -33,4 +39,34 @@ export function loadConsentTemplates(dir: string = consentTemplateDir): ConsentT
     }
   }
   return templates
+}
+
+const shippedApprovalsSchema = z.object({
+  approvedBy: z.string().min(1),
+  approvedAt: z.iso.datetime(),
+  approvals: z.array(
+    z.strictObject({
+      templateId: z.string().min(1),
+      version: z.number().int().positive(),
+      language: z.string().min(2),
+      bodySha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  ),
+})
+
+/** The template versions approved with the release (`approvals.json` in `dir`). */
+export function loadShippedApprovals(dir: string = consentTemplateDir): TemplateApproval[] {
+  const file = shippedApprovalsSchema.parse(
+    JSON.parse(readFileSync(join(dir, 'approvals.json'), 'utf8')),
+  )
+  return file.approvals.map((a) => ({
+    ...a,
+    approvedBy: file.approvedBy,
+    approvedAt: file.approvedAt,
+  }))
+}
+
+/** The shipped consent texts with their release approvals. */
+export function loadConsentTextLibrary(dir: string = consentTemplateDir): ConsentTextLibrary {
+  return { templates: loadConsentTemplates(dir), shippedApprovals: loadShippedApprovals(dir) }
 }

@@ -117,6 +117,16 @@ const matrix: Record<string, MatrixRow> = {
     path: '/api/v1/consents/cns_missing/discard',
     expect: api({ staff: 404, otherAgency: 404 }),
   },
+  'POST /api/v1/consents/:id/majority-confirmation': {
+    path: '/api/v1/consents/cns_missing/majority-confirmation',
+    body: {},
+    expect: api({ staff: 400, otherAgency: 400, kiosk: 400 }),
+  },
+  'GET /api/v1/consent-texts': {
+    expect: api({ staff: 200, otherAgency: 200, dpo: 200, admin: 200 }),
+  },
+  // A DPO bound to one agency may not approve the texts every agency uses.
+  'POST /api/v1/consent-texts/approvals': { body: {}, expect: api({ dpo: 400 }) },
   'POST /api/v1/consents/:id/decline': {
     path: '/api/v1/consents/cns_missing/decline',
     expect: api({ kiosk: 404 }),
@@ -233,6 +243,7 @@ const matrix: Record<string, MatrixRow> = {
   'GET /kiosk/sign': { expect: page({ kiosk: 303 }) },
   'POST /kiosk/sign': { body: {}, expect: page({ kiosk: 303 }) },
   'POST /kiosk/decline': { body: {}, expect: page({ kiosk: 303 }) },
+  'POST /kiosk/confirm': { body: {}, expect: page({ kiosk: 303 }) },
   'GET /kiosk/receipt': { expect: page({ kiosk: 303 }) },
   'GET /kiosk/receipt.pdf': { expect: page({ kiosk: 303 }) },
   'POST /kiosk/finish': { body: {}, expect: page({ kiosk: 303 }) },
@@ -245,7 +256,6 @@ const matrix: Record<string, MatrixRow> = {
   'POST /me': { body: {}, expect: publicRoute(401) },
   'GET /me/consents': { expect: publicRoute(303) },
   'POST /me/revoke': { body: {}, expect: publicRoute(400) },
-  'POST /me/confirm': { body: {}, expect: publicRoute(400) },
   'GET /me/proof/:seq': { path: '/me/proof/1', expect: publicRoute(303) },
   'POST /me/logout': { body: {}, expect: publicRoute(303) },
 }

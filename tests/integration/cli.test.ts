@@ -8,6 +8,7 @@ import { systemClock } from '../../gateway/deps.ts'
 import { randomIds } from '../../gateway/ids.ts'
 import { createLogger } from '../../gateway/logger.ts'
 import { resolveConfig } from '../../gateway/runtime-config.ts'
+import { loadConsentTextLibrary } from '../../templates/consent/load-consent-templates.ts'
 import { runBrucke } from '../support/cli.ts'
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts'
 
@@ -151,6 +152,7 @@ describe.each(dialects)('CLI against %s', (dialect) => {
       clock: systemClock,
       ids: randomIds,
       log: createLogger('silent'),
+      consentTexts: loadConsentTextLibrary(),
     })
     const server = app.listen(0, '127.0.0.1')
     await new Promise((resolve) => server.once('listening', resolve))

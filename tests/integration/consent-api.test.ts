@@ -3,6 +3,8 @@ import { listAuditEntries } from '../../db/audit-repository.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { signAtKioskOverApi } from '../support/consents.ts'
+import { attestedCircumstances, drawnSignature, paperScan } from '../support/signature-evidence.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
 // The test clock starts at 2026-03-02T09:00Z (10:00 in Berlin).
@@ -31,14 +33,23 @@ interface View {
   text: { sha256: string; templateId: string; version: number; language: string }
 }
 
-const signature = (overrides: Record<string, unknown> = {}) => ({
-  role: 'youth',
-  name: 'Leonie Quastenberg',
-  method: 'kiosk_drawn',
-  evidence: 'data:image/png;base64,iVBORw0KGgo=',
-  chosenSpecialCategories: ['gesundheit'],
-  ...overrides,
-})
+const evidenceFor: Record<string, () => string> = {
+  kiosk_drawn: drawnSignature,
+  paper_scan: paperScan,
+  staff_attested: () => attestedCircumstances,
+}
+
+const signature = (overrides: Record<string, unknown> = {}) => {
+  const method = (overrides.method as string | undefined) ?? 'kiosk_drawn'
+  return {
+    role: 'youth',
+    name: 'Leonie Quastenberg',
+    method,
+    evidence: evidenceFor[method]?.() ?? 'none',
+    chosenSpecialCategories: ['gesundheit'],
+    ...overrides,
+  }
+}
 
 describe.each(dialects)('consent REST API on %s', (dialect) => {
   let t: TestDeps
@@ -63,6 +74,15 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
     expect(res.status, JSON.stringify(res.body)).toBe(201)
     return res.body as View
   }
+
+  /** The youth signs at the kiosk of jc-demo: pickup, text displayed, drawn signature. */
+  const kioskSign = (draft: View, overrides: Record<string, unknown> = {}) =>
+    signAtKioskOverApi(server, {
+      kioskToken: tokens['kiosk-jc'] as string,
+      kioskCode: draft.kioskCode as string,
+      consentId: draft.id,
+      signature: signature(overrides),
+    })
 
   it('when staff create a consent, then it is a draft with signatories, a pickup code and an audit entry', async () => {
     const view = await create()
@@ -89,10 +109,7 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
     })
     expect(picked.status).toBe(200)
     expect((picked.body as View).id).toBe(draft.id)
-    const signed = await server.api('POST', `/consents/${draft.id}/signatures`, {
-      token: tokens['kiosk-jc'],
-      body: signature(),
-    })
+    const signed = await kioskSign(draft)
     expect(signed.status, JSON.stringify(signed.body)).toBe(200)
     expect((signed.body as View).status).toBe('active')
     expect((signed.body as View).kioskCode).toBeNull()
@@ -110,9 +127,9 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
 
   it('when a special category is not chosen expressly at signing, then it is not covered', async () => {
     const draft = await create()
-    const signed = await server.api('POST', `/consents/${draft.id}/signatures`, {
-      token: tokens['kiosk-jc'],
-      body: signature({ chosenSpecialCategories: [], deselectedCategories: ['berufswahl'] }),
+    const signed = await kioskSign(draft, {
+      chosenSpecialCategories: [],
+      deselectedCategories: ['berufswahl'],
     })
     expect((signed.body as View).coveredCategories).toEqual(['schule'])
     const decision = await server.api('POST', '/decisions', {
@@ -132,10 +149,7 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
 
   it('when a consent is revoked, then the next decision is denied with consent_revoked', async () => {
     const draft = await create()
-    await server.api('POST', `/consents/${draft.id}/signatures`, {
-      token: tokens['kiosk-jc'],
-      body: signature(),
-    })
+    expect((await kioskSign(draft)).status).toBe(200)
     const decide = () =>
       server.api('POST', '/decisions', {
         token: tokens['staff-jc'],
@@ -236,10 +250,7 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
   it('when the youth is a minor, then the consent stays a draft until the guardian signs', async () => {
     const draft = await create({ subject: minor })
     expect(draft.requiredSignatories).toEqual(['youth', 'guardian'])
-    const youth = await server.api('POST', `/consents/${draft.id}/signatures`, {
-      token: tokens['kiosk-jc'],
-      body: signature({ name: 'Emil Zwirbelmann' }),
-    })
+    const youth = await kioskSign(draft, { name: 'Emil Zwirbelmann' })
     expect(youth.body).toMatchObject({ status: 'draft', missingSignatories: ['guardian'] })
     const decision = await server.api('POST', '/decisions', {
       token: tokens['staff-jc'],
@@ -334,36 +345,73 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
       token: tokens['staff-jc'],
     })
     expect(discarded.body).toMatchObject({ status: 'discarded', kioskCode: null })
-    const sign = await server.api('POST', `/consents/${draft.id}/signatures`, {
-      token: tokens['kiosk-jc'],
-      body: signature(),
-    })
-    expect(sign.body).toMatchObject({ error: { code: 'ERR_CONSENT_NOT_DRAFT' } })
     const pickup = await server.api('GET', `/consents/pickup/${draft.kioskCode}`, {
       token: tokens['kiosk-jc'],
     })
     expect(pickup.body).toMatchObject({ error: { code: 'ERR_CONSENT_KIOSK_CODE_INVALID' } })
+    // Without a flow on this draft the kiosk does not even see it.
+    const sign = await server.api('POST', `/consents/${draft.id}/signatures`, {
+      token: tokens['kiosk-jc'],
+      body: signature(),
+    })
+    expect(sign.body).toMatchObject({ error: { code: 'ERR_CONSENT_NOT_FOUND' } })
+    const paper = await server.api('POST', `/consents/${draft.id}/signatures`, {
+      token: tokens['staff-jc'],
+      body: signature({ method: 'paper_scan' }),
+    })
+    expect(paper.body).toMatchObject({ error: { code: 'ERR_CONSENT_NOT_DRAFT' } })
   })
 
-  it('when the youth declines at the kiosk, then only an audit entry is written', async () => {
+  it('when the youth declines at the kiosk, then the draft is declined, its pickup code dies and the preparer sees the reason', async () => {
     const draft = await create()
-    const res = await server.api('POST', `/consents/${draft.id}/decline`, {
+    const withoutFlow = await server.api('POST', `/consents/${draft.id}/decline`, {
+      token: tokens['kiosk-jc'],
+      body: {},
+    })
+    expect(withoutFlow.body).toMatchObject({ error: { code: 'ERR_CONSENT_NOT_FOUND' } })
+    const picked = await server.api('GET', `/consents/pickup/${draft.kioskCode}`, {
       token: tokens['kiosk-jc'],
     })
-    expect(res.body).toEqual({ declined: true })
+    expect(picked.status).toBe(200)
+    const res = await server.api('POST', `/consents/${draft.id}/decline`, {
+      token: tokens['kiosk-jc'],
+      body: { reason: 'Ich möchte erst mit meiner Mutter sprechen.' },
+    })
+    expect(res.body).toMatchObject({ status: 'declined', kioskCode: null })
     const entries = await listAuditEntries(t.deps.db, { limit: 10000 })
     expect(entries.at(-1)?.event).toEqual({
       type: 'consent_declined',
       consentId: draft.id,
       subjectPseudonym: draft.subjectPseudonym,
       agencyId: 'jc-demo',
+      reasonGiven: true,
     })
-    const still = await server.api('GET', `/consents/${draft.id}`, { token: tokens['staff-jc'] })
-    expect(still.body).toMatchObject({ status: 'draft' })
+    // The reason stays in the consent store: the audit entry only says that one was given.
+    expect(JSON.stringify(entries.at(-1))).not.toContain('Mutter')
+    const seen = await server.api('GET', `/consents/${draft.id}`, { token: tokens['staff-jc'] })
+    expect(seen.body).toMatchObject({
+      status: 'declined',
+      declineReason: 'Ich möchte erst mit meiner Mutter sprechen.',
+      kioskCode: null,
+    })
+    const again = await server.api('GET', `/consents/pickup/${draft.kioskCode}`, {
+      token: tokens['kiosk-jc'],
+    })
+    expect(again.body).toMatchObject({ error: { code: 'ERR_CONSENT_KIOSK_CODE_INVALID' } })
+    const declined = await server.api('GET', '/consents?status=declined', {
+      token: tokens['staff-jc'],
+    })
+    expect((declined.body as { consents: View[] }).consents.map((c) => c.id)).toContain(draft.id)
+    const decision = await server.api('POST', '/decisions', {
+      token: tokens['staff-jc'],
+      body: { consentId: draft.id, to: 'ja-demo', purpose: 'hilfeplanung', categories: ['schule'] },
+    })
+    expect((decision.body as { reasons: string[] }).reasons).toContain('consent_declined')
   })
 
   it('when the consent text is asked for, then its hash is the stored one and Leichte Sprache is offered', async () => {
     const draft = await create()
+    await server.api('GET', `/consents/pickup/${draft.kioskCode}`, { token: tokens['kiosk-jc'] })
     const de = await server.api('GET', `/consents/${draft.id}/text`, { token: tokens['kiosk-jc'] })
     expect(de.body).toMatchObject({ sha256: draft.text.sha256, language: 'de' })
     expect((de.body as { text: string }).text).toContain('jederzeit')

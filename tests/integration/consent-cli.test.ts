@@ -5,6 +5,7 @@ import type { TestDatabase } from '../support/databases.ts'
 import { runBrucke } from '../support/cli.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+import { paperScan } from '../support/signature-evidence.ts'
 
 const secret = (byte: number) => Buffer.alloc(32, byte).toString('base64')
 
@@ -55,7 +56,7 @@ describe('consent sweep-expired against sqlite', () => {
         role: 'youth',
         name: 'Ida Wellenreuther',
         method: 'paper_scan',
-        evidence: 'sha256:1',
+        evidence: paperScan(),
       },
     })
   })

@@ -12,7 +12,6 @@ import {
   createConsentDraft,
   revokeConsent,
   selfServiceCaller,
-  signConsent,
   type ConsentCaller,
 } from '../../gateway/consent/consent-service.ts'
 import {
@@ -20,6 +19,7 @@ import {
   startConsentExpirySweeper,
 } from '../../gateway/consent/expiry-sweeper.ts'
 import { seedAccounts } from '../support/accounts.ts'
+import { signAtKioskFlow } from '../support/consents.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
@@ -29,12 +29,6 @@ const staff: ConsentCaller = {
   role: 'staff',
   agencyId: 'jc-demo',
   userId: 'staff-jc',
-}
-const kiosk: ConsentCaller = {
-  actor: 'kiosk:kiosk-jc',
-  role: 'kiosk',
-  agencyId: 'jc-demo',
-  userId: 'kiosk-jc',
 }
 const subject = { givenName: 'Noah', familyName: 'Kranichfeld', birthDate: '2003-11-11' }
 const summary = 'd'.repeat(64)
@@ -63,10 +57,12 @@ describe.each(dialects)('consent lifecycle on %s', (dialect) => {
         ...overrides,
       },
     })
-    return signConsent(t.deps, {
-      caller: kiosk,
+    return signAtKioskFlow(t.deps, {
+      kioskId: 'kiosk-jc',
+      agencyId: 'jc-demo',
+      kioskCode: draft.kioskCode as string,
       consentId: draft.id,
-      signature: { role: 'youth', name: 'Noah Kranichfeld', method: 'kiosk_drawn', evidence: 'x' },
+      signature: { role: 'youth', name: 'Noah Kranichfeld' },
     })
   }
 
@@ -111,7 +107,11 @@ describe.each(dialects)('consent lifecycle on %s', (dialect) => {
 
   it('when the young person revokes in the self-service, then only their own consent and only that channel work', async () => {
     const consent = await activeConsent()
-    const stranger = selfServiceCaller('psn_00000000000000000000000000000000')
+    // A receipt of another consent (of the same person or anyone else) proves nothing here.
+    const stranger = selfServiceCaller({
+      subjectPseudonym: consent.subjectPseudonym,
+      receiptConsentIds: ['cns_other'],
+    })
     await expect(
       revokeConsent(t.deps, {
         caller: stranger,
@@ -119,7 +119,10 @@ describe.each(dialects)('consent lifecycle on %s', (dialect) => {
         revocation: { channel: 'self_service' },
       }),
     ).rejects.toMatchObject({ code: 'ERR_CONSENT_NOT_FOUND' })
-    const own = selfServiceCaller(consent.subjectPseudonym)
+    const own = selfServiceCaller({
+      subjectPseudonym: consent.subjectPseudonym,
+      receiptConsentIds: [consent.id],
+    })
     await expect(
       revokeConsent(t.deps, {
         caller: own,

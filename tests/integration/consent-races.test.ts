@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { drawnSignature } from '../support/signature-evidence.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
 // Requests that race for the same row: on PostgreSQL they run in parallel transactions (the
@@ -55,16 +56,15 @@ describe.each(dialects)('racing consent requests on %s', (dialect) => {
         token: tokens['staff-jc'],
         body: draftBody(`Doppelt${round}`),
       })
-      const id = (draft.body as { id: string }).id
+      const { id, kioskCode } = draft.body as { id: string; kioskCode: string }
+      // The kiosk's flow: pick the draft up and display its text, then the taps race.
+      await server.api('GET', `/consents/pickup/${kioskCode}`, { token: tokens['kiosk-jc'] })
+      await server.api('GET', `/consents/${id}/text`, { token: tokens['kiosk-jc'] })
+      const evidence = drawnSignature()
       const sign = () =>
         server.api('POST', `/consents/${id}/signatures`, {
           token: tokens['kiosk-jc'],
-          body: {
-            role: 'youth',
-            name: 'Mira Doppelt',
-            method: 'kiosk_drawn',
-            evidence: 'data:image/png;base64,iVBORw0KGgo=',
-          },
+          body: { role: 'youth', name: 'Mira Doppelt', method: 'kiosk_drawn', evidence },
         })
       const results = await Promise.all([sign(), sign(), sign()])
       const statuses = results.map((r) => r.status).sort()

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { expect } from 'vitest'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import type { Deps } from '../../gateway/deps.ts'
+import { signAtKioskOverApi } from '../support/consents.ts'
 import type { TestServer } from '../support/http-client.ts'
 import type { TestClock } from '../support/test-clock.ts'
 
@@ -49,15 +50,12 @@ export async function seedDpoScenario(
       },
     })
     expect(res.status, JSON.stringify(res.body)).toBe(201)
-    const view = res.body as { id: string; subjectPseudonym: string }
-    const signed = await server.api('POST', `/consents/${view.id}/signatures`, {
-      token: tokens['kiosk-jc'],
-      body: {
-        role: 'youth',
-        name: `${subject.givenName} ${subject.familyName}`,
-        method: 'kiosk_drawn',
-        evidence: 'data:image/png;base64,iVBORw0KGgo=',
-      },
+    const view = res.body as { id: string; subjectPseudonym: string; kioskCode: string }
+    const signed = await signAtKioskOverApi(server, {
+      kioskToken: tokens['kiosk-jc'] as string,
+      kioskCode: view.kioskCode,
+      consentId: view.id,
+      signature: { role: 'youth', name: `${subject.givenName} ${subject.familyName}` },
     })
     expect(signed.status, JSON.stringify(signed.body)).toBe(200)
     expect((signed.body as { status: string }).status).toBe('active')

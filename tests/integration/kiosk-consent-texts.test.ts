@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { findConsentTemplate, renderConsentText } from '../../consent/consent-text.ts'
-import { consentTemplates } from '../../gateway/consent/consent-texts.ts'
+import { loadConsentTemplates } from '../../templates/consent/load-consent-templates.ts'
 import { kioskLanguages } from '../../gateway/kiosk/kiosk-service.ts'
 
 /** What each translation says about the binding German text (issue 6, point 2). */
@@ -20,7 +20,7 @@ describe('consent texts in every kiosk language', () => {
   for (const kind of ['einwilligung', 'schweigepflichtsentbindung'] as const)
     for (const language of kioskLanguages)
       it(`renders ${kind} in ${language} with every block filled and no placeholder left`, () => {
-        const template = findConsentTemplate(consentTemplates(), kind, language)
+        const template = findConsentTemplate(loadConsentTemplates(), kind, language)
         const { text, reference } = renderConsentText(
           template,
           {

@@ -5,13 +5,13 @@ import { issueToken } from '../../gateway/auth/tokens.ts'
 import {
   revokeAtKiosk,
   saveChoices,
+  showTextAtKiosk,
   signAtKiosk,
   startFromPickupCode,
 } from '../../gateway/kiosk/kiosk-service.ts'
 import { hashReceiptCode } from '../../gateway/kiosk/receipt-code.ts'
 import { reviewAllMajority } from '../../gateway/self-service/majority-review.ts'
 import {
-  confirmAtMajority,
   findSelfService,
   openSelfService,
   selfServiceOverview,
@@ -19,6 +19,7 @@ import {
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { attestedCircumstances, drawnSignature } from '../support/signature-evidence.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
 const kiosk: Principal = {
@@ -28,8 +29,8 @@ const kiosk: Principal = {
   allAgencies: false,
   via: 'session',
 }
-// A drawn signature as the canvas sends it (content is irrelevant to the service).
-const drawn = `data:image/png;base64,${'iVBORw0KGgo'.repeat(20)}`
+// A drawn signature as the kiosk canvas sends it.
+const drawn = drawnSignature()
 
 describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
   let t: TestDeps
@@ -79,6 +80,7 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
   /** The kiosk flow through the service: pickup, choice, one signature per signer → receipt code. */
   async function signAtTheKiosk(kioskCode: string, signers: number): Promise<string> {
     await startFromPickupCode(t.deps, kiosk, kioskCode)
+    await showTextAtKiosk(t.deps, kiosk)
     await saveChoices(t.deps, kiosk, {
       recipients: ['ja-demo'],
       categories: ['schule', 'berufswahl'],
@@ -175,10 +177,19 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
     })
     const overview = await selfServiceOverview(t.deps, session)
     expect(overview.find((c) => c.consent.id === kept.id)?.majority?.confirmedAt).toBeNull()
-    await confirmAtMajority(t.deps, session, kept.id)
-    await expect(confirmAtMajority(t.deps, session, kept.id)).rejects.toMatchObject({
-      code: 'ERR_KIOSK_NOT_CONFIRMABLE',
-    })
+    // The receipt code alone never confirms (someone else may have seen it): /me has no way to.
+    const viaMe = await fetch(`${server.url}/me/confirm`, { method: 'POST', redirect: 'manual' })
+    expect(viaMe.status).toBe(404)
+    // In person with staff of the sending agency, the circumstances written down.
+    const confirm = () =>
+      staffToken().then((token) =>
+        server.api('POST', `/consents/${kept.id}/majority-confirmation`, {
+          token,
+          body: { method: 'staff_attested', evidence: attestedCircumstances },
+        }),
+      )
+    expect((await confirm()).status).toBe(200)
+    expect((await confirm()).body).toMatchObject({ error: { code: 'ERR_CONSENT_NOT_CONFIRMABLE' } })
 
     t.clock.advance(91 * 24 * 3600_000) // past 2026-06-10
     const after = await reviews()
@@ -192,8 +203,14 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
         })
       ).body as { decision: string; reasons: string[] }
     expect(await decision(lapsing.id)).toMatchObject({ decision: 'deny' })
-    expect((await decision(lapsing.id)).reasons).toContain('consent_revoked')
+    // A lapse is not a revocation: its own reason and status, actor `system`, no revocation row.
+    expect((await decision(lapsing.id)).reasons).toContain('consent_lapsed')
+    expect((await decision(lapsing.id)).reasons).not.toContain('consent_revoked')
     expect(await decision(kept.id)).toMatchObject({ decision: 'permit' })
+    const lapsedView = await server.api('GET', `/consents/${lapsing.id}`, {
+      token: await staffToken(),
+    })
+    expect(lapsedView.body).toMatchObject({ status: 'lapsed', revocation: null })
     const types = (
       await t.deps.db
         .selectFrom('audit_entries')
@@ -202,12 +219,16 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
         .execute()
     ).map((e) => e.type)
     expect(types).toEqual(
-      expect.arrayContaining([
-        'consent_majority_flagged',
-        'consent_majority_lapsed',
-        'consent_revoked',
-      ]),
+      expect.arrayContaining(['consent_majority_flagged', 'consent_majority_lapsed']),
     )
+    expect(types).not.toContain('consent_revoked')
+    const lapseEntry = await t.deps.db
+      .selectFrom('audit_entries')
+      .select('actor')
+      .where('consent_id', '=', lapsing.id)
+      .where('type', '=', 'consent_majority_lapsed')
+      .executeTakeFirstOrThrow()
+    expect(lapseEntry.actor).toBe('system')
   })
 
   it('when nobody looks, then the background sweep flags and later lapses a guardian-signed consent', async () => {
@@ -234,12 +255,19 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
       .where('consent_id', '=', swept.id)
       .executeTakeFirstOrThrow()
     expect(lapsed.lapsed_at).not.toBeNull()
-    const revocation = await t.deps.db
+    const revocations = await t.deps.db
       .selectFrom('consent_revocations')
       .selectAll()
       .where('consent_id', '=', swept.id)
+      .execute()
+    expect(revocations).toEqual([])
+    const consentRow = await t.deps.db
+      .selectFrom('consents')
+      .select(['lapsed_at', 'revoked_at'])
+      .where('id', '=', swept.id)
       .executeTakeFirstOrThrow()
-    expect(revocation).toMatchObject({ by: 'system', reason: 'majority_not_confirmed' })
+    expect(consentRow).toMatchObject({ revoked_at: null })
+    expect(consentRow.lapsed_at).not.toBeNull()
     const flags = await t.deps.db
       .selectFrom('audit_entries')
       .select('type')

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { findConsentTemplate, renderConsentText } from '../../consent/consent-text.ts'
 import { localized, parseVocabulary, type LocalizedText } from '../../consent/vocabulary.ts'
-import { consentTemplates } from '../../gateway/consent/consent-texts.ts'
+import { loadConsentTemplates } from '../../templates/consent/load-consent-templates.ts'
 import { kioskLanguages } from '../../gateway/kiosk/kiosk-service.ts'
 
 /** Kiosk languages whose readers may not read German: every vocabulary text must be their own. */
@@ -68,7 +68,7 @@ describe('consent texts carry no German vocabulary in translated languages', () 
   for (const kind of ['einwilligung', 'schweigepflichtsentbindung'] as const)
     for (const language of translatedLanguages)
       it(`renders ${kind} in ${language} with every purpose and category in ${language}`, () => {
-        const template = findConsentTemplate(consentTemplates(), kind, language)
+        const template = findConsentTemplate(loadConsentTemplates(), kind, language)
         const { text } = renderConsentText(
           template,
           {
@@ -108,7 +108,7 @@ describe('adding translations leaves the German, Leichte Sprache and English tex
   for (const kind of ['einwilligung', 'schweigepflichtsentbindung'] as const)
     for (const language of ['de', 'de-ls', 'en'])
       it(`renders ${kind} in ${language} byte for byte as before, with the same SHA-256`, () => {
-        const template = findConsentTemplate(consentTemplates(), kind, language)
+        const template = findConsentTemplate(loadConsentTemplates(), kind, language)
         const input = {
           kind,
           senders: [{ id: 'ja-demo', name: 'Jugendamt Demo' }],

@@ -6,6 +6,7 @@ import { seedAccounts } from '../support/accounts.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createRelayPki, registerRelayPki } from '../support/smtp-relay-setup.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+import { signAtKioskOverApi } from '../support/consents.ts'
 
 describe('offline demo: no SMTP_URL → the built-in catch-all mailbox', () => {
   let t: TestDeps
@@ -39,16 +40,14 @@ describe('offline demo: no SMTP_URL → the built-in catch-all mailbox', () => {
         validUntil: '2026-12-31',
       },
     })
-    const consentId = (draft.body as { id: string }).id
-    await server.api('POST', `/consents/${consentId}/signatures`, {
-      token: tokens['kiosk-jc'],
-      body: {
-        role: 'youth',
-        name: 'Jonas Birkenfeld',
-        method: 'kiosk_drawn',
-        evidence: 'data:image/png;base64,iVBORw0KGgo=',
-      },
+    const { id: consentId, kioskCode } = draft.body as { id: string; kioskCode: string }
+    const signed = await signAtKioskOverApi(server, {
+      kioskToken: tokens['kiosk-jc'] as string,
+      kioskCode,
+      consentId,
+      signature: { role: 'youth', name: 'Jonas Birkenfeld' },
     })
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200)
     const sent = await server.api('POST', '/transfers', {
       token: tokens['staff-jc'],
       body: {

@@ -14,6 +14,7 @@ import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
 import { createRelayPki, registerRelayPki, type RelayPki } from '../support/smtp-relay-setup.ts'
 import { TestClock } from '../support/test-clock.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+import { signAtKioskOverApi } from '../support/consents.ts'
 
 /**
  * Real `brucke serve` child processes on the test database: killed with SIGKILL at random
@@ -58,15 +59,13 @@ describe.each(dialects)('brucke serve processes delivering on %s', (dialect) => 
         validUntil,
       },
     })
-    consentId = (draft.body as { id: string }).id
-    const signed = await server.api('POST', `/consents/${consentId}/signatures`, {
-      token: tokens['kiosk-jc'],
-      body: {
-        role: 'youth',
-        name: 'Mara Lindqvist',
-        method: 'kiosk_drawn',
-        evidence: 'data:image/png;base64,iVBORw0KGgo=',
-      },
+    const drafted = draft.body as { id: string; kioskCode: string }
+    consentId = drafted.id
+    const signed = await signAtKioskOverApi(server, {
+      kioskToken: tokens['kiosk-jc'] as string,
+      kioskCode: drafted.kioskCode,
+      consentId,
+      signature: { role: 'youth', name: 'Mara Lindqvist' },
     })
     expect(signed.status, JSON.stringify(signed.body)).toBe(200)
   }, 120_000)

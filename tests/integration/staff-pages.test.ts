@@ -7,6 +7,7 @@ import { sessionFor } from '../support/browser-session.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+import { paperScan } from '../support/signature-evidence.ts'
 
 // The test clock starts at 2026-03-02T09:00Z (10:00 in Berlin).
 type Session = { cookie: string; csrfToken: string }
@@ -183,16 +184,17 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
     expect(revoke.status).toBe(404)
   })
 
-  it('when the paper scan hash is recorded, then the consent is active and keeps a hash, not the scan', async () => {
+  it('when the paper scan is recorded, then the consent is active, the scan kept in the consent store and only its hash audited', async () => {
     const id = await prepare()
     const print = await get(jc, `/staff/consents/${id}/print`)
     expect(print.status).toBe(200)
     expect(print.text).toContain('Unterschrift: Junge Person')
-    const scanSha256 = createHash('sha256').update('%PDF-1.4 signed scan').digest('hex')
+    const scan = paperScan()
+    const scanSha256 = createHash('sha256').update(scan).digest('hex')
     const signed = await post(jc, `/staff/consents/${id}/paper-signature`, [
       ['role', 'youth'],
       ['name', 'Leonie Quastenberg'],
-      ['scanSha256', scanSha256],
+      ['scan', scan],
     ])
     expect(signed.status).toBe(303)
     const page = await get(jc, `/staff/consents/${id}`)
@@ -209,6 +211,12 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
     expect(signedEvent).toBeDefined()
     expect(signedEvent!.event).toMatchObject({ evidenceSha256: scanSha256 })
     expect(JSON.stringify(signedEvent)).not.toContain('Leonie')
+    const stored = await t.deps.db
+      .selectFrom('consent_signatures')
+      .select(['evidence', 'evidence_sha256'])
+      .where('consent_id', '=', id)
+      .executeTakeFirstOrThrow()
+    expect(stored).toEqual({ evidence: scan, evidence_sha256: scanSha256 })
   })
 
   it('when staff push a draft to their agency’s kiosk, then that kiosk has it; another agency’s kiosk is not found', async () => {
@@ -224,24 +232,25 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
     expect(wrong.text).toContain('ERR_KIOSK_NOT_FOUND')
   })
 
-  it('when a paper signature lacks the scan hash, then nothing is signed', async () => {
+  it('when a paper signature lacks the scan or brings only a hash, then nothing is signed', async () => {
     const id = await prepare()
-    const res = await post(jc, `/staff/consents/${id}/paper-signature`, [
-      ['role', 'youth'],
-      ['name', 'Leonie Quastenberg'],
-      ['scanSha256', ''],
-    ])
-    expect(res.status).toBe(400)
+    for (const scan of ['', 'a'.repeat(64)]) {
+      const res = await post(jc, `/staff/consents/${id}/paper-signature`, [
+        ['role', 'youth'],
+        ['name', 'Leonie Quastenberg'],
+        ['scan', scan],
+      ])
+      expect(res.status).toBe(400)
+    }
     expect((await get(jc, `/staff/consents/${id}`)).text).toContain('status-draft')
   })
 
   it('when staff revoke on the person’s behalf with a reason, then the consent is revoked on the staff channel', async () => {
     const id = await prepare()
-    const hash = 'a'.repeat(64)
     await post(jc, `/staff/consents/${id}/paper-signature`, [
       ['role', 'youth'],
       ['name', 'Leonie Quastenberg'],
-      ['scanSha256', hash],
+      ['scan', paperScan()],
     ])
     const composer = await get(jc, `/staff/compose/${id}`)
     expect(composer.status).toBe(200)
@@ -265,7 +274,7 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
     const sign = await post(jc, `/staff/consents/${id}/paper-signature`, [
       ['role', 'youth'],
       ['name', 'Leonie Quastenberg'],
-      ['scanSha256', 'b'.repeat(64)],
+      ['scan', paperScan()],
     ])
     expect(sign.status).toBe(409)
   })
@@ -299,7 +308,7 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
     await post(jc, `/staff/consents/${id}/paper-signature`, [
       ['role', 'youth'],
       ['name', 'Leonie Quastenberg'],
-      ['scanSha256', 'c'.repeat(64)],
+      ['scan', paperScan()],
     ])
     const overview = await get(jc, '/staff')
     const expiring = overview.text.split('id="expiring-h"')[1]?.split('</section>')[0] ?? ''

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listDataRequests } from '../../db/data-request-repository.ts'
 import { seedAccounts } from '../support/accounts.ts'
@@ -6,6 +5,7 @@ import { sessionFor } from '../support/browser-session.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+import { paperScan } from '../support/signature-evidence.ts'
 
 type Session = { cookie: string; csrfToken: string }
 
@@ -92,7 +92,7 @@ describe.each(dialects)('staff requests inbox on %s', (dialect) => {
     const signed = await post(ja, `/staff/consents/${consentId}/paper-signature`, [
       ['role', 'youth'],
       ['name', 'Leonie Quastenberg'],
-      ['scanSha256', createHash('sha256').update('%PDF-1.4 signed scan').digest('hex')],
+      ['scan', paperScan()],
     ])
     expect(signed.status, signed.text).toBe(303)
   })

@@ -4,8 +4,7 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { majorityLapseReason } from '../../consent/consent.ts'
-import { insertRevocation } from '../../db/consent-repository.ts'
+import { markConsentLapsed } from '../../db/consent-repository.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { countTransfersByStatus, findEnvelope } from '../../db/transfer-repository.ts'
@@ -296,12 +295,7 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     expect(smtp.messages).toHaveLength(1)
     t.clock.advance(60_000)
     // Stored as the majority review stores a lapse (kiosk-service.test.ts walks that path).
-    await insertRevocation(t.deps.db, consentId, {
-      at: t.clock.now().toISOString(),
-      channel: 'staff',
-      by: 'system',
-      reason: majorityLapseReason,
-    })
+    await markConsentLapsed(t.deps.db, consentId, t.clock.now())
     await drain()
     await drain()
     expect(smtp.messages).toHaveLength(2)

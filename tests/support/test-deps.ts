@@ -3,10 +3,12 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import type { ConsentTextLibrary } from '../../consent/consent-text.ts'
 import type { DialectName } from '../../db/database.ts'
 import type { Deps } from '../../gateway/deps.ts'
 import { randomIds } from '../../gateway/ids.ts'
 import { createLogger } from '../../gateway/logger.ts'
+import { loadConsentTextLibrary } from '../../templates/consent/load-consent-templates.ts'
 import type { Config } from '../../gateway/runtime-config.ts'
 import { createTestDatabase, type TestDatabase } from './databases.ts'
 import { TestClock } from './test-clock.ts'
@@ -44,7 +46,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** Real database of the given dialect, fixed clock, captured logs. */
 export async function createTestDeps(
   dialect: DialectName,
-  options: { clock?: TestClock; config?: Partial<Config> } = {},
+  options: { clock?: TestClock; config?: Partial<Config>; consentTexts?: ConsentTextLibrary } = {},
 ): Promise<TestDeps> {
   const testDatabase = await createTestDatabase(dialect)
   const clock = options.clock ?? new TestClock()
@@ -63,6 +65,7 @@ export async function createTestDeps(
     clock,
     ids: randomIds,
     log: createLogger('info', sink),
+    consentTexts: options.consentTexts ?? loadConsentTextLibrary(),
   }
   return { deps, clock, testDatabase, logLines, close: () => testDatabase.drop() }
 }

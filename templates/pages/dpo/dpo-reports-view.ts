@@ -239,6 +239,23 @@ export function dpoReportsView(input: DpoReportsViewInput): SafeHtml {
                 columns: { label: 'Weg', value: 'Widerrufe' },
               })}
             </section>
+            <section class="card" aria-labelledby="lapses-heading">
+              <h2 id="lapses-heading">
+                Erloschen bei Volljährigkeit (insgesamt ${report.lapses.total})
+              </h2>
+              <p class="muted">
+                Einwilligungen, die eine erziehungsberechtigte Person mit unterschrieben hat und die
+                die junge Person nach dem 18. Geburtstag nicht selbst bestätigt hat. Das ist kein
+                Widerruf: niemand hat widerrufen.
+              </p>
+              ${barChart({
+                id: 'chart-lapses-week',
+                title: 'Erloschene Einwilligungen je Kalenderwoche',
+                description: 'Anzahl der bei Volljährigkeit erloschenen Einwilligungen.',
+                rows: report.lapses.perWeek.map((r) => ({ label: r.week, value: r.count })),
+                columns: { label: 'Kalenderwoche', value: 'Erloschen' },
+              })}
+            </section>
             ${input.expiring ? expiringSection(input.expiring) : ''} ${staffSection(report)}`
         : ''
     }`

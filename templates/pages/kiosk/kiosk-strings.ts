@@ -21,6 +21,10 @@ export interface KioskStrings {
   receipt: string
   bindingNote: string
   language: string
+  /** The optional reason offered with "Nicht zustimmen". */
+  declineReason: string
+  /** Heading when a young adult confirms at majority a consent a guardian co-signed. */
+  confirmHeading: string
 }
 
 const de: KioskStrings = {
@@ -45,6 +49,8 @@ const de: KioskStrings = {
   receipt: 'Ihr Beleg',
   bindingNote: '',
   language: 'Sprache',
+  declineReason: 'Möchten Sie sagen, warum? (freiwillig)',
+  confirmHeading: 'Selbst bestätigen (ab 18)',
 }
 
 export const kioskStrings: Record<string, KioskStrings> = {
@@ -57,6 +63,8 @@ export const kioskStrings: Record<string, KioskStrings> = {
     chooseHelp: 'Nehmen Sie den Haken weg, wenn Sie etwas nicht wollen.',
     specialHelp: 'Hier ist noch kein Haken. Machen Sie nur einen Haken, wenn Sie das wollen.',
     bindingNote: 'Gültig ist der Text auf Deutsch in Standard-Sprache.',
+    declineReason: 'Wollen Sie sagen: Warum nicht? Das müssen Sie nicht.',
+    confirmHeading: 'Selbst Ja sagen (ab 18 Jahren)',
   },
   en: {
     languageName: 'English',
@@ -80,6 +88,8 @@ export const kioskStrings: Record<string, KioskStrings> = {
     receipt: 'Your receipt',
     bindingNote: 'Only the German text is legally binding.',
     language: 'Language',
+    declineReason: 'Would you like to say why? (optional)',
+    confirmHeading: 'Confirm it yourself (now that you are 18)',
   },
   ar: {
     languageName: 'العربية',
@@ -103,6 +113,8 @@ export const kioskStrings: Record<string, KioskStrings> = {
     receipt: 'إيصالك',
     bindingNote: 'النص الألماني وحده هو الملزم قانونياً.',
     language: 'اللغة',
+    declineReason: 'هل تريد أن تقول لماذا؟ (اختياري)',
+    confirmHeading: 'التأكيد بنفسك (بعد بلوغك 18 عاماً)',
   },
   tr: {
     languageName: 'Türkçe',
@@ -126,6 +138,8 @@ export const kioskStrings: Record<string, KioskStrings> = {
     receipt: 'Makbuzunuz',
     bindingNote: 'Yalnızca Almanca metin hukuken bağlayıcıdır.',
     language: 'Dil',
+    declineReason: 'Nedenini söylemek ister misiniz? (isteğe bağlı)',
+    confirmHeading: 'Kendiniz onaylayın (18 yaşını doldurduğunuz için)',
   },
   uk: {
     languageName: 'Українська',
@@ -149,6 +163,8 @@ export const kioskStrings: Record<string, KioskStrings> = {
     receipt: 'Ваша квитанція',
     bindingNote: 'Юридичну силу має лише німецький текст.',
     language: 'Мова',
+    declineReason: 'Бажаєте сказати чому? (необов’язково)',
+    confirmHeading: 'Підтвердіть самі (тепер вам 18)',
   },
   ru: {
     languageName: 'Русский',
@@ -172,6 +188,8 @@ export const kioskStrings: Record<string, KioskStrings> = {
     receipt: 'Ваша квитанция',
     bindingNote: 'Юридическую силу имеет только немецкий текст.',
     language: 'Язык',
+    declineReason: 'Хотите сказать почему? (необязательно)',
+    confirmHeading: 'Подтвердите сами (теперь вам 18)',
   },
   fa: {
     languageName: 'دری / فارسی',
@@ -195,6 +213,8 @@ export const kioskStrings: Record<string, KioskStrings> = {
     receipt: 'رسید شما',
     bindingNote: 'فقط متن آلمانی از نظر حقوقی معتبر است.',
     language: 'زبان',
+    declineReason: 'می‌خواهید بگویید چرا؟ (اختیاری)',
+    confirmHeading: 'خودتان تأیید کنید (اکنون ۱۸ ساله هستید)',
   },
 }
 

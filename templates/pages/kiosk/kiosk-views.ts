@@ -107,8 +107,17 @@ export function languageSwitcher(csrf: string, current: string): SafeHtml {
 
 function declineForm(csrf: string, language: string): SafeHtml {
   const strings = stringsFor(language)
-  return html`<form method="post" action="/kiosk/decline" class="inline-form">
+  return html`<form method="post" action="/kiosk/decline" class="inline-form decline-form">
     ${csrfField(csrf)}
+    <details>
+      <summary>${strings.declineReason}</summary>
+      <textarea
+        name="reason"
+        maxlength="500"
+        rows="3"
+        aria-label="${strings.declineReason}"
+      ></textarea>
+    </details>
     <button type="submit" class="big decline">${strings.decline}</button>
   </form>`
 }
@@ -118,10 +127,13 @@ export function kioskReadView(input: {
   language: string
   text: string
   bindingGermanText?: string
+  /** Confirming at majority: straight to the signature, no choice to make. */
+  confirming?: boolean
 }): SafeHtml {
   const strings = stringsFor(input.language)
   return html`${languageSwitcher(input.csrf, input.language)}
     <section class="card consent-text" aria-labelledby="read-heading">
+      ${input.confirming ? html`<p class="lead">${strings.confirmHeading}</p>` : ''}
       <h1 id="read-heading">${strings.read}</h1>
       ${strings.bindingNote ? html`<p class="binding-note">${strings.bindingNote}</p>` : ''}
       <p>
@@ -134,7 +146,7 @@ export function kioskReadView(input: {
     <div class="decision-row">
       <form method="post" action="/kiosk/step" class="inline-form">
         ${csrfField(input.csrf)}
-        <input type="hidden" name="step" value="choose" />
+        <input type="hidden" name="step" value="${input.confirming ? 'sign' : 'choose'}" />
         <button type="submit" class="big agree">${strings.next}</button>
       </form>
       ${declineForm(input.csrf, input.language)}
@@ -222,16 +234,27 @@ export function kioskSignView(input: {
   step: number
   steps: number
   error?: string
+  /** Confirming at majority: the young adult's own drawing, posted to /kiosk/confirm. */
+  confirming?: boolean
 }): SafeHtml {
   const strings = stringsFor(input.language)
   return html`${languageSwitcher(input.csrf, input.language)}
     <section class="card signing" aria-labelledby="sign-heading">
       <h1 id="sign-heading">
-        ${strings.sign}: <span lang="de">${signatoryLabels[input.role] ?? input.role}</span>
+        ${
+          input.confirming
+            ? strings.confirmHeading
+            : html`${strings.sign}:
+                <span lang="de">${signatoryLabels[input.role] ?? input.role}</span>`
+        }
       </h1>
       <p class="muted">${input.step} / ${input.steps}</p>
       ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
-      <form method="post" action="/kiosk/sign" id="sign-form">
+      <form
+        method="post"
+        action="${input.confirming ? '/kiosk/confirm' : '/kiosk/sign'}"
+        id="sign-form"
+      >
         ${csrfField(input.csrf)}
         <p id="pad-label">${strings.signHere}</p>
         <canvas
@@ -277,7 +300,8 @@ export interface ReceiptFacts {
   categories: string[]
   deselected: string[]
   purposes: string[]
-  signatures: { role: string; name: string; signedAt: string }[]
+  /** Each signature with the text its signatory read (language, version, SHA-256). */
+  signatures: { role: string; name: string; signedAt: string; textRead: string | null }[]
 }
 
 export function receiptBody(receipt: ReceiptFacts): SafeHtml {
@@ -302,7 +326,11 @@ export function receiptBody(receipt: ReceiptFacts): SafeHtml {
       <dd>
         <ul>
           ${receipt.signatures.map(
-            (s) => html`<li>${signatoryLabels[s.role] ?? s.role}: ${s.name}, ${s.signedAt}</li>`,
+            (s) =>
+              html`<li>
+                ${signatoryLabels[s.role] ?? s.role}: ${s.name}, ${s.signedAt}
+                ${s.textRead ? html`<br /><span class="hash">gelesen: ${s.textRead}</span>` : ''}
+              </li>`,
           )}
         </ul>
       </dd>

@@ -136,7 +136,7 @@ function transfersView(rows: TransferRow[]): SafeHtml {
   </table>`
 }
 
-function majorityView(card: ConsentCard, csrf: string): SafeHtml {
+function majorityView(card: ConsentCard): SafeHtml {
   const m = card.majority
   if (!m) return html``
   if (m.state === 'confirmed')
@@ -153,11 +153,10 @@ function majorityView(card: ConsentCard, csrf: string): SafeHtml {
       Sie allein: Wenn Sie sie bis zum <strong>${m.confirmBy}</strong> nicht bestätigen, erlischt
       sie.
     </p>
-    <form method="post" action="/me/confirm">
-      ${csrfField(csrf)}
-      <input type="hidden" name="consentId" value="${card.id}" />
-      <button type="submit" class="big agree">Einwilligung bestätigen</button>
-    </form>
+    <p>
+      Bestätigen können nur Sie selbst: am Tablet in Ihrer Stelle oder persönlich bei Ihrer
+      Fachkraft. Ein Code allein reicht dafür nicht, denn jemand anderes könnte ihn kennen.
+    </p>
   </div>`
 }
 
@@ -189,7 +188,7 @@ export function selfServiceOverviewView(input: {
             <dt>Daten</dt>
             <dd>${card.categories.join(', ')}</dd>
           </dl>
-          ${majorityView(card, input.csrf)} ${transfersView(card.transfers)}
+          ${majorityView(card)} ${transfersView(card.transfers)}
           ${
             card.canRevoke
               ? html`<form method="post" action="/me/revoke" class="no-print">

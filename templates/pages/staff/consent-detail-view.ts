@@ -34,6 +34,7 @@ export interface ConsentDetailViewInput {
 export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
   const { language: lang, consent: c, vocabulary, agencies } = input
   const isSender = c.senders.includes(input.ownAgencyId)
+  const isCreator = c.createdByAgencyId === input.ownAgencyId
   return html`<section class="card">
       <h1>
         ${kindLabel(c.kind, lang)}: ${c.subject.givenName} ${c.subject.familyName}
@@ -94,6 +95,7 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
                   <th scope="col">Name</th>
                   <th scope="col">${say(lang, 'Art', 'Method')}</th>
                   <th scope="col">${say(lang, 'Zeit', 'Time')}</th>
+                  <th scope="col">${say(lang, 'Gelesener Text', 'Text read')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -104,6 +106,16 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
                       <td>${s.name}</td>
                       <td>${methodLabel(s.method, lang)}</td>
                       <td>${showInstant(s.signedAt, lang)}</td>
+                      <td>
+                        ${
+                          s.text
+                            ? html`${s.text.language} · v${s.text.version} · SHA-256
+                                <code title="${s.text.sha256}"
+                                  >${s.text.sha256.slice(0, 16)}…</code
+                                >`
+                            : '—'
+                        }
+                      </td>
                     </tr>`,
                 )}
               </tbody>
@@ -119,7 +131,50 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
           : ''
       }
     </section>
-    ${c.status === 'draft' ? handOff(input) : ''}
+    ${
+      c.status === 'draft'
+        ? isCreator
+          ? handOff(input)
+          : html`<section class="card">
+              <p>
+                ${say(lang, 'Die Unterschrift holt die vorbereitende Stelle ein; eine empfangende Stelle unterschreibt, bestätigt und verwirft nie.', 'The preparing agency collects the signature; a receiving agency never signs, attests or discards.')}
+              </p>
+            </section>`
+        : ''
+    }
+    ${
+      c.status === 'declined' && c.declinedAt
+        ? html`<section class="card alert warning-box">
+            <h2>${say(lang, 'Abgelehnt', 'Declined')}</h2>
+            <p>
+              ${say(lang, 'Die Person hat am Kiosk nicht zugestimmt:', 'The person did not agree at the kiosk:')}
+              ${showInstant(c.declinedAt, lang)}.
+              ${say(lang, 'Der Abholcode gilt nicht mehr.', 'The pickup code no longer works.')}
+            </p>
+            ${
+              c.declineReason
+                ? html`<p>
+                    ${say(lang, 'Begründung der Person:', "The person's reason:")}
+                    <q>${c.declineReason}</q>
+                  </p>`
+                : html`<p class="muted">
+                    ${say(lang, 'Ohne Begründung (die Person muss keine nennen).', 'No reason given (the person need not give one).')}
+                  </p>`
+            }
+          </section>`
+        : ''
+    }
+    ${
+      c.status === 'lapsed' && c.lapsedAt
+        ? html`<section class="card">
+            <h2>${say(lang, 'Erloschen', 'Lapsed')}</h2>
+            <p>
+              ${say(lang, 'Die Person hat die von der erziehungsberechtigten Person mit unterschriebene Einwilligung nach dem 18. Geburtstag nicht bestätigt. Niemand hat widerrufen; die Einwilligung ist seit', 'The person did not confirm after turning 18 the consent a guardian co-signed. Nobody revoked it; it has lapsed since')}
+              ${showInstant(c.lapsedAt, lang)} ${say(lang, 'erloschen.', '.')}
+            </p>
+          </section>`
+        : ''
+    }
     ${c.status === 'active' ? activeActions(input, isSender) : ''}
     ${
       c.revocation
@@ -200,7 +255,7 @@ function handOff(input: ConsentDetailViewInput): SafeHtml {
         data-scan-form
       >
         <input type="hidden" name="_csrf" value="${input.csrfToken}" />
-        <input type="hidden" name="scanSha256" value="" data-scan-hash />
+        <input type="hidden" name="scan" value="" data-scan-data />
         <div class="grid-3">
           <div>
             <label for="paper-role">${say(lang, 'Wer hat unterschrieben?', 'Who signed?')}</label>
@@ -219,12 +274,12 @@ function handOff(input: ConsentDetailViewInput): SafeHtml {
             <input
               type="file"
               id="paper-scan"
-              accept="application/pdf,image/*"
+              accept="application/pdf,image/png,image/jpeg"
               data-scan-file
               aria-describedby="paper-scan-help"
             />
             <p class="explanation" id="paper-scan-help">
-              ${say(lang, 'Der Scan verlässt Ihren Rechner nicht: gespeichert wird nur sein SHA-256-Hash. Das Papier bleibt in der Akte.', 'The scan does not leave your computer: only its SHA-256 hash is stored. The paper stays in the file.')}
+              ${say(lang, 'PDF, PNG oder JPEG, höchstens 4 MB. Der Scan wird als Nachweis mit der Einwilligung gespeichert; das Papier bleibt in der Akte. Nur eine absendende Stelle erfasst Unterschriften.', 'PDF, PNG or JPEG, at most 4 MB. The scan is kept with the consent as evidence; the paper stays in the file. Only a sending agency records signatures.')}
             </p>
             <p class="muted" data-scan-status aria-live="polite"></p>
           </div>

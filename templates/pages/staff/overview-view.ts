@@ -10,6 +10,7 @@ import {
   kindLabel,
   purposeLabel,
   showDate,
+  showInstant,
   signatoryLabel,
   statusLabel,
 } from './staff-labels.ts'
@@ -18,6 +19,8 @@ export interface OverviewViewInput {
   language: StaffLanguage
   consents: readonly ConsentView[]
   expiringSoon: readonly ConsentView[]
+  /** Drafts of this agency the person declined recently, with the reason they gave, if any. */
+  declined: readonly ConsentView[]
   statusFilter: string
   agencies: readonly Agency[]
   vocabulary: Vocabulary
@@ -27,7 +30,15 @@ export interface OverviewViewInput {
   received: readonly TransferView[]
 }
 
-const statuses = ['draft', 'active', 'revoked', 'expired', 'discarded'] as const
+const statuses = [
+  'draft',
+  'active',
+  'declined',
+  'revoked',
+  'lapsed',
+  'expired',
+  'discarded',
+] as const
 
 /** The staff start page: banners, consents expiring soon, the agency's consents and transfers. */
 export function overviewView(input: OverviewViewInput): SafeHtml {
@@ -63,6 +74,34 @@ export function overviewView(input: OverviewViewInput): SafeHtml {
             </ul>`
       }
     </section>
+    ${
+      input.declined.length > 0
+        ? html`<section class="card alert warning-box" aria-labelledby="declined-h">
+            <h2 id="declined-h">
+              ${say(lang, 'Abgelehnt (letzte 30 Tage)', 'Declined (last 30 days)')}
+            </h2>
+            <ul>
+              ${input.declined.map(
+                (c) =>
+                  html`<li>
+                    <a href="/staff/consents/${c.id}"
+                      >${c.subject.givenName} ${c.subject.familyName}</a
+                    >
+                    – ${kindLabel(c.kind, lang)},
+                    ${c.declinedAt ? showInstant(c.declinedAt, lang) : ''}
+                    ${
+                      c.declineReason
+                        ? html`– ${say(lang, 'Begründung', 'reason')}: <q>${c.declineReason}</q>`
+                        : html`<span class="muted"
+                            >– ${say(lang, 'ohne Begründung', 'no reason given')}</span
+                          >`
+                    }
+                  </li>`,
+              )}
+            </ul>
+          </section>`
+        : ''
+    }
     <section class="card" aria-labelledby="consents-h">
       <h2 id="consents-h">${say(lang, 'Einwilligungen Ihrer Stelle', "Your agency's consents")}</h2>
       <form method="get" action="/staff" class="filter">

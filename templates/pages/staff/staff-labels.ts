@@ -8,7 +8,9 @@ export function statusLabel(status: string, lang: StaffLanguage): string {
     draft: ['Entwurf – Unterschrift fehlt', 'Draft – signature missing'],
     active: ['Gültig', 'Active'],
     revoked: ['Widerrufen', 'Revoked'],
+    lapsed: ['Erloschen (nicht bestätigt)', 'Lapsed (not confirmed)'],
     expired: ['Abgelaufen', 'Expired'],
+    declined: ['Abgelehnt', 'Declined'],
     discarded: ['Verworfen', 'Discarded'],
   }
   const pair = labels[status]

@@ -39,7 +39,9 @@ const consentArb: fc.Arbitrary<ConsentFacts> = fc
     entrusting: fc.boolean(),
     signed: fc.subarray<SignatoryRole>(['youth', 'guardian', 'entrusting_person']),
     revokedAt: fc.option(instant, { nil: null }),
+    lapsedAt: fc.option(instant, { nil: null }),
     discarded: fc.boolean(),
+    declined: fc.boolean(),
   })
   .map((r) => {
     const required: SignatoryRole[] = ['youth']
@@ -62,6 +64,9 @@ const consentArb: fc.Arbitrary<ConsentFacts> = fc
       revokedAt: r.revokedAt?.toISOString() ?? null,
       discardedAt:
         r.discarded && r.signed.length < required.length ? '2026-01-01T00:00:00.000Z' : null,
+      declinedAt:
+        r.declined && r.signed.length < required.length ? '2026-01-01T00:00:00.000Z' : null,
+      lapsedAt: r.lapsedAt?.toISOString() ?? null,
       singleTransfer: null,
     }
   })
@@ -87,6 +92,8 @@ const coveredCaseArb = consentArb
         signedRoles: consent.requiredSignatories,
         revokedAt: null,
         discardedAt: null,
+        declinedAt: null,
+        lapsedAt: null,
       }),
       request: fc.record({
         subjectPseudonym: fc.constant(consent.subjectPseudonym),
@@ -173,6 +180,35 @@ describe('decide (properties)', () => {
           expect(decide(request, [revoked], before)).toEqual(decide(request, [consent], before))
         },
       ),
+      runs,
+    )
+  })
+
+  it('after a lapse at majority at t, denies as lapsed (never as revoked) at every t2 >= t', () => {
+    fc.assert(
+      fc.property(
+        coveredCaseArb,
+        fc.integer({ min: -5_000_000_000, max: 5_000_000_000 }),
+        fc.integer({ min: 0, max: 10_000_000_000 }),
+        ({ consent, request, now }, shift, after) => {
+          const t = new Date(now.getTime() + shift)
+          const lapsed = { ...consent, lapsedAt: t.toISOString() }
+          const atLater = decide(request, [lapsed], new Date(t.getTime() + after))
+          expect(atLater.decision).toBe('deny')
+          expect(atLater.reasons).toContain('consent_lapsed')
+          expect(atLater.reasons).not.toContain('consent_revoked')
+        },
+      ),
+      runs,
+    )
+  })
+
+  it('never permits a declined draft', () => {
+    fc.assert(
+      fc.property(requestArb, consentArb, instant, (req, consent, now) => {
+        if (consent.declinedAt === null) return
+        expect(decide(req, [consent], now).decision).toBe('deny')
+      }),
       runs,
     )
   })

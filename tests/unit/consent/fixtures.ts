@@ -24,6 +24,8 @@ export function activeConsent(overrides: Partial<ConsentFacts> = {}): ConsentFac
     signedRoles: ['youth'],
     revokedAt: null,
     discardedAt: null,
+    declinedAt: null,
+    lapsedAt: null,
     singleTransfer: null,
     ...overrides,
   }
