@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { ExpressionBuilder, Kysely, Selectable, Transaction } from 'kysely'
 import { z } from 'zod'
 import type { DataRequestTable } from './tables/relay-tables.ts'
 import type { Tables } from './tables.ts'
@@ -59,6 +59,35 @@ export async function insertDataRequest(
     .execute()
 }
 
+/**
+ * Only requests under a consent the agency is a sender or recipient of. Requests stored before
+ * the data-request rule (consent/data-request-rule.ts) could name any agency as holder; such a
+ * row must not show that agency another agency's consent id (DESIGN.md §3.3 (6)).
+ */
+const consentPartyIs = (agencyId: string) => (eb: ExpressionBuilder<Tables, 'data_requests'>) =>
+  eb.exists(
+    eb
+      .selectFrom('consent_parties')
+      .select('consent_parties.agency_id')
+      .whereRef('consent_parties.consent_id', '=', 'data_requests.consent_id')
+      .where('consent_parties.agency_id', '=', agencyId),
+  )
+
+/** A request to `holderAgencyId` under a consent that agency is party to. */
+export async function findIncomingDataRequest(
+  db: Executor,
+  input: { id: string; holderAgencyId: string },
+): Promise<DataRequestRecord | undefined> {
+  const row = await db
+    .selectFrom('data_requests')
+    .selectAll()
+    .where('id', '=', input.id)
+    .where('holder_agency_id', '=', input.holderAgencyId)
+    .where(consentPartyIs(input.holderAgencyId))
+    .executeTakeFirst()
+  return row ? fromRow(row) : undefined
+}
+
 export async function findDataRequest(
   db: Executor,
   id: string,
@@ -71,7 +100,10 @@ export async function findDataRequest(
   return row ? fromRow(row) : undefined
 }
 
-/** Requests an agency sent (`outgoing`) or received (`incoming`), newest first. */
+/**
+ * Requests an agency sent (`outgoing`) or received (`incoming`), newest first; only those under
+ * a consent the agency is party to.
+ */
 export async function listDataRequests(
   db: Executor,
   input: { agencyId: string; direction: 'incoming' | 'outgoing'; limit: number },
@@ -81,6 +113,7 @@ export async function listDataRequests(
     .selectFrom('data_requests')
     .selectAll()
     .where(column, '=', input.agencyId)
+    .where(consentPartyIs(input.agencyId))
     .orderBy('created_at', 'desc')
     .limit(input.limit)
     .execute()

@@ -9,7 +9,7 @@ import {
   type ConsentDraftInput,
 } from '../../consent/validate-draft.ts'
 import { listAgencies, listUsersOfAgency } from '../../db/account-repository.ts'
-import { findDataRequest } from '../../db/data-request-repository.ts'
+import { findIncomingDataRequest } from '../../db/data-request-repository.ts'
 import type { SafeHtml } from '../../templates/pages/html.ts'
 import { composerView, type ComposerViewInput } from '../../templates/pages/staff/composer-view.ts'
 import { consentDetailView } from '../../templates/pages/staff/consent-detail-view.ts'
@@ -501,8 +501,11 @@ export function staffPages(deps: Deps): AnyPageRoute[] {
     path: '/staff/requests/:id/answer',
     access: ['staff'],
     handle: async (ctx) => {
-      const request = await findDataRequest(deps.db, idOf(ctx))
-      if (!request || request.holderAgencyId !== agencyOf(ctx.principal))
+      const request = await findIncomingDataRequest(deps.db, {
+        id: idOf(ctx),
+        holderAgencyId: agencyOf(ctx.principal),
+      })
+      if (!request)
         throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No such request to your agency.')
       if (request.status !== 'open')
         return {

@@ -1,11 +1,17 @@
 import { z } from 'zod'
 import { actorOf, type Principal } from '../../accounts/roles.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
+import {
+  dataRequestRefusalCodes,
+  dataRequestRefusalDetailsSchema,
+  type DataRequestRefusalCode,
+} from '../../consent/data-request-rule.ts'
 import { listAgencies } from '../../db/account-repository.ts'
 import { requestFormView } from '../../templates/pages/staff/request-form-view.ts'
 import { requestsView } from '../../templates/pages/staff/requests-view.ts'
 import { listConsents } from '../consent/consent-service.ts'
 import type { Deps } from '../deps.ts'
+import { relayErrorStatus } from '../http/relay-error-status.ts'
 import { pageRoute, type AnyPageRoute } from '../http/route.ts'
 import {
   createDataRequest,
@@ -14,6 +20,7 @@ import {
 } from '../relay/data-request-service.ts'
 import { RelayError } from '../relay/relay-error.ts'
 import type { TransferCaller } from '../relay/transfer-service.ts'
+import { explainDataRequestRefusal } from '../staff/data-request-refusal-text.ts'
 import { say, staffLanguageOf } from '../staff/staff-language.ts'
 import { whoOf } from './home-pages.ts'
 import { staffPageFrame, type StaffCtx } from './staff-page-frame.ts'
@@ -33,6 +40,9 @@ const requestFormSchema = z.strictObject({
   categories: manyValues,
 })
 type RequestForm = z.infer<typeof requestFormSchema>
+
+const isDataRequestRefusal = (code: string | undefined): code is DataRequestRefusalCode =>
+  (dataRequestRefusalCodes as readonly (string | undefined)[]).includes(code)
 
 function callerOf(principal: Principal): TransferCaller {
   if (!principal.agencyId) throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No agency.')
@@ -65,8 +75,9 @@ export function staffRequestPages(deps: Deps): AnyPageRoute[] {
     const lang = staffLanguageOf(ctx.req)
     const caller = callerOf(ctx.principal)
     const who = await whoOf(deps, ctx.principal, ctx.req.headers.cookie)
+    // Only consents under which this agency may receive: the rule refuses the others anyway.
     const consents = (await listConsents(deps, { caller: consentCaller(ctx.principal) })).filter(
-      (c) => c.status === 'active',
+      (c) => c.status === 'active' && c.coveredRecipients.includes(caller.agencyId),
     )
     return {
       status,
@@ -151,17 +162,19 @@ export function staffRequestPages(deps: Deps): AnyPageRoute[] {
         await createDataRequest(deps, { caller: callerOf(ctx.principal), request: request.data })
         return { redirect: '/staff/requests' }
       } catch (error) {
-        if (!(error instanceof RelayError) || error.code !== 'ERR_RELAY_REQUEST_NOT_FOUND')
-          throw error
+        const code = error instanceof RelayError ? error.code : undefined
+        if (!isDataRequestRefusal(code)) throw error
+        // The form comes back as typed, with the reason in plain words.
         return renderForm(
           ctx,
           form,
-          say(
+          explainDataRequestRefusal(
+            code,
             lang,
-            'Diese Einwilligung ist Ihrer Stelle nicht bekannt.',
-            'Your agency is no party to this consent.',
+            vocabulary,
+            dataRequestRefusalDetailsSchema.parse((error as RelayError).details ?? {}),
           ),
-          404,
+          relayErrorStatus[code],
         )
       }
     },

@@ -1,7 +1,11 @@
 import { z } from 'zod'
 import { identifierSchema } from '../../accounts/account-schemas.ts'
+import { vocabulary } from '../../config/vocabulary.ts'
+import type { ConsentFacts } from '../../consent/consent.ts'
+import { mayRequestData, type DataRequestRefusalCode } from '../../consent/data-request-rule.ts'
 import { decide } from '../../consent/decide.ts'
 import { termIdSchema } from '../../consent/vocabulary.ts'
+import { findAgency } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { findConsentFacts } from '../../db/consent-repository.ts'
 import {
@@ -74,32 +78,65 @@ async function viewOf(
   }
 }
 
+/** The API's English message per refusal; the staff pages say it in their own words. */
+const refusalMessages: Record<DataRequestRefusalCode, string> = {
+  ERR_REQUEST_UNKNOWN_PURPOSE: 'The purpose is not in the vocabulary.',
+  ERR_REQUEST_UNKNOWN_CATEGORY: 'A category is not in the vocabulary.',
+  ERR_REQUEST_SELF: 'Your agency cannot ask itself.',
+  ERR_REQUEST_UNKNOWN_AGENCY: 'The agency asked is not registered.',
+  ERR_REQUEST_CONSENT_NOT_FOUND: 'No such consent of your agency.',
+  ERR_REQUEST_NOT_RECIPIENT: 'Your agency is not a recipient the consent covers.',
+  ERR_REQUEST_NOT_PARTY: 'The agency asked is no party to the consent.',
+  ERR_REQUEST_NOT_SENDER: 'The agency asked is not a sender under the consent.',
+  ERR_REQUEST_CONSENT_NOT_ACTIVE:
+    'The consent is not in force (unsigned, revoked, expired or used).',
+  ERR_REQUEST_NOT_COVERED: 'The consent does not cover this purpose or these categories.',
+}
+
 /**
- * Staff of agency A ask agency B for named categories for a purpose under a consent both are
- * party to (DESIGN.md §3.3 (5), the "Anschreiben an das Jugendamt"). A consent A is no party
- * to is "not found". Only metadata is stored; the answer is a transfer referencing the request.
+ * Staff of agency A ask agency B for named categories for a purpose under a consent (DESIGN.md
+ * §3.3 (5), the "Anschreiben an das Jugendamt"). The rule (`mayRequestData`) admits only a
+ * request from a covered recipient to a sender of a consent in force that covers what is asked;
+ * a consent A is no party to is "not found". A refusal stores nothing and is not audited (like
+ * other object-level refusals; only role refusals are `permission_refused`). Only metadata is
+ * stored; the answer is a transfer referencing the request.
+ *
+ * @throws RelayError with a `ERR_REQUEST_*` code (status in relay-error-status.ts).
  */
 export async function createDataRequest(
   deps: Pick<Deps, 'db' | 'clock' | 'ids'>,
   input: { caller: TransferCaller; request: DataRequestInput },
 ): Promise<DataRequestView> {
   const { caller, request } = input
-  const facts = await findConsentFacts(deps.db, request.consentId)
-  if (
-    !facts ||
-    !(facts.senders.includes(caller.agencyId) || facts.recipients.includes(caller.agencyId))
-  )
-    throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No such consent of your agency.')
   const now = deps.clock.now()
+  const categories = [...new Set(request.categories)]
+  const [facts, asked] = await Promise.all([
+    findConsentFacts(deps.db, request.consentId),
+    findAgency(deps.db, request.from),
+  ])
+  const verdict = mayRequestData({
+    requesterAgencyId: caller.agencyId,
+    askedAgencyId: request.from,
+    askedAgencyExists: asked !== undefined,
+    consent: facts,
+    purpose: request.purpose,
+    categories,
+    vocabulary,
+    now,
+  })
+  if (!verdict.ok)
+    throw new RelayError(verdict.code, refusalMessages[verdict.code], verdict.details)
+  // The rule found the consent (else ERR_REQUEST_CONSENT_NOT_FOUND).
+  const consent = facts as ConsentFacts
   const record = {
     id: deps.ids.newId('req'),
     requesterAgencyId: caller.agencyId,
     requesterStaffId: caller.userId,
     holderAgencyId: request.from,
-    consentId: facts.id,
-    subjectPseudonym: facts.subjectPseudonym,
+    consentId: consent.id,
+    subjectPseudonym: consent.subjectPseudonym,
     purpose: request.purpose,
-    categories: [...new Set(request.categories)],
+    categories,
     createdAt: now.toISOString(),
   }
   await deps.db.transaction().execute(async (trx) => {
@@ -123,7 +160,10 @@ export async function createDataRequest(
   return viewOf(deps, stored as DataRequestRecord)
 }
 
-/** The caller agency's incoming or outgoing requests, each with whether a consent covers it now. */
+/**
+ * The caller agency's incoming or outgoing requests, each with whether a consent covers it now;
+ * only those under a consent the agency is party to (the repository filters).
+ */
 export async function listDataRequestViews(
   deps: Pick<Deps, 'db' | 'clock'>,
   input: { agencyId: string; direction: 'incoming' | 'outgoing' },

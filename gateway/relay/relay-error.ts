@@ -1,4 +1,9 @@
-/** Error codes of the relay area; `transfer_denied` is the contract's code (DESIGN.md §6). */
+import { dataRequestRefusalCodes } from '../../consent/data-request-rule.ts'
+
+/**
+ * Error codes of the relay area; `transfer_denied` is the contract's code (DESIGN.md §6). The
+ * refusals of a data request come from its rule in `consent/`.
+ */
 export const relayErrorCodes = [
   'transfer_denied',
   'ERR_RELAY_ATTACHMENT_NOT_PDF',
@@ -9,6 +14,7 @@ export const relayErrorCodes = [
   'ERR_RELAY_MESSAGE_NOT_FOUND',
   'ERR_RELAY_REQUEST_NOT_FOUND',
   'ERR_RELAY_REQUEST_MISMATCH',
+  ...dataRequestRefusalCodes,
 ] as const
 export type RelayErrorCode = (typeof relayErrorCodes)[number]
 

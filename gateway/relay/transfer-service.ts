@@ -10,7 +10,10 @@ import {
   findConsentTextSha256,
   markConsentUsed,
 } from '../../db/consent-repository.ts'
-import { findDataRequest, markDataRequestAnswered } from '../../db/data-request-repository.ts'
+import {
+  findIncomingDataRequest,
+  markDataRequestAnswered,
+} from '../../db/data-request-repository.ts'
 import {
   findTransfer,
   insertQueuedTransfer,
@@ -198,8 +201,11 @@ export async function submitTransfer(
   const transferId = deps.ids.newId('trf')
 
   if (transfer.requestId) {
-    const request = await findDataRequest(deps.db, transfer.requestId)
-    if (!request || request.holderAgencyId !== caller.agencyId)
+    const request = await findIncomingDataRequest(deps.db, {
+      id: transfer.requestId,
+      holderAgencyId: caller.agencyId,
+    })
+    if (!request)
       throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No such request to your agency.')
     if (
       request.status !== 'open' ||

@@ -73,7 +73,7 @@ describe.runIf(chromiumAvailable)('staff requests inbox in Chromium (1366×768)'
     await screenshot(page, `staff-${name}`)
   }
 
-  it('when the Agentur asks and the Jugendamt answers from its inbox, then the composer opens pre-filled', async () => {
+  it('when the Agentur asks for more than the consent covers, then the form says why and keeps the choice; asked again for what it covers, the Jugendamt answers from its inbox', async () => {
     const aa = await (await newContext(browser)).newPage()
     await signIn(aa, 'staff-aa')
     await aa.click('nav >> text=Anfragen')
@@ -87,6 +87,18 @@ describe.runIf(chromiumAvailable)('staff requests inbox in Chromium (1366×768)'
     await aa.check('#cat-sucht')
     await check(aa, 'request-new')
     await aa.click('text=Anfrage senden')
+    // «sucht» is not covered by the consent: the request is refused before anything is stored.
+    await aa.waitForSelector('[role="alert"]')
+    expect(await aa.textContent('[role="alert"]')).toContain(
+      'Die Einwilligung deckt die Kategorien „Suchtmittel“ nicht',
+    )
+    expect(await aa.inputValue('#consent')).toBe(consentId)
+    expect(await aa.inputValue('#from')).toBe('ja-demo')
+    expect(await aa.isChecked('#cat-schule')).toBe(true)
+    expect(await aa.isChecked('#cat-sucht')).toBe(true)
+    await check(aa, 'request-refused')
+    await aa.uncheck('#cat-sucht')
+    await aa.click('text=Anfrage senden')
     await aa.waitForURL(`${server.url}/staff/requests`)
     expect(await aa.textContent('[data-requests="outgoing"]')).toContain('offen')
 
@@ -95,9 +107,8 @@ describe.runIf(chromiumAvailable)('staff requests inbox in Chromium (1366×768)'
     expect(await ja.textContent('[data-open-requests]')).toMatch(/1\s+offen/)
     await ja.click('nav >> text=Anfragen')
     await ja.waitForURL(`${server.url}/staff/requests`)
-    // «sucht» is not covered by the consent: the badge says so before anyone writes a word.
     expect(await ja.textContent('[data-requests="incoming"] [data-consent-covers]')).toContain(
-      'keine passende Einwilligung',
+      'Einwilligung deckt die Anfrage',
     )
     await check(ja, 'requests')
     await ja.click('[data-requests="incoming"] >> text=Antworten')
@@ -108,9 +119,10 @@ describe.runIf(chromiumAvailable)('staff requests inbox in Chromium (1366×768)'
     const categories: string[] = []
     for (let i = 0; i < (await selects.count()); i++)
       categories.push(await selects.nth(i).inputValue())
-    expect(categories).toEqual(['schule', 'sucht'])
-    // The live dry run names the uncovered category; removing it leaves a permitted answer.
-    await ja.waitForSelector('[data-reason^="category_not_covered"]')
+    expect(categories).toEqual(['schule'])
+    // The live dry run finds every requested category covered.
+    await ja.waitForSelector('[data-dry-run] [data-decision]')
+    expect(await ja.locator('[data-reason^="category_not_covered"]').count()).toBe(0)
     await check(ja, 'request-answer')
   })
 })

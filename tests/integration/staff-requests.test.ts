@@ -42,15 +42,40 @@ describe.each(dialects)('staff requests inbox on %s', (dialect) => {
     return page.slice(start, page.indexOf('</tr>', start))
   }
 
+  /** The Jugendamt prepares a consent to send school and career data to the Agentur; signed on paper. */
+  const activeConsent = async (): Promise<string> => {
+    const prepared = await post(ja, '/staff/consents', [
+      ['kind', 'einwilligung'],
+      ['givenName', 'Leonie'],
+      ['familyName', 'Quastenberg'],
+      ['birthDate', '2005-06-10'],
+      ['senders', 'ja-demo'],
+      ['recipients', 'aa-demo'],
+      ['purposes', 'hilfeplanung'],
+      ['categories', 'schule'],
+      ['categories', 'berufswahl'],
+      ['validUntil', '2026-05-31'],
+    ])
+    expect(prepared.status, prepared.text).toBe(303)
+    const id = (prepared.headers.get('location') ?? '').split('/').pop() as string
+    const signed = await post(ja, `/staff/consents/${id}/paper-signature`, [
+      ['role', 'youth'],
+      ['name', 'Leonie Quastenberg'],
+      ['scan', paperScan()],
+    ])
+    expect(signed.status, signed.text).toBe(303)
+    return id
+  }
+
   /** staff-aa asks ja-demo through the form; returns the new request's id. */
-  const ask = async (categories: string[]): Promise<string> => {
+  const ask = async (categories: string[], under = consentId): Promise<string> => {
     const before = await listDataRequests(t.deps.db, {
       agencyId: 'aa-demo',
       direction: 'outgoing',
       limit: 100,
     })
     const res = await post(aa, '/staff/requests/new', [
-      ['consentId', consentId],
+      ['consentId', under],
       ['from', 'ja-demo'],
       ['purpose', 'hilfeplanung'],
       ...categories.map((c): [string, string] => ['categories', c]),
@@ -75,26 +100,7 @@ describe.each(dialects)('staff requests inbox on %s', (dialect) => {
     aa = await sessionFor(t.deps, 'staff-aa')
     jc = await sessionFor(t.deps, 'staff-jc')
     // The Jugendamt holds an active consent to send school and career data to the Agentur.
-    const prepared = await post(ja, '/staff/consents', [
-      ['kind', 'einwilligung'],
-      ['givenName', 'Leonie'],
-      ['familyName', 'Quastenberg'],
-      ['birthDate', '2005-06-10'],
-      ['senders', 'ja-demo'],
-      ['recipients', 'aa-demo'],
-      ['purposes', 'hilfeplanung'],
-      ['categories', 'schule'],
-      ['categories', 'berufswahl'],
-      ['validUntil', '2026-05-31'],
-    ])
-    expect(prepared.status, prepared.text).toBe(303)
-    consentId = (prepared.headers.get('location') ?? '').split('/').pop() as string
-    const signed = await post(ja, `/staff/consents/${consentId}/paper-signature`, [
-      ['role', 'youth'],
-      ['name', 'Leonie Quastenberg'],
-      ['scan', paperScan()],
-    ])
-    expect(signed.status, signed.text).toBe(303)
+    consentId = await activeConsent()
   })
   afterAll(async () => {
     await server?.close()
@@ -153,12 +159,30 @@ describe.each(dialects)('staff requests inbox on %s', (dialect) => {
     expect((await get(aa, `/staff/requests/${requestId}/answer`)).status).toBe(404)
   })
 
-  it('when a request asks for a category the consent does not cover, then the inbox says there is no matching consent', async () => {
-    const requestId = await ask(['sucht'])
+  it('when the consent is revoked after the request, then the inbox says there is no matching consent', async () => {
+    const revokedLater = await activeConsent()
+    const requestId = await ask(['schule'], revokedLater)
+    const revoked = await post(ja, `/staff/consents/${revokedLater}/revocation`, [
+      ['reason', 'Die Person hat telefonisch widerrufen.'],
+    ])
+    expect(revoked.status, revoked.text).toBe(303)
     const inbox = await get(ja, '/staff/requests')
     const row = rowOf(inbox.text, requestId)
     expect(row).toContain('data-consent-covers="no"')
     expect(row).toContain('keine passende Einwilligung')
+  })
+
+  it('when a request asks for a category the consent does not cover, then it is refused and the form names the category', async () => {
+    const res = await post(aa, '/staff/requests/new', [
+      ['consentId', consentId],
+      ['from', 'ja-demo'],
+      ['purpose', 'hilfeplanung'],
+      ['categories', 'schule'],
+      ['categories', 'sucht'],
+    ])
+    expect(res.status).toBe(400)
+    expect(res.text).toContain('Die Einwilligung deckt die Kategorien „Suchtmittel“ nicht')
+    expect(res.text).toMatch(/id="cat-sucht"\s+name="categories"\s+value="sucht"\s+checked/)
   })
 
   it('when the form lacks categories or names a consent the agency is no party to, then nothing is requested', async () => {

@@ -334,7 +334,7 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     expect(mine).toHaveLength(1)
   })
 
-  it('when agency B asks for data under a consent, then A sees whether it is covered and answers with a transfer once', async () => {
+  it('when agency B asks for data under a consent, then an uncovered request is refused and A sees the covered one and answers it with a transfer once', async () => {
     const consentId = await activeConsent()
     const asked = await server.api('POST', '/requests', {
       token: await token('staff-ja'),
@@ -346,9 +346,10 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
       token: await token('staff-ja'),
       body: { consentId, from: 'jc-demo', purpose: 'hilfeplanung', categories: ['sucht'] },
     })
+    // A request the consent cannot cover is refused: the holder could never answer it lawfully.
+    expect(uncovered.status).toBe(400)
     expect(uncovered.body).toMatchObject({
-      consentCovers: false,
-      reasons: ['category_not_covered:sucht'],
+      error: { code: 'ERR_REQUEST_NOT_COVERED', details: { categories: ['sucht'] } },
     })
     const incoming = await server.api('GET', '/requests?direction=incoming', {
       token: await token('staff-jc'),
