@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { Database } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
+import type { PasswordVerifier } from './auth/password.ts'
 import type { Config } from './runtime-config.ts'
 
 export interface Clock {
@@ -24,6 +25,8 @@ export interface Deps {
   clock: Clock
   ids: IdSource
   log: Logger
+  /** Checks passwords (scrypt); tests wrap it to count the checks. */
+  passwords: PasswordVerifier
 }
 
 export const systemClock: Clock = { now: () => new Date() }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { openDatabase } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
+import { scryptPasswords } from './auth/password.ts'
 import { systemClock, type Clock, type Deps } from './deps.ts'
 import { randomIds } from './ids.ts'
 import { resolveConfig, type Config } from './runtime-config.ts'
@@ -25,6 +26,7 @@ export async function openRuntime(input: RuntimeInput): Promise<{ deps: Deps; ap
       clock: input.clock ?? systemClock,
       ids: randomIds,
       log: input.log(config),
+      passwords: scryptPasswords,
     }
     return { deps, applied }
   } catch (error) {

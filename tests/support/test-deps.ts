@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import type { DialectName } from '../../db/database.ts'
+import { scryptPasswords } from '../../gateway/auth/password.ts'
 import type { Deps } from '../../gateway/deps.ts'
 import { randomIds } from '../../gateway/ids.ts'
 import { createLogger } from '../../gateway/logger.ts'
@@ -63,6 +64,7 @@ export async function createTestDeps(
     clock,
     ids: randomIds,
     log: createLogger('info', sink),
+    passwords: scryptPasswords,
   }
   return { deps, clock, testDatabase, logLines, close: () => testDatabase.drop() }
 }
