@@ -19,7 +19,9 @@ import {
 } from '../consent/consent-service.ts'
 import { consentStatusSchema, consentViewSchema } from '../consent/consent-view.ts'
 import type { Deps } from '../deps.ts'
+import { pickUpWithinLimits, type PickupBudget } from '../kiosk/pickup-throttle.ts'
 import { apiRoute, type AnyApiRoute } from './route.ts'
+import type { RouteLimits } from './route-limits.ts'
 
 function callerOf(principal: Principal): ConsentCaller {
   return {
@@ -59,16 +61,30 @@ export const listConsentsRoute = apiRoute({
   }),
 })
 
-export const pickUpConsentRoute = apiRoute({
-  method: 'get',
-  path: '/consents/pickup/:code',
-  summary: 'Open a draft at the kiosk with its pickup code',
-  access: ['kiosk'],
-  params: z.strictObject({ code: z.string().min(4).max(20) }),
-  response: consentViewSchema,
-  handle: ({ deps, principal, params }) =>
-    pickUpDraft(deps, { caller: callerOf(principal), code: params.code }),
-})
+/** Pickup codes are guessable secrets: wrong ones are limited per kiosk, address and prefix. */
+export function pickUpConsentRoute(budget: PickupBudget) {
+  return apiRoute({
+    method: 'get',
+    path: '/consents/pickup/:code',
+    summary: 'Open a draft at the kiosk with its pickup code',
+    access: ['kiosk'],
+    params: z.strictObject({ code: z.string().min(4).max(20) }),
+    response: consentViewSchema,
+    handle: ({ deps, principal, params, req }) =>
+      pickUpWithinLimits(
+        deps,
+        {
+          budget,
+          principal,
+          remoteAddress: req.ip ?? 'unknown',
+          code: params.code,
+          method: 'GET',
+          route: '/api/v1/consents/pickup/:code',
+        },
+        () => pickUpDraft(deps, { caller: callerOf(principal), code: params.code }),
+      ),
+  })
+}
 
 export const getConsentRoute = apiRoute({
   method: 'get',
@@ -171,11 +187,11 @@ export const decisionRoute = apiRoute({
 })
 
 /** JSON routes of the consent area under /api/v1 (DESIGN.md §6). */
-export function consentApiRoutes(_deps: Deps): AnyApiRoute[] {
+export function consentApiRoutes(_deps: Deps, limits: RouteLimits): AnyApiRoute[] {
   return [
     createConsentRoute,
     listConsentsRoute,
-    pickUpConsentRoute,
+    pickUpConsentRoute(limits.pickup),
     getConsentRoute,
     consentTextRoute,
     signConsentRoute,
