@@ -29,6 +29,10 @@ export const configSchema = z.strictObject({
   smtpIngressTlsCertFile: z.string().min(1).optional(),
   /** SMTP ingress STARTTLS private key (PEM), together with the certificate file. */
   smtpIngressTlsKeyFile: z.string().min(1).optional(),
+  /** SMTP ingress: connections at once, over all clients (default 100). */
+  smtpIngressMaxClients: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** SMTP ingress: connections at once from one client address (default 10). */
+  smtpIngressMaxClientsPerAddress: z.coerce.number().int().min(1).max(100_000).optional(),
   demo: z
     .union([
       z.boolean(),
@@ -52,6 +56,17 @@ export const configSchema = z.strictObject({
     .min(1)
     .max(24 * 60)
     .default(30),
+  /** Failed password checks (login page, SMTP AUTH) per user name and window (default 10). */
+  authFailureLimit: z.coerce.number().int().min(1).max(1000).optional(),
+  /** Failed password checks from one client address, over all names, per window (default 50). */
+  authFailureLimitPerAddress: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** The window of both failure limits, in minutes (default 15). */
+  authFailureWindowMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .optional(),
   cookieSecure: z
     .union([
       z.boolean(),
@@ -99,6 +114,8 @@ export const environmentNames = {
   smtpIngressPort: 'SMTP_INGRESS_PORT',
   smtpIngressTlsCertFile: 'SMTP_INGRESS_TLS_CERT_FILE',
   smtpIngressTlsKeyFile: 'SMTP_INGRESS_TLS_KEY_FILE',
+  smtpIngressMaxClients: 'SMTP_INGRESS_MAX_CLIENTS',
+  smtpIngressMaxClientsPerAddress: 'SMTP_INGRESS_MAX_CLIENTS_PER_ADDRESS',
   demo: 'BRUCKE_DEMO',
   masterKey: 'BRUCKE_MASTER_KEY',
   masterKeyFile: 'BRUCKE_MASTER_KEY_FILE',
@@ -107,6 +124,9 @@ export const environmentNames = {
   logLevel: 'LOG_LEVEL',
   tokenTtlMinutes: 'TOKEN_TTL_MINUTES',
   sessionIdleMinutes: 'SESSION_IDLE_MINUTES',
+  authFailureLimit: 'AUTH_FAILURE_LIMIT',
+  authFailureLimitPerAddress: 'AUTH_FAILURE_LIMIT_PER_ADDRESS',
+  authFailureWindowMinutes: 'AUTH_FAILURE_WINDOW_MINUTES',
   cookieSecure: 'COOKIE_SECURE',
   consentMaxMonths: 'CONSENT_MAX_MONTHS',
   guardianAge: 'GUARDIAN_AGE',

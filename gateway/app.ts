@@ -6,6 +6,7 @@ import type { Deps } from './deps.ts'
 import { errorBody } from './http/api-error.ts'
 import { mountApiRoutes, mountPageRoutes } from './http/mount-routes.ts'
 import { buildOpenApiDocument } from './http/openapi.ts'
+import { createRouteLimits } from './http/route-limits.ts'
 import { apiPrefix, apiRoutes, pageRoutes } from './http/routes.ts'
 import { apiRoute, type AnyApiRoute, type AnyPageRoute } from './http/route.ts'
 import { z } from 'zod'
@@ -75,8 +76,9 @@ export function createApp(deps: Deps): BuiltApp {
 
   app.use('/assets', express.static(assetsDir, { index: false, maxAge: '1h', fallthrough: true }))
 
-  const api: AnyApiRoute[] = apiRoutes(deps)
-  const pages = pageRoutes(deps)
+  const limits = createRouteLimits(deps)
+  const api: AnyApiRoute[] = apiRoutes(deps, limits)
+  const pages = pageRoutes(deps, limits)
   api.push(
     apiRoute({
       method: 'get',

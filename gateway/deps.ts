@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { ConsentTextLibrary } from '../consent/consent-text.ts'
 import type { Database } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
+import type { PasswordVerifier } from './auth/password.ts'
 import type { Config } from './runtime-config.ts'
 
 export interface Clock {
@@ -27,6 +28,8 @@ export interface Deps {
   log: Logger
   /** The consent text templates and their shipped approvals, read once at start. */
   consentTexts: ConsentTextLibrary
+  /** Checks passwords (scrypt); tests wrap it to count the checks. */
+  passwords: PasswordVerifier
 }
 
 export const systemClock: Clock = { now: () => new Date() }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import { openDatabase } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { loadConsentTextLibrary } from '../templates/consent/load-consent-templates.ts'
+import { scryptPasswords } from './auth/password.ts'
 import { systemClock, type Clock, type Deps } from './deps.ts'
 import { randomIds } from './ids.ts'
 import { resolveConfig, type Config } from './runtime-config.ts'
@@ -27,6 +28,7 @@ export async function openRuntime(input: RuntimeInput): Promise<{ deps: Deps; ap
       ids: randomIds,
       log: input.log(config),
       consentTexts: loadConsentTextLibrary(),
+      passwords: scryptPasswords,
     }
     return { deps, applied }
   } catch (error) {

@@ -7,7 +7,7 @@ export const accountEventSchemas = [
   z.strictObject({
     type: z.literal('login_failed'),
     username: id,
-    reason: z.enum(['unknown_user', 'bad_password', 'disabled']),
+    reason: z.enum(['unknown_user', 'bad_password', 'disabled', 'rate_limited']),
   }),
   z.strictObject({ type: z.literal('logout'), userId: id }),
   z.strictObject({

@@ -29,6 +29,19 @@ export async function hashPassword(password: string): Promise<string> {
   ].join('$')
 }
 
+/** Checks a password against a stored hash; passed in `Deps` so tests can count the checks. */
+export interface PasswordVerifier {
+  verify(password: string, stored: string): Promise<boolean>
+}
+
+/**
+ * A hash in the form and with the cost of {@link hashPassword}, of a random password nobody
+ * kept. A login for a name without a password hash is checked against it, so an unknown name
+ * costs the same one scrypt as a known one and the answer time does not tell which it was.
+ */
+export const dummyPasswordHash =
+  'scrypt$32768$8$1$PjgXbDEHYrkjQT2ZHwm99w==$R1JTblbKMtNx0IDZqZ5pL1Ili0VNtDr06rAvNlBTzpo='
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$')
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false
@@ -49,3 +62,6 @@ export function generatePassword(): string {
   for (const byte of bytes) out += alphabet[byte % alphabet.length]
   return `${out.slice(0, 5)}-${out.slice(5, 10)}-${out.slice(10, 15)}-${out.slice(15, 20)}`
 }
+
+/** The real verifier: scrypt through Node's thread pool. */
+export const scryptPasswords: PasswordVerifier = { verify: verifyPassword }

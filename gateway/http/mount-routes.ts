@@ -80,6 +80,9 @@ function sendApiFailure(deps: Deps, res: Response, error: unknown): void {
   }
   const failure = toHttpFailure(error)
   if (failure) {
+    const retryAfter = failure.details?.retryAfterSeconds
+    if (failure.status === 429 && typeof retryAfter === 'number')
+      res.setHeader('Retry-After', String(retryAfter))
     res.status(failure.status).json(errorBody(failure.code, failure.message, failure.details))
     return
   }

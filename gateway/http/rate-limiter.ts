@@ -1,8 +1,9 @@
 import type { Clock } from '../deps.ts'
 
 /**
- * Fixed-window attempt counter kept in memory (one process). Used against password and
- * receipt-code guessing; the window restarts after `windowMs`.
+ * Fixed-window attempt counter kept in memory (one process). Used against receipt-code
+ * guessing; the window restarts after `windowMs`. Passwords and pickup codes use
+ * `AttemptBudget` (attempt-budget.ts), which reserves before the check and refunds a success.
  */
 export class RateLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>()
@@ -24,16 +25,6 @@ export class RateLimiter {
     }
     window.count += 1
     return window.count <= this.maxAttempts
-  }
-
-  /** Whether the key has used up its window, without counting an attempt (count failures only). */
-  blocked(key: string): boolean {
-    const window = this.windows.get(key)
-    return (
-      window !== undefined &&
-      window.resetAt > this.clock.now().getTime() &&
-      window.count >= this.maxAttempts
-    )
   }
 
   reset(key: string): void {

@@ -13,6 +13,7 @@ import {
   whoAmIRoute,
 } from './account-routes.ts'
 import type { AnyApiRoute, AnyPageRoute } from './route.ts'
+import type { RouteLimits } from './route-limits.ts'
 import { healthzRoute } from './system-routes.ts'
 import { auditApiRoutes } from './audit-routes.ts'
 import { consentApiRoutes } from './consent-routes.ts'
@@ -23,7 +24,7 @@ import { relayApiRoutes } from './relay-routes.ts'
 export const apiPrefix = '/api/v1'
 
 /** Every JSON route under {@link apiPrefix}. Areas append theirs here. */
-export function apiRoutes(deps: Deps): AnyApiRoute[] {
+export function apiRoutes(deps: Deps, limits: RouteLimits): AnyApiRoute[] {
   return [
     healthzRoute,
     listAgenciesRoute,
@@ -31,7 +32,7 @@ export function apiRoutes(deps: Deps): AnyApiRoute[] {
     listAgencyUsersRoute,
     addUserRoute,
     whoAmIRoute,
-    ...consentApiRoutes(deps),
+    ...consentApiRoutes(deps, limits),
     ...cryptoApiRoutes(deps),
     ...relayApiRoutes(deps),
     ...auditApiRoutes(deps),
@@ -40,13 +41,13 @@ export function apiRoutes(deps: Deps): AnyApiRoute[] {
 }
 
 /** Every server-rendered page. Areas append theirs here. */
-export function pageRoutes(deps: Deps): AnyPageRoute[] {
+export function pageRoutes(deps: Deps, limits: RouteLimits): AnyPageRoute[] {
   return [
     ...loginPages(deps),
     ...adminPages(deps),
     ...dpoPages(deps),
     ...staffPages(deps),
-    ...kioskPages(deps),
+    ...kioskPages(deps, limits),
     ...selfServicePages(deps),
   ]
 }

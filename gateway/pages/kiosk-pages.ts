@@ -21,6 +21,7 @@ import type { Deps } from '../deps.ts'
 import { toHttpFailure } from '../http/error-status.ts'
 import { RateLimiter } from '../http/rate-limiter.ts'
 import { pageRoute, type AnyPageRoute, type PageResult } from '../http/route.ts'
+import type { RouteLimits } from '../http/route-limits.ts'
 import { KioskError } from '../kiosk/kiosk-error.ts'
 import {
   confirmMajorityAtKiosk,
@@ -43,6 +44,7 @@ import {
   type KioskSession,
 } from '../kiosk/kiosk-service.ts'
 import { kioskIdleSecondsOf } from '../kiosk/kiosk-settings.ts'
+import { pickUpWithinLimits, pickupLimits } from '../kiosk/pickup-throttle.ts'
 import { summaryOnKiosk, type KioskSummary } from '../kiosk/kiosk-summaries.ts'
 import { receiptFactsOf, receiptPdf } from '../kiosk/receipt-document.ts'
 import { csrfTokenOf } from './home-pages.ts'
@@ -80,7 +82,7 @@ function summaryHtml(summary: KioskSummary | undefined, sha256: string, lang: st
 }
 
 /** The kiosk's pages (DESIGN.md §6 `/kiosk`): read, choose, sign, receipt; wiped after use. */
-export function kioskPages(deps: Deps): AnyPageRoute[] {
+export function kioskPages(deps: Deps, limits: RouteLimits): AnyPageRoute[] {
   const idleSeconds = kioskIdleSecondsOf(deps.config)
   // Against guessing receipt codes on a kiosk: per device, like the self-service page per IP.
   const revokeLimiter = new RateLimiter(deps.clock, 10, 15 * 60_000)
@@ -129,7 +131,10 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
         body: kioskStartView({
           csrf: await csrfTokenOf(deps, req.headers.cookie),
           pushed: await hasPushedDraft(deps, principal),
-          error: 'Dieser Code ist unbekannt oder abgelaufen. Bitte fragen Sie Ihre Fachkraft.',
+          error:
+            failure.code === 'ERR_KIOSK_RATE_LIMITED'
+              ? `Zu viele Versuche. Bitte warten Sie ${pickupLimits.windowMinutes} Minuten oder fragen Sie Ihre Fachkraft.`
+              : 'Dieser Code ist unbekannt oder abgelaufen. Bitte fragen Sie Ihre Fachkraft.',
         }),
       },
       failure.status,
@@ -161,7 +166,18 @@ export function kioskPages(deps: Deps): AnyPageRoute[] {
     form: z.object({ code: z.string().trim().min(1).max(20) }),
     handle: async ({ req, principal, body }) => {
       try {
-        await startFromPickupCode(deps, principal, body.code)
+        await pickUpWithinLimits(
+          deps,
+          {
+            budget: limits.pickup,
+            principal,
+            remoteAddress: req.ip ?? 'unknown',
+            code: body.code,
+            method: 'POST',
+            route: '/kiosk/pickup',
+          },
+          () => startFromPickupCode(deps, principal, body.code),
+        )
       } catch (error) {
         return startWithError(req, principal, error)
       }

@@ -1,10 +1,11 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Response } from 'express'
 import { z } from 'zod'
 import type { Role } from '../../accounts/roles.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { html } from '../../templates/pages/html.ts'
 import { layout } from '../../templates/pages/layout.ts'
-import { checkPasswordLogin } from '../auth/password-login.ts'
+import { createLoginCsrf, loginCsrfMaxAgeSeconds } from '../auth/login-csrf.ts'
+import { checkThrottledPasswordLogin, createLoginBudget } from '../auth/login-throttle.ts'
 import {
   createSession,
   endSession,
@@ -13,7 +14,6 @@ import {
   sessionCookieName,
 } from '../auth/sessions.ts'
 import type { Deps } from '../deps.ts'
-import { RateLimiter } from '../http/rate-limiter.ts'
 import { pageRoute, type AnyPageRoute } from '../http/route.ts'
 
 const loginCsrfCookie = 'brucke_login_csrf'
@@ -64,32 +64,35 @@ function renderLogin(csrf: string, error?: string): string {
 const loginFormSchema = z.object({
   username: z.string().trim().min(1).max(128),
   password: z.string().min(1).max(500),
-  _login_csrf: z.string().min(1).max(200),
+  // Missing is refused by the CSRF check (403), not by validation.
+  _login_csrf: z.string().max(200).default(''),
 })
-
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a)
-  const right = Buffer.from(b)
-  return left.length === right.length && timingSafeEqual(left, right)
-}
 
 /** Login, logout and the root redirect. */
 export function loginPages(deps: Deps): AnyPageRoute[] {
-  const limiter = new RateLimiter(deps.clock, 10, 15 * 60_000)
+  const budget = createLoginBudget(deps)
+  const loginCsrf = createLoginCsrf(deps.config.secrets.masterKey)
   const secure = deps.config.cookieSecure
+
+  /** A fresh login form token, set as its cookie. */
+  const issueCsrf = (res: Response) => {
+    const csrf = loginCsrf.issue('login', deps.clock.now())
+    res.append(
+      'Set-Cookie',
+      serializeCookie(loginCsrfCookie, csrf, {
+        secure,
+        maxAgeSeconds: loginCsrfMaxAgeSeconds,
+        path: '/login',
+      }),
+    )
+    return csrf
+  }
 
   const showLogin = pageRoute({
     method: 'get',
     path: '/login',
     access: 'public',
-    handle: ({ res }) => {
-      const csrf = randomBytes(18).toString('base64url')
-      res.append(
-        'Set-Cookie',
-        serializeCookie(loginCsrfCookie, csrf, { secure, maxAgeSeconds: 3600, path: '/login' }),
-      )
-      return Promise.resolve({ html: renderLogin(csrf) })
-    },
+    handle: ({ res }) => Promise.resolve({ html: renderLogin(issueCsrf(res)) }),
   })
 
   const submitLogin = pageRoute({
@@ -98,28 +101,35 @@ export function loginPages(deps: Deps): AnyPageRoute[] {
     access: 'public',
     form: loginFormSchema,
     handle: async ({ req, res, body }) => {
-      const csrf = randomBytes(18).toString('base64url')
-      const again = (status: number, message: string) => {
-        res.append(
-          'Set-Cookie',
-          serializeCookie(loginCsrfCookie, csrf, { secure, maxAgeSeconds: 3600, path: '/login' }),
-        )
-        return { status, html: renderLogin(csrf, message) }
-      }
-      const cookie = parseCookies(req.headers.cookie)[loginCsrfCookie]
-      if (!cookie || !sameSecret(cookie, body._login_csrf))
-        return again(403, 'Die Seite war zu alt. Bitte noch einmal anmelden.')
-      const key = `${req.ip ?? 'unknown'}|${body.username.toLowerCase()}`
-      if (!limiter.attempt(key))
-        return again(429, 'Zu viele Versuche. Bitte warten Sie 15 Minuten.')
+      const again = (status: number, message: string) => ({
+        status,
+        html: renderLogin(issueCsrf(res), message),
+      })
       const now = deps.clock.now()
-      const login = await checkPasswordLogin(deps, {
-        username: body.username,
-        password: body.password,
+      const csrf = loginCsrf.check({
+        form: 'login',
+        cookie: parseCookies(req.headers.cookie)[loginCsrfCookie],
+        field: body._login_csrf,
         at: now,
       })
+      if (!csrf.ok) return again(403, 'Die Seite war zu alt. Bitte noch einmal anmelden.')
+      const login = await checkThrottledPasswordLogin(deps, {
+        budget,
+        username: body.username,
+        password: body.password,
+        remoteAddress: req.ip ?? 'unknown',
+        at: now,
+      })
+      if (!login.ok && login.reason === 'rate_limited') {
+        res.setHeader('Retry-After', String(login.retryAfterSeconds))
+        const minutes = Math.ceil(login.retryAfterSeconds / 60)
+        return again(
+          429,
+          `Zu viele Versuche. Bitte warten Sie ${minutes} ${minutes === 1 ? 'Minute' : 'Minuten'}.`,
+        )
+      }
       if (!login.ok) return again(401, 'Kennung oder Passwort stimmen nicht.')
-      limiter.reset(key)
+      login.refund()
       const { user } = login
       const session = await createSession(deps.db, user.id, now)
       await appendAuditEvent(deps.db, {

@@ -12,6 +12,7 @@ import {
   selfServiceOverviewView,
   type ConsentCard,
 } from '../../templates/pages/self-service/self-service-views.ts'
+import { createLoginCsrf, loginCsrfMaxAgeSeconds } from '../auth/login-csrf.ts'
 import { parseCookies, serializeCookie } from '../auth/sessions.ts'
 import type { Deps } from '../deps.ts'
 import { toHttpFailure } from '../http/error-status.ts'
@@ -49,18 +50,39 @@ const berlinTime = (iso: string) =>
 /**
  * The youth's self-service pages (DESIGN.md §6 `/me`): entered with the receipt code and the date
  * of birth, rate-limited per IP and per code, in a short session of its own cookie — never a staff
- * session. Every form carries the session's CSRF token.
+ * session. Every form carries the session's CSRF token; the sign-in form, before there is a
+ * session, a login form token (login CSRF: no foreign site signs a browser into someone's `/me`).
  */
 export function selfServicePages(deps: Deps): AnyPageRoute[] {
   const perIp = new RateLimiter(deps.clock, 20, 15 * 60_000)
   const perCode = new RateLimiter(deps.clock, 5, 15 * 60_000)
   const secure = deps.config.cookieSecure
+  const loginCsrf = createLoginCsrf(deps.config.secrets.masterKey)
+  const loginCsrfCookie = 'brucke_me_csrf'
 
   const frame = (
     title: string,
     body: Parameters<typeof selfServiceFrame>[0]['body'],
     status = 200,
   ) => ({ status, html: selfServiceFrame({ title, body }) }) satisfies PageResult
+
+  /** The sign-in form with a fresh login form token (also set as its cookie). */
+  const entryPage = (res: Response, status = 200, error?: string) => {
+    const csrf = loginCsrf.issue('self-service', deps.clock.now())
+    res.append(
+      'Set-Cookie',
+      serializeCookie(loginCsrfCookie, csrf, {
+        secure,
+        path: '/me',
+        maxAgeSeconds: loginCsrfMaxAgeSeconds,
+      }),
+    )
+    return frame(
+      'Meine Einwilligungen',
+      selfServiceEntryView({ csrf, ...(error ? { error } : {}) }),
+      status,
+    )
+  }
 
   const tokenOf = (req: Request) => parseCookies(req.headers.cookie)[selfServiceCookieName]
 
@@ -132,9 +154,9 @@ export function selfServicePages(deps: Deps): AnyPageRoute[] {
     method: 'get',
     path: '/me',
     access: 'public',
-    handle: async ({ req }) => {
+    handle: async ({ req, res }) => {
       if (await sessionOf(req, false)) return { redirect: '/me/consents' }
-      return frame('Meine Einwilligungen', selfServiceEntryView({}))
+      return entryPage(res)
     },
   })
 
@@ -145,8 +167,21 @@ export function selfServicePages(deps: Deps): AnyPageRoute[] {
     form: z.object({
       receiptCode: z.string().trim().max(40).default(''),
       birthDate: z.string().trim().max(20).default(''),
+      _login_csrf: z.string().max(200).default(''),
     }),
     handle: async ({ req, res, body }) => {
+      const csrf = loginCsrf.check({
+        form: 'self-service',
+        cookie: parseCookies(req.headers.cookie)[loginCsrfCookie],
+        field: body._login_csrf,
+        at: deps.clock.now(),
+      })
+      if (!csrf.ok)
+        return entryPage(
+          res,
+          403,
+          'Die Seite war zu alt. Bitte geben Sie Code und Datum noch einmal ein.',
+        )
       const code = normaliseReceiptCode(body.receiptCode)
       // Only well-formed codes are counted per code; every attempt counts per IP.
       const limited =
@@ -158,11 +193,7 @@ export function selfServicePages(deps: Deps): AnyPageRoute[] {
           actor: 'system',
           event: { type: 'self_service_refused', reason: 'rate_limited' },
         })
-        return frame(
-          'Meine Einwilligungen',
-          selfServiceEntryView({ error: 'Zu viele Versuche. Bitte warten Sie 15 Minuten.' }),
-          429,
-        )
+        return entryPage(res, 429, 'Zu viele Versuche. Bitte warten Sie 15 Minuten.')
       }
       try {
         const { token } = await openSelfService(deps, {
@@ -170,6 +201,10 @@ export function selfServicePages(deps: Deps): AnyPageRoute[] {
           birthDate: body.birthDate,
         })
         perCode.reset(code)
+        res.append(
+          'Set-Cookie',
+          serializeCookie(loginCsrfCookie, '', { secure, path: '/me', maxAgeSeconds: 0 }),
+        )
         res.append(
           'Set-Cookie',
           serializeCookie(selfServiceCookieName, token, {
@@ -182,11 +217,7 @@ export function selfServicePages(deps: Deps): AnyPageRoute[] {
       } catch (error) {
         const failure = toHttpFailure(error)
         if (!failure) throw error
-        return frame(
-          'Meine Einwilligungen',
-          selfServiceEntryView({ error: 'Belegcode oder Geburtsdatum stimmen nicht.' }),
-          401,
-        )
+        return entryPage(res, 401, 'Belegcode oder Geburtsdatum stimmen nicht.')
       }
     },
   })
@@ -244,7 +275,7 @@ export function selfServicePages(deps: Deps): AnyPageRoute[] {
     method: 'get',
     path: '/me/proof/:seq',
     access: 'public',
-    handle: async ({ req, params }) => {
+    handle: async ({ req, res, params }) => {
       const session = await sessionOf(req, false)
       if (!session) return { redirect: '/me' }
       const seq = z.coerce
@@ -253,7 +284,7 @@ export function selfServicePages(deps: Deps): AnyPageRoute[] {
         .positive()
         .max(Number.MAX_SAFE_INTEGER)
         .safeParse(params.seq)
-      if (!seq.success) return frame('Nicht gefunden', selfServiceEntryView({}), 404)
+      if (!seq.success) return entryPage(res, 404)
       const document = await selfServiceProof(deps, session, seq.data)
       return {
         file: Buffer.from(JSON.stringify(document, null, 2)),

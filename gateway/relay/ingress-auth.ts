@@ -1,8 +1,7 @@
 import { findAgency } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
-import { checkPasswordLogin } from '../auth/password-login.ts'
+import { checkThrottledPasswordLogin, type LoginBudget } from '../auth/login-throttle.ts'
 import type { Deps } from '../deps.ts'
-import type { RateLimiter } from '../http/rate-limiter.ts'
 
 /** The staff member behind an authenticated SMTP session. */
 export interface IngressUser {
@@ -18,30 +17,28 @@ export type IngressAuthResult =
 /**
  * SMTP AUTH (RFC 4954) against the local accounts, as the login page does: the user id as
  * user name, the account's password. Only enabled `staff` accounts with an agency may submit;
- * every other outcome is the same `refused` (no account enumeration). Failures are counted per
- * client address and audited like failed logins; a non-staff account with the right password
- * is audited as a refused permission.
+ * every other outcome is the same `refused` (no account enumeration). Each AUTH takes a slot of
+ * the failure limit (per user name and per client address) before the password is checked, so
+ * parallel connections cannot guess past it; an accepted login gives its slot back. Failures are
+ * audited like failed logins; a non-staff account with the right password is audited as a
+ * refused permission and keeps its slot.
  */
 export async function authenticateIngressUser(
-  deps: Pick<Deps, 'db' | 'clock'>,
-  input: { username: string; password: string; remoteAddress: string; limiter: RateLimiter },
+  deps: Pick<Deps, 'db' | 'clock' | 'passwords'>,
+  input: { username: string; password: string; remoteAddress: string; budget: LoginBudget },
 ): Promise<IngressAuthResult> {
-  const key = `smtp|${input.remoteAddress}`
-  if (input.limiter.blocked(key)) return { ok: false, reason: 'rate_limited' }
   const now = deps.clock.now()
-  const login = await checkPasswordLogin(deps, {
+  const login = await checkThrottledPasswordLogin(deps, {
+    budget: input.budget,
     username: input.username,
     password: input.password,
+    remoteAddress: input.remoteAddress,
     at: now,
   })
-  if (!login.ok) {
-    input.limiter.attempt(key)
-    return { ok: false, reason: 'refused' }
-  }
+  if (!login.ok) return { ok: false, reason: login.reason }
   const { user } = login
   const agency = user.agencyId ? await findAgency(deps.db, user.agencyId) : undefined
   if (user.role !== 'staff' || !agency) {
-    input.limiter.attempt(key)
     await appendAuditEvent(deps.db, {
       at: now,
       actor: user.role === 'kiosk' ? `kiosk:${user.id}` : `user:${user.id}`,
@@ -56,5 +53,6 @@ export async function authenticateIngressUser(
     })
     return { ok: false, reason: 'refused' }
   }
+  login.refund()
   return { ok: true, user: { userId: user.id, agencyId: agency.id, agencyMailbox: agency.mailbox } }
 }

@@ -4,12 +4,13 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { findAgency, findAgencyByMailbox } from '../../db/account-repository.ts'
 import { findConsentFacts } from '../../db/consent-repository.ts'
+import { createLoginBudget } from '../auth/login-throttle.ts'
 import type { Deps } from '../deps.ts'
-import { RateLimiter } from '../http/rate-limiter.ts'
 import { explainDenyReason } from '../staff/deny-reason-text.ts'
 import { authenticateIngressUser, type IngressUser } from './ingress-auth.ts'
 import { composeDenialReply, plainMessageId } from './ingress-denial-reply.ts'
 import { describeIngressProblems, readIngressMail, type IngressMail } from './ingress-mail.ts'
+import { ingressConnectionCapsOf } from './ingress-settings.ts'
 import { loadIngressTls } from './ingress-tls.ts'
 import type { AgencyKeyring, Mailer } from './ports.ts'
 import { RelayError } from './relay-error.ts'
@@ -65,7 +66,10 @@ function userOf(session: SMTPServerSession): IngressUser {
  * (`submitTransfer`, channel `smtp_ingress`).
  *
  * - STARTTLS (RFC 3207) is offered and AUTH PLAIN/LOGIN (RFC 4954) is allowed only after it;
- *   only staff accounts authenticate, failures are rate-limited per client address.
+ *   only staff accounts authenticate; failures are limited per user name and per client address,
+ *   each AUTH taking its slot before the password check (so parallel guesses gain nothing).
+ * - At most `maxClients` connections at once, and fewer from one client address; a connection
+ *   past either cap is greeted with 421 and closed.
  * - MAIL FROM must be in the staff's agency domain (the denial reply goes there, so nobody
  *   can make Brücke write to arbitrary addresses). One recipient per mail: a partner agency's
  *   functional mailbox, or `brucke@…` with the recipient in `X-Brucke-To` / `to=…`.
@@ -88,7 +92,11 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
     hostname: reportingHost,
     at: deps.clock.now(),
   })
-  const limiter = new RateLimiter(deps.clock, 10, 15 * 60_000)
+  const budget = createLoginBudget(deps)
+  const caps = ingressConnectionCapsOf(deps.config)
+  // Open connections per client address, and the sessions counted in it (by connection id).
+  const openByAddress = new Map<string, number>()
+  const counted = new Map<string, string>()
   const relayDeps = { ...deps, keyring: input.keyring }
 
   const server = new SMTPServer({
@@ -103,12 +111,36 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
     disableReverseLookup: true,
     closeTimeout: 2_000,
     logger: false,
+    maxClients: caps.maxClients,
+    onConnect(session, callback) {
+      const open = openByAddress.get(session.remoteAddress) ?? 0
+      if (open >= caps.maxClientsPerAddress) {
+        deps.log.info({ open }, 'smtp ingress: connection refused, too many from one address')
+        return callback(
+          reply(
+            421,
+            `${reportingHost} Zu viele Verbindungen von Ihrer Adresse, bitte später erneut. | Too many connections from your address, try again later.`,
+          ),
+        )
+      }
+      openByAddress.set(session.remoteAddress, open + 1)
+      counted.set(session.id, session.remoteAddress)
+      callback()
+    },
+    onClose(session) {
+      const address = counted.get(session.id)
+      if (address === undefined) return // refused at connect, never counted
+      counted.delete(session.id)
+      const open = (openByAddress.get(address) ?? 1) - 1
+      if (open > 0) openByAddress.set(address, open)
+      else openByAddress.delete(address)
+    },
     onAuth(auth, session, callback) {
       authenticateIngressUser(deps, {
         username: auth.username ?? '',
         password: auth.password ?? '',
         remoteAddress: session.remoteAddress,
-        limiter,
+        budget,
       }).then(
         (result) => {
           if (result.ok) {

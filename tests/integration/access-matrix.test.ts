@@ -253,7 +253,7 @@ const matrix: Record<string, MatrixRow> = {
   'POST /kiosk/revoke': { body: {}, expect: page({ kiosk: 400 }) },
   // Self-service (issue 6): its own session, not a role; without it every page leads to /me.
   'GET /me': { expect: publicRoute(200) },
-  'POST /me': { body: {}, expect: publicRoute(401) },
+  'POST /me': { body: {}, expect: publicRoute(403) }, // no login form token
   'GET /me/consents': { expect: publicRoute(303) },
   'POST /me/revoke': { body: {}, expect: publicRoute(400) },
   'GET /me/proof/:seq': { path: '/me/proof/1', expect: publicRoute(303) },

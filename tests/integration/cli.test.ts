@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/database.ts'
 import { createApp } from '../../gateway/app.ts'
+import { scryptPasswords } from '../../gateway/auth/password.ts'
 import { systemClock } from '../../gateway/deps.ts'
 import { randomIds } from '../../gateway/ids.ts'
 import { createLogger } from '../../gateway/logger.ts'
@@ -153,6 +154,7 @@ describe.each(dialects)('CLI against %s', (dialect) => {
       ids: randomIds,
       log: createLogger('silent'),
       consentTexts: loadConsentTextLibrary(),
+      passwords: scryptPasswords,
     })
     const server = app.listen(0, '127.0.0.1')
     await new Promise((resolve) => server.once('listening', resolve))

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { findUserWithPasswordHash } from '../../db/account-repository.ts'
+import { listAuditEntries } from '../../db/audit-repository.ts'
+import { dummyPasswordHash } from '../../gateway/auth/password.ts'
 import { seedAccounts, testPassword } from '../support/accounts.ts'
+import { countingPasswords } from '../support/counting-passwords.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
@@ -97,6 +101,94 @@ describe.each(dialects)('login and browser sessions on %s', (dialect) => {
       cookie: form.cookie,
     })
     expect(response.status).toBe(403)
+  })
+
+  it('when the login form token is missing, expired or from the /me form, then 403 and no check of the password', async () => {
+    const counter = countingPasswords()
+    const own = await startTestServer({ ...t.deps, passwords: counter.passwords })
+    try {
+      const post = (headers: Record<string, string>, fields: Record<string, string>) =>
+        fetch(`${own.url}/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+          body: new URLSearchParams({
+            username: 'staff-jc',
+            password: testPassword,
+            ...fields,
+          }).toString(),
+        })
+      // What a foreign site's form can send: no cookie, no token.
+      const bare = await post({}, {})
+      expect(bare.status).toBe(403)
+      expect(await bare.text()).toContain('Die Seite war zu alt')
+      // A token the attacker fetched for itself, without the victim's cookie.
+      const form = await openLoginForm(own)
+      expect((await post({}, { _login_csrf: form.csrf })).status).toBe(403)
+      // The /me form's token is for the /me form only.
+      const me = await fetch(`${own.url}/me`)
+      const meToken = /name="_login_csrf" value="([^"]+)"/.exec(await me.text())?.[1] ?? ''
+      expect(
+        (await post({ cookie: `brucke_login_csrf=${meToken}` }, { _login_csrf: meToken })).status,
+      ).toBe(403)
+      const stale = await openLoginForm(own)
+      t.clock.advance(61 * 60_000)
+      expect((await postLogin(own, 'staff-jc', testPassword, stale)).status).toBe(403)
+      expect(counter.checked).toEqual([])
+      expect((await postLogin(own, 'staff-jc', testPassword)).status).toBe(303)
+      expect(counter.checked).toHaveLength(1)
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('when 40 wrong logins for one user arrive at once, then only the limit of passwords is checked and the rest get 429', async () => {
+    const counter = countingPasswords()
+    const own = await startTestServer({ ...t.deps, passwords: counter.passwords })
+    try {
+      const form = await openLoginForm(own)
+      const statuses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          postLogin(own, 'staff-ja', `wrong guess number ${i}`, form).then((r) => r.status),
+        ),
+      )
+      expect(counter.checked).toHaveLength(10)
+      expect(statuses.filter((s) => s === 401)).toHaveLength(10)
+      expect(statuses.filter((s) => s === 429)).toHaveLength(30)
+      const refused = await postLogin(own, 'staff-ja', testPassword, form)
+      expect(refused.status).toBe(429)
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(counter.checked).toHaveLength(10)
+      const entries = await listAuditEntries(t.deps.db, { limit: 5000 })
+      const refusals = entries.filter(
+        (e) =>
+          e.event.type === 'login_failed' &&
+          e.event.username === 'staff-ja' &&
+          e.event.reason === 'rate_limited',
+      )
+      // Audited once per window, not once per refused attempt.
+      expect(refusals).toHaveLength(1)
+      t.clock.advance(16 * 60_000)
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('when the user is unknown, then the login runs exactly one scrypt of the same cost as for a known user', async () => {
+    const counter = countingPasswords()
+    const own = await startTestServer({ ...t.deps, passwords: counter.passwords })
+    try {
+      expect((await postLogin(own, 'nobody-by-this-name', 'some guess at all')).status).toBe(401)
+      expect(counter.checked).toEqual([dummyPasswordHash])
+      counter.checked.length = 0
+      expect((await postLogin(own, 'staff-aa', 'some guess at all')).status).toBe(401)
+      const stored = (await findUserWithPasswordHash(t.deps.db, 'staff-aa'))?.passwordHash
+      expect(counter.checked).toEqual([stored])
+      const cost = (hash: string) => hash.split('$').slice(0, 4).join('$')
+      expect(cost(dummyPasswordHash)).toBe(cost(stored!))
+    } finally {
+      await own.close()
+    }
   })
 
   it('when someone guesses many passwords, then further attempts are refused for a while', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import type { ConsentTextLibrary } from '../../consent/consent-text.ts'
 import type { DialectName } from '../../db/database.ts'
+import { scryptPasswords } from '../../gateway/auth/password.ts'
 import type { Deps } from '../../gateway/deps.ts'
 import { randomIds } from '../../gateway/ids.ts'
 import { createLogger } from '../../gateway/logger.ts'
@@ -66,6 +67,7 @@ export async function createTestDeps(
     ids: randomIds,
     log: createLogger('info', sink),
     consentTexts: options.consentTexts ?? loadConsentTextLibrary(),
+    passwords: scryptPasswords,
   }
   return { deps, clock, testDatabase, logLines, close: () => testDatabase.drop() }
 }

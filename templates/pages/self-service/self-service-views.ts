@@ -11,7 +11,8 @@ export function selfServiceFrame(input: { title: string; body: SafeHtml }): stri
   })
 }
 
-export function selfServiceEntryView(input: { error?: string }): SafeHtml {
+/** The sign-in form; `csrf` is the login form token (gateway/auth/login-csrf.ts), also in a cookie. */
+export function selfServiceEntryView(input: { csrf: string; error?: string }): SafeHtml {
   return html`<section class="card">
     <h1>Meine Einwilligungen</h1>
     <p>
@@ -20,6 +21,7 @@ export function selfServiceEntryView(input: { error?: string }): SafeHtml {
     </p>
     ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
     <form method="post" action="/me">
+      <input type="hidden" name="_login_csrf" value="${input.csrf}" />
       <label for="receipt-code">Belegcode (steht auf Ihrem Beleg)</label>
       <input
         id="receipt-code"
