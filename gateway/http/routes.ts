@@ -12,6 +12,7 @@ import {
   listAgencyUsersRoute,
   whoAmIRoute,
 } from './account-routes.ts'
+import { accountLockoutRoutes } from './account-lockout-routes.ts'
 import type { AnyApiRoute, AnyPageRoute } from './route.ts'
 import { healthzRoute } from './system-routes.ts'
 import { auditApiRoutes } from './audit-routes.ts'
@@ -31,6 +32,7 @@ export function apiRoutes(deps: Deps): AnyApiRoute[] {
     listAgencyUsersRoute,
     addUserRoute,
     whoAmIRoute,
+    ...accountLockoutRoutes,
     ...consentApiRoutes(deps),
     ...cryptoApiRoutes(deps),
     ...relayApiRoutes(deps),
