@@ -24,12 +24,11 @@ export async function authenticate(deps: Deps, req: Request, now: Date): Promise
     const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header)
     if (!match?.[1])
       throw new ApiError('token_invalid', 'The Authorization header must be "Bearer <token>".')
-    const check = await verifyToken(
-      match[1],
-      deps.config.secrets.tokenKey,
+    const check = await verifyToken(match[1], {
+      key: deps.config.secrets.tokenKey,
       now,
-      deps.config.tokenTtlMinutes,
-    )
+      maxLifetimeMinutes: deps.config.tokenTtlMinutes,
+    })
     if (!check.ok) {
       throw new ApiError(
         check.code,

@@ -72,10 +72,9 @@ export type TokenCheck =
  */
 export async function verifyToken(
   token: string,
-  key: Uint8Array,
-  now: Date,
-  maxLifetimeMinutes: number,
+  input: { key: Uint8Array; now: Date; maxLifetimeMinutes: number },
 ): Promise<TokenCheck> {
+  const { key, now, maxLifetimeMinutes } = input
   let payload: unknown
   try {
     ;({ payload } = await jwtVerify(token, key, {

@@ -34,6 +34,7 @@ import { listAllAccounts } from '../admin/list-accounts.ts'
 import { generatePassword } from '../auth/password.ts'
 import { tokenIdSchema } from '../auth/tokens.ts'
 import type { Deps } from '../deps.ts'
+import { accountErrorStatus } from '../http/account-error-status.ts'
 import { ApiError } from '../http/api-error.ts'
 import { pageRoute, type AnyPageRoute, type PageResult } from '../http/route.ts'
 import { whoOf } from './home-pages.ts'
@@ -118,11 +119,22 @@ async function renderAdmin(
 const addedSchema = z.string().regex(/^agency:[a-z0-9][a-z0-9-]{1,62}$/)
 
 /** What an account action did, carried to the page after its redirect (`?done=<what>:<id>`). */
-const doneActions = ['disabled', 'enabled', 'sessions-ended', 'tokens-revoked', 'token-revoked']
-type DoneAction = (typeof doneActions)[number]
-const doneSchema = z.string().regex(/^[a-z-]+:[a-z0-9][a-z0-9-]{1,62}$/)
+const doneSchema = z
+  .string()
+  .regex(/^[a-z-]+:[a-z0-9][a-z0-9-]{1,62}$/)
+  .transform((value) => {
+    const [action = '', id = ''] = value.split(':')
+    return { action, id }
+  })
+  .pipe(
+    z.object({
+      action: z.enum(['disabled', 'enabled', 'sessions-ended', 'tokens-revoked', 'token-revoked']),
+      id: z.string(),
+    }),
+  )
+type DoneAction = z.output<typeof doneSchema>['action']
 
-function doneNotice(action: DoneAction, user: User | undefined, id: string): SafeHtml | undefined {
+function doneNotice(action: DoneAction, user: User | undefined, id: string): SafeHtml {
   switch (action) {
     case 'disabled':
       return html`Konto <code>${id}</code> gesperrt: Anmeldung nicht mehr möglich, Sitzungen
@@ -135,8 +147,6 @@ function doneNotice(action: DoneAction, user: User | undefined, id: string): Saf
       return html`Alle bisher ausgegebenen API-Tokens von <code>${id}</code> widerrufen.`
     case 'token-revoked':
       return html`Ein API-Token von <code>${id}</code> widerrufen.`
-    default:
-      return undefined
   }
 }
 
@@ -153,9 +163,8 @@ export const adminPage = pageRoute({
     }
     const done = doneSchema.safeParse(query.done)
     if (done.success) {
-      const [action = '', id = ''] = done.data.split(':')
-      if ((doneActions as readonly string[]).includes(action))
-        notice = doneNotice(action, await findUser(deps.db, id), id)
+      const { action, id } = done.data
+      notice = doneNotice(action, await findUser(deps.db, id), id)
     }
     return renderAdmin(deps, { principal, cookie: req.headers.cookie }, { notice })
   },
@@ -268,18 +277,13 @@ export const addAccountPage = pageRoute({
 // by mountPageRoutes, the same use cases as the CLI and the API.
 
 /** German reasons for the account actions' refusals; anything else goes to the error page. */
-const accountProblems: Partial<Record<AccountError['code'], { status: number; text: string }>> = {
-  ERR_ACCOUNT_NOT_FOUND: { status: 404, text: 'Dieses Konto gibt es nicht.' },
-  ERR_ACCOUNT_LAST_ADMIN: {
-    status: 409,
-    text:
-      'Das ist die letzte aktive Administration. Legen Sie erst eine weitere an oder entsperren ' +
-      'Sie eine, sonst kann niemand mehr die Verwaltung öffnen.',
-  },
-  ERR_ACCOUNT_TOKEN_NOT_FOUND: {
-    status: 404,
-    text: 'Dieses API-Token ist nicht (mehr) aktiv – abgelaufen, widerrufen oder unbekannt.',
-  },
+const accountProblems: Partial<Record<AccountError['code'], string>> = {
+  ERR_ACCOUNT_NOT_FOUND: 'Dieses Konto gibt es nicht.',
+  ERR_ACCOUNT_LAST_ADMIN:
+    'Das ist die letzte aktive Administration. Legen Sie erst eine weitere an oder entsperren ' +
+    'Sie eine, sonst kann niemand mehr die Verwaltung öffnen.',
+  ERR_ACCOUNT_TOKEN_NOT_FOUND:
+    'Dieses API-Token ist nicht (mehr) aktiv – abgelaufen, widerrufen oder unbekannt.',
 }
 
 type AccountAction = (input: {
@@ -312,12 +316,13 @@ function accountActionPage(
           cookie: req.headers.cookie,
         })
       } catch (error) {
-        const problem = error instanceof AccountError ? accountProblems[error.code] : undefined
+        if (!(error instanceof AccountError)) throw error
+        const problem = accountProblems[error.code]
         if (!problem) throw error
         return renderAdmin(
           deps,
           { principal, cookie: req.headers.cookie },
-          { status: problem.status, problem: problem.text },
+          { status: accountErrorStatus[error.code], problem },
         )
       }
     },
