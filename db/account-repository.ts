@@ -138,3 +138,87 @@ export async function writeSetting(
     .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: at.toISOString() }))
     .execute()
 }
+
+/**
+ * What a bearer token needs checked per request, in one query: the account, the instant up to
+ * which its tokens are revoked, and whether this token's id was revoked on its own.
+ */
+export async function findTokenHolder(
+  db: Executor,
+  input: { userId: string; tokenId: string },
+): Promise<{ user: User; tokensNotBefore: Date | null; tokenRevoked: boolean } | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll('users')
+    .select((eb) =>
+      eb
+        .selectFrom('api_tokens')
+        .select('api_tokens.revoked_at')
+        .where('api_tokens.jti', '=', input.tokenId)
+        .whereRef('api_tokens.user_id', '=', 'users.id')
+        .as('token_revoked_at'),
+    )
+    .where('users.id', '=', input.userId)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const { token_revoked_at: tokenRevokedAt, ...user } = row
+  return {
+    user: toUser(user),
+    tokensNotBefore: user.tokens_not_before ? new Date(user.tokens_not_before) : null,
+    tokenRevoked: tokenRevokedAt !== null && tokenRevokedAt !== undefined,
+  }
+}
+
+/** The account and the instant up to which its tokens are revoked (null: none revoked so). */
+export async function findUserWithTokensNotBefore(
+  db: Executor,
+  id: string,
+): Promise<{ user: User; tokensNotBefore: Date | null } | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) return undefined
+  return {
+    user: toUser(row),
+    tokensNotBefore: row.tokens_not_before ? new Date(row.tokens_not_before) : null,
+  }
+}
+
+export async function setUserDisabled(
+  db: Executor,
+  userId: string,
+  disabled: boolean,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ disabled: disabled ? 1 : 0 })
+    .where('id', '=', userId)
+    .execute()
+}
+
+/** Revokes every token of the account issued up to `at` (see gateway/auth/tokens.ts). */
+export async function setTokensNotBefore(db: Executor, userId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ tokens_not_before: at.toISOString() })
+    .where('id', '=', userId)
+    .execute()
+}
+
+/**
+ * Ids of the enabled admins. With `lock` (PostgreSQL) their rows stay locked until the
+ * transaction ends, so two admins disabling each other at once cannot both pass the last-admin
+ * check; SQLite runs one write transaction at a time anyway.
+ */
+export async function listEnabledAdminIds(
+  db: Executor,
+  options: { lock: boolean },
+): Promise<string[]> {
+  let query = db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('disabled', '=', 0)
+    .orderBy('id')
+  if (options.lock) query = query.forUpdate()
+  const rows = await query.execute()
+  return rows.map((row) => row.id)
+}

@@ -1,4 +1,4 @@
-import { Migrator, sql, type MigrationResult } from 'kysely'
+import { Migrator, sql, type Migration, type MigrationResult } from 'kysely'
 import type { Database } from './database.ts'
 import { migrations } from './migrations/index.ts'
 
@@ -17,8 +17,14 @@ export class MigrationError extends Error {
   }
 }
 
-/** Applies every pending migration in one run; each runs in its own transaction. */
-export async function migrateToLatest(database: Database): Promise<MigrateOutcome> {
+/**
+ * Applies every pending migration in one run; each runs in its own transaction. `only` replaces
+ * the full list (tests use it to build a database as an older release left it).
+ */
+export async function migrateToLatest(
+  database: Database,
+  only: Record<string, Migration> = migrations,
+): Promise<MigrateOutcome> {
   // Kysely looks for its bookkeeping tables in every schema unless told which one; with several
   // schemas in one PostgreSQL database (tests, or a shared server) it would find another's.
   const schema =
@@ -29,7 +35,11 @@ export async function migrateToLatest(database: Database): Promise<MigrateOutcom
   const migrator = new Migrator({
     db: database.db,
     ...(schema ? { migrationTableSchema: schema } : {}),
-    provider: { getMigrations: () => Promise.resolve(migrations) },
+    provider: { getMigrations: () => Promise.resolve(only) },
+    // Each area numbers its migrations in its own range (migrations/index.ts), so a release can
+    // bring a migration that sorts before one a deployment has already applied (0003 after 0501).
+    // Pending ones still run in name order.
+    allowUnorderedMigrations: true,
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
   })

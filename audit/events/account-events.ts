@@ -25,6 +25,59 @@ export const accountEventSchemas = [
     role: z.string().max(20),
     agencyId: id.optional(),
   }),
-  z.strictObject({ type: z.literal('token_issued'), userId: id, expiresAt: z.iso.datetime() }),
+  z.strictObject({
+    type: z.literal('token_issued'),
+    userId: id,
+    expiresAt: z.iso.datetime(),
+    /** The token's `jti`, by which it can be revoked (absent in entries written before 0003). */
+    tokenId: id.optional(),
+  }),
+  // Taking access away (issue 8 point 8). `userId` is the account acted on, the entry's actor
+  // who did it; `agencyId` is the account's agency, so that agency's DPO sees it. Never a
+  // password or a token, only the token's id.
+  z.strictObject({
+    type: z.literal('account_disabled'),
+    userId: id,
+    role: z.string().max(20),
+    agencyId: id.optional(),
+    sessionsEnded: z.number().int().min(0),
+    /** Disabling also revokes every token issued up to this instant. */
+    tokensNotBefore: z.iso.datetime(),
+    /** For a kiosk: whether a person's session or a pushed draft was on the device and wiped. */
+    kioskCleared: z.boolean().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('account_enabled'),
+    userId: id,
+    role: z.string().max(20),
+    agencyId: id.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('password_reset'),
+    userId: id,
+    agencyId: id.optional(),
+    sessionsEnded: z.number().int().min(0),
+    /** A reset also revokes every token issued up to this instant. */
+    tokensNotBefore: z.iso.datetime(),
+  }),
+  z.strictObject({
+    type: z.literal('sessions_ended'),
+    userId: id,
+    agencyId: id.optional(),
+    sessionsEnded: z.number().int().min(0),
+  }),
+  z.strictObject({
+    type: z.literal('token_revoked'),
+    userId: id,
+    agencyId: id.optional(),
+    tokenId: id,
+  }),
+  z.strictObject({
+    type: z.literal('tokens_revoked'),
+    userId: id,
+    agencyId: id.optional(),
+    /** Every token of the account issued up to this instant is refused. */
+    tokensNotBefore: z.iso.datetime(),
+  }),
   z.strictObject({ type: z.literal('configuration_changed'), what: z.string().max(200) }),
 ] as const

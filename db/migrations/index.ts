@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely'
 import * as accounts from './0001-accounts.ts'
 import * as auditEntries from './0002-audit-entries.ts'
+import * as accountRevocation from './0003-account-revocation.ts'
 import * as consents from './0101-consents.ts'
 import * as consentIntegrity from './0102-consent-integrity.ts'
 import * as certificates from './0201-certificates.ts'
@@ -17,6 +18,7 @@ import * as kioskIntegrity from './0502-kiosk-integrity.ts'
 export const migrations: Record<string, Migration> = {
   '0001-accounts': accounts,
   '0002-audit-entries': auditEntries,
+  '0003-account-revocation': accountRevocation,
   '0101-consents': consents,
   '0102-consent-integrity': consentIntegrity,
   '0201-certificates': certificates,

@@ -20,6 +20,8 @@ export interface UserTable {
   password_hash: string | null
   disabled: number
   created_at: string
+  /** Tokens of this account issued at or before this instant are refused (revoke all in one write). */
+  tokens_not_before: string | null
 }
 
 export interface SessionTable {
@@ -32,6 +34,18 @@ export interface SessionTable {
   expires_at: string
 }
 
+/**
+ * An API token (JWT) issued by Brücke, by its `jti`. Rows are purged once the token has expired;
+ * until then `revoked_at` set means the token is refused.
+ */
+export interface ApiTokenTable {
+  jti: string
+  user_id: string
+  issued_at: string
+  expires_at: string
+  revoked_at: string | null
+}
+
 export interface SettingTable {
   key: string
   value: string
@@ -42,6 +56,7 @@ export interface AccountTables {
   agencies: AgencyTable
   users: UserTable
   sessions: SessionTable
+  api_tokens: ApiTokenTable
   settings: SettingTable
 }
 

@@ -1,10 +1,10 @@
 import type { Request } from 'express'
-import { findUser } from '../../db/account-repository.ts'
+import { findTokenHolder, findUser } from '../../db/account-repository.ts'
 import type { Principal } from '../../accounts/roles.ts'
 import type { Deps } from '../deps.ts'
 import { ApiError } from '../http/api-error.ts'
 import { parseCookies, sessionCookieName, touchSession } from './sessions.ts'
-import { verifyToken } from './tokens.ts'
+import { isRevokedByNotBefore, verifyToken } from './tokens.ts'
 
 export interface Authentication {
   principal: Principal | null
@@ -14,8 +14,9 @@ export interface Authentication {
 
 /**
  * Resolves the caller from a bearer token or a session cookie. The user row is re-read each time,
- * so a disabled account or a changed role takes effect at once. A present but bad token is an
- * error (never silently anonymous).
+ * so a disabled account or a changed role takes effect at once; so are a token revoked by its id
+ * and the account's "tokens not before" instant (one query with the user row). A present but bad
+ * or revoked token is an error (never silently anonymous).
  */
 export async function authenticate(deps: Deps, req: Request, now: Date): Promise<Authentication> {
   const header = req.headers.authorization
@@ -23,15 +24,31 @@ export async function authenticate(deps: Deps, req: Request, now: Date): Promise
     const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header)
     if (!match?.[1])
       throw new ApiError('token_invalid', 'The Authorization header must be "Bearer <token>".')
-    const check = await verifyToken(match[1], deps.config.secrets.tokenKey, now)
+    const check = await verifyToken(match[1], {
+      key: deps.config.secrets.tokenKey,
+      now,
+      maxLifetimeMinutes: deps.config.tokenTtlMinutes,
+    })
     if (!check.ok) {
       throw new ApiError(
         check.code,
         check.code === 'token_expired' ? 'The token has expired.' : 'The token is not valid.',
       )
     }
-    const user = await findUser(deps.db, check.userId)
-    if (!user || user.disabled) throw new ApiError('token_invalid', 'The token is not valid.')
+    const holder = await findTokenHolder(deps.db, {
+      userId: check.userId,
+      tokenId: check.tokenId,
+    })
+    // Disabled, revoked by id, or revoked with all the account's tokens: the same answer, so the
+    // caller learns nothing about which.
+    if (
+      !holder ||
+      holder.user.disabled ||
+      holder.tokenRevoked ||
+      isRevokedByNotBefore(check.issuedAt, holder.tokensNotBefore)
+    )
+      throw new ApiError('token_invalid', 'The token is not valid.')
+    const { user } = holder
     return {
       principal: {
         userId: user.id,

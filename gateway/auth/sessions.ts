@@ -68,6 +68,12 @@ export async function endSession(db: Kysely<Tables>, token: string): Promise<voi
   await db.deleteFrom('sessions').where('id_hash', '=', hashSessionToken(token)).execute()
 }
 
+/** Ends every browser session of the account (all devices); returns how many there were. */
+export async function endSessionsOfUser(db: Kysely<Tables>, userId: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
 export function parseCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {}
   if (!header) return cookies

@@ -1,10 +1,19 @@
 import type { Command } from 'commander'
 import { roleSchema } from '../../accounts/roles.ts'
-import { findUser, listAgencies } from '../../db/account-repository.ts'
-import { appendAuditEvent } from '../../db/audit-repository.ts'
+import { findUser, listAgencies, listEnabledAdminIds } from '../../db/account-repository.ts'
+import {
+  disableAccount,
+  enableAccount,
+  endAllSessions,
+  resetPassword,
+  revokeAllTokens,
+  revokeToken,
+} from '../accounts/account-lockout.ts'
 import { addAgency, addUser } from '../accounts/account-service.ts'
+import { issueApiToken } from '../accounts/issue-api-token.ts'
 import { generatePassword } from '../auth/password.ts'
-import { issueToken } from '../auth/tokens.ts'
+import { tokenIdSchema } from '../auth/tokens.ts'
+import type { Deps } from '../deps.ts'
 import { CliError, withRuntime, type CliContext } from './cli-context.ts'
 
 export function registerAccountCommands(program: Command, context: CliContext): void {
@@ -89,9 +98,8 @@ export function registerAccountCommands(program: Command, context: CliContext): 
     })
   }
 
-  program
-    .command('user')
-    .description('manage accounts')
+  const user = program.command('user').description('manage accounts')
+  user
     .command('add')
     .description('create an account for staff, a DPO, an admin or a kiosk')
     .requiredOption('--id <id>', 'login name')
@@ -101,10 +109,10 @@ export function registerAccountCommands(program: Command, context: CliContext): 
     .option('--all-agencies', 'a DPO who may read every agency')
     .option('--password <password>', 'initial password (else BRUCKE_NEW_PASSWORD or generated)')
     .action(addAccount)
+  registerLockoutCommands(user, context, { option: '--user <id>', kioskOnly: false })
 
-  program
-    .command('kiosk')
-    .description('manage kiosk devices')
+  const kiosk = program.command('kiosk').description('manage kiosk devices')
+  kiosk
     .command('add')
     .description('register a kiosk device bound to an agency')
     .requiredOption('--id <id>', 'device name, e.g. kiosk-eingang')
@@ -118,38 +126,167 @@ export function registerAccountCommands(program: Command, context: CliContext): 
         agency: options.agency,
       }),
     )
+  registerLockoutCommands(kiosk, context, { option: '--kiosk <id>', kioskOnly: true })
 
-  program
+  // `token --user` issues, `token revoke` revokes; positional options (buildProgram) keep the
+  // subcommand's `--user` apart from the parent's.
+  const token = program
     .command('token')
-    .description('print an API bearer token for an account')
-    .requiredOption('--user <id>', 'account id')
-    .option('--ttl-minutes <minutes>', 'lifetime in minutes (default TOKEN_TTL_MINUTES)')
-    .action(async (options: { user: string; ttlMinutes?: string }) => {
+    .description('print an API bearer token for an account (its id, the jti, goes to stderr)')
+    .enablePositionalOptions()
+    .option('--user <id>', 'account id')
+    .option('--ttl-minutes <minutes>', 'lifetime in minutes, at most TOKEN_TTL_MINUTES (default)')
+    .option('--json', 'print { token, tokenId, expiresAt } as JSON on stdout')
+    .action(async (options: { user?: string; ttlMinutes?: string; json?: boolean }) => {
+      if (!options.user) throw new CliError('--user <id> is required (or: brucke token revoke)')
+      const userId = options.user
       await withRuntime(context, async (deps) => {
-        const user = await findUser(deps.db, options.user)
-        if (!user) throw new CliError(`No account ${options.user}.`)
-        if (user.disabled) throw new CliError(`Account ${options.user} is disabled.`)
-        const ttl =
-          options.ttlMinutes === undefined
-            ? deps.config.tokenTtlMinutes
-            : Number(options.ttlMinutes)
-        if (!Number.isInteger(ttl) || ttl < 1 || ttl > 60 * 24 * 30)
-          throw new CliError('--ttl-minutes must be a whole number from 1 to 43200')
-        const now = deps.clock.now()
-        const { token, expiresAt } = await issueToken({
-          key: deps.config.secrets.tokenKey,
-          userId: user.id,
-          role: user.role,
-          agencyId: user.agencyId,
-          now,
-          ttlMinutes: ttl,
-        })
-        await appendAuditEvent(deps.db, {
-          at: now,
-          actor: `cli:${user.id}`,
-          event: { type: 'token_issued', userId: user.id, expiresAt: expiresAt.toISOString() },
-        })
-        context.out(token)
+        const max = deps.config.tokenTtlMinutes
+        const ttl = options.ttlMinutes === undefined ? max : Number(options.ttlMinutes)
+        if (!Number.isInteger(ttl) || ttl < 1 || ttl > max)
+          throw new CliError(
+            `--ttl-minutes must be a whole number from 1 to ${max} (TOKEN_TTL_MINUTES)`,
+          )
+        const issued = await issueApiToken(deps, { actor: cliActor, userId, ttlMinutes: ttl })
+        if (options.json) {
+          context.out(
+            JSON.stringify({
+              token: issued.token,
+              tokenId: issued.tokenId,
+              expiresAt: issued.expiresAt.toISOString(),
+            }),
+          )
+          return
+        }
+        context.out(issued.token)
+        context.err(
+          `Token id (jti) ${issued.tokenId}, valid until ${issued.expiresAt.toISOString()}. ` +
+            `Revoke it with: brucke token revoke --jti ${issued.tokenId}`,
+        )
       })
     })
+  token
+    .command('revoke')
+    .description('revoke one token by its id, or every token of an account')
+    .option('--jti <id>', 'the token id printed by brucke token')
+    .option('--user <id>', 'revoke every token of this account issued up to now')
+    .action(async (options: { jti?: string; user?: string }) => {
+      if ((options.jti === undefined) === (options.user === undefined))
+        throw new CliError('give either --jti <id> or --user <id>')
+      await withRuntime(context, async (deps) => {
+        if (options.jti !== undefined) {
+          const tokenId = tokenIdSchema.safeParse(options.jti)
+          if (!tokenId.success) throw new CliError('--jti is not a token id')
+          const revoked = await revokeToken(deps, { actor: cliActor, tokenId: tokenId.data })
+          context.out(
+            revoked.changed
+              ? `Token ${revoked.tokenId} of ${revoked.account.id} revoked.`
+              : `Token ${revoked.tokenId} of ${revoked.account.id} was revoked already.`,
+          )
+          return
+        }
+        const revoked = await revokeAllTokens(deps, { actor: cliActor, userId: options.user! })
+        context.out(
+          `Every token of ${revoked.account.id} issued up to ${revoked.tokensNotBefore.toISOString()} is revoked.`,
+        )
+      })
+    })
+}
+
+/** The actor of account changes made with the CLI (the operator at the server). */
+const cliActor = 'cli:accounts' as const
+
+/**
+ * `disable`, `enable`, `reset-password` and `end-sessions` under `user` (any account, `--user`)
+ * and `kiosk` (`--kiosk`, refusing an account that is not a kiosk device).
+ */
+function registerLockoutCommands(
+  parent: Command,
+  context: CliContext,
+  options: { option: '--user <id>' | '--kiosk <id>'; kioskOnly: boolean },
+): void {
+  const what = options.kioskOnly ? 'kiosk device' : 'account'
+  const run =
+    (action: (deps: Deps, userId: string) => Promise<void>) =>
+    async (flags: { user?: string; kiosk?: string }) => {
+      const userId = (options.kioskOnly ? flags.kiosk : flags.user) ?? ''
+      await withRuntime(context, async (deps) => {
+        if (options.kioskOnly) {
+          const found = await findUser(deps.db, userId)
+          if (found && found.role !== 'kiosk')
+            throw new CliError(`${userId} is not a kiosk device (use brucke user …).`)
+        }
+        await action(deps, userId)
+      })
+    }
+
+  parent
+    .command('disable')
+    .description(
+      `disable the ${what}: no sign-in, sessions ended, every token revoked` +
+        (options.kioskOnly ? ', the device state wiped' : ' (a kiosk device: its state wiped)'),
+    )
+    .requiredOption(options.option, `${what} id`)
+    .action(
+      run(async (deps, userId) => {
+        const result = await disableAccount(deps, {
+          actor: cliActor,
+          userId,
+          protectLastAdmin: false,
+        })
+        if (!result.changed) return context.out(`${userId} was disabled already.`)
+        context.out(
+          `${userId} disabled: ${result.sessionsEnded} session(s) ended, every token issued up to ` +
+            `${result.tokensNotBefore?.toISOString()} revoked` +
+            (result.account.role === 'kiosk' ? ', kiosk state wiped.' : '.'),
+        )
+        if (
+          result.account.role === 'admin' &&
+          (await listEnabledAdminIds(deps.db, { lock: false })).length === 0
+        )
+          context.err(
+            `No enabled admin remains. Re-enable with: brucke user enable --user ${userId}`,
+          )
+      }),
+    )
+
+  parent
+    .command('enable')
+    .description(`enable a disabled ${what} (its old tokens stay revoked)`)
+    .requiredOption(options.option, `${what} id`)
+    .action(
+      run(async (deps, userId) => {
+        const result = await enableAccount(deps, { actor: cliActor, userId })
+        context.out(
+          result.changed
+            ? `${userId} enabled. Tokens issued before stay revoked.`
+            : `${userId} was enabled already.`,
+        )
+      }),
+    )
+
+  parent
+    .command('reset-password')
+    .description(`set a new generated password (printed once), end sessions, revoke tokens`)
+    .requiredOption(options.option, `${what} id`)
+    .action(
+      run(async (deps, userId) => {
+        const result = await resetPassword(deps, { actor: cliActor, userId })
+        context.out(
+          `Password of ${userId} reset: ${result.sessionsEnded} session(s) ended, every token revoked.`,
+        )
+        context.out(`New password (shown once): ${result.password}`)
+      }),
+    )
+
+  parent
+    .command('end-sessions')
+    .description(`end every browser session of the ${what}`)
+    .requiredOption(options.option, `${what} id`)
+    .action(
+      run(async (deps, userId) => {
+        const result = await endAllSessions(deps, { actor: cliActor, userId })
+        context.out(`${result.sessionsEnded} session(s) of ${userId} ended.`)
+      }),
+    )
 }

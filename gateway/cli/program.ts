@@ -25,6 +25,9 @@ export function buildProgram(context: CliContext): Command {
   const program = new Command('brucke')
     .description('Brücke — consent and data-exchange gateway')
     .exitOverride()
+    // Options after a subcommand belong to it (`brucke token revoke --user X` is not
+    // `brucke token --user X`).
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (s) => context.out(s.trimEnd()),
       writeErr: (s) => context.err(s.trimEnd()),

@@ -1,4 +1,5 @@
 import { ZodError } from 'zod'
+import { accountErrorStatus } from './account-error-status.ts'
 import { ApiError, apiErrorStatus } from './api-error.ts'
 import { auditErrorStatus } from './audit-error-status.ts'
 import { consentErrorStatus } from './consent-error-status.ts'
@@ -17,6 +18,7 @@ export const domainErrorStatus: Record<string, number> = {
   ...relayErrorStatus,
   ...auditErrorStatus,
   ...kioskErrorStatus,
+  ...accountErrorStatus,
 }
 
 export interface HttpFailure {

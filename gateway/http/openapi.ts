@@ -68,7 +68,8 @@ export function buildOpenApiDocument(
     }
     if (route.body) {
       operation.requestBody = {
-        required: true,
+        // A body the route also takes absent (e.g. revoke all tokens) is not required.
+        required: !route.body.safeParse(undefined).success,
         content: { 'application/json': { schema: toJsonSchema(route.body, 'input') } },
       }
     }

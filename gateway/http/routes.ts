@@ -12,6 +12,7 @@ import {
   listAgencyUsersRoute,
   whoAmIRoute,
 } from './account-routes.ts'
+import { accountLockoutRoutes } from './account-lockout-routes.ts'
 import type { AnyApiRoute, AnyPageRoute } from './route.ts'
 import type { RouteLimits } from './route-limits.ts'
 import { healthzRoute } from './system-routes.ts'
@@ -32,6 +33,7 @@ export function apiRoutes(deps: Deps, limits: RouteLimits): AnyApiRoute[] {
     listAgencyUsersRoute,
     addUserRoute,
     whoAmIRoute,
+    ...accountLockoutRoutes,
     ...consentApiRoutes(deps, limits),
     ...cryptoApiRoutes(deps),
     ...relayApiRoutes(deps),

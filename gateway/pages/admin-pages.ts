@@ -1,21 +1,40 @@
 import { z } from 'zod'
-import { newAgencySchema, newUserSchema } from '../../accounts/account-schemas.ts'
+import { AccountError } from '../../accounts/account-error.ts'
+import {
+  identifierSchema,
+  newAgencySchema,
+  newUserSchema,
+  type User,
+} from '../../accounts/account-schemas.ts'
 import { actorOf, type Principal } from '../../accounts/roles.ts'
 import { agencyKindSchema } from '../../config/agency-kinds.ts'
-import { listAgencies } from '../../db/account-repository.ts'
+import { findUser, listAgencies } from '../../db/account-repository.ts'
+import { listLiveApiTokens } from '../../db/api-token-repository.ts'
 import { html, type SafeHtml } from '../../templates/pages/html.ts'
 import { layout } from '../../templates/pages/layout.ts'
 import {
   adminAccountCreatedView,
+  adminPasswordResetView,
   adminView,
+  type AdminTokenView,
   type AdminViewInput,
 } from '../../templates/pages/admin/admin-view.ts'
+import {
+  disableAccount,
+  enableAccount,
+  endAllSessions,
+  resetPassword,
+  revokeAllTokens,
+  revokeToken,
+} from '../accounts/account-lockout.ts'
 import { addAgency, addUser } from '../accounts/account-service.ts'
 import { certificateWarningDays, loadCertificateOverview } from '../admin/certificate-overview.ts'
 import { listDeliveredMails } from '../admin/delivered-mails.ts'
 import { listAllAccounts } from '../admin/list-accounts.ts'
 import { generatePassword } from '../auth/password.ts'
+import { tokenIdSchema } from '../auth/tokens.ts'
 import type { Deps } from '../deps.ts'
+import { accountErrorStatus } from '../http/account-error-status.ts'
 import { ApiError } from '../http/api-error.ts'
 import { pageRoute, type AnyPageRoute, type PageResult } from '../http/route.ts'
 import { whoOf } from './home-pages.ts'
@@ -60,13 +79,20 @@ async function renderAdmin(
   extra: Partial<AdminViewInput> & { status?: number } = {},
 ): Promise<PageResult> {
   const now = deps.clock.now()
-  const [who, agencies, certificates, accounts, mails] = await Promise.all([
+  const [who, agencies, certificates, accounts, mails, tokens] = await Promise.all([
     whoOf(deps, ctx.principal, ctx.cookie),
     listAgencies(deps.db),
     loadCertificateOverview(deps, now),
     listAllAccounts(deps),
     deps.config.smtpUrl ? undefined : listDeliveredMails(deps),
+    listLiveApiTokens(deps.db, now),
   ])
+  const liveTokens = new Map<string, AdminTokenView[]>()
+  for (const token of tokens) {
+    const list = liveTokens.get(token.userId) ?? []
+    list.push({ tokenId: token.tokenId, expiresAt: token.expiresAt })
+    liveTokens.set(token.userId, list)
+  }
   const { status, ...rest } = extra
   return {
     status: status ?? 200,
@@ -80,6 +106,8 @@ async function renderAdmin(
         certificates,
         warningDays: certificateWarningDays,
         accounts,
+        liveTokens,
+        selfId: ctx.principal.userId,
         agencyKinds: agencyKindSchema.options,
         deliveredMails: mails,
         ...rest,
@@ -89,6 +117,38 @@ async function renderAdmin(
 }
 
 const addedSchema = z.string().regex(/^agency:[a-z0-9][a-z0-9-]{1,62}$/)
+
+/** What an account action did, carried to the page after its redirect (`?done=<what>:<id>`). */
+const doneSchema = z
+  .string()
+  .regex(/^[a-z-]+:[a-z0-9][a-z0-9-]{1,62}$/)
+  .transform((value) => {
+    const [action = '', id = ''] = value.split(':')
+    return { action, id }
+  })
+  .pipe(
+    z.object({
+      action: z.enum(['disabled', 'enabled', 'sessions-ended', 'tokens-revoked', 'token-revoked']),
+      id: z.string(),
+    }),
+  )
+type DoneAction = z.output<typeof doneSchema>['action']
+
+function doneNotice(action: DoneAction, user: User | undefined, id: string): SafeHtml {
+  switch (action) {
+    case 'disabled':
+      return html`Konto <code>${id}</code> gesperrt: Anmeldung nicht mehr möglich, Sitzungen
+        beendet, alle API-Tokens widerrufen${user?.role === 'kiosk' ? ', Kiosk-Gerät geleert' : ''}.`
+    case 'enabled':
+      return html`Konto <code>${id}</code> entsperrt. Frühere API-Tokens bleiben widerrufen.`
+    case 'sessions-ended':
+      return html`Alle Sitzungen von <code>${id}</code> beendet.`
+    case 'tokens-revoked':
+      return html`Alle bisher ausgegebenen API-Tokens von <code>${id}</code> widerrufen.`
+    case 'token-revoked':
+      return html`Ein API-Token von <code>${id}</code> widerrufen.`
+  }
+}
 
 export const adminPage = pageRoute({
   method: 'get',
@@ -100,6 +160,11 @@ export const adminPage = pageRoute({
     if (added.success) {
       const [, id] = added.data.split(':')
       notice = html`Behörde <code>${id}</code> angelegt.`
+    }
+    const done = doneSchema.safeParse(query.done)
+    if (done.success) {
+      const { action, id } = done.data
+      notice = doneNotice(action, await findUser(deps.db, id), id)
     }
     return renderAdmin(deps, { principal, cookie: req.headers.cookie }, { notice })
   },
@@ -208,7 +273,140 @@ export const addAccountPage = pageRoute({
   },
 })
 
+// Taking access away from an account (issue 8 point 8): one form post per action, CSRF-checked
+// by mountPageRoutes, the same use cases as the CLI and the API.
+
+/** German reasons for the account actions' refusals; anything else goes to the error page. */
+const accountProblems: Partial<Record<AccountError['code'], string>> = {
+  ERR_ACCOUNT_NOT_FOUND: 'Dieses Konto gibt es nicht.',
+  ERR_ACCOUNT_LAST_ADMIN:
+    'Das ist die letzte aktive Administration. Legen Sie erst eine weitere an oder entsperren ' +
+    'Sie eine, sonst kann niemand mehr die Verwaltung öffnen.',
+  ERR_ACCOUNT_TOKEN_NOT_FOUND:
+    'Dieses API-Token ist nicht (mehr) aktiv – abgelaufen, widerrufen oder unbekannt.',
+}
+
+type AccountAction = (input: {
+  deps: Deps
+  principal: Principal
+  userId: string
+  form: Record<string, string | undefined>
+  cookie: string | undefined
+}) => Promise<PageResult>
+
+function accountActionPage(
+  path: string,
+  form: z.ZodType<Record<string, string | undefined>>,
+  action: AccountAction,
+) {
+  return pageRoute({
+    method: 'post',
+    path: `/admin/users/:userId/${path}`,
+    access: adminOnly,
+    form,
+    handle: async ({ deps, principal, params, body, req }) => {
+      try {
+        const userId = identifierSchema.safeParse(params.userId)
+        if (!userId.success) throw new AccountError('ERR_ACCOUNT_NOT_FOUND', 'No such account.')
+        return await action({
+          deps,
+          principal,
+          userId: userId.data,
+          form: body,
+          cookie: req.headers.cookie,
+        })
+      } catch (error) {
+        if (!(error instanceof AccountError)) throw error
+        const problem = accountProblems[error.code]
+        if (!problem) throw error
+        return renderAdmin(
+          deps,
+          { principal, cookie: req.headers.cookie },
+          { status: accountErrorStatus[error.code], problem },
+        )
+      }
+    },
+  })
+}
+
+const noFields = z.strictObject({})
+
+export const disableAccountPage = accountActionPage(
+  'disable',
+  noFields,
+  async ({ deps, principal, userId }) => {
+    await disableAccount(deps, { actor: actorOf(principal), userId, protectLastAdmin: true })
+    return { redirect: `/admin?done=disabled:${userId}` }
+  },
+)
+
+export const enableAccountPage = accountActionPage(
+  'enable',
+  noFields,
+  async ({ deps, principal, userId }) => {
+    await enableAccount(deps, { actor: actorOf(principal), userId })
+    return { redirect: `/admin?done=enabled:${userId}` }
+  },
+)
+
+export const resetPasswordPage = accountActionPage(
+  'password-reset',
+  noFields,
+  async ({ deps, principal, userId, cookie }) => {
+    const result = await resetPassword(deps, { actor: actorOf(principal), userId })
+    // An admin who reset their own password ended their own session with it; the page still
+    // shows the new password once.
+    const who = await whoOf(deps, principal, cookie)
+    return {
+      html: layout({
+        title: 'Neues Passwort',
+        who,
+        styles: ['/assets/dpo.css', '/assets/admin.css'],
+        body: adminPasswordResetView({
+          user: result.account,
+          password: result.password,
+          sessionsEnded: result.sessionsEnded,
+        }),
+      }),
+    }
+  },
+)
+
+export const endSessionsPage = accountActionPage(
+  'sessions/end',
+  noFields,
+  async ({ deps, principal, userId }) => {
+    await endAllSessions(deps, { actor: actorOf(principal), userId })
+    return { redirect: `/admin?done=sessions-ended:${userId}` }
+  },
+)
+
+export const revokeTokensPage = accountActionPage(
+  'tokens/revoke',
+  z.strictObject({ jti: z.string().max(200).optional() }),
+  async ({ deps, principal, userId, form }) => {
+    const actor = actorOf(principal)
+    if (form.jti) {
+      const tokenId = tokenIdSchema.safeParse(form.jti)
+      if (!tokenId.success) throw new AccountError('ERR_ACCOUNT_TOKEN_NOT_FOUND', 'Not a token id.')
+      await revokeToken(deps, { actor, tokenId: tokenId.data, userId })
+      return { redirect: `/admin?done=token-revoked:${userId}` }
+    }
+    await revokeAllTokens(deps, { actor, userId })
+    return { redirect: `/admin?done=tokens-revoked:${userId}` }
+  },
+)
+
 /** The admin page under /admin (DESIGN.md §6 Pages). */
 export function adminPages(_deps: Deps): AnyPageRoute[] {
-  return [adminPage, addAgencyPage, addAccountPage]
+  return [
+    adminPage,
+    addAgencyPage,
+    addAccountPage,
+    disableAccountPage,
+    enableAccountPage,
+    resetPasswordPage,
+    endSessionsPage,
+    revokeTokensPage,
+  ]
 }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { simpleParser } from 'mailparser'
 import { SMTPServer, type SMTPServerSession } from 'smtp-server'
 import { vocabulary } from '../../config/vocabulary.ts'
-import { findAgency, findAgencyByMailbox } from '../../db/account-repository.ts'
+import { findAgency, findAgencyByMailbox, findUser } from '../../db/account-repository.ts'
 import { findConsentFacts } from '../../db/consent-repository.ts'
 import { createLoginBudget } from '../auth/login-throttle.ts'
 import type { Deps } from '../deps.ts'
@@ -178,7 +178,19 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
             `5.7.1 Absender muss eine Adresse Ihrer Stelle sein (@${domainOf(user.agencyMailbox)}). | Sender must be in your agency's domain.`,
           ),
         )
-      callback()
+      // An account disabled after AUTH sends nothing more over the open connection (issue 8).
+      findUser(deps.db, user.userId).then(
+        (account) =>
+          callback(
+            !account || account.disabled
+              ? reply(530, '5.7.0 Konto gesperrt. | Account disabled.')
+              : undefined,
+          ),
+        (error: unknown) => {
+          deps.log.error({ err: error }, 'smtp ingress: account lookup failed')
+          callback(reply(451, '4.3.0 Vorübergehender Fehler. | Temporary failure, try again.'))
+        },
+      )
     },
     onRcptTo(address, session, callback) {
       if (session.envelope.rcptTo.length > 0)

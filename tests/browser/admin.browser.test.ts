@@ -79,4 +79,29 @@ describe.runIf(chromiumAvailable)('admin page in Chromium', () => {
     await expectAccessible(page, 'admin-account-created')
     await context.close()
   })
+
+  it('disables a lost kiosk tablet with one button and sets a new password with another; axe finds nothing serious', async () => {
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    await page.goto(`${server.url}/login`)
+    await page.fill('#username', 'demo-admin')
+    await page.fill('#password', adminPassword)
+    await page.click('button[type=submit]')
+    await page.waitForURL(`${server.url}/admin`)
+    const row = page.getByRole('row').filter({ hasText: 'demo-kiosk' })
+    await page.getByRole('button', { name: 'Sperren (demo-kiosk)' }).click()
+    await page.waitForURL(/done=disabled:demo-kiosk/)
+    await expect(page.getByRole('status').first().textContent()).resolves.toMatch(
+      /demo-kiosk gesperrt:.*Kiosk-Gerät geleert\./s,
+    )
+    await expect(row.textContent()).resolves.toContain('gesperrt')
+    await expectAccessible(page, 'admin-kiosk-disabled')
+
+    await page.getByRole('button', { name: 'Neues Passwort (demo-kiosk)' }).click()
+    await expect(page.getByTestId('new-password').textContent()).resolves.toMatch(
+      /^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$/,
+    )
+    await expectAccessible(page, 'admin-password-reset')
+    await context.close()
+  })
 })

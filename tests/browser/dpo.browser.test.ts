@@ -23,7 +23,9 @@ describe.runIf(chromiumAvailable)('DPO workplace in Chromium', () => {
   let revokedPseudonym: string
 
   beforeAll(async () => {
-    t = await createTestDeps('sqlite')
+    // Its tokens live 10 hours (the clock moves on below); the gateway refuses tokens that
+    // outlive TOKEN_TTL_MINUTES, so the test configures that much.
+    t = await createTestDeps('sqlite', { config: { tokenTtlMinutes: 600 } })
     // The demo setup as `npm start` creates it: agencies, demo PKI, demo-dpo and the others.
     const setup = await ensureDemoSetup(t.deps)
     dpoPassword = setup.credentials.find((c) => c.id === 'demo-dpo')?.password ?? ''

@@ -74,6 +74,28 @@ const matrix: Record<string, MatrixRow> = {
   'GET /api/v1/me': {
     expect: api({ staff: 200, otherAgency: 200, dpo: 200, admin: 200, kiosk: 200 }),
   },
+  // Taking access away (issue 8 point 8): admin only; an account that does not exist gives 404.
+  'POST /api/v1/users/:userId/disable': {
+    path: '/api/v1/users/nobody-x/disable',
+    expect: api({ admin: 404 }),
+  },
+  'POST /api/v1/users/:userId/enable': {
+    path: '/api/v1/users/nobody-x/enable',
+    expect: api({ admin: 404 }),
+  },
+  'POST /api/v1/users/:userId/password-reset': {
+    path: '/api/v1/users/nobody-x/password-reset',
+    expect: api({ admin: 404 }),
+  },
+  'POST /api/v1/users/:userId/sessions/end': {
+    path: '/api/v1/users/nobody-x/sessions/end',
+    expect: api({ admin: 404 }),
+  },
+  'POST /api/v1/users/:userId/tokens/revoke': {
+    path: '/api/v1/users/nobody-x/tokens/revoke',
+    body: {},
+    expect: api({ admin: 404 }),
+  },
   // Audit (a DPO bound to jc-demo; ids that do not exist give 404, missing parameters 400)
   'GET /api/v1/audit': { expect: api({ dpo: 200 }) },
   'GET /api/v1/audit/status': { expect: api({ dpo: 200 }) },
@@ -230,6 +252,31 @@ const matrix: Record<string, MatrixRow> = {
   // Admin page
   'POST /admin/agencies': { body: {}, expect: page({ admin: 400 }) },
   'POST /admin/users': { body: {}, expect: page({ admin: 400 }) },
+  'POST /admin/users/:userId/disable': {
+    path: '/admin/users/nobody-x/disable',
+    body: {},
+    expect: page({ admin: 404 }),
+  },
+  'POST /admin/users/:userId/enable': {
+    path: '/admin/users/nobody-x/enable',
+    body: {},
+    expect: page({ admin: 404 }),
+  },
+  'POST /admin/users/:userId/password-reset': {
+    path: '/admin/users/nobody-x/password-reset',
+    body: {},
+    expect: page({ admin: 404 }),
+  },
+  'POST /admin/users/:userId/sessions/end': {
+    path: '/admin/users/nobody-x/sessions/end',
+    body: {},
+    expect: page({ admin: 404 }),
+  },
+  'POST /admin/users/:userId/tokens/revoke': {
+    path: '/admin/users/nobody-x/tokens/revoke',
+    body: {},
+    expect: page({ admin: 404 }),
+  },
   // end admin rows
   // Kiosk (issue 6): without a person's session, step pages send the device back to /kiosk.
   'GET /kiosk': { expect: page({ kiosk: 200 }) },

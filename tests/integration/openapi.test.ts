@@ -25,6 +25,7 @@ describe('OpenAPI document', () => {
           string,
           {
             requestBody?: {
+              required: boolean
               content: Record<
                 string,
                 { schema: { properties: Record<string, { enum?: string[] }> } }
@@ -45,5 +46,9 @@ describe('OpenAPI document', () => {
     expect(
       addAgency.requestBody!.content['application/json']!.schema.properties.kind!.enum,
     ).toEqual(['jobcenter', 'agentur', 'jugendamt', 'traeger'])
+    expect(addAgency.requestBody!.required).toBe(true)
+    // Without a body, the route revokes every token of the account: the body is optional.
+    const revokeTokens = doc.paths['/api/v1/users/{userId}/tokens/revoke']!.post!
+    expect(revokeTokens.requestBody!.required).toBe(false)
   })
 })

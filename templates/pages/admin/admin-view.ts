@@ -8,16 +8,28 @@ import type { DeliveredMail } from '../../../gateway/admin/delivered-mails.ts'
 import { formatBerlinTime } from '../../../gateway/dpo/berlin-time.ts'
 import { html, type SafeHtml } from '../html.ts'
 
+/** A live API token of an account, by its id (never the token itself). */
+export interface AdminTokenView {
+  tokenId: string
+  expiresAt: string
+}
+
 export interface AdminViewInput {
   csrfToken: string
   agencies: readonly Agency[]
   certificates: ReadonlyMap<string, readonly CertificateOverviewRow[]>
   warningDays: number
   accounts: readonly User[]
+  /** Live (registered, unrevoked, unexpired) API tokens per account id. */
+  liveTokens: ReadonlyMap<string, readonly AdminTokenView[]>
+  /** The signed-in admin: their own row says so. */
+  selfId: string
   agencyKinds: readonly AgencyKind[]
   /** Delivered messages in the local catch-all, or undefined when mail goes to SMTP_URL. */
   deliveredMails: readonly DeliveredMail[] | undefined
   notice?: SafeHtml | undefined
+  /** Why an account action was refused (shown as an alert). */
+  problem?: string | undefined
   agencyForm?: { values: Record<string, string>; problems: readonly string[] } | undefined
   accountForm?: { values: Record<string, string>; problems: readonly string[] } | undefined
 }
@@ -213,6 +225,56 @@ function agenciesSection(input: AdminViewInput): SafeHtml {
   </section>`
 }
 
+/** A one-button form that posts to an account action, with the session's CSRF token. */
+function actionButton(
+  input: AdminViewInput,
+  user: User,
+  action: string,
+  label: string,
+  fields: SafeHtml | '' = '',
+): SafeHtml {
+  return html`<form method="post" action="/admin/users/${user.id}/${action}">
+    <input type="hidden" name="_csrf" value="${input.csrfToken}" />
+    ${fields}
+    <button type="submit" class="secondary">
+      ${label}<span class="visually-hidden"> (${user.id})</span>
+    </button>
+  </form>`
+}
+
+function accountActions(input: AdminViewInput, user: User): SafeHtml {
+  return html`${
+    user.disabled
+      ? actionButton(input, user, 'enable', 'Entsperren')
+      : actionButton(input, user, 'disable', 'Sperren')
+  }
+  ${actionButton(input, user, 'password-reset', 'Neues Passwort')}
+  ${actionButton(input, user, 'sessions/end', 'Sitzungen beenden')}
+  ${actionButton(input, user, 'tokens/revoke', 'Alle Tokens widerrufen')}`
+}
+
+function tokenList(input: AdminViewInput, user: User): SafeHtml {
+  const tokens = input.liveTokens.get(user.id) ?? []
+  if (tokens.length === 0) return html`<span class="muted">keine</span>`
+  return html`<ul class="plain">
+    ${tokens.map(
+      (t) =>
+        html`<li>
+          <code>${t.tokenId}</code><br /><small class="muted"
+            >gültig bis ${formatBerlinTime(t.expiresAt)}</small
+          >
+          ${actionButton(
+            input,
+            user,
+            'tokens/revoke',
+            'Widerrufen',
+            html`<input type="hidden" name="jti" value="${t.tokenId}" />`,
+          )}
+        </li>`,
+    )}
+  </ul>`
+}
+
 function accountsSection(input: AdminViewInput): SafeHtml {
   const form = input.accountForm
   return html`<section class="card" aria-labelledby="accounts-heading">
@@ -229,22 +291,33 @@ function accountsSection(input: AdminViewInput): SafeHtml {
             <th scope="col">Rolle</th>
             <th scope="col">Behörde</th>
             <th scope="col">Status</th>
+            <th scope="col">API-Tokens</th>
+            <th scope="col">Zugang entziehen</th>
           </tr>
         </thead>
         <tbody>
           ${input.accounts.map(
             (u) =>
               html`<tr>
-                <td><code>${u.id}</code></td>
+                <td>
+                  <code>${u.id}</code>${u.id === input.selfId ? html` <small>(Sie)</small>` : ''}
+                </td>
                 <td>${u.displayName}</td>
                 <td>${roleLabels[u.role]}</td>
                 <td>${u.allAgencies ? 'alle Behörden' : (u.agencyId ?? '–')}</td>
-                <td>${u.disabled ? 'gesperrt' : 'aktiv'}</td>
+                <td>${u.disabled ? html`<span class="status-bad">gesperrt</span>` : 'aktiv'}</td>
+                <td>${tokenList(input, u)}</td>
+                <td class="row-actions">${accountActions(input, u)}</td>
               </tr>`,
           )}
         </tbody>
       </table>
     </div>
+    <p class="muted">
+      Gesperrte Konten können sich nicht anmelden; ihre Sitzungen enden und alle API-Tokens werden
+      widerrufen, ein Kiosk-Gerät wird geleert. Ein neues Passwort beendet ebenfalls Sitzungen und
+      Tokens.
+    </p>
     <h3 id="add-account-heading">Konto oder Kiosk-Gerät hinzufügen</h3>
     ${problemsBox(form?.problems)}
     <form
@@ -330,6 +403,7 @@ function mailsSection(mails: readonly DeliveredMail[] | undefined): SafeHtml {
 export function adminView(input: AdminViewInput): SafeHtml {
   return html`<h1>Verwaltung</h1>
     ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
+    ${input.problem ? html`<p class="error" role="alert">${input.problem}</p>` : ''}
     ${warnings(input)} ${agenciesSection(input)} ${accountsSection(input)}
     ${mailsSection(input.deliveredMails)}`
 }
@@ -344,6 +418,30 @@ export function adminAccountCreatedView(input: { user: User; password: string })
     </p>
     <p>Startpasswort (wird nur jetzt angezeigt; bitte sicher übergeben):</p>
     <p><code class="password" data-testid="start-password">${input.password}</code></p>
+    <p><a href="/admin">Zurück zur Verwaltung</a></p>
+  </section>`
+}
+
+/** Shown once after a password reset: the new password, and what the reset ended. */
+export function adminPasswordResetView(input: {
+  user: User
+  password: string
+  sessionsEnded: number
+}): SafeHtml {
+  return html`<section class="card" aria-labelledby="reset-heading">
+    <h1 id="reset-heading">Neues Passwort gesetzt</h1>
+    <p>
+      ${roleLabels[input.user.role]} <strong>${input.user.displayName}</strong> (Kennung
+      <code>${input.user.id}</code>) hat ein neues Passwort.
+      ${
+        input.sessionsEnded === 1
+          ? '1 Sitzung wurde beendet'
+          : `${input.sessionsEnded} Sitzungen wurden beendet`
+      },
+      alle bisherigen API-Tokens sind widerrufen; das alte Passwort gilt nicht mehr.
+    </p>
+    <p>Neues Passwort (wird nur jetzt angezeigt; bitte sicher übergeben):</p>
+    <p><code class="password" data-testid="new-password">${input.password}</code></p>
     <p><a href="/admin">Zurück zur Verwaltung</a></p>
   </section>`
 }
