@@ -24,6 +24,7 @@ import {
 } from '../../consent/consent-text.ts'
 import { decide, type Decision } from '../../consent/decide.ts'
 import { ConsentError } from '../../consent/errors.ts'
+import { personNameSchema } from '../../consent/person-name.ts'
 import { pseudonymOf } from '../../consent/pseudonym.ts'
 import { requiredSignatories } from '../../consent/signatories.ts'
 import { consentStatus, missingSignatories } from '../../consent/status.ts'
@@ -341,7 +342,7 @@ export async function consentText(
 
 export const signatureInputSchema = z.strictObject({
   role: signatoryRoleSchema,
-  name: z.string().trim().min(1).max(200),
+  name: personNameSchema,
   method: signatureMethodSchema,
   /** The drawn signature (data URL) or a reference to the scan (e.g. its SHA-256). */
   evidence: z.string().min(1).max(700_000),

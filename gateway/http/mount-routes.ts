@@ -7,32 +7,18 @@ import { authenticate, type Authentication } from '../auth/authenticate.ts'
 import type { Deps } from '../deps.ts'
 import { ApiError, errorBody } from './api-error.ts'
 import { readFormBody, readJsonBody, requestHasBody } from './body-parsing.ts'
-import { toHttpFailure } from './error-status.ts'
+import { toHttpFailure, validationIssues } from './error-status.ts'
 import type { Access, AnyApiRoute, AnyPageRoute } from './route.ts'
 
 const defaultBodyLimit = 64 * 1024
-
-function validationDetails(
-  issues: readonly { path: readonly PropertyKey[]; message: string; code: string }[],
-): Record<string, unknown> {
-  return {
-    issues: issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      code: issue.code,
-      message: issue.message,
-    })),
-  }
-}
 
 function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: string): T {
   if (!schema) return undefined as T
   const result = schema.safeParse(value)
   if (!result.success)
-    throw new ApiError(
-      'validation_failed',
-      `The ${what} is not valid.`,
-      validationDetails(result.error.issues),
-    )
+    throw new ApiError('validation_failed', `The ${what} is not valid.`, {
+      issues: validationIssues(result.error.issues),
+    })
   return result.data
 }
 
