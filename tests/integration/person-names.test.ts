@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pseudonymOf } from '../../consent/pseudonym.ts'
+import type { Principal } from '../../accounts/roles.ts'
+import { findKioskState } from '../../db/kiosk-repository.ts'
 import { pseudonymKeyOf } from '../../gateway/consent/pseudonym-key.ts'
+import { toHttpFailure } from '../../gateway/http/error-status.ts'
+import { saveChoices, signAtKiosk, startFromPickupCode } from '../../gateway/kiosk/kiosk-service.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
@@ -239,5 +243,32 @@ describe.each(dialects)('person names and birth dates on %s', (dialect) => {
       })
       expect(response.status, birthDate).toBe(201)
     }
+  })
+  it('when the name typed at the kiosk is bad, then the signature is refused as a 400 and the kiosk stays at signing', async () => {
+    const kiosk: Principal = {
+      userId: 'kiosk-jc',
+      role: 'kiosk',
+      agencyId: 'jc-demo',
+      allAgencies: false,
+      via: 'session',
+    }
+    const draft = await server.api('POST', '/consents', {
+      token: tokens['staff-jc'],
+      body: draftBody(),
+    })
+    const { id, kioskCode } = draft.body as { id: string; kioskCode: string }
+    await startFromPickupCode(t.deps, kiosk, kioskCode)
+    await saveChoices(t.deps, kiosk, { recipients: ['ja-demo'], categories: ['schule'] })
+    const drawn = `data:image/png;base64,${'iVBORw0KGgo'.repeat(20)}`
+    for (const name of ['Leonie\u202e', 'Leo\u0000nie', 'x\u0316\u0317\u0318\u0319\u031c']) {
+      const failure = await signAtKiosk(t.deps, kiosk, { name, evidence: drawn }).then(
+        () => undefined,
+        (error: unknown) => toHttpFailure(error),
+      )
+      expect(failure).toMatchObject({ status: 400, code: 'validation_failed' })
+    }
+    expect((await findKioskState(t.deps.db, 'kiosk-jc'))?.receiptCode).toBeNull()
+    const still = await server.api('GET', `/consents/${id}`, { token: tokens['staff-jc'] })
+    expect(still.body).toMatchObject({ status: 'draft', signatures: [] })
   })
 })
