@@ -8,6 +8,7 @@ import type { Deps } from '../deps.ts'
 import { ApiError, errorBody } from './api-error.ts'
 import { readFormBody, readJsonBody, requestHasBody } from './body-parsing.ts'
 import { toHttpFailure, validationIssues } from './error-status.ts'
+import { refuseNul } from './refuse-nul.ts'
 import type { Access, AnyApiRoute, AnyPageRoute } from './route.ts'
 
 const defaultBodyLimit = 64 * 1024
@@ -103,6 +104,8 @@ export function mountApiRoutes(
         else if (requestHasBody(req) && req.method !== 'GET') {
           throw new ApiError('validation_failed', 'This request takes no body.')
         }
+        refuseNul(req.query, 'query')
+        refuseNul(rawBody, 'request body')
         const params: unknown = parseWith(route.params, req.params, 'path')
         const query: unknown = parseWith(route.query, req.query, 'query')
         const body: unknown = parseWith(route.body, rawBody, 'request body')
@@ -169,9 +172,11 @@ export function mountPageRoutes(router: Router, deps: Deps, routes: readonly Any
             .send(errorPage(403, 'Kein Zugriff', 'Ihre Rolle darf diese Seite nicht öffnen.'))
           return
         }
+        refuseNul(req.query, 'query')
         let form: unknown
         if (route.method === 'post') {
           const fields = await readFormBody(req, res, route.bodyLimit ?? defaultBodyLimit)
+          refuseNul(fields, 'form')
           if (auth.principal && fields._csrf !== auth.csrfToken) {
             res
               .status(403)

@@ -2,14 +2,17 @@ import type { NextFunction, Request, Response } from 'express'
 import { errorPage } from '../../templates/pages/layout.ts'
 import { errorBody } from './api-error.ts'
 
-/** Whether the raw path decodes as percent-encoded UTF-8 (RFC 3986 §2.1, RFC 3629). */
+/**
+ * Whether the raw path decodes as percent-encoded UTF-8 (RFC 3986 §2.1, RFC 3629) free of
+ * control characters. No route has a segment in which a control means anything, and an id with
+ * a NUL would reach PostgreSQL, which cannot hold one in text (a 500 instead of a 404).
+ */
 export function isWellFormedPath(rawPath: string): boolean {
   if (!rawPath.includes('%')) return true
   try {
     // decodeURIComponent refuses bad escapes, invalid and overlong UTF-8, encoded surrogates and
     // code points beyond U+10FFFF — exactly what express's router would later throw on.
-    decodeURIComponent(rawPath)
-    return true
+    return !/\p{Cc}/u.test(decodeURIComponent(rawPath))
   } catch {
     return false
   }
@@ -38,7 +41,9 @@ export function rejectMalformedPath(apiPrefix: string) {
       res
         .status(400)
         .setHeader('Cache-Control', 'no-store')
-        .json(errorBody('bad_path', 'The path is not valid percent-encoded UTF-8.'))
+        .json(
+          errorBody('bad_path', 'The path is not valid percent-encoded UTF-8 or has a control.'),
+        )
       return
     }
     res

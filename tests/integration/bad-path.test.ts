@@ -38,7 +38,7 @@ function rawRequest(
   })
 }
 
-/** Escapes that are not percent-encoded UTF-8: invalid bytes, truncated, overlong, surrogates. */
+/** Escapes that are not percent-encoded UTF-8 (invalid bytes, truncated, overlong, surrogates) or decode to a control. */
 const malformed = [
   '%ff', // never a UTF-8 byte
   '%', // an escape without digits
@@ -51,6 +51,13 @@ const malformed = [
   '%e0%80%af', // overlong "/" in three bytes
   '%ed%a0%80', // an encoded UTF-16 surrogate
   '%f4%90%80%80', // beyond U+10FFFF
+  // Well-formed, but a control character in a path means nothing (and PostgreSQL cannot hold
+  // a NUL in text: before, an id with one was a 500 there).
+  '%00',
+  'a%00b',
+  '%0a',
+  '%7f',
+  '%c2%85', // NEL, a C1 control
 ]
 
 const apiPaths = (bad: string) => [
