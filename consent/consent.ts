@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { calendarDateSchema } from './calendar.ts'
+import { personNameSchema } from './person-name.ts'
 import { termIdSchema } from './vocabulary.ts'
 
 /**
@@ -26,28 +27,45 @@ export type RevocationChannel = z.infer<typeof revocationChannelSchema>
 export const agencyRefSchema = z.string().min(1).max(64)
 const instantSchema = z.iso.datetime()
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/)
-const personNameSchema = z.string().trim().min(1).max(200)
+/**
+ * A name as stored. Input edges check names with the stricter `personNameSchema`
+ * (person-name.ts); records stored before that rule must stay readable, so reading does not.
+ */
+const storedNameSchema = z.string().trim().min(1).max(200)
+
+function subjectSchemaWith(name: z.ZodType<string, string>) {
+  return z.strictObject({
+    givenName: name,
+    familyName: name,
+    birthDate: calendarDateSchema,
+    /** Agency-local case references (e.g. BG-Nummer), by agency id. */
+    caseRefs: z.record(agencyRefSchema, z.string().trim().min(1).max(100)).default({}),
+  })
+}
 
 /** The young person; stored once in the consent store, a pseudonym everywhere else. */
-export const consentSubjectSchema = z.strictObject({
-  givenName: personNameSchema,
-  familyName: personNameSchema,
-  birthDate: calendarDateSchema,
-  /** Agency-local case references (e.g. BG-Nummer), by agency id. */
-  caseRefs: z.record(agencyRefSchema, z.string().trim().min(1).max(100)).default({}),
-})
+export const consentSubjectSchema = subjectSchemaWith(storedNameSchema)
 export type ConsentSubject = z.infer<typeof consentSubjectSchema>
+/** The young person as staff enter them: names checked and NFC-normalised. */
+export const consentSubjectInputSchema = subjectSchemaWith(personNameSchema)
+
+function entrustingPersonSchemaWith(name: z.ZodType<string, string>) {
+  // Discriminated, so a refused name is reported at `entrustingPerson.name`, not as "no match".
+  return z.discriminatedUnion('isYouth', [
+    z.strictObject({ isYouth: z.literal(true) }),
+    z.strictObject({
+      isYouth: z.literal(false),
+      name,
+      relation: z.string().trim().min(1).max(100).optional(),
+    }),
+  ])
+}
 
 /** Who entrusted § 65 SGB VIII data to the Jugendamt: the youth, or another named person. */
-export const entrustingPersonSchema = z.union([
-  z.strictObject({ isYouth: z.literal(true) }),
-  z.strictObject({
-    isYouth: z.literal(false),
-    name: personNameSchema,
-    relation: z.string().trim().min(1).max(100).optional(),
-  }),
-])
+export const entrustingPersonSchema = entrustingPersonSchemaWith(storedNameSchema)
 export type EntrustingPerson = z.infer<typeof entrustingPersonSchema>
+/** The entrusting person as staff enter them: a name is checked and NFC-normalised. */
+export const entrustingPersonInputSchema = entrustingPersonSchemaWith(personNameSchema)
 
 /** The exact text shown, so what was agreed can be proven later. */
 export const textReferenceSchema = z.strictObject({
@@ -60,7 +78,7 @@ export type TextReference = z.infer<typeof textReferenceSchema>
 
 export const signatureSchema = z.strictObject({
   role: signatoryRoleSchema,
-  name: personNameSchema,
+  name: storedNameSchema,
   signedAt: instantSchema,
   method: signatureMethodSchema,
   /** SHA-256 of the evidence (drawn image or scan); the evidence itself stays in the store. */

@@ -6,13 +6,15 @@ import {
   calendarDateSchema,
   type CalendarDate,
 } from './calendar.ts'
+import { isPlausibleBirthDate } from './birth-date.ts'
 import {
   agencyRefSchema,
   consentKindSchema,
-  consentSubjectSchema,
-  entrustingPersonSchema,
+  consentSubjectInputSchema,
+  entrustingPersonInputSchema,
 } from './consent.ts'
 import { ConsentError, type ConsentProblem } from './errors.ts'
+import { personNameSchema } from './person-name.ts'
 import { carriesSection65Data } from './signatories.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
@@ -24,7 +26,7 @@ import type { Vocabulary } from './vocabulary.ts'
  */
 export const consentDraftInputSchema = z.strictObject({
   kind: consentKindSchema,
-  subject: consentSubjectSchema,
+  subject: consentSubjectInputSchema,
   senders: z.array(agencyRefSchema).max(20),
   recipients: z.array(agencyRefSchema).max(20),
   purposes: z.array(z.string().min(1).max(64)).max(20),
@@ -32,8 +34,9 @@ export const consentDraftInputSchema = z.strictObject({
   validFrom: calendarDateSchema.optional(),
   validUntil: calendarDateSchema,
   language: z.string().min(2).max(16).default('de'),
-  releasedProfessionals: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
-  entrustingPerson: entrustingPersonSchema.optional(),
+  /** Named professionals or bodies; a person's name or a function ("Sozialpädagogin, Träger X"). */
+  releasedProfessionals: z.array(personNameSchema).max(20).default([]),
+  entrustingPerson: entrustingPersonInputSchema.optional(),
   /** Makes it a single-transfer consent bound to this case summary (lower-case hex SHA-256). */
   summarySha256: z
     .string()
@@ -139,7 +142,7 @@ export function validateDraft(input: ConsentDraftInput, context: DraftContext): 
   if (input.validUntil > addDays(addMonths(validFrom, context.maxMonths), -1))
     problems.push({ code: 'ERR_CONSENT_VALIDITY_TOO_LONG', path: 'validUntil' })
 
-  if (input.subject.birthDate > today)
+  if (!isPlausibleBirthDate(input.subject.birthDate, today))
     problems.push({ code: 'ERR_CONSENT_BIRTH_DATE_INVALID', path: 'subject.birthDate' })
 
   if (input.kind === 'schweigepflichtsentbindung' && input.releasedProfessionals.length === 0)

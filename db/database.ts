@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import { BoundedCache } from '../crypto/bounded-cache.ts'
+import { createPrivateFile, makePrivateDirectory } from './private-files.ts'
 import type { Tables } from './tables.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
@@ -29,7 +29,14 @@ export function openDatabase(url: string): Database {
 }
 
 function openSqlite(path: string): Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:' && path !== '') {
+    // The database holds names, birth dates and signatures: a new one is created 0600 (in
+    // directories created 0700) before SQLite opens it, whatever the umask. SQLite gives its
+    // -wal, -shm and -journal files the mode of the database file (and fchmods them to it), so
+    // they are 0600 as well. An existing database keeps the mode its operator gave it.
+    makePrivateDirectory(dirname(path))
+    createPrivateFile(path)
+  }
   const sqlite = new SqliteDatabase(path)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('foreign_keys = ON')

@@ -5,6 +5,7 @@ import helmet from 'helmet'
 import type { Deps } from './deps.ts'
 import { errorBody } from './http/api-error.ts'
 import { mountApiRoutes, mountPageRoutes } from './http/mount-routes.ts'
+import { rejectMalformedPath } from './http/reject-malformed-path.ts'
 import { buildOpenApiDocument } from './http/openapi.ts'
 import { createRouteLimits } from './http/route-limits.ts'
 import { apiPrefix, apiRoutes, pageRoutes } from './http/routes.ts'
@@ -74,6 +75,7 @@ export function createApp(deps: Deps): BuiltApp {
     }),
   )
 
+  app.use(rejectMalformedPath(apiPrefix))
   app.use('/assets', express.static(assetsDir, { index: false, maxAge: '1h', fallthrough: true }))
 
   const limits = createRouteLimits(deps)
@@ -92,6 +94,12 @@ export function createApp(deps: Deps): BuiltApp {
   const openApi = buildOpenApiDocument(api, apiPrefix)
 
   const apiRouter = express.Router({ strict: false, caseSensitive: true })
+  // Every API answer may carry personal data (or, for health and the OpenAPI document, gains
+  // nothing from a cache): no browser, proxy or shared cache keeps any of it.
+  apiRouter.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store')
+    next()
+  })
   mountApiRoutes(apiRouter, deps, api, apiPrefix)
   apiRouter.use((req: Request, res: Response) => {
     res

@@ -1,7 +1,7 @@
-import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { NewAgency } from '../accounts/account-schemas.ts'
 import { findAgency, findUser, readSetting, writeSetting } from '../db/account-repository.ts'
+import { writePrivateFile } from '../db/private-files.ts'
 import { addAgency, addUser } from './accounts/account-service.ts'
 import { ensureDemoPki } from './crypto/demo-pki-setup.ts'
 import { generatePassword } from './auth/password.ts'
@@ -91,12 +91,10 @@ export async function ensureDemoSetup(deps: Deps): Promise<DemoSetupOutcome> {
     credentials.push({ id: account.id, role: account.role, password })
   }
   const lines = credentials.map((c) => `${c.id.padEnd(12)} ${c.role.padEnd(6)} ${c.password}`)
-  writeFileSync(
+  writePrivateFile(
     credentialsFile,
     `# Brücke demo accounts (demo only; delete ./data to start over)\n${lines.join('\n')}\n`,
-    { mode: 0o600 },
   )
-  chmodSync(credentialsFile, 0o600)
   await writeSetting(deps.db, marker, deps.clock.now().toISOString(), deps.clock.now())
   return { created: true, credentials, credentialsFile }
 }

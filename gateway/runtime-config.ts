@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { formatConfigProblems, loadConfig, type ConfigProblem } from '../config/load.ts'
 import type { ParsedConfig } from '../config/schema.ts'
+import { writePrivateFile } from '../db/private-files.ts'
 
 export interface Secrets {
   /** Derives the keys that protect private keys and pseudonyms at rest. */
@@ -120,10 +121,8 @@ function resolveSecret(source: SecretSource): Buffer | undefined {
   }
   const path = join(source.dataDir, source.demoFile)
   if (existsSync(path)) return decodeSecret(readFileSync(path, 'utf8').trim(), path, problems)
-  mkdirSync(source.dataDir, { recursive: true, mode: 0o700 })
   const generated = randomBytes(minimumSecretBytes)
-  writeFileSync(path, `${generated.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
-  chmodSync(path, 0o600)
+  writePrivateFile(path, `${generated.toString('base64')}\n`, { flag: 'wx' })
   return generated
 }
 

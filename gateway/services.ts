@@ -2,6 +2,7 @@ import { startCheckpointer } from './audit/checkpointer.ts'
 import { startConsentExpirySweeper } from './consent/expiry-sweeper.ts'
 import { startCertificateMonitor } from './crypto/certificate-monitor.ts'
 import type { Deps } from './deps.ts'
+import { startKioskIdleSweeper } from './kiosk/kiosk-idle-sweeper.ts'
 import { startRelayServices } from './relay/relay-services.ts'
 import { startMajoritySweeper } from './self-service/majority-review.ts'
 import type { Service } from './serve.ts'
@@ -15,5 +16,6 @@ export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] =
   (deps) => startCheckpointer(deps), // first, so it stops last and seals the final entries
   (deps) => startConsentExpirySweeper(deps),
   (deps) => startMajoritySweeper(deps),
+  (deps) => startKioskIdleSweeper(deps), // receipt codes in clear do not wait for the next request
   (deps) => startRelayServices(deps),
 ]

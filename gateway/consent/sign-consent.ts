@@ -6,6 +6,7 @@ import {
   type TextReference,
 } from '../../consent/consent.ts'
 import { ConsentError } from '../../consent/errors.ts'
+import { personNameSchema } from '../../consent/person-name.ts'
 import { applySignature } from '../../consent/sign.ts'
 import { termIdSchema } from '../../consent/vocabulary.ts'
 import { findUser } from '../../db/account-repository.ts'
@@ -22,7 +23,7 @@ type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'consentTexts'
 
 export const signatureInputSchema = z.strictObject({
   role: signatoryRoleSchema,
-  name: z.string().trim().min(1).max(200),
+  name: personNameSchema,
   method: signatureMethodSchema,
   /**
    * `kiosk_drawn`: the drawing as a PNG data URL; `paper_scan`: the scan of the signed form as a

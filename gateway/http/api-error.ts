@@ -4,6 +4,7 @@
  */
 export const apiErrorStatus = {
   malformed_json: 400,
+  bad_path: 400,
   validation_failed: 400,
   unauthenticated: 401,
   token_expired: 401,

@@ -38,6 +38,34 @@ function isCodedError(error: unknown): error is CodedError {
   return error instanceof Error && typeof (error as Partial<CodedError>).code === 'string'
 }
 
+export interface ValidationIssue {
+  path: string
+  code: string
+  message: string
+  /** The stable reason of a custom rule (e.g. a person name's `bidi_control`), when it gives one. */
+  reason?: string
+}
+
+/** The zod issues as the error body lists them: dotted path, zod code, message, rule reason. */
+export function validationIssues(
+  issues: readonly {
+    path: readonly PropertyKey[]
+    message: string
+    code: string
+    params?: Record<string, unknown>
+  }[],
+): ValidationIssue[] {
+  return issues.map((issue) => {
+    const reason = issue.params?.reason
+    return {
+      path: issue.path.map(String).join('.'),
+      code: issue.code,
+      message: issue.message,
+      ...(typeof reason === 'string' ? { reason } : {}),
+    }
+  })
+}
+
 /** Maps a thrown error to the response; anything unknown is a 500 that says nothing more. */
 export function toHttpFailure(error: unknown): HttpFailure | undefined {
   if (error instanceof ApiError) {
@@ -49,16 +77,11 @@ export function toHttpFailure(error: unknown): HttpFailure | undefined {
     }
   }
   if (error instanceof ZodError) {
-    const issues = error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      code: issue.code,
-      message: issue.message,
-    }))
     return {
       status: 400,
       code: 'validation_failed',
       message: 'The input is not valid.',
-      details: { issues },
+      details: { issues: validationIssues(error.issues) },
     }
   }
   if (isCodedError(error)) {

@@ -7,32 +7,19 @@ import { authenticate, type Authentication } from '../auth/authenticate.ts'
 import type { Deps } from '../deps.ts'
 import { ApiError, errorBody } from './api-error.ts'
 import { readFormBody, readJsonBody, requestHasBody } from './body-parsing.ts'
-import { toHttpFailure } from './error-status.ts'
+import { toHttpFailure, validationIssues } from './error-status.ts'
+import { refuseNul } from './refuse-nul.ts'
 import type { Access, AnyApiRoute, AnyPageRoute } from './route.ts'
 
 const defaultBodyLimit = 64 * 1024
-
-function validationDetails(
-  issues: readonly { path: readonly PropertyKey[]; message: string; code: string }[],
-): Record<string, unknown> {
-  return {
-    issues: issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      code: issue.code,
-      message: issue.message,
-    })),
-  }
-}
 
 function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: string): T {
   if (!schema) return undefined as T
   const result = schema.safeParse(value)
   if (!result.success)
-    throw new ApiError(
-      'validation_failed',
-      `The ${what} is not valid.`,
-      validationDetails(result.error.issues),
-    )
+    throw new ApiError('validation_failed', `The ${what} is not valid.`, {
+      issues: validationIssues(result.error.issues),
+    })
   return result.data
 }
 
@@ -120,6 +107,8 @@ export function mountApiRoutes(
         else if (requestHasBody(req) && req.method !== 'GET') {
           throw new ApiError('validation_failed', 'This request takes no body.')
         }
+        refuseNul(req.query, 'query')
+        refuseNul(rawBody, 'request body')
         const params: unknown = parseWith(route.params, req.params, 'path')
         const query: unknown = parseWith(route.query, req.query, 'query')
         const body: unknown = parseWith(route.body, rawBody, 'request body')
@@ -186,9 +175,11 @@ export function mountPageRoutes(router: Router, deps: Deps, routes: readonly Any
             .send(errorPage(403, 'Kein Zugriff', 'Ihre Rolle darf diese Seite nicht öffnen.'))
           return
         }
+        refuseNul(req.query, 'query')
         let form: unknown
         if (route.method === 'post') {
           const fields = await readFormBody(req, res, route.bodyLimit ?? defaultBodyLimit)
+          refuseNul(fields, 'form')
           if (auth.principal && fields._csrf !== auth.csrfToken) {
             res
               .status(403)

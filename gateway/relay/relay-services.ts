@@ -45,7 +45,7 @@ export async function startRelayServices(deps: Deps): Promise<Service> {
   const settings = relaySettingsOf(deps.config)
   const catchall = deps.config.smtpUrl
     ? undefined
-    : await startCatchallMailbox(settings.catchallDir)
+    : await startCatchallMailbox(settings.catchallDir, deps.clock)
   const target = deps.config.smtpUrl ?? {
     host: '127.0.0.1',
     port: catchall?.port ?? 0,
