@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Principal } from '../../accounts/roles.ts'
-import { findKioskState } from '../../db/kiosk-repository.ts'
+import { listAuditEntries } from '../../db/audit-repository.ts'
+import { findKioskState, findMajorityReviews } from '../../db/kiosk-repository.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import {
+  confirmMajorityAtKiosk,
   revokeAtKiosk,
   saveChoices,
   showTextAtKiosk,
   signAtKiosk,
   startFromPickupCode,
+  startFromPush,
 } from '../../gateway/kiosk/kiosk-service.ts'
 import { hashReceiptCode } from '../../gateway/kiosk/receipt-code.ts'
 import { reviewAllMajority } from '../../gateway/self-service/majority-review.ts'
@@ -229,6 +232,47 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
       .where('type', '=', 'consent_majority_lapsed')
       .executeTakeFirstOrThrow()
     expect(lapseEntry.actor).toBe('system')
+  })
+
+  it('when staff push an active consent for the young adult to confirm, then the kiosk shows its text and records the adult’s own drawn confirmation', async () => {
+    // Turns 18 on 2026-03-10 (the test clock may have moved on in earlier tests).
+    const today = t.clock.now().toISOString().slice(0, 10)
+    const [y, m, d] = today.split('-').map(Number) as [number, number, number]
+    const birth = new Date(Date.UTC(y - 18, m - 1, d - 3)).toISOString().slice(0, 10)
+    // Signed three days before turning 18 (with a guardian), then the clock moves past it.
+    t.clock.advance(-6 * 24 * 3600_000)
+    const minor = await draft(birth, 'Ole')
+    await signAtTheKiosk(minor.kioskCode, 2)
+    t.clock.advance(6 * 24 * 3600_000)
+    await reviewAllMajority(t.deps)
+    const push = (purpose: string, consentId = minor.id) =>
+      staffToken().then((token) =>
+        server.api('POST', '/kiosks/kiosk-jc/push', { token, body: { consentId, purpose } }),
+      )
+    // Pushing an active consent to sign it again is refused; for confirmation it is allowed.
+    expect((await push('sign')).body).toMatchObject({ error: { code: 'ERR_CONSENT_NOT_DRAFT' } })
+    expect((await push('confirm_majority')).status).toBe(200)
+    await startFromPush(t.deps, kiosk)
+    // Not without the text displayed on the kiosk first; not with a blank pad.
+    await expect(
+      confirmMajorityAtKiosk(t.deps, kiosk, { evidence: drawnSignature() }),
+    ).rejects.toMatchObject({ code: 'ERR_CONSENT_TEXT_NOT_SHOWN' })
+    const shown = await showTextAtKiosk(t.deps, kiosk)
+    await expect(
+      confirmMajorityAtKiosk(t.deps, kiosk, { evidence: drawnSignature({ strokes: 0 }) }),
+    ).rejects.toMatchObject({ code: 'ERR_CONSENT_EVIDENCE_INVALID' })
+    await confirmMajorityAtKiosk(t.deps, kiosk, { evidence: drawnSignature() })
+    expect(await findKioskState(t.deps.db, 'kiosk-jc')).toBeUndefined()
+    const [review] = await findMajorityReviews(t.deps.db, [minor.id])
+    expect(review).toMatchObject({
+      confirmation: { by: 'kiosk:kiosk-jc', method: 'kiosk_drawn', text: shown.reference },
+    })
+    expect(review?.confirmedAt).not.toBeNull()
+    const entries = await listAuditEntries(t.deps.db, { limit: 100000 })
+    expect(entries.at(-1)).toMatchObject({
+      actor: 'kiosk:kiosk-jc',
+      event: { type: 'consent_majority_confirmed', consentId: minor.id, method: 'kiosk_drawn' },
+    })
   })
 
   it('when nobody looks, then the background sweep flags and later lapses a guardian-signed consent', async () => {

@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
+  approvedTextVersions,
   findConsentTemplate,
+  isTemplateApproved,
   renderConsentText,
+  templateBodySha256,
   type ConsentTextInput,
 } from '../../../consent/consent-text.ts'
-import { loadConsentTemplates } from '../../../templates/consent/load-consent-templates.ts'
+import {
+  loadConsentTemplates,
+  loadConsentTextLibrary,
+} from '../../../templates/consent/load-consent-templates.ts'
 import { vocabulary } from './fixtures.ts'
 
 // Reading the committed template files is the point of this test; it stays free of other I/O.
@@ -139,5 +145,44 @@ describe('consent texts', () => {
     )
     expect(rendered.reference.version).toBe(2)
     expect(rendered.text.startsWith('Neu: - Hilfeplanung')).toBe(true)
+  })
+})
+
+describe('template approvals', () => {
+  const library = loadConsentTextLibrary()
+
+  it('every shipped template is approved with the release, bound to its exact body', () => {
+    // Editing a shipped wording voids its approval: a new wording is a new version (DESIGN §3.1).
+    for (const template of library.templates)
+      expect(
+        isTemplateApproved(template, library.shippedApprovals),
+        `${template.templateId} v${template.version} ${template.language}`,
+      ).toBe(true)
+  })
+
+  it('an edited body is no longer approved, and versions per language count only approved ones', () => {
+    const de = library.templates.find(
+      (x) => x.templateId === 'einwilligung' && x.language === 'de' && x.version === 1,
+    )
+    if (!de) throw new Error('shipped German Einwilligung missing')
+    const edited = { ...de, body: `${de.body} ` }
+    expect(isTemplateApproved(edited, library.shippedApprovals)).toBe(false)
+    const v2 = { ...de, version: 2, body: `${de.body}\nneu` }
+    const templates = [...library.templates, v2]
+    expect(approvedTextVersions(templates, library.shippedApprovals, 'einwilligung').de).toBe(1)
+    const approval = {
+      templateId: 'einwilligung',
+      version: 2,
+      language: 'de',
+      bodySha256: templateBodySha256(v2),
+      approvedBy: 'user:dpo',
+      approvedAt: '2026-03-02T09:00:00.000Z',
+    }
+    const versions = approvedTextVersions(
+      templates,
+      [...library.shippedApprovals, approval],
+      'einwilligung',
+    )
+    expect(versions).toMatchObject({ de: 2, en: 1, 'de-ls': 1 })
   })
 })
