@@ -14,6 +14,7 @@ import {
 } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+import { signAtKioskOverApi } from '../support/consents.ts'
 
 describe.runIf(chromiumAvailable)('DPO workplace in Chromium', () => {
   let t: TestDeps
@@ -58,16 +59,13 @@ describe.runIf(chromiumAvailable)('DPO workplace in Chromium', () => {
       },
     })
     expect(created.status, JSON.stringify(created.body)).toBe(201)
-    const consent = created.body as { id: string; subjectPseudonym: string }
+    const consent = created.body as { id: string; subjectPseudonym: string; kioskCode: string }
     revokedPseudonym = consent.subjectPseudonym
-    const signed = await server.api('POST', `/consents/${consent.id}/signatures`, {
-      token: kiosk,
-      body: {
-        role: 'youth',
-        name: 'Leonie Quastenberg',
-        method: 'kiosk_drawn',
-        evidence: 'data:image/png;base64,iVBORw0KGgo=',
-      },
+    const signed = await signAtKioskOverApi(server, {
+      kioskToken: kiosk,
+      kioskCode: consent.kioskCode,
+      consentId: consent.id,
+      signature: { role: 'youth', name: 'Leonie Quastenberg' },
     })
     expect(signed.status, JSON.stringify(signed.body)).toBe(200)
     t.clock.advance(3600_000)

@@ -25,6 +25,7 @@ import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 import { drawSignature, signInKiosk } from './kiosk-support.ts'
+import { signAtKioskOverApi } from '../support/consents.ts'
 
 /** A string that may appear only inside the encrypted message. */
 const marker = 'KORMORAN-4410-Ausbildungswunsch'
@@ -258,15 +259,12 @@ describe.runIf(chromiumAvailable)('staff workplace in Chromium (1366×768)', () 
         validUntil: '2026-06-30',
       },
     })
-    const consentId = (draft.body as { id: string }).id
-    const signed = await server.api('POST', `/consents/${consentId}/signatures`, {
-      token: await tokenFor('kiosk-jc', 'kiosk'),
-      body: {
-        role: 'youth',
-        name: 'Emre Tannhäuser',
-        method: 'kiosk_drawn',
-        evidence: 'data:image/png;base64,iVBORw0KGgo=',
-      },
+    const { id: consentId, kioskCode } = draft.body as { id: string; kioskCode: string }
+    const signed = await signAtKioskOverApi(server, {
+      kioskToken: await tokenFor('kiosk-jc', 'kiosk'),
+      kioskCode,
+      consentId,
+      signature: { role: 'youth', name: 'Emre Tannhäuser' },
     })
     expect(signed.status).toBe(200)
     const sent = await server.api('POST', '/transfers', {
