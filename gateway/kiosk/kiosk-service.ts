@@ -11,6 +11,7 @@ import { findConsent } from '../../db/consent-repository.ts'
 import {
   clearKioskState,
   clearPushedDraft,
+  findKioskState,
   findPushedDraft,
   pushDraftToKiosk,
   startKioskState,
@@ -79,7 +80,8 @@ export async function currentKioskSession(
   const now = deps.clock.now()
   const state = await liveKioskState(deps.db, deps.config, principal.userId, now)
   if (!state) {
-    await wipeKiosk(deps, principal)
+    // An idle session is wiped; a kiosk with nothing on it keeps what staff pushed to it.
+    if (await findKioskState(deps.db, principal.userId)) await wipeKiosk(deps, principal)
     return undefined
   }
   const consent = await getConsent(deps, {

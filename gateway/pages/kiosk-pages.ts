@@ -394,6 +394,7 @@ export function kioskPages(deps: Deps, limits: RouteLimits): AnyPageRoute[] {
       if ('redirect' in session) return session
       if (body.name === '')
         return renderSign(req, session, 'Bitte schreiben Sie Ihren Namen in das Feld.')
+      if (body.evidence === '') return renderSign(req, session, 'Bitte unterschreiben Sie im Feld.')
       try {
         const { complete } = await signAtKiosk(deps, principal, {
           name: body.name,
@@ -421,6 +422,7 @@ export function kioskPages(deps: Deps, limits: RouteLimits): AnyPageRoute[] {
       const session = await sessionAt(principal, 'sign')
       if ('redirect' in session) return session
       if (session.state.purpose !== 'confirm_majority') return { redirect: '/kiosk/sign' }
+      if (body.evidence === '') return renderSign(req, session, 'Bitte unterschreiben Sie im Feld.')
       try {
         await confirmMajorityAtKiosk(deps, principal, { evidence: body.evidence })
       } catch (error) {

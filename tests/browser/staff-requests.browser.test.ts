@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAccounts, testPassword } from '../support/accounts.ts'
@@ -12,6 +11,7 @@ import {
 import { sessionFor } from '../support/browser-session.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+import { paperScan } from '../support/signature-evidence.ts'
 
 describe.runIf(chromiumAvailable)('staff requests inbox in Chromium (1366×768)', () => {
   let t: TestDeps
@@ -48,7 +48,7 @@ describe.runIf(chromiumAvailable)('staff requests inbox in Chromium (1366×768)'
     const signed = await post(`/staff/consents/${consentId}/paper-signature`, [
       ['role', 'youth'],
       ['name', 'Leonie Quastenberg'],
-      ['scanSha256', createHash('sha256').update('%PDF-1.4 scan').digest('hex')],
+      ['scan', paperScan()],
     ])
     expect(signed.status).toBe(303)
     browser = await launchBrowser()
