@@ -9,10 +9,10 @@ import {
   type AuditEvent,
 } from '../audit/audit-event.ts'
 import { checkpointSchema, type Checkpoint } from '../audit/checkpoint.ts'
-import { agencyIdsColumn, indexEntry } from '../audit/entry-index.ts'
 import { sealEntry } from '../audit/hash-chain.ts'
 import { joinPersonalData, maskedYouthActor, personalFieldNames } from '../audit/personal-data.ts'
-import type { StoredEntry } from '../audit/verify.ts'
+import { retentionPurgeOf, type RetentionPurge } from '../audit/erasure-check.ts'
+import { storedIndexOf, type StoredField, type StoredRow } from '../audit/stored-entry-check.ts'
 import type { AuditEntryTable } from './tables/audit-tables.ts'
 import type { Tables } from './tables.ts'
 
@@ -75,15 +75,15 @@ async function appendInTransaction(trx: Executor, input: AppendAuditInput): Prom
     prevHash: Buffer.from(head.last_hash, 'hex'),
     salt: randomBytes(16),
   })
-  const index = indexEntry(event)
+  const index = storedIndexOf({ at: input.at, actor: input.actor, event })
   await trx
     .insertInto('audit_entries')
     .values({
       seq,
-      at: input.at.toISOString(),
-      type: event.type,
-      actor: input.actor,
-      agency_ids: agencyIdsColumn(index.agencyIds),
+      at: index.at,
+      type: index.type,
+      actor: index.actor,
+      agency_ids: index.agencyIds,
       subject_pseudonym: index.subjectPseudonym,
       consent_id: index.consentId,
       transfer_id: index.transferId,
@@ -92,7 +92,7 @@ async function appendInTransaction(trx: Executor, input: AppendAuditInput): Prom
       personal: sealed.personal,
       personal_salt: sealed.salt,
       personal_commitment: sealed.commitment,
-      erased_at: null,
+      erased_at: index.erasedAt,
       prev_hash: sealed.prevHash,
       entry_hash: sealed.entryHash,
     })
@@ -260,27 +260,58 @@ export async function* streamAuditEntries(
   }
 }
 
-function storedFromRow(row: {
-  seq: number
-  data: string
-  personal: string | null
-  personal_salt: string | null
-  personal_commitment: string | null
-  prev_hash: string
-  entry_hash: string
-}): StoredEntry {
+/**
+ * Each column of an audit row and the stored part verification names it by
+ * (audit/stored-entry-check.ts). Typed both ways, so a column added to the table without a part
+ * that verification proves does not compile.
+ */
+export const auditColumnOfField = {
+  seq: 'seq',
+  at: 'at',
+  type: 'type',
+  actor: 'actor',
+  agencyIds: 'agency_ids',
+  subjectPseudonym: 'subject_pseudonym',
+  consentId: 'consent_id',
+  transferId: 'transfer_id',
+  decision: 'decision',
+  canonical: 'data',
+  personal: 'personal',
+  salt: 'personal_salt',
+  commitment: 'personal_commitment',
+  erasedAt: 'erased_at',
+  prevHash: 'prev_hash',
+  entryHash: 'entry_hash',
+} as const satisfies Record<StoredField, keyof AuditEntryTable>
+export type AuditColumn = (typeof auditColumnOfField)[StoredField]
+const everyColumnProven: [Exclude<keyof AuditEntryTable, AuditColumn>] extends [never]
+  ? true
+  : never = true
+void everyColumnProven
+
+function storedFromRow(row: AuditEntryTable): StoredRow {
   return {
     seq: Number(row.seq),
+    at: row.at,
+    type: row.type,
+    actor: row.actor,
+    agencyIds: row.agency_ids,
+    subjectPseudonym: row.subject_pseudonym,
+    consentId: row.consent_id,
+    transferId: row.transfer_id,
+    decision: row.decision,
     canonical: row.data,
     personal: row.personal,
     salt: row.personal_salt,
     commitment: row.personal_commitment,
+    erasedAt: row.erased_at,
     prevHash: row.prev_hash,
     entryHash: row.entry_hash,
   }
 }
 
-const storedColumns = [
+/** The columns of the hash chain, which verification reads one by one. */
+const chainColumns = [
   'seq',
   'data',
   'personal',
@@ -289,36 +320,135 @@ const storedColumns = [
   'prev_hash',
   'entry_hash',
 ] as const
+/**
+ * The search columns, which verification reads joined into one value (see below): first those
+ * the table declares NOT NULL, then the nullable ones.
+ */
+const searchColumns = ['at', 'type', 'actor', 'agency_ids'] as const
+const nullableSearchColumns = [
+  'subject_pseudonym',
+  'consent_id',
+  'transfer_id',
+  'decision',
+  'erased_at',
+] as const
+const everyColumnRead: [
+  Exclude<
+    keyof AuditEntryTable,
+    | (typeof chainColumns)[number]
+    | (typeof searchColumns)[number]
+    | (typeof nullableSearchColumns)[number]
+  >,
+] extends [never]
+  ? true
+  : never = true
+void everyColumnRead
 
-/** The stored form of every entry (from `afterSeq`), ascending, page by page: what verification reads. */
+/** Between the joined search columns: a control character no search column holds. */
+const unitSeparator = '\u001f'
+
+/**
+ * The search columns of a row as one text, in standard SQL (`||`, `coalesce`) for both dialects:
+ * joined by ␟, each nullable one as `=value` or, for NULL, nothing — so the prefix tells a NULL
+ * from any text. Nine short values cost the database driver more to hand over one by one than
+ * verification spends checking them; joined they come as one.
+ */
+const joinedSearchColumns = sql<string | null>`${sql.join(
+  [
+    ...searchColumns.map((column) => sql.ref(column)),
+    ...nullableSearchColumns.map((column) => sql`coalesce(${'='} || ${sql.ref(column)}, ${''})`),
+  ],
+  sql` || ${unitSeparator} || `,
+)}`
+
+type JoinedRow = Pick<AuditEntryTable, (typeof chainColumns)[number]> & { search: string | null }
+
+const valueOf = (part: string): string | null => (part === '' ? null : part.slice(1))
+
+/**
+ * A row read with its search columns joined; undefined when a value holds the separator or a NOT
+ * NULL column is NULL (only a changed row can), so that the caller reads it column by column and
+ * it is named exactly.
+ */
+function storedFromJoinedRow(row: JoinedRow): StoredRow | undefined {
+  const parts = row.search?.split(unitSeparator)
+  if (parts?.length !== searchColumns.length + nullableSearchColumns.length) return undefined
+  const [at, type, actor, agencyIds, subject, consentId, transferId, decision, erasedAt] =
+    parts as [string, string, string, string, string, string, string, string, string]
+  return {
+    seq: Number(row.seq),
+    at,
+    type,
+    actor,
+    agencyIds,
+    subjectPseudonym: valueOf(subject),
+    consentId: valueOf(consentId),
+    transferId: valueOf(transferId),
+    decision: valueOf(decision),
+    canonical: row.data,
+    personal: row.personal,
+    salt: row.personal_salt,
+    commitment: row.personal_commitment,
+    erasedAt: valueOf(erasedAt),
+    prevHash: row.prev_hash,
+    entryHash: row.entry_hash,
+  }
+}
+
+/**
+ * Every stored row (from `afterSeq`), ascending, page by page: what verification reads — all
+ * columns, as it proves each one.
+ */
 export async function* streamStoredPages(
   db: Executor,
   options: { afterSeq?: number; upToSeq?: number; pageSize?: number } = {},
-): AsyncGenerator<StoredEntry[]> {
+): AsyncGenerator<StoredRow[]> {
   let cursor = options.afterSeq ?? 0
   const pageSize = options.pageSize ?? 5000
   for (;;) {
-    let query = db.selectFrom('audit_entries').select(storedColumns).where('seq', '>', cursor)
+    let query = db
+      .selectFrom('audit_entries')
+      .select([...chainColumns, joinedSearchColumns.as('search')])
+      .where('seq', '>', cursor)
     if (options.upToSeq !== undefined) query = query.where('seq', '<=', options.upToSeq)
     const rows = await query.orderBy('seq').limit(pageSize).execute()
-    if (rows.length > 0) yield rows.map(storedFromRow)
+    const page: StoredRow[] = []
+    for (const row of rows) {
+      const stored = storedFromJoinedRow(row) ?? (await findStoredEntry(db, Number(row.seq)))
+      if (stored) page.push(stored)
+    }
+    if (page.length > 0) yield page
     if (rows.length < pageSize) return
     cursor = Number(rows[rows.length - 1]!.seq)
   }
+}
+
+/**
+ * The `retention_purged` entries up to `upToSeq` (found by their type column; verification
+ * proves that column on every row), read from their hashed bytes.
+ */
+export async function listRetentionPurges(
+  db: Executor,
+  options: { upToSeq?: number } = {},
+): Promise<RetentionPurge[]> {
+  let query = db.selectFrom('audit_entries').select('data').where('type', '=', 'retention_purged')
+  if (options.upToSeq !== undefined) query = query.where('seq', '<=', options.upToSeq)
+  const rows = await query.orderBy('seq').execute()
+  return rows.flatMap((row) => retentionPurgeOf(row.data) ?? [])
 }
 
 /** The same, one entry at a time. */
 export async function* streamStoredEntries(
   db: Executor,
   options: { afterSeq?: number; upToSeq?: number; pageSize?: number } = {},
-): AsyncGenerator<StoredEntry> {
+): AsyncGenerator<StoredRow> {
   for await (const page of streamStoredPages(db, options)) yield* page
 }
 
-export async function findStoredEntry(db: Executor, seq: number): Promise<StoredEntry | undefined> {
+export async function findStoredEntry(db: Executor, seq: number): Promise<StoredRow | undefined> {
   const row = await db
     .selectFrom('audit_entries')
-    .select(storedColumns)
+    .selectAll()
     .where('seq', '=', seq)
     .executeTakeFirst()
   return row ? storedFromRow(row) : undefined

@@ -196,11 +196,20 @@ export interface ClaimedTransfer {
 }
 
 /**
- * Claims up to `limit` due transfers for `worker` until `leaseUntil`. On PostgreSQL the due rows
- * are selected `FOR UPDATE SKIP LOCKED`, so concurrent workers in other processes each get
- * different rows and never wait on one another; the lease then keeps a claimed row away from
- * them until it expires (a crashed worker's rows become due again). SQLite serialises writers,
- * and one process owns the database, so the conditional update alone suffices there.
+ * Claims up to `limit` due transfers for `worker` until `leaseUntil`; a transfer under another
+ * worker's live lease is not due. Workers in other processes may race for the same rows:
+ *
+ * - PostgreSQL: the due rows are selected `FOR UPDATE SKIP LOCKED`, so each worker locks
+ *   different rows and none waits on another; a row another worker claimed and committed no
+ *   longer matches when it is locked (the condition is re-checked on the latest version).
+ * - SQLite: one conditional `UPDATE … RETURNING`, the transaction's first statement. It takes
+ *   the database's write lock before it reads (waiting out the busy timeout behind another
+ *   claimer, then reading what that one committed), so two workers never read the same free
+ *   row. A read first and a write after it would fail with "database is locked" instead, when
+ *   another process committed in between.
+ *
+ * The lease keeps a claimed row from every other worker until it expires (a crashed worker's
+ * rows come due again).
  */
 export async function claimDueTransfers(
   db: Kysely<Tables>,
@@ -213,8 +222,9 @@ export async function claimDueTransfers(
   },
 ): Promise<ClaimedTransfer[]> {
   const now = input.now.toISOString()
+  const claim = { claimed_by: input.worker, claim_expires_at: input.leaseUntil.toISOString() }
   return db.transaction().execute(async (trx) => {
-    let due = trx
+    const due = trx
       .selectFrom('transfers')
       .select('id')
       .where('status', 'in', ['queued', 'retrying'])
@@ -222,14 +232,21 @@ export async function claimDueTransfers(
       .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<=', now)]))
       .orderBy('next_attempt_at')
       .limit(input.limit)
-    if (input.dialect === 'postgres') due = due.forUpdate().skipLocked()
-    const ids = (await due.execute()).map((r) => r.id)
-    if (ids.length === 0) return []
-    await trx
-      .updateTable('transfers')
-      .set({ claimed_by: input.worker, claim_expires_at: input.leaseUntil.toISOString() })
-      .where('id', 'in', ids)
-      .execute()
+    let ids: string[]
+    if (input.dialect === 'postgres') {
+      ids = (await due.forUpdate().skipLocked().execute()).map((r) => r.id)
+      if (ids.length === 0) return []
+      await trx.updateTable('transfers').set(claim).where('id', 'in', ids).execute()
+    } else {
+      const claimed = await trx
+        .updateTable('transfers')
+        .set(claim)
+        .where('id', 'in', due)
+        .returning('id')
+        .execute()
+      ids = claimed.map((r) => r.id)
+      if (ids.length === 0) return []
+    }
     const rows = await trx
       .selectFrom('transfers')
       .innerJoin('transfer_outbox', 'transfer_outbox.transfer_id', 'transfers.id')

@@ -1,31 +1,38 @@
-import { verifyAuditLog, type VerifyResult } from '../../audit/verify.ts'
+import { verifyAuditLog, type VerifiedHead, type VerifyFailure } from '../../audit/verify.ts'
 import {
   appendAuditEvent,
+  auditColumnOfField,
   findEntryBeyondHead,
   findSeqByEntryHash,
   listCheckpoints,
+  listRetentionPurges,
   readAuditHead,
   streamStoredPages,
+  type AuditColumn,
 } from '../../db/audit-repository.ts'
 import type { Actor } from '../../audit/audit-event.ts'
 import type { Deps } from '../deps.ts'
 import { deriveAuditKey } from './audit-key.ts'
 
+/** The outcome of verifying the stored log: a broken row names its wrong columns when known. */
+export type AuditVerification =
+  ({ ok: true } & VerifiedHead) | (Omit<VerifyFailure, 'fields'> & { columns?: AuditColumn[] })
+
 /**
- * Recomputes the whole log against the checkpoints signed with this gateway's audit key. Entries
- * are read in pages, so memory stays flat for any size.
+ * Recomputes the whole log against the checkpoints signed with this gateway's audit key and
+ * proves every column of every row (audit/verify.ts). Entries are read in pages, so memory stays
+ * flat for any size.
  */
-export async function verifyStoredAuditLog(deps: Deps): Promise<VerifyResult> {
-  const [head, checkpoints] = await Promise.all([readAuditHead(deps.db), listCheckpoints(deps.db)])
-  const result = await verifyAuditLog({
-    // Entries appended while verification runs lie beyond the head read above; leave them out.
-    pages: streamStoredPages(deps.db, { upToSeq: head.lastSeq }),
-    checkpoints,
-    trustedPublicKeys: [deriveAuditKey(deps.config.secrets.masterKey).publicKeyBase64],
-    head,
-    findSeqByEntryHash: (hash) => findSeqByEntryHash(deps.db, hash),
-  })
-  if (!result.ok) return result
+export async function verifyStoredAuditLog(deps: Deps): Promise<AuditVerification> {
+  let result = await verifyOnce(deps)
+  // A purge that committed while the pages were read erased rows the pass then saw without the
+  // purge's own entry: one more pass, with it, tells that from tampering.
+  if (!result.ok && result.purgesSeen !== (await listRetentionPurges(deps.db)).length)
+    result = await verifyOnce(deps)
+  if (!result.ok) {
+    const { fields, purgesSeen: _p, ...failure } = result
+    return fields ? { ...failure, columns: fields.map((f) => auditColumnOfField[f]) } : failure
+  }
   // Every legitimate append moves the head in its own transaction, so a row beyond the head as
   // committed now was written around the appender.
   const smuggled = await findEntryBeyondHead(deps.db)
@@ -39,8 +46,25 @@ export async function verifyStoredAuditLog(deps: Deps): Promise<VerifyResult> {
   return result
 }
 
+async function verifyOnce(
+  deps: Deps,
+): Promise<({ ok: true } & VerifiedHead) | (VerifyFailure & { purgesSeen: number })> {
+  const [head, checkpoints] = await Promise.all([readAuditHead(deps.db), listCheckpoints(deps.db)])
+  const retentionPurges = await listRetentionPurges(deps.db, { upToSeq: head.lastSeq })
+  const result = await verifyAuditLog({
+    // Entries appended while verification runs lie beyond the head read above; leave them out.
+    pages: streamStoredPages(deps.db, { upToSeq: head.lastSeq }),
+    checkpoints,
+    trustedPublicKeys: [deriveAuditKey(deps.config.secrets.masterKey).publicKeyBase64],
+    head,
+    findSeqByEntryHash: (hash) => findSeqByEntryHash(deps.db, hash),
+    retentionPurges,
+  })
+  return result.ok ? result : { ...result, purgesSeen: retentionPurges.length }
+}
+
 /** Verifies and records that it was done (`audit_verified`), by whom and with what outcome. */
-export async function verifyAndRecord(deps: Deps, actor: Actor): Promise<VerifyResult> {
+export async function verifyAndRecord(deps: Deps, actor: Actor): Promise<AuditVerification> {
   const result = await verifyStoredAuditLog(deps)
   await appendAuditEvent(deps.db, {
     at: deps.clock.now(),

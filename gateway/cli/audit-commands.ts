@@ -81,10 +81,10 @@ export function registerAuditCommands(program: Command, context: CliContext): vo
         if (!result.ok) {
           if (!options.json)
             context.out(
-              `Audit log BROKEN at entry ${result.seq}: ${result.reason} — ${result.detail}`,
+              `Audit log BROKEN at entry ${result.seq}: ${result.reason}${result.columns ? ` (column ${result.columns.join(' or ')})` : ''} — ${result.detail}`,
             )
           throw new CliError(
-            `audit verification failed at entry ${result.seq} (${result.reason})`,
+            `audit verification failed at entry ${result.seq} (${result.reason}${result.columns ? `, column ${result.columns.join(' or ')}` : ''})`,
             1,
           )
         }

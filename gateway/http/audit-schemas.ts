@@ -81,6 +81,8 @@ export const auditVerifyResponseSchema = z.discriminatedUnion('status', [
       'checkpoint_root_mismatch',
     ]),
     detail: z.string(),
+    /** The columns of that row found wrong (one of them, when several are named), if known. */
+    columns: z.array(z.string()).optional(),
   }),
 ])
 

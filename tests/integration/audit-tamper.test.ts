@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { auditKeyPairFromSeed, signCheckpoint } from '../../audit/checkpoint.ts'
 import { sealEntry } from '../../audit/hash-chain.ts'
+import { storedIndexOf } from '../../audit/stored-entry-check.ts'
 import { readAuditHead } from '../../db/audit-repository.ts'
 import { verifyStoredAuditLog } from '../../gateway/audit/verify-audit-log.ts'
 import { dialects } from '../support/databases.ts'
@@ -248,17 +249,24 @@ describe.each(dialects)('audit log tamper evidence on %s', (dialect) => {
       .executeTakeFirstOrThrow()
     let prev = Buffer.from(six.entry_hash, 'hex')
     for (const row of rows) {
-      const forged = sealEntry({
-        seq: row.seq,
+      const entry = {
         at: new Date(row.at),
-        actor: 'system',
-        event: { type: 'configuration_changed', what: `rewritten ${row.seq}` },
-        prevHash: prev,
-        salt: Buffer.alloc(16),
-      })
+        actor: 'system' as const,
+        event: { type: 'configuration_changed' as const, what: `rewritten ${row.seq}` },
+      }
+      const forged = sealEntry({ seq: row.seq, ...entry, prevHash: prev, salt: Buffer.alloc(16) })
+      // The search columns too, or verification names entry 7 by them (see audit-columns.test.ts).
+      const index = storedIndexOf(entry)
       await t.deps.db
         .updateTable('audit_entries')
         .set({
+          type: index.type,
+          actor: index.actor,
+          agency_ids: index.agencyIds,
+          subject_pseudonym: index.subjectPseudonym,
+          consent_id: index.consentId,
+          transfer_id: index.transferId,
+          decision: index.decision,
           data: forged.canonical,
           personal: null,
           personal_salt: null,
