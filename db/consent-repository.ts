@@ -93,6 +93,9 @@ export async function insertConsent(db: Executor, input: InsertConsentInput): Pr
       decline_reason: null,
       lapsed_at: null,
       text_versions: json(consent.textVersions),
+      subject_given_name: subject.givenName,
+      subject_family_name: subject.familyName,
+      subject_birth_date: subject.birthDate,
       summary_sha256: consent.singleTransfer?.summarySha256 ?? null,
       used_by_transfer_id: null,
       kiosk_code: input.kioskCode,
@@ -255,10 +258,11 @@ async function assemble(db: Executor, rows: ConsentRow[]): Promise<StoredConsent
       textVersions: textVersionsSchema.parse(JSON.parse(row.text_versions)),
       singleTransfer: facts.singleTransfer,
     })
+    // The spelling this consent's agency typed, never another agency's (same pseudonym).
     const subject = consentSubjectSchema.parse({
-      givenName: subjectRow.given_name,
-      familyName: subjectRow.family_name,
-      birthDate: subjectRow.birth_date,
+      givenName: row.subject_given_name ?? subjectRow.given_name,
+      familyName: row.subject_family_name ?? subjectRow.family_name,
+      birthDate: row.subject_birth_date ?? subjectRow.birth_date,
       caseRefs: caseRefsSchema.parse(JSON.parse(row.case_refs)),
     })
     return {

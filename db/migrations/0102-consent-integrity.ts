@@ -7,7 +7,10 @@ import { sql, type Kysely } from 'kysely'
  * - every signature records the text its signatory read (language, template version, SHA-256)
  *   and, for an attested signature, the circumstances written down;
  * - the approved template version per language is fixed when a draft is made
- *   (`text_versions`), and DPO approvals of template versions are kept.
+ *   (`text_versions`), and DPO approvals of template versions are kept;
+ * - each consent keeps the name and birth date as its own agency typed them: the subject row is
+ *   shared per pseudonym, and showing its spelling to another agency would tell that agency that
+ *   someone else already knows the person.
  *
  * Lapses stored before as revocations (`by = 'system'`, reason `majority_not_confirmed`) move to
  * `lapsed_at`; their audit entries stay as they were written (the log is append-only).
@@ -21,6 +24,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('text_versions', 'text', (c) => c.notNull().defaultTo('{}'))
     .execute()
   await db.schema.createIndex('consents_lapsed_at').on('consents').column('lapsed_at').execute()
+  for (const column of ['subject_given_name', 'subject_family_name', 'subject_birth_date'])
+    await db.schema.alterTable('consents').addColumn(column, 'text').execute()
+  await sql`
+    update consents set
+      subject_given_name = (select s.given_name from consent_subjects s
+                            where s.pseudonym = consents.subject_pseudonym),
+      subject_family_name = (select s.family_name from consent_subjects s
+                             where s.pseudonym = consents.subject_pseudonym),
+      subject_birth_date = (select s.birth_date from consent_subjects s
+                            where s.pseudonym = consents.subject_pseudonym)
+  `.execute(db)
 
   for (const column of ['text_template_id', 'text_language', 'text_sha256'])
     await db.schema.alterTable('consent_signatures').addColumn(column, 'text').execute()

@@ -43,6 +43,13 @@ export interface ConsentTable {
   lapsed_at: string | null
   /** JSON object: language → approved template version fixed at drafting. */
   text_versions: string
+  /**
+   * The subject as this consent's agency typed it (personal data; consent store only). Null only
+   * if a row from before lost its subject; the shared subject row is the fallback.
+   */
+  subject_given_name: string | null
+  subject_family_name: string | null
+  subject_birth_date: string | null
   summary_sha256: string | null
   used_by_transfer_id: string | null
   /** Pickup code for the kiosk while the draft is open; null once signed or discarded. */

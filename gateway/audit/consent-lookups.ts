@@ -87,7 +87,7 @@ export async function findSubjectIdentity(
     const agencyId = input.agencyId
     const linked = await deps.db
       .selectFrom('consents')
-      .select('id')
+      .select(['id', 'subject_given_name', 'subject_family_name', 'subject_birth_date'])
       .where('subject_pseudonym', '=', input.pseudonym)
       .where((eb) =>
         eb.or([
@@ -102,6 +102,17 @@ export async function findSubjectIdentity(
       .limit(1)
       .executeTakeFirst()
     if (!linked) return undefined
+    // The spelling the DPO's own agency recorded, never another agency's.
+    if (
+      linked.subject_given_name !== null &&
+      linked.subject_family_name !== null &&
+      linked.subject_birth_date !== null
+    )
+      return {
+        givenName: linked.subject_given_name,
+        familyName: linked.subject_family_name,
+        birthDate: linked.subject_birth_date,
+      }
   }
   const row = await deps.db
     .selectFrom('consent_subjects')

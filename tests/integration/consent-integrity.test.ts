@@ -172,6 +172,26 @@ describe.each(dialects)('consent integrity on %s', (dialect) => {
     expect(mineSeen[0]?.signatoryRoles).toEqual(['youth'])
   })
 
+  it('when two agencies register the same person in different spellings, then each sees its own spelling and learns nothing of the other', async () => {
+    const first = await draft('staff-jc', {
+      subject: { givenName: 'Selin', familyName: 'Oyelaran', birthDate: '2004-04-04' },
+    })
+    const second = await draft('staff-ja', {
+      subject: { givenName: 'SELIN', familyName: 'OYELARAN', birthDate: '2004-04-04' },
+      senders: ['ja-demo'],
+      recipients: ['aa-demo'],
+    })
+    expect(second.subjectPseudonym).toBe(first.subjectPseudonym)
+    const seen = (await consentOf(second.id, tokens['staff-ja'])) as View & {
+      subject: { givenName: string; familyName: string }
+    }
+    expect(seen.subject).toMatchObject({ givenName: 'SELIN', familyName: 'OYELARAN' })
+    const own = (await consentOf(first.id)) as View & {
+      subject: { givenName: string; familyName: string }
+    }
+    expect(own.subject).toMatchObject({ givenName: 'Selin', familyName: 'Oyelaran' })
+  })
+
   it('when a recipient agency tries to attest, scan, discard or push another agency’s draft, then every attempt is refused and nothing is signed', async () => {
     const target = await draft('staff-jc')
     const before = (await listAuditEntries(t.deps.db, { limit: 100000 })).length
