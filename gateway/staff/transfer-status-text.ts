@@ -7,10 +7,12 @@ export function transferStatusTexts(language: StaffLanguage): Record<string, str
     retrying: say(language, 'Neuer Versuch geplant', 'Retrying'),
     delivered: say(language, 'Zugestellt', 'Delivered'),
     failed: say(language, 'Fehlgeschlagen', 'Failed'),
+    // The status keeps its contract name; the cancellation may come from a revocation, a lapse
+    // at majority or an expiry (the reasons stand beside it), so the label names none of them.
     cancelled_revoked: say(
       language,
-      'Abgebrochen – Einwilligung widerrufen',
-      'Cancelled – consent revoked',
+      'Abgebrochen – Einwilligung deckt es nicht mehr',
+      'Cancelled – the consent no longer covers it',
     ),
   }
 }
