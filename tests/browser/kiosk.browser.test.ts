@@ -11,11 +11,14 @@ import {
 } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+import { issueToken } from '../../gateway/auth/tokens.ts'
+import { reviewAllMajority } from '../../gateway/self-service/majority-review.ts'
 import {
   createDraft,
   decisionFor,
   drawSignature,
   signInKiosk,
+  signOnKiosk,
   trackWeight,
 } from './kiosk-support.ts'
 
@@ -170,6 +173,9 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
     await page.fill('#code', draft.kioskCode)
     await page.click('text=Öffnen')
     await page.waitForURL(`${server.url}/kiosk/read`)
+    // The reason is offered, never required; here the person gives one.
+    await page.click('.decision-row details summary')
+    await page.fill('.decision-row textarea[name=reason]', 'Ich frage erst meine Betreuerin.')
     await page.click('button.decline')
     await page.waitForURL(`${server.url}/kiosk/done`)
     expect(await seriousAccessibilityViolations(page)).toEqual([])
@@ -185,6 +191,14 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
       .orderBy('seq')
       .execute()
     expect(entries.map((e) => e.type)).toEqual(['consent_created', 'consent_declined'])
+    const declined = await server.api('GET', `/consents/${draft.id}`, {
+      token: tokens['staff-jc'] as string,
+    })
+    expect(declined.body).toMatchObject({
+      status: 'declined',
+      declineReason: 'Ich frage erst meine Betreuerin.',
+      kioskCode: null,
+    })
     const states = await t.deps.db.selectFrom('kiosk_states').selectAll().execute()
     expect(states).toEqual([])
     await context.close()
@@ -369,4 +383,62 @@ describe.runIf(chromiumAvailable)('kiosk idle wipe in Chromium', () => {
     expect(response.headers()['location']).toBe('/kiosk')
     await context.close()
   })
+
+  it('when staff push a consent for the young adult to confirm at 18, then the kiosk shows the text and records their own drawn confirmation', async () => {
+    // 17 today (2026-03-02), 18 on 2026-03-10: signs with a guardian now, confirms after.
+    const draft = await createDraft(server, tokens['staff-jc'] as string, {
+      subject: { givenName: 'Ole', familyName: 'Brandhorst', birthDate: '2008-03-10' },
+      categories: ['schule'],
+      recipients: ['ja-demo'],
+    })
+    const first = await newContext(browser, tablet)
+    const signing = await first.newPage()
+    await signInKiosk(signing, server)
+    await signOnKiosk(signing, server, draft.kioskCode, ['Ole Brandhorst', 'Maren Brandhorst'])
+    await signing.click('text=Fertig')
+    await first.close()
+    t.clock.advance(10 * 24 * 3600_000) // 2026-03-12: of age, flagged on the next look
+    await reviewAllMajority(t.deps)
+    const staff = (
+      await issueToken({
+        key: t.deps.config.secrets.tokenKey,
+        userId: 'staff-jc',
+        role: 'staff',
+        agencyId: 'jc-demo',
+        now: t.clock.now(),
+        ttlMinutes: 60,
+      })
+    ).token
+    const pushed = await server.api('POST', '/kiosks/kiosk-jc/push', {
+      token: staff,
+      body: { consentId: draft.id, purpose: 'confirm_majority' },
+    })
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(200)
+    const context = await newContext(browser, tablet)
+    const page = await context.newPage()
+    await signInKiosk(page, server)
+    await page.click('text=Erklärung öffnen')
+    await page.waitForURL(`${server.url}/kiosk/read`)
+    expect(await page.textContent('.consent-text')).toContain('Selbst bestätigen (ab 18)')
+    await page.click('button.agree')
+    await page.waitForURL(`${server.url}/kiosk/sign`)
+    expect(await page.textContent('h1')).toContain('Selbst bestätigen')
+    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    await screenshot(page, 'kiosk-majority-confirm')
+    await drawSignature(page)
+    await page.fill('#signer-name', 'Ole Brandhorst')
+    await page.click('button.agree')
+    await page.waitForURL(`${server.url}/kiosk/done?confirmed=1`)
+    expect(await page.textContent('main')).toContain('selbst bestätigt')
+    const reviews = await server.api('GET', '/majority-reviews', { token: staff })
+    expect(
+      (
+        reviews.body as { reviews: { consentId: string; state: string; confirmation: unknown }[] }
+      ).reviews.find((r) => r.consentId === draft.id),
+    ).toMatchObject({
+      state: 'confirmed',
+      confirmation: { by: 'kiosk:kiosk-jc', method: 'kiosk_drawn' },
+    })
+    await context.close()
+  }, 60_000)
 })

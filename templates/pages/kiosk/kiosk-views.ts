@@ -105,8 +105,14 @@ export function languageSwitcher(csrf: string, current: string): SafeHtml {
   </form>`
 }
 
-function declineForm(csrf: string, language: string): SafeHtml {
+/** "Nicht zustimmen", with an optional reason — not when confirming (nothing is recorded). */
+function declineForm(csrf: string, language: string, askReason = true): SafeHtml {
   const strings = stringsFor(language)
+  if (!askReason)
+    return html`<form method="post" action="/kiosk/decline" class="inline-form">
+      ${csrfField(csrf)}
+      <button type="submit" class="big decline">${strings.decline}</button>
+    </form>`
   return html`<form method="post" action="/kiosk/decline" class="inline-form decline-form">
     ${csrfField(csrf)}
     <details>
@@ -149,7 +155,7 @@ export function kioskReadView(input: {
         <input type="hidden" name="step" value="${input.confirming ? 'sign' : 'choose'}" />
         <button type="submit" class="big agree">${strings.next}</button>
       </form>
-      ${declineForm(input.csrf, input.language)}
+      ${declineForm(input.csrf, input.language, !input.confirming)}
     </div>`
 }
 
@@ -283,7 +289,7 @@ export function kioskSignView(input: {
           <button type="submit" class="big agree">${strings.agree}</button>
         </div>
       </form>
-      <div class="decision-row">${declineForm(input.csrf, input.language)}</div>
+      <div class="decision-row">${declineForm(input.csrf, input.language, !input.confirming)}</div>
     </section>`
 }
 
