@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addAgency, addUser } from '../../gateway/accounts/account-service.ts'
-import { issueToken } from '../../gateway/auth/tokens.ts'
+import { addAgency } from '../../gateway/accounts/account-service.ts'
 import type { Role } from '../../accounts/roles.ts'
-import { seedAccounts, testPassword } from '../support/accounts.ts'
+import { addTestAccount, seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { attestedCircumstances, paperScan } from '../support/signature-evidence.ts'
@@ -248,22 +247,7 @@ describe.each(dialects)('object-level access matrix on %s', (dialect) => {
       { id: 'kiosk-ja', role: 'kiosk', agencyId: 'ja-demo' },
       { id: 'kiosk-tr', role: 'kiosk', agencyId: 'tr-demo' },
     ]
-    for (const user of extra) {
-      await addUser(t.deps, {
-        actor: 'system',
-        user: { ...user, displayName: user.id, password: testPassword },
-      })
-      tokens[user.id] = (
-        await issueToken({
-          key: t.deps.config.secrets.tokenKey,
-          userId: user.id,
-          role: user.role,
-          agencyId: user.agencyId,
-          now: t.clock.now(),
-          ttlMinutes: 60,
-        })
-      ).token
-    }
+    for (const account of extra) tokens[account.id] = await addTestAccount(t.deps, account)
     server = await startTestServer(t.deps)
   })
   afterAll(async () => {

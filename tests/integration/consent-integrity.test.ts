@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Principal } from '../../accounts/roles.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { findKioskState } from '../../db/kiosk-repository.ts'
-import { addUser } from '../../gateway/accounts/account-service.ts'
-import { issueToken } from '../../gateway/auth/tokens.ts'
 import {
   saveChoices,
   showTextAtKiosk,
@@ -16,7 +14,7 @@ import {
   revokeBySelfService,
   selfServiceOverview,
 } from '../../gateway/self-service/self-service-service.ts'
-import { seedAccounts, testPassword } from '../support/accounts.ts'
+import { addTestAccount, seedAccounts } from '../support/accounts.ts'
 import { signAtKioskOverApi } from '../support/consents.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
@@ -61,26 +59,11 @@ describe.each(dialects)('consent integrity on %s', (dialect) => {
     t = await createTestDeps(dialect)
     ;({ tokens } = await seedAccounts(t.deps))
     // A kiosk of the Jugendamt, as the attacker's own device.
-    await addUser(t.deps, {
-      actor: 'system',
-      user: {
-        id: 'kiosk-ja',
-        role: 'kiosk',
-        agencyId: 'ja-demo',
-        displayName: 'Kiosk Jugendamt',
-        password: testPassword,
-      },
+    tokens['kiosk-ja'] = await addTestAccount(t.deps, {
+      id: 'kiosk-ja',
+      role: 'kiosk',
+      agencyId: 'ja-demo',
     })
-    tokens['kiosk-ja'] = (
-      await issueToken({
-        key: t.deps.config.secrets.tokenKey,
-        userId: 'kiosk-ja',
-        role: 'kiosk',
-        agencyId: 'ja-demo',
-        now: t.clock.now(),
-        ttlMinutes: 60,
-      })
-    ).token
     server = await startTestServer(t.deps)
   })
   afterAll(async () => {

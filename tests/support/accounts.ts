@@ -36,3 +36,23 @@ export async function seedAccounts(deps: Deps): Promise<{ tokens: Record<string,
   }
   return { tokens }
 }
+
+/** One more account beyond the seeded ones (e.g. a second agency's kiosk), with a fresh token. */
+export async function addTestAccount(
+  deps: Deps,
+  account: { id: string; role: Role; agencyId: string | null },
+): Promise<string> {
+  await addUser(deps, {
+    actor: 'system',
+    user: { ...account, displayName: `Test ${account.id}`, password: testPassword },
+  })
+  const { token } = await issueToken({
+    key: deps.config.secrets.tokenKey,
+    userId: account.id,
+    role: account.role,
+    agencyId: account.agencyId,
+    now: deps.clock.now(),
+    ttlMinutes: 60,
+  })
+  return token
+}
