@@ -3,7 +3,6 @@ import { z } from 'zod'
 /** Roles of DESIGN.md §3.6. The youth's self-service session is not a user role. */
 export const roleSchema = z.enum(['staff', 'dpo', 'admin', 'kiosk'])
 export type Role = z.infer<typeof roleSchema>
-export const roles = roleSchema.options
 
 /** The authenticated caller of a request. */
 export interface Principal {

@@ -31,7 +31,6 @@ export const auditEventSchema = z.discriminatedUnion('type', [
 ])
 
 export type AuditEvent = z.infer<typeof auditEventSchema>
-export type AuditEventType = AuditEvent['type']
 
 export const auditEntrySchema = z.strictObject({
   seq: z.number().int().positive(),

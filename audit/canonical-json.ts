@@ -79,8 +79,3 @@ export function canonicalJson(value: unknown): string {
   serialize(value, out)
   return out.join('')
 }
-
-/** The UTF-8 bytes of {@link canonicalJson} (RFC 8785 §3.2.4). */
-export function canonicalJsonBytes(value: unknown): Buffer {
-  return Buffer.from(canonicalJson(value), 'utf8')
-}

@@ -7,7 +7,6 @@ import type { Actor, AuditEvent } from './audit-event.ts'
  * (Art. 5(1)(e) and Art. 17 GDPR). Areas that add such a field must list it here.
  */
 export const personalFieldNames = ['subjectPseudonym', 'username', 'statedReason'] as const
-export type PersonalFieldName = (typeof personalFieldNames)[number]
 
 /** What stands for a youth actor (`youth:<pseudonym>`) in the hashed bytes and after erasure. */
 export const maskedYouthActor = 'youth:-' satisfies Actor

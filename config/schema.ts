@@ -100,7 +100,6 @@ export const configSchema = z.strictObject({
   majorityGraceDays: z.coerce.number().int().min(1).max(365).optional(),
 })
 
-export type ConfigInput = z.input<typeof configSchema>
 export type ParsedConfig = z.output<typeof configSchema>
 
 /** Environment variable for each configuration key. */

@@ -13,7 +13,6 @@ export type ConsentKind = z.infer<typeof consentKindSchema>
 
 /** `standing`: a purpose over a bounded period; `single_transfer`: one case summary. */
 export const consentScopeSchema = z.enum(['standing', 'single_transfer'])
-export type ConsentScope = z.infer<typeof consentScopeSchema>
 
 export const signatoryRoleSchema = z.enum(['youth', 'guardian', 'entrusting_person'])
 export type SignatoryRole = z.infer<typeof signatoryRoleSchema>
@@ -22,7 +21,6 @@ export const signatureMethodSchema = z.enum(['kiosk_drawn', 'paper_scan', 'staff
 export type SignatureMethod = z.infer<typeof signatureMethodSchema>
 
 export const revocationChannelSchema = z.enum(['kiosk', 'self_service', 'staff'])
-export type RevocationChannel = z.infer<typeof revocationChannelSchema>
 
 export const agencyRefSchema = z.string().min(1).max(64)
 const instantSchema = z.iso.datetime()

@@ -27,11 +27,9 @@ export const purposeTermSchema = z.strictObject({
   /** The plain-language "what you gain" part (Vorteilsübersetzung). */
   gain: localizedTextSchema,
 })
-export type PurposeTerm = z.infer<typeof purposeTermSchema>
 
 /** `art9`: special category (Art. 9 GDPR); `art10`: criminal data (Art. 10 GDPR). */
 export const sensitivitySchema = z.enum(['normal', 'art9', 'art10'])
-export type Sensitivity = z.infer<typeof sensitivitySchema>
 
 export const categoryTermSchema = z.strictObject({
   label: localizedTextSchema,
@@ -40,7 +38,6 @@ export const categoryTermSchema = z.strictObject({
   /** Data entrusted for personal and educational help (§ 65 SGB VIII) when it leaves a Jugendamt. */
   section65: z.boolean(),
 })
-export type CategoryTerm = z.infer<typeof categoryTermSchema>
 
 export const vocabularySchema = z.strictObject({
   purposes: z

@@ -37,6 +37,7 @@ import type { DistinguishedName } from './certificate-name.ts'
 import { encodePem } from './certificate-pem.ts'
 import { encodeSerialNumber, randomSerialNumber } from './certificate-serial.ts'
 import { signTbs, signatureAlgorithmFor } from './certificate-signature.ts'
+import { toArrayBuffer } from './cms-der.ts'
 import type { RsaSignatureScheme } from './certificate-signature.ts'
 import { CertificateError } from './errors.ts'
 
@@ -341,8 +342,4 @@ function parseCertificate(der: Uint8Array): Certificate {
       cause,
     })
   }
-}
-
-function toArrayBuffer(bytes: Buffer): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
 }

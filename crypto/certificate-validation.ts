@@ -144,15 +144,6 @@ export function validateCertificate(input: ValidateCertificateInput): Certificat
   }
 }
 
-/** Like {@link validateCertificate} but throws a {@link CertificateError} on failure. */
-export function assertValidCertificate(input: ValidateCertificateInput): ParsedCertificate[] {
-  const result = validateCertificate(input)
-  if (!result.ok) {
-    throw new CertificateError(result.code, result.reason, { details: result.details })
-  }
-  return result.chain
-}
-
 function validate(input: ValidateCertificateInput): ParsedCertificate[] {
   const leaf = parseCertificateMemo(input.certificate)
   const intermediates = (input.intermediates ?? []).map((der) => parseCertificateMemo(der))

@@ -102,14 +102,6 @@ function emailOf(certificate: X509Certificate): string | undefined {
   return fromSubject?.toLowerCase()
 }
 
-/** The IssuerAndSerialNumber schema object of a certificate. */
-export function issuerAndSerialOf(certificate: CmsCertificate): IssuerAndSerialNumber {
-  return new IssuerAndSerialNumber({
-    issuer: certificate.asn.tbsCertificate.issuer,
-    serialNumber: certificate.asn.tbsCertificate.serialNumber,
-  })
-}
-
 /** True when a recipient / signer identifier names this certificate. */
 export function identifies(
   certificate: CmsCertificate,

@@ -10,8 +10,6 @@ export const recipientProfiles = ['modern', 'compatible'] as const
 
 export type RecipientProfile = (typeof recipientProfiles)[number]
 
-export const defaultRecipientProfile: RecipientProfile = 'modern'
-
 /** The algorithms one profile stands for. EC recipients always use ECDH, whatever the profile. */
 export interface ProfileAlgorithms {
   contentEncryption: ContentEncryption

@@ -80,25 +80,6 @@ export async function findReceipt(db: Executor, id: string): Promise<Receipt | u
   }
 }
 
-export async function findReceiptOfConsent(
-  db: Executor,
-  consentId: string,
-): Promise<Receipt | undefined> {
-  const row = await db
-    .selectFrom('receipts')
-    .selectAll()
-    .where('consent_id', '=', consentId)
-    .executeTakeFirst()
-  if (!row) return undefined
-  return {
-    id: row.id,
-    consentId: row.consent_id,
-    subjectPseudonym: row.subject_pseudonym,
-    createdAt: row.created_at,
-    signatoryRoles: rolesOf(row.signatory_roles),
-  }
-}
-
 export interface SelfServiceSession {
   subjectPseudonym: string
   receiptId: string
@@ -156,21 +137,6 @@ export async function deleteExpiredSelfServiceSessions(db: Executor, now: Date):
     .deleteFrom('self_service_sessions')
     .where('expires_at', '<=', now.toISOString())
     .execute()
-}
-
-/** The ids of a person's consents (by pseudonym), newest first. */
-export async function listConsentIdsOfSubject(
-  db: Executor,
-  subjectPseudonym: string,
-): Promise<string[]> {
-  const rows = await db
-    .selectFrom('consents')
-    .select('id')
-    .where('subject_pseudonym', '=', subjectPseudonym)
-    .orderBy('created_at', 'desc')
-    .orderBy('id')
-    .execute()
-  return rows.map((r) => r.id)
 }
 
 /** A transfer as the youth sees it: metadata only, never content. */

@@ -175,20 +175,6 @@ export async function listTransfersDeliveredTo(
   return rows.map(fromRow)
 }
 
-/** Every transfer made under a consent (for revocation notices). */
-export async function listTransfersOfConsent(
-  db: Executor,
-  consentId: string,
-): Promise<TransferRecord[]> {
-  const rows = await db
-    .selectFrom('transfers')
-    .selectAll()
-    .where('consent_id', '=', consentId)
-    .orderBy('created_at')
-    .execute()
-  return rows.map(fromRow)
-}
-
 /** A transfer claimed for one send attempt, with its envelope. */
 export interface ClaimedTransfer {
   transfer: TransferRecord

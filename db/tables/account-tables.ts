@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely'
-
 export interface AgencyTable {
   id: string
   name: string
@@ -59,5 +57,3 @@ export interface AccountTables {
   api_tokens: ApiTokenTable
   settings: SettingTable
 }
-
-export type { Generated }

@@ -3,8 +3,6 @@ import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 /** The forms that sign someone in; a token of one is refused by the other. */
 export type LoginForm = 'login' | 'self-service'
 
-/** The hidden form field that carries the token (the cookie carries the same value). */
-export const loginCsrfField = '_login_csrf'
 /** How long a login form stays usable; also the cookie's Max-Age. */
 export const loginCsrfMaxAgeSeconds = 60 * 60
 

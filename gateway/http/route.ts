@@ -90,4 +90,3 @@ export function pageRoute<F = undefined, const A extends Access = Access>(
 export type AnyApiRoute = ApiRoute<any, any, any, any, Access>
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyPageRoute = PageRoute<any, Access>
-export type AnyRoute = AnyApiRoute | AnyPageRoute

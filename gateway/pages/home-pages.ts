@@ -1,9 +1,6 @@
 import type { Principal, Role } from '../../accounts/roles.ts'
 import { findAgency, findUser } from '../../db/account-repository.ts'
-import { html } from '../../templates/pages/html.ts'
-import { layout } from '../../templates/pages/layout.ts'
 import type { Deps } from '../deps.ts'
-import { pageRoute, type AnyPageRoute } from '../http/route.ts'
 import { parseCookies, sessionCookieName, touchSession } from '../auth/sessions.ts'
 
 const titles: Record<Role, string> = {
@@ -34,32 +31,4 @@ export async function whoOf(
     role: titles[principal.role],
     csrfToken: await csrfTokenOf(deps, cookieHeader),
   }
-}
-
-/** A start page per role; the staff, DPO, admin and kiosk workplaces grow from here. */
-export function homePages(
-  deps: Deps,
-  roles: readonly Role[] = ['staff', 'dpo', 'admin', 'kiosk'],
-): AnyPageRoute[] {
-  return roles.map((role) =>
-    pageRoute({
-      method: 'get',
-      path: `/${role}`,
-      access: [role],
-      handle: async ({ principal, req }) => ({
-        html: layout({
-          title: titles[role],
-          who: await whoOf(deps, principal, req.headers.cookie),
-          body: html`<section class="card">
-            <h1>${titles[role]}</h1>
-            <p>Sie sind angemeldet als <strong>${principal.userId}</strong>.</p>
-            <p class="muted">
-              Die API ist unter <code>/api/v1</code> beschrieben:
-              <a href="/api/v1/openapi.json">OpenAPI-Dokument</a>.
-            </p>
-          </section>`,
-        }),
-      }),
-    }),
-  )
 }
