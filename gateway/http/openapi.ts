@@ -80,7 +80,7 @@ export function buildOpenApiDocument(
     info: {
       title: 'Brücke API',
       version: '1',
-      description: 'Consent and data-exchange gateway (DESIGN.md §6).',
+      description: 'Consent and data-exchange gateway (docs/api.md, docs/design.md §6).',
     },
     servers: [{ url: '/' }],
     paths,
