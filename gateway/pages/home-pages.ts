@@ -4,7 +4,8 @@ import { html } from '../../templates/pages/html.ts'
 import { layout } from '../../templates/pages/layout.ts'
 import type { Deps } from '../deps.ts'
 import { pageRoute, type AnyPageRoute } from '../http/route.ts'
-import { parseCookies, sessionCookieName, touchSession } from '../auth/sessions.ts'
+import { sessionCookieName, touchSession } from '../auth/sessions.ts'
+import { parseCookies } from '../http/cookies.ts'
 
 const titles: Record<Role, string> = {
   staff: 'Arbeitsplatz',

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express'
-import { parseCookies, serializeCookie } from '../auth/sessions.ts'
+import { parseCookies, serializeCookie } from '../http/cookies.ts'
 
 /** Languages of the staff workplace: German by default, English switchable. */
 export const staffLanguages = ['de', 'en'] as const
