@@ -52,6 +52,31 @@ export default tseslint.config(
       ],
     },
   },
+  // Views render the view model they are given: they never reach up into the gateway, the
+  // database or express (ARCHITECTURE.md). Shared view models and formatting helpers live in
+  // templates/pages/view-models/, which the gateway may import.
+  {
+    files: ['templates/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/gateway/**', '**/gateway'],
+              message: 'Views must not import gateway/: give the view a view model.',
+            },
+            {
+              group: ['**/db/**', '**/db'],
+              message:
+                'Views must not import db/ (row types included): give the view a view model.',
+            },
+            { group: ['express', 'kysely'], message: 'Views stay free of I/O adapters.' },
+          ],
+        },
+      ],
+    },
+  },
   // Tests use asymmetric matchers (expect.any) and parse JSON responses freely.
   {
     files: ['tests/**/*.ts', 'bench/**/*.ts'],

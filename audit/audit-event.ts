@@ -39,3 +39,11 @@ export const auditEntrySchema = z.strictObject({
   event: auditEventSchema,
 })
 export type AuditEntry = z.infer<typeof auditEntrySchema>
+
+/** A stored entry as read back, with its place in the hash chain. */
+export interface AuditRecord extends AuditEntry {
+  entryHash: string
+  prevHash: string
+  /** True once the retention purge erased its personal values. */
+  erased: boolean
+}

@@ -7,6 +7,7 @@ import {
   type Actor,
   type AuditEntry,
   type AuditEvent,
+  type AuditRecord,
 } from '../audit/audit-event.ts'
 import { checkpointSchema, type Checkpoint } from '../audit/checkpoint.ts'
 import { sealEntry } from '../audit/hash-chain.ts'
@@ -23,14 +24,6 @@ export interface AppendAuditInput {
 }
 
 type Executor = Kysely<Tables> | Transaction<Tables>
-
-/** A read entry with its place in the chain. */
-export interface AuditRecord extends AuditEntry {
-  entryHash: string
-  prevHash: string
-  /** True once the retention purge erased its personal values. */
-  erased: boolean
-}
 
 export class AuditStoreError extends Error {
   constructor(

@@ -1,23 +1,12 @@
 import { expiryWarningDays, listCertificateOverview } from '../crypto/certificate-service.ts'
+import type {
+  CertificateOverviewRow,
+  CertificateState,
+} from '../../templates/pages/admin/admin-view.ts'
 import type { Deps } from '../deps.ts'
 
 /** Days before a certificate's end from which the admin page warns (the crypto area's rule). */
 export const certificateWarningDays = expiryWarningDays
-
-export type CertificateState = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'revoked'
-
-export interface CertificateOverviewRow {
-  id: string
-  agencyId: string
-  subject: string
-  serialNumber: string
-  notBefore: Date
-  notAfter: Date
-  state: CertificateState
-  /** Whole days from `now` to the end of validity (negative once expired). */
-  daysLeft: number
-  hasKey: boolean
-}
 
 /**
  * Every registered agency certificate with its state at `now`, grouped by agency, read through

@@ -1,12 +1,5 @@
+import type { DeliveredMail } from '../../templates/pages/admin/admin-view.ts'
 import type { Deps } from '../deps.ts'
-
-export interface DeliveredMail {
-  transferId: string
-  kind: string
-  senderAgencyId: string
-  recipientAgencyId: string
-  deliveredAt: string
-}
 
 /**
  * The latest delivered messages, for the admin's link to the relay's catch-all download

@@ -1,11 +1,10 @@
-import type { Actor } from '../../audit/audit-event.ts'
+import type { Actor, AuditRecord } from '../../audit/audit-event.ts'
 import {
   appendAuditEvent,
   countAuditEntries,
   readAuditHead,
   streamAuditEntries,
   type AuditFilter,
-  type AuditRecord,
 } from '../../db/audit-repository.ts'
 import type { Deps } from '../deps.ts'
 

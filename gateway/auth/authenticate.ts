@@ -3,7 +3,8 @@ import { findTokenHolder, findUser } from '../../db/account-repository.ts'
 import type { Principal } from '../../accounts/roles.ts'
 import type { Deps } from '../deps.ts'
 import { ApiError } from '../http/api-error.ts'
-import { parseCookies, sessionCookieName, touchSession } from './sessions.ts'
+import { parseCookies } from '../http/cookies.ts'
+import { sessionCookieName, touchSession } from './sessions.ts'
 import { isRevokedByNotBefore, verifyToken } from './tokens.ts'
 
 export interface Authentication {

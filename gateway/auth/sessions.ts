@@ -73,38 +73,3 @@ export async function endSessionsOfUser(db: Kysely<Tables>, userId: string): Pro
   const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst()
   return Number(result.numDeletedRows)
 }
-
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {}
-  if (!header) return cookies
-  for (const part of header.split(';')) {
-    const index = part.indexOf('=')
-    if (index <= 0) continue
-    const name = part.slice(0, index).trim()
-    const value = part.slice(index + 1).trim()
-    try {
-      cookies[name] = decodeURIComponent(value)
-    } catch {
-      // A malformed cookie value is ignored, like a missing one.
-    }
-  }
-  return cookies
-}
-
-export interface CookieOptions {
-  secure: boolean
-  maxAgeSeconds?: number
-  path?: string
-}
-
-export function serializeCookie(name: string, value: string, options: CookieOptions): string {
-  const parts = [
-    `${name}=${encodeURIComponent(value)}`,
-    `Path=${options.path ?? '/'}`,
-    'HttpOnly',
-    'SameSite=Strict',
-  ]
-  if (options.secure) parts.push('Secure')
-  if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${options.maxAgeSeconds}`)
-  return parts.join('; ')
-}

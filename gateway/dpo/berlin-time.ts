@@ -1,6 +1,6 @@
 /*
- * Calendar dates and clock times as a German DPO reads them: Europe/Berlin (DESIGN.md §3.1),
- * while every stored instant stays UTC.
+ * Calendar dates as instants in Europe/Berlin (DESIGN.md §3.1), while every stored instant stays
+ * UTC. Showing them is the views' part (templates/pages/view-models/format-berlin-time.ts).
  */
 
 const zone = 'Europe/Berlin'
@@ -41,22 +41,4 @@ export function berlinMidnight(date: string, dayOffset = 0): Date {
   // asking twice settles it.
   const first = new Date(wall - berlinOffsetMinutes(new Date(wall)) * 60_000)
   return new Date(wall - berlinOffsetMinutes(first) * 60_000)
-}
-
-const displayFormat = new Intl.DateTimeFormat('de-DE', {
-  timeZone: zone,
-  dateStyle: 'medium',
-  timeStyle: 'medium',
-})
-const dateFormat = new Intl.DateTimeFormat('de-DE', { timeZone: zone, dateStyle: 'medium' })
-
-/** An instant as Berlin wall-clock time, e.g. "01.03.2026, 10:15:00". */
-export function formatBerlinTime(at: Date | string): string {
-  return displayFormat.format(typeof at === 'string' ? new Date(at) : at)
-}
-
-/** A calendar date (`YYYY-MM-DD`) in German notation, e.g. "31.03.2026". */
-export function formatCalendarDate(date: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
-  return dateFormat.format(new Date(Date.UTC(y, m - 1, d, 12)))
 }

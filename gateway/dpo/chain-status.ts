@@ -1,21 +1,12 @@
-import { verifyCheckpointSignature, type CheckpointCheck } from '../../audit/checkpoint.ts'
+import { verifyCheckpointSignature } from '../../audit/checkpoint.ts'
 import {
   findLatestCheckpoint,
   readAuditHead,
   searchAuditEntries,
-  type AuditRecord,
 } from '../../db/audit-repository.ts'
+import type { ChainStatus } from '../../templates/pages/dpo/dpo-frame.ts'
 import { deriveAuditKey } from '../audit/audit-key.ts'
 import type { Deps } from '../deps.ts'
-
-export interface ChainStatus {
-  /** Entries in the log (the head's sequence number). */
-  entries: number
-  latestCheckpoint:
-    { treeSize: number; rootHash: string; at: string; signature: CheckpointCheck } | undefined
-  /** The newest `audit_verified` entry: the last full recomputation, by whom and its outcome. */
-  lastVerification: AuditRecord | undefined
-}
 
 /**
  * What the top of every DPO page shows. The latest checkpoint's signature is checked against this

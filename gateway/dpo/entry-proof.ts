@@ -2,18 +2,8 @@ import { AuditError } from '../../audit/audit-error.ts'
 import { checkProofDocument, type InclusionProofDocument } from '../../audit/proof-document.ts'
 import { deriveAuditKey } from '../audit/audit-key.ts'
 import { buildInclusionProof } from '../audit/build-proofs.ts'
+import type { EntryProofView } from '../../templates/pages/dpo/dpo-entry-view.ts'
 import type { Deps } from '../deps.ts'
-
-export type EntryProofView =
-  | {
-      state: 'proven'
-      treeSize: number
-      checkpointAt: string
-      pathLength: number
-      rootHash: string
-    }
-  | { state: 'pending'; treeSize: number | null }
-  | { state: 'failed'; reason: string }
 
 /**
  * Builds the entry's RFC 9162 inclusion proof against the latest checkpoint and checks it the way

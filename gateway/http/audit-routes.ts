@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { actorOf, type Principal } from '../../accounts/roles.ts'
+import type { AuditRecord } from '../../audit/audit-event.ts'
 import { AuditError } from '../../audit/audit-error.ts'
 import { buildAuditReport, reportEventTypes } from '../../audit/audit-report.ts'
 import {
@@ -9,7 +10,6 @@ import {
   searchAuditEntries,
   streamAuditEntries,
   type AuditFilter,
-  type AuditRecord,
 } from '../../db/audit-repository.ts'
 import { deriveAuditKey } from '../audit/audit-key.ts'
 import { buildConsistencyProof, buildInclusionProof } from '../audit/build-proofs.ts'

@@ -1,7 +1,8 @@
 import type { Principal, Role } from '../../accounts/roles.ts'
 import { findAgency, findUser } from '../../db/account-repository.ts'
 import type { Deps } from '../deps.ts'
-import { parseCookies, sessionCookieName, touchSession } from '../auth/sessions.ts'
+import { sessionCookieName, touchSession } from '../auth/sessions.ts'
+import { parseCookies } from '../http/cookies.ts'
 
 const titles: Record<Role, string> = {
   staff: 'Arbeitsplatz',

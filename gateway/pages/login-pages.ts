@@ -6,14 +6,9 @@ import { html } from '../../templates/pages/html.ts'
 import { layout } from '../../templates/pages/layout.ts'
 import { createLoginCsrf, loginCsrfMaxAgeSeconds } from '../auth/login-csrf.ts'
 import { checkThrottledPasswordLogin, createLoginBudget } from '../auth/login-throttle.ts'
-import {
-  createSession,
-  endSession,
-  parseCookies,
-  serializeCookie,
-  sessionCookieName,
-} from '../auth/sessions.ts'
+import { createSession, endSession, sessionCookieName } from '../auth/sessions.ts'
 import type { Deps } from '../deps.ts'
+import { parseCookies, serializeCookie } from '../http/cookies.ts'
 import { pageRoute, type AnyPageRoute } from '../http/route.ts'
 
 const loginCsrfCookie = 'brucke_login_csrf'

@@ -13,7 +13,7 @@ import {
   type ConsentCard,
 } from '../../templates/pages/self-service/self-service-views.ts'
 import { createLoginCsrf, loginCsrfMaxAgeSeconds } from '../auth/login-csrf.ts'
-import { parseCookies, serializeCookie } from '../auth/sessions.ts'
+import { parseCookies, serializeCookie } from '../http/cookies.ts'
 import type { Deps } from '../deps.ts'
 import { toHttpFailure } from '../http/error-status.ts'
 import { RateLimiter } from '../http/rate-limiter.ts'

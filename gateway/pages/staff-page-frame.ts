@@ -4,7 +4,7 @@ import type { SafeHtml } from '../../templates/pages/html.ts'
 import { staffFrame, type StaffNavEntry } from '../../templates/pages/staff/staff-frame.ts'
 import type { Deps } from '../deps.ts'
 import type { RouteContext } from '../http/route.ts'
-import { staffLanguageOf } from '../staff/staff-language.ts'
+import { staffLanguageOf } from '../staff/staff-language-cookie.ts'
 import { whoOf } from './home-pages.ts'
 
 export type StaffCtx = RouteContext<

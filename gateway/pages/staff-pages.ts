@@ -20,6 +20,11 @@ import { overviewView } from '../../templates/pages/staff/overview-view.ts'
 import type { StaffNavEntry } from '../../templates/pages/staff/staff-frame.ts'
 import { transferView } from '../../templates/pages/staff/transfer-view.ts'
 import {
+  say,
+  staffLanguages,
+  type StaffLanguage,
+} from '../../templates/pages/view-models/staff-language.ts'
+import {
   consentText,
   createConsentDraft,
   discardConsent,
@@ -47,13 +52,7 @@ import {
   draftFromForm,
   type PrepareConsentForm,
 } from '../staff/prepare-consent-form.ts'
-import {
-  say,
-  setStaffLanguage,
-  staffLanguageOf,
-  staffLanguages,
-  type StaffLanguage,
-} from '../staff/staff-language.ts'
+import { setStaffLanguage, staffLanguageOf } from '../staff/staff-language-cookie.ts'
 import { transferStatusTexts } from '../staff/transfer-status-text.ts'
 import { whoOf } from './home-pages.ts'
 import { staffPageFrame } from './staff-page-frame.ts'

@@ -21,7 +21,8 @@ import {
 import { RelayError } from '../relay/relay-error.ts'
 import type { TransferCaller } from '../relay/transfer-service.ts'
 import { explainDataRequestRefusal } from '../staff/data-request-refusal-text.ts'
-import { say, staffLanguageOf } from '../staff/staff-language.ts'
+import { staffLanguageOf } from '../staff/staff-language-cookie.ts'
+import { say } from '../../templates/pages/view-models/staff-language.ts'
 import { whoOf } from './home-pages.ts'
 import { staffPageFrame, type StaffCtx } from './staff-page-frame.ts'
 

@@ -1,5 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js'
 import { vocabulary } from '../../config/vocabulary.ts'
+import { escapeHtml } from '../../templates/pages/html.ts'
 import {
   caseSummaryForms,
   coverSheetTexts,
@@ -58,14 +59,6 @@ const label = (kind: 'purposes' | 'categories', term: string): string =>
   (kind === 'purposes'
     ? vocabulary.purposes[term]?.label.de
     : vocabulary.categories[term]?.label.de) ?? term
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-}
 
 function formatDate(isoDate: string): string {
   const [y, m, d] = isoDate.split('-')

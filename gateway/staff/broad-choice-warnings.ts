@@ -1,6 +1,6 @@
 import { addMonths } from '../../consent/calendar.ts'
 import { isSpecialCategory, localized, type Vocabulary } from '../../consent/vocabulary.ts'
-import { say, type StaffLanguage } from './staff-language.ts'
+import { say, type StaffLanguage } from '../../templates/pages/view-models/staff-language.ts'
 
 /** Thresholds above which a choice is "broad" and must be talked through before signing. */
 export const broadChoiceLimits = { categories: 5, recipients: 2, validityMonths: 6 } as const

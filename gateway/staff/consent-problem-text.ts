@@ -1,5 +1,5 @@
 import type { ConsentErrorCode } from '../../consent/errors.ts'
-import { say, type StaffLanguage } from './staff-language.ts'
+import { say, type StaffLanguage } from '../../templates/pages/view-models/staff-language.ts'
 
 const texts: Partial<Record<ConsentErrorCode, [string, string]>> = {
   ERR_CONSENT_NO_PURPOSE: ['Wählen Sie mindestens einen Zweck.', 'Choose at least one purpose.'],

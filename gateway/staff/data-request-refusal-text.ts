@@ -3,7 +3,7 @@ import type {
   DataRequestRefusalDetails,
 } from '../../consent/data-request-rule.ts'
 import { localized, type Vocabulary } from '../../consent/vocabulary.ts'
-import { say, type StaffLanguage } from './staff-language.ts'
+import { say, type StaffLanguage } from '../../templates/pages/view-models/staff-language.ts'
 
 /** Labels of known terms; an unknown term is shown as it was typed. */
 function labels(

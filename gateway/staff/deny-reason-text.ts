@@ -1,6 +1,6 @@
 import type { DenyReason } from '../../consent/decide.ts'
 import { localized, type Vocabulary } from '../../consent/vocabulary.ts'
-import { say, type StaffLanguage } from './staff-language.ts'
+import { say, type StaffLanguage } from '../../templates/pages/view-models/staff-language.ts'
 
 /** What the staff member sees about the consent a decision was taken against. */
 export interface ReasonContext {

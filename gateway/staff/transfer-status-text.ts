@@ -1,4 +1,4 @@
-import { say, type StaffLanguage } from './staff-language.ts'
+import { say, type StaffLanguage } from '../../templates/pages/view-models/staff-language.ts'
 
 /** The transfer statuses of DESIGN.md §3.3 item 7, as staff read them. */
 export function transferStatusTexts(language: StaffLanguage): Record<string, string> {

@@ -1,4 +1,4 @@
-/** HTML that is already safe to emit. Produced only by {@link html} and {@link raw}. */
+/** HTML that is already safe to emit. Produced only by {@link html}. */
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {

@@ -1,12 +1,32 @@
 import type { Agency, User } from '../../../accounts/account-schemas.ts'
 import { agencyKindLabel, type AgencyKind } from '../../../config/agency-kinds.ts'
-import type {
-  CertificateOverviewRow,
-  CertificateState,
-} from '../../../gateway/admin/certificate-overview.ts'
-import type { DeliveredMail } from '../../../gateway/admin/delivered-mails.ts'
-import { formatBerlinTime } from '../../../gateway/dpo/berlin-time.ts'
 import { html, type SafeHtml } from '../html.ts'
+import { formatBerlinTime } from '../view-models/format-berlin-time.ts'
+
+export type CertificateState = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'revoked'
+
+/** One registered agency certificate and its state (gateway/admin/certificate-overview.ts). */
+export interface CertificateOverviewRow {
+  id: string
+  agencyId: string
+  subject: string
+  serialNumber: string
+  notBefore: Date
+  notAfter: Date
+  state: CertificateState
+  /** Whole days from `now` to the end of validity (negative once expired). */
+  daysLeft: number
+  hasKey: boolean
+}
+
+/** A message delivered to the local catch-all: metadata only (gateway/admin/delivered-mails.ts). */
+export interface DeliveredMail {
+  transferId: string
+  kind: string
+  senderAgencyId: string
+  recipientAgencyId: string
+  deliveredAt: string
+}
 
 /** A live API token of an account, by its id (never the token itself). */
 export interface AdminTokenView {

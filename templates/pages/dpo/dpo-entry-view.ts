@@ -1,8 +1,19 @@
-import type { AuditRecord } from '../../../db/audit-repository.ts'
-import { formatBerlinTime } from '../../../gateway/dpo/berlin-time.ts'
-import type { EntryProofView } from '../../../gateway/dpo/entry-proof.ts'
+import type { AuditRecord } from '../../../audit/audit-event.ts'
 import { html, type SafeHtml } from '../html.ts'
+import { formatBerlinTime } from '../view-models/format-berlin-time.ts'
 import { eventTypeLabel } from './event-labels.ts'
+
+/** The outcome of checking an entry's inclusion proof (gateway/dpo/entry-proof.ts). */
+export type EntryProofView =
+  | {
+      state: 'proven'
+      treeSize: number
+      checkpointAt: string
+      pathLength: number
+      rootHash: string
+    }
+  | { state: 'pending'; treeSize: number | null }
+  | { state: 'failed'; reason: string }
 
 function valueOf(value: unknown): SafeHtml {
   if (typeof value === 'string') return html`<code>${value}</code>`

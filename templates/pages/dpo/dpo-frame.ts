@@ -1,6 +1,17 @@
-import type { ChainStatus } from '../../../gateway/dpo/chain-status.ts'
-import { formatBerlinTime } from '../../../gateway/dpo/berlin-time.ts'
+import type { AuditRecord } from '../../../audit/audit-event.ts'
+import type { CheckpointCheck } from '../../../audit/checkpoint.ts'
 import { html, type SafeHtml } from '../html.ts'
+import { formatBerlinTime } from '../view-models/format-berlin-time.ts'
+
+/** The state of the audit log shown at the top of every DPO page (gateway/dpo/chain-status.ts). */
+export interface ChainStatus {
+  /** Entries in the log (the head's sequence number). */
+  entries: number
+  latestCheckpoint:
+    { treeSize: number; rootHash: string; at: string; signature: CheckpointCheck } | undefined
+  /** The newest `audit_verified` entry: the last full recomputation, by whom and its outcome. */
+  lastVerification: AuditRecord | undefined
+}
 
 export type DpoSection = 'log' | 'reports' | 'reidentify'
 

@@ -1,7 +1,7 @@
+import type { AuditRecord } from '../../../audit/audit-event.ts'
 import { indexEntry } from '../../../audit/entry-index.ts'
-import type { AuditRecord } from '../../../db/audit-repository.ts'
-import { formatBerlinTime } from '../../../gateway/dpo/berlin-time.ts'
 import { html, type SafeHtml } from '../html.ts'
+import { formatBerlinTime } from '../view-models/format-berlin-time.ts'
 import { decisionLabel, eventTypeLabel } from './event-labels.ts'
 
 export interface DpoLogViewInput {

@@ -1,6 +1,6 @@
-import type { SubjectIdentity } from '../../../gateway/audit/consent-lookups.ts'
-import { formatCalendarDate } from '../../../gateway/dpo/berlin-time.ts'
+import type { ConsentSubject } from '../../../consent/consent.ts'
 import { html, type SafeHtml } from '../html.ts'
+import { formatCalendarDate } from '../view-models/format-berlin-time.ts'
 
 export interface ReidentifyFormInput {
   csrfToken: string
@@ -67,7 +67,8 @@ ${input.values.reason ?? ''}</textarea>
 /** The outcome, shown once; the page is not cached and the name is not stored anywhere new. */
 export function dpoReidentifyResult(input: {
   subjectPseudonym: string
-  subject: SubjectIdentity | undefined
+  /** The person behind the pseudonym, if there is one in the DPO's scope. */
+  subject: Pick<ConsentSubject, 'givenName' | 'familyName' | 'birthDate'> | undefined
   auditSeq: number
 }): SafeHtml {
   return html`<section class="card" aria-labelledby="reid-result-heading">

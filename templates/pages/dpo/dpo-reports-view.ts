@@ -1,8 +1,16 @@
 import { isoWeekOf, type AuditReport } from '../../../audit/audit-report.ts'
-import { formatCalendarDate } from '../../../gateway/dpo/berlin-time.ts'
-import type { ExpiringConsent } from '../../../gateway/audit/consent-lookups.ts'
 import { html, type SafeHtml } from '../html.ts'
+import { formatCalendarDate } from '../view-models/format-berlin-time.ts'
 import { barChart } from './bar-chart.ts'
+
+/** An active consent that ends soon, by its pseudonym only. */
+export interface ExpiringConsentRow {
+  consentId: string
+  subjectPseudonym: string
+  /** Last valid calendar day, `YYYY-MM-DD`. */
+  validUntil: string
+  agencyId: string
+}
 
 export interface DpoReportsViewInput {
   values: { from?: string | undefined; to?: string | undefined; agency?: string | undefined }
@@ -10,7 +18,7 @@ export interface DpoReportsViewInput {
   agencies: readonly { id: string; name: string }[]
   agencyFixed: boolean
   report: AuditReport | undefined
-  expiring: { withinDays: number; items: readonly ExpiringConsent[] } | undefined
+  expiring: { withinDays: number; items: readonly ExpiringConsentRow[] } | undefined
 }
 
 const percent = (value: number): string => `${(value * 100).toFixed(0)} %`

@@ -1,13 +1,13 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import { localized, type Vocabulary } from '../../../consent/vocabulary.ts'
-import type { ConsentView } from '../../../gateway/consent/consent-view.ts'
-import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
 import { html, type SafeHtml } from '../html.ts'
+import type { ConsentViewModel } from '../view-models/consent-view-model.ts'
+import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 import { agencyName, categoryLabel, showDate } from './staff-labels.ts'
 
 export interface ComposerViewInput {
   language: StaffLanguage
-  consent: ConsentView
+  consent: ConsentViewModel
   agencies: readonly Agency[]
   vocabulary: Vocabulary
   reasonTexts: Record<string, string>

@@ -1,8 +1,8 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import type { Vocabulary } from '../../../consent/vocabulary.ts'
-import type { ConsentView } from '../../../gateway/consent/consent-view.ts'
-import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
 import { html, type SafeHtml } from '../html.ts'
+import type { ConsentViewModel } from '../view-models/consent-view-model.ts'
+import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 import {
   agencyName,
   categoryLabel,
@@ -18,7 +18,7 @@ import {
 export interface ConsentDetailViewInput {
   language: StaffLanguage
   csrfToken: string
-  consent: ConsentView
+  consent: ConsentViewModel
   agencies: readonly Agency[]
   ownAgencyId: string
   vocabulary: Vocabulary

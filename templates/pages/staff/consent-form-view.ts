@@ -1,8 +1,28 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
+import type { ConsentKind } from '../../../consent/consent.ts'
 import { isSpecialCategory, localized, type Vocabulary } from '../../../consent/vocabulary.ts'
-import type { PrepareConsentForm } from '../../../gateway/staff/prepare-consent-form.ts'
-import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
 import { html, type SafeHtml } from '../html.ts'
+import { say, type StaffLanguage } from '../view-models/staff-language.ts'
+
+/** The form's values as typed (or prefilled), shown again after a refused submit. */
+export interface ConsentFormValues {
+  kind: ConsentKind
+  givenName: string
+  familyName: string
+  birthDate: string
+  caseRef: string
+  senders: readonly string[]
+  recipients: readonly string[]
+  purposes: readonly string[]
+  categories: readonly string[]
+  validFrom: string
+  validUntil: string
+  language: string
+  releasedProfessionals: string
+  entrusting: '' | 'youth' | 'other'
+  entrustingName: string
+  entrustingRelation: string
+}
 
 export interface ConsentFormViewInput {
   language: StaffLanguage
@@ -10,7 +30,7 @@ export interface ConsentFormViewInput {
   agencies: readonly Agency[]
   ownAgencyId: string
   vocabulary: Vocabulary
-  values: PrepareConsentForm
+  values: ConsentFormValues
   /** Last day the validity may reach (configured maximum). */
   maxValidUntil: string
   today: string

@@ -1,6 +1,6 @@
-import type { ConsentView } from '../../../gateway/consent/consent-view.ts'
-import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
 import { html, type SafeHtml } from '../html.ts'
+import type { ConsentViewModel } from '../view-models/consent-view-model.ts'
+import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 import { signatoryLabel } from './staff-labels.ts'
 
 /**
@@ -9,7 +9,7 @@ import { signatoryLabel } from './staff-labels.ts'
  */
 export function consentPrintView(input: {
   language: StaffLanguage
-  consent: ConsentView
+  consent: ConsentViewModel
   text: string
   textSha256: string
 }): SafeHtml {

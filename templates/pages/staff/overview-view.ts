@@ -1,9 +1,8 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import type { Vocabulary } from '../../../consent/vocabulary.ts'
-import type { ConsentView } from '../../../gateway/consent/consent-view.ts'
-import type { TransferView } from '../../../gateway/relay/transfer-service.ts'
-import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
 import { html, type SafeHtml } from '../html.ts'
+import type { ConsentViewModel } from '../view-models/consent-view-model.ts'
+import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 import {
   agencyName,
   categoryLabel,
@@ -15,19 +14,30 @@ import {
   statusLabel,
 } from './staff-labels.ts'
 
+/** A transfer or revocation notice delivered to this agency, as the overview lists it. */
+export interface ReceivedTransferRow {
+  kind: 'transfer' | 'revocation_notice'
+  /** The sending agency's id. */
+  from: string
+  purpose: string
+  categories: readonly string[]
+  updatedAt: string
+  deliveredAt: string | null
+}
+
 export interface OverviewViewInput {
   language: StaffLanguage
-  consents: readonly ConsentView[]
-  expiringSoon: readonly ConsentView[]
+  consents: readonly ConsentViewModel[]
+  expiringSoon: readonly ConsentViewModel[]
   /** Drafts of this agency the person declined recently, with the reason they gave, if any. */
-  declined: readonly ConsentView[]
+  declined: readonly ConsentViewModel[]
   statusFilter: string
   agencies: readonly Agency[]
   vocabulary: Vocabulary
   banners: readonly string[]
   transferStatusTexts: Record<string, string>
   /** Transfers and revocation notices delivered to this agency. */
-  received: readonly TransferView[]
+  received: readonly ReceivedTransferRow[]
 }
 
 const statuses = [

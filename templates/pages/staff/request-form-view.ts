@@ -1,15 +1,15 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import { localized, type Vocabulary } from '../../../consent/vocabulary.ts'
-import type { ConsentView } from '../../../gateway/consent/consent-view.ts'
-import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
 import { html, type SafeHtml } from '../html.ts'
+import type { ConsentViewModel } from '../view-models/consent-view-model.ts'
+import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 import { showDate } from './staff-labels.ts'
 
 export interface RequestFormViewInput {
   language: StaffLanguage
   csrfToken: string
   /** Active consents of the agency to ask under. */
-  consents: readonly ConsentView[]
+  consents: readonly ConsentViewModel[]
   /** Partner agencies (not the own). */
   agencies: readonly Agency[]
   vocabulary: Vocabulary

@@ -1,22 +1,37 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import type { Vocabulary } from '../../../consent/vocabulary.ts'
-import type { ConsentView } from '../../../gateway/consent/consent-view.ts'
-import type { DataRequestView } from '../../../gateway/relay/data-request-service.ts'
-import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
 import { html, type SafeHtml } from '../html.ts'
+import type { ConsentViewModel } from '../view-models/consent-view-model.ts'
+import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 import { agencyName, categoryLabel, purposeLabel, showInstant } from './staff-labels.ts'
+
+/** A data request between two agencies, as the inbox lists it. */
+export interface DataRequestRow {
+  id: string
+  status: 'open' | 'answered'
+  requesterAgencyId: string
+  holderAgencyId: string
+  consentId: string
+  purpose: string
+  categories: readonly string[]
+  answeredByTransferId: string | null
+  createdAt: string
+  answeredAt: string | null
+  /** Whether the consent covers the holder sending exactly this now (a dry-run decision). */
+  consentCovers: boolean
+}
 
 export interface RequestsViewInput {
   language: StaffLanguage
-  incoming: readonly DataRequestView[]
-  outgoing: readonly DataRequestView[]
+  incoming: readonly DataRequestRow[]
+  outgoing: readonly DataRequestRow[]
   /** The agency's consents, to name the person a request is about. */
-  consents: readonly ConsentView[]
+  consents: readonly ConsentViewModel[]
   agencies: readonly Agency[]
   vocabulary: Vocabulary
 }
 
-function consentBadge(r: DataRequestView, lang: StaffLanguage): SafeHtml {
+function consentBadge(r: DataRequestRow, lang: StaffLanguage): SafeHtml {
   return r.consentCovers
     ? html`<span class="badge status-active" data-consent-covers="yes"
         >${say(lang, 'Einwilligung deckt die Anfrage', 'Consent covers the request')}</span
@@ -26,17 +41,17 @@ function consentBadge(r: DataRequestView, lang: StaffLanguage): SafeHtml {
       >`
 }
 
-function statusText(r: DataRequestView, lang: StaffLanguage): string {
+function statusText(r: DataRequestRow, lang: StaffLanguage): string {
   return r.status === 'open' ? say(lang, 'offen', 'open') : say(lang, 'beantwortet', 'answered')
 }
 
-function whatCell(r: DataRequestView, vocabulary: Vocabulary, lang: StaffLanguage): SafeHtml {
+function whatCell(r: DataRequestRow, vocabulary: Vocabulary, lang: StaffLanguage): SafeHtml {
   return html`${purposeLabel(r.purpose, vocabulary, lang)}<br /><span class="muted"
       >${r.categories.map((c) => categoryLabel(c, vocabulary, lang)).join(', ')}</span
     >`
 }
 
-function personCell(r: DataRequestView, consents: ReadonlyMap<string, ConsentView>): SafeHtml {
+function personCell(r: DataRequestRow, consents: ReadonlyMap<string, ConsentViewModel>): SafeHtml {
   const consent = consents.get(r.consentId)
   return consent
     ? html`<a href="/staff/consents/${consent.id}"

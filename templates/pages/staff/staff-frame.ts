@@ -1,6 +1,6 @@
-import type { StaffLanguage } from '../../../gateway/staff/staff-language.ts'
 import { html, type SafeHtml } from '../html.ts'
 import { layout } from '../layout.ts'
+import type { StaffLanguage } from '../view-models/staff-language.ts'
 
 export interface StaffFrameInput {
   language: StaffLanguage

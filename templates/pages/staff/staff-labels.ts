@@ -1,6 +1,6 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import { localized, type Vocabulary } from '../../../consent/vocabulary.ts'
-import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
+import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 
 /** Display names for the codes the staff pages show. */
 export function statusLabel(status: string, lang: StaffLanguage): string {

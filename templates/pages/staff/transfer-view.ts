@@ -1,5 +1,5 @@
-import { say, type StaffLanguage } from '../../../gateway/staff/staff-language.ts'
 import { html, type SafeHtml } from '../html.ts'
+import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 
 /** A sent transfer whose status the page script follows (queued → delivered …). */
 export function transferView(input: {

@@ -1,9 +1,6 @@
 import type { Request, Response } from 'express'
-import { parseCookies, serializeCookie } from '../auth/sessions.ts'
-
-/** Languages of the staff workplace: German by default, English switchable. */
-export const staffLanguages = ['de', 'en'] as const
-export type StaffLanguage = (typeof staffLanguages)[number]
+import type { StaffLanguage } from '../../templates/pages/view-models/staff-language.ts'
+import { parseCookies, serializeCookie } from '../http/cookies.ts'
 
 /** The preference lives in a cookie, never in the URL (no personal data or state in links). */
 export const staffLanguageCookie = 'brucke_lang'
@@ -18,9 +15,4 @@ export function setStaffLanguage(res: Response, language: StaffLanguage, secure:
     'Set-Cookie',
     serializeCookie(staffLanguageCookie, language, { secure, maxAgeSeconds: 365 * 24 * 3600 }),
   )
-}
-
-/** Picks the text of the current language; both are written side by side where they are used. */
-export function say(language: StaffLanguage, de: string, en: string): string {
-  return language === 'en' ? en : de
 }
