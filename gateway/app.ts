@@ -7,7 +7,7 @@ import { errorBody } from './http/api-error.ts'
 import { mountApiRoutes, mountPageRoutes } from './http/mount-routes.ts'
 import { rejectMalformedPath } from './http/reject-malformed-path.ts'
 import { buildOpenApiDocument } from './http/openapi.ts'
-import { createRouteLimits } from './http/route-limits.ts'
+import { createRouteLimits, type RouteLimits } from './http/route-limits.ts'
 import { apiPrefix, apiRoutes, pageRoutes } from './http/routes.ts'
 import { apiRoute, type AnyApiRoute, type AnyPageRoute } from './http/route.ts'
 import { z } from 'zod'
@@ -21,8 +21,12 @@ export interface BuiltApp {
 
 const assetsDir = fileURLToPath(new URL('../templates/assets/', import.meta.url))
 
-/** Builds the express app from its dependencies; no globals, nothing listens here. */
-export function createApp(deps: Deps): BuiltApp {
+/**
+ * Builds the express app from its dependencies; no globals, nothing listens here. The attempt
+ * limits are built once per running gateway (`startGateway`) and passed in; a test may pass its
+ * own, or take fresh ones.
+ */
+export function createApp(deps: Deps, limits: RouteLimits = createRouteLimits(deps)): BuiltApp {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', false)
@@ -78,9 +82,8 @@ export function createApp(deps: Deps): BuiltApp {
   app.use(rejectMalformedPath(apiPrefix))
   app.use('/assets', express.static(assetsDir, { index: false, maxAge: '1h', fallthrough: true }))
 
-  const limits = createRouteLimits(deps)
-  const api: AnyApiRoute[] = apiRoutes(deps, limits)
-  const pages = pageRoutes(deps, limits)
+  const api: AnyApiRoute[] = [...apiRoutes]
+  const pages = pageRoutes
   api.push(
     apiRoute({
       method: 'get',
@@ -100,7 +103,7 @@ export function createApp(deps: Deps): BuiltApp {
     res.setHeader('Cache-Control', 'no-store')
     next()
   })
-  mountApiRoutes(apiRouter, deps, api, apiPrefix)
+  mountApiRoutes(apiRouter, deps, limits, api, apiPrefix)
   apiRouter.use((req: Request, res: Response) => {
     res
       .status(404)
@@ -109,7 +112,7 @@ export function createApp(deps: Deps): BuiltApp {
   app.use(apiPrefix, apiRouter)
 
   const pageRouter = express.Router({ caseSensitive: true })
-  mountPageRoutes(pageRouter, deps, pages)
+  mountPageRoutes(pageRouter, deps, limits, pages)
   app.use(pageRouter)
 
   app.use((req: Request, res: Response) => {

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createApp } from './app.ts'
 import type { Deps } from './deps.ts'
+import { createRouteLimits } from './http/route-limits.ts'
 import { serviceStarters } from './services.ts'
 
 /** A background part of `brucke serve` (delivery worker, SMTP ingress, checkpointer…). */
@@ -24,7 +25,7 @@ export async function startGateway(
   deps: Deps,
   options: { port?: number; host?: string } = {},
 ): Promise<RunningGateway> {
-  const { app } = createApp(deps)
+  const { app } = createApp(deps, createRouteLimits(deps))
   const server = createServer(app)
   server.requestTimeout = 60_000
   server.headersTimeout = 20_000

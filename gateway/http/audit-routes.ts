@@ -302,17 +302,15 @@ export const reidentifyRoute = apiRoute({
 })
 
 /** JSON routes of the audit area under /api/v1. */
-export function auditApiRoutes(_deps: Deps): AnyApiRoute[] {
-  return [
-    searchAuditRoute,
-    auditStatusRoute,
-    verifyAuditRoute,
-    auditEntryRoute,
-    auditProofRoute,
-    auditConsistencyRoute,
-    auditPublicKeyRoute,
-    exportAuditRoute,
-    auditReportRoute,
-    reidentifyRoute,
-  ]
-}
+export const auditApiRoutes: AnyApiRoute[] = [
+  searchAuditRoute,
+  auditStatusRoute,
+  verifyAuditRoute,
+  auditEntryRoute,
+  auditProofRoute,
+  auditConsistencyRoute,
+  auditPublicKeyRoute,
+  exportAuditRoute,
+  auditReportRoute,
+  reidentifyRoute,
+]

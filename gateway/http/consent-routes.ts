@@ -19,16 +19,14 @@ import {
 } from '../consent/consent-service.ts'
 import { approveConsentText, listConsentTexts } from '../consent/consent-texts.ts'
 import { consentStatusSchema, consentViewSchema } from '../consent/consent-view.ts'
-import type { Deps } from '../deps.ts'
 import { consentOfReceipt, showTextAtKiosk, startFromPickupCode } from '../kiosk/kiosk-service.ts'
-import { pickUpWithinLimits, type PickupBudget } from '../kiosk/pickup-throttle.ts'
+import { pickUpWithinLimits } from '../kiosk/pickup-throttle.ts'
 import {
   confirmAtMajority,
   majorityConfirmationInputSchema,
 } from '../self-service/majority-confirmation.ts'
 import { ApiError } from './api-error.ts'
 import { apiRoute, type AnyApiRoute } from './route.ts'
-import type { RouteLimits } from './route-limits.ts'
 
 function callerOf(principal: Principal): ConsentCaller {
   return {
@@ -69,30 +67,28 @@ export const listConsentsRoute = apiRoute({
 })
 
 /** Pickup codes are guessable secrets: wrong ones are limited per kiosk, address and prefix. */
-export function pickUpConsentRoute(budget: PickupBudget) {
-  return apiRoute({
-    method: 'get',
-    path: '/consents/pickup/:code',
-    summary:
-      'Open a draft of your agency at this kiosk with its pickup code: the kiosk flow is bound to it',
-    access: ['kiosk'],
-    params: z.strictObject({ code: z.string().min(4).max(20) }),
-    response: consentViewSchema,
-    handle: ({ deps, principal, params, req }) =>
-      pickUpWithinLimits(
-        deps,
-        {
-          budget,
-          principal,
-          remoteAddress: req.ip ?? 'unknown',
-          code: params.code,
-          method: 'GET',
-          route: '/api/v1/consents/pickup/:code',
-        },
-        () => startFromPickupCode(deps, principal, params.code),
-      ),
-  })
-}
+export const pickUpConsentRoute = apiRoute({
+  method: 'get',
+  path: '/consents/pickup/:code',
+  summary:
+    'Open a draft of your agency at this kiosk with its pickup code: the kiosk flow is bound to it',
+  access: ['kiosk'],
+  params: z.strictObject({ code: z.string().min(4).max(20) }),
+  response: consentViewSchema,
+  handle: ({ deps, limits, principal, params, req }) =>
+    pickUpWithinLimits(
+      deps,
+      {
+        budget: limits.pickup,
+        principal,
+        remoteAddress: req.ip ?? 'unknown',
+        code: params.code,
+        method: 'GET',
+        route: '/api/v1/consents/pickup/:code',
+      },
+      () => startFromPickupCode(deps, principal, params.code),
+    ),
+})
 
 export const getConsentRoute = apiRoute({
   method: 'get',
@@ -275,20 +271,18 @@ export const decisionRoute = apiRoute({
 })
 
 /** JSON routes of the consent area under /api/v1 (DESIGN.md §6). */
-export function consentApiRoutes(_deps: Deps, limits: RouteLimits): AnyApiRoute[] {
-  return [
-    createConsentRoute,
-    listConsentsRoute,
-    pickUpConsentRoute(limits.pickup),
-    getConsentRoute,
-    consentTextRoute,
-    signConsentRoute,
-    revokeConsentRoute,
-    discardConsentRoute,
-    declineConsentRoute,
-    majorityConfirmationRoute,
-    decisionRoute,
-    listConsentTextsRoute,
-    approveConsentTextRoute,
-  ]
-}
+export const consentApiRoutes: AnyApiRoute[] = [
+  createConsentRoute,
+  listConsentsRoute,
+  pickUpConsentRoute,
+  getConsentRoute,
+  consentTextRoute,
+  signConsentRoute,
+  revokeConsentRoute,
+  discardConsentRoute,
+  declineConsentRoute,
+  majorityConfirmationRoute,
+  decisionRoute,
+  listConsentTextsRoute,
+  approveConsentTextRoute,
+]

@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { listCertificateOverview } from '../crypto/certificate-service.ts'
-import type { Deps } from '../deps.ts'
 import { apiRoute } from './route.ts'
 import type { AnyApiRoute } from './route.ts'
 
@@ -50,6 +49,4 @@ export const listCertificatesRoute = apiRoute({
 })
 
 /** JSON routes of the crypto area under /api/v1. */
-export function cryptoApiRoutes(_deps: Deps): AnyApiRoute[] {
-  return [listCertificatesRoute]
-}
+export const cryptoApiRoutes: AnyApiRoute[] = [listCertificatesRoute]

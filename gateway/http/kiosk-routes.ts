@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { actorOf } from '../../accounts/roles.ts'
 import { identifierSchema } from '../../accounts/account-schemas.ts'
-import type { Deps } from '../deps.ts'
 import { pushDraft } from '../kiosk/kiosk-service.ts'
 import { kioskSummarySchema } from '../kiosk/kiosk-summaries.ts'
 import { listMajorityReviews } from '../self-service/majority-review.ts'
@@ -84,6 +83,4 @@ export const majorityReviewsRoute = apiRoute({
 })
 
 /** REST routes of the kiosk area. */
-export function kioskApiRoutes(_deps: Deps): AnyApiRoute[] {
-  return [pushDraftRoute, majorityReviewsRoute]
-}
+export const kioskApiRoutes: AnyApiRoute[] = [pushDraftRoute, majorityReviewsRoute]

@@ -10,6 +10,7 @@ import { readFormBody, readJsonBody, requestHasBody } from './body-parsing.ts'
 import { toHttpFailure, validationIssues } from './error-status.ts'
 import { refuseNul } from './refuse-nul.ts'
 import type { Access, AnyApiRoute, AnyPageRoute } from './route.ts'
+import type { RouteLimits } from './route-limits.ts'
 
 const defaultBodyLimit = 64 * 1024
 
@@ -82,6 +83,7 @@ function sendApiFailure(deps: Deps, res: Response, error: unknown): void {
 export function mountApiRoutes(
   router: Router,
   deps: Deps,
+  limits: RouteLimits,
   routes: readonly AnyApiRoute[],
   prefix: string,
 ): void {
@@ -118,6 +120,7 @@ export function mountApiRoutes(
           params,
           query,
           body,
+          limits,
           requestId: requestIdOf(res),
           req,
           res,
@@ -155,7 +158,12 @@ async function authenticateLeniently(deps: Deps, req: Request, now: Date): Promi
 }
 
 /** Mounts server-rendered pages: session, access check, CSRF on posts, no caching. */
-export function mountPageRoutes(router: Router, deps: Deps, routes: readonly AnyPageRoute[]): void {
+export function mountPageRoutes(
+  router: Router,
+  deps: Deps,
+  limits: RouteLimits,
+  routes: readonly AnyPageRoute[],
+): void {
   for (const route of routes) {
     router[route.method](route.path, async (req: Request, res: Response) => {
       res.setHeader('Cache-Control', 'no-store')
@@ -202,6 +210,7 @@ export function mountPageRoutes(router: Router, deps: Deps, routes: readonly Any
           params: req.params as Record<string, string>,
           query: req.query,
           body: form,
+          limits,
           requestId: requestIdOf(res),
           req,
           res,

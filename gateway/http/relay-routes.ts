@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { actorOf, type Principal } from '../../accounts/roles.ts'
 import { findTransfer, transferStatusSchema } from '../../db/transfer-repository.ts'
-import type { Deps } from '../deps.ts'
 import { readCatchallMessage } from '../relay/catchall-mailbox.ts'
 import {
   createDataRequest,
@@ -128,13 +127,11 @@ export const listDataRequestsRoute = apiRoute({
 })
 
 /** JSON routes of the relay area under /api/v1. */
-export function relayApiRoutes(_deps: Deps): AnyApiRoute[] {
-  return [
-    submitTransferRoute,
-    listTransfersRoute,
-    getTransferRoute,
-    downloadCatchallMessageRoute,
-    createDataRequestRoute,
-    listDataRequestsRoute,
-  ]
-}
+export const relayApiRoutes: AnyApiRoute[] = [
+  submitTransferRoute,
+  listTransfersRoute,
+  getTransferRoute,
+  downloadCatchallMessageRoute,
+  createDataRequestRoute,
+  listDataRequestsRoute,
+]

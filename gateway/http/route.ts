@@ -2,6 +2,7 @@ import type { Request, Response } from 'express'
 import type { ZodType } from 'zod'
 import type { Principal, Role } from '../../accounts/roles.ts'
 import type { Deps } from '../deps.ts'
+import type { RouteLimits } from './route-limits.ts'
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
@@ -10,6 +11,8 @@ export type Access = 'public' | readonly Role[]
 
 export interface RouteContext<P, Q, B, Auth extends Principal | null> {
   deps: Deps
+  /** The app's attempt limits, built once (gateway/http/route-limits.ts). */
+  limits: RouteLimits
   principal: Auth
   params: P
   query: Q

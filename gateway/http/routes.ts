@@ -1,10 +1,9 @@
-import type { Deps } from '../deps.ts'
-import { adminPages } from '../pages/admin-pages.ts'
-import { dpoPages } from '../pages/dpo-pages.ts'
-import { kioskPages } from '../pages/kiosk-pages.ts'
-import { loginPages } from '../pages/login-pages.ts'
-import { selfServicePages } from '../pages/self-service-pages.ts'
-import { staffPages } from '../pages/staff-pages.ts'
+import { adminPageRoutes } from '../pages/admin-pages.ts'
+import { dpoPageRoutes } from '../pages/dpo-pages.ts'
+import { kioskPageRoutes } from '../pages/kiosk-pages.ts'
+import { loginPageRoutes } from '../pages/login-pages.ts'
+import { selfServicePageRoutes } from '../pages/self-service-pages.ts'
+import { staffPageRoutes } from '../pages/staff-pages.ts'
 import {
   addAgencyRoute,
   addUserRoute,
@@ -14,7 +13,6 @@ import {
 } from './account-routes.ts'
 import { accountLockoutRoutes } from './account-lockout-routes.ts'
 import type { AnyApiRoute, AnyPageRoute } from './route.ts'
-import type { RouteLimits } from './route-limits.ts'
 import { healthzRoute } from './system-routes.ts'
 import { auditApiRoutes } from './audit-routes.ts'
 import { consentApiRoutes } from './consent-routes.ts'
@@ -24,32 +22,31 @@ import { relayApiRoutes } from './relay-routes.ts'
 
 export const apiPrefix = '/api/v1'
 
-/** Every JSON route under {@link apiPrefix}. Areas append theirs here. */
-export function apiRoutes(deps: Deps, limits: RouteLimits): AnyApiRoute[] {
-  return [
-    healthzRoute,
-    listAgenciesRoute,
-    addAgencyRoute,
-    listAgencyUsersRoute,
-    addUserRoute,
-    whoAmIRoute,
-    ...accountLockoutRoutes,
-    ...consentApiRoutes(deps, limits),
-    ...cryptoApiRoutes(deps),
-    ...relayApiRoutes(deps),
-    ...auditApiRoutes(deps),
-    ...kioskApiRoutes(deps),
-  ]
-}
+/**
+ * Every JSON route under {@link apiPrefix}, as constants: each route is a value with its schemas;
+ * what it needs at run time (deps, the app's attempt limits) comes in its context.
+ */
+export const apiRoutes: readonly AnyApiRoute[] = [
+  healthzRoute,
+  listAgenciesRoute,
+  addAgencyRoute,
+  listAgencyUsersRoute,
+  addUserRoute,
+  whoAmIRoute,
+  ...accountLockoutRoutes,
+  ...consentApiRoutes,
+  ...cryptoApiRoutes,
+  ...relayApiRoutes,
+  ...auditApiRoutes,
+  ...kioskApiRoutes,
+]
 
-/** Every server-rendered page. Areas append theirs here. */
-export function pageRoutes(deps: Deps, limits: RouteLimits): AnyPageRoute[] {
-  return [
-    ...loginPages(deps),
-    ...adminPages(deps),
-    ...dpoPages(deps),
-    ...staffPages(deps),
-    ...kioskPages(deps, limits),
-    ...selfServicePages(deps),
-  ]
-}
+/** Every server-rendered page, the same way. */
+export const pageRoutes: readonly AnyPageRoute[] = [
+  ...loginPageRoutes,
+  ...adminPageRoutes,
+  ...dpoPageRoutes,
+  ...staffPageRoutes,
+  ...kioskPageRoutes,
+  ...selfServicePageRoutes,
+]

@@ -398,15 +398,13 @@ export const revokeTokensPage = accountActionPage(
 )
 
 /** The admin page under /admin (DESIGN.md §6 Pages). */
-export function adminPages(_deps: Deps): AnyPageRoute[] {
-  return [
-    adminPage,
-    addAgencyPage,
-    addAccountPage,
-    disableAccountPage,
-    enableAccountPage,
-    resetPasswordPage,
-    endSessionsPage,
-    revokeTokensPage,
-  ]
-}
+export const adminPageRoutes: AnyPageRoute[] = [
+  adminPage,
+  addAgencyPage,
+  addAccountPage,
+  disableAccountPage,
+  enableAccountPage,
+  resetPasswordPage,
+  endSessionsPage,
+  revokeTokensPage,
+]

@@ -305,13 +305,11 @@ export const dpoVerifyPost = pageRoute({
 })
 
 /** The DPO workplace under /dpo (DESIGN.md §3.5, §6 Pages). */
-export function dpoPages(_deps: Deps): AnyPageRoute[] {
-  return [
-    dpoLogPage,
-    dpoEntryPage,
-    dpoReportsPage,
-    dpoReidentifyFormPage,
-    dpoReidentifyPost,
-    dpoVerifyPost,
-  ]
-}
+export const dpoPageRoutes: AnyPageRoute[] = [
+  dpoLogPage,
+  dpoEntryPage,
+  dpoReportsPage,
+  dpoReidentifyFormPage,
+  dpoReidentifyPost,
+  dpoVerifyPost,
+]

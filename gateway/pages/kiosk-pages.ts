@@ -19,9 +19,7 @@ import {
 import { ConsentError } from '../../consent/errors.ts'
 import type { Deps } from '../deps.ts'
 import { toHttpFailure } from '../http/error-status.ts'
-import { RateLimiter } from '../http/rate-limiter.ts'
 import { pageRoute, type AnyPageRoute, type PageResult } from '../http/route.ts'
-import type { RouteLimits } from '../http/route-limits.ts'
 import { KioskError } from '../kiosk/kiosk-error.ts'
 import {
   confirmMajorityAtKiosk,
@@ -81,517 +79,519 @@ function summaryHtml(summary: KioskSummary | undefined, sha256: string, lang: st
     <p class="hash">SHA-256: ${sha256}</p>`
 }
 
-/** The kiosk's pages (DESIGN.md §6 `/kiosk`): read, choose, sign, receipt; wiped after use. */
-export function kioskPages(deps: Deps, limits: RouteLimits): AnyPageRoute[] {
-  const idleSeconds = kioskIdleSecondsOf(deps.config)
-  // Against guessing receipt codes on a kiosk: per device, like the self-service page per IP.
-  const revokeLimiter = new RateLimiter(deps.clock, 10, 15 * 60_000)
-
-  async function page(
-    req: Request,
-    input: { title: string; language?: string; personal: boolean; body: ReturnType<typeof html> },
-    status = 200,
-  ): Promise<PageResult> {
-    const language = input.language ?? 'de'
-    return {
-      status,
-      html: kioskFrame({
-        title: input.title,
-        language,
-        rtl: rtlLanguages.includes(language),
-        csrf: await csrfTokenOf(deps, req.headers.cookie),
-        idleSeconds,
-        personal: input.personal,
-        body: input.body,
-      }),
-    }
+async function page(
+  deps: Deps,
+  req: Request,
+  input: { title: string; language?: string; personal: boolean; body: ReturnType<typeof html> },
+  status = 200,
+): Promise<PageResult> {
+  const language = input.language ?? 'de'
+  return {
+    status,
+    html: kioskFrame({
+      title: input.title,
+      language,
+      rtl: rtlLanguages.includes(language),
+      csrf: await csrfTokenOf(deps, req.headers.cookie),
+      idleSeconds: kioskIdleSecondsOf(deps.config),
+      personal: input.personal,
+      body: input.body,
+    }),
   }
+}
 
-  /** Loads the session for a step page; redirects when the device is elsewhere or empty. */
-  async function sessionAt(
-    principal: Principal,
-    step: KioskSession['state']['step'],
-  ): Promise<KioskSession | { redirect: string }> {
+/** Loads the session for a step page; redirects when the device is elsewhere or empty. */
+async function sessionAt(
+  deps: Deps,
+  principal: Principal,
+  step: KioskSession['state']['step'],
+): Promise<KioskSession | { redirect: string }> {
+  const session = await currentKioskSession(deps, principal)
+  if (!session) return { redirect: '/kiosk' }
+  if (session.state.step !== step) return { redirect: `/kiosk/${session.state.step}` }
+  await touchKioskSession(deps, principal)
+  return session
+}
+
+/** A domain refusal shown on the start screen (e.g. a mistyped code), never a 500. */
+async function startWithError(deps: Deps, req: Request, principal: Principal, error: unknown) {
+  const failure = toHttpFailure(error)
+  if (!failure) throw error
+  return page(
+    deps,
+    req,
+    {
+      title: 'Kiosk',
+      personal: false,
+      body: kioskStartView({
+        csrf: await csrfTokenOf(deps, req.headers.cookie),
+        pushed: await hasPushedDraft(deps, principal),
+        error:
+          failure.code === 'ERR_KIOSK_RATE_LIMITED'
+            ? `Zu viele Versuche. Bitte warten Sie ${pickupLimits.windowMinutes} Minuten oder fragen Sie Ihre Fachkraft.`
+            : 'Dieser Code ist unbekannt oder abgelaufen. Bitte fragen Sie Ihre Fachkraft.',
+      }),
+    },
+    failure.status,
+  )
+}
+
+export const kioskStartPage = pageRoute({
+  method: 'get',
+  path: '/kiosk',
+  access,
+  handle: async ({ deps, req, principal }) => {
+    const session = await currentKioskSession(deps, principal)
+    if (session) return { redirect: `/kiosk/${session.state.step}` }
+    return page(deps, req, {
+      title: 'Kiosk',
+      personal: false,
+      body: kioskStartView({
+        csrf: await csrfTokenOf(deps, req.headers.cookie),
+        pushed: await hasPushedDraft(deps, principal),
+      }),
+    })
+  },
+})
+
+export const kioskPickupPage = pageRoute({
+  method: 'post',
+  path: '/kiosk/pickup',
+  access,
+  form: z.object({ code: z.string().trim().min(1).max(20) }),
+  handle: async ({ deps, limits, req, principal, body }) => {
+    try {
+      await pickUpWithinLimits(
+        deps,
+        {
+          budget: limits.pickup,
+          principal,
+          remoteAddress: req.ip ?? 'unknown',
+          code: body.code,
+          method: 'POST',
+          route: '/kiosk/pickup',
+        },
+        () => startFromPickupCode(deps, principal, body.code),
+      )
+    } catch (error) {
+      return startWithError(deps, req, principal, error)
+    }
+    return { redirect: '/kiosk/read' }
+  },
+})
+
+export const kioskTakePushedPage = pageRoute({
+  method: 'post',
+  path: '/kiosk/take-pushed',
+  access,
+  handle: async ({ deps, req, principal }) => {
+    try {
+      await startFromPush(deps, principal)
+    } catch (error) {
+      return startWithError(deps, req, principal, error)
+    }
+    return { redirect: '/kiosk/read' }
+  },
+})
+
+export const kioskLanguagePage = pageRoute({
+  method: 'post',
+  path: '/kiosk/language',
+  access,
+  form: z.object({ language: z.enum(kioskLanguages) }),
+  handle: async ({ deps, principal, body }) => {
     const session = await currentKioskSession(deps, principal)
     if (!session) return { redirect: '/kiosk' }
-    if (session.state.step !== step) return { redirect: `/kiosk/${session.state.step}` }
-    await touchKioskSession(deps, principal)
-    return session
-  }
+    const step = await setKioskLanguage(deps, principal, body.language)
+    return { redirect: `/kiosk/${step}` }
+  },
+})
 
-  /** A domain refusal shown on the start screen (e.g. a mistyped code), never a 500. */
-  async function startWithError(req: Request, principal: Principal, error: unknown) {
-    const failure = toHttpFailure(error)
-    if (!failure) throw error
-    return page(
-      req,
-      {
-        title: 'Kiosk',
-        personal: false,
-        body: kioskStartView({
-          csrf: await csrfTokenOf(deps, req.headers.cookie),
-          pushed: await hasPushedDraft(deps, principal),
-          error:
-            failure.code === 'ERR_KIOSK_RATE_LIMITED'
-              ? `Zu viele Versuche. Bitte warten Sie ${pickupLimits.windowMinutes} Minuten oder fragen Sie Ihre Fachkraft.`
-              : 'Dieser Code ist unbekannt oder abgelaufen. Bitte fragen Sie Ihre Fachkraft.',
-        }),
-      },
-      failure.status,
-    )
-  }
-
-  const start = pageRoute({
-    method: 'get',
-    path: '/kiosk',
-    access,
-    handle: async ({ req, principal }) => {
-      const session = await currentKioskSession(deps, principal)
-      if (session) return { redirect: `/kiosk/${session.state.step}` }
-      return page(req, {
-        title: 'Kiosk',
-        personal: false,
-        body: kioskStartView({
-          csrf: await csrfTokenOf(deps, req.headers.cookie),
-          pushed: await hasPushedDraft(deps, principal),
-        }),
-      })
-    },
-  })
-
-  const pickup = pageRoute({
-    method: 'post',
-    path: '/kiosk/pickup',
-    access,
-    form: z.object({ code: z.string().trim().min(1).max(20) }),
-    handle: async ({ req, principal, body }) => {
-      try {
-        await pickUpWithinLimits(
-          deps,
-          {
-            budget: limits.pickup,
-            principal,
-            remoteAddress: req.ip ?? 'unknown',
-            code: body.code,
-            method: 'POST',
-            route: '/kiosk/pickup',
-          },
-          () => startFromPickupCode(deps, principal, body.code),
-        )
-      } catch (error) {
-        return startWithError(req, principal, error)
-      }
-      return { redirect: '/kiosk/read' }
-    },
-  })
-
-  const takePushed = pageRoute({
-    method: 'post',
-    path: '/kiosk/take-pushed',
-    access,
-    handle: async ({ req, principal }) => {
-      try {
-        await startFromPush(deps, principal)
-      } catch (error) {
-        return startWithError(req, principal, error)
-      }
-      return { redirect: '/kiosk/read' }
-    },
-  })
-
-  const language = pageRoute({
-    method: 'post',
-    path: '/kiosk/language',
-    access,
-    form: z.object({ language: z.enum(kioskLanguages) }),
-    handle: async ({ principal, body }) => {
-      const session = await currentKioskSession(deps, principal)
-      if (!session) return { redirect: '/kiosk' }
-      const step = await setKioskLanguage(deps, principal, body.language)
-      return { redirect: `/kiosk/${step}` }
-    },
-  })
-
-  const moveStep = pageRoute({
-    method: 'post',
-    path: '/kiosk/step',
-    access,
-    form: z.object({ step: z.enum(['read', 'choose', 'sign']) }),
-    handle: async ({ principal, body }) => {
-      const session = await currentKioskSession(deps, principal)
-      if (!session || session.state.step === 'receipt') return { redirect: '/kiosk' }
-      // Signing a draft goes through the choice; a confirmation at majority has none to make.
-      const confirming = session.state.purpose === 'confirm_majority'
-      const step = confirming ? (body.step === 'read' ? 'read' : 'sign') : body.step
-      if (step === 'sign' && !confirming) return { redirect: `/kiosk/${session.state.step}` }
-      await moveToStep(deps, principal, step)
-      return { redirect: `/kiosk/${step}` }
-    },
-  })
-
-  const read = pageRoute({
-    method: 'get',
-    path: '/kiosk/read',
-    access,
-    handle: async ({ req, principal }) => {
-      const session = await sessionAt(principal, 'read')
-      if ('redirect' in session) return session
-      const lang = session.state.language
-      // What is rendered here is recorded as displayed: the signature will prove this text.
-      const rendered = await showTextAtKiosk(deps, principal, { language: lang })
-      return page(req, {
-        title: 'Erklärung lesen',
-        language: lang,
-        personal: true,
-        body: kioskReadView({
-          csrf: await csrfTokenOf(deps, req.headers.cookie),
-          language: lang,
-          text: rendered.text,
-          confirming: session.state.purpose === 'confirm_majority',
-        }),
-      })
-    },
-  })
-
-  async function renderChoose(
-    req: Request,
-    principal: Principal,
-    session: KioskSession,
-    error?: string,
-  ) {
-    const { consent, state } = session
-    const lang = state.language
-    const names = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
-    const term = (c: string): ChoiceItem => {
-      const t = vocabulary.categories[c]
-      const special = isSpecialCategory(vocabulary, c)
-      return {
-        id: c,
-        label: t ? localized(t.label, lang) : c,
-        ...(t ? { explanation: localized(t.explanation, lang) } : {}),
-        checked: special
-          ? state.choices.chosenSpecialCategories.includes(c)
-          : !state.choices.deselectedCategories.includes(c),
-      }
-    }
-    return page(
-      req,
-      {
-        title: 'Auswählen',
-        language: lang,
-        personal: true,
-        body: kioskChooseView({
-          csrf: await csrfTokenOf(deps, req.headers.cookie),
-          language: lang,
-          recipients: consent.recipients.map((r) => ({
-            id: r,
-            label: names.get(r) ?? r,
-            checked: !state.choices.deselectedRecipients.includes(r),
-          })),
-          categories: consent.categories.filter((c) => !isSpecialCategory(vocabulary, c)).map(term),
-          special: consent.categories.filter((c) => isSpecialCategory(vocabulary, c)).map(term),
-          summary: consent.singleTransfer
-            ? summaryHtml(
-                summaryOnKiosk(principal.userId, consent.id),
-                consent.singleTransfer.summarySha256,
-                lang,
-              )
-            : null,
-          ...(error ? { error } : {}),
-        }),
-      },
-      error ? 400 : 200,
-    )
-  }
-
-  const choose = pageRoute({
-    method: 'get',
-    path: '/kiosk/choose',
-    access,
-    handle: async ({ req, principal }) => {
-      const session = await sessionAt(principal, 'choose')
-      if ('redirect' in session) return session
-      return renderChoose(req, principal, session)
-    },
-  })
-
-  const submitChoice = pageRoute({
-    method: 'post',
-    path: '/kiosk/choose',
-    access,
-    form: z.object({ recipient: multi, category: multi }),
-    handle: async ({ req, principal, body }) => {
-      const session = await sessionAt(principal, 'choose')
-      if ('redirect' in session) return session
-      try {
-        await saveChoices(deps, principal, {
-          recipients: body.recipient,
-          categories: body.category,
-        })
-      } catch (error) {
-        if (error instanceof KioskError && error.code === 'ERR_KIOSK_CHOICE_EMPTY')
-          return renderChoose(
-            req,
-            principal,
-            session,
-            'Mindestens ein Empfänger und eine Datenart müssen ausgewählt bleiben. Wenn Sie nichts weitergeben wollen, wählen Sie „Nicht zustimmen“.',
-          )
-        throw error
-      }
-      return { redirect: '/kiosk/sign' }
-    },
-  })
-
-  async function renderSign(req: Request, session: KioskSession, error?: string) {
+export const kioskMoveStepPage = pageRoute({
+  method: 'post',
+  path: '/kiosk/step',
+  access,
+  form: z.object({ step: z.enum(['read', 'choose', 'sign']) }),
+  handle: async ({ deps, principal, body }) => {
+    const session = await currentKioskSession(deps, principal)
+    if (!session || session.state.step === 'receipt') return { redirect: '/kiosk' }
+    // Signing a draft goes through the choice; a confirmation at majority has none to make.
     const confirming = session.state.purpose === 'confirm_majority'
-    const role = confirming ? 'youth' : (nextSignatory(session.consent) ?? 'youth')
-    const steps = Math.max(
-      session.consent.requiredSignatories.length,
-      session.consent.signatures.length + session.consent.missingSignatories.length,
-    )
-    return page(
-      req,
-      {
-        title: 'Unterschreiben',
-        language: session.state.language,
-        personal: true,
-        body: kioskSignView({
-          csrf: await csrfTokenOf(deps, req.headers.cookie),
-          language: session.state.language,
-          role,
-          step: confirming ? 1 : session.consent.signatures.length + 1,
-          steps: confirming ? 1 : steps,
-          confirming,
-          ...(error ? { error } : {}),
-        }),
-      },
-      error ? 400 : 200,
-    )
+    const step = confirming ? (body.step === 'read' ? 'read' : 'sign') : body.step
+    if (step === 'sign' && !confirming) return { redirect: `/kiosk/${session.state.step}` }
+    await moveToStep(deps, principal, step)
+    return { redirect: `/kiosk/${step}` }
+  },
+})
+
+export const kioskReadPage = pageRoute({
+  method: 'get',
+  path: '/kiosk/read',
+  access,
+  handle: async ({ deps, req, principal }) => {
+    const session = await sessionAt(deps, principal, 'read')
+    if ('redirect' in session) return session
+    const lang = session.state.language
+    // What is rendered here is recorded as displayed: the signature will prove this text.
+    const rendered = await showTextAtKiosk(deps, principal, { language: lang })
+    return page(deps, req, {
+      title: 'Erklärung lesen',
+      language: lang,
+      personal: true,
+      body: kioskReadView({
+        csrf: await csrfTokenOf(deps, req.headers.cookie),
+        language: lang,
+        text: rendered.text,
+        confirming: session.state.purpose === 'confirm_majority',
+      }),
+    })
+  },
+})
+
+async function renderChoose(
+  deps: Deps,
+  req: Request,
+  principal: Principal,
+  session: KioskSession,
+  error?: string,
+) {
+  const { consent, state } = session
+  const lang = state.language
+  const names = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
+  const term = (c: string): ChoiceItem => {
+    const t = vocabulary.categories[c]
+    const special = isSpecialCategory(vocabulary, c)
+    return {
+      id: c,
+      label: t ? localized(t.label, lang) : c,
+      ...(t ? { explanation: localized(t.explanation, lang) } : {}),
+      checked: special
+        ? state.choices.chosenSpecialCategories.includes(c)
+        : !state.choices.deselectedCategories.includes(c),
+    }
   }
-
-  const sign = pageRoute({
-    method: 'get',
-    path: '/kiosk/sign',
-    access,
-    handle: async ({ req, principal }) => {
-      const session = await sessionAt(principal, 'sign')
-      if ('redirect' in session) return session
-      return renderSign(req, session)
-    },
-  })
-
-  const submitSignature = pageRoute({
-    method: 'post',
-    path: '/kiosk/sign',
-    access,
-    bodyLimit: 800 * 1024,
-    form: z.object({
-      name: z.string().trim().max(200).default(''),
-      evidence: z.string().max(700_000).default(''),
-    }),
-    handle: async ({ req, principal, body }) => {
-      const session = await sessionAt(principal, 'sign')
-      if ('redirect' in session) return session
-      if (body.name === '')
-        return renderSign(req, session, 'Bitte schreiben Sie Ihren Namen in das Feld.')
-      if (body.evidence === '') return renderSign(req, session, 'Bitte unterschreiben Sie im Feld.')
-      try {
-        const { complete } = await signAtKiosk(deps, principal, {
-          name: body.name,
-          evidence: body.evidence,
-        })
-        return { redirect: complete ? '/kiosk/receipt' : '/kiosk/sign' }
-      } catch (error) {
-        if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
-          return renderSign(req, session, 'Bitte unterschreiben Sie im Feld.')
-        throw error
-      }
-    },
-  })
-
-  const submitConfirmation = pageRoute({
-    method: 'post',
-    path: '/kiosk/confirm',
-    access,
-    bodyLimit: 800 * 1024,
-    form: z.object({
-      name: z.string().trim().max(200).default(''),
-      evidence: z.string().max(700_000).default(''),
-    }),
-    handle: async ({ req, principal, body }) => {
-      const session = await sessionAt(principal, 'sign')
-      if ('redirect' in session) return session
-      if (session.state.purpose !== 'confirm_majority') return { redirect: '/kiosk/sign' }
-      if (body.evidence === '') return renderSign(req, session, 'Bitte unterschreiben Sie im Feld.')
-      try {
-        await confirmMajorityAtKiosk(deps, principal, { evidence: body.evidence })
-      } catch (error) {
-        if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
-          return renderSign(req, session, 'Bitte unterschreiben Sie im Feld.')
-        throw error
-      }
-      return { redirect: '/kiosk/done?confirmed=1' }
-    },
-  })
-
-  const decline = pageRoute({
-    method: 'post',
-    path: '/kiosk/decline',
-    access,
-    form: z.object({ reason: z.string().trim().max(500).optional() }),
-    handle: async ({ principal, body }) => {
-      const session = await currentKioskSession(deps, principal)
-      if (session && session.state.step !== 'receipt')
-        await declineAtKiosk(deps, principal, body.reason ? { reason: body.reason } : {})
-      return { redirect: '/kiosk/done' }
-    },
-  })
-
-  const receipt = pageRoute({
-    method: 'get',
-    path: '/kiosk/receipt',
-    access,
-    handle: async ({ req, principal }) => {
-      const session = await sessionAt(principal, 'receipt')
-      if ('redirect' in session) return session
-      const facts = await receiptFactsOf(deps, session.consent, session.state.receiptCode ?? '')
-      return page(req, {
-        title: 'Beleg',
-        personal: true,
-        body: kioskReceiptView({
-          csrf: await csrfTokenOf(deps, req.headers.cookie),
-          receipt: facts,
-        }),
-      })
-    },
-  })
-
-  const receiptDownload = pageRoute({
-    method: 'get',
-    path: '/kiosk/receipt.pdf',
-    access,
-    handle: async ({ principal }) => {
-      const session = await sessionAt(principal, 'receipt')
-      if ('redirect' in session) return session
-      const facts = await receiptFactsOf(deps, session.consent, session.state.receiptCode ?? '')
-      return {
-        file: await receiptPdf(facts, deps.config.publicUrl),
-        contentType: 'application/pdf',
-        filename: 'beleg-einwilligung.pdf',
-      }
-    },
-  })
-
-  const finish = pageRoute({
-    method: 'post',
-    path: '/kiosk/finish',
-    access,
-    handle: async ({ principal }) => {
-      await wipeKiosk(deps, principal)
-      return { redirect: '/kiosk/done' }
-    },
-  })
-
-  const wipe = pageRoute({
-    method: 'post',
-    path: '/kiosk/wipe',
-    access,
-    handle: async ({ principal }) => {
-      await wipeKiosk(deps, principal)
-      return { redirect: '/kiosk' }
-    },
-  })
-
-  const done = pageRoute({
-    method: 'get',
-    path: '/kiosk/done',
-    access,
-    handle: async ({ req, query }) =>
-      page(req, {
-        title: 'Danke',
-        personal: false,
-        body: kioskDoneView(
-          query.confirmed === '1'
-            ? 'Danke. Sie haben die Einwilligung selbst bestätigt. Das Gerät ist wieder frei.'
-            : 'Danke. Das Gerät ist wieder frei.',
-        ),
+  return page(
+    deps,
+    req,
+    {
+      title: 'Auswählen',
+      language: lang,
+      personal: true,
+      body: kioskChooseView({
+        csrf: await csrfTokenOf(deps, req.headers.cookie),
+        language: lang,
+        recipients: consent.recipients.map((r) => ({
+          id: r,
+          label: names.get(r) ?? r,
+          checked: !state.choices.deselectedRecipients.includes(r),
+        })),
+        categories: consent.categories.filter((c) => !isSpecialCategory(vocabulary, c)).map(term),
+        special: consent.categories.filter((c) => isSpecialCategory(vocabulary, c)).map(term),
+        summary: consent.singleTransfer
+          ? summaryHtml(
+              summaryOnKiosk(principal.userId, consent.id),
+              consent.singleTransfer.summarySha256,
+              lang,
+            )
+          : null,
+        ...(error ? { error } : {}),
       }),
-  })
-
-  const revokeForm = pageRoute({
-    method: 'get',
-    path: '/kiosk/revoke',
-    access,
-    handle: async ({ req }) =>
-      page(req, {
-        title: 'Widerrufen',
-        personal: true,
-        body: kioskRevokeView({ csrf: await csrfTokenOf(deps, req.headers.cookie) }),
-      }),
-  })
-
-  const revoke = pageRoute({
-    method: 'post',
-    path: '/kiosk/revoke',
-    access,
-    form: z.object({
-      receiptCode: z.string().trim().max(40).default(''),
-      birthDate: z.string().max(20).default(''),
-      confirm: z.string().max(10).optional(),
-    }),
-    handle: async ({ req, principal, body }) => {
-      const csrf = await csrfTokenOf(deps, req.headers.cookie)
-      const again = (status: number, error: string) =>
-        page(
-          req,
-          { title: 'Widerrufen', personal: true, body: kioskRevokeView({ csrf, error }) },
-          status,
-        )
-      if (body.confirm !== 'yes') return again(400, 'Bitte bestätigen Sie den Widerruf.')
-      if (!revokeLimiter.attempt(principal.userId))
-        return again(429, 'Zu viele Versuche. Bitte warten Sie 15 Minuten.')
-      try {
-        await revokeAtKiosk(deps, principal, {
-          receiptCode: body.receiptCode,
-          birthDate: body.birthDate,
-        })
-      } catch (error) {
-        const failure = toHttpFailure(error)
-        if (!failure) throw error
-        return again(
-          failure.status,
-          failure.code === 'ERR_CONSENT_NOT_ACTIVE'
-            ? 'Diese Einwilligung ist nicht mehr gültig; es gibt nichts zu widerrufen.'
-            : 'Code oder Geburtsdatum stimmen nicht.',
-        )
-      }
-      return page(req, {
-        title: 'Widerrufen',
-        personal: false,
-        body: kioskRevokeView({ csrf, done: true }),
-      })
     },
-  })
-
-  return [
-    start,
-    pickup,
-    takePushed,
-    language,
-    moveStep,
-    read,
-    choose,
-    submitChoice,
-    sign,
-    submitSignature,
-    submitConfirmation,
-    decline,
-    receipt,
-    receiptDownload,
-    finish,
-    wipe,
-    done,
-    revokeForm,
-    revoke,
-  ]
+    error ? 400 : 200,
+  )
 }
+
+export const kioskChoosePage = pageRoute({
+  method: 'get',
+  path: '/kiosk/choose',
+  access,
+  handle: async ({ deps, req, principal }) => {
+    const session = await sessionAt(deps, principal, 'choose')
+    if ('redirect' in session) return session
+    return renderChoose(deps, req, principal, session)
+  },
+})
+
+export const kioskSubmitChoicePage = pageRoute({
+  method: 'post',
+  path: '/kiosk/choose',
+  access,
+  form: z.object({ recipient: multi, category: multi }),
+  handle: async ({ deps, req, principal, body }) => {
+    const session = await sessionAt(deps, principal, 'choose')
+    if ('redirect' in session) return session
+    try {
+      await saveChoices(deps, principal, {
+        recipients: body.recipient,
+        categories: body.category,
+      })
+    } catch (error) {
+      if (error instanceof KioskError && error.code === 'ERR_KIOSK_CHOICE_EMPTY')
+        return renderChoose(
+          deps,
+          req,
+          principal,
+          session,
+          'Mindestens ein Empfänger und eine Datenart müssen ausgewählt bleiben. Wenn Sie nichts weitergeben wollen, wählen Sie „Nicht zustimmen“.',
+        )
+      throw error
+    }
+    return { redirect: '/kiosk/sign' }
+  },
+})
+
+async function renderSign(deps: Deps, req: Request, session: KioskSession, error?: string) {
+  const confirming = session.state.purpose === 'confirm_majority'
+  const role = confirming ? 'youth' : (nextSignatory(session.consent) ?? 'youth')
+  const steps = Math.max(
+    session.consent.requiredSignatories.length,
+    session.consent.signatures.length + session.consent.missingSignatories.length,
+  )
+  return page(
+    deps,
+    req,
+    {
+      title: 'Unterschreiben',
+      language: session.state.language,
+      personal: true,
+      body: kioskSignView({
+        csrf: await csrfTokenOf(deps, req.headers.cookie),
+        language: session.state.language,
+        role,
+        step: confirming ? 1 : session.consent.signatures.length + 1,
+        steps: confirming ? 1 : steps,
+        confirming,
+        ...(error ? { error } : {}),
+      }),
+    },
+    error ? 400 : 200,
+  )
+}
+
+export const kioskSignPage = pageRoute({
+  method: 'get',
+  path: '/kiosk/sign',
+  access,
+  handle: async ({ deps, req, principal }) => {
+    const session = await sessionAt(deps, principal, 'sign')
+    if ('redirect' in session) return session
+    return renderSign(deps, req, session)
+  },
+})
+
+export const kioskSubmitSignaturePage = pageRoute({
+  method: 'post',
+  path: '/kiosk/sign',
+  access,
+  bodyLimit: 800 * 1024,
+  form: z.object({
+    name: z.string().trim().max(200).default(''),
+    evidence: z.string().max(700_000).default(''),
+  }),
+  handle: async ({ deps, req, principal, body }) => {
+    const session = await sessionAt(deps, principal, 'sign')
+    if ('redirect' in session) return session
+    if (body.name === '')
+      return renderSign(deps, req, session, 'Bitte schreiben Sie Ihren Namen in das Feld.')
+    if (body.evidence === '') return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+    try {
+      const { complete } = await signAtKiosk(deps, principal, {
+        name: body.name,
+        evidence: body.evidence,
+      })
+      return { redirect: complete ? '/kiosk/receipt' : '/kiosk/sign' }
+    } catch (error) {
+      if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
+        return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+      throw error
+    }
+  },
+})
+
+export const kioskSubmitConfirmationPage = pageRoute({
+  method: 'post',
+  path: '/kiosk/confirm',
+  access,
+  bodyLimit: 800 * 1024,
+  form: z.object({
+    name: z.string().trim().max(200).default(''),
+    evidence: z.string().max(700_000).default(''),
+  }),
+  handle: async ({ deps, req, principal, body }) => {
+    const session = await sessionAt(deps, principal, 'sign')
+    if ('redirect' in session) return session
+    if (session.state.purpose !== 'confirm_majority') return { redirect: '/kiosk/sign' }
+    if (body.evidence === '') return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+    try {
+      await confirmMajorityAtKiosk(deps, principal, { evidence: body.evidence })
+    } catch (error) {
+      if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
+        return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+      throw error
+    }
+    return { redirect: '/kiosk/done?confirmed=1' }
+  },
+})
+
+export const kioskDeclinePage = pageRoute({
+  method: 'post',
+  path: '/kiosk/decline',
+  access,
+  form: z.object({ reason: z.string().trim().max(500).optional() }),
+  handle: async ({ deps, principal, body }) => {
+    const session = await currentKioskSession(deps, principal)
+    if (session && session.state.step !== 'receipt')
+      await declineAtKiosk(deps, principal, body.reason ? { reason: body.reason } : {})
+    return { redirect: '/kiosk/done' }
+  },
+})
+
+export const kioskReceiptPage = pageRoute({
+  method: 'get',
+  path: '/kiosk/receipt',
+  access,
+  handle: async ({ deps, req, principal }) => {
+    const session = await sessionAt(deps, principal, 'receipt')
+    if ('redirect' in session) return session
+    const facts = await receiptFactsOf(deps, session.consent, session.state.receiptCode ?? '')
+    return page(deps, req, {
+      title: 'Beleg',
+      personal: true,
+      body: kioskReceiptView({
+        csrf: await csrfTokenOf(deps, req.headers.cookie),
+        receipt: facts,
+      }),
+    })
+  },
+})
+
+export const kioskReceiptDownloadPage = pageRoute({
+  method: 'get',
+  path: '/kiosk/receipt.pdf',
+  access,
+  handle: async ({ deps, principal }) => {
+    const session = await sessionAt(deps, principal, 'receipt')
+    if ('redirect' in session) return session
+    const facts = await receiptFactsOf(deps, session.consent, session.state.receiptCode ?? '')
+    return {
+      file: await receiptPdf(facts, deps.config.publicUrl),
+      contentType: 'application/pdf',
+      filename: 'beleg-einwilligung.pdf',
+    }
+  },
+})
+
+export const kioskFinishPage = pageRoute({
+  method: 'post',
+  path: '/kiosk/finish',
+  access,
+  handle: async ({ deps, principal }) => {
+    await wipeKiosk(deps, principal)
+    return { redirect: '/kiosk/done' }
+  },
+})
+
+export const kioskWipePage = pageRoute({
+  method: 'post',
+  path: '/kiosk/wipe',
+  access,
+  handle: async ({ deps, principal }) => {
+    await wipeKiosk(deps, principal)
+    return { redirect: '/kiosk' }
+  },
+})
+
+export const kioskDonePage = pageRoute({
+  method: 'get',
+  path: '/kiosk/done',
+  access,
+  handle: async ({ deps, req, query }) =>
+    page(deps, req, {
+      title: 'Danke',
+      personal: false,
+      body: kioskDoneView(
+        query.confirmed === '1'
+          ? 'Danke. Sie haben die Einwilligung selbst bestätigt. Das Gerät ist wieder frei.'
+          : 'Danke. Das Gerät ist wieder frei.',
+      ),
+    }),
+})
+
+export const kioskRevokeFormPage = pageRoute({
+  method: 'get',
+  path: '/kiosk/revoke',
+  access,
+  handle: async ({ deps, req }) =>
+    page(deps, req, {
+      title: 'Widerrufen',
+      personal: true,
+      body: kioskRevokeView({ csrf: await csrfTokenOf(deps, req.headers.cookie) }),
+    }),
+})
+
+export const kioskRevokePage = pageRoute({
+  method: 'post',
+  path: '/kiosk/revoke',
+  access,
+  form: z.object({
+    receiptCode: z.string().trim().max(40).default(''),
+    birthDate: z.string().max(20).default(''),
+    confirm: z.string().max(10).optional(),
+  }),
+  handle: async ({ deps, limits, req, principal, body }) => {
+    const csrf = await csrfTokenOf(deps, req.headers.cookie)
+    const again = (status: number, error: string) =>
+      page(
+        deps,
+        req,
+        { title: 'Widerrufen', personal: true, body: kioskRevokeView({ csrf, error }) },
+        status,
+      )
+    if (body.confirm !== 'yes') return again(400, 'Bitte bestätigen Sie den Widerruf.')
+    if (!limits.kioskRevoke.attempt(principal.userId))
+      return again(429, 'Zu viele Versuche. Bitte warten Sie 15 Minuten.')
+    try {
+      await revokeAtKiosk(deps, principal, {
+        receiptCode: body.receiptCode,
+        birthDate: body.birthDate,
+      })
+    } catch (error) {
+      const failure = toHttpFailure(error)
+      if (!failure) throw error
+      return again(
+        failure.status,
+        failure.code === 'ERR_CONSENT_NOT_ACTIVE'
+          ? 'Diese Einwilligung ist nicht mehr gültig; es gibt nichts zu widerrufen.'
+          : 'Code oder Geburtsdatum stimmen nicht.',
+      )
+    }
+    return page(deps, req, {
+      title: 'Widerrufen',
+      personal: false,
+      body: kioskRevokeView({ csrf, done: true }),
+    })
+  },
+})
+
+/** The kiosk's pages (DESIGN.md §6 `/kiosk`): read, choose, sign, receipt; wiped after use. */
+export const kioskPageRoutes: AnyPageRoute[] = [
+  kioskStartPage,
+  kioskPickupPage,
+  kioskTakePushedPage,
+  kioskLanguagePage,
+  kioskMoveStepPage,
+  kioskReadPage,
+  kioskChoosePage,
+  kioskSubmitChoicePage,
+  kioskSignPage,
+  kioskSubmitSignaturePage,
+  kioskSubmitConfirmationPage,
+  kioskDeclinePage,
+  kioskReceiptPage,
+  kioskReceiptDownloadPage,
+  kioskFinishPage,
+  kioskWipePage,
+  kioskDonePage,
+  kioskRevokeFormPage,
+  kioskRevokePage,
+]

@@ -5,7 +5,7 @@ import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { html } from '../../templates/pages/html.ts'
 import { layout } from '../../templates/pages/layout.ts'
 import { createLoginCsrf, loginCsrfMaxAgeSeconds } from '../auth/login-csrf.ts'
-import { checkThrottledPasswordLogin, createLoginBudget } from '../auth/login-throttle.ts'
+import { checkThrottledPasswordLogin } from '../auth/login-throttle.ts'
 import { createSession, endSession, sessionCookieName } from '../auth/sessions.ts'
 import type { Deps } from '../deps.ts'
 import { parseCookies, serializeCookie } from '../http/cookies.ts'
@@ -63,113 +63,112 @@ const loginFormSchema = z.object({
   _login_csrf: z.string().max(200).default(''),
 })
 
-/** Login, logout and the root redirect. */
-export function loginPages(deps: Deps): AnyPageRoute[] {
-  const budget = createLoginBudget(deps)
-  const loginCsrf = createLoginCsrf(deps.config.secrets.masterKey)
-  const secure = deps.config.cookieSecure
+/** A fresh login form token, set as its cookie. */
+const issueCsrf = (deps: Deps, res: Response) => {
+  const csrf = createLoginCsrf(deps.config.secrets.masterKey).issue('login', deps.clock.now())
+  res.append(
+    'Set-Cookie',
+    serializeCookie(loginCsrfCookie, csrf, {
+      secure: deps.config.cookieSecure,
+      maxAgeSeconds: loginCsrfMaxAgeSeconds,
+      path: '/login',
+    }),
+  )
+  return csrf
+}
 
-  /** A fresh login form token, set as its cookie. */
-  const issueCsrf = (res: Response) => {
-    const csrf = loginCsrf.issue('login', deps.clock.now())
+export const loginFormPage = pageRoute({
+  method: 'get',
+  path: '/login',
+  access: 'public',
+  handle: ({ deps, res }) => Promise.resolve({ html: renderLogin(issueCsrf(deps, res)) }),
+})
+
+export const loginSubmitPage = pageRoute({
+  method: 'post',
+  path: '/login',
+  access: 'public',
+  form: loginFormSchema,
+  handle: async ({ deps, limits, req, res, body }) => {
+    const again = (status: number, message: string) => ({
+      status,
+      html: renderLogin(issueCsrf(deps, res), message),
+    })
+    const now = deps.clock.now()
+    const csrf = createLoginCsrf(deps.config.secrets.masterKey).check({
+      form: 'login',
+      cookie: parseCookies(req.headers.cookie)[loginCsrfCookie],
+      field: body._login_csrf,
+      at: now,
+    })
+    if (!csrf.ok) return again(403, 'Die Seite war zu alt. Bitte noch einmal anmelden.')
+    const login = await checkThrottledPasswordLogin(deps, {
+      budget: limits.login,
+      username: body.username,
+      password: body.password,
+      remoteAddress: req.ip ?? 'unknown',
+      at: now,
+    })
+    if (!login.ok && login.reason === 'rate_limited') {
+      res.setHeader('Retry-After', String(login.retryAfterSeconds))
+      const minutes = Math.ceil(login.retryAfterSeconds / 60)
+      return again(
+        429,
+        `Zu viele Versuche. Bitte warten Sie ${minutes} ${minutes === 1 ? 'Minute' : 'Minuten'}.`,
+      )
+    }
+    if (!login.ok) return again(401, 'Kennung oder Passwort stimmen nicht.')
+    login.refund()
+    const { user } = login
+    const session = await createSession(deps.db, user.id, now)
+    await appendAuditEvent(deps.db, {
+      at: now,
+      actor: user.role === 'kiosk' ? `kiosk:${user.id}` : `user:${user.id}`,
+      event: {
+        type: 'login_succeeded',
+        userId: user.id,
+        ...(user.agencyId ? { agencyId: user.agencyId } : {}),
+      },
+    })
+    res.append('Set-Cookie', serializeCookie(sessionCookieName, session.token, { secure: deps.config.cookieSecure }))
     res.append(
       'Set-Cookie',
-      serializeCookie(loginCsrfCookie, csrf, {
-        secure,
-        maxAgeSeconds: loginCsrfMaxAgeSeconds,
-        path: '/login',
-      }),
+      serializeCookie(loginCsrfCookie, '', { secure: deps.config.cookieSecure, maxAgeSeconds: 0, path: '/login' }),
     )
-    return csrf
-  }
+    return { redirect: homeOf[user.role] }
+  },
+})
 
-  const showLogin = pageRoute({
-    method: 'get',
-    path: '/login',
-    access: 'public',
-    handle: ({ res }) => Promise.resolve({ html: renderLogin(issueCsrf(res)) }),
-  })
+export const logoutPage = pageRoute({
+  method: 'post',
+  path: '/logout',
+  access: ['staff', 'dpo', 'admin', 'kiosk'],
+  handle: async ({ deps, req, res, principal }) => {
+    const token = parseCookies(req.headers.cookie)[sessionCookieName]
+    if (token) await endSession(deps.db, token)
+    await appendAuditEvent(deps.db, {
+      at: deps.clock.now(),
+      actor:
+        principal.role === 'kiosk' ? `kiosk:${principal.userId}` : `user:${principal.userId}`,
+      event: { type: 'logout', userId: principal.userId },
+    })
+    res.append('Set-Cookie', serializeCookie(sessionCookieName, '', { secure: deps.config.cookieSecure, maxAgeSeconds: 0 }))
+    return { redirect: '/login' }
+  },
+})
 
-  const submitLogin = pageRoute({
-    method: 'post',
-    path: '/login',
-    access: 'public',
-    form: loginFormSchema,
-    handle: async ({ req, res, body }) => {
-      const again = (status: number, message: string) => ({
-        status,
-        html: renderLogin(issueCsrf(res), message),
-      })
-      const now = deps.clock.now()
-      const csrf = loginCsrf.check({
-        form: 'login',
-        cookie: parseCookies(req.headers.cookie)[loginCsrfCookie],
-        field: body._login_csrf,
-        at: now,
-      })
-      if (!csrf.ok) return again(403, 'Die Seite war zu alt. Bitte noch einmal anmelden.')
-      const login = await checkThrottledPasswordLogin(deps, {
-        budget,
-        username: body.username,
-        password: body.password,
-        remoteAddress: req.ip ?? 'unknown',
-        at: now,
-      })
-      if (!login.ok && login.reason === 'rate_limited') {
-        res.setHeader('Retry-After', String(login.retryAfterSeconds))
-        const minutes = Math.ceil(login.retryAfterSeconds / 60)
-        return again(
-          429,
-          `Zu viele Versuche. Bitte warten Sie ${minutes} ${minutes === 1 ? 'Minute' : 'Minuten'}.`,
-        )
-      }
-      if (!login.ok) return again(401, 'Kennung oder Passwort stimmen nicht.')
-      login.refund()
-      const { user } = login
-      const session = await createSession(deps.db, user.id, now)
-      await appendAuditEvent(deps.db, {
-        at: now,
-        actor: user.role === 'kiosk' ? `kiosk:${user.id}` : `user:${user.id}`,
-        event: {
-          type: 'login_succeeded',
-          userId: user.id,
-          ...(user.agencyId ? { agencyId: user.agencyId } : {}),
-        },
-      })
-      res.append('Set-Cookie', serializeCookie(sessionCookieName, session.token, { secure }))
-      res.append(
-        'Set-Cookie',
-        serializeCookie(loginCsrfCookie, '', { secure, maxAgeSeconds: 0, path: '/login' }),
-      )
-      return { redirect: homeOf[user.role] }
-    },
-  })
+export const rootPage = pageRoute({
+  method: 'get',
+  path: '/',
+  access: 'public',
+  handle: ({ principal }) =>
+    Promise.resolve({ redirect: principal ? homeOf[principal.role] : '/login' }),
+})
 
-  const logout = pageRoute({
-    method: 'post',
-    path: '/logout',
-    access: ['staff', 'dpo', 'admin', 'kiosk'],
-    handle: async ({ req, res, principal }) => {
-      const token = parseCookies(req.headers.cookie)[sessionCookieName]
-      if (token) await endSession(deps.db, token)
-      await appendAuditEvent(deps.db, {
-        at: deps.clock.now(),
-        actor:
-          principal.role === 'kiosk' ? `kiosk:${principal.userId}` : `user:${principal.userId}`,
-        event: { type: 'logout', userId: principal.userId },
-      })
-      res.append('Set-Cookie', serializeCookie(sessionCookieName, '', { secure, maxAgeSeconds: 0 }))
-      return { redirect: '/login' }
-    },
-  })
-
-  const root = pageRoute({
-    method: 'get',
-    path: '/',
-    access: 'public',
-    handle: ({ principal }) =>
-      Promise.resolve({ redirect: principal ? homeOf[principal.role] : '/login' }),
-  })
-
-  return [showLogin, submitLogin, logout, root]
-}
+/** Login, logout and the root redirect. */
+export const loginPageRoutes: AnyPageRoute[] = [
+  loginFormPage,
+  loginSubmitPage,
+  logoutPage,
+  rootPage,
+]

@@ -16,7 +16,6 @@ import { createLoginCsrf, loginCsrfMaxAgeSeconds } from '../auth/login-csrf.ts'
 import { parseCookies, serializeCookie } from '../http/cookies.ts'
 import type { Deps } from '../deps.ts'
 import { toHttpFailure } from '../http/error-status.ts'
-import { RateLimiter } from '../http/rate-limiter.ts'
 import { pageRoute, type AnyPageRoute, type PageResult } from '../http/route.ts'
 import { selfServiceSessionMinutes } from '../kiosk/kiosk-settings.ts'
 import { normaliseReceiptCode, receiptCodePattern } from '../kiosk/receipt-code.ts'
@@ -47,264 +46,265 @@ const germanDate = (date: string) => date.split('-').reverse().join('.')
 const berlinTime = (iso: string) =>
   new Date(iso).toLocaleString('de-DE', { timeZone: 'Europe/Berlin' })
 
+const loginCsrfCookie = 'brucke_me_csrf'
+
+const frame = (
+  title: string,
+  body: Parameters<typeof selfServiceFrame>[0]['body'],
+  status = 200,
+) => ({ status, html: selfServiceFrame({ title, body }) }) satisfies PageResult
+
+/** The sign-in form with a fresh login form token (also set as its cookie). */
+const entryPage = (deps: Deps, res: Response, status = 200, error?: string) => {
+  const csrf = createLoginCsrf(deps.config.secrets.masterKey).issue('self-service', deps.clock.now())
+  res.append(
+    'Set-Cookie',
+    serializeCookie(loginCsrfCookie, csrf, {
+      secure: deps.config.cookieSecure,
+      path: '/me',
+      maxAgeSeconds: loginCsrfMaxAgeSeconds,
+    }),
+  )
+  return frame(
+    'Meine Einwilligungen',
+    selfServiceEntryView({ csrf, ...(error ? { error } : {}) }),
+    status,
+  )
+}
+
+const tokenOf = (req: Request) => parseCookies(req.headers.cookie)[selfServiceCookieName]
+
+/** The session, or undefined; a POST also needs the session's own CSRF token. */
+async function sessionOf(deps: Deps, req: Request, post: boolean): Promise<SelfServiceSession | undefined> {
+  const session = await findSelfService(deps, tokenOf(req))
+  if (!session) return undefined
+  if (post) {
+    const sent = (req.body as Record<string, unknown> | undefined)?._csrf
+    if (sent !== session.csrfToken) return undefined
+  }
+  return session
+}
+
+const clearCookie = (deps: Deps, res: Response) =>
+  res.append(
+    'Set-Cookie',
+    serializeCookie(selfServiceCookieName, '', { secure: deps.config.cookieSecure, maxAgeSeconds: 0, path: '/me' }),
+  )
+
+async function cardsOf(deps: Deps, session: SelfServiceSession): Promise<ConsentCard[]> {
+  const names = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
+  const agency = (id: string) => names.get(id) ?? id
+  const category = (c: string) => {
+    const t = vocabulary.categories[c]
+    return t ? localized(t.label, 'de') : c
+  }
+  const purpose = (p: string) => {
+    const t = vocabulary.purposes[p]
+    return t ? localized(t.label, 'de') : p
+  }
+  const overview = await selfServiceOverview(deps, session)
+  return overview.map(({ consent, transfers, majority }) => ({
+    id: consent.id,
+    title: `${kindTitles[consent.kind] ?? consent.kind} vom ${berlinTime(consent.createdAt)}`,
+    status: consent.status,
+    statusLabel: statusLabels[consent.status] ?? consent.status,
+    validity: `${germanDate(consent.validFrom)} bis ${germanDate(consent.validUntil)}`,
+    recipients: consent.coveredRecipients.map(agency),
+    categories: consent.coveredCategories.map(category),
+    purposes: consent.purposes.map(purpose),
+    canRevoke: consent.status === 'active',
+    majority: majority
+      ? {
+          state: majority.confirmedAt ? 'confirmed' : majority.lapsedAt ? 'lapsed' : 'awaiting',
+          confirmBy: germanDate(majority.confirmBy),
+        }
+      : null,
+    transfers: transfers.map((t) => ({
+      when: berlinTime(t.createdAt),
+      from: agency(t.senderAgencyId),
+      to: agency(t.recipientAgencyId),
+      purpose: purpose(t.purpose),
+      categories: t.categories.map(category),
+      status: t.status,
+      delivered: t.status === 'delivered',
+      evidence: t.evidence.map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        proofJson: e.proof ? JSON.stringify(e.proof, null, 2) : null,
+        verified: e.verified,
+        pending: e.pending,
+      })),
+    })),
+  }))
+}
+
+export const selfServiceEntryPage = pageRoute({
+  method: 'get',
+  path: '/me',
+  access: 'public',
+  handle: async ({ deps, req, res }) => {
+    if (await sessionOf(deps, req, false)) return { redirect: '/me/consents' }
+    return entryPage(deps, res)
+  },
+})
+
+export const selfServiceSignInPage = pageRoute({
+  method: 'post',
+  path: '/me',
+  access: 'public',
+  form: z.object({
+    receiptCode: z.string().trim().max(40).default(''),
+    birthDate: z.string().trim().max(20).default(''),
+    _login_csrf: z.string().max(200).default(''),
+  }),
+  handle: async ({ deps, limits, req, res, body }) => {
+    const csrf = createLoginCsrf(deps.config.secrets.masterKey).check({
+      form: 'self-service',
+      cookie: parseCookies(req.headers.cookie)[loginCsrfCookie],
+      field: body._login_csrf,
+      at: deps.clock.now(),
+    })
+    if (!csrf.ok)
+      return entryPage(deps, 
+        res,
+        403,
+        'Die Seite war zu alt. Bitte geben Sie Code und Datum noch einmal ein.',
+      )
+    const code = normaliseReceiptCode(body.receiptCode)
+    // Only well-formed codes are counted per code; every attempt counts per IP.
+    const limited =
+      !limits.selfServicePerAddress.attempt(req.ip ?? 'unknown') ||
+      (receiptCodePattern.test(code) && !limits.selfServicePerCode.attempt(code))
+    if (limited) {
+      await appendAuditEvent(deps.db, {
+        at: deps.clock.now(),
+        actor: 'system',
+        event: { type: 'self_service_refused', reason: 'rate_limited' },
+      })
+      return entryPage(deps, res, 429, 'Zu viele Versuche. Bitte warten Sie 15 Minuten.')
+    }
+    try {
+      const { token } = await openSelfService(deps, {
+        receiptCode: code,
+        birthDate: body.birthDate,
+      })
+      limits.selfServicePerCode.reset(code)
+      res.append(
+        'Set-Cookie',
+        serializeCookie(loginCsrfCookie, '', { secure: deps.config.cookieSecure, path: '/me', maxAgeSeconds: 0 }),
+      )
+      res.append(
+        'Set-Cookie',
+        serializeCookie(selfServiceCookieName, token, {
+          secure: deps.config.cookieSecure,
+          path: '/me',
+          maxAgeSeconds: selfServiceSessionMinutes * 60,
+        }),
+      )
+      return { redirect: '/me/consents' }
+    } catch (error) {
+      const failure = toHttpFailure(error)
+      if (!failure) throw error
+      return entryPage(deps, res, 401, 'Belegcode oder Geburtsdatum stimmen nicht.')
+    }
+  },
+})
+
+export const selfServiceConsentsPage = pageRoute({
+  method: 'get',
+  path: '/me/consents',
+  access: 'public',
+  handle: async ({ deps, req, query }) => {
+    const session = await sessionOf(deps, req, false)
+    if (!session) return { redirect: '/me' }
+    const notice = query.done === 'revoked' ? 'Die Einwilligung ist widerrufen.' : undefined
+    return frame(
+      'Meine Einwilligungen',
+      selfServiceOverviewView({
+        csrf: session.csrfToken,
+        cards: await cardsOf(deps, session),
+        ...(notice ? { notice } : {}),
+      }),
+    )
+  },
+})
+
+const consentIdForm = z.object({
+  consentId: z.string().min(1).max(64),
+  confirm: z.string().max(10).optional(),
+})
+
+export const selfServiceRevokePage = pageRoute({
+  method: 'post',
+  path: '/me/revoke',
+  access: 'public',
+  form: consentIdForm,
+  handle: async ({ deps, req, body }) => {
+    const session = await sessionOf(deps, req, true)
+    if (!session) return { redirect: '/me' }
+    if (body.confirm !== 'yes') {
+      const card = (await cardsOf(deps, session)).find((c) => c.id === body.consentId)
+      if (!card) return { redirect: '/me/consents' }
+      return frame(
+        'Widerrufen',
+        selfServiceConfirmRevokeView({
+          csrf: session.csrfToken,
+          consentId: card.id,
+          title: card.title,
+        }),
+      )
+    }
+    await revokeBySelfService(deps, session, body.consentId)
+    return { redirect: '/me/consents?done=revoked' }
+  },
+})
+
+export const selfServiceProofPage = pageRoute({
+  method: 'get',
+  path: '/me/proof/:seq',
+  access: 'public',
+  handle: async ({ deps, req, res, params }) => {
+    const session = await sessionOf(deps, req, false)
+    if (!session) return { redirect: '/me' }
+    const seq = z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(Number.MAX_SAFE_INTEGER)
+      .safeParse(params.seq)
+    if (!seq.success) return entryPage(deps, res, 404)
+    const document = await selfServiceProof(deps, session, seq.data)
+    return {
+      file: Buffer.from(JSON.stringify(document, null, 2)),
+      contentType: 'application/json',
+      filename: `nachweis-${seq.data}.json`,
+    }
+  },
+})
+
+export const selfServiceLogoutPage = pageRoute({
+  method: 'post',
+  path: '/me/logout',
+  access: 'public',
+  handle: async ({ deps, req, res }) => {
+    const token = tokenOf(req)
+    if (token) await closeSelfService(deps, token)
+    clearCookie(deps, res)
+    return { redirect: '/me' }
+  },
+})
+
 /**
  * The youth's self-service pages (DESIGN.md §6 `/me`): entered with the receipt code and the date
  * of birth, rate-limited per IP and per code, in a short session of its own cookie — never a staff
  * session. Every form carries the session's CSRF token; the sign-in form, before there is a
  * session, a login form token (login CSRF: no foreign site signs a browser into someone's `/me`).
  */
-export function selfServicePages(deps: Deps): AnyPageRoute[] {
-  const perIp = new RateLimiter(deps.clock, 20, 15 * 60_000)
-  const perCode = new RateLimiter(deps.clock, 5, 15 * 60_000)
-  const secure = deps.config.cookieSecure
-  const loginCsrf = createLoginCsrf(deps.config.secrets.masterKey)
-  const loginCsrfCookie = 'brucke_me_csrf'
-
-  const frame = (
-    title: string,
-    body: Parameters<typeof selfServiceFrame>[0]['body'],
-    status = 200,
-  ) => ({ status, html: selfServiceFrame({ title, body }) }) satisfies PageResult
-
-  /** The sign-in form with a fresh login form token (also set as its cookie). */
-  const entryPage = (res: Response, status = 200, error?: string) => {
-    const csrf = loginCsrf.issue('self-service', deps.clock.now())
-    res.append(
-      'Set-Cookie',
-      serializeCookie(loginCsrfCookie, csrf, {
-        secure,
-        path: '/me',
-        maxAgeSeconds: loginCsrfMaxAgeSeconds,
-      }),
-    )
-    return frame(
-      'Meine Einwilligungen',
-      selfServiceEntryView({ csrf, ...(error ? { error } : {}) }),
-      status,
-    )
-  }
-
-  const tokenOf = (req: Request) => parseCookies(req.headers.cookie)[selfServiceCookieName]
-
-  /** The session, or undefined; a POST also needs the session's own CSRF token. */
-  async function sessionOf(req: Request, post: boolean): Promise<SelfServiceSession | undefined> {
-    const session = await findSelfService(deps, tokenOf(req))
-    if (!session) return undefined
-    if (post) {
-      const sent = (req.body as Record<string, unknown> | undefined)?._csrf
-      if (sent !== session.csrfToken) return undefined
-    }
-    return session
-  }
-
-  const clearCookie = (res: Response) =>
-    res.append(
-      'Set-Cookie',
-      serializeCookie(selfServiceCookieName, '', { secure, maxAgeSeconds: 0, path: '/me' }),
-    )
-
-  async function cardsOf(session: SelfServiceSession): Promise<ConsentCard[]> {
-    const names = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
-    const agency = (id: string) => names.get(id) ?? id
-    const category = (c: string) => {
-      const t = vocabulary.categories[c]
-      return t ? localized(t.label, 'de') : c
-    }
-    const purpose = (p: string) => {
-      const t = vocabulary.purposes[p]
-      return t ? localized(t.label, 'de') : p
-    }
-    const overview = await selfServiceOverview(deps, session)
-    return overview.map(({ consent, transfers, majority }) => ({
-      id: consent.id,
-      title: `${kindTitles[consent.kind] ?? consent.kind} vom ${berlinTime(consent.createdAt)}`,
-      status: consent.status,
-      statusLabel: statusLabels[consent.status] ?? consent.status,
-      validity: `${germanDate(consent.validFrom)} bis ${germanDate(consent.validUntil)}`,
-      recipients: consent.coveredRecipients.map(agency),
-      categories: consent.coveredCategories.map(category),
-      purposes: consent.purposes.map(purpose),
-      canRevoke: consent.status === 'active',
-      majority: majority
-        ? {
-            state: majority.confirmedAt ? 'confirmed' : majority.lapsedAt ? 'lapsed' : 'awaiting',
-            confirmBy: germanDate(majority.confirmBy),
-          }
-        : null,
-      transfers: transfers.map((t) => ({
-        when: berlinTime(t.createdAt),
-        from: agency(t.senderAgencyId),
-        to: agency(t.recipientAgencyId),
-        purpose: purpose(t.purpose),
-        categories: t.categories.map(category),
-        status: t.status,
-        delivered: t.status === 'delivered',
-        evidence: t.evidence.map((e) => ({
-          seq: e.seq,
-          type: e.type,
-          proofJson: e.proof ? JSON.stringify(e.proof, null, 2) : null,
-          verified: e.verified,
-          pending: e.pending,
-        })),
-      })),
-    }))
-  }
-
-  const entry = pageRoute({
-    method: 'get',
-    path: '/me',
-    access: 'public',
-    handle: async ({ req, res }) => {
-      if (await sessionOf(req, false)) return { redirect: '/me/consents' }
-      return entryPage(res)
-    },
-  })
-
-  const signIn = pageRoute({
-    method: 'post',
-    path: '/me',
-    access: 'public',
-    form: z.object({
-      receiptCode: z.string().trim().max(40).default(''),
-      birthDate: z.string().trim().max(20).default(''),
-      _login_csrf: z.string().max(200).default(''),
-    }),
-    handle: async ({ req, res, body }) => {
-      const csrf = loginCsrf.check({
-        form: 'self-service',
-        cookie: parseCookies(req.headers.cookie)[loginCsrfCookie],
-        field: body._login_csrf,
-        at: deps.clock.now(),
-      })
-      if (!csrf.ok)
-        return entryPage(
-          res,
-          403,
-          'Die Seite war zu alt. Bitte geben Sie Code und Datum noch einmal ein.',
-        )
-      const code = normaliseReceiptCode(body.receiptCode)
-      // Only well-formed codes are counted per code; every attempt counts per IP.
-      const limited =
-        !perIp.attempt(req.ip ?? 'unknown') ||
-        (receiptCodePattern.test(code) && !perCode.attempt(code))
-      if (limited) {
-        await appendAuditEvent(deps.db, {
-          at: deps.clock.now(),
-          actor: 'system',
-          event: { type: 'self_service_refused', reason: 'rate_limited' },
-        })
-        return entryPage(res, 429, 'Zu viele Versuche. Bitte warten Sie 15 Minuten.')
-      }
-      try {
-        const { token } = await openSelfService(deps, {
-          receiptCode: code,
-          birthDate: body.birthDate,
-        })
-        perCode.reset(code)
-        res.append(
-          'Set-Cookie',
-          serializeCookie(loginCsrfCookie, '', { secure, path: '/me', maxAgeSeconds: 0 }),
-        )
-        res.append(
-          'Set-Cookie',
-          serializeCookie(selfServiceCookieName, token, {
-            secure,
-            path: '/me',
-            maxAgeSeconds: selfServiceSessionMinutes * 60,
-          }),
-        )
-        return { redirect: '/me/consents' }
-      } catch (error) {
-        const failure = toHttpFailure(error)
-        if (!failure) throw error
-        return entryPage(res, 401, 'Belegcode oder Geburtsdatum stimmen nicht.')
-      }
-    },
-  })
-
-  const consents = pageRoute({
-    method: 'get',
-    path: '/me/consents',
-    access: 'public',
-    handle: async ({ req, query }) => {
-      const session = await sessionOf(req, false)
-      if (!session) return { redirect: '/me' }
-      const notice = query.done === 'revoked' ? 'Die Einwilligung ist widerrufen.' : undefined
-      return frame(
-        'Meine Einwilligungen',
-        selfServiceOverviewView({
-          csrf: session.csrfToken,
-          cards: await cardsOf(session),
-          ...(notice ? { notice } : {}),
-        }),
-      )
-    },
-  })
-
-  const consentIdForm = z.object({
-    consentId: z.string().min(1).max(64),
-    confirm: z.string().max(10).optional(),
-  })
-
-  const revoke = pageRoute({
-    method: 'post',
-    path: '/me/revoke',
-    access: 'public',
-    form: consentIdForm,
-    handle: async ({ req, body }) => {
-      const session = await sessionOf(req, true)
-      if (!session) return { redirect: '/me' }
-      if (body.confirm !== 'yes') {
-        const card = (await cardsOf(session)).find((c) => c.id === body.consentId)
-        if (!card) return { redirect: '/me/consents' }
-        return frame(
-          'Widerrufen',
-          selfServiceConfirmRevokeView({
-            csrf: session.csrfToken,
-            consentId: card.id,
-            title: card.title,
-          }),
-        )
-      }
-      await revokeBySelfService(deps, session, body.consentId)
-      return { redirect: '/me/consents?done=revoked' }
-    },
-  })
-
-  const proof = pageRoute({
-    method: 'get',
-    path: '/me/proof/:seq',
-    access: 'public',
-    handle: async ({ req, res, params }) => {
-      const session = await sessionOf(req, false)
-      if (!session) return { redirect: '/me' }
-      const seq = z.coerce
-        .number()
-        .int()
-        .positive()
-        .max(Number.MAX_SAFE_INTEGER)
-        .safeParse(params.seq)
-      if (!seq.success) return entryPage(res, 404)
-      const document = await selfServiceProof(deps, session, seq.data)
-      return {
-        file: Buffer.from(JSON.stringify(document, null, 2)),
-        contentType: 'application/json',
-        filename: `nachweis-${seq.data}.json`,
-      }
-    },
-  })
-
-  const logout = pageRoute({
-    method: 'post',
-    path: '/me/logout',
-    access: 'public',
-    handle: async ({ req, res }) => {
-      const token = tokenOf(req)
-      if (token) await closeSelfService(deps, token)
-      clearCookie(res)
-      return { redirect: '/me' }
-    },
-  })
-
-  return [entry, signIn, consents, revoke, proof, logout]
-}
+export const selfServicePageRoutes: AnyPageRoute[] = [
+  selfServiceEntryPage,
+  selfServiceSignInPage,
+  selfServiceConsentsPage,
+  selfServiceRevokePage,
+  selfServiceProofPage,
+  selfServiceLogoutPage,
+]

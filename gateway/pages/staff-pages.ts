@@ -56,7 +56,7 @@ import { setStaffLanguage, staffLanguageOf } from '../staff/staff-language-cooki
 import { transferStatusTexts } from '../staff/transfer-status-text.ts'
 import { whoOf } from './home-pages.ts'
 import { staffPageFrame } from './staff-page-frame.ts'
-import { staffRequestPages } from './staff-request-pages.ts'
+import { staffRequestPageRoutes } from './staff-request-pages.ts'
 
 type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, unknown, Principal>
 type ComposerPrefill = NonNullable<ComposerViewInput['prefill']>
@@ -112,454 +112,454 @@ function emptyForm(deps: Deps, agencyId: string, today: string): PrepareConsentF
   })
 }
 
-/** The staff workplace (DESIGN.md §2, §6 `/staff`). */
-export function staffPages(deps: Deps): AnyPageRoute[] {
-  const renderForm = async (
-    ctx: Ctx,
-    values: PrepareConsentForm,
-    errors: string[],
-    warnings: string[],
-    status = 200,
-  ) => {
+const renderForm = async (
+  ctx: Ctx,
+  values: PrepareConsentForm,
+  errors: string[],
+  warnings: string[],
+  status = 200,
+) => {
+  const { deps } = ctx
+  const lang = staffLanguageOf(ctx.req)
+  const today = berlinDateOf(deps.clock.now())
+  const who = await whoOf(deps, ctx.principal, ctx.req.headers.cookie)
+  return {
+    status,
+    html: await frame(deps, ctx, {
+      title: say(lang, 'Einwilligung vorbereiten', 'Prepare a consent'),
+      current: 'prepare',
+      here: '/staff/consents/new',
+      body: consentFormView({
+        language: lang,
+        csrfToken: who.csrfToken,
+        agencies: await listAgencies(deps.db),
+        ownAgencyId: agencyOf(ctx.principal),
+        vocabulary,
+        values,
+        maxValidUntil: maxValidUntil(deps, today),
+        today,
+        errors,
+        warnings,
+        consentLanguages,
+      }),
+    }),
+  }
+}
+
+const renderDetail = async (
+  ctx: Ctx,
+  consent: ConsentView,
+  extra: { error?: string; notice?: string; status?: number } = {},
+) => {
+  const { deps } = ctx
+  const lang = staffLanguageOf(ctx.req)
+  const who = await whoOf(deps, ctx.principal, ctx.req.headers.cookie)
+  const warnings = broadChoiceWarnings({
+    categories: consent.categories,
+    recipients: consent.recipients,
+    validFrom: consent.validFrom,
+    validUntil: consent.validUntil,
+    vocabulary,
+  }).map((w) => describeWarning(w, lang, vocabulary))
+  return {
+    status: extra.status ?? 200,
+    html: await frame(deps, ctx, {
+      title: say(lang, 'Einwilligung', 'Consent'),
+      current: 'none',
+      here: `/staff/consents/${consent.id}`,
+      body: consentDetailView({
+        language: lang,
+        csrfToken: who.csrfToken,
+        consent,
+        agencies: await listAgencies(deps.db),
+        ownAgencyId: agencyOf(ctx.principal),
+        vocabulary,
+        warnings,
+        kiosks: (await listUsersOfAgency(deps.db, agencyOf(ctx.principal)))
+          .filter((u) => u.role === 'kiosk' && !u.disabled)
+          .map((u) => ({ id: u.id, name: u.displayName })),
+        ...(extra.error ? { error: extra.error } : {}),
+        ...(extra.notice ? { notice: extra.notice } : {}),
+      }),
+    }),
+  }
+}
+
+/** Runs an action on a consent; a refusal re-shows the consent with the reason, not a bare error. */
+const consentAction = async (ctx: Ctx, action: () => Promise<unknown>) => {
+  const consentId = idOf(ctx)
+  try {
+    await action()
+    return { redirect: `/staff/consents/${consentId}` }
+  } catch (error) {
+    if (!(error instanceof ConsentError) || error.code === 'ERR_CONSENT_NOT_FOUND') throw error
     const lang = staffLanguageOf(ctx.req)
-    const today = berlinDateOf(deps.clock.now())
-    const who = await whoOf(deps, ctx.principal, ctx.req.headers.cookie)
+    const consent = await getConsent(ctx.deps, { caller: callerOf(ctx.principal), consentId })
+    return renderDetail(ctx, consent, {
+      error: `${say(lang, 'Nicht möglich:', 'Not possible:')} ${explainConsentProblem(error.code, lang)}`,
+      status: consentErrorStatus[error.code],
+    })
+  }
+}
+
+export const staffOverviewPage = pageRoute({
+  method: 'get',
+  path: '/staff',
+  access: ['staff'],
+  handle: async (ctx) => {
+    const lang = staffLanguageOf(ctx.req)
+    const parsed = consentStatusSchema.safeParse(ctx.query.status)
+    const all = await listConsents(ctx.deps, { caller: callerOf(ctx.principal) })
+    const today = berlinDateOf(ctx.deps.clock.now())
+    const horizon = addDays(today, expiringWithinDays)
+    const agencies = await listAgencies(ctx.deps.db)
+    const banners = await findCertificateBanners({
+      keyring: relayKeyringOf(ctx.deps),
+      agencies,
+      ownAgencyId: agencyOf(ctx.principal),
+      at: ctx.deps.clock.now(),
+    })
     return {
-      status,
-      html: await frame(deps, ctx, {
-        title: say(lang, 'Einwilligung vorbereiten', 'Prepare a consent'),
-        current: 'prepare',
-        here: '/staff/consents/new',
-        body: consentFormView({
+      html: await frame(ctx.deps, ctx, {
+        title: say(lang, 'Arbeitsplatz', 'Workplace'),
+        current: 'overview',
+        here: '/staff',
+        body: overviewView({
           language: lang,
-          csrfToken: who.csrfToken,
-          agencies: await listAgencies(deps.db),
-          ownAgencyId: agencyOf(ctx.principal),
+          consents: parsed.success ? all.filter((c) => c.status === parsed.data) : all,
+          expiringSoon: all.filter((c) => c.status === 'active' && c.validUntil <= horizon),
+          // Drafts the person said no to, that this agency prepared, in the last 30 days.
+          declined: all.filter(
+            (c) =>
+              c.status === 'declined' &&
+              c.createdByAgencyId === agencyOf(ctx.principal) &&
+              c.declinedAt !== null &&
+              berlinDateOf(new Date(c.declinedAt)) >= addDays(today, -expiringWithinDays),
+          ),
+          statusFilter: parsed.success ? parsed.data : '',
+          agencies,
           vocabulary,
-          values,
-          maxValidUntil: maxValidUntil(deps, today),
-          today,
-          errors,
-          warnings,
-          consentLanguages,
+          banners: banners.map((b) => describeBanner(b, lang, agencies)),
+          transferStatusTexts: transferStatusTexts(lang),
+          received: await listReceivedTransfers(ctx.deps, { agencyId: agencyOf(ctx.principal) }),
         }),
       }),
     }
-  }
+  },
+})
 
-  const renderDetail = async (
-    ctx: Ctx,
-    consent: ConsentView,
-    extra: { error?: string; notice?: string; status?: number } = {},
-  ) => {
+export const staffSwitchLanguagePage = pageRoute({
+  method: 'post',
+  path: '/staff/language',
+  access: ['staff'],
+  form: z.strictObject({
+    language: z.enum(staffLanguages),
+    back: z.string().max(200).optional(),
+  }),
+  handle: ({ deps, res, body }) => {
+    setStaffLanguage(res, body.language, deps.config.cookieSecure)
+    // Only back into the workplace: never an open redirect.
+    const back =
+      body.back && /^\/staff(\/[A-Za-z0-9_/-]*)?$/.test(body.back) ? body.back : '/staff'
+    return Promise.resolve({ redirect: back })
+  },
+})
+
+export const staffNewConsentPage = pageRoute({
+  method: 'get',
+  path: '/staff/consents/new',
+  access: ['staff'],
+  handle: (ctx) => {
+    const today = berlinDateOf(ctx.deps.clock.now())
+    return renderForm(ctx, emptyForm(ctx.deps, agencyOf(ctx.principal), today), [], [])
+  },
+})
+
+export const staffCreateConsentPage = pageRoute({
+  method: 'post',
+  path: '/staff/consents',
+  access: ['staff'],
+  form: prepareConsentFormSchema,
+  handle: async (ctx) => {
     const lang = staffLanguageOf(ctx.req)
-    const who = await whoOf(deps, ctx.principal, ctx.req.headers.cookie)
+    const form = ctx.body
+    const agencyId = agencyOf(ctx.principal)
+    const draft = consentDraftInputSchema.safeParse(draftFromForm(form, agencyId))
+    if (!draft.success) {
+      const fields = [...new Set(draft.error.issues.map((i) => i.path.join('.')))]
+      return renderForm(
+        ctx,
+        form,
+        fields.map(
+          (f) => `${say(lang, 'Bitte prüfen:', 'Please check:')} ${fieldLabel(f, lang)}`,
+        ),
+        [],
+        400,
+      )
+    }
+    const problems = await draftProblems(ctx.deps, draft.data, agencyId)
+    if (problems.length > 0)
+      return renderForm(
+        ctx,
+        form,
+        problems.map((code) => explainConsentProblem(code, lang)),
+        [],
+        400,
+      )
     const warnings = broadChoiceWarnings({
-      categories: consent.categories,
-      recipients: consent.recipients,
-      validFrom: consent.validFrom,
-      validUntil: consent.validUntil,
+      categories: form.categories,
+      recipients: form.recipients,
+      validFrom: form.validFrom || berlinDateOf(ctx.deps.clock.now()),
+      validUntil: form.validUntil,
       vocabulary,
     }).map((w) => describeWarning(w, lang, vocabulary))
+    if (warnings.length > 0 && form.confirmBroad !== 'yes')
+      return renderForm(ctx, form, [], warnings, 200)
+    try {
+      const consent = await createConsentDraft(ctx.deps, {
+        caller: callerOf(ctx.principal),
+        draft: draft.data,
+      })
+      return { redirect: `/staff/consents/${consent.id}` }
+    } catch (error) {
+      if (!(error instanceof ConsentError)) throw error
+      const codes = error.details?.problems?.map((p) => p.code) ?? [error.code]
+      return renderForm(
+        ctx,
+        { ...form, confirmBroad: undefined },
+        [...new Set(codes)].map((code) => explainConsentProblem(code, lang)),
+        warnings,
+        consentErrorStatus[error.code],
+      )
+    }
+  },
+})
+
+export const staffShowConsentPage = pageRoute({
+  method: 'get',
+  path: '/staff/consents/:id',
+  access: ['staff'],
+  handle: async (ctx) =>
+    renderDetail(
+      ctx,
+      await getConsent(ctx.deps, { caller: callerOf(ctx.principal), consentId: idOf(ctx) }),
+    ),
+})
+
+export const staffPrintConsentPage = pageRoute({
+  method: 'get',
+  path: '/staff/consents/:id/print',
+  access: ['staff'],
+  handle: async (ctx) => {
+    const lang = staffLanguageOf(ctx.req)
+    const caller = callerOf(ctx.principal)
+    const consent = await getConsent(ctx.deps, { caller, consentId: idOf(ctx) })
+    const rendered = await consentText(ctx.deps, { caller, consentId: consent.id })
     return {
-      status: extra.status ?? 200,
-      html: await frame(deps, ctx, {
-        title: say(lang, 'Einwilligung', 'Consent'),
+      html: await frame(ctx.deps, ctx, {
+        title: say(lang, 'Formular drucken', 'Print form'),
         current: 'none',
         here: `/staff/consents/${consent.id}`,
-        body: consentDetailView({
+        body: consentPrintView({
           language: lang,
-          csrfToken: who.csrfToken,
           consent,
-          agencies: await listAgencies(deps.db),
-          ownAgencyId: agencyOf(ctx.principal),
-          vocabulary,
-          warnings,
-          kiosks: (await listUsersOfAgency(deps.db, agencyOf(ctx.principal)))
-            .filter((u) => u.role === 'kiosk' && !u.disabled)
-            .map((u) => ({ id: u.id, name: u.displayName })),
-          ...(extra.error ? { error: extra.error } : {}),
-          ...(extra.notice ? { notice: extra.notice } : {}),
+          text: rendered.text,
+          textSha256: rendered.reference.sha256,
         }),
       }),
     }
-  }
+  },
+})
 
-  /** Runs an action on a consent; a refusal re-shows the consent with the reason, not a bare error. */
-  const consentAction = async (ctx: Ctx, action: () => Promise<unknown>) => {
-    const consentId = idOf(ctx)
-    try {
-      await action()
-      return { redirect: `/staff/consents/${consentId}` }
-    } catch (error) {
-      if (!(error instanceof ConsentError) || error.code === 'ERR_CONSENT_NOT_FOUND') throw error
-      const lang = staffLanguageOf(ctx.req)
-      const consent = await getConsent(deps, { caller: callerOf(ctx.principal), consentId })
-      return renderDetail(ctx, consent, {
-        error: `${say(lang, 'Nicht möglich:', 'Not possible:')} ${explainConsentProblem(error.code, lang)}`,
-        status: consentErrorStatus[error.code],
-      })
-    }
-  }
+export const staffPaperSignaturePage = pageRoute({
+  method: 'post',
+  path: '/staff/consents/:id/paper-signature',
+  access: ['staff'],
+  // The scan of the signed form is the evidence, kept with the consent (read by the browser
+  // into a data URL; a PDF or image of a few megabytes).
+  bodyLimit: 8 * 1024 * 1024,
+  form: z.strictObject({
+    role: z.enum(['youth', 'guardian', 'entrusting_person']),
+    name: z.string().trim().min(1).max(200),
+    scan: z.string().min(1).max(6_000_000),
+  }),
+  handle: (ctx) => {
+    const body = ctx.body as { role: 'youth'; name: string; scan: string }
+    return consentAction(ctx, () =>
+      signConsent(ctx.deps, {
+        caller: callerOf(ctx.principal),
+        consentId: idOf(ctx),
+        signature: {
+          role: body.role,
+          name: body.name,
+          method: 'paper_scan',
+          evidence: body.scan,
+        },
+      }),
+    )
+  },
+})
 
-  const overview = pageRoute({
-    method: 'get',
-    path: '/staff',
-    access: ['staff'],
-    handle: async (ctx) => {
-      const lang = staffLanguageOf(ctx.req)
-      const parsed = consentStatusSchema.safeParse(ctx.query.status)
-      const all = await listConsents(deps, { caller: callerOf(ctx.principal) })
-      const today = berlinDateOf(deps.clock.now())
-      const horizon = addDays(today, expiringWithinDays)
-      const agencies = await listAgencies(deps.db)
-      const banners = await findCertificateBanners({
-        keyring: relayKeyringOf(deps),
-        agencies,
-        ownAgencyId: agencyOf(ctx.principal),
-        at: deps.clock.now(),
-      })
-      return {
-        html: await frame(deps, ctx, {
-          title: say(lang, 'Arbeitsplatz', 'Workplace'),
-          current: 'overview',
-          here: '/staff',
-          body: overviewView({
-            language: lang,
-            consents: parsed.success ? all.filter((c) => c.status === parsed.data) : all,
-            expiringSoon: all.filter((c) => c.status === 'active' && c.validUntil <= horizon),
-            // Drafts the person said no to, that this agency prepared, in the last 30 days.
-            declined: all.filter(
-              (c) =>
-                c.status === 'declined' &&
-                c.createdByAgencyId === agencyOf(ctx.principal) &&
-                c.declinedAt !== null &&
-                berlinDateOf(new Date(c.declinedAt)) >= addDays(today, -expiringWithinDays),
-            ),
-            statusFilter: parsed.success ? parsed.data : '',
-            agencies,
-            vocabulary,
-            banners: banners.map((b) => describeBanner(b, lang, agencies)),
-            transferStatusTexts: transferStatusTexts(lang),
-            received: await listReceivedTransfers(deps, { agencyId: agencyOf(ctx.principal) }),
-          }),
-        }),
-      }
-    },
-  })
-
-  const switchLanguage = pageRoute({
-    method: 'post',
-    path: '/staff/language',
-    access: ['staff'],
-    form: z.strictObject({
-      language: z.enum(staffLanguages),
-      back: z.string().max(200).optional(),
-    }),
-    handle: ({ res, body }) => {
-      setStaffLanguage(res, body.language, deps.config.cookieSecure)
-      // Only back into the workplace: never an open redirect.
-      const back =
-        body.back && /^\/staff(\/[A-Za-z0-9_/-]*)?$/.test(body.back) ? body.back : '/staff'
-      return Promise.resolve({ redirect: back })
-    },
-  })
-
-  const newConsent = pageRoute({
-    method: 'get',
-    path: '/staff/consents/new',
-    access: ['staff'],
-    handle: (ctx) => {
-      const today = berlinDateOf(deps.clock.now())
-      return renderForm(ctx, emptyForm(deps, agencyOf(ctx.principal), today), [], [])
-    },
-  })
-
-  const createConsent = pageRoute({
-    method: 'post',
-    path: '/staff/consents',
-    access: ['staff'],
-    form: prepareConsentFormSchema,
-    handle: async (ctx) => {
-      const lang = staffLanguageOf(ctx.req)
-      const form = ctx.body
-      const agencyId = agencyOf(ctx.principal)
-      const draft = consentDraftInputSchema.safeParse(draftFromForm(form, agencyId))
-      if (!draft.success) {
-        const fields = [...new Set(draft.error.issues.map((i) => i.path.join('.')))]
-        return renderForm(
-          ctx,
-          form,
-          fields.map(
-            (f) => `${say(lang, 'Bitte prüfen:', 'Please check:')} ${fieldLabel(f, lang)}`,
-          ),
-          [],
-          400,
-        )
-      }
-      const problems = await draftProblems(deps, draft.data, agencyId)
-      if (problems.length > 0)
-        return renderForm(
-          ctx,
-          form,
-          problems.map((code) => explainConsentProblem(code, lang)),
-          [],
-          400,
-        )
-      const warnings = broadChoiceWarnings({
-        categories: form.categories,
-        recipients: form.recipients,
-        validFrom: form.validFrom || berlinDateOf(deps.clock.now()),
-        validUntil: form.validUntil,
-        vocabulary,
-      }).map((w) => describeWarning(w, lang, vocabulary))
-      if (warnings.length > 0 && form.confirmBroad !== 'yes')
-        return renderForm(ctx, form, [], warnings, 200)
-      try {
-        const consent = await createConsentDraft(deps, {
-          caller: callerOf(ctx.principal),
-          draft: draft.data,
-        })
-        return { redirect: `/staff/consents/${consent.id}` }
-      } catch (error) {
-        if (!(error instanceof ConsentError)) throw error
-        const codes = error.details?.problems?.map((p) => p.code) ?? [error.code]
-        return renderForm(
-          ctx,
-          { ...form, confirmBroad: undefined },
-          [...new Set(codes)].map((code) => explainConsentProblem(code, lang)),
-          warnings,
-          consentErrorStatus[error.code],
-        )
-      }
-    },
-  })
-
-  const showConsent = pageRoute({
-    method: 'get',
-    path: '/staff/consents/:id',
-    access: ['staff'],
-    handle: async (ctx) =>
-      renderDetail(
-        ctx,
-        await getConsent(deps, { caller: callerOf(ctx.principal), consentId: idOf(ctx) }),
-      ),
-  })
-
-  const printConsent = pageRoute({
-    method: 'get',
-    path: '/staff/consents/:id/print',
-    access: ['staff'],
-    handle: async (ctx) => {
-      const lang = staffLanguageOf(ctx.req)
-      const caller = callerOf(ctx.principal)
-      const consent = await getConsent(deps, { caller, consentId: idOf(ctx) })
-      const rendered = await consentText(deps, { caller, consentId: consent.id })
-      return {
-        html: await frame(deps, ctx, {
-          title: say(lang, 'Formular drucken', 'Print form'),
-          current: 'none',
-          here: `/staff/consents/${consent.id}`,
-          body: consentPrintView({
-            language: lang,
-            consent,
-            text: rendered.text,
-            textSha256: rendered.reference.sha256,
-          }),
-        }),
-      }
-    },
-  })
-
-  const paperSignature = pageRoute({
-    method: 'post',
-    path: '/staff/consents/:id/paper-signature',
-    access: ['staff'],
-    // The scan of the signed form is the evidence, kept with the consent (read by the browser
-    // into a data URL; a PDF or image of a few megabytes).
-    bodyLimit: 8 * 1024 * 1024,
-    form: z.strictObject({
-      role: z.enum(['youth', 'guardian', 'entrusting_person']),
-      name: z.string().trim().min(1).max(200),
-      scan: z.string().min(1).max(6_000_000),
-    }),
-    handle: (ctx) => {
-      const body = ctx.body as { role: 'youth'; name: string; scan: string }
-      return consentAction(ctx, () =>
-        signConsent(deps, {
-          caller: callerOf(ctx.principal),
-          consentId: idOf(ctx),
-          signature: {
-            role: body.role,
-            name: body.name,
-            method: 'paper_scan',
-            evidence: body.scan,
-          },
-        }),
-      )
-    },
-  })
-
-  const push = pageRoute({
-    method: 'post',
-    path: '/staff/consents/:id/push',
-    access: ['staff'],
-    form: z.strictObject({ kioskId: z.string().min(1).max(64) }),
-    handle: async (ctx) => {
-      const lang = staffLanguageOf(ctx.req)
-      const caller = callerOf(ctx.principal)
-      const consentId = idOf(ctx)
-      const kioskId = ctx.body.kioskId
-      let outcome: { notice: string } | { error: string; status: number }
-      try {
-        await pushDraft(deps, { caller, kioskId, consentId })
-        outcome = {
-          notice: say(
-            lang,
-            `Der Entwurf wurde an den Kiosk ${kioskId} gesendet; die Person kann dort beginnen.`,
-            `The draft was sent to kiosk ${kioskId}; the person can start there.`,
-          ),
-        }
-      } catch (error) {
-        if (!(error instanceof KioskError) && !(error instanceof ConsentError)) throw error
-        outcome = {
-          error: say(
-            lang,
-            `Senden an den Kiosk nicht möglich (${error.code}).`,
-            `Cannot send to the kiosk (${error.code}).`,
-          ),
-          status: toHttpFailure(error)?.status ?? 409,
-        }
-      }
-      const consent = await getConsent(deps, { caller, consentId })
-      return renderDetail(ctx, consent, outcome)
-    },
-  })
-
-  const revocation = pageRoute({
-    method: 'post',
-    path: '/staff/consents/:id/revocation',
-    access: ['staff'],
-    form: z.strictObject({ reason: z.string().trim().min(1).max(500) }),
-    handle: (ctx) =>
-      consentAction(ctx, () =>
-        revokeConsent(deps, {
-          caller: callerOf(ctx.principal),
-          consentId: idOf(ctx),
-          revocation: { channel: 'staff', reason: ctx.body.reason },
-        }),
-      ),
-  })
-
-  const discard = pageRoute({
-    method: 'post',
-    path: '/staff/consents/:id/discard',
-    access: ['staff'],
-    handle: (ctx) =>
-      consentAction(ctx, () =>
-        discardConsent(deps, { caller: callerOf(ctx.principal), consentId: idOf(ctx) }),
-      ),
-  })
-
-  const renderComposer = async (ctx: Ctx, consentId: string, prefill?: ComposerPrefill) => {
+export const staffPushPage = pageRoute({
+  method: 'post',
+  path: '/staff/consents/:id/push',
+  access: ['staff'],
+  form: z.strictObject({ kioskId: z.string().min(1).max(64) }),
+  handle: async (ctx) => {
     const lang = staffLanguageOf(ctx.req)
-    const consent = await getConsent(deps, { caller: callerOf(ctx.principal), consentId })
+    const caller = callerOf(ctx.principal)
+    const consentId = idOf(ctx)
+    const kioskId = ctx.body.kioskId
+    let outcome: { notice: string } | { error: string; status: number }
+    try {
+      await pushDraft(ctx.deps, { caller, kioskId, consentId })
+      outcome = {
+        notice: say(
+          lang,
+          `Der Entwurf wurde an den Kiosk ${kioskId} gesendet; die Person kann dort beginnen.`,
+          `The draft was sent to kiosk ${kioskId}; the person can start there.`,
+        ),
+      }
+    } catch (error) {
+      if (!(error instanceof KioskError) && !(error instanceof ConsentError)) throw error
+      outcome = {
+        error: say(
+          lang,
+          `Senden an den Kiosk nicht möglich (${error.code}).`,
+          `Cannot send to the kiosk (${error.code}).`,
+        ),
+        status: toHttpFailure(error)?.status ?? 409,
+      }
+    }
+    const consent = await getConsent(ctx.deps, { caller, consentId })
+    return renderDetail(ctx, consent, outcome)
+  },
+})
+
+export const staffRevocationPage = pageRoute({
+  method: 'post',
+  path: '/staff/consents/:id/revocation',
+  access: ['staff'],
+  form: z.strictObject({ reason: z.string().trim().min(1).max(500) }),
+  handle: (ctx) =>
+    consentAction(ctx, () =>
+      revokeConsent(ctx.deps, {
+        caller: callerOf(ctx.principal),
+        consentId: idOf(ctx),
+        revocation: { channel: 'staff', reason: ctx.body.reason },
+      }),
+    ),
+})
+
+export const staffDiscardPage = pageRoute({
+  method: 'post',
+  path: '/staff/consents/:id/discard',
+  access: ['staff'],
+  handle: (ctx) =>
+    consentAction(ctx, () =>
+      discardConsent(ctx.deps, { caller: callerOf(ctx.principal), consentId: idOf(ctx) }),
+    ),
+})
+
+const renderComposer = async (ctx: Ctx, consentId: string, prefill?: ComposerPrefill) => {
+  const lang = staffLanguageOf(ctx.req)
+  const consent = await getConsent(ctx.deps, { caller: callerOf(ctx.principal), consentId })
+  return {
+    html: await frame(ctx.deps, ctx, {
+      title: say(lang, 'Zusammenfassung verfassen', 'Compose summary'),
+      current: prefill ? 'requests' : 'none',
+      here: prefill?.requestId
+        ? `/staff/requests/${prefill.requestId}/answer`
+        : `/staff/compose/${consent.id}`,
+      body: composerView({
+        language: lang,
+        consent,
+        agencies: await listAgencies(ctx.deps.db),
+        vocabulary,
+        reasonTexts: reasonTextTable(lang, vocabulary, {
+          validFrom: consent.validFrom,
+          validUntil: consent.validUntil,
+        }),
+        statusTexts: transferStatusTexts(lang),
+        ...(prefill ? { prefill } : {}),
+      }),
+    }),
+  }
+}
+
+export const staffComposePage = pageRoute({
+  method: 'get',
+  path: '/staff/compose/:id',
+  access: ['staff'],
+  handle: (ctx) => renderComposer(ctx, idOf(ctx)),
+})
+
+/** The composer pre-filled from an open request to this agency (only ids in the URL). */
+export const staffAnswerRequestPage = pageRoute({
+  method: 'get',
+  path: '/staff/requests/:id/answer',
+  access: ['staff'],
+  handle: async (ctx) => {
+    const request = await findIncomingDataRequest(ctx.deps.db, {
+      id: idOf(ctx),
+      holderAgencyId: agencyOf(ctx.principal),
+    })
+    if (!request)
+      throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No such request to your agency.')
+    if (request.status !== 'open')
+      return {
+        redirect: request.answeredByTransferId
+          ? `/staff/transfers/${request.answeredByTransferId}`
+          : '/staff/requests',
+      }
+    return renderComposer(ctx, request.consentId, {
+      to: request.requesterAgencyId,
+      purpose: request.purpose,
+      categories: request.categories,
+      requestId: request.id,
+    })
+  },
+})
+
+export const staffTransferPage = pageRoute({
+  method: 'get',
+  path: '/staff/transfers/:id',
+  access: ['staff'],
+  handle: async (ctx) => {
+    const lang = staffLanguageOf(ctx.req)
+    const transferId = idOf(ctx)
     return {
-      html: await frame(deps, ctx, {
-        title: say(lang, 'Zusammenfassung verfassen', 'Compose summary'),
-        current: prefill ? 'requests' : 'none',
-        here: prefill?.requestId
-          ? `/staff/requests/${prefill.requestId}/answer`
-          : `/staff/compose/${consent.id}`,
-        body: composerView({
+      html: await frame(ctx.deps, ctx, {
+        title: say(lang, 'Übermittlung', 'Transfer'),
+        current: 'none',
+        here: `/staff/transfers/${transferId}`,
+        body: transferView({
           language: lang,
-          consent,
-          agencies: await listAgencies(deps.db),
-          vocabulary,
-          reasonTexts: reasonTextTable(lang, vocabulary, {
-            validFrom: consent.validFrom,
-            validUntil: consent.validUntil,
-          }),
+          transferId,
           statusTexts: transferStatusTexts(lang),
-          ...(prefill ? { prefill } : {}),
         }),
       }),
     }
-  }
+  },
+})
 
-  const compose = pageRoute({
-    method: 'get',
-    path: '/staff/compose/:id',
-    access: ['staff'],
-    handle: (ctx) => renderComposer(ctx, idOf(ctx)),
-  })
-
-  /** The composer pre-filled from an open request to this agency (only ids in the URL). */
-  const answerRequest = pageRoute({
-    method: 'get',
-    path: '/staff/requests/:id/answer',
-    access: ['staff'],
-    handle: async (ctx) => {
-      const request = await findIncomingDataRequest(deps.db, {
-        id: idOf(ctx),
-        holderAgencyId: agencyOf(ctx.principal),
-      })
-      if (!request)
-        throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No such request to your agency.')
-      if (request.status !== 'open')
-        return {
-          redirect: request.answeredByTransferId
-            ? `/staff/transfers/${request.answeredByTransferId}`
-            : '/staff/requests',
-        }
-      return renderComposer(ctx, request.consentId, {
-        to: request.requesterAgencyId,
-        purpose: request.purpose,
-        categories: request.categories,
-        requestId: request.id,
-      })
-    },
-  })
-
-  const transfer = pageRoute({
-    method: 'get',
-    path: '/staff/transfers/:id',
-    access: ['staff'],
-    handle: async (ctx) => {
-      const lang = staffLanguageOf(ctx.req)
-      const transferId = idOf(ctx)
-      return {
-        html: await frame(deps, ctx, {
-          title: say(lang, 'Übermittlung', 'Transfer'),
-          current: 'none',
-          here: `/staff/transfers/${transferId}`,
-          body: transferView({
-            language: lang,
-            transferId,
-            statusTexts: transferStatusTexts(lang),
-          }),
-        }),
-      }
-    },
-  })
-
-  return [
-    overview,
-    switchLanguage,
-    newConsent,
-    createConsent,
-    showConsent,
-    printConsent,
-    paperSignature,
-    push,
-    revocation,
-    discard,
-    compose,
-    answerRequest,
-    transfer,
-    ...staffRequestPages(deps),
-  ]
-}
+/** The staff workplace (DESIGN.md §2, §6 `/staff`). */
+export const staffPageRoutes: AnyPageRoute[] = [
+  staffOverviewPage,
+  staffSwitchLanguagePage,
+  staffNewConsentPage,
+  staffCreateConsentPage,
+  staffShowConsentPage,
+  staffPrintConsentPage,
+  staffPaperSignaturePage,
+  staffPushPage,
+  staffRevocationPage,
+  staffDiscardPage,
+  staffComposePage,
+  staffAnswerRequestPage,
+  staffTransferPage,
+  ...staffRequestPageRoutes,
+]
 
 /** The rule violations of a draft, checked before any warning so errors come first. */
 async function draftProblems(

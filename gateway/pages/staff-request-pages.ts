@@ -10,7 +10,6 @@ import { listAgencies } from '../../db/account-repository.ts'
 import { requestFormView } from '../../templates/pages/staff/request-form-view.ts'
 import { requestsView } from '../../templates/pages/staff/requests-view.ts'
 import { listConsents } from '../consent/consent-service.ts'
-import type { Deps } from '../deps.ts'
 import { relayErrorStatus } from '../http/relay-error-status.ts'
 import { pageRoute, type AnyPageRoute } from '../http/route.ts'
 import {
@@ -54,132 +53,135 @@ function callerOf(principal: Principal): TransferCaller {
   }
 }
 
+const consentCaller = (principal: Principal) => ({
+  actor: actorOf(principal),
+  role: principal.role,
+  agencyId: principal.agencyId,
+  userId: principal.userId,
+})
+
+const renderForm = async (
+  ctx: StaffCtx,
+  values: RequestForm,
+  error: string | undefined,
+  status = 200,
+) => {
+  const { deps } = ctx
+  const lang = staffLanguageOf(ctx.req)
+  const caller = callerOf(ctx.principal)
+  const who = await whoOf(deps, ctx.principal, ctx.req.headers.cookie)
+  // Only consents under which this agency may receive: the rule refuses the others anyway.
+  const consents = (await listConsents(deps, { caller: consentCaller(ctx.principal) })).filter(
+    (c) => c.status === 'active' && c.coveredRecipients.includes(caller.agencyId),
+  )
+  return {
+    status,
+    html: await staffPageFrame(deps, ctx, {
+      title: say(lang, 'Daten anfragen', 'Request data'),
+      current: 'requests',
+      here: '/staff/requests/new',
+      body: requestFormView({
+        language: lang,
+        csrfToken: who.csrfToken,
+        consents,
+        agencies: (await listAgencies(deps.db)).filter((a) => a.id !== caller.agencyId),
+        vocabulary,
+        values,
+        ...(error ? { error } : {}),
+      }),
+    }),
+  }
+}
+
+export const staffRequestInboxPage = pageRoute({
+  method: 'get',
+  path: '/staff/requests',
+  access: ['staff'],
+  handle: async (ctx) => {
+    const lang = staffLanguageOf(ctx.req)
+    const { agencyId } = callerOf(ctx.principal)
+    const consents = await listConsents(ctx.deps, { caller: consentCaller(ctx.principal) })
+    return {
+      html: await staffPageFrame(ctx.deps, ctx, {
+        title: say(lang, 'Anfragen', 'Requests'),
+        current: 'requests',
+        here: '/staff/requests',
+        body: requestsView({
+          language: lang,
+          incoming: await listDataRequestViews(ctx.deps, { agencyId, direction: 'incoming' }),
+          outgoing: await listDataRequestViews(ctx.deps, { agencyId, direction: 'outgoing' }),
+          consents,
+          agencies: await listAgencies(ctx.deps.db),
+          vocabulary,
+        }),
+      }),
+    }
+  },
+})
+
+export const staffRequestNewRequestPage = pageRoute({
+  method: 'get',
+  path: '/staff/requests/new',
+  access: ['staff'],
+  handle: (ctx) => {
+    const consentId = z.string().max(64).safeParse(ctx.query.consent)
+    return renderForm(
+      ctx,
+      requestFormSchema.parse({ consentId: consentId.success ? consentId.data : '' }),
+      undefined,
+    )
+  },
+})
+
+export const staffRequestCreateRequestPage = pageRoute({
+  method: 'post',
+  path: '/staff/requests/new',
+  access: ['staff'],
+  form: requestFormSchema,
+  handle: async (ctx) => {
+    const lang = staffLanguageOf(ctx.req)
+    const form = ctx.body
+    const request = dataRequestInputSchema.safeParse(form)
+    if (!request.success)
+      return renderForm(
+        ctx,
+        form,
+        say(
+          lang,
+          'Bitte wählen Sie eine Einwilligung, die angefragte Stelle, einen Zweck und mindestens eine Kategorie.',
+          'Please choose a consent, the agency asked, a purpose and at least one category.',
+        ),
+        400,
+      )
+    try {
+      await createDataRequest(ctx.deps, { caller: callerOf(ctx.principal), request: request.data })
+      return { redirect: '/staff/requests' }
+    } catch (error) {
+      const code = error instanceof RelayError ? error.code : undefined
+      if (!isDataRequestRefusal(code)) throw error
+      // The form comes back as typed, with the reason in plain words.
+      return renderForm(
+        ctx,
+        form,
+        explainDataRequestRefusal(
+          code,
+          lang,
+          vocabulary,
+          dataRequestRefusalDetailsSchema.parse((error as RelayError).details ?? {}),
+        ),
+        relayErrorStatus[code],
+      )
+    }
+  },
+})
+
 /**
  * Requests between agencies (issue 8 point 3, DESIGN.md §3.3 (5)): the inbox of requests from
  * partner agencies with whether a consent covers each now, and the form to ask a partner.
  * Answering opens the composer (`/staff/requests/:id/answer` in staff-pages.ts).
  */
-export function staffRequestPages(deps: Deps): AnyPageRoute[] {
-  const consentCaller = (principal: Principal) => ({
-    actor: actorOf(principal),
-    role: principal.role,
-    agencyId: principal.agencyId,
-    userId: principal.userId,
-  })
-
-  const renderForm = async (
-    ctx: StaffCtx,
-    values: RequestForm,
-    error: string | undefined,
-    status = 200,
-  ) => {
-    const lang = staffLanguageOf(ctx.req)
-    const caller = callerOf(ctx.principal)
-    const who = await whoOf(deps, ctx.principal, ctx.req.headers.cookie)
-    // Only consents under which this agency may receive: the rule refuses the others anyway.
-    const consents = (await listConsents(deps, { caller: consentCaller(ctx.principal) })).filter(
-      (c) => c.status === 'active' && c.coveredRecipients.includes(caller.agencyId),
-    )
-    return {
-      status,
-      html: await staffPageFrame(deps, ctx, {
-        title: say(lang, 'Daten anfragen', 'Request data'),
-        current: 'requests',
-        here: '/staff/requests/new',
-        body: requestFormView({
-          language: lang,
-          csrfToken: who.csrfToken,
-          consents,
-          agencies: (await listAgencies(deps.db)).filter((a) => a.id !== caller.agencyId),
-          vocabulary,
-          values,
-          ...(error ? { error } : {}),
-        }),
-      }),
-    }
-  }
-
-  const inbox = pageRoute({
-    method: 'get',
-    path: '/staff/requests',
-    access: ['staff'],
-    handle: async (ctx) => {
-      const lang = staffLanguageOf(ctx.req)
-      const { agencyId } = callerOf(ctx.principal)
-      const consents = await listConsents(deps, { caller: consentCaller(ctx.principal) })
-      return {
-        html: await staffPageFrame(deps, ctx, {
-          title: say(lang, 'Anfragen', 'Requests'),
-          current: 'requests',
-          here: '/staff/requests',
-          body: requestsView({
-            language: lang,
-            incoming: await listDataRequestViews(deps, { agencyId, direction: 'incoming' }),
-            outgoing: await listDataRequestViews(deps, { agencyId, direction: 'outgoing' }),
-            consents,
-            agencies: await listAgencies(deps.db),
-            vocabulary,
-          }),
-        }),
-      }
-    },
-  })
-
-  const newRequest = pageRoute({
-    method: 'get',
-    path: '/staff/requests/new',
-    access: ['staff'],
-    handle: (ctx) => {
-      const consentId = z.string().max(64).safeParse(ctx.query.consent)
-      return renderForm(
-        ctx,
-        requestFormSchema.parse({ consentId: consentId.success ? consentId.data : '' }),
-        undefined,
-      )
-    },
-  })
-
-  const createRequest = pageRoute({
-    method: 'post',
-    path: '/staff/requests/new',
-    access: ['staff'],
-    form: requestFormSchema,
-    handle: async (ctx) => {
-      const lang = staffLanguageOf(ctx.req)
-      const form = ctx.body
-      const request = dataRequestInputSchema.safeParse(form)
-      if (!request.success)
-        return renderForm(
-          ctx,
-          form,
-          say(
-            lang,
-            'Bitte wählen Sie eine Einwilligung, die angefragte Stelle, einen Zweck und mindestens eine Kategorie.',
-            'Please choose a consent, the agency asked, a purpose and at least one category.',
-          ),
-          400,
-        )
-      try {
-        await createDataRequest(deps, { caller: callerOf(ctx.principal), request: request.data })
-        return { redirect: '/staff/requests' }
-      } catch (error) {
-        const code = error instanceof RelayError ? error.code : undefined
-        if (!isDataRequestRefusal(code)) throw error
-        // The form comes back as typed, with the reason in plain words.
-        return renderForm(
-          ctx,
-          form,
-          explainDataRequestRefusal(
-            code,
-            lang,
-            vocabulary,
-            dataRequestRefusalDetailsSchema.parse((error as RelayError).details ?? {}),
-          ),
-          relayErrorStatus[code],
-        )
-      }
-    },
-  })
-
-  return [inbox, newRequest, createRequest]
-}
+export const staffRequestPageRoutes: AnyPageRoute[] = [
+  staffRequestInboxPage,
+  staffRequestNewRequestPage,
+  staffRequestCreateRequestPage,
+]
