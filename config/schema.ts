@@ -90,8 +90,12 @@ export const configSchema = z.strictObject({
   relayLeaseSeconds: z.coerce.number().int().min(1).max(3600).optional(),
   /** Days after which personal values in audit entries are erased (default 1095, see gateway/audit/audit-settings.ts). */
   auditRetentionDays: z.coerce.number().int().min(30).max(36500).optional(),
-  /** Days after a consent ended before the consent record is removed (default 1095). */
+  /** Days after a consent that took effect ended before its record is deleted (default 1095). */
   consentRetentionDays: z.coerce.number().int().min(30).max(36500).optional(),
+  /** Hours after a draft was declined, discarded or left unsigned before it is deleted (default 72). */
+  draftRetentionHours: z.coerce.number().int().min(1).max(8760).optional(),
+  /** Minutes between the retention purges `brucke serve` runs by itself (default 60; 0 = never). */
+  retentionPurgeIntervalMinutes: z.coerce.number().int().min(0).max(10080).optional(),
   /** Seconds between signed audit checkpoints when the log grew (default 300; 0 = only on shutdown). */
   auditCheckpointIntervalSeconds: z.coerce.number().int().min(0).max(86400).optional(),
   /** Seconds without input after which the kiosk wipes the person's session (default 120). */
@@ -135,6 +139,8 @@ export const environmentNames = {
   relayLeaseSeconds: 'RELAY_LEASE_SECONDS',
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   consentRetentionDays: 'CONSENT_RETENTION_DAYS',
+  draftRetentionHours: 'DRAFT_RETENTION_HOURS',
+  retentionPurgeIntervalMinutes: 'RETENTION_PURGE_INTERVAL_MINUTES',
   auditCheckpointIntervalSeconds: 'AUDIT_CHECKPOINT_INTERVAL_SECONDS',
   kioskIdleSeconds: 'KIOSK_IDLE_SECONDS',
   majorityGraceDays: 'MAJORITY_GRACE_DAYS',

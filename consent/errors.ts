@@ -39,6 +39,7 @@ export const consentErrorCodes = [
   'ERR_CONSENT_ATTENDING_STAFF_INVALID',
   'ERR_CONSENT_TEXT_NOT_SHOWN',
   'ERR_CONSENT_NOT_CONFIRMABLE',
+  'ERR_CONSENT_VALIDITY_ENDED',
 ] as const
 
 export type ConsentErrorCode = (typeof consentErrorCodes)[number]

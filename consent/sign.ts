@@ -1,4 +1,4 @@
-import type { CalendarDate } from './calendar.ts'
+import { validityWindow, type CalendarDate } from './calendar.ts'
 import {
   coveredCategories,
   coveredRecipients,
@@ -55,7 +55,7 @@ export function needsWrittenForm(categories: readonly string[], vocabulary: Voca
  * Applies one signature to a draft (DESIGN.md §3.1): the signatory must still be required and
  * not have signed; only the youth chooses what is shared (special categories count only when
  * expressly chosen; at least one category and one recipient remain); who must sign is worked
- * out again at the youth's signing instant (guardian under `guardianAge`, the entrusting person
+ * out again at the youth's signing instant; nothing is signed once the validity has ended (guardian under `guardianAge`, the entrusting person
  * for § 65 data that remains); an attested signature never covers health or addiction data.
  * Pure; throws `ConsentError`.
  */
@@ -66,6 +66,9 @@ export function applySignature(
 ): SignatureOutcome {
   if (consent.signatures.some((s) => s.role === request.role))
     throw new ConsentError('ERR_CONSENT_ALREADY_SIGNED', `The ${request.role} has already signed.`)
+  // A draft whose validity has ended can no longer take effect; its data is then due for erasure.
+  if (context.at.getTime() >= validityWindow(consent.validFrom, consent.validUntil).end.getTime())
+    throw new ConsentError('ERR_CONSENT_VALIDITY_ENDED', 'The validity of this draft has ended.')
   const isYouth = request.role === 'youth'
   const choosing =
     request.deselectedCategories.length > 0 ||

@@ -114,7 +114,7 @@ export async function insertConsent(db: Executor, input: InsertConsentInput): Pr
   await db.insertInto('consent_parties').values(parties).execute()
 }
 
-function factsFromRow(row: ConsentRow): ConsentFacts {
+export function factsFromRow(row: ConsentRow): ConsentFacts {
   return {
     id: row.id,
     subjectPseudonym: row.subject_pseudonym,

@@ -1,4 +1,5 @@
 import { startCheckpointer } from './audit/checkpointer.ts'
+import { startRetentionSweeper } from './audit/retention-sweeper.ts'
 import { startConsentExpirySweeper } from './consent/expiry-sweeper.ts'
 import { startCertificateMonitor } from './crypto/certificate-monitor.ts'
 import type { Deps } from './deps.ts'
@@ -9,13 +10,14 @@ import type { Service } from './serve.ts'
 
 /**
  * Background services started by `brucke serve`, in order (stopped in reverse): the relay's
- * delivery worker and SMTP ingress, the audit checkpointer. Each returns undefined when disabled.
+ * delivery worker and SMTP ingress, the audit checkpointer, the sweepers and the retention purge. Each returns undefined when disabled.
  */
 export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] = [
   (deps) => startCertificateMonitor(deps), // opens the stored keys: a wrong master key stops the start
   (deps) => startCheckpointer(deps), // first, so it stops last and seals the final entries
   (deps) => startConsentExpirySweeper(deps),
   (deps) => startMajoritySweeper(deps),
+  (deps) => startRetentionSweeper(deps), // personal data goes when its time is up, unattended
   (deps) => startKioskIdleSweeper(deps), // receipt codes in clear do not wait for the next request
   (deps) => startRelayServices(deps),
 ]

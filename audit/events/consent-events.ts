@@ -90,6 +90,17 @@ export const consentEventSchemas = [
     validUntil: calendarDate,
   }),
   z.strictObject({
+    /**
+     * The consent record — names, birth date, case references, signatures and their images,
+     * the entrusting person, kiosk and receipt rows — was deleted when its retention ended
+     * (gateway/consent/consent-retention.ts). No pseudonym: nothing is left to link it to.
+     */
+    type: z.literal('consent_erased'),
+    consentId: id,
+    ground: z.enum(['revoked', 'lapsed', 'expired', 'declined', 'discarded', 'abandoned']),
+    endedAt: z.iso.datetime(),
+  }),
+  z.strictObject({
     type: z.literal('decision_checked'),
     consentId: id.optional(),
     subjectPseudonym: id.optional(),

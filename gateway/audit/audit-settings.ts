@@ -6,6 +6,10 @@ export const auditDefaults = {
   auditRetentionDays: 1095,
   /** Consent records are removed this long after they ended (3 years). */
   consentRetentionDays: 1095,
+  /** Declined, discarded and abandoned drafts are deleted this long after they ended (3 days). */
+  draftRetentionHours: 72,
+  /** How often `brucke serve` runs the retention purge (hourly). */
+  retentionPurgeIntervalMinutes: 60,
   /** A signed checkpoint every 5 minutes when the log grew. */
   auditCheckpointIntervalSeconds: 300,
 } as const
@@ -13,6 +17,8 @@ export const auditDefaults = {
 export interface AuditSettings {
   auditRetentionDays: number
   consentRetentionDays: number
+  draftRetentionHours: number
+  retentionPurgeIntervalMinutes: number
   auditCheckpointIntervalSeconds: number
 }
 
@@ -20,6 +26,9 @@ export function auditSettingsOf(given: Config): AuditSettings {
   return {
     auditRetentionDays: given.auditRetentionDays ?? auditDefaults.auditRetentionDays,
     consentRetentionDays: given.consentRetentionDays ?? auditDefaults.consentRetentionDays,
+    draftRetentionHours: given.draftRetentionHours ?? auditDefaults.draftRetentionHours,
+    retentionPurgeIntervalMinutes:
+      given.retentionPurgeIntervalMinutes ?? auditDefaults.retentionPurgeIntervalMinutes,
     auditCheckpointIntervalSeconds:
       given.auditCheckpointIntervalSeconds ?? auditDefaults.auditCheckpointIntervalSeconds,
   }

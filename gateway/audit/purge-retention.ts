@@ -1,69 +1,65 @@
 import { appendAuditEvent, erasePersonalData } from '../../db/audit-repository.ts'
-import type { Transaction } from 'kysely'
-import type { Tables } from '../../db/tables.ts'
+import { eraseEndedConsents } from '../consent/consent-retention.ts'
 import type { Deps } from '../deps.ts'
 import { auditSettingsOf } from './audit-settings.ts'
-
-/**
- * The consent side of retention, installed by the consent area: removes (or anonymises) consent
- * records that ended before `endedBefore` and returns how many. It runs in the purge's
- * transaction, so the `retention_purged` entry and the removal commit together.
- */
-export type ConsentRetentionHook = (
-  trx: Transaction<Tables>,
-  input: { endedBefore: Date; now: Date },
-) => Promise<number>
-
-const consentHooks: ConsentRetentionHook[] = []
-
-/** Registers the consent area's purge; see docs/dpo-guide.en.md "Retention". */
-export function registerConsentRetentionHook(hook: ConsentRetentionHook): void {
-  if (!consentHooks.includes(hook)) consentHooks.push(hook)
-}
 
 export interface PurgeOutcome {
   auditBefore: string
   entriesErased: number
   consentsBefore: string
-  /** Undefined when no consent hook is installed. */
-  consentsPurged: number | undefined
+  consentsPurged: number
+  /** False when a scheduled run found nothing to do and so wrote no entry. */
+  recorded: boolean
 }
 
 const dayMs = 86_400_000
 
 /**
- * Retention (Art. 5(1)(e) GDPR): erases the personal values — subject pseudonym, a youth
- * actor's pseudonym, login names, stated reasons — of audit entries older than
- * AUDIT_RETENTION_DAYS, and lets the consent area remove consents ended more than
- * CONSENT_RETENTION_DAYS ago. Entries keep their hashes and salted commitments, so the chain,
- * the Merkle tree and all checkpoints still verify. The purge is itself audited.
+ * Retention (Art. 5(1)(e) GDPR), in one transaction: erases the personal values — subject
+ * pseudonym, a youth actor's pseudonym, login names, stated reasons — of audit entries older
+ * than AUDIT_RETENTION_DAYS, and deletes the consent records whose time is up
+ * (consent/retention.ts: CONSENT_RETENTION_DAYS after a consent that took effect ended,
+ * DRAFT_RETENTION_HOURS after a draft was declined, discarded or left unsigned past its
+ * validity), each with a `consent_erased` entry. Entries keep their hashes and salted
+ * commitments, so the chain, the Merkle tree and all checkpoints still verify. The purge is itself
+ * audited (`retention_purged`); a scheduled run that changed nothing writes no entry (`quiet`),
+ * so an hourly schedule does not fill the log with empty purges.
  */
-export async function purgeExpiredData(deps: Deps): Promise<PurgeOutcome> {
+export async function purgeExpiredData(
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  options: { quiet?: boolean } = {},
+): Promise<PurgeOutcome> {
   const settings = auditSettingsOf(deps.config)
   const now = deps.clock.now()
   const auditBefore = new Date(now.getTime() - settings.auditRetentionDays * dayMs)
   const consentsBefore = new Date(now.getTime() - settings.consentRetentionDays * dayMs)
   return deps.db.transaction().execute(async (trx) => {
     const entriesErased = await erasePersonalData(trx, { before: auditBefore, at: now })
-    let consentsPurged: number | undefined
-    for (const hook of consentHooks)
-      consentsPurged =
-        (consentsPurged ?? 0) + (await hook(trx, { endedBefore: consentsBefore, now }))
-    await appendAuditEvent(trx, {
-      at: now,
-      actor: 'system',
-      event: {
-        type: 'retention_purged',
-        auditBefore: auditBefore.toISOString(),
-        entriesErased,
-        ...(consentsPurged !== undefined ? { consentsPurged } : {}),
+    const consentsPurged = await eraseEndedConsents(trx, {
+      now,
+      retention: {
+        consentRetentionDays: settings.consentRetentionDays,
+        draftRetentionHours: settings.draftRetentionHours,
       },
     })
+    const recorded = !options.quiet || entriesErased > 0 || consentsPurged > 0
+    if (recorded)
+      await appendAuditEvent(trx, {
+        at: now,
+        actor: 'system',
+        event: {
+          type: 'retention_purged',
+          auditBefore: auditBefore.toISOString(),
+          entriesErased,
+          consentsPurged,
+        },
+      })
     return {
       auditBefore: auditBefore.toISOString(),
       entriesErased,
       consentsBefore: consentsBefore.toISOString(),
       consentsPurged,
+      recorded,
     }
   })
 }

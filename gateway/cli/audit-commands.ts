@@ -239,7 +239,9 @@ export function registerAuditCommands(program: Command, context: CliContext): vo
 
   audit
     .command('purge')
-    .description('retention: erase expired personal values in audit entries (and expired consents)')
+    .description(
+      'retention: erase expired personal values in audit entries and delete consent records whose time is up (serve does this every hour)',
+    )
     .action(async () => {
       await withRuntime(context, async (deps) => {
         const outcome = await purgeExpiredData(deps)
@@ -247,9 +249,7 @@ export function registerAuditCommands(program: Command, context: CliContext): vo
           `Erased the personal values of ${outcome.entriesErased} audit entries older than ${outcome.auditBefore}.`,
         )
         context.out(
-          outcome.consentsPurged === undefined
-            ? 'Consent records: no consent retention hook is installed (see docs/dpo-guide.en.md).'
-            : `Removed ${outcome.consentsPurged} consent records that ended before ${outcome.consentsBefore}.`,
+          `Deleted ${outcome.consentsPurged} consent records whose retention ended (consents that ended before ${outcome.consentsBefore}; declined, discarded and unsigned drafts after DRAFT_RETENTION_HOURS).`,
         )
       })
     })

@@ -41,4 +41,5 @@ export const consentErrorStatus = {
   ERR_CONSENT_ATTENDING_STAFF_INVALID: 400,
   ERR_CONSENT_TEXT_NOT_SHOWN: 409,
   ERR_CONSENT_NOT_CONFIRMABLE: 409,
+  ERR_CONSENT_VALIDITY_ENDED: 409,
 } as const satisfies Record<ConsentErrorCode, number>

@@ -38,7 +38,7 @@ describe.each(dialects)('audit retention on %s', (dialect) => {
     const outcome = await purgeExpiredData(t.deps)
     // 12 samples: 4 with a subject, 4 with a login name; plus the youth actor.
     expect(outcome.entriesErased).toBe(9)
-    expect(outcome.consentsPurged).toBeUndefined()
+    expect(outcome.consentsPurged).toBe(0)
 
     const rows = await t.deps.db.selectFrom('audit_entries').selectAll().orderBy('seq').execute()
     const old = rows.filter((r) => r.seq <= 13)

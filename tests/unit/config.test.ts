@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../config/load.ts'
+import { environmentNames } from '../../config/schema.ts'
 import { ConfigError, resolveConfig } from '../../gateway/runtime-config.ts'
 
 const secret = Buffer.alloc(32, 7).toString('base64')
@@ -131,5 +132,16 @@ describe('configuration', () => {
     expect(readFileSync(join(dir, 'data', 'master.key'), 'utf8').trim()).toBe(
       first.secrets.masterKey.toString('base64'),
     )
+  })
+
+  it('when a key exists, then the operator guide documents it with its environment name', () => {
+    const guide = readFileSync(new URL('../../docs/operator-guide.md', import.meta.url), 'utf8')
+    const rows = guide.split('\n').filter((line) => line.startsWith('| '))
+    // A key's own row, or (secrets) a row naming the variable and its _FILE twin.
+    const documented = (key: string, env: string) =>
+      rows.some((row) => row.startsWith(`| \`${key}\` | \`${env}\` |`)) ||
+      rows.some((row) => row.startsWith('| — |') && row.includes(`\`${env}\``))
+    const missing = Object.entries(environmentNames).filter(([key, env]) => !documented(key, env))
+    expect(missing).toEqual([])
   })
 })

@@ -12,6 +12,7 @@ const labels: Record<string, string> = {
   consent_created: 'Einwilligung vorbereitet',
   consent_declined: 'Einwilligung abgelehnt',
   consent_discarded: 'Entwurf verworfen',
+  consent_erased: 'Einwilligung gelöscht (Aufbewahrungsfrist)',
   consent_expired: 'Einwilligung abgelaufen',
   consent_majority_confirmed: 'Bei Volljährigkeit selbst bestätigt',
   consent_majority_flagged: 'Volljährig: Bestätigung nötig',
