@@ -55,9 +55,9 @@ export function needsWrittenForm(categories: readonly string[], vocabulary: Voca
  * Applies one signature to a draft (DESIGN.md §3.1): the signatory must still be required and
  * not have signed; only the youth chooses what is shared (special categories count only when
  * expressly chosen; at least one category and one recipient remain); who must sign is worked
- * out again at the youth's signing instant; nothing is signed once the validity has ended (guardian under `guardianAge`, the entrusting person
- * for § 65 data that remains); an attested signature never covers health or addiction data.
- * Pure; throws `ConsentError`.
+ * out again at the youth's signing instant (guardian under `guardianAge`, the entrusting person
+ * for § 65 data that remains); an attested signature never covers health or addiction data;
+ * nothing is signed once the validity has ended. Pure; throws `ConsentError`.
  */
 export function applySignature(
   consent: Consent,
