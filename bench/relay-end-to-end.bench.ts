@@ -288,6 +288,7 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
       },
       purpose: 'uebergabe',
       categories: ['schule', 'berufswahl'],
+      entrustedCategories: [],
       necessity: transfer.necessity,
       sections: transfer.sections,
       attachments: [],

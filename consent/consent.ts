@@ -127,6 +127,12 @@ export const consentSchema = z.strictObject({
   text: textReferenceSchema,
   releasedProfessionals: z.array(z.string().trim().min(1).max(200)),
   entrustingPerson: entrustingPersonSchema.nullable(),
+  /**
+   * The categories whose data was entrusted to the Jugendamt for personal and educational help
+   * (§ 65 SGB VIII), as its staff marked them — any category of the consent. Empty when no
+   * Jugendamt sends.
+   */
+  entrustedCategories: z.array(termIdSchema),
   /** Fixed at creation and re-established at each signature (age at signing). */
   requiredSignatories: z.array(signatoryRoleSchema).min(1),
   signatures: z.array(signatureSchema),

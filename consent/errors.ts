@@ -40,6 +40,8 @@ export const consentErrorCodes = [
   'ERR_CONSENT_TEXT_NOT_SHOWN',
   'ERR_CONSENT_NOT_CONFIRMABLE',
   'ERR_CONSENT_VALIDITY_ENDED',
+  'ERR_CONSENT_ENTRUSTED_WITHOUT_JUGENDAMT',
+  'ERR_CONSENT_ENTRUSTED_NOT_A_CATEGORY',
 ] as const
 
 export type ConsentErrorCode = (typeof consentErrorCodes)[number]

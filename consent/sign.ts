@@ -108,8 +108,8 @@ export function applySignature(
     senderKinds: context.agencyKinds,
     categories: consent.categories,
     deselectedCategories: choice.deselectedCategories,
+    entrustedCategories: consent.entrustedCategories,
     entrustingPerson: consent.entrustingPerson,
-    vocabulary: context.vocabulary,
   })
   if (!required.includes(request.role))
     throw new ConsentError(

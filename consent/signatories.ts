@@ -13,8 +13,9 @@ export interface SignatoryInput {
   senderKinds: ReadonlyMap<string, string>
   categories: readonly string[]
   deselectedCategories: readonly string[]
+  /** The categories the Jugendamt marked as entrusted (§ 65 SGB VIII). */
+  entrustedCategories: readonly string[]
   entrustingPerson: EntrustingPerson | null
-  vocabulary: Vocabulary
 }
 
 /** True when the youth is younger than `guardianAge` on the Berlin calendar day of `at`. */
@@ -22,16 +23,31 @@ export function needsGuardian(birthDate: CalendarDate, at: Date, guardianAge: nu
   return ageOn(birthDate, berlinDateOf(at)) < guardianAge
 }
 
-/** True when a § 65 SGB VIII category leaves a Jugendamt under this consent. */
+/** True when data entrusted to a Jugendamt (§ 65 SGB VIII) leaves it under this consent. */
 export function carriesSection65Data(
   input: Pick<
     SignatoryInput,
-    'senders' | 'senderKinds' | 'categories' | 'deselectedCategories' | 'vocabulary'
+    'senders' | 'senderKinds' | 'categories' | 'deselectedCategories' | 'entrustedCategories'
   >,
 ): boolean {
   const fromJugendamt = input.senders.some((s) => input.senderKinds.get(s) === 'jugendamt')
   if (!fromJugendamt) return false
-  return coveredCategories(input).some((c) => input.vocabulary.categories[c]?.section65 === true)
+  return coveredCategories(input).some((c) => input.entrustedCategories.includes(c))
+}
+
+/**
+ * The categories preselected as entrusted when staff prepare a consent: those the vocabulary
+ * marks as typically entrusted (`section65`), and only when a Jugendamt sends. Staff may mark
+ * any other category too, or unmark these.
+ */
+export function defaultEntrustedCategories(input: {
+  senders: readonly string[]
+  senderKinds: ReadonlyMap<string, string>
+  categories: readonly string[]
+  vocabulary: Vocabulary
+}): string[] {
+  if (!input.senders.some((s) => input.senderKinds.get(s) === 'jugendamt')) return []
+  return input.categories.filter((c) => input.vocabulary.categories[c]?.section65 === true)
 }
 
 /**

@@ -15,7 +15,7 @@ import {
 } from './consent.ts'
 import { ConsentError, type ConsentProblem } from './errors.ts'
 import { personNameSchema } from './person-name.ts'
-import { carriesSection65Data } from './signatories.ts'
+import { carriesSection65Data, defaultEntrustedCategories } from './signatories.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 /**
@@ -37,6 +37,11 @@ export const consentDraftInputSchema = z.strictObject({
   /** Named professionals or bodies; a person's name or a function ("Sozialpädagogin, Träger X"). */
   releasedProfessionals: z.array(personNameSchema).max(20).default([]),
   entrustingPerson: entrustingPersonInputSchema.optional(),
+  /**
+   * The categories whose data was entrusted to the Jugendamt (§ 65 SGB VIII), marked by its
+   * staff; any of `categories`, only when a Jugendamt sends. Absent: the vocabulary's usual ones.
+   */
+  entrustedCategories: z.array(z.string().min(1).max(64)).max(40).optional(),
   /** Makes it a single-transfer consent bound to this case summary (lower-case hex SHA-256). */
   summarySha256: z
     .string()
@@ -56,8 +61,11 @@ export interface DraftContext {
   creatorAgencyId: string
 }
 
-/** A draft that passed every rule, with `validFrom` settled. */
-export type ValidDraft = ConsentDraftInput & { validFrom: CalendarDate }
+/** A draft that passed every rule, with `validFrom` and the entrusted categories settled. */
+export type ValidDraft = ConsentDraftInput & {
+  validFrom: CalendarDate
+  entrustedCategories: string[]
+}
 
 const wildcard = /[*%?]|^(all|alle|any|every|jede|jedes|jeder)$/i
 
@@ -151,12 +159,39 @@ export function validateDraft(input: ConsentDraftInput, context: DraftContext): 
       path: 'releasedProfessionals',
     })
 
+  const knownCategories = input.categories.filter((c) =>
+    Object.hasOwn(context.vocabulary.categories, c),
+  )
+  const fromJugendamt = input.senders.some((s) => context.agencyKinds.get(s) === 'jugendamt')
+  const entrustedCategories =
+    input.entrustedCategories ??
+    defaultEntrustedCategories({
+      senders: input.senders,
+      senderKinds: context.agencyKinds,
+      categories: knownCategories,
+      vocabulary: context.vocabulary,
+    })
+  checkDuplicates(entrustedCategories, 'entrustedCategories', problems)
+  entrustedCategories.forEach((category, i) => {
+    if (!fromJugendamt)
+      problems.push({
+        code: 'ERR_CONSENT_ENTRUSTED_WITHOUT_JUGENDAMT',
+        path: `entrustedCategories.${i}`,
+        value: category,
+      })
+    else if (!input.categories.includes(category))
+      problems.push({
+        code: 'ERR_CONSENT_ENTRUSTED_NOT_A_CATEGORY',
+        path: `entrustedCategories.${i}`,
+        value: category,
+      })
+  })
   const section65 = carriesSection65Data({
     senders: input.senders,
     senderKinds: context.agencyKinds,
-    categories: input.categories.filter((c) => Object.hasOwn(context.vocabulary.categories, c)),
+    categories: knownCategories,
     deselectedCategories: [],
-    vocabulary: context.vocabulary,
+    entrustedCategories,
   })
   if (section65 && input.entrustingPerson === undefined)
     problems.push({ code: 'ERR_CONSENT_ENTRUSTING_PERSON_MISSING', path: 'entrustingPerson' })
@@ -171,7 +206,7 @@ export function validateDraft(input: ConsentDraftInput, context: DraftContext): 
       },
     )
   }
-  return { ...input, validFrom }
+  return { ...input, validFrom, entrustedCategories }
 }
 
 function checkDuplicates(

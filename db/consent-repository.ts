@@ -86,6 +86,7 @@ export async function insertConsent(db: Executor, input: InsertConsentInput): Pr
       required_signatories: json(consent.requiredSignatories),
       signed_roles: json(consent.signatures.map((s) => s.role)),
       entrusting_person: consent.entrustingPerson ? json(consent.entrustingPerson) : null,
+      entrusted_categories: json(consent.entrustedCategories),
       case_refs: json(subject.caseRefs),
       revoked_at: null,
       discarded_at: consent.discardedAt,
@@ -161,6 +162,16 @@ export async function findConsentTextSha256(db: Executor, id: string): Promise<s
   return row?.text_sha256
 }
 
+/** The categories a consent marks as entrusted to the Jugendamt (§ 65 SGB VIII), by primary key. */
+export async function findEntrustedCategories(db: Executor, id: string): Promise<string[]> {
+  const row = await db
+    .selectFrom('consents')
+    .select('entrusted_categories')
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row ? list(row.entrusted_categories) : []
+}
+
 /** The facts of every consent of one subject (indexed by pseudonym). */
 export async function listConsentFactsOfSubject(
   db: Executor,
@@ -214,6 +225,7 @@ async function assemble(db: Executor, rows: ConsentRow[]): Promise<StoredConsent
         row.entrusting_person === null
           ? null
           : entrustingPersonSchema.parse(JSON.parse(row.entrusting_person)),
+      entrustedCategories: list(row.entrusted_categories),
       requiredSignatories: facts.requiredSignatories,
       signatures: signatures
         .filter((s) => s.consent_id === row.id)

@@ -32,6 +32,8 @@ export interface ConsentTable {
   signed_roles: string
   /** JSON or null. */
   entrusting_person: string | null
+  /** JSON array of the categories marked as entrusted to the Jugendamt (§ 65 SGB VIII). */
+  entrusted_categories: string
   /** JSON object: agency id → case reference (personal data; consent store only). */
   case_refs: string
   revoked_at: string | null

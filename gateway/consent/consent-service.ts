@@ -116,6 +116,7 @@ export async function createConsentDraft(
     text: { templateId, version, language: draft.language, sha256: '0'.repeat(64) },
     releasedProfessionals: draft.releasedProfessionals,
     entrustingPerson,
+    entrustedCategories: draft.entrustedCategories,
     requiredSignatories: requiredSignatories({
       birthDate: draft.subject.birthDate,
       at: now,
@@ -124,8 +125,8 @@ export async function createConsentDraft(
       senderKinds: directory.kinds,
       categories: draft.categories,
       deselectedCategories: [],
+      entrustedCategories: draft.entrustedCategories,
       entrustingPerson,
-      vocabulary,
     }),
     signatures: [],
     deselectedCategories: [],

@@ -109,6 +109,10 @@ function emptyForm(deps: Deps, agencyId: string, today: string): PrepareConsentF
     senders: [agencyId],
     validFrom: today,
     validUntil: maxValidUntil(deps, today),
+    // Preselected where a Jugendamt prepares; the form shows the marks only there.
+    entrustedCategories: Object.entries(vocabulary.categories)
+      .filter(([, term]) => term.section65)
+      .map(([id]) => id),
   })
 }
 
@@ -259,8 +263,7 @@ export const staffSwitchLanguagePage = pageRoute({
   handle: ({ deps, res, body }) => {
     setStaffLanguage(res, body.language, deps.config.cookieSecure)
     // Only back into the workplace: never an open redirect.
-    const back =
-      body.back && /^\/staff(\/[A-Za-z0-9_/-]*)?$/.test(body.back) ? body.back : '/staff'
+    const back = body.back && /^\/staff(\/[A-Za-z0-9_/-]*)?$/.test(body.back) ? body.back : '/staff'
     return Promise.resolve({ redirect: back })
   },
 })
@@ -290,9 +293,7 @@ export const staffCreateConsentPage = pageRoute({
       return renderForm(
         ctx,
         form,
-        fields.map(
-          (f) => `${say(lang, 'Bitte prüfen:', 'Please check:')} ${fieldLabel(f, lang)}`,
-        ),
+        fields.map((f) => `${say(lang, 'Bitte prüfen:', 'Please check:')} ${fieldLabel(f, lang)}`),
         [],
         400,
       )

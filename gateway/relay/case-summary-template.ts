@@ -24,8 +24,11 @@ const coverSheetSchema = z.strictObject({
     validity: z.string(),
     necessity: z.string(),
     attachments: z.string(),
+    entrusted: z.string(),
   }),
   purposeBinding: z.string().min(1),
+  /** Shown when the transfer carries data entrusted to a Jugendamt (§ 65 Abs. 1 S. 2 SGB VIII). */
+  section65Notice: z.string().min(1),
 })
 export type CoverSheetTexts = z.infer<typeof coverSheetSchema>
 

@@ -33,6 +33,11 @@ export interface ComposeMessageInput {
   consent: { id: string; textSha256: string; validFrom: string; validUntil: string }
   purpose: string
   categories: readonly string[]
+  /**
+   * The transferred categories whose data was entrusted to the sending Jugendamt (§ 65 SGB
+   * VIII); the cover sheet then carries the onward-transfer notice. Empty otherwise.
+   */
+  entrustedCategories: readonly string[]
   necessity: string
   sections: readonly SummarySection[]
   attachments: readonly SummaryAttachment[]
@@ -50,6 +55,9 @@ export function bindingHeaders(input: ComposeMessageInput): Record<string, strin
     'X-Brucke-Consent-Text-Sha256': input.consent.textSha256,
     'X-Brucke-Purpose': input.purpose,
     'X-Brucke-Categories': [...input.categories].join(', '),
+    ...(input.entrustedCategories.length > 0
+      ? { 'X-Brucke-Entrusted-Categories': [...input.entrustedCategories].join(', ') }
+      : {}),
     'X-Brucke-Sender': input.sender.id,
     'X-Brucke-Recipient': input.recipient.id,
   }
@@ -81,17 +89,30 @@ function coverRows(input: ComposeMessageInput): [string, string][] {
     ],
     [l.necessity, input.necessity],
   ]
+  if (input.entrustedCategories.length > 0)
+    rows.push([
+      l.entrusted,
+      input.entrustedCategories.map((c) => label('categories', c)).join(', '),
+    ])
   if (input.attachments.length > 0)
     rows.push([l.attachments, input.attachments.map((a) => a.filename).join(', ')])
   return rows
 }
 
-/** The case summary as text/plain: cover sheet, § 78 SGB X notice, sections, closing. */
+/** The notices under the cover sheet: purpose binding, and § 65 SGB VIII when it applies. */
+function notices(input: ComposeMessageInput): string[] {
+  return input.entrustedCategories.length > 0
+    ? [coverSheetTexts.purposeBinding, coverSheetTexts.section65Notice]
+    : [coverSheetTexts.purposeBinding]
+}
+
+/** The case summary as text/plain: cover sheet, notices, sections, closing. */
 export function renderText(input: ComposeMessageInput): string {
   const form = caseSummaryForms[input.form]
   const lines = [coverSheetTexts.heading, '']
   for (const [name, value] of coverRows(input)) lines.push(`${name}: ${value}`)
-  lines.push('', coverSheetTexts.purposeBinding, '', '='.repeat(60), form.title, '', form.intro, '')
+  for (const notice of notices(input)) lines.push('', notice)
+  lines.push('', '='.repeat(60), form.title, '', form.intro, '')
   for (const section of input.sections) {
     lines.push(
       `## ${section.title} [${label('categories', section.category)}]`,
@@ -124,7 +145,8 @@ export function renderHtml(input: ComposeMessageInput): string {
     '<!doctype html><html lang="de"><head><meta charset="utf-8">',
     `<title>${escapeHtml(form.title)}</title></head><body>`,
     `<h1>${escapeHtml(coverSheetTexts.heading)}</h1><table>${rows}</table>`,
-    `<p><strong>${escapeHtml(coverSheetTexts.purposeBinding)}</strong></p><hr>`,
+    ...notices(input).map((notice) => `<p><strong>${escapeHtml(notice)}</strong></p>`),
+    '<hr>',
     `<h2>${escapeHtml(form.title)}</h2><p>${escapeHtml(form.intro)}</p>`,
     sections,
     `<p>${escapeHtml(form.closing)}</p></body></html>`,

@@ -8,6 +8,7 @@ import { appendAuditEvent } from '../../db/audit-repository.ts'
 import {
   findConsentFacts,
   findConsentTextSha256,
+  findEntrustedCategories,
   markConsentUsed,
 } from '../../db/consent-repository.ts'
 import {
@@ -294,6 +295,10 @@ export async function submitTransfer(
     },
     purpose: transfer.purpose,
     categories,
+    entrustedCategories:
+      senderAgency.kind === 'jugendamt'
+        ? (await findEntrustedCategories(deps.db, consent.id)).filter((c) => categories.includes(c))
+        : [],
     necessity: transfer.necessity.trim(),
     sections: transfer.sections,
     attachments,

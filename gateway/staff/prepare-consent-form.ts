@@ -33,6 +33,10 @@ export const prepareConsentFormSchema = z.strictObject({
   entrusting: z.enum(['', 'youth', 'other']).default(''),
   entrustingName: text(200),
   entrustingRelation: text(100),
+  /** Categories a Jugendamt's staff marked as entrusted (§ 65 SGB VIII). */
+  entrustedCategories: manyValues,
+  /** Set when the form offered the entrusted marks (only to a Jugendamt's staff). */
+  entrustedMarked: z.literal('yes').optional(),
   /** Set when staff confirmed they talked the broad-choice warnings through. */
   confirmBroad: z.literal('yes').optional(),
 })
@@ -61,6 +65,10 @@ export function draftFromForm(form: PrepareConsentForm, agencyId: string): Conse
     validUntil: form.validUntil,
     language: form.language,
     releasedProfessionals: released,
+    // A mark on a category that was then unticked means nothing; drop it rather than refuse.
+    ...(form.entrustedMarked === 'yes'
+      ? { entrustedCategories: form.entrustedCategories.filter((c) => form.categories.includes(c)) }
+      : {}),
     ...(form.entrusting === 'youth'
       ? { entrustingPerson: { isYouth: true as const } }
       : form.entrusting === 'other'

@@ -339,6 +339,54 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
     expect(signed.body).toMatchObject({ status: 'active', requiredSignatories: ['youth'] })
   })
 
+  it('when Jugendamt staff mark any category as entrusted, then its entrusting person must sign — and only a Jugendamt may mark', async () => {
+    const fromJa = {
+      kind: 'schweigepflichtsentbindung',
+      senders: ['ja-demo'],
+      recipients: ['jc-demo'],
+      categories: ['schule', 'familie'],
+      releasedProfessionals: ['Sozialpädagogin des Allgemeinen Sozialdienstes'],
+    }
+    // Schule is not a § 65 category of the vocabulary; marked entrusted, it counts all the same.
+    const missing = await server.api('POST', '/consents', {
+      token: tokens['staff-ja'],
+      body: draftBody({ ...fromJa, entrustedCategories: ['schule'] }),
+    })
+    expect(missing.body).toMatchObject({ error: { code: 'ERR_CONSENT_ENTRUSTING_PERSON_MISSING' } })
+    const marked = await server.api('POST', '/consents', {
+      token: tokens['staff-ja'],
+      body: draftBody({
+        ...fromJa,
+        entrustedCategories: ['schule'],
+        entrustingPerson: { isYouth: false, name: 'Petra Quastenberg', relation: 'Mutter' },
+      }),
+    })
+    expect(marked.status).toBe(201)
+    expect((marked.body as View).requiredSignatories).toEqual(['youth', 'entrusting_person'])
+    // Not marked: the same data needs no entrusting person.
+    const unmarked = await server.api('POST', '/consents', {
+      token: tokens['staff-ja'],
+      body: draftBody({ ...fromJa, entrustedCategories: [] }),
+    })
+    expect((unmarked.body as View).requiredSignatories).toEqual(['youth'])
+    const notChosen = await server.api('POST', '/consents', {
+      token: tokens['staff-ja'],
+      body: draftBody({ ...fromJa, entrustedCategories: ['gesundheit'] }),
+    })
+    expect(notChosen.status).toBe(400)
+    expect(notChosen.body).toMatchObject({
+      error: { code: 'ERR_CONSENT_ENTRUSTED_NOT_A_CATEGORY' },
+    })
+    const notJugendamt = await server.api('POST', '/consents', {
+      token: tokens['staff-jc'],
+      body: draftBody({ entrustedCategories: ['schule'] }),
+    })
+    expect(notJugendamt.status).toBe(400)
+    expect(notJugendamt.body).toMatchObject({
+      error: { code: 'ERR_CONSENT_ENTRUSTED_WITHOUT_JUGENDAMT' },
+    })
+  })
+
   it('when a draft is discarded, then it can no longer be signed or picked up', async () => {
     const draft = await create()
     const discarded = await server.api('POST', `/consents/${draft.id}/discard`, {

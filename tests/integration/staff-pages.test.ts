@@ -135,6 +135,35 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
     expect(page.text).toContain('Junge Person')
   })
 
+  it('when Jugendamt staff mark a category as entrusted, then the entrusting person must sign; other agencies see no such marks', async () => {
+    const ja = await sessionFor(t.deps, 'staff-ja')
+    const form = await get(ja, '/staff/consents/new')
+    // Preselected: the vocabulary's usual § 65 category.
+    expect(form.text).toMatch(/name="entrustedCategories"\s+value="hilfeplan"[^>]*checked/)
+    expect((await get(jc, '/staff/consents/new')).text).not.toContain('name="entrustedCategories"')
+    const res = await post(ja, '/staff/consents', [
+      ['kind', 'einwilligung'],
+      ['givenName', 'Leonie'],
+      ['familyName', 'Quastenberg'],
+      ['birthDate', '2005-06-10'],
+      ['senders', 'ja-demo'],
+      ['recipients', 'jc-demo'],
+      ['purposes', 'hilfeplanung'],
+      ['categories', 'schule'],
+      ['validUntil', '2026-05-31'],
+      ['entrustedMarked', 'yes'],
+      ['entrustedCategories', 'schule'],
+      // Marked, then unticked as a category: the mark is dropped, not refused.
+      ['entrustedCategories', 'familie'],
+      ['entrusting', 'other'],
+      ['entrustingName', 'Petra Quastenberg'],
+      ['entrustingRelation', 'Mutter'],
+    ])
+    expect(res.status, res.text.slice(0, 400)).toBe(303)
+    const page = await get(ja, res.headers.get('location') ?? '')
+    expect(page.text).toContain('Anvertrauende Person (§ 65 SGB VIII)')
+  })
+
   it('when a choice is broad, then the form warns and creates nothing until staff confirm', async () => {
     const before = await get(jc, '/staff')
     const broad = baseForm([

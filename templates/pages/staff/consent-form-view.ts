@@ -22,6 +22,7 @@ export interface ConsentFormValues {
   entrusting: '' | 'youth' | 'other'
   entrustingName: string
   entrustingRelation: string
+  entrustedCategories: readonly string[]
 }
 
 export interface ConsentFormViewInput {
@@ -46,6 +47,9 @@ function checked(list: readonly string[], value: string): SafeHtml | '' {
 /** The form to prepare a consent draft with the young person (DESIGN.md §3.1, §6). */
 export function consentFormView(input: ConsentFormViewInput): SafeHtml {
   const { language: lang, values, vocabulary } = input
+  const ownIsJugendamt = input.agencies.some(
+    (a) => a.id === input.ownAgencyId && a.kind === 'jugendamt',
+  )
   const categories = Object.entries(vocabulary.categories)
   const normal = categories.filter(([id]) => !isSpecialCategory(vocabulary, id))
   const special = categories.filter(([id]) => isSpecialCategory(vocabulary, id))
@@ -271,6 +275,37 @@ ${values.releasedProfessionals}</textarea>
           </div>
         </div>
       </fieldset>
+      ${
+        ownIsJugendamt
+          ? html`<fieldset>
+              <legend>
+                ${say(lang, 'Anvertraute Daten (§ 65 SGB VIII)', 'Entrusted data (§ 65 SGB VIII)')}
+              </legend>
+              <p class="explanation" id="entrusted-help">
+                ${say(
+                  lang,
+                  'Markieren Sie jede gewählte Kategorie, deren Daten dem Jugendamt zum Zweck persönlicher und erzieherischer Hilfe anvertraut wurden. Sie gehen nur mit der Einwilligung der anvertrauenden Person weiter; die empfangende Stelle erhält den Hinweis nach § 65 Abs. 1 Satz 2 SGB VIII.',
+                  'Mark each chosen category whose data was entrusted to the Jugendamt for personal and educational help. It leaves only with the consent of the person who entrusted it; the recipient gets the notice of § 65(1) sentence 2 SGB VIII.',
+                )}
+              </p>
+              <input type="hidden" name="entrustedMarked" value="yes" />
+              ${categories.map(
+                ([id, term]) =>
+                  html`<div class="choice">
+                    <input
+                      type="checkbox"
+                      name="entrustedCategories"
+                      value="${id}"
+                      id="entrusted-${id}"
+                      aria-describedby="entrusted-help"
+                      ${checked(values.entrustedCategories, id)}
+                    />
+                    <label for="entrusted-${id}">${localized(term.label, lang)}</label>
+                  </div>`,
+              )}
+            </fieldset>`
+          : ''
+      }
       <fieldset>
         <legend>
           ${say(lang, 'Wer hat Jugendamts-Daten anvertraut? (§ 65 SGB VIII, nur wenn das Jugendamt absendet)', 'Who entrusted Jugendamt data? (§ 65 SGB VIII, only when the Jugendamt sends)')}

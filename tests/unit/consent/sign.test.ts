@@ -23,6 +23,7 @@ const draft = (overrides: Partial<Consent> = {}): Consent => ({
   text: { templateId: 'einwilligung', version: 1, language: 'de', sha256: 'a'.repeat(64) },
   releasedProfessionals: [],
   entrustingPerson: null,
+  entrustedCategories: [],
   requiredSignatories: ['youth'],
   signatures: [],
   deselectedCategories: [],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  defaultEntrustedCategories,
   needsGuardian,
   requiredSignatories,
   type SignatoryInput,
@@ -14,8 +15,8 @@ const input = (overrides: Partial<SignatoryInput> = {}): SignatoryInput => ({
   senderKinds: agencyKinds,
   categories: ['schule'],
   deselectedCategories: [],
+  entrustedCategories: [],
   entrustingPerson: null,
-  vocabulary,
   ...overrides,
 })
 
@@ -52,7 +53,11 @@ describe('required signatories', () => {
   })
 
   it('when § 65 data leaves a Jugendamt and another person entrusted it, then that person signs', () => {
-    const fromJa = { senders: ['ja-demo'], categories: ['hilfeplan', 'familie'] }
+    const fromJa = {
+      senders: ['ja-demo'],
+      categories: ['hilfeplan', 'familie'],
+      entrustedCategories: ['hilfeplan'],
+    }
     expect(
       requiredSignatories(
         input({ ...fromJa, entrustingPerson: { isYouth: false, name: 'Petra Beispiel' } }),
@@ -70,6 +75,7 @@ describe('required signatories', () => {
         input({
           senders: ['ja-demo'],
           categories: ['hilfeplan', 'familie'],
+          entrustedCategories: ['hilfeplan'],
           deselectedCategories: ['hilfeplan'],
           entrustingPerson: other,
         }),
@@ -77,8 +83,34 @@ describe('required signatories', () => {
     ).toEqual(['youth'])
     expect(
       requiredSignatories(
-        input({ senders: ['jc-demo'], categories: ['hilfeplan'], entrustingPerson: other }),
+        input({
+          senders: ['jc-demo'],
+          categories: ['hilfeplan'],
+          entrustedCategories: ['hilfeplan'],
+          entrustingPerson: other,
+        }),
       ),
     ).toEqual(['youth'])
+  })
+
+  it('when the Jugendamt marks any category as entrusted, then it counts — and an unmarked one does not', () => {
+    const other = { isYouth: false as const, name: 'Petra Beispiel' }
+    const fromJa = { senders: ['ja-demo'], categories: ['schule', 'familie'], entrustingPerson: other }
+    expect(requiredSignatories(input({ ...fromJa, entrustedCategories: ['schule'] }))).toEqual([
+      'youth',
+      'entrusting_person',
+    ])
+    expect(requiredSignatories(input({ ...fromJa, entrustedCategories: [] }))).toEqual(['youth'])
+    expect(
+      requiredSignatories(
+        input({ ...fromJa, entrustedCategories: ['schule'], deselectedCategories: ['schule'] }),
+      ),
+    ).toEqual(['youth'])
+  })
+
+  it('when staff prepare a consent, then only a Jugendamt sender preselects the § 65 categories of the vocabulary', () => {
+    const base = { senderKinds: agencyKinds, categories: ['hilfeplan', 'schule'], vocabulary }
+    expect(defaultEntrustedCategories({ ...base, senders: ['ja-demo'] })).toEqual(['hilfeplan'])
+    expect(defaultEntrustedCategories({ ...base, senders: ['jc-demo'] })).toEqual([])
   })
 })
