@@ -38,7 +38,10 @@ export async function listEndedConsents(
  * names, birth date and case references, its parties, signatures (with their images),
  * revocation, kiosk states and pushes, majority reviews, receipts and the `/me` sessions opened
  * with them — and the shared subject row once no consent of that person is left. Transfers and
- * data requests keep the consent id only (no personal data); the audit log keeps its entries.
+ * data requests made under these consents keep their own facts (agencies, purpose, categories,
+ * status) but lose the subject pseudonym, which would otherwise re-link them to the person
+ * (its key is the master key); they read `erased` there, as the audit log's erased fields do.
+ * The audit log keeps its entries; its own retention erases their pseudonyms.
  */
 export async function deleteConsentRecords(trx: Executor, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return
@@ -62,6 +65,12 @@ export async function deleteConsentRecords(trx: Executor, ids: readonly string[]
     'consent_parties',
   ] as const)
     await trx.deleteFrom(table).where('consent_id', 'in', ids).execute()
+  for (const table of ['transfers', 'data_requests'] as const)
+    await trx
+      .updateTable(table)
+      .set({ subject_pseudonym: 'erased' })
+      .where('consent_id', 'in', ids)
+      .execute()
   await trx.deleteFrom('consents').where('id', 'in', ids).execute()
   if (pseudonyms.length === 0) return
   await trx

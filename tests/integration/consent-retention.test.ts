@@ -122,6 +122,43 @@ describe.each(dialects)('consent retention on %s', (dialect) => {
     const discarded = await draftFor('Ali')
     const abandoned = await draftFor('Sami', '2026-03-02')
 
+    // A delivered transfer under the consent (as the relay stores it; the relay has its own tests).
+    const revokedFacts = await t.deps.db
+      .selectFrom('consents')
+      .select('subject_pseudonym')
+      .where('id', '=', revoked.id)
+      .executeTakeFirstOrThrow()
+    const at = t.clock.now().toISOString()
+    await t.deps.db
+      .insertInto('transfers')
+      .values({
+        id: 'trf_retention',
+        kind: 'case_summary',
+        status: 'delivered',
+        sender_agency_id: 'jc-demo',
+        recipient_agency_id: 'ja-demo',
+        staff_id: 'staff-jc',
+        consent_id: revoked.id,
+        purpose: 'hilfeplanung',
+        categories: '["schule"]',
+        subject_pseudonym: revokedFacts.subject_pseudonym,
+        request_id: null,
+        related_transfer_ids: '[]',
+        plaintext_sha256: 'a'.repeat(64),
+        envelope_sha256: 'b'.repeat(64),
+        message_id: '<trf_retention@jc-demo.example>',
+        attempts: 1,
+        next_attempt_at: null,
+        give_up_at: at,
+        last_error: null,
+        smtp_response: '250 ok',
+        claimed_by: null,
+        claim_expires_at: null,
+        created_at: at,
+        updated_at: at,
+        delivered_at: at,
+      })
+      .execute()
     await revokeConsent(t.deps, {
       caller: staff,
       consentId: revoked.id,
@@ -186,6 +223,14 @@ describe.each(dialects)('consent retention on %s', (dialect) => {
     expect(await findReceiptByCodeHash(t.deps.db, codeHash)).toBeUndefined()
     expect(await exists(active.id)).toBe(true)
     expect((await rowsOf(active.id)).receipts).toHaveLength(1)
+    // The transfer stays as a fact, but nothing links it to the person any more.
+    expect(
+      await t.deps.db
+        .selectFrom('transfers')
+        .select(['subject_pseudonym', 'consent_id', 'status'])
+        .where('id', '=', 'trf_retention')
+        .executeTakeFirst(),
+    ).toEqual({ subject_pseudonym: 'erased', consent_id: revoked.id, status: 'delivered' })
 
     const erased = await erasedEntries()
     const grounds = erased.map((e) => ('ground' in e ? `${e.consentId} ${e.ground}` : ''))
