@@ -31,7 +31,7 @@ export interface ConsentTextInput {
   validFrom: CalendarDate
   validUntil: CalendarDate
   releasedProfessionals: readonly string[]
-  entrustingPerson: EntrustingPerson | null
+  entrustingPersons: readonly EntrustingPerson[]
   summarySha256: string | null
   /** Whom to ask: the preparing agency and its functional mailbox. */
   contact: string
@@ -179,7 +179,10 @@ export function renderConsentText(
     const term = vocabulary.purposes[p]
     return term ? `${localized(term.label, language)}: ${localized(term.explanation, language)}` : p
   }
-  const entrusting = input.entrustingPerson
+  // Only named persons appear; one reads exactly as before several could be named.
+  const entrusting = input.entrustingPersons.flatMap((p) =>
+    p.isYouth ? [] : [`${p.name}${p.relation ? ` (${p.relation})` : ''}`],
+  )
   const values: Record<string, string> = {
     senders: bullets(input.senders.map((a) => a.name)),
     recipients: bullets(input.recipients.map((a) => a.name)),
@@ -195,10 +198,7 @@ export function renderConsentText(
     validFrom: germanDate(input.validFrom),
     validUntil: germanDate(input.validUntil),
     releasedProfessionals: bullets(input.releasedProfessionals),
-    entrustingPerson:
-      entrusting && !entrusting.isYouth
-        ? `${entrusting.name}${entrusting.relation ? ` (${entrusting.relation})` : ''}`
-        : '',
+    entrustingPerson: entrusting.join(', '),
     summarySha256: input.summarySha256 ?? '',
     contact: input.contact,
   }
@@ -207,7 +207,7 @@ export function renderConsentText(
     special: special.length > 0,
     single: input.summarySha256 !== null,
     released: input.releasedProfessionals.length > 0,
-    entrusting: entrusting !== null && !entrusting.isYouth,
+    entrusting: entrusting.length > 0,
   }
   const withBlocks = template.body.replace(
     /\{\{([#^])([a-zA-Z0-9]+)\}\}([\s\S]*?)\{\{\/\2\}\}/g,

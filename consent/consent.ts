@@ -14,8 +14,24 @@ export type ConsentKind = z.infer<typeof consentKindSchema>
 /** `standing`: a purpose over a bounded period; `single_transfer`: one case summary. */
 export const consentScopeSchema = z.enum(['standing', 'single_transfer'])
 
-export const signatoryRoleSchema = z.enum(['youth', 'guardian', 'entrusting_person'])
+/**
+ * Who signs. Up to three people may have entrusted data to the Jugendamt (§ 65 SGB VIII); each
+ * who is not the youth signs under a role of their own, in the order staff named them.
+ */
+export const entrustingRoles = [
+  'entrusting_person',
+  'entrusting_person_2',
+  'entrusting_person_3',
+] as const
+export const signatoryRoleSchema = z.enum(['youth', 'guardian', ...entrustingRoles])
 export type SignatoryRole = z.infer<typeof signatoryRoleSchema>
+/** Most entrusting persons one consent can name (one role each). */
+export const maxEntrustingPersons = entrustingRoles.length
+
+/** The role without its number: what a label or a deny reason speaks of. */
+export function roleKindOf(role: SignatoryRole): 'youth' | 'guardian' | 'entrusting_person' {
+  return role === 'youth' || role === 'guardian' ? role : 'entrusting_person'
+}
 
 export const signatureMethodSchema = z.enum(['kiosk_drawn', 'paper_scan', 'staff_attested'])
 export type SignatureMethod = z.infer<typeof signatureMethodSchema>
@@ -126,7 +142,11 @@ export const consentSchema = z.strictObject({
   validUntil: calendarDateSchema,
   text: textReferenceSchema,
   releasedProfessionals: z.array(z.string().trim().min(1).max(200)),
-  entrustingPerson: entrustingPersonSchema.nullable(),
+  /**
+   * Who entrusted the data to the Jugendamt (§ 65 SGB VIII): the youth, or one or more named
+   * persons; each named person signs (`entrustingRoles`, in this order). Empty when none.
+   */
+  entrustingPersons: z.array(entrustingPersonSchema).max(maxEntrustingPersons),
   /**
    * The categories whose data was entrusted to the Jugendamt for personal and educational help
    * (§ 65 SGB VIII), as its staff marked them — any category of the consent. Empty when no

@@ -68,6 +68,8 @@ const signatureReason: Record<SignatoryRole, DenyReason> = {
   youth: 'youth_signature_missing',
   guardian: 'guardian_signature_missing',
   entrusting_person: 'entrusting_person_signature_missing',
+  entrusting_person_2: 'entrusting_person_signature_missing',
+  entrusting_person_3: 'entrusting_person_signature_missing',
 }
 
 /**

@@ -109,7 +109,7 @@ export function applySignature(
     categories: consent.categories,
     deselectedCategories: choice.deselectedCategories,
     entrustedCategories: consent.entrustedCategories,
-    entrustingPerson: consent.entrustingPerson,
+    entrustingPersons: consent.entrustingPersons,
   })
   if (!required.includes(request.role))
     throw new ConsentError(

@@ -1,5 +1,10 @@
 import { ageOn, berlinDateOf, type CalendarDate } from './calendar.ts'
-import { coveredCategories, type EntrustingPerson, type SignatoryRole } from './consent.ts'
+import {
+  coveredCategories,
+  entrustingRoles,
+  type EntrustingPerson,
+  type SignatoryRole,
+} from './consent.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 export interface SignatoryInput {
@@ -15,7 +20,7 @@ export interface SignatoryInput {
   deselectedCategories: readonly string[]
   /** The categories the Jugendamt marked as entrusted (§ 65 SGB VIII). */
   entrustedCategories: readonly string[]
-  entrustingPerson: EntrustingPerson | null
+  entrustingPersons: readonly EntrustingPerson[]
 }
 
 /** True when the youth is younger than `guardianAge` on the Berlin calendar day of `at`. */
@@ -58,7 +63,12 @@ export function defaultEntrustedCategories(input: {
 export function requiredSignatories(input: SignatoryInput): SignatoryRole[] {
   const roles: SignatoryRole[] = ['youth']
   if (needsGuardian(input.birthDate, input.at, input.guardianAge)) roles.push('guardian')
-  if (carriesSection65Data(input) && input.entrustingPerson?.isYouth === false)
-    roles.push('entrusting_person')
+  if (carriesSection65Data(input))
+    input.entrustingPersons
+      .filter((person) => !person.isYouth)
+      .forEach((_, i) => {
+        const role = entrustingRoles[i]
+        if (role) roles.push(role)
+      })
   return roles
 }

@@ -12,6 +12,8 @@ import {
   consentKindSchema,
   consentSubjectInputSchema,
   entrustingPersonInputSchema,
+  maxEntrustingPersons,
+  type EntrustingPerson,
 } from './consent.ts'
 import { ConsentError, type ConsentProblem } from './errors.ts'
 import { personNameSchema } from './person-name.ts'
@@ -36,7 +38,14 @@ export const consentDraftInputSchema = z.strictObject({
   language: z.string().min(2).max(16).default('de'),
   /** Named professionals or bodies; a person's name or a function ("Sozialpädagogin, Träger X"). */
   releasedProfessionals: z.array(personNameSchema).max(20).default([]),
+  /** One person who entrusted § 65 data (kept for clients that name only one). */
   entrustingPerson: entrustingPersonInputSchema.optional(),
+  /** Everyone who entrusted § 65 data, in the order they sign; not together with the above. */
+  entrustingPersons: z
+    .array(entrustingPersonInputSchema)
+    .min(1)
+    .max(maxEntrustingPersons)
+    .optional(),
   /**
    * The categories whose data was entrusted to the Jugendamt (§ 65 SGB VIII), marked by its
    * staff; any of `categories`, only when a Jugendamt sends. Absent: the vocabulary's usual ones.
@@ -65,6 +74,8 @@ export interface DraftContext {
 export type ValidDraft = ConsentDraftInput & {
   validFrom: CalendarDate
   entrustedCategories: string[]
+  /** `entrustingPerson` or `entrustingPersons`, as one list. */
+  entrustingPersons: EntrustingPerson[]
 }
 
 const wildcard = /[*%?]|^(all|alle|any|every|jede|jedes|jeder)$/i
@@ -193,8 +204,14 @@ export function validateDraft(input: ConsentDraftInput, context: DraftContext): 
     deselectedCategories: [],
     entrustedCategories,
   })
-  if (section65 && input.entrustingPerson === undefined)
-    problems.push({ code: 'ERR_CONSENT_ENTRUSTING_PERSON_MISSING', path: 'entrustingPerson' })
+  if (input.entrustingPerson !== undefined && input.entrustingPersons !== undefined)
+    problems.push({ code: 'ERR_CONSENT_DUPLICATE_ENTRY', path: 'entrustingPersons' })
+  const entrustingPersons =
+    input.entrustingPersons ?? (input.entrustingPerson ? [input.entrustingPerson] : [])
+  if (entrustingPersons.filter((p) => p.isYouth).length > 1)
+    problems.push({ code: 'ERR_CONSENT_DUPLICATE_ENTRY', path: 'entrustingPersons' })
+  if (section65 && entrustingPersons.length === 0)
+    problems.push({ code: 'ERR_CONSENT_ENTRUSTING_PERSON_MISSING', path: 'entrustingPersons' })
 
   const first = problems[0]
   if (first) {
@@ -206,7 +223,7 @@ export function validateDraft(input: ConsentDraftInput, context: DraftContext): 
       },
     )
   }
-  return { ...input, validFrom, entrustedCategories }
+  return { ...input, validFrom, entrustedCategories, entrustingPersons }
 }
 
 function checkDuplicates(

@@ -8,6 +8,7 @@ import {
   type Consent,
   type ConsentFacts,
   type ConsentSubject,
+  type EntrustingPerson,
   type Revocation,
   type Signature,
   type SignatoryRole,
@@ -85,7 +86,8 @@ export async function insertConsent(db: Executor, input: InsertConsentInput): Pr
       released_professionals: json(consent.releasedProfessionals),
       required_signatories: json(consent.requiredSignatories),
       signed_roles: json(consent.signatures.map((s) => s.role)),
-      entrusting_person: consent.entrustingPerson ? json(consent.entrustingPerson) : null,
+      entrusting_person:
+        consent.entrustingPersons.length > 0 ? json(consent.entrustingPersons) : null,
       entrusted_categories: json(consent.entrustedCategories),
       case_refs: json(subject.caseRefs),
       revoked_at: null,
@@ -113,6 +115,15 @@ export async function insertConsent(db: Executor, input: InsertConsentInput): Pr
     })),
   ]
   await db.insertInto('consent_parties').values(parties).execute()
+}
+
+/** One person as stored before several could be named, or the list stored since. */
+function entrustingPersonsOf(text: string | null): EntrustingPerson[] {
+  if (text === null) return []
+  const parsed: unknown = JSON.parse(text)
+  return Array.isArray(parsed)
+    ? parsed.map((person) => entrustingPersonSchema.parse(person))
+    : [entrustingPersonSchema.parse(parsed)]
 }
 
 export function factsFromRow(row: ConsentRow): ConsentFacts {
@@ -194,7 +205,7 @@ async function assemble(db: Executor, rows: ConsentRow[]): Promise<StoredConsent
     db.selectFrom('consent_revocations').selectAll().where('consent_id', 'in', ids).execute(),
     db.selectFrom('consent_subjects').selectAll().where('pseudonym', 'in', pseudonyms).execute(),
   ])
-  const roleOrder: SignatoryRole[] = ['youth', 'guardian', 'entrusting_person']
+  const roleOrder: readonly SignatoryRole[] = signatoryRoleSchema.options
   return rows.map((row) => {
     const facts = factsFromRow(row)
     const subjectRow = subjects.find((s) => s.pseudonym === row.subject_pseudonym)
@@ -221,10 +232,7 @@ async function assemble(db: Executor, rows: ConsentRow[]): Promise<StoredConsent
         sha256: row.text_sha256,
       },
       releasedProfessionals: list(row.released_professionals),
-      entrustingPerson:
-        row.entrusting_person === null
-          ? null
-          : entrustingPersonSchema.parse(JSON.parse(row.entrusting_person)),
+      entrustingPersons: entrustingPersonsOf(row.entrusting_person),
       entrustedCategories: list(row.entrusted_categories),
       requiredSignatories: facts.requiredSignatories,
       signatures: signatures

@@ -5,7 +5,13 @@ const term = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/)
 const agencies = z.array(id).max(20)
 const terms = z.array(term).max(40)
 const calendarDate = z.iso.date()
-const role = z.enum(['youth', 'guardian', 'entrusting_person'])
+const role = z.enum([
+  'youth',
+  'guardian',
+  'entrusting_person',
+  'entrusting_person_2',
+  'entrusting_person_3',
+])
 const language = z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/)
 /** Deny reasons are stable codes such as `category_not_covered:gesundheit` (DESIGN.md §3.2). */
 const reason = z.string().regex(/^[a-z_]+(:[a-z][a-z0-9_]{1,39})?$/)

@@ -22,7 +22,17 @@ export const kioskEventSchemas = [
     subjectPseudonym: id,
     agencyId: id,
     receiptId: id,
-    signatoryRoles: z.array(z.enum(['youth', 'guardian', 'entrusting_person'])).optional(),
+    signatoryRoles: z
+      .array(
+        z.enum([
+          'youth',
+          'guardian',
+          'entrusting_person',
+          'entrusting_person_2',
+          'entrusting_person_3',
+        ]),
+      )
+      .optional(),
   }),
   z.strictObject({
     type: z.literal('self_service_opened'),

@@ -98,7 +98,6 @@ export async function createConsentDraft(
       `No approved consent text ${templateId} in ${draft.language}.`,
       { language: draft.language },
     )
-  const entrustingPerson = draft.entrustingPerson ?? null
   const base: Consent = {
     id: deps.ids.newId('cns'),
     kind: draft.kind,
@@ -115,7 +114,7 @@ export async function createConsentDraft(
     validUntil: draft.validUntil,
     text: { templateId, version, language: draft.language, sha256: '0'.repeat(64) },
     releasedProfessionals: draft.releasedProfessionals,
-    entrustingPerson,
+    entrustingPersons: draft.entrustingPersons,
     entrustedCategories: draft.entrustedCategories,
     requiredSignatories: requiredSignatories({
       birthDate: draft.subject.birthDate,
@@ -126,7 +125,7 @@ export async function createConsentDraft(
       categories: draft.categories,
       deselectedCategories: [],
       entrustedCategories: draft.entrustedCategories,
-      entrustingPerson,
+      entrustingPersons: draft.entrustingPersons,
     }),
     signatures: [],
     deselectedCategories: [],

@@ -85,7 +85,7 @@ export function renderWith(
       validFrom: consent.validFrom,
       validUntil: consent.validUntil,
       releasedProfessionals: consent.releasedProfessionals,
-      entrustingPerson: consent.entrustingPerson,
+      entrustingPersons: consent.entrustingPersons,
       summarySha256: consent.singleTransfer?.summarySha256 ?? null,
       contact: creator ? `${creator.name} (${creator.mailbox})` : '',
     },

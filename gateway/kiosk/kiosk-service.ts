@@ -1,7 +1,7 @@
 import type { Principal } from '../../accounts/roles.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import type { RenderedConsentText } from '../../consent/consent-text.ts'
-import type { SignatoryRole } from '../../consent/consent.ts'
+import { signatoryRoleSchema, type SignatoryRole } from '../../consent/consent.ts'
 import { ConsentError } from '../../consent/errors.ts'
 import { authorizeConsentAction } from '../../consent/permissions.ts'
 import { isSpecialCategory } from '../../consent/vocabulary.ts'
@@ -46,7 +46,7 @@ export type KioskLanguage = (typeof kioskLanguages)[number]
 export const rtlLanguages: readonly string[] = ['ar', 'fa']
 
 /** Signatories sign in this order; the youth first, because the youth's choice can change who else must sign. */
-const signingOrder: readonly SignatoryRole[] = ['youth', 'guardian', 'entrusting_person']
+const signingOrder: readonly SignatoryRole[] = signatoryRoleSchema.options
 
 export function kioskCallerOf(principal: Principal): ConsentCaller {
   return {

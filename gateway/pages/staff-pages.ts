@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { signatoryRoleSchema } from '../../consent/consent.ts'
 import { actorOf, type Principal } from '../../accounts/roles.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { addDays, addMonths, berlinDateOf } from '../../consent/calendar.ts'
@@ -380,7 +381,7 @@ export const staffPaperSignaturePage = pageRoute({
   // into a data URL; a PDF or image of a few megabytes).
   bodyLimit: 8 * 1024 * 1024,
   form: z.strictObject({
-    role: z.enum(['youth', 'guardian', 'entrusting_person']),
+    role: signatoryRoleSchema,
     name: z.string().trim().min(1).max(200),
     scan: z.string().min(1).max(6_000_000),
   }),
@@ -591,7 +592,9 @@ function fieldLabel(path: string, lang: StaffLanguage): string {
     'subject.birthDate': ['Geburtsdatum', 'date of birth'],
     validUntil: ['Gültig bis', 'valid until'],
     validFrom: ['Gültig ab', 'valid from'],
-    'entrustingPerson.name': ['Name der anvertrauenden Person', 'name of the entrusting person'],
+    'entrustingPersons.0.name': ['Name der anvertrauenden Person', 'name of the entrusting person'],
+    'entrustingPersons.1.name': ['Name der weiteren Person 2', 'name of further person 2'],
+    'entrustingPersons.2.name': ['Name der weiteren Person 3', 'name of further person 3'],
   }
   const pair = labels[path]
   return pair ? say(lang, pair[0], pair[1]) : path

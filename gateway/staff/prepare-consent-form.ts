@@ -33,6 +33,11 @@ export const prepareConsentFormSchema = z.strictObject({
   entrusting: z.enum(['', 'youth', 'other']).default(''),
   entrustingName: text(200),
   entrustingRelation: text(100),
+  /** Further people who entrusted data (each signs too); empty rows are left out. */
+  entrustingName2: text(200),
+  entrustingRelation2: text(100),
+  entrustingName3: text(200),
+  entrustingRelation3: text(100),
   /** Categories a Jugendamt's staff marked as entrusted (§ 65 SGB VIII). */
   entrustedCategories: manyValues,
   /** Set when the form offered the entrusted marks (only to a Jugendamt's staff). */
@@ -69,18 +74,32 @@ export function draftFromForm(form: PrepareConsentForm, agencyId: string): Conse
     ...(form.entrustedMarked === 'yes'
       ? { entrustedCategories: form.entrustedCategories.filter((c) => form.categories.includes(c)) }
       : {}),
-    ...(form.entrusting === 'youth'
-      ? { entrustingPerson: { isYouth: true as const } }
-      : form.entrusting === 'other'
-        ? {
-            entrustingPerson: {
-              isYouth: false as const,
-              name: form.entrustingName.trim(),
-              ...(form.entrustingRelation.trim()
-                ? { relation: form.entrustingRelation.trim() }
-                : {}),
-            },
-          }
-        : {}),
+    ...entrustingPersonsOf(form),
   }
+}
+
+/** The form's entrusting persons: the youth, or up to three named people (rows left empty skip). */
+function entrustingPersonsOf(
+  form: PrepareConsentForm,
+): Pick<ConsentDraftInput, 'entrustingPersons'> {
+  if (form.entrusting === 'youth') return { entrustingPersons: [{ isYouth: true as const }] }
+  if (form.entrusting !== 'other') return {}
+  const rows: [string, string][] = [
+    [form.entrustingName, form.entrustingRelation],
+    [form.entrustingName2, form.entrustingRelation2],
+    [form.entrustingName3, form.entrustingRelation3],
+  ]
+  const named = rows.flatMap(([name, relation], i) =>
+    // The first row always counts, so an empty name is refused by name, not skipped.
+    i > 0 && !name.trim()
+      ? []
+      : [
+          {
+            isYouth: false as const,
+            name: name.trim(),
+            ...(relation.trim() ? { relation: relation.trim() } : {}),
+          },
+        ],
+  )
+  return { entrustingPersons: named }
 }

@@ -387,6 +387,46 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
     })
   })
 
+  it('when two people entrusted the data, then both must sign before the consent is active', async () => {
+    const body = draftBody({
+      kind: 'schweigepflichtsentbindung',
+      senders: ['ja-demo'],
+      recipients: ['jc-demo'],
+      categories: ['hilfeplan', 'familie'],
+      releasedProfessionals: ['Sozialpädagogin des Allgemeinen Sozialdienstes'],
+      entrustingPersons: [
+        { isYouth: false, name: 'Petra Quastenberg', relation: 'Mutter' },
+        { isYouth: false, name: 'Jonas Quastenberg', relation: 'Vater' },
+      ],
+    })
+    const both = await server.api('POST', '/consents', {
+      token: tokens['staff-ja'],
+      body: { ...body, entrustingPerson: { isYouth: true } },
+    })
+    expect(both.body).toMatchObject({ error: { code: 'ERR_CONSENT_DUPLICATE_ENTRY' } })
+    const draft = await server.api('POST', '/consents', { token: tokens['staff-ja'], body })
+    expect(draft.status).toBe(201)
+    const id = (draft.body as View).id
+    expect((draft.body as View).requiredSignatories).toEqual([
+      'youth',
+      'entrusting_person',
+      'entrusting_person_2',
+    ])
+    const sign = (role: string, name: string) =>
+      server.api('POST', `/consents/${id}/signatures`, {
+        token: tokens['staff-ja'],
+        body: signature({ role, name, method: 'paper_scan', chosenSpecialCategories: [] }),
+      })
+    expect((await sign('youth', 'Leonie Quastenberg')).status).toBe(200)
+    const mother = await sign('entrusting_person', 'Petra Quastenberg')
+    expect(mother.body).toMatchObject({
+      status: 'draft',
+      missingSignatories: ['entrusting_person_2'],
+    })
+    const father = await sign('entrusting_person_2', 'Jonas Quastenberg')
+    expect(father.body).toMatchObject({ status: 'active', missingSignatories: [] })
+  })
+
   it('when a draft is discarded, then it can no longer be signed or picked up', async () => {
     const draft = await create()
     const discarded = await server.api('POST', `/consents/${draft.id}/discard`, {

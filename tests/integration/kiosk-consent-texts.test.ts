@@ -32,7 +32,7 @@ describe('consent texts in every kiosk language', () => {
             validFrom: '2026-03-02',
             validUntil: '2026-12-31',
             releasedProfessionals: ['Sozialpädagogin Träger X'],
-            entrustingPerson: { isYouth: false, name: 'Anna Beispiel' },
+            entrustingPersons: [{ isYouth: false, name: 'Anna Beispiel' }],
             summarySha256: hash,
             contact: 'Jobcenter Demo (u25@jc-demo.example)',
           },

@@ -80,7 +80,7 @@ describe('consent texts carry no German vocabulary in translated languages', () 
             validFrom: '2026-03-02',
             validUntil: '2026-12-31',
             releasedProfessionals: [],
-            entrustingPerson: null,
+            entrustingPersons: [],
             summarySha256: null,
             contact: 'Demo B (u25@jc-demo.example)',
           },
@@ -118,7 +118,7 @@ describe('adding translations leaves the German, Leichte Sprache and English tex
           validFrom: '2026-03-02',
           validUntil: '2026-12-31',
           releasedProfessionals: ['Sozialpädagogin Träger X'],
-          entrustingPerson: { isYouth: false, name: 'Anna Beispiel' },
+          entrustingPersons: [{ isYouth: false, name: 'Anna Beispiel' }],
           summarySha256: 'ab'.repeat(32),
           contact: 'Jobcenter Demo (u25@jc-demo.example)',
         }

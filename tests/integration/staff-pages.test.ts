@@ -158,10 +158,15 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
       ['entrusting', 'other'],
       ['entrustingName', 'Petra Quastenberg'],
       ['entrustingRelation', 'Mutter'],
+      ['entrustingName2', 'Jonas Quastenberg'],
+      ['entrustingRelation2', 'Vater'],
+      ['entrustingName3', ''],
     ])
     expect(res.status, res.text.slice(0, 400)).toBe(303)
     const page = await get(ja, res.headers.get('location') ?? '')
     expect(page.text).toContain('Anvertrauende Person (§ 65 SGB VIII)')
+    expect(page.text).toContain('Zweite anvertrauende Person (§ 65 SGB VIII)')
+    expect(page.text).not.toContain('Dritte anvertrauende Person')
   })
 
   it('when a choice is broad, then the form warns and creates nothing until staff confirm', async () => {

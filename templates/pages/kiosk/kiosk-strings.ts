@@ -227,4 +227,6 @@ export const signatoryLabels: Record<string, string> = {
   youth: 'Junge Person',
   guardian: 'Erziehungsberechtigte Person',
   entrusting_person: 'Person, die die Daten dem Jugendamt anvertraut hat',
+  entrusting_person_2: 'Zweite Person, die die Daten dem Jugendamt anvertraut hat',
+  entrusting_person_3: 'Dritte Person, die die Daten dem Jugendamt anvertraut hat',
 }

@@ -22,6 +22,10 @@ export interface ConsentFormValues {
   entrusting: '' | 'youth' | 'other'
   entrustingName: string
   entrustingRelation: string
+  entrustingName2: string
+  entrustingRelation2: string
+  entrustingName3: string
+  entrustingRelation3: string
   entrustedCategories: readonly string[]
 }
 
@@ -362,6 +366,33 @@ ${values.releasedProfessionals}</textarea>
             />
           </div>
         </div>
+        ${([2, 3] as const).map((n) => {
+          const name = n === 2 ? values.entrustingName2 : values.entrustingName3
+          const relation = n === 2 ? values.entrustingRelation2 : values.entrustingRelation3
+          return html`<div class="grid-2">
+            <div>
+              <label for="entrustingName${n}"
+                >${say(lang, `Weitere Person ${n} (optional): Name`, `Further person ${n} (optional): name`)}</label
+              ><input
+                type="text"
+                id="entrustingName${n}"
+                name="entrustingName${n}"
+                value="${name}"
+                autocomplete="off"
+              />
+            </div>
+            <div>
+              <label for="entrustingRelation${n}">${say(lang, 'Beziehung', 'Relation')}</label
+              ><input
+                type="text"
+                id="entrustingRelation${n}"
+                name="entrustingRelation${n}"
+                value="${relation}"
+                autocomplete="off"
+              />
+            </div>
+          </div>`
+        })}
       </fieldset>
       ${
         input.warnings.length > 0

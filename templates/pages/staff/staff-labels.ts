@@ -25,6 +25,14 @@ export function signatoryLabel(role: string, lang: StaffLanguage): string {
       'Anvertrauende Person (§ 65 SGB VIII)',
       'Entrusting person (§ 65 SGB VIII)',
     ],
+    entrusting_person_2: [
+      'Zweite anvertrauende Person (§ 65 SGB VIII)',
+      'Second entrusting person (§ 65 SGB VIII)',
+    ],
+    entrusting_person_3: [
+      'Dritte anvertrauende Person (§ 65 SGB VIII)',
+      'Third entrusting person (§ 65 SGB VIII)',
+    ],
   }
   const pair = labels[role]
   return pair ? say(lang, pair[0], pair[1]) : role

@@ -26,7 +26,7 @@ const input = (overrides: Partial<ConsentTextInput> = {}): ConsentTextInput => (
   validFrom: '2026-03-02',
   validUntil: '2026-12-31',
   releasedProfessionals: [],
-  entrustingPerson: null,
+  entrustingPersons: [],
   summarySha256: null,
   contact: 'Jobcenter Demo-Stadt (u25@jc-demo.example)',
   ...overrides,
@@ -84,7 +84,7 @@ describe('consent texts', () => {
         input({
           kind,
           releasedProfessionals: ['Sozialpädagogin des Trägers X'],
-          entrustingPerson: { isYouth: false, name: 'Petra Beispiel' },
+          entrustingPersons: [{ isYouth: false, name: 'Petra Beispiel' }],
           summarySha256: 'c'.repeat(64),
         }),
         vocabulary,

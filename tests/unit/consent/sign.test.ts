@@ -22,7 +22,7 @@ const draft = (overrides: Partial<Consent> = {}): Consent => ({
   validUntil: '2026-12-31',
   text: { templateId: 'einwilligung', version: 1, language: 'de', sha256: 'a'.repeat(64) },
   releasedProfessionals: [],
-  entrustingPerson: null,
+  entrustingPersons: [],
   entrustedCategories: [],
   requiredSignatories: ['youth'],
   signatures: [],

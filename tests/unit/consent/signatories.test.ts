@@ -16,7 +16,7 @@ const input = (overrides: Partial<SignatoryInput> = {}): SignatoryInput => ({
   categories: ['schule'],
   deselectedCategories: [],
   entrustedCategories: [],
-  entrustingPerson: null,
+  entrustingPersons: [],
   ...overrides,
 })
 
@@ -60,12 +60,12 @@ describe('required signatories', () => {
     }
     expect(
       requiredSignatories(
-        input({ ...fromJa, entrustingPerson: { isYouth: false, name: 'Petra Beispiel' } }),
+        input({ ...fromJa, entrustingPersons: [{ isYouth: false, name: 'Petra Beispiel' }] }),
       ),
     ).toEqual(['youth', 'entrusting_person'])
-    expect(requiredSignatories(input({ ...fromJa, entrustingPerson: { isYouth: true } }))).toEqual([
-      'youth',
-    ])
+    expect(
+      requiredSignatories(input({ ...fromJa, entrustingPersons: [{ isYouth: true }] })),
+    ).toEqual(['youth'])
   })
 
   it('when the § 65 category is deselected or the sender is no Jugendamt, then no entrusting person signs', () => {
@@ -77,7 +77,7 @@ describe('required signatories', () => {
           categories: ['hilfeplan', 'familie'],
           entrustedCategories: ['hilfeplan'],
           deselectedCategories: ['hilfeplan'],
-          entrustingPerson: other,
+          entrustingPersons: [other],
         }),
       ),
     ).toEqual(['youth'])
@@ -87,7 +87,7 @@ describe('required signatories', () => {
           senders: ['jc-demo'],
           categories: ['hilfeplan'],
           entrustedCategories: ['hilfeplan'],
-          entrustingPerson: other,
+          entrustingPersons: [other],
         }),
       ),
     ).toEqual(['youth'])
@@ -95,7 +95,11 @@ describe('required signatories', () => {
 
   it('when the Jugendamt marks any category as entrusted, then it counts — and an unmarked one does not', () => {
     const other = { isYouth: false as const, name: 'Petra Beispiel' }
-    const fromJa = { senders: ['ja-demo'], categories: ['schule', 'familie'], entrustingPerson: other }
+    const fromJa = {
+      senders: ['ja-demo'],
+      categories: ['schule', 'familie'],
+      entrustingPersons: [other],
+    }
     expect(requiredSignatories(input({ ...fromJa, entrustedCategories: ['schule'] }))).toEqual([
       'youth',
       'entrusting_person',
@@ -112,5 +116,23 @@ describe('required signatories', () => {
     const base = { senderKinds: agencyKinds, categories: ['hilfeplan', 'schule'], vocabulary }
     expect(defaultEntrustedCategories({ ...base, senders: ['ja-demo'] })).toEqual(['hilfeplan'])
     expect(defaultEntrustedCategories({ ...base, senders: ['jc-demo'] })).toEqual([])
+  })
+
+  it('when several people entrusted the data, then each named one signs under a role of their own, in order', () => {
+    const fromJa = {
+      senders: ['ja-demo'],
+      categories: ['hilfeplan'],
+      entrustedCategories: ['hilfeplan'],
+    }
+    const mother = { isYouth: false as const, name: 'Petra Beispiel', relation: 'Mutter' }
+    const teacher = { isYouth: false as const, name: 'Jonas Lehrer' }
+    expect(
+      requiredSignatories(
+        input({ ...fromJa, entrustingPersons: [mother, { isYouth: true }, teacher] }),
+      ),
+    ).toEqual(['youth', 'entrusting_person', 'entrusting_person_2'])
+    expect(
+      requiredSignatories(input({ ...fromJa, entrustingPersons: [{ isYouth: true }] })),
+    ).toEqual(['youth'])
   })
 })
