@@ -10,6 +10,8 @@ import {
   type TransferRecord,
 } from '../../db/transfer-repository.ts'
 import type { Deps } from '../deps.ts'
+import { startPeriodicService, tickAgain } from '../periodic-service.ts'
+import type { Service } from '../serve.ts'
 import { onTransferQueued } from './outbox-signal.ts'
 import type { AgencyKeyring, Mailer } from './ports.ts'
 import { MailerFailure } from './ports.ts'
@@ -243,13 +245,6 @@ export function newWorkerId(): string {
   return `w-${process.pid}-${randomBytes(4).toString('hex')}`
 }
 
-export interface DeliveryWorker {
-  name: string
-  /** Runs rounds until nothing is due (tests and shutdown). */
-  drain(): Promise<void>
-  stop(): Promise<void>
-}
-
 /** Transfers one round of `brucke serve`'s worker claims. */
 export const transfersPerRound = 5
 
@@ -260,55 +255,21 @@ export const transfersPerRound = 5
  * after `settings.pollMs`. A round in flight finishes before `stop` resolves, so a clean shutdown
  * never leaves a message accepted by SMTP but unrecorded.
  */
-export function startDeliveryWorker(ctx: DeliveryContext): DeliveryWorker {
-  let stopped = false
-  let running: Promise<unknown> = Promise.resolve()
-  let timer: NodeJS.Timeout | undefined
-  /** A transfer was queued while a round ran: look again right after it. */
-  let queuedMeanwhile = false
-  const round = (): Promise<number> => {
-    const current = running.then(() => runDeliveryRound(ctx, transfersPerRound))
-    running = current.catch((error: unknown) => {
-      ctx.deps.log.error({ err: error }, 'delivery round failed')
-    })
-    return current
-  }
-  const schedule = (delayMs: number) => {
-    if (stopped) return
-    timer = setTimeout(() => {
-      timer = undefined
-      queuedMeanwhile = false
-      void round()
-        .then(
-          (handled) => (handled >= transfersPerRound || queuedMeanwhile ? 0 : ctx.settings.pollMs),
-          () => ctx.settings.pollMs,
-        )
-        .then(schedule)
-    }, delayMs)
-  }
-  const unsubscribe = onTransferQueued(ctx.deps.db, () => {
-    if (stopped) return
-    if (timer === undefined) {
-      queuedMeanwhile = true
-      return
-    }
-    // Idle until the next poll: start the round now instead.
-    clearTimeout(timer)
-    schedule(0)
-  })
-  schedule(0)
-  return {
+export function startDeliveryWorker(ctx: DeliveryContext): Service {
+  const loop = startPeriodicService({
     name: 'delivery-worker',
-    async drain() {
-      while ((await round()) > 0) {
-        /* keep going until nothing is due */
-      }
-    },
+    intervalMs: ctx.settings.pollMs,
+    log: ctx.deps.log,
+    tick: async () =>
+      (await runDeliveryRound(ctx, transfersPerRound)) >= transfersPerRound ? tickAgain : undefined,
+  })
+  // Idle until the next poll: start the round now instead (or right after the running one).
+  const unsubscribe = onTransferQueued(ctx.deps.db, () => loop.wake())
+  return {
+    name: loop.name,
     async stop() {
-      stopped = true
       unsubscribe()
-      if (timer) clearTimeout(timer)
-      await running
+      await loop.stop()
       ctx.mailer.close()
     },
   }
