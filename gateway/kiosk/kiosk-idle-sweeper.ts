@@ -3,7 +3,6 @@ import type { Deps } from '../deps.ts'
 import { startPeriodicService } from '../periodic-service.ts'
 import type { Service } from '../serve.ts'
 import { kioskIdleSecondsOf } from './kiosk-settings.ts'
-import { dropSummary } from './kiosk-summaries.ts'
 
 /**
  * Wipes every kiosk idle for `KIOSK_IDLE_SECONDS` or longer, as `currentKioskSession` does when
@@ -12,10 +11,12 @@ import { dropSummary } from './kiosk-summaries.ts'
  * (and the case summary in memory) until its next request. Not audited, like every other wipe:
  * it changes nothing of a consent. Returns the number of kiosks wiped.
  */
-export async function wipeIdleKiosks(deps: Pick<Deps, 'db' | 'clock' | 'config'>): Promise<number> {
+export async function wipeIdleKiosks(
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'kioskSummaries'>,
+): Promise<number> {
   const idleSince = new Date(deps.clock.now().getTime() - kioskIdleSecondsOf(deps.config) * 1000)
   const wiped = await clearIdleKioskStates(deps.db, idleSince)
-  for (const kioskId of wiped) dropSummary(kioskId)
+  for (const kioskId of wiped) deps.kioskSummaries.drop(kioskId)
   return wiped.length
 }
 

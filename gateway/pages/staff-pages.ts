@@ -42,7 +42,6 @@ import { pageRoute, type AnyPageRoute, type RouteContext } from '../http/route.t
 import { consentErrorStatus } from '../http/consent-error-status.ts'
 import { toHttpFailure } from '../http/error-status.ts'
 import { RelayError } from '../relay/relay-error.ts'
-import { relayKeyringOf } from '../relay/relay-services.ts'
 import { findCertificateBanners, describeBanner } from '../staff/certificate-banners.ts'
 import { broadChoiceWarnings, describeWarning } from '../staff/broad-choice-warnings.ts'
 import { explainConsentProblem } from '../staff/consent-problem-text.ts'
@@ -214,7 +213,7 @@ export const staffOverviewPage = pageRoute({
     const horizon = addDays(today, expiringWithinDays)
     const agencies = await listAgencies(ctx.deps.db)
     const banners = await findCertificateBanners({
-      keyring: relayKeyringOf(ctx.deps),
+      keyring: ctx.deps.relay.keyring,
       agencies,
       ownAgencyId: agencyOf(ctx.principal),
       at: ctx.deps.clock.now(),
@@ -259,8 +258,7 @@ export const staffSwitchLanguagePage = pageRoute({
   handle: ({ deps, res, body }) => {
     setStaffLanguage(res, body.language, deps.config.cookieSecure)
     // Only back into the workplace: never an open redirect.
-    const back =
-      body.back && /^\/staff(\/[A-Za-z0-9_/-]*)?$/.test(body.back) ? body.back : '/staff'
+    const back = body.back && /^\/staff(\/[A-Za-z0-9_/-]*)?$/.test(body.back) ? body.back : '/staff'
     return Promise.resolve({ redirect: back })
   },
 })
@@ -290,9 +288,7 @@ export const staffCreateConsentPage = pageRoute({
       return renderForm(
         ctx,
         form,
-        fields.map(
-          (f) => `${say(lang, 'Bitte prüfen:', 'Please check:')} ${fieldLabel(f, lang)}`,
-        ),
+        fields.map((f) => `${say(lang, 'Bitte prüfen:', 'Please check:')} ${fieldLabel(f, lang)}`),
         [],
         400,
       )

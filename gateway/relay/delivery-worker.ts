@@ -12,19 +12,20 @@ import {
 import type { Deps } from '../deps.ts'
 import { startPeriodicService, tickAgain } from '../periodic-service.ts'
 import type { Service } from '../serve.ts'
-import { onTransferQueued } from './outbox-signal.ts'
-import type { AgencyKeyring, Mailer } from './ports.ts'
+import type { Mailer } from './ports.ts'
 import { MailerFailure } from './ports.ts'
 import type { RelaySettings } from './relay-settings.ts'
-import { queueRevocationNotices } from './revocation-notice.ts'
+import { queueRevocationNotices, type RevocationSweep } from './revocation-notice.ts'
 
 export interface DeliveryContext {
-  deps: Pick<Deps, 'db' | 'clock' | 'log' | 'database'>
-  keyring: AgencyKeyring
+  /** The keyring comes in `deps.relay`, the wake-up signal too. */
+  deps: Pick<Deps, 'db' | 'clock' | 'log' | 'database' | 'relay'>
   mailer: Mailer
   settings: RelaySettings
   /** Names this worker's leases; unique per process. */
   workerId: string
+  /** How far this worker has looked for ended consents (`newRevocationSweep()` to begin). */
+  revocationSweep: RevocationSweep
   /** Source of jitter in [0, 1); injectable so tests can pin it. */
   random?: () => number
 }
@@ -61,7 +62,7 @@ const facts = (t: TransferRecord) => ({
 async function redecide(ctx: DeliveryContext, t: TransferRecord, now: Date): Promise<string[]> {
   if (t.kind === 'revocation_notice') return []
   const consent = await findConsentFacts(ctx.deps.db, t.consentId)
-  const recipient = await ctx.keyring.recipient(t.recipientAgencyId, now)
+  const recipient = await ctx.deps.relay.keyring.recipient(t.recipientAgencyId, now)
   const decision = decide(
     {
       subjectPseudonym: t.subjectPseudonym,
@@ -251,7 +252,7 @@ export const transfersPerRound = 5
 /**
  * The delivery worker of `brucke serve`: a first round at once, then one round at a time — the
  * next right away while rounds come back full (a backlog drains at the speed of delivery, not of
- * the poll interval) or when this process queued a transfer meanwhile (outbox-signal.ts), else
+ * the poll interval) or when this process queued a transfer meanwhile (`deps.relay.outbox`), else
  * after `settings.pollMs`. A round in flight finishes before `stop` resolves, so a clean shutdown
  * never leaves a message accepted by SMTP but unrecorded.
  */
@@ -264,7 +265,7 @@ export function startDeliveryWorker(ctx: DeliveryContext): Service {
       (await runDeliveryRound(ctx, transfersPerRound)) >= transfersPerRound ? tickAgain : undefined,
   })
   // Idle until the next poll: start the round now instead (or right after the running one).
-  const unsubscribe = onTransferQueued(ctx.deps.db, () => loop.wake())
+  const unsubscribe = ctx.deps.relay.outbox.onQueued(() => loop.wake())
   return {
     name: loop.name,
     async stop() {
