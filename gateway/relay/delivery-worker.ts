@@ -122,10 +122,12 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
     log.warn({ transferId: t.id }, 'claim lost to another worker; not sending')
     return
   }
-  const from = /^From:\s*(\S+@\S+)\s*$/im.exec(envelope)?.[1] ?? ''
-  const to = /^To:\s*(\S+@\S+)\s*$/im.exec(envelope)?.[1] ?? ''
+  const { senderMailbox: from, recipientMailbox: to } = t
   let outcome: { ok: true; response: string } | { ok: false; failure: MailerFailure }
   try {
+    // A row from before migration 0403 whose message named no plain address: never guess one.
+    if (from === null || to === null)
+      throw new MailerFailure('permanent', 'no stored sender or recipient mailbox; not sent')
     outcome = { ok: true, ...(await ctx.mailer.send({ from, to: [to], raw: envelope })) }
   } catch (error) {
     outcome = {

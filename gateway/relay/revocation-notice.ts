@@ -170,6 +170,8 @@ export async function queueRevocationNotices(input: {
           kind: 'revocation_notice',
           senderAgencyId: notice.senderAgencyId,
           recipientAgencyId: notice.recipientAgencyId,
+          senderMailbox: sealed.senderMailbox,
+          recipientMailbox: sealed.recipientMailbox,
           staffId: 'system',
           consentId: notice.consentId,
           purpose: notice.purpose,

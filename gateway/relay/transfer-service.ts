@@ -312,6 +312,8 @@ export async function submitTransfer(
       kind: 'transfer',
       senderAgencyId: caller.agencyId,
       recipientAgencyId: transfer.to,
+      senderMailbox: sealed.senderMailbox,
+      recipientMailbox: sealed.recipientMailbox,
       staffId: caller.userId,
       consentId: consent.id,
       purpose: transfer.purpose,
