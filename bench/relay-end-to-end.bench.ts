@@ -32,7 +32,7 @@ import {
   startDeliveryWorker,
   type DeliveryContext,
 } from '../gateway/relay/delivery-worker.ts'
-import { relayKeyringOf } from '../gateway/relay/relay-services.ts'
+import { newRevocationSweep } from '../gateway/relay/revocation-notice.ts'
 import { relaySettingsOf } from '../gateway/relay/relay-settings.ts'
 import { createSmtpMailer } from '../gateway/relay/smtp-mailer.ts'
 import { submitTransfer, type TransferInput } from '../gateway/relay/transfer-service.ts'
@@ -161,7 +161,11 @@ async function servedSeconds(input: {
     `${JSON.stringify({ url: `${input.url}/api/v1/transfers`, token: input.token, count, concurrency: servedClients, body: input.transfer })}\n`,
   )
   if ((await replies.next()).value !== 'ready') throw new Error('the load generator did not start')
-  const worker = startDeliveryWorker({ ...input.ctx, workerId: 'bench-served' })
+  const worker = startDeliveryWorker({
+    ...input.ctx,
+    workerId: 'bench-served',
+    revocationSweep: newRevocationSweep(),
+  })
   try {
     const started = performance.now()
     child.stdin.write('go\n')
@@ -222,19 +226,17 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
         { category: 'berufswahl', title: 'Berufswahl', body },
       ],
     }
-    const keyring = relayKeyringOf(t.deps)
-    const relayDeps = { ...t.deps, keyring }
+    const keyring = t.deps.relay.keyring
     const caller = { actor: 'user:staff-jc', userId: 'staff-jc', agencyId: 'jc-demo' } as const
     const ctx: DeliveryContext = {
       deps: t.deps,
-      keyring,
       mailer: createSmtpMailer(smtp.url),
       settings: relaySettingsOf(t.deps.config),
       workerId: 'bench',
+      revocationSweep: newRevocationSweep(),
     }
     // Warm-up (JIT, statement caches, first TLS-free SMTP connection).
-    for (let i = 0; i < 20; i++)
-      await submitTransfer(relayDeps, { caller, transfer, channel: 'api' })
+    for (let i = 0; i < 20; i++) await submitTransfer(t.deps, { caller, transfer, channel: 'api' })
     await deliverAll(ctx, 20)
 
     // Phase 1: submissions (decide, compose, sign+encrypt, outbox commit); phase 2: delivery.
@@ -243,7 +245,7 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
     const cpuBefore = ownCpuMs()
     const started = performance.now()
     for (let i = 0; i < count; i++)
-      await submitTransfer(relayDeps, { caller, transfer, channel: 'api' })
+      await submitTransfer(t.deps, { caller, transfer, channel: 'api' })
     const submitted = performance.now()
     await deliverAll(ctx, count)
     const seconds = (performance.now() - started) / 1000

@@ -38,14 +38,24 @@ export function berlinDateOf(at: Date): CalendarDate {
   return new Date(berlinWallClock(at)).toISOString().slice(0, 10)
 }
 
+/**
+ * A memo of {@link computeStartOfBerlinDay}, which costs two `Intl` calls (~25 µs) where a hit
+ * costs under 1 µs; the decision path asks for the same few dates over and over (`decide` and
+ * `consentStatus` on every transfer and every consent read). It may stay module-level although
+ * nothing else here does: it memoises a pure function of the date (the zone rules are fixed for
+ * the process), so no caller can tell it is there, and it is bounded (cleared at 10,000 dates).
+ */
 const dayStarts = new Map<CalendarDate, number>()
 
-/** The instant 00:00 of a Berlin calendar date. Midnight never falls in a DST gap in Berlin. */
+/**
+ * The instant 00:00 of a Berlin calendar date — the one conversion of a calendar day into an
+ * instant (validity windows, ages, the DPO log's date filter). Midnight never falls in a DST gap
+ * in Berlin: the clocks change at 01:00 UTC, i.e. 02:00 or 03:00 local time.
+ */
 export function startOfBerlinDay(date: CalendarDate): Date {
   let start = dayStarts.get(date)
   if (start === undefined) {
     start = computeStartOfBerlinDay(date)
-    // A small memo: the decision path asks for the same few dates over and over.
     if (dayStarts.size >= 10_000) dayStarts.clear()
     dayStarts.set(date, start)
   }

@@ -24,6 +24,9 @@ export interface TransferRecord {
   status: TransferStatus
   senderAgencyId: string
   recipientAgencyId: string
+  /** MAIL FROM and RCPT TO of the delivery; null only on rows from before migration 0403. */
+  senderMailbox: string | null
+  recipientMailbox: string | null
   staffId: string
   consentId: string
   purpose: string
@@ -53,6 +56,8 @@ function fromRow(row: Selectable<TransferTable>): TransferRecord {
     status: transferStatusSchema.parse(row.status),
     senderAgencyId: row.sender_agency_id,
     recipientAgencyId: row.recipient_agency_id,
+    senderMailbox: row.sender_mailbox,
+    recipientMailbox: row.recipient_mailbox,
     staffId: row.staff_id,
     consentId: row.consent_id,
     purpose: row.purpose,
@@ -79,6 +84,9 @@ export interface InsertTransferInput {
   kind: TransferKind
   senderAgencyId: string
   recipientAgencyId: string
+  /** The mailboxes in the sealed message's `From:` and `To:`, the SMTP envelope of its delivery. */
+  senderMailbox: string
+  recipientMailbox: string
   staffId: string
   consentId: string
   purpose: string
@@ -109,6 +117,8 @@ export async function insertQueuedTransfer(
       status: 'queued',
       sender_agency_id: input.senderAgencyId,
       recipient_agency_id: input.recipientAgencyId,
+      sender_mailbox: input.senderMailbox,
+      recipient_mailbox: input.recipientMailbox,
       staff_id: input.staffId,
       consent_id: input.consentId,
       purpose: input.purpose,

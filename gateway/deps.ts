@@ -4,6 +4,7 @@ import type { ConsentTextLibrary } from '../consent/consent-text.ts'
 import type { Database } from '../db/database.ts'
 import type { Tables } from '../db/tables.ts'
 import type { PasswordVerifier } from './auth/password.ts'
+import type { RuntimeParts } from './runtime-parts.ts'
 import type { Config } from './runtime-config.ts'
 
 export interface Clock {
@@ -17,9 +18,11 @@ export interface IdSource {
 
 /**
  * Everything a use case may touch. Only `gateway/main.ts` (and the CLI) build the real ones;
- * tests build them with a fixed clock, a real database file and a real SMTP server.
+ * tests build them with a fixed clock, a real database file and a real SMTP server. The
+ * {@link RuntimeParts} (derived keys, relay keyring and outbox signal, kiosk summaries) come from
+ * `createRuntimeParts`, once per running gateway.
  */
-export interface Deps {
+export interface Deps extends RuntimeParts {
   config: Config
   database: Database
   db: Kysely<Tables>

@@ -5,6 +5,7 @@ import { loadConsentTextLibrary } from '../templates/consent/load-consent-templa
 import { scryptPasswords } from './auth/password.ts'
 import { systemClock, type Clock, type Deps } from './deps.ts'
 import { randomIds } from './ids.ts'
+import { createRuntimeParts } from './runtime-parts.ts'
 import { resolveConfig, type Config } from './runtime-config.ts'
 
 export interface RuntimeInput {
@@ -20,7 +21,7 @@ export async function openRuntime(input: RuntimeInput): Promise<{ deps: Deps; ap
   const database = openDatabase(config.databaseUrl)
   try {
     const { applied } = await migrateToLatest(database)
-    const deps: Deps = {
+    const base = {
       config,
       database,
       db: database.db,
@@ -30,6 +31,7 @@ export async function openRuntime(input: RuntimeInput): Promise<{ deps: Deps; ap
       consentTexts: loadConsentTextLibrary(),
       passwords: scryptPasswords,
     }
+    const deps: Deps = { ...base, ...createRuntimeParts(base) }
     return { deps, applied }
   } catch (error) {
     await database.close()

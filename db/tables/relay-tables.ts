@@ -10,6 +10,12 @@ export interface TransferTable {
   status: string
   sender_agency_id: string
   recipient_agency_id: string
+  /**
+   * The SMTP envelope (RFC 5321 MAIL FROM, RCPT TO): the functional mailboxes the message is sent
+   * from and to. Null only for rows from before migration 0403 that were no longer in the outbox.
+   */
+  sender_mailbox: string | null
+  recipient_mailbox: string | null
   /** The staff member (user id) who submitted, or `system` for notices. */
   staff_id: string
   consent_id: string

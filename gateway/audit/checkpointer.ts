@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts'
+import { startPeriodicService } from '../periodic-service.ts'
 import type { Service } from '../serve.ts'
 import { auditSettingsOf } from './audit-settings.ts'
 import { writeCheckpoint } from './write-checkpoint.ts'
@@ -9,27 +10,18 @@ import { writeCheckpoint } from './write-checkpoint.ts'
  * the last entries before a shutdown are sealed too. 0 disables the timer (not the final one).
  */
 export function startCheckpointer(deps: Deps): Promise<Service> {
-  const seconds = auditSettingsOf(deps.config).auditCheckpointIntervalSeconds
-  let running: Promise<void> = Promise.resolve()
-  const tick = (): Promise<void> => {
-    running = running.then(async () => {
-      try {
+  return Promise.resolve(
+    startPeriodicService({
+      name: 'audit checkpointer',
+      intervalMs: auditSettingsOf(deps.config).auditCheckpointIntervalSeconds * 1000,
+      log: deps.log,
+      firstTick: 'after-interval',
+      finalTick: true,
+      tick: async () => {
         const outcome = await writeCheckpoint(deps)
         if (outcome.written)
           deps.log.info({ treeSize: outcome.checkpoint.treeSize }, 'audit checkpoint written')
-      } catch (error) {
-        deps.log.error({ err: error }, 'audit checkpoint failed')
-      }
-    })
-    return running
-  }
-  const timer = seconds > 0 ? setInterval(() => void tick(), seconds * 1000) : undefined
-  timer?.unref()
-  return Promise.resolve({
-    name: 'audit checkpointer',
-    async stop() {
-      if (timer) clearInterval(timer)
-      await tick()
-    },
-  })
+      },
+    }),
+  )
 }

@@ -12,7 +12,6 @@ import {
 } from '../../db/audit-repository.ts'
 import type { Actor } from '../../audit/audit-event.ts'
 import type { Deps } from '../deps.ts'
-import { deriveAuditKey } from './audit-key.ts'
 
 /** The outcome of verifying the stored log: a broken row names its wrong columns when known. */
 export type AuditVerification =
@@ -55,7 +54,7 @@ async function verifyOnce(
     // Entries appended while verification runs lie beyond the head read above; leave them out.
     pages: streamStoredPages(deps.db, { upToSeq: head.lastSeq }),
     checkpoints,
-    trustedPublicKeys: [deriveAuditKey(deps.config.secrets.masterKey).publicKeyBase64],
+    trustedPublicKeys: [deps.derivedKeys.audit.publicKeyBase64],
     head,
     findSeqByEntryHash: (hash) => findSeqByEntryHash(deps.db, hash),
     retentionPurges,

@@ -11,7 +11,6 @@ import {
 } from '../../db/audit-repository.ts'
 import { streamStoredEntries } from '../../db/audit-repository.ts'
 import type { Deps } from '../deps.ts'
-import { deriveAuditKey } from './audit-key.ts'
 
 export type CheckpointOutcome =
   | { written: true; checkpoint: StoredCheckpoint }
@@ -60,7 +59,7 @@ export async function writeCheckpoint(deps: Deps): Promise<CheckpointOutcome> {
     treeSize: accumulator.size,
     rootHash: accumulator.root().toString('hex'),
     at: deps.clock.now(),
-    key: deriveAuditKey(deps.config.secrets.masterKey),
+    key: deps.derivedKeys.audit,
   })
   const checkpoint: StoredCheckpoint = {
     ...signed,

@@ -4,7 +4,6 @@ import type { Command } from 'commander'
 import { z } from 'zod'
 import { proofDocumentSchema, checkProofDocument } from '../../audit/proof-document.ts'
 import type { AuditFilter } from '../../db/audit-repository.ts'
-import { deriveAuditKey } from '../audit/audit-key.ts'
 import { buildConsistencyProof, buildInclusionProof } from '../audit/build-proofs.ts'
 import { exportAuditLog } from '../audit/export-audit-log.ts'
 import { purgeExpiredData } from '../audit/purge-retention.ts'
@@ -230,7 +229,7 @@ export function registerAuditCommands(program: Command, context: CliContext): vo
     .option('--pem', 'print PEM only')
     .action(async (options: { pem?: boolean }) => {
       await withRuntime(context, (deps) => {
-        const key = deriveAuditKey(deps.config.secrets.masterKey)
+        const key = deps.derivedKeys.audit
         const pem = key.publicKey.export({ format: 'pem', type: 'spki' }).toString().trimEnd()
         context.out(options.pem ? pem : `${key.publicKeyBase64}\n${pem}`)
         return Promise.resolve()

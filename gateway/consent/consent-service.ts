@@ -47,10 +47,9 @@ import {
 } from './consent-texts.ts'
 import { toConsentView, type ConsentView } from './consent-view.ts'
 import { kioskCodeTtlMs, newKioskCode, normaliseKioskCode } from './kiosk-code.ts'
-import { pseudonymKeyOf } from './pseudonym-key.ts'
 import { authorizeConsentAction } from '../../consent/permissions.ts'
 
-type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'consentTexts'>
+type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'consentTexts' | 'derivedKeys'>
 
 export { selfServiceCaller, type ConsentCaller } from './consent-caller.ts'
 export { signatureInputSchema, signConsent, type SignatureInput } from './sign-consent.ts'
@@ -82,7 +81,7 @@ export async function createConsentDraft(
     agencyKinds: directory.kinds,
     creatorAgencyId: caller.agencyId,
   })
-  const subjectPseudonym = pseudonymOf(draft.subject, pseudonymKeyOf(deps.config))
+  const subjectPseudonym = pseudonymOf(draft.subject, deps.derivedKeys.pseudonym)
   const templateId = templateIdFor(draft.kind)
   // Every language the draft may be read in gets its newest approved version now; old consents
   // keep theirs when a newer wording is approved later (DESIGN.md §3.1).

@@ -3,6 +3,7 @@ import { validityWindow } from '../../consent/calendar.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { listConsentsToRecordExpiry, markExpiryRecorded } from '../../db/consent-repository.ts'
 import type { Deps } from '../deps.ts'
+import { startPeriodicService } from '../periodic-service.ts'
 import type { Service } from '../serve.ts'
 
 /**
@@ -43,26 +44,12 @@ export async function recordExpiredConsents(
 
 /** The sweeper as a background service of `brucke serve`, once a minute. */
 export function startConsentExpirySweeper(deps: Deps, intervalMs = 60_000): Promise<Service> {
-  let running: Promise<unknown> | undefined
-  const tick = () => {
-    // A slow sweep is not overlapped by the next one.
-    if (running) return
-    running = recordExpiredConsents(deps)
-      .catch((error: unknown) => {
-        deps.log.error({ err: error }, 'consent expiry sweep failed')
-      })
-      .finally(() => {
-        running = undefined
-      })
-  }
-  tick()
-  const timer = setInterval(tick, intervalMs)
-  timer.unref()
-  return Promise.resolve({
-    name: 'consent-expiry-sweeper',
-    async stop() {
-      clearInterval(timer)
-      if (running) await running
-    },
-  })
+  return Promise.resolve(
+    startPeriodicService({
+      name: 'consent-expiry-sweeper',
+      intervalMs,
+      log: deps.log,
+      tick: () => recordExpiredConsents(deps),
+    }),
+  )
 }

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts'
+import { startPeriodicService } from '../periodic-service.ts'
 import type { Service } from '../serve.ts'
 import { checkStoredKeys, warnAboutExpiringCertificates } from './certificate-service.ts'
 
@@ -13,20 +14,10 @@ export async function startCertificateMonitor(
 ): Promise<Service> {
   const keys = await checkStoredKeys(deps)
   deps.log.info({ keys }, 'stored private keys open with the master key')
-  let running: Promise<unknown> = Promise.resolve()
-  const tick = (): void => {
-    running = warnAboutExpiringCertificates(deps).catch((error: unknown) => {
-      deps.log.error({ err: error }, 'certificate expiry check failed')
-    })
-  }
-  tick()
-  const timer = setInterval(tick, intervalMs)
-  timer.unref()
-  return {
+  return startPeriodicService({
     name: 'certificate-monitor',
-    async stop() {
-      clearInterval(timer)
-      await running
-    },
-  }
+    intervalMs,
+    log: deps.log,
+    tick: () => warnAboutExpiringCertificates(deps),
+  })
 }

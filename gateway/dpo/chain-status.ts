@@ -5,7 +5,6 @@ import {
   searchAuditEntries,
 } from '../../db/audit-repository.ts'
 import type { ChainStatus } from '../../templates/pages/dpo/dpo-frame.ts'
-import { deriveAuditKey } from '../audit/audit-key.ts'
 import type { Deps } from '../deps.ts'
 
 /**
@@ -19,7 +18,7 @@ export async function loadChainStatus(deps: Deps): Promise<ChainStatus> {
     findLatestCheckpoint(deps.db),
     searchAuditEntries(deps.db, { types: ['audit_verified'] }, { limit: 1, order: 'desc' }),
   ])
-  const trusted = [deriveAuditKey(deps.config.secrets.masterKey).publicKeyBase64]
+  const trusted = [deps.derivedKeys.audit.publicKeyBase64]
   return {
     entries: head.lastSeq,
     latestCheckpoint: checkpoint

@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import type { Principal } from '../../accounts/roles.ts'
 import { auditEventSchema } from '../../audit/audit-event.ts'
+import { addDays, calendarDateSchema, startOfBerlinDay } from '../../consent/calendar.ts'
 import type { AuditFilter } from '../../db/audit-repository.ts'
 import { ApiError } from '../http/api-error.ts'
-import { berlinMidnight } from './berlin-time.ts'
 
 /** Every event type the log knows, for the filter's choice list. */
 export const auditEventTypes: readonly string[] = auditEventSchema.options
@@ -15,7 +15,6 @@ const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(blankToUndefined, schema.optional())
-const calendarDate = z.iso.date()
 const identifier = z
   .string()
   .trim()
@@ -26,8 +25,8 @@ const identifier = z
  * names; dates are Berlin calendar days, `to` inclusive.
  */
 export const dpoLogQuerySchema = z.strictObject({
-  from: optional(calendarDate),
-  to: optional(calendarDate),
+  from: optional(calendarDateSchema),
+  to: optional(calendarDateSchema),
   agency: optional(identifier),
   staff: optional(identifier),
   subject: optional(identifier),
@@ -104,8 +103,8 @@ export function dpoScope(principal: Principal, requested: string | undefined): s
 export function auditFilterOf(principal: Principal, query: DpoLogQuery): AuditFilter {
   const agencyId = dpoScope(principal, query.agency)
   return {
-    ...(query.from ? { from: berlinMidnight(query.from) } : {}),
-    ...(query.to ? { to: berlinMidnight(query.to, 1) } : {}),
+    ...(query.from ? { from: startOfBerlinDay(query.from) } : {}),
+    ...(query.to ? { to: startOfBerlinDay(addDays(query.to, 1)) } : {}),
     ...(agencyId !== undefined ? { agencyId } : {}),
     ...(query.staff !== undefined ? { actor: `user:${query.staff}` } : {}),
     ...(query.subject !== undefined ? { subjectPseudonym: query.subject } : {}),

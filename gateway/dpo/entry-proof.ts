@@ -1,6 +1,5 @@
 import { AuditError } from '../../audit/audit-error.ts'
 import { checkProofDocument, type InclusionProofDocument } from '../../audit/proof-document.ts'
-import { deriveAuditKey } from '../audit/audit-key.ts'
 import { buildInclusionProof } from '../audit/build-proofs.ts'
 import type { EntryProofView } from '../../templates/pages/dpo/dpo-entry-view.ts'
 import type { Deps } from '../deps.ts'
@@ -21,9 +20,7 @@ export async function proveEntry(deps: Deps, seq: number): Promise<EntryProofVie
       return { state: 'pending', treeSize: null }
     throw error
   }
-  const check = checkProofDocument(document, [
-    deriveAuditKey(deps.config.secrets.masterKey).publicKeyBase64,
-  ])
+  const check = checkProofDocument(document, [deps.derivedKeys.audit.publicKeyBase64])
   if (!check.ok) return { state: 'failed', reason: check.reason }
   if (check.kind !== 'inclusion') return { state: 'failed', reason: 'not an inclusion proof' }
   return {

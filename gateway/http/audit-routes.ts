@@ -11,7 +11,6 @@ import {
   streamAuditEntries,
   type AuditFilter,
 } from '../../db/audit-repository.ts'
-import { deriveAuditKey } from '../audit/audit-key.ts'
 import { buildConsistencyProof, buildInclusionProof } from '../audit/build-proofs.ts'
 import { listConsentsExpiringSoon } from '../audit/consent-lookups.ts'
 import { exportAuditLog } from '../audit/export-audit-log.ts'
@@ -136,7 +135,7 @@ export const auditStatusRoute = apiRoute({
       latestCheckpoint: latest
         ? (checkpoint as z.infer<typeof auditStatusResponseSchema>['latestCheckpoint'])
         : null,
-      publicKey: deriveAuditKey(deps.config.secrets.masterKey).publicKeyBase64,
+      publicKey: deps.derivedKeys.audit.publicKeyBase64,
     }
   },
 })
@@ -190,7 +189,7 @@ export const auditPublicKeyRoute = apiRoute({
   handle: ({ deps }) =>
     Promise.resolve({
       algorithm: 'Ed25519' as const,
-      publicKey: deriveAuditKey(deps.config.secrets.masterKey).publicKeyBase64,
+      publicKey: deps.derivedKeys.audit.publicKeyBase64,
     }),
 })
 

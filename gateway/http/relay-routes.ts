@@ -9,7 +9,6 @@ import {
   listDataRequestViews,
 } from '../relay/data-request-service.ts'
 import { RelayError } from '../relay/relay-error.ts'
-import { relayKeyringOf } from '../relay/relay-services.ts'
 import { relaySettingsOf } from '../relay/relay-settings.ts'
 import {
   getTransfer,
@@ -43,10 +42,7 @@ export const submitTransferRoute = apiRoute({
   status: 202,
   response: z.strictObject({ id: z.string(), status: transferStatusSchema }),
   handle: ({ deps, principal, body }) =>
-    submitTransfer(
-      { ...deps, keyring: relayKeyringOf(deps) },
-      { caller: callerOf(principal), transfer: body, channel: 'api' },
-    ),
+    submitTransfer(deps, { caller: callerOf(principal), transfer: body, channel: 'api' }),
 })
 
 export const listTransfersRoute = apiRoute({

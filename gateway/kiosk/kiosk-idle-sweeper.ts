@@ -1,8 +1,8 @@
 import { clearIdleKioskStates } from '../../db/kiosk-sweep-repository.ts'
 import type { Deps } from '../deps.ts'
+import { startPeriodicService } from '../periodic-service.ts'
 import type { Service } from '../serve.ts'
 import { kioskIdleSecondsOf } from './kiosk-settings.ts'
-import { dropSummary } from './kiosk-summaries.ts'
 
 /**
  * Wipes every kiosk idle for `KIOSK_IDLE_SECONDS` or longer, as `currentKioskSession` does when
@@ -11,38 +11,26 @@ import { dropSummary } from './kiosk-summaries.ts'
  * (and the case summary in memory) until its next request. Not audited, like every other wipe:
  * it changes nothing of a consent. Returns the number of kiosks wiped.
  */
-export async function wipeIdleKiosks(deps: Pick<Deps, 'db' | 'clock' | 'config'>): Promise<number> {
+export async function wipeIdleKiosks(
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'kioskSummaries'>,
+): Promise<number> {
   const idleSince = new Date(deps.clock.now().getTime() - kioskIdleSecondsOf(deps.config) * 1000)
   const wiped = await clearIdleKioskStates(deps.db, idleSince)
-  for (const kioskId of wiped) dropSummary(kioskId)
+  for (const kioskId of wiped) deps.kioskSummaries.drop(kioskId)
   return wiped.length
 }
 
 /** The kiosk idle sweeper as a background service of `brucke serve`, every 30 seconds. */
 export function startKioskIdleSweeper(deps: Deps, intervalMs = 30_000): Promise<Service> {
-  let running: Promise<unknown> | undefined
-  const tick = () => {
-    // A slow sweep is not overlapped by the next one.
-    if (running) return
-    running = wipeIdleKiosks(deps)
-      .then((wiped) => {
+  return Promise.resolve(
+    startPeriodicService({
+      name: 'kiosk-idle-sweeper',
+      intervalMs,
+      log: deps.log,
+      tick: async () => {
+        const wiped = await wipeIdleKiosks(deps)
         if (wiped > 0) deps.log.info({ wiped }, 'idle kiosks wiped')
-      })
-      .catch((error: unknown) => {
-        deps.log.error({ err: error }, 'kiosk idle sweep failed')
-      })
-      .finally(() => {
-        running = undefined
-      })
-  }
-  tick()
-  const timer = setInterval(tick, intervalMs)
-  timer.unref()
-  return Promise.resolve({
-    name: 'kiosk-idle-sweeper',
-    async stop() {
-      clearInterval(timer)
-      if (running) await running
-    },
-  })
+      },
+    }),
+  )
 }

@@ -37,7 +37,7 @@ import type { ConsentView } from '../consent/consent-view.ts'
 import type { Deps } from '../deps.ts'
 import { confirmAtMajority } from '../self-service/majority-confirmation.ts'
 import { KioskError } from './kiosk-error.ts'
-import { dropSummary, holdSummary, type KioskSummary } from './kiosk-summaries.ts'
+import type { KioskSummary } from './kiosk-summaries.ts'
 import { hashReceiptCode, newReceiptCode } from './receipt-code.ts'
 
 /** The languages the kiosk offers; German is binding (DESIGN.md §5). */
@@ -383,7 +383,7 @@ export async function confirmMajorityAtKiosk(
 
 /** Clears everything the device holds about the person (finish, idle, or staff leaving). */
 export async function wipeKiosk(deps: Deps, principal: Principal): Promise<void> {
-  dropSummary(principal.userId)
+  deps.kioskSummaries.drop(principal.userId)
   await clearKioskState(deps.db, principal.userId)
 }
 
@@ -458,7 +458,12 @@ export async function pushDraft(
         'ERR_KIOSK_SUMMARY_MISMATCH',
         'Only a single-transfer consent carries a case summary.',
       )
-    holdSummary(kiosk.id, consent.id, consent.singleTransfer.summarySha256, input.summary)
+    deps.kioskSummaries.hold({
+      kioskId: kiosk.id,
+      consentId: consent.id,
+      boundSha256: consent.singleTransfer.summarySha256,
+      summary: input.summary,
+    })
   }
   await deps.db.transaction().execute(async (trx) => {
     await pushDraftToKiosk(trx, {

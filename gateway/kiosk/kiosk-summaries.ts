@@ -19,36 +19,45 @@ export const kioskSummarySchema = z.strictObject({
 export type KioskSummary = z.infer<typeof kioskSummarySchema>
 
 /**
- * Case summaries waiting on a kiosk, held in this process's memory only: the summary is case
+ * Case summaries waiting on kiosks, held in this process's memory only: the summary is case
  * content, and nothing of it may reach the disk in clear (DESIGN.md §3.3 point 4). After a restart
  * staff push it again; the kiosk shows the bound hash meanwhile. Keyed by kiosk, one at a time.
+ * One store per running gateway (`Deps.kioskSummaries`).
  */
-const summaries = new Map<string, { consentId: string; summary: KioskSummary }>()
-
-/**
- * Keeps the summary for a kiosk after checking it is exactly the one the consent is bound to
- * (same SHA-256 as the relay computes for the transfer, attachments excluded).
- */
-export function holdSummary(
-  kioskId: string,
-  consentId: string,
-  boundSha256: string,
-  summary: KioskSummary,
-): void {
-  if (summarySha256Of(summary.sections, []) !== boundSha256)
-    throw new KioskError(
-      'ERR_KIOSK_SUMMARY_MISMATCH',
-      'This summary is not the one the consent is bound to.',
-    )
-  summaries.set(kioskId, { consentId, summary })
+export interface KioskSummaryStore {
+  /**
+   * Keeps the summary for a kiosk after checking it is exactly the one the consent is bound to
+   * (same SHA-256 as the relay computes for the transfer, attachments excluded).
+   */
+  hold(input: {
+    kioskId: string
+    consentId: string
+    boundSha256: string
+    summary: KioskSummary
+  }): void
+  /** The summary held for this kiosk and consent, if any. */
+  onKiosk(kioskId: string, consentId: string): KioskSummary | undefined
+  /** Part of the wipe. */
+  drop(kioskId: string): void
 }
 
-export function summaryOnKiosk(kioskId: string, consentId: string): KioskSummary | undefined {
-  const held = summaries.get(kioskId)
-  return held?.consentId === consentId ? held.summary : undefined
-}
-
-/** Part of the wipe. */
-export function dropSummary(kioskId: string): void {
-  summaries.delete(kioskId)
+export function createKioskSummaryStore(): KioskSummaryStore {
+  const summaries = new Map<string, { consentId: string; summary: KioskSummary }>()
+  return {
+    hold({ kioskId, consentId, boundSha256, summary }) {
+      if (summarySha256Of(summary.sections, []) !== boundSha256)
+        throw new KioskError(
+          'ERR_KIOSK_SUMMARY_MISMATCH',
+          'This summary is not the one the consent is bound to.',
+        )
+      summaries.set(kioskId, { consentId, summary })
+    },
+    onKiosk(kioskId, consentId) {
+      const held = summaries.get(kioskId)
+      return held?.consentId === consentId ? held.summary : undefined
+    },
+    drop(kioskId) {
+      summaries.delete(kioskId)
+    },
+  }
 }

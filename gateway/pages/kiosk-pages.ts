@@ -43,7 +43,7 @@ import {
 } from '../kiosk/kiosk-service.ts'
 import { kioskIdleSecondsOf } from '../kiosk/kiosk-settings.ts'
 import { pickUpWithinLimits, pickupLimits } from '../kiosk/pickup-throttle.ts'
-import { summaryOnKiosk, type KioskSummary } from '../kiosk/kiosk-summaries.ts'
+import type { KioskSummary } from '../kiosk/kiosk-summaries.ts'
 import { receiptFactsOf, receiptPdf } from '../kiosk/receipt-document.ts'
 import { csrfTokenOf } from './home-pages.ts'
 
@@ -289,7 +289,7 @@ async function renderChoose(
         special: consent.categories.filter((c) => isSpecialCategory(vocabulary, c)).map(term),
         summary: consent.singleTransfer
           ? summaryHtml(
-              summaryOnKiosk(principal.userId, consent.id),
+              deps.kioskSummaries.onKiosk(principal.userId, consent.id),
               consent.singleTransfer.summarySha256,
               lang,
             )
@@ -393,7 +393,8 @@ export const kioskSubmitSignaturePage = pageRoute({
     if ('redirect' in session) return session
     if (body.name === '')
       return renderSign(deps, req, session, 'Bitte schreiben Sie Ihren Namen in das Feld.')
-    if (body.evidence === '') return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+    if (body.evidence === '')
+      return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
     try {
       const { complete } = await signAtKiosk(deps, principal, {
         name: body.name,
@@ -421,7 +422,8 @@ export const kioskSubmitConfirmationPage = pageRoute({
     const session = await sessionAt(deps, principal, 'sign')
     if ('redirect' in session) return session
     if (session.state.purpose !== 'confirm_majority') return { redirect: '/kiosk/sign' }
-    if (body.evidence === '') return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+    if (body.evidence === '')
+      return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
     try {
       await confirmMajorityAtKiosk(deps, principal, { evidence: body.evidence })
     } catch (error) {

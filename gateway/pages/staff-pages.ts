@@ -43,7 +43,6 @@ import { pageRoute, type AnyPageRoute, type RouteContext } from '../http/route.t
 import { consentErrorStatus } from '../http/consent-error-status.ts'
 import { toHttpFailure } from '../http/error-status.ts'
 import { RelayError } from '../relay/relay-error.ts'
-import { relayKeyringOf } from '../relay/relay-services.ts'
 import { findCertificateBanners, describeBanner } from '../staff/certificate-banners.ts'
 import { broadChoiceWarnings, describeWarning } from '../staff/broad-choice-warnings.ts'
 import { explainConsentProblem } from '../staff/consent-problem-text.ts'
@@ -219,7 +218,7 @@ export const staffOverviewPage = pageRoute({
     const horizon = addDays(today, expiringWithinDays)
     const agencies = await listAgencies(ctx.deps.db)
     const banners = await findCertificateBanners({
-      keyring: relayKeyringOf(ctx.deps),
+      keyring: ctx.deps.relay.keyring,
       agencies,
       ownAgencyId: agencyOf(ctx.principal),
       at: ctx.deps.clock.now(),

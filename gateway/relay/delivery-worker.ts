@@ -10,19 +10,22 @@ import {
   type TransferRecord,
 } from '../../db/transfer-repository.ts'
 import type { Deps } from '../deps.ts'
-import { onTransferQueued } from './outbox-signal.ts'
-import type { AgencyKeyring, Mailer } from './ports.ts'
+import { startPeriodicService, tickAgain } from '../periodic-service.ts'
+import type { Service } from '../serve.ts'
+import type { Mailer } from './ports.ts'
 import { MailerFailure } from './ports.ts'
 import type { RelaySettings } from './relay-settings.ts'
-import { queueRevocationNotices } from './revocation-notice.ts'
+import { queueRevocationNotices, type RevocationSweep } from './revocation-notice.ts'
 
 export interface DeliveryContext {
-  deps: Pick<Deps, 'db' | 'clock' | 'log' | 'database'>
-  keyring: AgencyKeyring
+  /** The keyring comes in `deps.relay`, the wake-up signal too. */
+  deps: Pick<Deps, 'db' | 'clock' | 'log' | 'database' | 'relay'>
   mailer: Mailer
   settings: RelaySettings
   /** Names this worker's leases; unique per process. */
   workerId: string
+  /** How far this worker has looked for ended consents (`newRevocationSweep()` to begin). */
+  revocationSweep: RevocationSweep
   /** Source of jitter in [0, 1); injectable so tests can pin it. */
   random?: () => number
 }
@@ -59,7 +62,7 @@ const facts = (t: TransferRecord) => ({
 async function redecide(ctx: DeliveryContext, t: TransferRecord, now: Date): Promise<string[]> {
   if (t.kind === 'revocation_notice') return []
   const consent = await findConsentFacts(ctx.deps.db, t.consentId)
-  const recipient = await ctx.keyring.recipient(t.recipientAgencyId, now)
+  const recipient = await ctx.deps.relay.keyring.recipient(t.recipientAgencyId, now)
   const decision = decide(
     {
       subjectPseudonym: t.subjectPseudonym,
@@ -119,10 +122,12 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
     log.warn({ transferId: t.id }, 'claim lost to another worker; not sending')
     return
   }
-  const from = /^From:\s*(\S+@\S+)\s*$/im.exec(envelope)?.[1] ?? ''
-  const to = /^To:\s*(\S+@\S+)\s*$/im.exec(envelope)?.[1] ?? ''
+  const { senderMailbox: from, recipientMailbox: to } = t
   let outcome: { ok: true; response: string } | { ok: false; failure: MailerFailure }
   try {
+    // A row from before migration 0403 whose message named no plain address: never guess one.
+    if (from === null || to === null)
+      throw new MailerFailure('permanent', 'no stored sender or recipient mailbox; not sent')
     outcome = { ok: true, ...(await ctx.mailer.send({ from, to: [to], raw: envelope })) }
   } catch (error) {
     outcome = {
@@ -243,72 +248,31 @@ export function newWorkerId(): string {
   return `w-${process.pid}-${randomBytes(4).toString('hex')}`
 }
 
-export interface DeliveryWorker {
-  name: string
-  /** Runs rounds until nothing is due (tests and shutdown). */
-  drain(): Promise<void>
-  stop(): Promise<void>
-}
-
 /** Transfers one round of `brucke serve`'s worker claims. */
 export const transfersPerRound = 5
 
 /**
  * The delivery worker of `brucke serve`: a first round at once, then one round at a time — the
  * next right away while rounds come back full (a backlog drains at the speed of delivery, not of
- * the poll interval) or when this process queued a transfer meanwhile (outbox-signal.ts), else
+ * the poll interval) or when this process queued a transfer meanwhile (`deps.relay.outbox`), else
  * after `settings.pollMs`. A round in flight finishes before `stop` resolves, so a clean shutdown
  * never leaves a message accepted by SMTP but unrecorded.
  */
-export function startDeliveryWorker(ctx: DeliveryContext): DeliveryWorker {
-  let stopped = false
-  let running: Promise<unknown> = Promise.resolve()
-  let timer: NodeJS.Timeout | undefined
-  /** A transfer was queued while a round ran: look again right after it. */
-  let queuedMeanwhile = false
-  const round = (): Promise<number> => {
-    const current = running.then(() => runDeliveryRound(ctx, transfersPerRound))
-    running = current.catch((error: unknown) => {
-      ctx.deps.log.error({ err: error }, 'delivery round failed')
-    })
-    return current
-  }
-  const schedule = (delayMs: number) => {
-    if (stopped) return
-    timer = setTimeout(() => {
-      timer = undefined
-      queuedMeanwhile = false
-      void round()
-        .then(
-          (handled) => (handled >= transfersPerRound || queuedMeanwhile ? 0 : ctx.settings.pollMs),
-          () => ctx.settings.pollMs,
-        )
-        .then(schedule)
-    }, delayMs)
-  }
-  const unsubscribe = onTransferQueued(ctx.deps.db, () => {
-    if (stopped) return
-    if (timer === undefined) {
-      queuedMeanwhile = true
-      return
-    }
-    // Idle until the next poll: start the round now instead.
-    clearTimeout(timer)
-    schedule(0)
-  })
-  schedule(0)
-  return {
+export function startDeliveryWorker(ctx: DeliveryContext): Service {
+  const loop = startPeriodicService({
     name: 'delivery-worker',
-    async drain() {
-      while ((await round()) > 0) {
-        /* keep going until nothing is due */
-      }
-    },
+    intervalMs: ctx.settings.pollMs,
+    log: ctx.deps.log,
+    tick: async () =>
+      (await runDeliveryRound(ctx, transfersPerRound)) >= transfersPerRound ? tickAgain : undefined,
+  })
+  // Idle until the next poll: start the round now instead (or right after the running one).
+  const unsubscribe = ctx.deps.relay.outbox.onQueued(() => loop.wake())
+  return {
+    name: loop.name,
     async stop() {
-      stopped = true
       unsubscribe()
-      if (timer) clearTimeout(timer)
-      await running
+      await loop.stop()
       ctx.mailer.close()
     },
   }

@@ -10,7 +10,6 @@ import {
   type DueRevocationNotice,
 } from '../../db/transfer-repository.ts'
 import type { Deps } from '../deps.ts'
-import type { AgencyKeyring } from './ports.ts'
 import type { RelaySettings } from './relay-settings.ts'
 import { sealMessage } from './seal-message.ts'
 
@@ -81,8 +80,16 @@ const noticesPerRound = 20
 /** How far before the previous round a revocation may lie and still be found: commits can lag. */
 const revocationGraceMs = 10 * 60_000
 
-/** Per delivery context: consents revoked before this instant have been looked at. */
-const sweptUntil = new WeakMap<object, string>()
+/** How far one delivery worker has looked for ended consents, kept from one round to the next. */
+export interface RevocationSweep {
+  /** Consents revoked or lapsed before this instant have been looked at; undefined: none yet. */
+  sweptUntil?: string
+}
+
+/** A worker's sweep before its first round: the first look reads the whole history. */
+export function newRevocationSweep(): RevocationSweep {
+  return {}
+}
 
 /**
  * Queues one signed and encrypted revocation notice (DESIGN.md §3.1: revocation effective for
@@ -91,23 +98,23 @@ const sweptUntil = new WeakMap<object, string>()
  * workers racing here queue it once. Returns how many notices were queued.
  */
 export async function queueRevocationNotices(input: {
-  deps: Pick<Deps, 'db' | 'clock' | 'log'>
-  keyring: AgencyKeyring
+  deps: Pick<Deps, 'db' | 'clock' | 'log' | 'relay'>
   settings: RelaySettings
+  revocationSweep: RevocationSweep
 }): Promise<number> {
   const { deps } = input
   const roundStartedAt = deps.clock.now()
   // After the first full look, each round only reads consents revoked since the previous round
   // (less a grace period for revocations committed late), not the whole transfer history.
-  const since = sweptUntil.get(input)
+  const since = input.revocationSweep.sweptUntil
   const due = await listRevocationNoticesDue(deps.db, noticesPerRound, since)
   let queued = 0
   let earliestWaiting: string | undefined
   for (const notice of due) {
     const now = deps.clock.now()
     const [signer, recipient, sender] = await Promise.all([
-      input.keyring.signer(notice.senderAgencyId, now),
-      input.keyring.recipient(notice.recipientAgencyId, now),
+      deps.relay.keyring.signer(notice.senderAgencyId, now),
+      deps.relay.keyring.recipient(notice.recipientAgencyId, now),
       findAgency(deps.db, notice.senderAgencyId),
     ])
     if (!signer || !recipient || !sender) {
@@ -163,6 +170,8 @@ export async function queueRevocationNotices(input: {
           kind: 'revocation_notice',
           senderAgencyId: notice.senderAgencyId,
           recipientAgencyId: notice.recipientAgencyId,
+          senderMailbox: sealed.senderMailbox,
+          recipientMailbox: sealed.recipientMailbox,
           staffId: 'system',
           consentId: notice.consentId,
           purpose: notice.purpose,
@@ -207,10 +216,8 @@ export async function queueRevocationNotices(input: {
   // again from its revocation on.
   if (due.length < noticesPerRound) {
     const graceStart = new Date(roundStartedAt.getTime() - revocationGraceMs).toISOString()
-    sweptUntil.set(
-      input,
-      earliestWaiting !== undefined && earliestWaiting < graceStart ? earliestWaiting : graceStart,
-    )
+    input.revocationSweep.sweptUntil =
+      earliestWaiting !== undefined && earliestWaiting < graceStart ? earliestWaiting : graceStart
   }
   return queued
 }

@@ -18,6 +18,9 @@ export interface SealedMessage {
   /** The complete RFC 5322 message: neutral outer headers + S/MIME enveloped body. */
   raw: string
   sha256: string
+  /** The addresses of its `From:` and `To:`: the SMTP envelope it is delivered with (RFC 5321). */
+  senderMailbox: string
+  recipientMailbox: string
 }
 
 const crlf = '\r\n'
@@ -61,5 +64,10 @@ export function sealMessage(input: SealMessageInput): SealedMessage {
       'MIME-Version: 1.0',
     ].join(crlf) + crlf
   const raw = headers + entity.toString('latin1')
-  return { raw, sha256: createHash('sha256').update(raw).digest('hex') }
+  return {
+    raw,
+    sha256: createHash('sha256').update(raw).digest('hex'),
+    senderMailbox: input.signer.mailbox,
+    recipientMailbox: input.recipient.mailbox,
+  }
 }

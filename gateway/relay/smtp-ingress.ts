@@ -12,7 +12,7 @@ import { composeDenialReply, plainMessageId } from './ingress-denial-reply.ts'
 import { describeIngressProblems, readIngressMail, type IngressMail } from './ingress-mail.ts'
 import { ingressConnectionCapsOf } from './ingress-settings.ts'
 import { loadIngressTls } from './ingress-tls.ts'
-import type { AgencyKeyring, Mailer } from './ports.ts'
+import type { Mailer } from './ports.ts'
 import { RelayError } from './relay-error.ts'
 import { maxAttachmentBytes, submitTransfer, type TransferInput } from './transfer-service.ts'
 
@@ -33,7 +33,6 @@ export interface SmtpIngress {
 
 export interface SmtpIngressInput {
   deps: Deps
-  keyring: AgencyKeyring
   /** Sends the denial replies (the relay's SMTP target: SMTP_URL or the local catch-all). */
   mailer: Mailer
   /** SIZE limit; defaults to {@link ingressMaxMessageBytes} (tests use a small one). */
@@ -97,7 +96,6 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
   // Open connections per client address, and the sessions counted in it (by connection id).
   const openByAddress = new Map<string, number>()
   const counted = new Map<string, string>()
-  const relayDeps = { ...deps, keyring: input.keyring }
 
   const server = new SMTPServer({
     secure: false,
@@ -291,7 +289,7 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
     if (!recipient || recipient.id === user.agencyId)
       throw reply(550, '5.1.1 Unbekannte Empfängerin. | Unknown recipient agency.')
     try {
-      const queued = await submitTransfer(relayDeps, {
+      const queued = await submitTransfer(deps, {
         caller: { actor: `user:${user.userId}`, userId: user.userId, agencyId: user.agencyId },
         transfer,
         channel: 'smtp_ingress',

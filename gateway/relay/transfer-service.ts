@@ -27,8 +27,6 @@ import {
 import type { Deps } from '../deps.ts'
 import { caseSummaryFormIds, defaultFormFor } from './case-summary-template.ts'
 import { composeMessage, type SummaryAttachment } from './compose-message.ts'
-import { signalTransferQueued } from './outbox-signal.ts'
-import type { AgencyKeyring } from './ports.ts'
 import { RelayError } from './relay-error.ts'
 import { relaySettingsOf } from './relay-settings.ts'
 import { sealMessage } from './seal-message.ts'
@@ -127,9 +125,8 @@ export interface TransferCaller {
   agencyId: string
 }
 
-export interface RelayServiceDeps extends Pick<Deps, 'db' | 'clock' | 'ids' | 'config'> {
-  keyring: AgencyKeyring
-}
+/** What submitting needs: the relay's keyring and outbox signal come in `deps.relay`. */
+export type RelayServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'relay'>
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
 
@@ -224,7 +221,7 @@ export async function submitTransfer(
     facts && (facts.senders.includes(caller.agencyId) || facts.recipients.includes(caller.agencyId))
       ? facts
       : undefined
-  const recipient = await deps.keyring.recipient(transfer.to, now)
+  const recipient = await deps.relay.keyring.recipient(transfer.to, now)
   const decision: Decision = decide(
     {
       subjectPseudonym: visible?.subjectPseudonym ?? '',
@@ -263,7 +260,7 @@ export async function submitTransfer(
     })
   }
   const consent = visible as NonNullable<typeof visible>
-  const signer = await deps.keyring.signer(caller.agencyId, now)
+  const signer = await deps.relay.keyring.signer(caller.agencyId, now)
   // Only the text hash is bound into the message: one column, not the assembled consent.
   const textSha256 = await findConsentTextSha256(deps.db, consent.id)
   const [senderAgency, recipientAgency] = await Promise.all([
@@ -320,6 +317,8 @@ export async function submitTransfer(
       kind: 'transfer',
       senderAgencyId: caller.agencyId,
       recipientAgencyId: transfer.to,
+      senderMailbox: sealed.senderMailbox,
+      recipientMailbox: sealed.recipientMailbox,
       staffId: caller.userId,
       consentId: consent.id,
       purpose: transfer.purpose,
@@ -376,7 +375,7 @@ export async function submitTransfer(
       },
     })
   })
-  signalTransferQueued(deps.db)
+  deps.relay.outbox.queued()
   return { id: transferId, status: 'queued' }
 }
 

@@ -15,6 +15,7 @@ import {
   type MajorityReview,
 } from '../../db/kiosk-repository.ts'
 import type { Deps } from '../deps.ts'
+import { startPeriodicService } from '../periodic-service.ts'
 import type { Service } from '../serve.ts'
 import { majorityGraceDaysOf } from '../kiosk/kiosk-settings.ts'
 
@@ -182,25 +183,12 @@ export async function reviewAllMajority(deps: Deps): Promise<void> {
  * even when nobody opens the staff list or the self-service page.
  */
 export function startMajoritySweeper(deps: Deps, intervalMs = 3_600_000): Promise<Service> {
-  let running: Promise<unknown> | undefined
-  const tick = () => {
-    if (running) return
-    running = reviewAllMajority(deps)
-      .catch((error: unknown) => {
-        deps.log.error({ err: error }, 'majority review sweep failed')
-      })
-      .finally(() => {
-        running = undefined
-      })
-  }
-  tick()
-  const timer = setInterval(tick, intervalMs)
-  timer.unref()
-  return Promise.resolve({
-    name: 'majority-review-sweeper',
-    async stop() {
-      clearInterval(timer)
-      if (running) await running
-    },
-  })
+  return Promise.resolve(
+    startPeriodicService({
+      name: 'majority-review-sweeper',
+      intervalMs,
+      log: deps.log,
+      tick: () => reviewAllMajority(deps),
+    }),
+  )
 }

@@ -16,7 +16,6 @@ import {
   type SelfServiceSession,
   type TransferSummary,
 } from '../../db/receipt-repository.ts'
-import { deriveAuditKey } from '../audit/audit-key.ts'
 import { buildInclusionProof } from '../audit/build-proofs.ts'
 import { getConsent, revokeConsent, selfServiceCaller } from '../consent/consent-service.ts'
 import type { ConsentView } from '../consent/consent-view.ts'
@@ -112,7 +111,7 @@ export interface SelfServiceConsent {
 async function evidenceOf(deps: Deps, seq: number, type: string): Promise<TransferEvidence> {
   try {
     const proof = await buildInclusionProof(deps, seq)
-    const publicKey = deriveAuditKey(deps.config.secrets.masterKey).publicKeyBase64
+    const publicKey = deps.derivedKeys.audit.publicKeyBase64
     const check = checkProofDocument(proof, [publicKey])
     return { seq, type, proof, verified: check.ok, pending: false }
   } catch (error) {

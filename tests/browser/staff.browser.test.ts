@@ -9,7 +9,7 @@ import { issueToken } from '../../gateway/auth/tokens.ts'
 import { writeDemoPki } from '../../gateway/crypto/demo-pki-files.ts'
 import { demoAgencies } from '../../gateway/demo-setup.ts'
 import { runDeliveryRound, type DeliveryContext } from '../../gateway/relay/delivery-worker.ts'
-import { relayKeyringOf } from '../../gateway/relay/relay-services.ts'
+import { newRevocationSweep } from '../../gateway/relay/revocation-notice.ts'
 import { relaySettingsOf } from '../../gateway/relay/relay-settings.ts'
 import { createSmtpMailer } from '../../gateway/relay/smtp-mailer.ts'
 import { seedAccounts, testPassword } from '../support/accounts.ts'
@@ -48,10 +48,10 @@ describe.runIf(chromiumAvailable)('staff workplace in Chromium (1366×768)', () 
     server = await startTestServer(t.deps)
     delivery = {
       deps: t.deps,
-      keyring: relayKeyringOf(t.deps),
       mailer: createSmtpMailer(smtp.url),
       settings: relaySettingsOf(t.deps.config),
       workerId: 'browser-test-worker',
+      revocationSweep: newRevocationSweep(),
       random: () => 0.5,
     }
     browser = await launchBrowser()

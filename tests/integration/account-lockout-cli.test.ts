@@ -13,6 +13,7 @@ import { createSession } from '../../gateway/auth/sessions.ts'
 import { systemClock, type Deps } from '../../gateway/deps.ts'
 import { randomIds } from '../../gateway/ids.ts'
 import { createLogger } from '../../gateway/logger.ts'
+import { createRuntimeParts } from '../../gateway/runtime-parts.ts'
 import { resolveConfig } from '../../gateway/runtime-config.ts'
 import { runBrucke } from '../support/cli.ts'
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts'
@@ -43,7 +44,7 @@ describe.each(dialects)('taking access away with the CLI against %s', (dialect) 
     // A gateway reading the same configuration, in this process, to try the tokens against.
     const config = resolveConfig(env, process.cwd())
     opened = openDatabase(config.databaseUrl)
-    deps = {
+    const base = {
       config,
       database: opened,
       db: opened.db,
@@ -53,6 +54,7 @@ describe.each(dialects)('taking access away with the CLI against %s', (dialect) 
       consentTexts: loadConsentTextLibrary(),
       passwords: scryptPasswords,
     }
+    deps = { ...base, ...createRuntimeParts(base) }
     await addAgency(deps, {
       actor: 'system',
       agency: { id: 'jc-cli', name: 'Jobcenter CLI', kind: 'jobcenter', mailbox: 'u25@jc.example' },

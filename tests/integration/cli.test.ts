@@ -8,6 +8,7 @@ import { scryptPasswords } from '../../gateway/auth/password.ts'
 import { systemClock } from '../../gateway/deps.ts'
 import { randomIds } from '../../gateway/ids.ts'
 import { createLogger } from '../../gateway/logger.ts'
+import { createRuntimeParts } from '../../gateway/runtime-parts.ts'
 import { resolveConfig } from '../../gateway/runtime-config.ts'
 import { loadConsentTextLibrary } from '../../templates/consent/load-consent-templates.ts'
 import { runBrucke } from '../support/cli.ts'
@@ -146,7 +147,7 @@ describe.each(dialects)('CLI against %s', (dialect) => {
     // The token works against a gateway reading the same configuration.
     const config = resolveConfig(env, process.cwd())
     const opened = openDatabase(config.databaseUrl)
-    const { app } = createApp({
+    const base = {
       config,
       database: opened,
       db: opened.db,
@@ -155,7 +156,8 @@ describe.each(dialects)('CLI against %s', (dialect) => {
       log: createLogger('silent'),
       consentTexts: loadConsentTextLibrary(),
       passwords: scryptPasswords,
-    })
+    }
+    const { app } = createApp({ ...base, ...createRuntimeParts(base) })
     const server = app.listen(0, '127.0.0.1')
     await new Promise((resolve) => server.once('listening', resolve))
     const port = (server.address() as { port: number }).port

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countTransfersByStatus } from '../../db/transfer-repository.ts'
-import {
-  startDeliveryWorker,
-  transfersPerRound,
-  type DeliveryWorker,
-} from '../../gateway/relay/delivery-worker.ts'
+import { startDeliveryWorker, transfersPerRound } from '../../gateway/relay/delivery-worker.ts'
+import type { Service } from '../../gateway/serve.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { signedEinwilligung } from '../support/consents.ts'
 import { dialects } from '../support/databases.ts'
@@ -25,7 +22,7 @@ describe.each(dialects)('the delivery worker of brucke serve on %s', (dialect) =
   let server: TestServer
   let smtp: SmtpCapture
   let tokens: Record<string, string>
-  let worker: DeliveryWorker | undefined
+  let worker: Service | undefined
 
   beforeAll(async () => {
     smtp = await startSmtpCapture()

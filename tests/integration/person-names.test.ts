@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pseudonymOf } from '../../consent/pseudonym.ts'
 import type { Principal } from '../../accounts/roles.ts'
 import { findKioskState } from '../../db/kiosk-repository.ts'
-import { pseudonymKeyOf } from '../../gateway/consent/pseudonym-key.ts'
 import { toHttpFailure } from '../../gateway/http/error-status.ts'
 import {
   saveChoices,
@@ -169,7 +168,7 @@ describe.each(dialects)('person names and birth dates on %s', (dialect) => {
       }
       expect(view.subject.givenName).toBe(name.givenName.normalize('NFC'))
       expect(view.subject.familyName).toBe(name.familyName.normalize('NFC'))
-      expect(view.subjectPseudonym).toBe(pseudonymOf(typed, pseudonymKeyOf(t.deps.config)))
+      expect(view.subjectPseudonym).toBe(pseudonymOf(typed, t.deps.derivedKeys.pseudonym))
       const stored = await t.deps.db
         .selectFrom('consent_subjects')
         .select(['given_name', 'family_name'])

@@ -73,6 +73,8 @@ describe.each(dialects)('outbox leases on %s', (dialect) => {
         kind: 'transfer',
         senderAgencyId: 'jc-demo',
         recipientAgencyId: 'ja-demo',
+        senderMailbox: 'u25@jc.example.test',
+        recipientMailbox: 'ja@example.test',
         staffId: 'staff-jc',
         consentId: 'cns_lease',
         purpose: 'hilfeplanung',

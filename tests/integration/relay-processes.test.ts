@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { countTransfersByStatus } from '../../db/transfer-repository.ts'
-import { relayKeyringOf } from '../../gateway/relay/relay-services.ts'
 import { submitTransfer, type TransferInput } from '../../gateway/relay/transfer-service.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { freePort, startBruckeServe } from '../support/cli.ts'
@@ -86,14 +85,11 @@ describe.each(dialects)('brucke serve processes delivering on %s', (dialect) => 
   async function submitMany(n: number): Promise<string[]> {
     const ids: string[] = []
     for (let i = 0; i < n; i++) {
-      const { id } = await submitTransfer(
-        { ...t.deps, keyring: relayKeyringOf(t.deps) },
-        {
-          caller: { actor: 'user:staff-jc', userId: 'staff-jc', agencyId: 'jc-demo' },
-          transfer: { ...body, consentId },
-          channel: 'api',
-        },
-      )
+      const { id } = await submitTransfer(t.deps, {
+        caller: { actor: 'user:staff-jc', userId: 'staff-jc', agencyId: 'jc-demo' },
+        transfer: { ...body, consentId },
+        channel: 'api',
+      })
       ids.push(id)
     }
     return ids

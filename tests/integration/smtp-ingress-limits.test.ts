@@ -5,7 +5,6 @@ import { findUserWithPasswordHash } from '../../db/account-repository.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { dummyPasswordHash, scryptPasswords } from '../../gateway/auth/password.ts'
 import type { Deps } from '../../gateway/deps.ts'
-import { relayKeyringOf } from '../../gateway/relay/relay-services.ts'
 import { createSmtpMailer } from '../../gateway/relay/smtp-mailer.ts'
 import { startSmtpIngress, type SmtpIngress } from '../../gateway/relay/smtp-ingress.ts'
 import type { Config } from '../../gateway/runtime-config.ts'
@@ -94,7 +93,6 @@ describe.each(dialects)('SMTP ingress limits on %s', (dialect) => {
   ): Promise<SmtpIngress> {
     const ingress = await startSmtpIngress({
       deps: { ...t.deps, passwords, config: { ...t.deps.config, ...config } },
-      keyring: relayKeyringOf(t.deps),
       mailer: replyMailer,
     })
     started.push(ingress)

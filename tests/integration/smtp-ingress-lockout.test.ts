@@ -1,7 +1,6 @@
 import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { disableAccount } from '../../gateway/accounts/account-lockout.ts'
-import { relayKeyringOf } from '../../gateway/relay/relay-services.ts'
 import { createSmtpMailer } from '../../gateway/relay/smtp-mailer.ts'
 import { startSmtpIngress, type SmtpIngress } from '../../gateway/relay/smtp-ingress.ts'
 import type { Mailer } from '../../gateway/relay/ports.ts'
@@ -23,7 +22,6 @@ describe.each(dialects)('SMTP ingress after an account is disabled on %s', (dial
     replyMailer = createSmtpMailer(smtp.url)
     ingress = await startSmtpIngress({
       deps: t.deps,
-      keyring: relayKeyringOf(t.deps),
       mailer: replyMailer,
     })
   }, 120_000)

@@ -11,7 +11,6 @@ import { listAuditEntries } from '../../db/audit-repository.ts'
 import { countTransfersByStatus } from '../../db/transfer-repository.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import { runDeliveryRound, type DeliveryContext } from '../../gateway/relay/delivery-worker.ts'
-import { relayKeyringOf } from '../../gateway/relay/relay-services.ts'
 import { createSmtpMailer } from '../../gateway/relay/smtp-mailer.ts'
 import { startSmtpIngress, type SmtpIngress } from '../../gateway/relay/smtp-ingress.ts'
 import type { Mailer } from '../../gateway/relay/ports.ts'
@@ -60,7 +59,6 @@ describe.each(dialects)('SMTP ingress on %s', (dialect) => {
     replyMailer = createSmtpMailer(smtp.url)
     ingress = await startSmtpIngress({
       deps: t.deps,
-      keyring: relayKeyringOf(t.deps),
       mailer: replyMailer,
       maxMessageBytes: testMaxBytes,
     })
@@ -392,7 +390,6 @@ describe.each(dialects)('SMTP ingress on %s', (dialect) => {
   it('when one client address fails AUTH ten times, then even the right password is refused for a while', async () => {
     const own = await startSmtpIngress({
       deps: t.deps,
-      keyring: relayKeyringOf(t.deps),
       mailer: replyMailer,
     })
     try {
@@ -420,7 +417,6 @@ describe.each(dialects)('SMTP ingress on %s', (dialect) => {
       await expect(
         startSmtpIngress({
           deps: { ...t.deps, config: { ...t.deps.config, smtpIngressPort: port } },
-          keyring: relayKeyringOf(t.deps),
           mailer: replyMailer,
         }),
       ).rejects.toMatchObject({

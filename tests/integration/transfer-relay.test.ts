@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { markConsentLapsed } from '../../db/consent-repository.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
-import { countTransfersByStatus, findEnvelope } from '../../db/transfer-repository.ts'
+import { countTransfersByStatus, findEnvelope, findTransfer } from '../../db/transfer-repository.ts'
 import { runDeliveryRound, type DeliveryContext } from '../../gateway/relay/delivery-worker.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
@@ -153,7 +153,12 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     await drain()
     expect(smtp.messages).toHaveLength(1)
     const message = smtp.messages[0]!
+    expect(message.from).toBe('u25@jc-demo.example')
     expect(message.to).toEqual(['jugendhilfe@ja-demo.example'])
+    expect(await findTransfer(t.deps.db, id)).toMatchObject({
+      senderMailbox: 'u25@jc-demo.example',
+      recipientMailbox: 'jugendhilfe@ja-demo.example',
+    })
     const view = await status(id)
     expect(view).toMatchObject({ status: 'delivered', attempts: 1, messageId: message.messageId })
     expect(view.smtpResponse).toMatch(/^250/)

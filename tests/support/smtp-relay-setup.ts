@@ -9,8 +9,8 @@ import {
 import type { Deps } from '../../gateway/deps.ts'
 import { demoAgencies } from '../../gateway/demo-setup.ts'
 import type { DeliveryContext } from '../../gateway/relay/delivery-worker.ts'
-import { relayKeyringOf } from '../../gateway/relay/relay-services.ts'
 import { relaySettingsOf } from '../../gateway/relay/relay-settings.ts'
+import { newRevocationSweep } from '../../gateway/relay/revocation-notice.ts'
 import { createSmtpMailer } from '../../gateway/relay/smtp-mailer.ts'
 import { createTestPki, type TestIdentity, type TestPki } from './test-pki.ts'
 
@@ -71,14 +71,14 @@ export async function registerRelayPki(
   }
 }
 
-/** A delivery worker's context for tests: the real keyring and SMTP mailer, no jitter. */
+/** A delivery worker's context for tests: the deps' keyring, a real SMTP mailer, no jitter. */
 export function testDeliveryContext(deps: Deps, smtpUrl: string): DeliveryContext {
   return {
     deps,
-    keyring: relayKeyringOf(deps),
     mailer: createSmtpMailer(smtpUrl),
     settings: relaySettingsOf(deps.config),
     workerId: 'test-worker',
+    revocationSweep: newRevocationSweep(),
     random: () => 0.5,
   }
 }

@@ -9,6 +9,7 @@ import { scryptPasswords } from '../../gateway/auth/password.ts'
 import type { Deps } from '../../gateway/deps.ts'
 import { randomIds } from '../../gateway/ids.ts'
 import { createLogger } from '../../gateway/logger.ts'
+import { createRuntimeParts } from '../../gateway/runtime-parts.ts'
 import { loadConsentTextLibrary } from '../../templates/consent/load-consent-templates.ts'
 import type { Config } from '../../gateway/runtime-config.ts'
 import { createTestDatabase, type TestDatabase } from './databases.ts'
@@ -59,7 +60,7 @@ export async function createTestDeps(
     },
   })
   const config = testConfig({ databaseUrl: testDatabase.url, ...options.config })
-  const deps: Deps = {
+  const base = {
     config,
     database: testDatabase.database,
     db: testDatabase.database.db,
@@ -69,5 +70,6 @@ export async function createTestDeps(
     consentTexts: options.consentTexts ?? loadConsentTextLibrary(),
     passwords: scryptPasswords,
   }
+  const deps: Deps = { ...base, ...createRuntimeParts(base) }
   return { deps, clock, testDatabase, logLines, close: () => testDatabase.drop() }
 }
