@@ -28,11 +28,6 @@ export type SignatoryRole = z.infer<typeof signatoryRoleSchema>
 /** Most entrusting persons one consent can name (one role each). */
 export const maxEntrustingPersons = entrustingRoles.length
 
-/** The role without its number: what a label or a deny reason speaks of. */
-export function roleKindOf(role: SignatoryRole): 'youth' | 'guardian' | 'entrusting_person' {
-  return role === 'youth' || role === 'guardian' ? role : 'entrusting_person'
-}
-
 export const signatureMethodSchema = z.enum(['kiosk_drawn', 'paper_scan', 'staff_attested'])
 export type SignatureMethod = z.infer<typeof signatureMethodSchema>
 

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts'
+import { startPeriodicService } from '../periodic-service.ts'
 import type { Service } from '../serve.ts'
 import { auditSettingsOf } from './audit-settings.ts'
 import { purgeExpiredData } from './purge-retention.ts'
@@ -11,32 +12,19 @@ import { purgeExpiredData } from './purge-retention.ts'
 export function startRetentionSweeper(deps: Deps): Promise<Service | undefined> {
   const minutes = auditSettingsOf(deps.config).retentionPurgeIntervalMinutes
   if (minutes === 0) return Promise.resolve(undefined)
-  let running: Promise<unknown> | undefined
-  const tick = () => {
-    if (running) return
-    running = purgeExpiredData(deps, { quiet: true })
-      .then((outcome) => {
+  return Promise.resolve(
+    startPeriodicService({
+      name: 'retention-purge',
+      intervalMs: minutes * 60_000,
+      log: deps.log,
+      tick: async () => {
+        const outcome = await purgeExpiredData(deps, { quiet: true })
         if (outcome.recorded)
           deps.log.info(
             { entriesErased: outcome.entriesErased, consentsPurged: outcome.consentsPurged },
             'retention purge',
           )
-      })
-      .catch((error: unknown) => {
-        deps.log.error({ err: error }, 'retention purge failed')
-      })
-      .finally(() => {
-        running = undefined
-      })
-  }
-  tick()
-  const timer = setInterval(tick, minutes * 60_000)
-  timer.unref()
-  return Promise.resolve({
-    name: 'retention-purge',
-    async stop() {
-      clearInterval(timer)
-      if (running) await running
-    },
-  })
+      },
+    }),
+  )
 }
