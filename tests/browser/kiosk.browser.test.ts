@@ -106,8 +106,11 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
     expect(pdf.headers()['content-type']).toContain('application/pdf')
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-')
 
-    await page.click('text=Fertig')
-    await page.waitForURL(`${server.url}/kiosk/done`)
+    // The person switched to English: the receipt and the thank-you follow.
+    expect(await page.textContent('h1')).toBe('Your receipt')
+    await page.click('text=Done')
+    await page.waitForURL(`${server.url}/kiosk/done?lang=en`)
+    expect(await page.textContent('h1')).toContain('Thank you')
     await page.goBack()
     await page.waitForLoadState()
     expect(await page.content()).not.toContain('Quastenberg')
@@ -235,7 +238,7 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
     expect(await page.getAttribute('html', 'dir')).toBe('rtl')
     await screenshot(page, 'kiosk-choose-ar')
     await page.click('button.decline')
-    await page.waitForURL(`${server.url}/kiosk/done`)
+    await page.waitForURL(`${server.url}/kiosk/done?lang=ar`)
     await context.close()
   })
 

@@ -361,11 +361,11 @@ export function receiptBody(receipt: ReceiptFacts): SafeHtml {
   const t = stringsFor(language)
   return html`<dl class="receipt-facts">
       <dt>${t.receiptCode}</dt>
-      <dd class="receipt-code" dir="ltr">${receipt.code}</dd>
+      <dd class="receipt-code"><bdi dir="ltr">${receipt.code}</bdi></dd>
       <dt>${t.kind}</dt>
       <dd>${kindLabel(language, receipt.kind)}</dd>
       <dt>${t.textVersion}</dt>
-      <dd dir="ltr">${receipt.textReference}</dd>
+      <dd><bdi>${receipt.textReference}</bdi></dd>
       <dt>${t.validity}</dt>
       <dd>
         ${fillHtml(t.validityRange, {
@@ -399,9 +399,9 @@ export function receiptBody(receipt: ReceiptFacts): SafeHtml {
         </ul>
       </dd>
       <dt>${t.textSha256}</dt>
-      <dd class="hash" dir="ltr">${receipt.textSha256}</dd>
+      <dd class="hash"><bdi>${receipt.textSha256}</bdi></dd>
       <dt>${t.recordSha256}</dt>
-      <dd class="hash" dir="ltr">${receipt.recordSha256}</dd>
+      <dd class="hash"><bdi>${receipt.recordSha256}</bdi></dd>
     </dl>
     <p>
       <img src="${receipt.qrDataUrl}" alt="${t.qrAlt}" class="qr" width="180" height="180" />
