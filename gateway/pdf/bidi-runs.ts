@@ -44,8 +44,8 @@ const isolateEnd = '\u2069'
  * between two of the same direction takes it, else the paragraph's (rules N1, N2).
  */
 function resolve(chars: string[], base: Direction): Direction[] {
-  const strengths = strengthsOf(chars)
   const baseStrength: Strength = base === 'rtl' ? 'R' : 'L'
+  const strengths = withBracketPairs(chars, strengthsOf(chars), baseStrength)
   const resolved: Direction[] = []
   let before: Strength = baseStrength
   for (let i = 0; i < chars.length; i++) {
@@ -94,6 +94,44 @@ function strengthsOf(chars: string[]): Strength[] {
   return out
 }
 
+const opening: Record<string, string> = { '(': ')', '[': ']', '{': '}' }
+
+/**
+ * Paired brackets take one direction for both (rule N0): the paragraph's, when their content has
+ * a letter of it; else the content's, when the text before them runs that way too. So "(ar)"
+ * after "v1" stays left to right, and "(§ 67b SGB X)" after Arabic words keeps its brackets
+ * in the Arabic run.
+ */
+function withBracketPairs(chars: string[], strengths: Strength[], base: Strength): Strength[] {
+  const out = [...strengths]
+  const stack: { index: number; close: string }[] = []
+  chars.forEach((char, index) => {
+    const close = opening[char]
+    if (close !== undefined) {
+      stack.push({ index, close })
+      return
+    }
+    const top = stack[stack.length - 1]
+    if (!top || char !== top.close) return
+    stack.pop()
+    const inside = strengths.slice(top.index + 1, index)
+    if (!inside.some((s) => s !== 'N')) return
+    let direction: Strength = base
+    if (!inside.includes(base)) {
+      const opposite: Strength = base === 'R' ? 'L' : 'R'
+      const before =
+        strengths
+          .slice(0, top.index)
+          .filter((s) => s !== 'N')
+          .pop() ?? base
+      direction = before === opposite ? opposite : base
+    }
+    out[top.index] = direction
+    out[index] = direction
+  })
+  return out
+}
+
 /** The isolate marks themselves are invisible; a font would draw them as boxes. */
 const invisible = /[\u2066-\u2069\u200E\u200F]/u
 
@@ -115,8 +153,8 @@ const mirrored: Record<string, string> = {
 
 /**
  * The runs of one line from left to right. In a right-to-left paragraph the runs are reversed;
- * a run keeps its characters in reading order (the font engine reverses a right-to-left run as it
- * shapes it), with brackets mirrored in right-to-left runs.
+ * a run keeps its characters in reading order (the font engine reverses a right-to-left run of
+ * Arabic letters as it shapes it), brackets mirrored in right-to-left runs (rule L4).
  */
 export function visualRuns(line: string, base: Direction): BidiRun[] {
   const chars = Array.from(line)
@@ -126,10 +164,12 @@ export function visualRuns(line: string, base: Direction): BidiRun[] {
     if (invisible.test(char)) return
     const direction = directions[i] as Direction
     const last = runs[runs.length - 1]
-    const shown = direction === 'rtl' ? (mirrored[char] ?? char) : char
-    if (last && last.direction === direction) last.text += shown
-    else runs.push({ text: shown, direction })
+    if (last && last.direction === direction) last.text += char
+    else runs.push({ text: char, direction })
   })
+  // The font engine reverses a right-to-left run but does not mirror its brackets: done here.
+  for (const run of runs)
+    if (run.direction === 'rtl') run.text = Array.from(run.text, (c) => mirrored[c] ?? c).join('')
   return base === 'rtl' ? runs.reverse() : runs
 }
 

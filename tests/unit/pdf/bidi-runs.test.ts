@@ -15,11 +15,25 @@ describe('direction runs of a PDF line (UAX #9, the part the person PDFs need)',
     expect(runs.map((r) => r.text)).toEqual(['2005', ' يونيو ', '10', 'من '])
   })
 
-  it('when brackets stand in right-to-left text, then they are mirrored', () => {
+  it('when brackets after Arabic words hold Latin text, then they belong to the Arabic side and are mirrored', () => {
     expect(visualRuns('نص (SHA-256)', 'rtl')).toEqual([
       { text: '(', direction: 'rtl' },
       { text: 'SHA-256', direction: 'ltr' },
       { text: 'نص )', direction: 'rtl' },
+    ])
+  })
+
+  it('when brackets enclose Arabic words, then both are mirrored inside the Arabic run', () => {
+    expect(visualRuns('النص (النموذج): x', 'rtl')).toEqual([
+      { text: 'x', direction: 'ltr' },
+      { text: 'النص )النموذج(: ', direction: 'rtl' },
+    ])
+  })
+
+  it('when brackets follow Latin text, then they stay with it (paired brackets, rule N0)', () => {
+    expect(visualRuns('النص: einwilligung v1 (ar)', 'rtl')).toEqual([
+      { text: 'einwilligung v1 (ar)', direction: 'ltr' },
+      { text: 'النص: ', direction: 'rtl' },
     ])
   })
 
