@@ -4,7 +4,7 @@ import type { Principal } from '../../accounts/roles.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { isSpecialCategory, localized } from '../../consent/vocabulary.ts'
 import { listAgencies } from '../../db/account-repository.ts'
-import { html } from '../../templates/pages/html.ts'
+import type { html } from '../../templates/pages/html.ts'
 import {
   kioskChooseView,
   kioskDoneView,

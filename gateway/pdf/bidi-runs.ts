@@ -172,8 +172,3 @@ export function visualRuns(line: string, base: Direction): BidiRun[] {
     if (run.direction === 'rtl') run.text = Array.from(run.text, (c) => mirrored[c] ?? c).join('')
   return base === 'rtl' ? runs.reverse() : runs
 }
-
-/** Whether a text has any right-to-left letter (then an LTR paragraph needs runs too). */
-export function hasRightToLeft(text: string): boolean {
-  return rightToLeft.test(text)
-}
