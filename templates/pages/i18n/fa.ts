@@ -1,7 +1,7 @@
 import type { PersonStrings } from './de.ts'
 
 export const fa: PersonStrings = {
-  languageName: 'دری / فارسی',
+  languageName: 'فارسی',
   language: 'زبان',
   skipToContent: 'رفتن به محتوا',
 
