@@ -324,7 +324,7 @@ describe.runIf(chromiumAvailable)('kiosk idle wipe in Chromium', () => {
   let tokens: Record<string, string>
 
   beforeAll(async () => {
-    t = await createTestDeps('sqlite', { config: { kioskIdleSeconds: 2 } })
+    t = await createTestDeps('sqlite', { config: { kioskIdleSeconds: 6 } })
     ;({ tokens } = await seedAccounts(t.deps))
     server = await startTestServer(t.deps)
     browser = await launchBrowser()
@@ -347,7 +347,7 @@ describe.runIf(chromiumAvailable)('kiosk idle wipe in Chromium', () => {
     await page.waitForURL(`${server.url}/kiosk/choose`)
     expect(await page.content()).toContain('Jugendamt')
     // No input for longer than KIOSK_IDLE_SECONDS (2 s here): the page replaces itself.
-    await page.waitForURL(`${server.url}/kiosk`, { timeout: 10_000 })
+    await page.waitForURL(`${server.url}/kiosk`, { timeout: 30_000 })
     await screenshot(page, 'kiosk-after-idle-wipe')
     expect(await t.deps.db.selectFrom('kiosk_states').selectAll().execute()).toEqual([])
     await page.goBack()
@@ -380,7 +380,7 @@ describe.runIf(chromiumAvailable)('kiosk idle wipe in Chromium', () => {
     await page.fill('#code', draft.kioskCode)
     await page.click('text=Öffnen')
     await page.waitForURL(`${server.url}/kiosk/read`)
-    t.clock.advance(3_000)
+    t.clock.advance(7_000)
     const response = await page.request.get(`${server.url}/kiosk/read`, { maxRedirects: 0 })
     expect(response.status()).toBe(303)
     expect(response.headers()['location']).toBe('/kiosk')
