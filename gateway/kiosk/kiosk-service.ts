@@ -39,11 +39,10 @@ import { confirmAtMajority } from '../self-service/majority-confirmation.ts'
 import { KioskError } from './kiosk-error.ts'
 import type { KioskSummary } from './kiosk-summaries.ts'
 import { hashReceiptCode, newReceiptCode } from './receipt-code.ts'
+import { personLanguages, type PersonLanguage } from '../../templates/pages/i18n/person-language.ts'
 
-/** The languages the kiosk offers; German is binding (DESIGN.md §5). */
-export const kioskLanguages = ['de', 'de-ls', 'en', 'ar', 'tr', 'uk', 'ru', 'fa'] as const
-export type KioskLanguage = (typeof kioskLanguages)[number]
-export const rtlLanguages: readonly string[] = ['ar', 'fa']
+/** The languages the kiosk offers: the person's languages; German is binding (DESIGN.md §5). */
+export const kioskLanguages = personLanguages
 
 /** Signatories sign in this order; the youth first, because the youth's choice can change who else must sign. */
 const signingOrder: readonly SignatoryRole[] = signatoryRoleSchema.options
@@ -141,11 +140,13 @@ export async function startFromPickupCode(
   deps: Deps,
   principal: Principal,
   code: string,
+  /** The language the person chose on the start screen; else the one staff prepared. */
+  language?: PersonLanguage,
 ): Promise<ConsentView> {
   const consent = await pickUpDraft(deps, { caller: kioskCallerOf(principal), code })
   await begin(deps, principal, {
     consentId: consent.id,
-    language: consent.text.language,
+    language: language ?? consent.text.language,
     purpose: 'sign',
     attendingStaff: null,
   })
@@ -153,7 +154,11 @@ export async function startFromPickupCode(
 }
 
 /** Starts on what staff pushed to this kiosk: a draft to sign, or a consent to confirm at 18. */
-export async function startFromPush(deps: Deps, principal: Principal): Promise<void> {
+export async function startFromPush(
+  deps: Deps,
+  principal: Principal,
+  language?: PersonLanguage,
+): Promise<void> {
   const pushed = await findPushedDraft(deps.db, principal.userId)
   if (!pushed) throw new KioskError('ERR_KIOSK_NOTHING_PUSHED', 'Nothing was sent to this kiosk.')
   const now = deps.clock.now()
@@ -172,7 +177,7 @@ export async function startFromPush(deps: Deps, principal: Principal): Promise<v
   }
   await begin(deps, principal, {
     consentId: stored.consent.id,
-    language: stored.consent.text.language,
+    language: language ?? stored.consent.text.language,
     purpose: pushed.purpose,
     attendingStaff: pushed.pushedBy,
   })
@@ -186,7 +191,7 @@ export async function hasPushedDraft(deps: Deps, principal: Principal): Promise<
 export async function setKioskLanguage(
   deps: Deps,
   principal: Principal,
-  language: KioskLanguage,
+  language: PersonLanguage,
 ): Promise<KioskStep> {
   const { state } = await requireKioskSession(deps, principal)
   await updateKioskState(deps.db, principal.userId, { language, at: deps.clock.now() })

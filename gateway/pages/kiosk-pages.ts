@@ -4,7 +4,7 @@ import type { Principal } from '../../accounts/roles.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { isSpecialCategory, localized } from '../../consent/vocabulary.ts'
 import { listAgencies } from '../../db/account-repository.ts'
-import { html } from '../../templates/pages/html.ts'
+import type { html } from '../../templates/pages/html.ts'
 import {
   kioskChooseView,
   kioskDoneView,
@@ -15,7 +15,14 @@ import {
   kioskSignView,
   kioskStartView,
   type ChoiceItem,
+  type KioskSummaryView,
 } from '../../templates/pages/kiosk/kiosk-views.ts'
+import {
+  personLanguageOf,
+  personLanguages,
+  say,
+  type PersonLanguage,
+} from '../../templates/pages/i18n/person-language.ts'
 import { ConsentError } from '../../consent/errors.ts'
 import type { Deps } from '../deps.ts'
 import { toHttpFailure } from '../http/error-status.ts'
@@ -26,11 +33,9 @@ import {
   currentKioskSession,
   declineAtKiosk,
   hasPushedDraft,
-  kioskLanguages,
   moveToStep,
   nextSignatory,
   revokeAtKiosk,
-  rtlLanguages,
   saveChoices,
   setKioskLanguage,
   showTextAtKiosk,
@@ -57,27 +62,31 @@ const multi = z
  * The case summary a single-transfer consent is bound to ("Beratungsvermerk quittieren"): shown in
  * full when staff pushed it with the draft, else the bound hash and a hint to ask for it.
  */
-function summaryHtml(summary: KioskSummary | undefined, sha256: string, lang: string) {
+function summaryView(
+  summary: KioskSummary | undefined,
+  sha256: string,
+  lang: string,
+): KioskSummaryView {
   const label = (c: string) => {
     const t = vocabulary.categories[c]
     return t ? localized(t.label, lang) : c
   }
-  if (!summary)
-    return html`<p>
-        Diese Einwilligung gilt nur für eine Zusammenfassung. Bitten Sie Ihre Fachkraft, sie Ihnen
-        zu zeigen, bevor Sie unterschreiben.
-      </p>
-      <p class="hash">SHA-256: ${sha256}</p>`
-  return html`<p>Genau diese Zusammenfassung wird übermittelt, sonst nichts:</p>
-    ${summary.sections.map(
-      (s) =>
-        html`<article class="summary-section">
-          <h3>${s.title} <span class="explanation">(${label(s.category)})</span></h3>
-          <p lang="de" class="summary-body">${s.body}</p>
-        </article>`,
-    )}
-    <p class="hash">SHA-256: ${sha256}</p>`
+  return {
+    sha256,
+    sections: summary
+      ? summary.sections.map((s) => ({
+          title: s.title,
+          categoryLabel: label(s.category),
+          body: s.body,
+        }))
+      : null,
+  }
 }
+
+/** A language chosen on a page before or after a session (query `lang` or form `language`). */
+const languageFromQuery = (query: Record<string, unknown>) => personLanguageOf(query.lang)
+const withLang = (path: string, language: string) =>
+  language === 'de' ? path : `${path}${path.includes('?') ? '&' : '?'}lang=${language}`
 
 async function page(
   deps: Deps,
@@ -91,7 +100,6 @@ async function page(
     html: kioskFrame({
       title: input.title,
       language,
-      rtl: rtlLanguages.includes(language),
       csrf: await csrfTokenOf(deps, req.headers.cookie),
       idleSeconds: kioskIdleSecondsOf(deps.config),
       personal: input.personal,
@@ -114,40 +122,61 @@ async function sessionAt(
 }
 
 /** A domain refusal shown on the start screen (e.g. a mistyped code), never a 500. */
-async function startWithError(deps: Deps, req: Request, principal: Principal, error: unknown) {
+async function startWithError(
+  deps: Deps,
+  req: Request,
+  principal: Principal,
+  error: unknown,
+  chosen: PersonLanguage | undefined,
+) {
   const failure = toHttpFailure(error)
   if (!failure) throw error
+  const language = chosen ?? 'de'
   return page(
     deps,
     req,
     {
-      title: 'Kiosk',
+      title: say(language, 'welcome'),
+      language,
       personal: false,
       body: kioskStartView({
         csrf: await csrfTokenOf(deps, req.headers.cookie),
+        language,
+        chosen: chosen !== undefined,
         pushed: await hasPushedDraft(deps, principal),
         error:
           failure.code === 'ERR_KIOSK_RATE_LIMITED'
-            ? `Zu viele Versuche. Bitte warten Sie ${pickupLimits.windowMinutes} Minuten oder fragen Sie Ihre Fachkraft.`
-            : 'Dieser Code ist unbekannt oder abgelaufen. Bitte fragen Sie Ihre Fachkraft.',
+            ? say(language, 'errorTooManyPickups', { minutes: pickupLimits.windowMinutes })
+            : say(language, 'errorUnknownPickup'),
       }),
     },
     failure.status,
   )
 }
 
+/** The start screen's language field: only a language the person picked there is carried. */
+const chosenLanguage = z
+  .string()
+  .max(10)
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : personLanguageOf(v)))
+
 export const kioskStartPage = pageRoute({
   method: 'get',
   path: '/kiosk',
   access,
-  handle: async ({ deps, req, principal }) => {
+  handle: async ({ deps, req, principal, query }) => {
     const session = await currentKioskSession(deps, principal)
     if (session) return { redirect: `/kiosk/${session.state.step}` }
+    const language = languageFromQuery(query)
     return page(deps, req, {
-      title: 'Kiosk',
+      title: say(language, 'welcome'),
+      language,
       personal: false,
       body: kioskStartView({
         csrf: await csrfTokenOf(deps, req.headers.cookie),
+        language,
+        chosen: query.lang !== undefined,
         pushed: await hasPushedDraft(deps, principal),
       }),
     })
@@ -158,7 +187,7 @@ export const kioskPickupPage = pageRoute({
   method: 'post',
   path: '/kiosk/pickup',
   access,
-  form: z.object({ code: z.string().trim().min(1).max(20) }),
+  form: z.object({ code: z.string().trim().min(1).max(20), language: chosenLanguage }),
   handle: async ({ deps, limits, req, principal, body }) => {
     try {
       await pickUpWithinLimits(
@@ -171,10 +200,10 @@ export const kioskPickupPage = pageRoute({
           method: 'POST',
           route: '/kiosk/pickup',
         },
-        () => startFromPickupCode(deps, principal, body.code),
+        () => startFromPickupCode(deps, principal, body.code, body.language),
       )
     } catch (error) {
-      return startWithError(deps, req, principal, error)
+      return startWithError(deps, req, principal, error, body.language)
     }
     return { redirect: '/kiosk/read' }
   },
@@ -184,11 +213,12 @@ export const kioskTakePushedPage = pageRoute({
   method: 'post',
   path: '/kiosk/take-pushed',
   access,
-  handle: async ({ deps, req, principal }) => {
+  form: z.object({ language: chosenLanguage }),
+  handle: async ({ deps, req, principal, body }) => {
     try {
-      await startFromPush(deps, principal)
+      await startFromPush(deps, principal, body.language)
     } catch (error) {
-      return startWithError(deps, req, principal, error)
+      return startWithError(deps, req, principal, error, body.language)
     }
     return { redirect: '/kiosk/read' }
   },
@@ -198,7 +228,7 @@ export const kioskLanguagePage = pageRoute({
   method: 'post',
   path: '/kiosk/language',
   access,
-  form: z.object({ language: z.enum(kioskLanguages) }),
+  form: z.object({ language: z.enum(personLanguages) }),
   handle: async ({ deps, principal, body }) => {
     const session = await currentKioskSession(deps, principal)
     if (!session) return { redirect: '/kiosk' }
@@ -235,7 +265,7 @@ export const kioskReadPage = pageRoute({
     // What is rendered here is recorded as displayed: the signature will prove this text.
     const rendered = await showTextAtKiosk(deps, principal, { language: lang })
     return page(deps, req, {
-      title: 'Erklärung lesen',
+      title: say(lang, 'titleRead'),
       language: lang,
       personal: true,
       body: kioskReadView({
@@ -274,7 +304,7 @@ async function renderChoose(
     deps,
     req,
     {
-      title: 'Auswählen',
+      title: say(lang, 'titleChoose'),
       language: lang,
       personal: true,
       body: kioskChooseView({
@@ -288,7 +318,7 @@ async function renderChoose(
         categories: consent.categories.filter((c) => !isSpecialCategory(vocabulary, c)).map(term),
         special: consent.categories.filter((c) => isSpecialCategory(vocabulary, c)).map(term),
         summary: consent.singleTransfer
-          ? summaryHtml(
+          ? summaryView(
               deps.kioskSummaries.onKiosk(principal.userId, consent.id),
               consent.singleTransfer.summarySha256,
               lang,
@@ -332,7 +362,7 @@ export const kioskSubmitChoicePage = pageRoute({
           req,
           principal,
           session,
-          'Mindestens ein Empfänger und eine Datenart müssen ausgewählt bleiben. Wenn Sie nichts weitergeben wollen, wählen Sie „Nicht zustimmen“.',
+          say(session.state.language, 'errorChoiceEmpty'),
         )
       throw error
     }
@@ -340,7 +370,12 @@ export const kioskSubmitChoicePage = pageRoute({
   },
 })
 
-async function renderSign(deps: Deps, req: Request, session: KioskSession, error?: string) {
+async function renderSign(
+  deps: Deps,
+  req: Request,
+  session: KioskSession,
+  error?: 'errorNameMissing' | 'errorSignatureMissing',
+) {
   const confirming = session.state.purpose === 'confirm_majority'
   const role = confirming ? 'youth' : (nextSignatory(session.consent) ?? 'youth')
   const steps = Math.max(
@@ -351,7 +386,7 @@ async function renderSign(deps: Deps, req: Request, session: KioskSession, error
     deps,
     req,
     {
-      title: 'Unterschreiben',
+      title: say(session.state.language, 'titleSign'),
       language: session.state.language,
       personal: true,
       body: kioskSignView({
@@ -361,7 +396,7 @@ async function renderSign(deps: Deps, req: Request, session: KioskSession, error
         step: confirming ? 1 : session.consent.signatures.length + 1,
         steps: confirming ? 1 : steps,
         confirming,
-        ...(error ? { error } : {}),
+        ...(error ? { error: say(session.state.language, error) } : {}),
       }),
     },
     error ? 400 : 200,
@@ -391,10 +426,8 @@ export const kioskSubmitSignaturePage = pageRoute({
   handle: async ({ deps, req, principal, body }) => {
     const session = await sessionAt(deps, principal, 'sign')
     if ('redirect' in session) return session
-    if (body.name === '')
-      return renderSign(deps, req, session, 'Bitte schreiben Sie Ihren Namen in das Feld.')
-    if (body.evidence === '')
-      return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+    if (body.name === '') return renderSign(deps, req, session, 'errorNameMissing')
+    if (body.evidence === '') return renderSign(deps, req, session, 'errorSignatureMissing')
     try {
       const { complete } = await signAtKiosk(deps, principal, {
         name: body.name,
@@ -403,7 +436,7 @@ export const kioskSubmitSignaturePage = pageRoute({
       return { redirect: complete ? '/kiosk/receipt' : '/kiosk/sign' }
     } catch (error) {
       if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
-        return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+        return renderSign(deps, req, session, 'errorSignatureMissing')
       throw error
     }
   },
@@ -422,16 +455,15 @@ export const kioskSubmitConfirmationPage = pageRoute({
     const session = await sessionAt(deps, principal, 'sign')
     if ('redirect' in session) return session
     if (session.state.purpose !== 'confirm_majority') return { redirect: '/kiosk/sign' }
-    if (body.evidence === '')
-      return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+    if (body.evidence === '') return renderSign(deps, req, session, 'errorSignatureMissing')
     try {
       await confirmMajorityAtKiosk(deps, principal, { evidence: body.evidence })
     } catch (error) {
       if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
-        return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+        return renderSign(deps, req, session, 'errorSignatureMissing')
       throw error
     }
-    return { redirect: '/kiosk/done?confirmed=1' }
+    return { redirect: withLang('/kiosk/done?confirmed=1', session.state.language) }
   },
 })
 
@@ -444,7 +476,7 @@ export const kioskDeclinePage = pageRoute({
     const session = await currentKioskSession(deps, principal)
     if (session && session.state.step !== 'receipt')
       await declineAtKiosk(deps, principal, body.reason ? { reason: body.reason } : {})
-    return { redirect: '/kiosk/done' }
+    return { redirect: withLang('/kiosk/done', session?.state.language ?? 'de') }
   },
 })
 
@@ -455,9 +487,14 @@ export const kioskReceiptPage = pageRoute({
   handle: async ({ deps, req, principal }) => {
     const session = await sessionAt(deps, principal, 'receipt')
     if ('redirect' in session) return session
-    const facts = await receiptFactsOf(deps, session.consent, session.state.receiptCode ?? '')
+    const lang = session.state.language
+    const facts = await receiptFactsOf(deps, session.consent, {
+      code: session.state.receiptCode ?? '',
+      language: lang,
+    })
     return page(deps, req, {
-      title: 'Beleg',
+      title: say(lang, 'titleReceipt'),
+      language: lang,
       personal: true,
       body: kioskReceiptView({
         csrf: await csrfTokenOf(deps, req.headers.cookie),
@@ -474,9 +511,12 @@ export const kioskReceiptDownloadPage = pageRoute({
   handle: async ({ deps, principal }) => {
     const session = await sessionAt(deps, principal, 'receipt')
     if ('redirect' in session) return session
-    const facts = await receiptFactsOf(deps, session.consent, session.state.receiptCode ?? '')
+    const facts = await receiptFactsOf(deps, session.consent, {
+      code: session.state.receiptCode ?? '',
+      language: session.state.language,
+    })
     return {
-      file: await receiptPdf(facts, deps.config.publicUrl),
+      file: await receiptPdf(facts),
       contentType: 'application/pdf',
       filename: 'beleg-einwilligung.pdf',
     }
@@ -488,8 +528,10 @@ export const kioskFinishPage = pageRoute({
   path: '/kiosk/finish',
   access,
   handle: async ({ deps, principal }) => {
+    const session = await currentKioskSession(deps, principal)
     await wipeKiosk(deps, principal)
-    return { redirect: '/kiosk/done' }
+    // The device forgets the person; the thank-you stays in their language.
+    return { redirect: withLang('/kiosk/done', session?.state.language ?? 'de') }
   },
 })
 
@@ -507,28 +549,30 @@ export const kioskDonePage = pageRoute({
   method: 'get',
   path: '/kiosk/done',
   access,
-  handle: async ({ deps, req, query }) =>
-    page(deps, req, {
-      title: 'Danke',
+  handle: async ({ deps, req, query }) => {
+    const language = languageFromQuery(query)
+    return page(deps, req, {
+      title: say(language, 'titleDone'),
+      language,
       personal: false,
-      body: kioskDoneView(
-        query.confirmed === '1'
-          ? 'Danke. Sie haben die Einwilligung selbst bestätigt. Das Gerät ist wieder frei.'
-          : 'Danke. Das Gerät ist wieder frei.',
-      ),
-    }),
+      body: kioskDoneView({ language, confirmed: query.confirmed === '1' }),
+    })
+  },
 })
 
 export const kioskRevokeFormPage = pageRoute({
   method: 'get',
   path: '/kiosk/revoke',
   access,
-  handle: async ({ deps, req }) =>
-    page(deps, req, {
-      title: 'Widerrufen',
+  handle: async ({ deps, req, query }) => {
+    const language = languageFromQuery(query)
+    return page(deps, req, {
+      title: say(language, 'revokeHeading'),
+      language,
       personal: true,
-      body: kioskRevokeView({ csrf: await csrfTokenOf(deps, req.headers.cookie) }),
-    }),
+      body: kioskRevokeView({ csrf: await csrfTokenOf(deps, req.headers.cookie), language }),
+    })
+  },
 })
 
 export const kioskRevokePage = pageRoute({
@@ -539,19 +583,22 @@ export const kioskRevokePage = pageRoute({
     receiptCode: z.string().trim().max(40).default(''),
     birthDate: z.string().max(20).default(''),
     confirm: z.string().max(10).optional(),
+    language: chosenLanguage,
   }),
   handle: async ({ deps, limits, req, principal, body }) => {
     const csrf = await csrfTokenOf(deps, req.headers.cookie)
+    const language = body.language ?? 'de'
+    const title = say(language, 'revokeHeading')
     const again = (status: number, error: string) =>
       page(
         deps,
         req,
-        { title: 'Widerrufen', personal: true, body: kioskRevokeView({ csrf, error }) },
+        { title, language, personal: true, body: kioskRevokeView({ csrf, language, error }) },
         status,
       )
-    if (body.confirm !== 'yes') return again(400, 'Bitte bestätigen Sie den Widerruf.')
+    if (body.confirm !== 'yes') return again(400, say(language, 'errorConfirmRevoke'))
     if (!limits.kioskRevoke.attempt(principal.userId))
-      return again(429, 'Zu viele Versuche. Bitte warten Sie 15 Minuten.')
+      return again(429, say(language, 'errorTooManyAttempts', { minutes: 15 }))
     try {
       await revokeAtKiosk(deps, principal, {
         receiptCode: body.receiptCode,
@@ -562,15 +609,17 @@ export const kioskRevokePage = pageRoute({
       if (!failure) throw error
       return again(
         failure.status,
-        failure.code === 'ERR_CONSENT_NOT_ACTIVE'
-          ? 'Diese Einwilligung ist nicht mehr gültig; es gibt nichts zu widerrufen.'
-          : 'Code oder Geburtsdatum stimmen nicht.',
+        say(
+          language,
+          failure.code === 'ERR_CONSENT_NOT_ACTIVE' ? 'errorNotActive' : 'errorCodeOrBirthDate',
+        ),
       )
     }
     return page(deps, req, {
-      title: 'Widerrufen',
+      title: say(language, 'revokedHeading'),
+      language,
       personal: false,
-      body: kioskRevokeView({ csrf, done: true }),
+      body: kioskRevokeView({ csrf, language, done: true }),
     })
   },
 })

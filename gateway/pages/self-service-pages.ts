@@ -6,12 +6,19 @@ import { listAgencies } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import type { SelfServiceSession } from '../../db/receipt-repository.ts'
 import {
+  cardTitle,
   selfServiceConfirmRevokeView,
   selfServiceEntryView,
   selfServiceFrame,
   selfServiceOverviewView,
   type ConsentCard,
 } from '../../templates/pages/self-service/self-service-views.ts'
+import {
+  isPersonLanguage,
+  personLanguageOf,
+  say,
+  type PersonLanguage,
+} from '../../templates/pages/i18n/person-language.ts'
 import { createLoginCsrf, loginCsrfMaxAgeSeconds } from '../auth/login-csrf.ts'
 import { parseCookies, serializeCookie } from '../http/cookies.ts'
 import type { Deps } from '../deps.ts'
@@ -28,35 +35,52 @@ import {
   selfServiceOverview,
   selfServiceProof,
 } from '../self-service/self-service-service.ts'
-
-const statusLabels: Record<string, string> = {
-  active: 'gültig',
-  revoked: 'widerrufen',
-  lapsed: 'erloschen (nicht bestätigt)',
-  expired: 'abgelaufen',
-  declined: 'abgelehnt',
-  discarded: 'verworfen',
-  draft: 'Entwurf',
-}
-const kindTitles: Record<string, string> = {
-  einwilligung: 'Einwilligung',
-  schweigepflichtsentbindung: 'Schweigepflichtsentbindung',
-}
-const germanDate = (date: string) => date.split('-').reverse().join('.')
-const berlinTime = (iso: string) =>
-  new Date(iso).toLocaleString('de-DE', { timeZone: 'Europe/Berlin' })
+import { selfServiceRecord } from '../self-service/self-service-record.ts'
+import {
+  buildSelfServiceExport,
+  selfServiceExportPdf,
+} from '../self-service/self-service-export.ts'
 
 const loginCsrfCookie = 'brucke_me_csrf'
+/** The language of `/me`: chosen with its switch (or the receipt's QR link), kept in a cookie. */
+const languageCookie = 'brucke_me_lang'
+
+/**
+ * The page's language: `?lang=` when given (then remembered for `/me` in a browser-session
+ * cookie), else the remembered one, else German.
+ */
+function languageOf(deps: Deps, req: Request, res: Response): PersonLanguage {
+  const asked = req.query.lang
+  if (isPersonLanguage(asked)) {
+    res.append(
+      'Set-Cookie',
+      serializeCookie(languageCookie, asked, { secure: deps.config.cookieSecure, path: '/me' }),
+    )
+    return asked
+  }
+  return personLanguageOf(parseCookies(req.headers.cookie)[languageCookie])
+}
 
 const frame = (
+  language: PersonLanguage,
+  switchTo: string,
   title: string,
   body: Parameters<typeof selfServiceFrame>[0]['body'],
   status = 200,
-) => ({ status, html: selfServiceFrame({ title, body }) }) satisfies PageResult
+) => ({ status, html: selfServiceFrame({ title, language, switchTo, body }) }) satisfies PageResult
 
 /** The sign-in form with a fresh login form token (also set as its cookie). */
-const entryPage = (deps: Deps, res: Response, status = 200, error?: string) => {
-  const csrf = createLoginCsrf(deps.config.secrets.masterKey).issue('self-service', deps.clock.now())
+const entryPage = (
+  deps: Deps,
+  res: Response,
+  language: PersonLanguage,
+  status = 200,
+  error?: string,
+) => {
+  const csrf = createLoginCsrf(deps.config.secrets.masterKey).issue(
+    'self-service',
+    deps.clock.now(),
+  )
   res.append(
     'Set-Cookie',
     serializeCookie(loginCsrfCookie, csrf, {
@@ -66,8 +90,15 @@ const entryPage = (deps: Deps, res: Response, status = 200, error?: string) => {
     }),
   )
   return frame(
-    'Meine Einwilligungen',
-    selfServiceEntryView({ csrf, ...(error ? { error } : {}) }),
+    language,
+    '/me',
+    say(language, 'meTitle'),
+    selfServiceEntryView({
+      csrf,
+      language,
+      sessionMinutes: selfServiceSessionMinutes,
+      ...(error ? { error } : {}),
+    }),
     status,
   )
 }
@@ -75,7 +106,11 @@ const entryPage = (deps: Deps, res: Response, status = 200, error?: string) => {
 const tokenOf = (req: Request) => parseCookies(req.headers.cookie)[selfServiceCookieName]
 
 /** The session, or undefined; a POST also needs the session's own CSRF token. */
-async function sessionOf(deps: Deps, req: Request, post: boolean): Promise<SelfServiceSession | undefined> {
+async function sessionOf(
+  deps: Deps,
+  req: Request,
+  post: boolean,
+): Promise<SelfServiceSession | undefined> {
   const session = await findSelfService(deps, tokenOf(req))
   if (!session) return undefined
   if (post) {
@@ -88,27 +123,36 @@ async function sessionOf(deps: Deps, req: Request, post: boolean): Promise<SelfS
 const clearCookie = (deps: Deps, res: Response) =>
   res.append(
     'Set-Cookie',
-    serializeCookie(selfServiceCookieName, '', { secure: deps.config.cookieSecure, maxAgeSeconds: 0, path: '/me' }),
+    serializeCookie(selfServiceCookieName, '', {
+      secure: deps.config.cookieSecure,
+      maxAgeSeconds: 0,
+      path: '/me',
+    }),
   )
 
-async function cardsOf(deps: Deps, session: SelfServiceSession): Promise<ConsentCard[]> {
+async function cardsOf(
+  deps: Deps,
+  session: SelfServiceSession,
+  language: PersonLanguage,
+): Promise<ConsentCard[]> {
   const names = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
   const agency = (id: string) => names.get(id) ?? id
   const category = (c: string) => {
     const t = vocabulary.categories[c]
-    return t ? localized(t.label, 'de') : c
+    return t ? localized(t.label, language) : c
   }
   const purpose = (p: string) => {
     const t = vocabulary.purposes[p]
-    return t ? localized(t.label, 'de') : p
+    return t ? localized(t.label, language) : p
   }
   const overview = await selfServiceOverview(deps, session)
   return overview.map(({ consent, transfers, majority }) => ({
     id: consent.id,
-    title: `${kindTitles[consent.kind] ?? consent.kind} vom ${berlinTime(consent.createdAt)}`,
+    kind: consent.kind,
+    createdAt: consent.createdAt,
     status: consent.status,
-    statusLabel: statusLabels[consent.status] ?? consent.status,
-    validity: `${germanDate(consent.validFrom)} bis ${germanDate(consent.validUntil)}`,
+    validFrom: consent.validFrom,
+    validUntil: consent.validUntil,
     recipients: consent.coveredRecipients.map(agency),
     categories: consent.coveredCategories.map(category),
     purposes: consent.purposes.map(purpose),
@@ -116,21 +160,19 @@ async function cardsOf(deps: Deps, session: SelfServiceSession): Promise<Consent
     majority: majority
       ? {
           state: majority.confirmedAt ? 'confirmed' : majority.lapsedAt ? 'lapsed' : 'awaiting',
-          confirmBy: germanDate(majority.confirmBy),
+          confirmBy: majority.confirmBy,
         }
       : null,
     transfers: transfers.map((t) => ({
-      when: berlinTime(t.createdAt),
+      createdAt: t.createdAt,
       from: agency(t.senderAgencyId),
       to: agency(t.recipientAgencyId),
       purpose: purpose(t.purpose),
       categories: t.categories.map(category),
       status: t.status,
-      delivered: t.status === 'delivered',
       evidence: t.evidence.map((e) => ({
         seq: e.seq,
         type: e.type,
-        proofJson: e.proof ? JSON.stringify(e.proof, null, 2) : null,
         verified: e.verified,
         pending: e.pending,
       })),
@@ -143,8 +185,9 @@ export const selfServiceEntryPage = pageRoute({
   path: '/me',
   access: 'public',
   handle: async ({ deps, req, res }) => {
+    const language = languageOf(deps, req, res)
     if (await sessionOf(deps, req, false)) return { redirect: '/me/consents' }
-    return entryPage(deps, res)
+    return entryPage(deps, res, language)
   },
 })
 
@@ -158,18 +201,14 @@ export const selfServiceSignInPage = pageRoute({
     _login_csrf: z.string().max(200).default(''),
   }),
   handle: async ({ deps, limits, req, res, body }) => {
+    const language = languageOf(deps, req, res)
     const csrf = createLoginCsrf(deps.config.secrets.masterKey).check({
       form: 'self-service',
       cookie: parseCookies(req.headers.cookie)[loginCsrfCookie],
       field: body._login_csrf,
       at: deps.clock.now(),
     })
-    if (!csrf.ok)
-      return entryPage(deps, 
-        res,
-        403,
-        'Die Seite war zu alt. Bitte geben Sie Code und Datum noch einmal ein.',
-      )
+    if (!csrf.ok) return entryPage(deps, res, language, 403, say(language, 'meErrorStale'))
     const code = normaliseReceiptCode(body.receiptCode)
     // Only well-formed codes are counted per code; every attempt counts per IP.
     const limited =
@@ -181,7 +220,13 @@ export const selfServiceSignInPage = pageRoute({
         actor: 'system',
         event: { type: 'self_service_refused', reason: 'rate_limited' },
       })
-      return entryPage(deps, res, 429, 'Zu viele Versuche. Bitte warten Sie 15 Minuten.')
+      return entryPage(
+        deps,
+        res,
+        language,
+        429,
+        say(language, 'errorTooManyAttempts', { minutes: 15 }),
+      )
     }
     try {
       const { token } = await openSelfService(deps, {
@@ -191,7 +236,11 @@ export const selfServiceSignInPage = pageRoute({
       limits.selfServicePerCode.reset(code)
       res.append(
         'Set-Cookie',
-        serializeCookie(loginCsrfCookie, '', { secure: deps.config.cookieSecure, path: '/me', maxAgeSeconds: 0 }),
+        serializeCookie(loginCsrfCookie, '', {
+          secure: deps.config.cookieSecure,
+          path: '/me',
+          maxAgeSeconds: 0,
+        }),
       )
       res.append(
         'Set-Cookie',
@@ -205,7 +254,7 @@ export const selfServiceSignInPage = pageRoute({
     } catch (error) {
       const failure = toHttpFailure(error)
       if (!failure) throw error
-      return entryPage(deps, res, 401, 'Belegcode oder Geburtsdatum stimmen nicht.')
+      return entryPage(deps, res, language, 401, say(language, 'errorCodeOrBirthDate'))
     }
   },
 })
@@ -214,20 +263,36 @@ export const selfServiceConsentsPage = pageRoute({
   method: 'get',
   path: '/me/consents',
   access: 'public',
-  handle: async ({ deps, req, query }) => {
+  handle: async ({ deps, req, res, query }) => {
+    const language = languageOf(deps, req, res)
     const session = await sessionOf(deps, req, false)
     if (!session) return { redirect: '/me' }
-    const notice = query.done === 'revoked' ? 'Die Einwilligung ist widerrufen.' : undefined
-    return frame(
-      'Meine Einwilligungen',
-      selfServiceOverviewView({
-        csrf: session.csrfToken,
-        cards: await cardsOf(deps, session),
-        ...(notice ? { notice } : {}),
-      }),
-    )
+    return overviewPage(deps, session, language, {
+      ...(query.done === 'revoked' ? { notice: say(language, 'revokedNotice') } : {}),
+    })
   },
 })
+
+async function overviewPage(
+  deps: Deps,
+  session: SelfServiceSession,
+  language: PersonLanguage,
+  messages: { notice?: string; error?: string },
+  status = 200,
+) {
+  return frame(
+    language,
+    '/me/consents',
+    say(language, 'meTitle'),
+    selfServiceOverviewView({
+      csrf: session.csrfToken,
+      language,
+      cards: await cardsOf(deps, session, language),
+      ...messages,
+    }),
+    status,
+  )
+}
 
 const consentIdForm = z.object({
   consentId: z.string().min(1).max(64),
@@ -239,22 +304,39 @@ export const selfServiceRevokePage = pageRoute({
   path: '/me/revoke',
   access: 'public',
   form: consentIdForm,
-  handle: async ({ deps, req, body }) => {
+  handle: async ({ deps, req, res, body }) => {
+    const language = languageOf(deps, req, res)
     const session = await sessionOf(deps, req, true)
     if (!session) return { redirect: '/me' }
     if (body.confirm !== 'yes') {
-      const card = (await cardsOf(deps, session)).find((c) => c.id === body.consentId)
+      const card = (await cardsOf(deps, session, language)).find((c) => c.id === body.consentId)
       if (!card) return { redirect: '/me/consents' }
       return frame(
-        'Widerrufen',
+        language,
+        '/me/consents',
+        say(language, 'confirmRevokeHeading'),
         selfServiceConfirmRevokeView({
           csrf: session.csrfToken,
+          language,
           consentId: card.id,
-          title: card.title,
+          title: cardTitle(language, card),
         }),
       )
     }
-    await revokeBySelfService(deps, session, body.consentId)
+    try {
+      await revokeBySelfService(deps, session, body.consentId)
+    } catch (error) {
+      // Revoked meanwhile (elsewhere, or twice): said in the person's language, not as an error page.
+      const failure = toHttpFailure(error)
+      if (!failure) throw error
+      return overviewPage(
+        deps,
+        session,
+        language,
+        { error: say(language, 'errorNotActive') },
+        failure.status,
+      )
+    }
     return { redirect: '/me/consents?done=revoked' }
   },
 })
@@ -272,7 +354,7 @@ export const selfServiceProofPage = pageRoute({
       .positive()
       .max(Number.MAX_SAFE_INTEGER)
       .safeParse(params.seq)
-    if (!seq.success) return entryPage(deps, res, 404)
+    if (!seq.success) return entryPage(deps, res, languageOf(deps, req, res), 404)
     const document = await selfServiceProof(deps, session, seq.data)
     return {
       file: Buffer.from(JSON.stringify(document, null, 2)),
@@ -281,6 +363,36 @@ export const selfServiceProofPage = pageRoute({
     }
   },
 })
+
+/**
+ * The access export (Art. 15 GDPR, § 83 SGB X) in the page's language, as JSON or PDF — like the
+ * other `/me` views, a read of what the session's receipt proves (not audited; the sign-in is).
+ */
+function exportPage(format: 'json' | 'pdf') {
+  return pageRoute({
+    method: 'get',
+    path: `/me/export.${format}`,
+    access: 'public',
+    handle: async ({ deps, req, res }) => {
+      const session = await sessionOf(deps, req, false)
+      if (!session) return { redirect: '/me' }
+      const language = languageOf(deps, req, res)
+      const record = await selfServiceRecord(deps, session, language)
+      const document = await buildSelfServiceExport(deps, record, language)
+      const filename = `auskunft-${record.generatedAt.slice(0, 10)}.${format}`
+      return format === 'json'
+        ? {
+            file: Buffer.from(JSON.stringify(document, null, 2)),
+            contentType: 'application/json; charset=utf-8',
+            filename,
+          }
+        : { file: await selfServiceExportPdf(document), contentType: 'application/pdf', filename }
+    },
+  })
+}
+
+export const selfServiceExportJsonPage = exportPage('json')
+export const selfServiceExportPdfPage = exportPage('pdf')
 
 export const selfServiceLogoutPage = pageRoute({
   method: 'post',
@@ -306,5 +418,7 @@ export const selfServicePageRoutes: AnyPageRoute[] = [
   selfServiceConsentsPage,
   selfServiceRevokePage,
   selfServiceProofPage,
+  selfServiceExportJsonPage,
+  selfServiceExportPdfPage,
   selfServiceLogoutPage,
 ]

@@ -111,6 +111,7 @@
   if (readButton && text && 'speechSynthesis' in window) {
     readButton.hidden = false
     var label = readButton.textContent
+    var stopLabel = readButton.getAttribute('data-stop-label') || label
     readButton.addEventListener('click', function () {
       if (window.speechSynthesis.speaking) {
         window.speechSynthesis.cancel()
@@ -123,6 +124,7 @@
         readButton.textContent = label
       }
       window.speechSynthesis.speak(utterance)
+      readButton.textContent = stopLabel
     })
   }
 

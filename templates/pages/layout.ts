@@ -11,6 +11,8 @@ export interface LayoutInput {
   /** The signed-in user's name and role for the header, if any. */
   who?: { name: string; role: string; csrfToken: string }
   bodyClass?: string
+  /** The skip link's text in the page's language (German unless given). */
+  skipLinkText?: string
 }
 
 /** The page frame shared by every server-rendered page. */
@@ -28,7 +30,7 @@ export function layout(input: LayoutInput): string {
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
       </head>
       <body class="${input.bodyClass ?? ''}">
-        <a class="skip-link" href="#main">Zum Inhalt springen</a>
+        <a class="skip-link" href="#main">${input.skipLinkText ?? 'Zum Inhalt springen'}</a>
         <header class="site-header">
           <span class="brand" aria-label="Brücke">Brücke</span>
           ${

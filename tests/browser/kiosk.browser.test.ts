@@ -106,8 +106,11 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
     expect(pdf.headers()['content-type']).toContain('application/pdf')
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-')
 
-    await page.click('text=Fertig')
-    await page.waitForURL(`${server.url}/kiosk/done`)
+    // The person switched to English: the receipt and the thank-you follow.
+    expect(await page.textContent('h1')).toBe('Your receipt')
+    await page.click('text=Done')
+    await page.waitForURL(`${server.url}/kiosk/done?lang=en`)
+    expect(await page.textContent('h1')).toContain('Thank you')
     await page.goBack()
     await page.waitForLoadState()
     expect(await page.content()).not.toContain('Quastenberg')
@@ -235,7 +238,7 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
     expect(await page.getAttribute('html', 'dir')).toBe('rtl')
     await screenshot(page, 'kiosk-choose-ar')
     await page.click('button.decline')
-    await page.waitForURL(`${server.url}/kiosk/done`)
+    await page.waitForURL(`${server.url}/kiosk/done?lang=ar`)
     await context.close()
   })
 
@@ -321,7 +324,7 @@ describe.runIf(chromiumAvailable)('kiosk idle wipe in Chromium', () => {
   let tokens: Record<string, string>
 
   beforeAll(async () => {
-    t = await createTestDeps('sqlite', { config: { kioskIdleSeconds: 2 } })
+    t = await createTestDeps('sqlite', { config: { kioskIdleSeconds: 6 } })
     ;({ tokens } = await seedAccounts(t.deps))
     server = await startTestServer(t.deps)
     browser = await launchBrowser()
@@ -344,7 +347,7 @@ describe.runIf(chromiumAvailable)('kiosk idle wipe in Chromium', () => {
     await page.waitForURL(`${server.url}/kiosk/choose`)
     expect(await page.content()).toContain('Jugendamt')
     // No input for longer than KIOSK_IDLE_SECONDS (2 s here): the page replaces itself.
-    await page.waitForURL(`${server.url}/kiosk`, { timeout: 10_000 })
+    await page.waitForURL(`${server.url}/kiosk`, { timeout: 30_000 })
     await screenshot(page, 'kiosk-after-idle-wipe')
     expect(await t.deps.db.selectFrom('kiosk_states').selectAll().execute()).toEqual([])
     await page.goBack()
@@ -377,7 +380,7 @@ describe.runIf(chromiumAvailable)('kiosk idle wipe in Chromium', () => {
     await page.fill('#code', draft.kioskCode)
     await page.click('text=Öffnen')
     await page.waitForURL(`${server.url}/kiosk/read`)
-    t.clock.advance(3_000)
+    t.clock.advance(7_000)
     const response = await page.request.get(`${server.url}/kiosk/read`, { maxRedirects: 0 })
     expect(response.status()).toBe(303)
     expect(response.headers()['location']).toBe('/kiosk')

@@ -85,12 +85,13 @@ describe.runIf(chromiumAvailable)('self-service page in Chromium (tablet 1024×7
     expect(me).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/me' })
     expect(cookies.find((c) => c.name === 'brucke_session')).toBeUndefined()
 
-    const table = await page.textContent('table.transfers')
-    expect(table).toContain('Berufswahl')
-    expect(table).toContain('nein (queued)')
+    const transfers = await page.textContent('.transfer-list')
+    expect(transfers).toContain('Berufswahl')
+    expect(transfers).toContain('wartet auf den Versand')
+    expect(transfers).not.toContain('queued')
     expect(await page.locator('.status-active', { hasText: 'Nachweis geprüft' }).count()).toBe(1)
     const proof = await page.request.get(
-      `${server.url}${await page.getAttribute('details a', 'href')}`,
+      `${server.url}${await page.getAttribute('a.proof-link', 'href')}`,
     )
     expect(JSON.parse(await proof.text())).toMatchObject({
       format: 'brucke-audit-inclusion-proof/v1',

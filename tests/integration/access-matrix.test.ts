@@ -304,6 +304,8 @@ const matrix: Record<string, MatrixRow> = {
   'GET /me/consents': { expect: publicRoute(303) },
   'POST /me/revoke': { body: {}, expect: publicRoute(400) },
   'GET /me/proof/:seq': { path: '/me/proof/1', expect: publicRoute(303) },
+  'GET /me/export.json': { expect: publicRoute(303) },
+  'GET /me/export.pdf': { expect: publicRoute(303) },
   'POST /me/logout': { body: {}, expect: publicRoute(303) },
 }
 

@@ -393,7 +393,10 @@ describe.each(dialects)('consent integrity on %s', (dialect) => {
     })
     // The draft's own (German) text reference is unchanged.
     expect(view.text).toMatchObject({ language: 'de', sha256: target.text.sha256 })
-    const receipt = await receiptFactsOf(t.deps, view as never, 'ABCD-EFGH')
+    const receipt = await receiptFactsOf(t.deps, view as never, {
+      code: 'ABCD-EFGH',
+      language: 'ar',
+    })
     expect(receipt.signatures[0]?.textRead).toContain('(ar)')
     expect(receipt.signatures[0]?.textRead).toContain(arabic.sha256)
     const entries = await listAuditEntries(t.deps.db, { limit: 100000 })

@@ -1,13 +1,15 @@
 import type { SafeHtml } from '../html.ts'
 import { html } from '../html.ts'
+import { languageSwitcher } from '../i18n/language-switcher.ts'
+import { formatPersonDate, formatPersonTime } from '../i18n/person-dates.ts'
+import { directionOf, fill, fillHtml, htmlLangOf, stringsFor } from '../i18n/person-language.ts'
 import { layout } from '../layout.ts'
 import { consentTextHtml } from './consent-text-html.ts'
-import { signatoryLabels, stringsFor, kioskStrings } from './kiosk-strings.ts'
+import { kindLabel, listSeparator, roleLabel } from '../i18n/person-labels.ts'
 
 export interface KioskFrameInput {
   title: string
   language: string
-  rtl: boolean
   csrf: string
   idleSeconds: number
   body: SafeHtml
@@ -22,11 +24,12 @@ export interface KioskFrameInput {
 export function kioskFrame(input: KioskFrameInput): string {
   return layout({
     title: input.title,
-    lang: input.language === 'de-ls' ? 'de' : input.language,
-    dir: input.rtl ? 'rtl' : 'ltr',
+    lang: htmlLangOf(input.language),
+    dir: directionOf(input.language),
     styles: ['/assets/kiosk.css'],
     scripts: ['/assets/kiosk.js'],
     bodyClass: 'kiosk',
+    skipLinkText: stringsFor(input.language).skipToContent,
     body: html`<div
         id="kiosk"
         data-idle-seconds="${input.idleSeconds}"
@@ -41,23 +44,39 @@ export function kioskFrame(input: KioskFrameInput): string {
 }
 
 const csrfField = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}" />`
+const languageField = (language: string) =>
+  html`<input type="hidden" name="language" value="${language}" />`
 
-export function kioskStartView(input: { csrf: string; pushed: boolean; error?: string }): SafeHtml {
-  return html`<section class="card kiosk-start">
-      <h1>Willkommen</h1>
+/** A link that keeps the language chosen before a session exists. */
+const withLang = (path: string, language: string) =>
+  language === 'de' ? path : `${path}?lang=${encodeURIComponent(language)}`
+
+export function kioskStartView(input: {
+  csrf: string
+  language: string
+  /** Whether the person picked the language here (then it carries into the flow). */
+  chosen: boolean
+  pushed: boolean
+  error?: string
+}): SafeHtml {
+  const t = stringsFor(input.language)
+  const carried = input.chosen ? languageField(input.language) : ''
+  return html`${languageSwitcher({ current: input.language, action: '/kiosk' })}
+    <section class="card kiosk-start">
+      <h1>${t.welcome}</h1>
       ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
       ${
         input.pushed
           ? html`<form method="post" action="/kiosk/take-pushed" class="kiosk-push">
-              ${csrfField(input.csrf)}
-              <p>Ihre Fachkraft hat eine Erklärung an dieses Gerät geschickt.</p>
-              <button type="submit" class="big">Erklärung öffnen</button>
+              ${csrfField(input.csrf)} ${carried}
+              <p>${t.pushedIntro}</p>
+              <button type="submit" class="big">${t.openPushed}</button>
             </form>`
           : ''
       }
       <form method="post" action="/kiosk/pickup">
-        ${csrfField(input.csrf)}
-        <label for="code">Code von Ihrer Fachkraft</label>
+        ${csrfField(input.csrf)} ${carried}
+        <label for="code">${t.pickupCode}</label>
         <input
           id="code"
           name="code"
@@ -68,63 +87,49 @@ export function kioskStartView(input: { csrf: string; pushed: boolean; error?: s
           spellcheck="false"
           maxlength="20"
           required
+          dir="ltr"
           class="big-input"
         />
-        <p><button type="submit" class="big">Öffnen</button></p>
+        <p><button type="submit" class="big">${t.open}</button></p>
       </form>
     </section>
     <section class="card">
-      <h2>Einwilligung widerrufen</h2>
-      <p>Sie haben einen Beleg und möchten eine Einwilligung zurücknehmen?</p>
-      <p><a class="button big secondary" href="/kiosk/revoke">Widerrufen</a></p>
+      <h2>${t.revokeHeading}</h2>
+      <p>${t.revokeIntro}</p>
+      <p>
+        <a class="button big secondary" href="${withLang('/kiosk/revoke', input.language)}"
+          >${t.revoke}</a
+        >
+      </p>
     </section>`
 }
 
-export function languageSwitcher(csrf: string, current: string): SafeHtml {
-  const strings = stringsFor(current)
-  return html`<form method="post" action="/kiosk/language" class="languages">
-    ${csrfField(csrf)}
-    <fieldset>
-      <legend>
-        ${strings.language === 'Sprache' ? 'Sprache' : `${strings.language} / Sprache`}
-      </legend>
-      ${Object.entries(kioskStrings).map(
-        ([code, s]) =>
-          html`<button
-            type="submit"
-            name="language"
-            value="${code}"
-            lang="${code === 'de-ls' ? 'de' : code}"
-            aria-pressed="${code === current ? 'true' : 'false'}"
-            class="lang-button"
-          >
-            ${s.languageName}
-          </button>`,
-      )}
-    </fieldset>
-  </form>`
+/** The language choice inside a person's flow: stored with the flow, so every step follows it. */
+function flowLanguageSwitcher(csrf: string, current: string): SafeHtml {
+  return languageSwitcher({ current, action: '/kiosk/language', csrf })
 }
 
 /** "Nicht zustimmen", with an optional reason — not when confirming (nothing is recorded). */
 function declineForm(csrf: string, language: string, askReason = true): SafeHtml {
-  const strings = stringsFor(language)
+  const t = stringsFor(language)
   if (!askReason)
     return html`<form method="post" action="/kiosk/decline" class="inline-form">
       ${csrfField(csrf)}
-      <button type="submit" class="big decline">${strings.decline}</button>
+      <button type="submit" class="big decline">${t.decline}</button>
     </form>`
   return html`<form method="post" action="/kiosk/decline" class="inline-form decline-form">
     ${csrfField(csrf)}
     <details>
-      <summary>${strings.declineReason}</summary>
+      <summary>${t.declineReason}</summary>
       <textarea
         name="reason"
         maxlength="500"
         rows="3"
-        aria-label="${strings.declineReason}"
+        dir="auto"
+        aria-label="${t.declineReason}"
       ></textarea>
     </details>
-    <button type="submit" class="big decline">${strings.decline}</button>
+    <button type="submit" class="big decline">${t.decline}</button>
   </form>`
 }
 
@@ -132,19 +137,24 @@ export function kioskReadView(input: {
   csrf: string
   language: string
   text: string
-  bindingGermanText?: string
   /** Confirming at majority: straight to the signature, no choice to make. */
   confirming?: boolean
 }): SafeHtml {
-  const strings = stringsFor(input.language)
-  return html`${languageSwitcher(input.csrf, input.language)}
+  const t = stringsFor(input.language)
+  return html`${flowLanguageSwitcher(input.csrf, input.language)}
     <section class="card consent-text" aria-labelledby="read-heading">
-      ${input.confirming ? html`<p class="lead">${strings.confirmHeading}</p>` : ''}
-      <h1 id="read-heading">${strings.read}</h1>
-      ${strings.bindingNote ? html`<p class="binding-note">${strings.bindingNote}</p>` : ''}
+      ${input.confirming ? html`<p class="lead">${t.confirmHeading}</p>` : ''}
+      <h1 id="read-heading">${t.read}</h1>
+      ${t.bindingNote ? html`<p class="binding-note">${t.bindingNote}</p>` : ''}
       <p>
-        <button type="button" class="big secondary" id="read-aloud" hidden>
-          ${strings.readAloud}
+        <button
+          type="button"
+          class="big secondary"
+          id="read-aloud"
+          data-stop-label="${t.stopReading}"
+          hidden
+        >
+          ${t.readAloud}
         </button>
       </p>
       <div id="consent-text">${consentTextHtml(input.text)}</div>
@@ -153,7 +163,7 @@ export function kioskReadView(input: {
       <form method="post" action="/kiosk/step" class="inline-form">
         ${csrfField(input.csrf)}
         <input type="hidden" name="step" value="${input.confirming ? 'sign' : 'choose'}" />
-        <button type="submit" class="big agree">${strings.next}</button>
+        <button type="submit" class="big agree">${t.next}</button>
       </form>
       ${declineForm(input.csrf, input.language, !input.confirming)}
     </div>`
@@ -166,16 +176,42 @@ export interface ChoiceItem {
   checked: boolean
 }
 
+/** A single-transfer consent's case summary as the kiosk shows it before signing. */
+export interface KioskSummaryView {
+  /** SHA-256 the consent is bound to. */
+  sha256: string
+  /** The sections, when staff pushed the summary with the draft; else null. */
+  sections: { title: string; categoryLabel: string; body: string }[] | null
+}
+
+function summaryView(summary: KioskSummaryView, language: string): SafeHtml {
+  const t = stringsFor(language)
+  if (!summary.sections)
+    return html`<p>${t.summaryNotShown}</p>
+      <p class="hash" dir="ltr">SHA-256: ${summary.sha256}</p>`
+  return html`<p>${t.summaryExact}</p>
+    ${summary.sections.map(
+      (s) =>
+        html`<article class="summary-section">
+          <h3>
+            <bdi lang="de">${s.title}</bdi> <span class="explanation">(${s.categoryLabel})</span>
+          </h3>
+          <p lang="de" dir="ltr" class="summary-body">${s.body}</p>
+        </article>`,
+    )}
+    <p class="hash" dir="ltr">SHA-256: ${summary.sha256}</p>`
+}
+
 export function kioskChooseView(input: {
   csrf: string
   language: string
   recipients: ChoiceItem[]
   categories: ChoiceItem[]
   special: ChoiceItem[]
-  summary: SafeHtml | null
+  summary: KioskSummaryView | null
   error?: string
 }): SafeHtml {
-  const strings = stringsFor(input.language)
+  const t = stringsFor(input.language)
   const box = (name: string, item: ChoiceItem) =>
     html`<li>
       <input
@@ -186,25 +222,26 @@ export function kioskChooseView(input: {
         ${item.checked ? html`checked` : ''}
       />
       <label for="${name}-${item.id}"
-        ><strong>${item.label}</strong>${
+        ><strong><bdi>${item.label}</bdi></strong
+        >${
           item.explanation ? html`<span class="explanation">${item.explanation}</span>` : ''
         }</label
       >
     </li>`
-  return html`${languageSwitcher(input.csrf, input.language)}
+  return html`${flowLanguageSwitcher(input.csrf, input.language)}
     <form method="post" action="/kiosk/choose" class="card choices">
       ${csrfField(input.csrf)}
-      <h1>${strings.choose}</h1>
-      <p>${strings.chooseHelp}</p>
+      <h1>${t.choose}</h1>
+      <p>${t.chooseHelp}</p>
       ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
       <fieldset>
-        <legend>${strings.recipients}</legend>
+        <legend>${t.recipientsQuestion}</legend>
         <ul class="checks">
           ${input.recipients.map((r) => box('recipient', r))}
         </ul>
       </fieldset>
       <fieldset>
-        <legend>${strings.categories}</legend>
+        <legend>${t.categoriesQuestion}</legend>
         <ul class="checks">
           ${input.categories.map((c) => box('category', c))}
         </ul>
@@ -212,8 +249,8 @@ export function kioskChooseView(input: {
       ${
         input.special.length > 0
           ? html`<fieldset class="special">
-              <legend>${strings.special}</legend>
-              <p>${strings.specialHelp}</p>
+              <legend>${t.special}</legend>
+              <p>${t.specialHelp}</p>
               <ul class="checks">
                 ${input.special.map((c) => box('category', c))}
               </ul>
@@ -223,12 +260,12 @@ export function kioskChooseView(input: {
       ${
         input.summary
           ? html`<section class="summary" aria-labelledby="summary-heading">
-              <h2 id="summary-heading">${strings.summary}</h2>
-              ${input.summary}
+              <h2 id="summary-heading">${t.summary}</h2>
+              ${summaryView(input.summary, input.language)}
             </section>`
           : ''
       }
-      <p><button type="submit" class="big agree">${strings.next}</button></p>
+      <p><button type="submit" class="big agree">${t.next}</button></p>
     </form>
     <div class="decision-row">${declineForm(input.csrf, input.language)}</div>`
 }
@@ -243,18 +280,13 @@ export function kioskSignView(input: {
   /** Confirming at majority: the young adult's own drawing, posted to /kiosk/confirm. */
   confirming?: boolean
 }): SafeHtml {
-  const strings = stringsFor(input.language)
-  return html`${languageSwitcher(input.csrf, input.language)}
+  const t = stringsFor(input.language)
+  return html`${flowLanguageSwitcher(input.csrf, input.language)}
     <section class="card signing" aria-labelledby="sign-heading">
       <h1 id="sign-heading">
-        ${
-          input.confirming
-            ? strings.confirmHeading
-            : html`${strings.sign}:
-                <span lang="de">${signatoryLabels[input.role] ?? input.role}</span>`
-        }
+        ${input.confirming ? t.confirmHeading : `${t.sign}: ${roleLabel(input.language, input.role)}`}
       </h1>
-      <p class="muted">${input.step} / ${input.steps}</p>
+      <p class="muted">${fill(t.stepOf, { step: input.step, steps: input.steps })}</p>
       ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
       <form
         method="post"
@@ -262,7 +294,7 @@ export function kioskSignView(input: {
         id="sign-form"
       >
         ${csrfField(input.csrf)}
-        <p id="pad-label">${strings.signHere}</p>
+        <p id="pad-label">${t.signHere}</p>
         <canvas
           id="signature-pad"
           class="signature-pad"
@@ -273,9 +305,9 @@ export function kioskSignView(input: {
         ></canvas>
         <input type="hidden" name="evidence" id="evidence" value="" />
         <p>
-          <button type="button" class="secondary" id="clear-signature">${strings.clear}</button>
+          <button type="button" class="secondary" id="clear-signature">${t.clear}</button>
         </p>
-        <label for="signer-name">${strings.typedName}</label>
+        <label for="signer-name">${t.typedName}</label>
         <input
           id="signer-name"
           name="name"
@@ -283,25 +315,33 @@ export function kioskSignView(input: {
           autocomplete="off"
           maxlength="200"
           required
+          dir="auto"
           class="big-input"
         />
         <div class="decision-row">
-          <button type="submit" class="big agree">${strings.agree}</button>
+          <button type="submit" class="big agree">${t.agree}</button>
         </div>
       </form>
       <div class="decision-row">${declineForm(input.csrf, input.language, !input.confirming)}</div>
     </section>`
 }
 
+/** What a receipt proves, as the kiosk page and the PDF show it (labels come from the language). */
 export interface ReceiptFacts {
+  /** The language the person used at the kiosk: the receipt's labels follow it. */
+  language: string
   code: string
   qrDataUrl: string
+  /** Where the QR code leads: `/me` in the person's language. */
+  selfServiceUrl: string
   consentId: string
-  kindLabel: string
+  kind: string
   textReference: string
   textSha256: string
   recordSha256: string
-  validity: string
+  validFrom: string
+  validUntil: string
+  /** Agency names, and vocabulary labels in the receipt's language. */
   recipients: string[]
   categories: string[]
   deselected: string[]
@@ -310,111 +350,132 @@ export interface ReceiptFacts {
   signatures: { role: string; name: string; signedAt: string; textRead: string | null }[]
 }
 
+/** Names and labels as one list, each isolated (an agency name keeps its direction). */
+const list = (language: string, items: string[]) =>
+  items.length > 0
+    ? html`${items.map((item, i) => html`${i > 0 ? listSeparator(language) : ''}<bdi>${item}</bdi>`)}`
+    : '–'
+
 export function receiptBody(receipt: ReceiptFacts): SafeHtml {
+  const language = receipt.language
+  const t = stringsFor(language)
   return html`<dl class="receipt-facts">
-      <dt>Belegcode</dt>
-      <dd class="receipt-code" lang="en">${receipt.code}</dd>
-      <dt>Erklärung</dt>
-      <dd>${receipt.kindLabel}</dd>
-      <dt>Text</dt>
-      <dd>${receipt.textReference}</dd>
-      <dt>Gültig</dt>
-      <dd>${receipt.validity}</dd>
-      <dt>Zweck</dt>
-      <dd>${receipt.purposes.join(', ')}</dd>
-      <dt>Empfänger</dt>
-      <dd>${receipt.recipients.join(', ')}</dd>
-      <dt>Daten</dt>
-      <dd>${receipt.categories.join(', ')}</dd>
-      <dt>Nicht gewählt</dt>
-      <dd>${receipt.deselected.length > 0 ? receipt.deselected.join(', ') : '–'}</dd>
-      <dt>Unterschriften</dt>
+      <dt>${t.receiptCode}</dt>
+      <dd class="receipt-code"><bdi dir="ltr">${receipt.code}</bdi></dd>
+      <dt>${t.kind}</dt>
+      <dd>${kindLabel(language, receipt.kind)}</dd>
+      <dt>${t.textVersion}</dt>
+      <dd><bdi>${receipt.textReference}</bdi></dd>
+      <dt>${t.validity}</dt>
+      <dd>
+        ${fillHtml(t.validityRange, {
+          from: formatPersonDate(language, receipt.validFrom),
+          until: formatPersonDate(language, receipt.validUntil),
+        })}
+      </dd>
+      <dt>${t.purposes}</dt>
+      <dd>${list(language, receipt.purposes)}</dd>
+      <dt>${t.recipients}</dt>
+      <dd>${list(language, receipt.recipients)}</dd>
+      <dt>${t.categories}</dt>
+      <dd>${list(language, receipt.categories)}</dd>
+      <dt>${t.deselected}</dt>
+      <dd>${list(language, receipt.deselected)}</dd>
+      <dt>${t.signatures}</dt>
       <dd>
         <ul>
           ${receipt.signatures.map(
             (s) =>
               html`<li>
-                ${signatoryLabels[s.role] ?? s.role}: ${s.name}, ${s.signedAt}
-                ${s.textRead ? html`<br /><span class="hash">gelesen: ${s.textRead}</span>` : ''}
+                ${roleLabel(language, s.role)}: <bdi>${s.name}</bdi>,
+                <bdi>${formatPersonTime(language, s.signedAt)}</bdi>
+                ${
+                  s.textRead
+                    ? html`<br /><span class="hash">${t.textRead}: <bdi>${s.textRead}</bdi></span>`
+                    : ''
+                }
               </li>`,
           )}
         </ul>
       </dd>
-      <dt>Prüfsumme Text (SHA-256)</dt>
-      <dd class="hash">${receipt.textSha256}</dd>
-      <dt>Prüfsumme Einwilligung (SHA-256)</dt>
-      <dd class="hash">${receipt.recordSha256}</dd>
+      <dt>${t.textSha256}</dt>
+      <dd class="hash"><bdi>${receipt.textSha256}</bdi></dd>
+      <dt>${t.recordSha256}</dt>
+      <dd class="hash"><bdi>${receipt.recordSha256}</bdi></dd>
     </dl>
     <p>
-      <img
-        src="${receipt.qrDataUrl}"
-        alt="QR-Code zur Selbstauskunft mit Ihrem Belegcode"
-        class="qr"
-        width="180"
-        height="180"
-      />
+      <img src="${receipt.qrDataUrl}" alt="${t.qrAlt}" class="qr" width="180" height="180" />
     </p>
-    <p>
-      Mit diesem Code und Ihrem Geburtsdatum sehen Sie unter <strong>/me</strong>, wer was über Sie
-      bekommen hat, und können jederzeit widerrufen.
-    </p>`
+    <p>${fillHtml(t.selfServiceHint, { url: html`<strong><bdi>/me</bdi></strong>` })}</p>`
 }
 
 export function kioskReceiptView(input: { csrf: string; receipt: ReceiptFacts }): SafeHtml {
+  const t = stringsFor(input.receipt.language)
   return html`<section class="card receipt" aria-labelledby="receipt-heading">
-      <h1 id="receipt-heading">Ihr Beleg</h1>
-      <p>Vielen Dank. Ihre Einwilligung ist erteilt.</p>
+      <h1 id="receipt-heading">${t.receipt}</h1>
+      <p>${t.receiptThanks}</p>
       ${receiptBody(input.receipt)}
     </section>
     <div class="decision-row no-print">
-      <button type="button" class="big secondary" id="print-receipt" hidden>Drucken</button>
-      <a class="button big secondary" href="/kiosk/receipt.pdf">PDF herunterladen</a>
+      <button type="button" class="big secondary" id="print-receipt" hidden>${t.print}</button>
+      <a class="button big secondary" href="/kiosk/receipt.pdf">${t.downloadPdf}</a>
       <form method="post" action="/kiosk/finish" class="inline-form">
         ${csrfField(input.csrf)}
-        <button type="submit" class="big agree">Fertig</button>
+        <button type="submit" class="big agree">${t.finish}</button>
       </form>
     </div>`
 }
 
-export function kioskDoneView(message: string): SafeHtml {
+export function kioskDoneView(input: { language: string; confirmed: boolean }): SafeHtml {
+  const t = stringsFor(input.language)
   return html`<section class="card kiosk-done">
-    <h1>${message}</h1>
-    <p><a class="button big" href="/kiosk">Zum Start</a></p>
+    <h1>${input.confirmed ? t.doneConfirmed : t.doneThanks}</h1>
+    <p><a class="button big" href="/kiosk">${t.toStart}</a></p>
   </section>`
 }
 
-export function kioskRevokeView(input: { csrf: string; error?: string; done?: boolean }): SafeHtml {
+export function kioskRevokeView(input: {
+  csrf: string
+  language: string
+  error?: string
+  done?: boolean
+}): SafeHtml {
+  const t = stringsFor(input.language)
   if (input.done)
     return html`<section class="card">
-      <h1>Widerrufen</h1>
-      <p role="status">Die Einwilligung ist widerrufen. Ab jetzt wird nichts mehr übermittelt.</p>
-      <p><a class="button big" href="/kiosk">Zum Start</a></p>
+      <h1>${t.revokedHeading}</h1>
+      <p role="status">${t.revokedDone}</p>
+      <p><a class="button big" href="/kiosk">${t.toStart}</a></p>
     </section>`
-  return html`<section class="card">
-    <h1>Einwilligung widerrufen</h1>
-    ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
-    <form method="post" action="/kiosk/revoke">
-      ${csrfField(input.csrf)}
-      <label for="receipt-code">Belegcode</label>
-      <input
-        id="receipt-code"
-        name="receiptCode"
-        type="text"
-        autocomplete="off"
-        maxlength="20"
-        required
-        class="big-input"
-      />
-      <label for="birth-date">Geburtsdatum</label>
-      <input id="birth-date" name="birthDate" type="date" required class="big-input" />
-      <p>
-        <input type="checkbox" id="confirm" name="confirm" value="yes" required />
-        <label for="confirm">Ja, ich widerrufe diese Einwilligung.</label>
-      </p>
-      <div class="decision-row">
-        <button type="submit" class="big decline">Widerrufen</button>
-        <a class="button big secondary" href="/kiosk">Abbrechen</a>
-      </div>
-    </form>
-  </section>`
+  return html`${languageSwitcher({ current: input.language, action: '/kiosk/revoke' })}
+    <section class="card">
+      <h1>${t.revokeHeading}</h1>
+      ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
+      <form method="post" action="/kiosk/revoke">
+        ${csrfField(input.csrf)} ${languageField(input.language)}
+        <label for="receipt-code">${t.receiptCode}</label>
+        <input
+          id="receipt-code"
+          name="receiptCode"
+          type="text"
+          autocomplete="off"
+          maxlength="20"
+          required
+          dir="ltr"
+          class="big-input"
+        />
+        <label for="birth-date">${t.birthDate}</label>
+        <input id="birth-date" name="birthDate" type="date" required class="big-input" />
+        <p>
+          <input type="checkbox" id="confirm" name="confirm" value="yes" required />
+          <label for="confirm">${t.revokeCheck}</label>
+        </p>
+        <div class="decision-row">
+          <button type="submit" class="big decline">${t.revoke}</button>
+          <a class="button big secondary" href="${withLang('/kiosk', input.language)}"
+            >${t.cancel}</a
+          >
+        </div>
+      </form>
+    </section>`
 }

@@ -1,28 +1,54 @@
 import { html, type SafeHtml } from '../html.ts'
+import { languageSwitcher } from '../i18n/language-switcher.ts'
+import { formatPersonDate, formatPersonTime } from '../i18n/person-dates.ts'
+import {
+  consentStatusLabel,
+  consentTitle,
+  eventLabel,
+  listSeparator,
+  transferStatusLabel,
+} from '../i18n/person-labels.ts'
+import { directionOf, fillHtml, htmlLangOf, stringsFor } from '../i18n/person-language.ts'
 import { layout } from '../layout.ts'
 
-export function selfServiceFrame(input: { title: string; body: SafeHtml }): string {
+/**
+ * The `/me` frame in the person's language (`lang`/`dir` on the page), with its own language
+ * switch; `switchTo` is the page the switch reloads.
+ */
+export function selfServiceFrame(input: {
+  title: string
+  language: string
+  switchTo: string
+  body: SafeHtml
+}): string {
   return layout({
     title: input.title,
+    lang: htmlLangOf(input.language),
+    dir: directionOf(input.language),
     styles: ['/assets/kiosk.css'],
     scripts: ['/assets/self-service.js'],
     bodyClass: 'self-service',
-    body: input.body,
+    skipLinkText: stringsFor(input.language).skipToContent,
+    body: html`${languageSwitcher({ current: input.language, action: input.switchTo })}
+    ${input.body}`,
   })
 }
 
 /** The sign-in form; `csrf` is the login form token (gateway/auth/login-csrf.ts), also in a cookie. */
-export function selfServiceEntryView(input: { csrf: string; error?: string }): SafeHtml {
+export function selfServiceEntryView(input: {
+  csrf: string
+  language: string
+  sessionMinutes: number
+  error?: string
+}): SafeHtml {
+  const t = stringsFor(input.language)
   return html`<section class="card">
-    <h1>Meine Einwilligungen</h1>
-    <p>
-      Hier sehen Sie, welche Einwilligungen Sie gegeben haben, wer welche Daten über Sie bekommen
-      hat, und Sie können jede Einwilligung mit einem Klick widerrufen.
-    </p>
+    <h1>${t.meTitle}</h1>
+    <p>${t.meIntro}</p>
     ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
     <form method="post" action="/me">
       <input type="hidden" name="_login_csrf" value="${input.csrf}" />
-      <label for="receipt-code">Belegcode (steht auf Ihrem Beleg)</label>
+      <label for="receipt-code">${t.meCodeLabel}</label>
       <input
         id="receipt-code"
         name="receiptCode"
@@ -32,41 +58,44 @@ export function selfServiceEntryView(input: { csrf: string; error?: string }): S
         spellcheck="false"
         maxlength="20"
         required
+        dir="ltr"
         class="big-input"
       />
-      <label for="birth-date">Geburtsdatum</label>
+      <label for="birth-date">${t.birthDate}</label>
       <input id="birth-date" name="birthDate" type="date" required class="big-input" />
-      <p><button type="submit" class="big">Anzeigen</button></p>
+      <p><button type="submit" class="big">${t.meShow}</button></p>
     </form>
-    <p class="muted">Aus Sicherheitsgründen endet die Sitzung nach 10 Minuten.</p>
+    <p class="muted">${fillHtml(t.meSessionNote, { minutes: input.sessionMinutes })}</p>
   </section>`
 }
 
 export interface EvidenceView {
   seq: number
+  /** The audit event type (a code; shown as plain words). */
   type: string
-  proofJson: string | null
   verified: boolean | null
   pending: boolean
 }
 
 export interface TransferRow {
-  when: string
+  createdAt: string
   from: string
   to: string
   purpose: string
   categories: string[]
+  /** The transfer status (a code; shown as plain words). */
   status: string
-  delivered: boolean
   evidence: EvidenceView[]
 }
 
 export interface ConsentCard {
   id: string
-  title: string
+  kind: string
+  createdAt: string
   status: string
-  statusLabel: string
-  validity: string
+  validFrom: string
+  validUntil: string
+  /** Agency names and vocabulary labels, already in the page's language. */
   recipients: string[]
   categories: string[]
   purposes: string[]
@@ -77,152 +106,167 @@ export interface ConsentCard {
 
 const csrfField = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}" />`
 
-function evidenceView(e: EvidenceView): SafeHtml {
+const list = (language: string, items: string[]) =>
+  items.length > 0
+    ? html`${items.map((item, i) => html`${i > 0 ? listSeparator(language) : ''}<bdi>${item}</bdi>`)}`
+    : '–'
+
+/** The title of a consent card, e.g. "Einwilligung (§ 67b SGB X) vom 2. März 2026". */
+export function cardTitle(language: string, card: Pick<ConsentCard, 'kind' | 'createdAt'>): string {
+  return consentTitle(language, card.kind, formatPersonTime(language, card.createdAt))
+}
+
+function evidenceView(language: string, e: EvidenceView): SafeHtml {
+  const t = stringsFor(language)
   return html`<li>
-    Protokolleintrag Nr. ${e.seq} (${e.type}):
+    ${fillHtml(t.evidenceEntry, { seq: e.seq, event: eventLabel(language, e.type) })}:
     ${
       e.pending
-        ? html`<span>Nachweis folgt nach dem nächsten Prüfpunkt.</span>`
+        ? html`<span>${t.evidencePending}</span>`
         : e.verified
-          ? html`<strong class="status-active">Nachweis geprüft</strong>`
-          : html`<strong class="status-revoked">Nachweis ungültig</strong>`
+          ? html`<strong class="status-active">${t.evidenceVerified}</strong>`
+          : html`<strong class="status-revoked">${t.evidenceInvalid}</strong>`
     }
-    ${
-      e.proofJson
-        ? html`<details>
-            <summary>Nachweis anzeigen (JSON)</summary>
-            <pre>${e.proofJson}</pre>
-            <a href="/me/proof/${e.seq}">Herunterladen</a>
-          </details>`
-        : ''
-    }
+    ${e.pending ? '' : html`<a href="/me/proof/${e.seq}" class="proof-link">${t.evidenceDownload}</a>`}
   </li>`
 }
 
-function transfersView(rows: TransferRow[]): SafeHtml {
-  if (rows.length === 0)
-    return html`<p>Bisher wurde unter dieser Einwilligung nichts übermittelt.</p>`
-  return html`<table class="transfers">
-    <caption>
-      Übermittlungen
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Wann</th>
-        <th scope="col">Von</th>
-        <th scope="col">An</th>
-        <th scope="col">Zweck</th>
-        <th scope="col">Daten</th>
-        <th scope="col">Zugestellt</th>
-        <th scope="col">Nachweis</th>
-      </tr>
-    </thead>
-    <tbody>
+/** Transfers as a list of small cards: a table of seven columns does not fit a phone. */
+function transfersView(language: string, rows: TransferRow[]): SafeHtml {
+  const t = stringsFor(language)
+  if (rows.length === 0) return html`<p>${t.noTransfers}</p>`
+  return html`<h3>${t.transfers}</h3>
+    <ul class="transfer-list">
       ${rows.map(
         (r) =>
-          html`<tr>
-            <td>${r.when}</td>
-            <td>${r.from}</td>
-            <td>${r.to}</td>
-            <td>${r.purpose}</td>
-            <td>${r.categories.join(', ')}</td>
-            <td>${r.delivered ? 'ja' : `nein (${r.status})`}</td>
-            <td>
-              <ul>
-                ${r.evidence.map(evidenceView)}
-              </ul>
-            </td>
-          </tr>`,
+          html`<li class="transfer">
+            <dl class="receipt-facts">
+              <dt>${t.transferWhen}</dt>
+              <dd><bdi>${formatPersonTime(language, r.createdAt)}</bdi></dd>
+              <dt>${t.transferFrom}</dt>
+              <dd><bdi>${r.from}</bdi></dd>
+              <dt>${t.transferTo}</dt>
+              <dd><bdi>${r.to}</bdi></dd>
+              <dt>${t.purposes}</dt>
+              <dd>${r.purpose}</dd>
+              <dt>${t.categories}</dt>
+              <dd>${list(language, r.categories)}</dd>
+              <dt>${t.status}</dt>
+              <dd class="transfer-status status-${r.status === 'delivered' ? 'active' : 'other'}">
+                ${transferStatusLabel(language, r.status)}
+              </dd>
+              <dt>${t.evidence}</dt>
+              <dd>
+                <ul class="evidence">
+                  ${r.evidence.map((e) => evidenceView(language, e))}
+                </ul>
+              </dd>
+            </dl>
+          </li>`,
       )}
-    </tbody>
-  </table>`
+    </ul>`
 }
 
-function majorityView(card: ConsentCard): SafeHtml {
+function majorityView(language: string, card: ConsentCard): SafeHtml {
+  const t = stringsFor(language)
   const m = card.majority
   if (!m) return html``
-  if (m.state === 'confirmed')
-    return html`<p>Sie haben diese Einwilligung nach Ihrem 18. Geburtstag selbst bestätigt.</p>`
-  if (m.state === 'lapsed')
-    return html`<p class="error">
-      Diese Einwilligung hatte Ihre erziehungsberechtigte Person mit unterschrieben. Sie haben sie
-      nach Ihrem 18. Geburtstag nicht bestätigt; deshalb gilt sie nicht mehr.
-    </p>`
+  if (m.state === 'confirmed') return html`<p>${t.majorityConfirmed}</p>`
+  if (m.state === 'lapsed') return html`<p class="error">${t.majorityLapsed}</p>`
   return html`<div class="card majority" role="note">
-    <h3>Sie sind jetzt volljährig</h3>
+    <h3>${t.majorityHeading}</h3>
     <p>
-      Diese Einwilligung hat Ihre erziehungsberechtigte Person mit unterschrieben. Jetzt entscheiden
-      Sie allein: Wenn Sie sie bis zum <strong>${m.confirmBy}</strong> nicht bestätigen, erlischt
-      sie.
+      ${fillHtml(t.majorityAwaiting, {
+        date: html`<strong><bdi>${formatPersonDate(language, m.confirmBy)}</bdi></strong>`,
+      })}
     </p>
-    <p>
-      Bestätigen können nur Sie selbst: am Tablet in Ihrer Stelle oder persönlich bei Ihrer
-      Fachkraft. Ein Code allein reicht dafür nicht, denn jemand anderes könnte ihn kennen.
-    </p>
+    <p>${t.majorityHow}</p>
   </div>`
 }
 
 export function selfServiceOverviewView(input: {
   csrf: string
+  language: string
   cards: ConsentCard[]
   notice?: string
+  error?: string
 }): SafeHtml {
+  const language = input.language
+  const t = stringsFor(language)
   return html`<section class="card">
-      <h1>Meine Einwilligungen</h1>
+      <h1>${t.meTitle}</h1>
       ${input.notice ? html`<p role="status">${input.notice}</p>` : ''}
+      ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
       <form method="post" action="/me/logout" class="no-print">
         ${csrfField(input.csrf)}
-        <button type="submit" class="secondary">Abmelden</button>
+        <button type="submit" class="secondary">${t.signOut}</button>
       </form>
     </section>
     ${input.cards.map(
       (card) =>
         html`<section class="card consent-card" aria-labelledby="h-${card.id}">
-          <h2 id="h-${card.id}">${card.title}</h2>
-          <p>Status: <strong class="status-${card.status}">${card.statusLabel}</strong></p>
+          <h2 id="h-${card.id}">${cardTitle(language, card)}</h2>
+          <p>
+            ${t.status}:
+            <strong class="status-${card.status}"
+              >${consentStatusLabel(language, card.status)}</strong
+            >
+          </p>
           <dl class="receipt-facts">
-            <dt>Gültig</dt>
-            <dd>${card.validity}</dd>
-            <dt>Zweck</dt>
-            <dd>${card.purposes.join(', ')}</dd>
-            <dt>Empfänger</dt>
-            <dd>${card.recipients.join(', ')}</dd>
-            <dt>Daten</dt>
-            <dd>${card.categories.join(', ')}</dd>
+            <dt>${t.validity}</dt>
+            <dd>
+              ${fillHtml(t.validityRange, {
+                from: formatPersonDate(language, card.validFrom),
+                until: formatPersonDate(language, card.validUntil),
+              })}
+            </dd>
+            <dt>${t.purposes}</dt>
+            <dd>${list(language, card.purposes)}</dd>
+            <dt>${t.recipients}</dt>
+            <dd>${list(language, card.recipients)}</dd>
+            <dt>${t.categories}</dt>
+            <dd>${list(language, card.categories)}</dd>
           </dl>
-          ${majorityView(card)} ${transfersView(card.transfers)}
+          ${majorityView(language, card)} ${transfersView(language, card.transfers)}
           ${
             card.canRevoke
               ? html`<form method="post" action="/me/revoke" class="no-print">
                   ${csrfField(input.csrf)}
                   <input type="hidden" name="consentId" value="${card.id}" />
-                  <button type="submit" class="big decline">Widerrufen</button>
+                  <button type="submit" class="big decline">${t.revoke}</button>
                 </form>`
               : ''
           }
         </section>`,
-    )}`
+    )}
+    <section class="card export no-print" aria-labelledby="export-heading">
+      <h2 id="export-heading">${t.exportHeading}</h2>
+      <p>${t.exportIntro}</p>
+      <div class="decision-row">
+        <a class="button big secondary" href="/me/export.pdf">${t.exportPdf}</a>
+        <a class="button big secondary" href="/me/export.json">${t.exportJson}</a>
+      </div>
+    </section>`
 }
 
 export function selfServiceConfirmRevokeView(input: {
   csrf: string
+  language: string
   consentId: string
   title: string
 }): SafeHtml {
+  const t = stringsFor(input.language)
   return html`<section class="card">
-    <h1>Wirklich widerrufen?</h1>
-    <p>
-      ${input.title}: Ab sofort wird nichts mehr übermittelt, auch nichts, was schon vorbereitet
-      war. Was vorher übermittelt wurde, bleibt davon unberührt.
-    </p>
+    <h1>${t.confirmRevokeHeading}</h1>
+    <p>${fillHtml(t.confirmRevokeText, { title: input.title })}</p>
     <div class="decision-row">
       <form method="post" action="/me/revoke" class="inline-form">
         ${csrfField(input.csrf)}
         <input type="hidden" name="consentId" value="${input.consentId}" />
         <input type="hidden" name="confirm" value="yes" />
-        <button type="submit" class="big decline">Ja, widerrufen</button>
+        <button type="submit" class="big decline">${t.confirmRevokeYes}</button>
       </form>
-      <a class="button big secondary" href="/me/consents">Nein, zurück</a>
+      <a class="button big secondary" href="/me/consents">${t.confirmRevokeNo}</a>
     </div>
   </section>`
 }
