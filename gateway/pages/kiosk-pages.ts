@@ -16,7 +16,15 @@ import {
   kioskStartView,
   type ChoiceItem,
 } from '../../templates/pages/kiosk/kiosk-views.ts'
+import type { KioskSignatureMethod } from '../../consent/consent.ts'
 import { ConsentError } from '../../consent/errors.ts'
+import { personNameSchema } from '../../consent/person-name.ts'
+import type {
+  SignatureWidgetInput,
+  SigningProblem,
+} from '../../templates/pages/kiosk/signature-widget.ts'
+import { signingStringsFor } from '../../templates/pages/kiosk/signing-strings.ts'
+import { typedSignatureEvidence } from '../consent/signature-evidence.ts'
 import type { Deps } from '../deps.ts'
 import { toHttpFailure } from '../http/error-status.ts'
 import { pageRoute, type AnyPageRoute, type PageResult } from '../http/route.ts'
@@ -340,7 +348,14 @@ export const kioskSubmitChoicePage = pageRoute({
   },
 })
 
-async function renderSign(deps: Deps, req: Request, session: KioskSession, error?: string) {
+type SignWidgetState = Omit<SignatureWidgetInput, 'language'>
+
+async function renderSign(
+  deps: Deps,
+  req: Request,
+  session: KioskSession,
+  widget: SignWidgetState = { way: 'drawn', name: '' },
+) {
   const confirming = session.state.purpose === 'confirm_majority'
   const role = confirming ? 'youth' : (nextSignatory(session.consent) ?? 'youth')
   const steps = Math.max(
@@ -361,11 +376,53 @@ async function renderSign(deps: Deps, req: Request, session: KioskSession, error
         step: confirming ? 1 : session.consent.signatures.length + 1,
         steps: confirming ? 1 : steps,
         confirming,
-        ...(error ? { error } : {}),
+        widget,
       }),
     },
-    error ? 400 : 200,
+    widget.problem ? 400 : 200,
   )
+}
+
+const signatureForm = z.object({
+  name: z.string().trim().max(200).default(''),
+  /** `drawn`: the pad's PNG in `evidence`; `typed`: the name with the ticked `confirm`. */
+  way: z.enum(['drawn', 'typed']).default('drawn'),
+  evidence: z.string().max(700_000).default(''),
+  confirm: z.string().max(10).optional(),
+})
+
+/**
+ * The signature the sign page posted, as method and evidence — or what the person still has to
+ * do. A typed signature records the typed name with the sentence the person confirmed, in the
+ * language the kiosk showed it (`kiosk_typed`).
+ */
+function signatureFrom(
+  form: z.infer<typeof signatureForm>,
+  language: string,
+  requireName: boolean,
+):
+  | { ok: true; method: KioskSignatureMethod; evidence: string; name: string }
+  | { ok: false; problem: SigningProblem } {
+  const typed = form.way === 'typed'
+  if ((requireName || typed) && form.name === '') return { ok: false, problem: 'name' }
+  const name = form.name === '' ? undefined : personNameSchema.safeParse(form.name)
+  if (name && !name.success) return { ok: false, problem: 'name_invalid' }
+  if (!typed)
+    return form.evidence === ''
+      ? { ok: false, problem: 'drawing' }
+      : { ok: true, method: 'kiosk_drawn', evidence: form.evidence, name: name?.data ?? '' }
+  if (form.confirm !== 'yes') return { ok: false, problem: 'confirm' }
+  const typedName = name?.data ?? ''
+  return {
+    ok: true,
+    method: 'kiosk_typed',
+    evidence: typedSignatureEvidence({
+      typedName,
+      confirmation: signingStringsFor(language).typedConfirm,
+      language,
+    }),
+    name: typedName,
+  }
 }
 
 export const kioskSignPage = pageRoute({
@@ -384,25 +441,20 @@ export const kioskSubmitSignaturePage = pageRoute({
   path: '/kiosk/sign',
   access,
   bodyLimit: 800 * 1024,
-  form: z.object({
-    name: z.string().trim().max(200).default(''),
-    evidence: z.string().max(700_000).default(''),
-  }),
+  form: signatureForm,
   handle: async ({ deps, req, principal, body }) => {
     const session = await sessionAt(deps, principal, 'sign')
     if ('redirect' in session) return session
-    if (body.name === '')
-      return renderSign(deps, req, session, 'Bitte schreiben Sie Ihren Namen in das Feld.')
-    if (body.evidence === '') return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+    const again = (problem: SigningProblem) =>
+      renderSign(deps, req, session, { way: body.way, name: body.name, problem })
+    const signature = signatureFrom(body, session.state.language, true)
+    if (!signature.ok) return again(signature.problem)
     try {
-      const { complete } = await signAtKiosk(deps, principal, {
-        name: body.name,
-        evidence: body.evidence,
-      })
+      const { complete } = await signAtKiosk(deps, principal, signature)
       return { redirect: complete ? '/kiosk/receipt' : '/kiosk/sign' }
     } catch (error) {
       if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
-        return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+        return again(signature.method === 'kiosk_typed' ? 'name_invalid' : 'drawing')
       throw error
     }
   },
@@ -413,20 +465,21 @@ export const kioskSubmitConfirmationPage = pageRoute({
   path: '/kiosk/confirm',
   access,
   bodyLimit: 800 * 1024,
-  form: z.object({
-    name: z.string().trim().max(200).default(''),
-    evidence: z.string().max(700_000).default(''),
-  }),
+  form: signatureForm,
   handle: async ({ deps, req, principal, body }) => {
     const session = await sessionAt(deps, principal, 'sign')
     if ('redirect' in session) return session
     if (session.state.purpose !== 'confirm_majority') return { redirect: '/kiosk/sign' }
-    if (body.evidence === '') return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+    const again = (problem: SigningProblem) =>
+      renderSign(deps, req, session, { way: body.way, name: body.name, problem })
+    // A drawn confirmation needs no name (the consent names the young adult); a typed one does.
+    const signature = signatureFrom(body, session.state.language, false)
+    if (!signature.ok) return again(signature.problem)
     try {
-      await confirmMajorityAtKiosk(deps, principal, { evidence: body.evidence })
+      await confirmMajorityAtKiosk(deps, principal, signature)
     } catch (error) {
       if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
-        return renderSign(deps, req, session, 'Bitte unterschreiben Sie im Feld.')
+        return again(signature.method === 'kiosk_typed' ? 'name_invalid' : 'drawing')
       throw error
     }
     return { redirect: '/kiosk/done?confirmed=1' }

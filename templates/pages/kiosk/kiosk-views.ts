@@ -3,6 +3,7 @@ import { html } from '../html.ts'
 import { layout } from '../layout.ts'
 import { consentTextHtml } from './consent-text-html.ts'
 import { signatoryLabels, stringsFor, kioskStrings } from './kiosk-strings.ts'
+import { signatureWidget, type SignatureWidgetInput } from './signature-widget.ts'
 
 export interface KioskFrameInput {
   title: string
@@ -239,8 +240,9 @@ export function kioskSignView(input: {
   role: string
   step: number
   steps: number
-  error?: string
-  /** Confirming at majority: the young adult's own drawing, posted to /kiosk/confirm. */
+  /** The signing widget's state: the way chosen, the name typed, what was refused. */
+  widget: Omit<SignatureWidgetInput, 'language'>
+  /** Confirming at majority: the young adult's own signature, posted to /kiosk/confirm. */
   confirming?: boolean
 }): SafeHtml {
   const strings = stringsFor(input.language)
@@ -255,36 +257,12 @@ export function kioskSignView(input: {
         }
       </h1>
       <p class="muted">${input.step} / ${input.steps}</p>
-      ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
       <form
         method="post"
         action="${input.confirming ? '/kiosk/confirm' : '/kiosk/sign'}"
         id="sign-form"
       >
-        ${csrfField(input.csrf)}
-        <p id="pad-label">${strings.signHere}</p>
-        <canvas
-          id="signature-pad"
-          class="signature-pad"
-          width="900"
-          height="260"
-          role="img"
-          aria-labelledby="pad-label"
-        ></canvas>
-        <input type="hidden" name="evidence" id="evidence" value="" />
-        <p>
-          <button type="button" class="secondary" id="clear-signature">${strings.clear}</button>
-        </p>
-        <label for="signer-name">${strings.typedName}</label>
-        <input
-          id="signer-name"
-          name="name"
-          type="text"
-          autocomplete="off"
-          maxlength="200"
-          required
-          class="big-input"
-        />
+        ${csrfField(input.csrf)} ${signatureWidget({ language: input.language, ...input.widget })}
         <div class="decision-row">
           <button type="submit" class="big agree">${strings.agree}</button>
         </div>
