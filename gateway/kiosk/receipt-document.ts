@@ -1,137 +1,237 @@
-import { existsSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { vocabulary } from '../../config/vocabulary.ts'
-import { localized } from '../../consent/vocabulary.ts'
-import { listAgencies } from '../../db/account-repository.ts'
-import type { ReceiptFacts } from '../../templates/pages/kiosk/kiosk-views.ts'
-import { signatoryLabels } from '../../templates/pages/kiosk/kiosk-strings.ts'
-import type { ConsentView } from '../consent/consent-view.ts'
-import type { Deps } from '../deps.ts'
+import type { Consent, Signature } from '../../consent/consent.ts'
 import { consentRecordSha256 } from '../../consent/consent-record.ts'
+import { localized } from '../../consent/vocabulary.ts'
+import { signPdf } from '../../crypto/pdf-sign.ts'
+import { findSignatureEvidence } from '../../db/consent-repository.ts'
+import { kioskStrings } from '../../templates/pages/kiosk/kiosk-strings.ts'
+import type {
+  ReceiptDocument,
+  ReceiptSignatureView,
+  ReceiptTextView,
+} from '../../templates/pages/receipt/receipt-view.ts'
+import {
+  formatBerlinTime,
+  formatCalendarDate,
+} from '../../templates/pages/view-models/format-berlin-time.ts'
+import { agencyDirectory, renderWith } from '../consent/consent-texts.ts'
+import type { ConsentView } from '../consent/consent-view.ts'
+import { readTypedSignature } from '../consent/signature-evidence.ts'
+import type { Deps } from '../deps.ts'
+import { relayKeyringOf } from '../relay/relay-services.ts'
+import { KioskError } from './kiosk-error.ts'
+import { receiptPdf } from './receipt-pdf.ts'
 
 async function qrCode() {
   return (await import('qrcode')).default
 }
 
-const kindLabels: Record<string, string> = {
-  einwilligung: 'Einwilligung (§ 67b SGB X)',
-  schweigepflichtsentbindung: 'Schweigepflichtsentbindung (§ 203 StGB, § 65 SGB VIII)',
-}
-
-const germanDate = (date: string) => date.split('-').reverse().join('.')
-const berlinTime = (iso: string) =>
-  new Date(iso).toLocaleString('de-DE', { timeZone: 'Europe/Berlin' }) + ' Uhr'
-
 /** Where the QR code leads: the self-service page, the code in the fragment (never sent to a server). */
 export function selfServiceLink(publicUrl: string, code: string): string {
-  return `${publicUrl.replace(/\/$/, '')}/me#${code}`
+  return `${selfServiceUrl(publicUrl)}#${code}`
 }
 
-/** The facts printed on the receipt (page and PDF), in German, the binding language. */
-export async function receiptFactsOf(
-  deps: Deps,
-  consent: ConsentView,
-  code: string,
-): Promise<ReceiptFacts> {
-  const names = new Map((await listAgencies(deps.db)).map((a) => [a.id, a.name]))
-  const category = (c: string) => {
-    const term = vocabulary.categories[c]
-    return term ? localized(term.label, 'de') : c
-  }
-  const purpose = (p: string) => {
-    const term = vocabulary.purposes[p]
-    return term ? localized(term.label, 'de') : p
-  }
-  return {
-    code,
-    qrDataUrl: await (
-      await qrCode()
-    ).toDataURL(selfServiceLink(deps.config.publicUrl, code), {
-      errorCorrectionLevel: 'M',
-      margin: 1,
-      width: 180,
-    }),
-    consentId: consent.id,
-    kindLabel: kindLabels[consent.kind] ?? consent.kind,
-    textReference: `${consent.text.templateId} v${consent.text.version} (${consent.text.language})`,
-    textSha256: consent.text.sha256,
-    recordSha256: consentRecordSha256(consent),
-    validity: `${germanDate(consent.validFrom)} bis ${germanDate(consent.validUntil)}`,
-    recipients: consent.coveredRecipients.map((r) => names.get(r) ?? r),
-    categories: consent.coveredCategories.map(category),
-    deselected: [
-      ...consent.deselectedRecipients.map((r) => names.get(r) ?? r),
-      ...consent.deselectedCategories.map(category),
-    ],
-    purposes: consent.purposes.map(purpose),
-    signatures: consent.signatures.map((s) => ({
-      role: s.role,
-      name: s.name,
-      signedAt: berlinTime(s.signedAt),
-      textRead: s.text
-        ? `${s.text.templateId} v${s.text.version} (${s.text.language}), SHA-256 ${s.text.sha256}`
-        : null,
-    })),
-  }
-}
+const selfServiceUrl = (publicUrl: string) => `${publicUrl.replace(/\/$/, '')}/me`
 
-/** A font with Arabic, Cyrillic and Latin letters if the system has one; else PDF's Helvetica. */
-const unicodeFont = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
+
+export interface ReceiptInput {
+  consent: ConsentView
+  /** The language of the receipt's words: the kiosk's session language, or the one signed in. */
+  language: string
+  /** The receipt code, only where it was just made (the kiosk); `/me` never knows it. */
+  code: string | null
+  receiptId: string | null
+}
 
 /**
- * The receipt as PDF (pdfkit): consent text version and hash, choices, validity, who signed when,
- * the record's hash, the personal code and its QR code.
+ * The receipt of a consent for the person who signed it (issue «The person's side» point 4): the
+ * facts in the person's language, every signature with its drawing or what was confirmed, the
+ * text in each language it was signed in and the binding German one — rendered again and
+ * checked against the SHA-256 each signature recorded — and the checksums. Only what the
+ * person's own receipt rightly holds: no case references, no birth date, nothing of transfers.
  */
-export async function receiptPdf(receipt: ReceiptFacts, publicUrl: string): Promise<Buffer> {
-  // Loaded on first use: the CLI and the API never need the PDF and QR libraries.
-  const { default: PDFDocument } = await import('pdfkit')
-  const qr = await (
-    await qrCode()
-  ).toBuffer(selfServiceLink(publicUrl, receipt.code), {
-    errorCorrectionLevel: 'M',
-    margin: 1,
-    width: 240,
-  })
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 56,
-    info: { Title: 'Beleg Einwilligung', Author: 'Brücke' },
-  })
-  const chunks: Buffer[] = []
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const finished = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
-  })
-  if (existsSync(unicodeFont)) doc.font(unicodeFont)
-  doc.fontSize(18).text('Beleg über Ihre Einwilligung')
-  doc.moveDown(0.5)
-  doc.fontSize(14).text(`Belegcode: ${receipt.code}`)
-  doc.moveDown(0.5)
-  doc.image(qr, { width: 120 })
-  doc.moveDown(0.5)
-  doc.fontSize(10)
-  const line = (label: string, value: string) => doc.text(`${label}: ${value}`)
-  line('Erklärung', receipt.kindLabel)
-  line('Text (Vorlage, Version, Sprache)', receipt.textReference)
-  line('Gültig', receipt.validity)
-  line('Zweck', receipt.purposes.join(', '))
-  line('Empfänger', receipt.recipients.join(', '))
-  line('Daten', receipt.categories.join(', '))
-  line('Nicht gewählt', receipt.deselected.length > 0 ? receipt.deselected.join(', ') : '–')
-  doc.moveDown(0.5)
-  doc.text('Unterschriften:')
-  for (const s of receipt.signatures) {
-    doc.text(`  ${signatoryLabels[s.role] ?? s.role}: ${s.name}, ${s.signedAt}`)
-    if (s.textRead) doc.fontSize(8).text(`    gelesen: ${s.textRead}`).fontSize(10)
+export async function receiptDocumentOf(
+  deps: Pick<Deps, 'db' | 'clock' | 'config' | 'consentTexts'>,
+  input: ReceiptInput,
+): Promise<ReceiptDocument> {
+  const { consent, language } = input
+  const directory = await agencyDirectory(deps.db)
+  const agency = (id: string) => directory.names.get(id) ?? id
+  const term = (kind: 'categories' | 'purposes', id: string) => {
+    const found = vocabulary[kind][id]
+    return found ? localized(found.label, language) : id
   }
-  doc.moveDown(0.5)
-  line('Prüfsumme Text (SHA-256)', receipt.textSha256)
-  line('Prüfsumme Einwilligung (SHA-256)', receipt.recordSha256)
-  doc.moveDown(1)
-  doc.text(
-    `Mit dem Belegcode und Ihrem Geburtsdatum sehen Sie unter ${publicUrl.replace(/\/$/, '')}/me, ` +
-      'wer was über Sie bekommen hat, und können die Einwilligung jederzeit widerrufen.',
-  )
-  doc.end()
-  return finished
+  const evidence = await findSignatureEvidence(deps.db, consent.id)
+  return {
+    language,
+    kind: consent.kind,
+    receiptId: input.receiptId,
+    code: input.code,
+    qrDataUrl: input.code
+      ? await (
+          await qrCode()
+        ).toDataURL(selfServiceLink(deps.config.publicUrl, input.code), {
+          errorCorrectionLevel: 'M',
+          margin: 1,
+          width: 180,
+        })
+      : null,
+    issuer: agency(consent.createdByAgencyId),
+    issuedAt: formatBerlinTime(deps.clock.now()),
+    status: statusOf(consent.status),
+    validFrom: formatCalendarDate(consent.validFrom),
+    validUntil: formatCalendarDate(consent.validUntil),
+    senders: consent.senders.map(agency),
+    recipients: consent.coveredRecipients.map(agency),
+    purposes: consent.purposes.map((p) => term('purposes', p)),
+    categories: consent.coveredCategories.map((c) => term('categories', c)),
+    notChosen: [
+      ...consent.deselectedRecipients.map(agency),
+      ...consent.deselectedCategories.map((c) => term('categories', c)),
+    ],
+    releasedProfessionals: consent.releasedProfessionals,
+    entrustingPerson:
+      consent.entrustingPerson && !consent.entrustingPerson.isYouth
+        ? consent.entrustingPerson.name
+        : null,
+    singleTransferSha256: consent.singleTransfer?.summarySha256 ?? null,
+    signatures: consent.signatures.map((s) =>
+      signatureOf(
+        s,
+        evidence.find((e) => e.role === s.role),
+      ),
+    ),
+    texts: textsOf(deps, consent, directory),
+    textSha256: consent.text.sha256,
+    recordSha256: consentRecordSha256(consent),
+    selfServiceUrl: selfServiceUrl(deps.config.publicUrl),
+  }
+}
+
+function statusOf(status: ConsentView['status']): ReceiptDocument['status'] {
+  switch (status) {
+    case 'active':
+    case 'revoked':
+    case 'expired':
+    case 'lapsed':
+      return status
+    // A receipt exists only once every required signature is in: these never carry one.
+    case 'draft':
+    case 'declined':
+    case 'discarded':
+      return 'other'
+  }
+}
+
+/**
+ * A signature as the receipt shows it. The stored evidence is shown only when it still hashes
+ * to what the signature recorded: the receipt never shows a drawing nobody signed with.
+ */
+function signatureOf(
+  s: Signature,
+  stored: { evidence: string; evidenceSha256: string } | undefined,
+): ReceiptSignatureView {
+  const evidence =
+    stored &&
+    stored.evidenceSha256 === s.evidenceSha256 &&
+    sha256(stored.evidence) === s.evidenceSha256
+      ? stored.evidence
+      : undefined
+  return {
+    role: s.role,
+    name: s.name,
+    signedAt: formatBerlinTime(s.signedAt),
+    method: s.method,
+    drawing:
+      s.method === 'kiosk_drawn' && evidence?.startsWith('data:image/png;base64,')
+        ? evidence
+        : null,
+    statement:
+      evidence === undefined
+        ? null
+        : s.method === 'kiosk_typed'
+          ? (readTypedSignature(evidence)?.confirmation ?? null)
+          : s.method === 'staff_attested'
+            ? evidence
+            : null,
+    textRead: s.text
+      ? `${s.text.templateId} v${s.text.version} (${s.text.language}), SHA-256 ${s.text.sha256}`
+      : null,
+  }
+}
+
+/**
+ * The texts in full: each language a signatory read, then the binding German text (DESIGN.md
+ * §3.1: the German text is binding; every translation says so).
+ */
+function textsOf(
+  deps: Pick<Deps, 'consentTexts'>,
+  consent: Consent,
+  directory: Awaited<ReturnType<typeof agencyDirectory>>,
+): ReceiptTextView[] {
+  const read = [
+    ...new Set(
+      consent.signatures.flatMap((s) => (s.text ? [s.text.language] : [consent.text.language])),
+    ),
+  ]
+  const languages = [
+    ...(read.length > 0 ? read : [consent.text.language]).filter((l) => l !== 'de'),
+    'de',
+  ]
+  const onlyGerman = languages.length === 1
+  return languages.map((language) => {
+    const rendered = renderWith(deps, consent, language, directory)
+    const signedHashes = consent.signatures
+      .filter((s) => s.text?.language === language)
+      .map((s) => s.text?.sha256)
+    if (signedHashes.length === 0 && consent.text.language === language)
+      signedHashes.push(consent.text.sha256)
+    return {
+      language,
+      languageName: kioskStrings[language]?.languageName ?? language,
+      binding: language === 'de' && !onlyGerman,
+      text: rendered.text,
+      sha256: rendered.reference.sha256,
+      matchesSigned:
+        signedHashes.length === 0
+          ? null
+          : signedHashes.every((h) => h === rendered.reference.sha256),
+    }
+  })
+}
+
+/**
+ * The receipt as a PDF sealed by the agency that prepared the consent (PAdES, ETSI.CAdES.detached,
+ * with the S/MIME key and certificate its keyring holds), so the person can show that the agency
+ * issued exactly this. Without a valid signing key there is no sealed receipt: refused, never
+ * handed out unsealed as if it were.
+ */
+export async function sealedReceiptPdf(
+  deps: Pick<Deps, 'db' | 'config' | 'log' | 'clock'>,
+  input: { document: ReceiptDocument; agencyId: string },
+): Promise<Buffer> {
+  const at = deps.clock.now()
+  const signer = await relayKeyringOf(deps).signer(input.agencyId, at)
+  if (!signer)
+    throw new KioskError(
+      'ERR_KIOSK_RECEIPT_UNSEALED',
+      'The agency has no valid signing certificate to seal the receipt.',
+    )
+  const qrPng = input.document.code
+    ? await (
+        await qrCode()
+      ).toBuffer(selfServiceLink(deps.config.publicUrl, input.document.code), {
+        errorCorrectionLevel: 'M',
+        margin: 1,
+        width: 240,
+      })
+    : null
+  const pdf = await receiptPdf({ document: input.document, at, qrPng })
+  return signPdf({
+    pdf,
+    signer: { key: signer.key, certificate: signer.certificate, chain: signer.chain },
+    at,
+  })
 }

@@ -10,7 +10,6 @@ import {
   kioskDoneView,
   kioskFrame,
   kioskReadView,
-  kioskReceiptView,
   kioskRevokeView,
   kioskSignView,
   kioskStartView,
@@ -52,7 +51,11 @@ import {
 import { kioskIdleSecondsOf } from '../kiosk/kiosk-settings.ts'
 import { pickUpWithinLimits, pickupLimits } from '../kiosk/pickup-throttle.ts'
 import { summaryOnKiosk, type KioskSummary } from '../kiosk/kiosk-summaries.ts'
-import { receiptFactsOf, receiptPdf } from '../kiosk/receipt-document.ts'
+import { hashReceiptCode } from '../kiosk/receipt-code.ts'
+import { receiptDocumentOf } from '../kiosk/receipt-document.ts'
+import { findReceiptByCodeHash } from '../../db/receipt-repository.ts'
+import { kioskReceiptView } from '../../templates/pages/receipt/receipt-view.ts'
+import { receiptStringsFor } from '../../templates/pages/receipt/receipt-strings.ts'
 import { csrfTokenOf } from './home-pages.ts'
 
 const access = ['kiosk'] as const
@@ -506,31 +509,27 @@ export const kioskReceiptPage = pageRoute({
   handle: async ({ deps, req, principal }) => {
     const session = await sessionAt(deps, principal, 'receipt')
     if ('redirect' in session) return session
-    const facts = await receiptFactsOf(deps, session.consent, session.state.receiptCode ?? '')
+    const code = session.state.receiptCode
+    const receipt = code
+      ? await findReceiptByCodeHash(deps.db, hashReceiptCode(code, deps.config.secrets.masterKey))
+      : undefined
+    const language = session.state.language
+    // Shown and printed here; never a file in the shared tablet's downloads (the sealed PDF
+    // is the person's at /me).
     return page(deps, req, {
-      title: 'Beleg',
+      title: receiptStringsFor(language).title[session.consent.kind],
+      language,
       personal: true,
       body: kioskReceiptView({
         csrf: await csrfTokenOf(deps, req.headers.cookie),
-        receipt: facts,
+        receipt: await receiptDocumentOf(deps, {
+          consent: session.consent,
+          language,
+          code,
+          receiptId: receipt?.id ?? null,
+        }),
       }),
     })
-  },
-})
-
-export const kioskReceiptDownloadPage = pageRoute({
-  method: 'get',
-  path: '/kiosk/receipt.pdf',
-  access,
-  handle: async ({ deps, principal }) => {
-    const session = await sessionAt(deps, principal, 'receipt')
-    if ('redirect' in session) return session
-    const facts = await receiptFactsOf(deps, session.consent, session.state.receiptCode ?? '')
-    return {
-      file: await receiptPdf(facts, deps.config.publicUrl),
-      contentType: 'application/pdf',
-      filename: 'beleg-einwilligung.pdf',
-    }
   },
 })
 
@@ -641,7 +640,6 @@ export const kioskPageRoutes: AnyPageRoute[] = [
   kioskSubmitConfirmationPage,
   kioskDeclinePage,
   kioskReceiptPage,
-  kioskReceiptDownloadPage,
   kioskFinishPage,
   kioskWipePage,
   kioskDonePage,

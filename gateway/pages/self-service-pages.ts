@@ -27,6 +27,7 @@ import {
   selfServiceCookieName,
   selfServiceOverview,
   selfServiceProof,
+  selfServiceReceiptPdf,
 } from '../self-service/self-service-service.ts'
 
 const statusLabels: Record<string, string> = {
@@ -282,6 +283,20 @@ export const selfServiceProofPage = pageRoute({
   },
 })
 
+export const selfServiceReceiptPage = pageRoute({
+  method: 'get',
+  path: '/me/receipt/:consentId',
+  access: 'public',
+  handle: async ({ deps, req, params }) => {
+    const session = await sessionOf(deps, req, false)
+    if (!session) return { redirect: '/me' }
+    const consentId = z.string().min(1).max(64).parse(params.consentId)
+    // The person's own device: the sealed PDF is theirs to keep (an attachment, unlike the kiosk).
+    const { pdf, kind } = await selfServiceReceiptPdf(deps, session, consentId)
+    return { file: pdf, contentType: 'application/pdf', filename: `beleg-${kind}.pdf` }
+  },
+})
+
 export const selfServiceLogoutPage = pageRoute({
   method: 'post',
   path: '/me/logout',
@@ -306,5 +321,6 @@ export const selfServicePageRoutes: AnyPageRoute[] = [
   selfServiceConsentsPage,
   selfServiceRevokePage,
   selfServiceProofPage,
+  selfServiceReceiptPage,
   selfServiceLogoutPage,
 ]

@@ -292,7 +292,6 @@ const matrix: Record<string, MatrixRow> = {
   'POST /kiosk/decline': { body: {}, expect: page({ kiosk: 303 }) },
   'POST /kiosk/confirm': { body: {}, expect: page({ kiosk: 303 }) },
   'GET /kiosk/receipt': { expect: page({ kiosk: 303 }) },
-  'GET /kiosk/receipt.pdf': { expect: page({ kiosk: 303 }) },
   'POST /kiosk/finish': { body: {}, expect: page({ kiosk: 303 }) },
   'POST /kiosk/wipe': { body: {}, expect: page({ kiosk: 303 }) },
   'GET /kiosk/done': { expect: page({ kiosk: 200 }) },
@@ -304,6 +303,7 @@ const matrix: Record<string, MatrixRow> = {
   'GET /me/consents': { expect: publicRoute(303) },
   'POST /me/revoke': { body: {}, expect: publicRoute(400) },
   'GET /me/proof/:seq': { path: '/me/proof/1', expect: publicRoute(303) },
+  'GET /me/receipt/:consentId': { path: '/me/receipt/cns_x', expect: publicRoute(303) },
   'POST /me/logout': { body: {}, expect: publicRoute(303) },
 }
 

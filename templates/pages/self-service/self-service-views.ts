@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../html.ts'
 import { layout } from '../layout.ts'
+import { receiptStringsFor } from '../receipt/receipt-strings.ts'
 
 export function selfServiceFrame(input: { title: string; body: SafeHtml }): string {
   return layout({
@@ -190,6 +191,9 @@ export function selfServiceOverviewView(input: {
             <dt>Daten</dt>
             <dd>${card.categories.join(', ')}</dd>
           </dl>
+          <p class="no-print">
+            <a href="/me/receipt/${card.id}">${receiptStringsFor('de').meDownload}</a>
+          </p>
           ${majorityView(card)} ${transfersView(card.transfers)}
           ${
             card.canRevoke
