@@ -92,10 +92,10 @@ export async function receiptDocumentOf(
       ...consent.deselectedCategories.map((c) => term('categories', c)),
     ],
     releasedProfessionals: consent.releasedProfessionals,
-    entrustingPerson:
+    entrustingPersons:
       consent.entrustingPerson && !consent.entrustingPerson.isYouth
-        ? consent.entrustingPerson.name
-        : null,
+        ? [consent.entrustingPerson.name]
+        : [],
     singleTransferSha256: consent.singleTransfer?.summarySha256 ?? null,
     signatures: consent.signatures.map((s) =>
       signatureOf(
@@ -125,6 +125,10 @@ function statusOf(status: ConsentView['status']): ReceiptDocument['status'] {
   }
 }
 
+/** The role without a number (several entrusting persons each sign under a role of their own). */
+const roleKind = (role: string): ReceiptSignatureView['role'] =>
+  role === 'youth' || role === 'guardian' ? role : 'entrusting_person'
+
 /**
  * A signature as the receipt shows it. The stored evidence is shown only when it still hashes
  * to what the signature recorded: the receipt never shows a drawing nobody signed with.
@@ -140,7 +144,7 @@ function signatureOf(
       ? stored.evidence
       : undefined
   return {
-    role: s.role,
+    role: roleKind(s.role),
     name: s.name,
     signedAt: formatBerlinTime(s.signedAt),
     method: s.method,

@@ -95,6 +95,7 @@ describe.runIf(chromiumAvailable)('signing and receipt at the kiosk in Chromium'
     await page.keyboard.press('Enter')
     await page.waitForURL(`${server.url}/kiosk/sign`)
     await accessible(page, 'sign-drawn')
+    await screenshot(page, 'kiosk-sign-drawn')
 
     // The typed way, found by its accessible name as a screen reader announces it.
     const typedWay = page.getByRole('radio', { name: /Namen tippen und mit einem Haken/ })
@@ -108,6 +109,7 @@ describe.runIf(chromiumAvailable)('signing and receipt at the kiosk in Chromium'
     })
     expect(await confirm.isVisible()).toBe(true)
     await accessible(page, 'sign-typed')
+    await screenshot(page, 'kiosk-sign-typed')
     await page.keyboard.press('Tab')
     expect(
       await page.evaluate(

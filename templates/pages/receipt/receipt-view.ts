@@ -54,7 +54,8 @@ export interface ReceiptDocument {
   categories: string[]
   notChosen: string[]
   releasedProfessionals: string[]
-  entrustingPerson: string | null
+  /** Who entrusted the data to the Jugendamt (§ 65 SGB VIII), when not the youth. */
+  entrustingPersons: string[]
   singleTransferSha256: string | null
   signatures: ReceiptSignatureView[]
   /** The text in the signing language first, then the binding German one (if different). */
@@ -95,7 +96,8 @@ export function receiptFacts(
   )
   if (doc.releasedProfessionals.length > 0)
     facts.push([strings.released, list(doc.releasedProfessionals)])
-  if (doc.entrustingPerson) facts.push([strings.entrustingPerson, doc.entrustingPerson])
+  if (doc.entrustingPersons.length > 0)
+    facts.push([strings.entrustingPerson, list(doc.entrustingPersons)])
   if (doc.singleTransferSha256) facts.push([strings.singleTransfer, doc.singleTransferSha256])
   return facts
 }

@@ -83,7 +83,7 @@ describe('evidence of a signature', () => {
         language: 'de',
         confirmation: readTypedSignature(evidence)?.confirmation ?? '',
         typedName: 'Leonie Quastenberg',
-      } as Parameters<typeof typedSignatureEvidence>[0]),
+      }),
     ).toBe(evidence)
   })
 
