@@ -28,8 +28,55 @@ export type SignatoryRole = z.infer<typeof signatoryRoleSchema>
 /** Most entrusting persons one consent can name (one role each). */
 export const maxEntrustingPersons = entrustingRoles.length
 
-export const signatureMethodSchema = z.enum(['kiosk_drawn', 'paper_scan', 'staff_attested'])
+/**
+ * How a signatory signed (DESIGN.md §3.1 «Signing»):
+ * - `kiosk_drawn`: drawn with finger or mouse on the kiosk that displayed the text;
+ * - `kiosk_typed`: the name typed and the consent expressly confirmed with a checkbox on that
+ *   kiosk — the way in for keyboard, switch and screen-reader users;
+ * - `paper_scan`: a signed paper form, its scan kept;
+ * - `staff_attested`: declared in person to staff, who write the circumstances down.
+ */
+export const signatureMethodSchema = z.enum([
+  'kiosk_drawn',
+  'kiosk_typed',
+  'paper_scan',
+  'staff_attested',
+])
 export type SignatureMethod = z.infer<typeof signatureMethodSchema>
+
+/** The methods of the person's own act at a kiosk, inside its live flow. */
+export const kioskSignatureMethods = ['kiosk_drawn', 'kiosk_typed'] as const
+export type KioskSignatureMethod = (typeof kioskSignatureMethods)[number]
+
+export function isKioskSignatureMethod(method: string): method is KioskSignatureMethod {
+  return (kioskSignatureMethods as readonly string[]).includes(method)
+}
+
+/**
+ * Whether a method is the signatory's own written or electronic declaration (§ 67b Abs. 2 SGB X
+ * "schriftlich oder elektronisch"): paper, or made by the person themselves on the kiosk that
+ * displayed the text — drawn or typed with express confirmation, both simple electronic
+ * signatures (Art. 3 Nr. 10 eIDAS) of equal standing. An attestation is staff's declaration
+ * about what the person said, not the person's own: it is not.
+ */
+export function isWrittenOrElectronic(method: SignatureMethod): boolean {
+  switch (method) {
+    case 'kiosk_drawn':
+    case 'kiosk_typed':
+    case 'paper_scan':
+      return true
+    case 'staff_attested':
+      return false
+  }
+}
+
+/** How a young adult confirms at majority: at a kiosk (drawn or typed) or in person with staff. */
+export const majorityConfirmationMethodSchema = z.enum([
+  'kiosk_drawn',
+  'kiosk_typed',
+  'staff_attested',
+])
+export type MajorityConfirmationMethod = z.infer<typeof majorityConfirmationMethodSchema>
 
 export const revocationChannelSchema = z.enum(['kiosk', 'self_service', 'staff'])
 

@@ -1,4 +1,8 @@
-import type { SignatureMethod } from './consent.ts'
+import {
+  isKioskSignatureMethod,
+  type MajorityConfirmationMethod,
+  type SignatureMethod,
+} from './consent.ts'
 import type { ConsentErrorCode } from './errors.ts'
 import type { ConsentStatus } from './status.ts'
 
@@ -10,6 +14,8 @@ import type { ConsentStatus } from './status.ts'
  * - Only the sending agencies named in the consent record a signature on paper (`paper_scan`)
  *   or in person (`staff_attested`); a recipient agency never signs, attests, discards or
  *   activates — it would be consenting to data flowing to itself.
+ * - The person's own signature at a kiosk, drawn (`kiosk_drawn`) or typed and confirmed
+ *   (`kiosk_typed`), is made only there; staff never record one.
  * - A kiosk acts only inside its live flow: a draft it picked up (its own agency's pickup code
  *   or push) for signing and declining, a receipt code with the birth date for revoking.
  * - A `/me` session opens only the consents its receipt proves.
@@ -45,7 +51,7 @@ export type ConsentAction =
   | { type: 'sign'; method: SignatureMethod }
   | { type: 'decline' }
   | { type: 'revoke' }
-  | { type: 'confirm_majority'; method: 'kiosk_drawn' | 'staff_attested' }
+  | { type: 'confirm_majority'; method: MajorityConfirmationMethod }
 
 /** The facts of a consent a permission depends on. */
 export interface ConsentPartyFacts {
@@ -173,9 +179,12 @@ function authorizeSignature(
   method: SignatureMethod,
   consent: ConsentPartyFacts,
 ): Permission {
-  if (method === 'kiosk_drawn') {
+  if (isKioskSignatureMethod(method)) {
     if (actor.kind !== 'kiosk')
-      return deny('ERR_CONSENT_METHOD_NOT_ALLOWED', 'A drawn signature is made at a kiosk.')
+      return deny(
+        'ERR_CONSENT_METHOD_NOT_ALLOWED',
+        'A drawn or typed signature is the person’s own act at a kiosk.',
+      )
     if (relationOf(consent, actor.agencyId) !== 'creator' || !inLiveFlow(actor, consent, 'sign'))
       return deny('ERR_CONSENT_KIOSK_FLOW_REQUIRED', 'Pick the draft up on this kiosk first.')
     return needsStatus(consent, 'draft')
@@ -216,12 +225,15 @@ function authorizeRevocation(actor: ConsentActor, consent: ConsentPartyFacts): P
 
 function authorizeMajorityConfirmation(
   actor: ConsentActor,
-  method: 'kiosk_drawn' | 'staff_attested',
+  method: MajorityConfirmationMethod,
   consent: ConsentPartyFacts,
 ): Permission {
-  if (method === 'kiosk_drawn') {
+  if (isKioskSignatureMethod(method)) {
     if (actor.kind !== 'kiosk')
-      return deny('ERR_CONSENT_METHOD_NOT_ALLOWED', 'A drawn confirmation is made at a kiosk.')
+      return deny(
+        'ERR_CONSENT_METHOD_NOT_ALLOWED',
+        'A drawn or typed confirmation is made at a kiosk.',
+      )
     if (
       relationOf(consent, actor.agencyId) !== 'creator' ||
       !inLiveFlow(actor, consent, 'confirm_majority')

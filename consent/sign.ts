@@ -2,6 +2,7 @@ import { validityWindow, type CalendarDate } from './calendar.ts'
 import {
   coveredCategories,
   coveredRecipients,
+  isWrittenOrElectronic,
   type Consent,
   type SignatoryRole,
   type SignatureMethod,
@@ -45,7 +46,9 @@ export interface SignatureOutcome {
 
 /**
  * Health and addiction data (Art. 9 GDPR) need a written or electronic consent
- * (§ 67b Abs. 2 S. 2 SGB X): a signature staff only attest is not enough for them.
+ * (§ 67b Abs. 2 S. 2 SGB X): a signature staff only attest is not enough for them; a paper
+ * signature and the person's own act at the kiosk (drawn, or typed and expressly confirmed) are
+ * (see `isWrittenOrElectronic`).
  */
 export function needsWrittenForm(categories: readonly string[], vocabulary: Vocabulary): boolean {
   return categories.some((c) => vocabulary.categories[c]?.sensitivity === 'art9')
@@ -56,8 +59,9 @@ export function needsWrittenForm(categories: readonly string[], vocabulary: Voca
  * not have signed; only the youth chooses what is shared (special categories count only when
  * expressly chosen; at least one category and one recipient remain); who must sign is worked
  * out again at the youth's signing instant (guardian under `guardianAge`, the entrusting person
- * for § 65 data that remains); an attested signature never covers health or addiction data;
- * nothing is signed once the validity has ended. Pure; throws `ConsentError`.
+ * for § 65 data that remains); a signature that is not the person's own written or electronic
+ * declaration (an attestation) never covers health or addiction data; nothing is signed once the
+ * validity has ended. Pure; throws `ConsentError`.
  */
 export function applySignature(
   consent: Consent,
@@ -86,7 +90,7 @@ export function applySignature(
         deselectedRecipients: [...consent.deselectedRecipients],
       }
   if (
-    request.method === 'staff_attested' &&
+    !isWrittenOrElectronic(request.method) &&
     needsWrittenForm(
       coveredCategories({ categories: consent.categories, ...choice }),
       context.vocabulary,
@@ -94,7 +98,7 @@ export function applySignature(
   )
     throw new ConsentError(
       'ERR_CONSENT_WRITTEN_FORM_REQUIRED',
-      'Health or addiction data need a signature in writing (paper or kiosk), not an attestation (§ 67b Abs. 2 SGB X).',
+      'Health or addiction data need the person’s own written or electronic signature (paper, or drawn or typed at the kiosk), not an attestation (§ 67b Abs. 2 SGB X).',
     )
   // The guardian rule looks at the age when the youth signs (or now, before that).
   const youthSignedAt = isYouth

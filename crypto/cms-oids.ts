@@ -13,6 +13,8 @@ export const oid = {
   messageDigest: '1.2.840.113549.1.9.4',
   signingTime: '1.2.840.113549.1.9.5',
   smimeCapabilities: '1.2.840.113549.1.9.15',
+  // RFC 5035 §3 (ESS): the signer's certificate bound into the signed attributes (CAdES, PAdES)
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
   // Digests (RFC 5754)
   sha1: '1.3.14.3.2.26',
   sha256: '2.16.840.1.101.3.4.2.1',

@@ -6,6 +6,7 @@ import type { CmsCertificate } from './cms-certificate.ts'
 import { asBuffer, derSetOf, encodeDer } from './cms-der.ts'
 import { oid } from './cms-oids.ts'
 import {
+  childrenOf,
   contentInfoTree,
   derAttribute,
   derObjectIdentifier,
@@ -15,6 +16,8 @@ import {
   derSmallInteger,
   derTime,
   encodeDerTree,
+  rawOf,
+  readTlv,
 } from './cms-tlv.ts'
 import type { DerNode } from './cms-tlv.ts'
 import { signatureAlgorithmFor, signBytes } from './cms-signature-algorithm.ts'
@@ -38,6 +41,13 @@ export interface SignCmsInput {
   detached: boolean
   /** For RSA keys: PKCS#1 v1.5 (default, widest support) or RSASSA-PSS. Ignored for EC keys. */
   rsaScheme?: RsaSignatureScheme
+  /**
+   * The signed attributes: `smime` (default) — contentType, signingTime, messageDigest,
+   * smimeCapabilities (RFC 8551 §2.5); `cades` — contentType, messageDigest and
+   * signingCertificateV2 (RFC 5035), as a CAdES baseline signature inside a PDF needs
+   * (ETSI EN 319 142-1 §6.3, PAdES: the signing time is the PDF's `/M`, not an attribute).
+   */
+  profile?: 'smime' | 'cades'
 }
 
 /** Content-encryption algorithms we announce in smimeCapabilities, preferred first (RFC 8551 §2.5.2). */
@@ -53,12 +63,19 @@ export function signCms(input: SignCmsInput): Buffer {
   assertKeyMatches(input.signer.key, certificate)
   const scheme = input.rsaScheme ?? 'rsa-pkcs1'
   const digest = createHash('sha256').update(input.content).digest()
-  const attributes = [
-    derAttribute(oid.contentType, derObjectIdentifier(oid.data)),
-    derAttribute(oid.signingTime, derTime(input.at)),
-    derAttribute(oid.messageDigest, derPrimitiveBytes(0x04, digest)),
-    derAttribute(oid.smimeCapabilities, smimeCapabilitiesDer),
-  ]
+  const attributes =
+    input.profile === 'cades'
+      ? [
+          derAttribute(oid.contentType, derObjectIdentifier(oid.data)),
+          derAttribute(oid.messageDigest, derPrimitiveBytes(0x04, digest)),
+          derAttribute(oid.signingCertificateV2, signingCertificateV2Der(certificate)),
+        ]
+      : [
+          derAttribute(oid.contentType, derObjectIdentifier(oid.data)),
+          derAttribute(oid.signingTime, derTime(input.at)),
+          derAttribute(oid.messageDigest, derPrimitiveBytes(0x04, digest)),
+          derAttribute(oid.smimeCapabilities, smimeCapabilitiesDer),
+        ]
   // The signature covers the DER SET OF the attributes (RFC 5652 §5.4); DER sorts its elements,
   // and the SignerInfo carries the same bytes under [0] IMPLICIT, so verifiers see identical input.
   const signedAttributesDer = derSetOf(attributes)
@@ -100,6 +117,26 @@ export function signCms(input: SignCmsInput): Buffer {
 }
 
 const sha256AlgorithmDer = encodeDer(new AlgorithmIdentifier({ algorithm: oid.sha256 }))
+
+/**
+ * `SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }` with one
+ * `ESSCertIDv2 ::= SEQUENCE { certHash OCTET STRING, issuerSerial IssuerSerial }` (RFC 5035 §4;
+ * hashAlgorithm is the DEFAULT SHA-256, so DER omits it). `IssuerSerial` names the issuer as a
+ * GeneralName directoryName [4] (RFC 5280 §4.2.1.6).
+ */
+function signingCertificateV2Der(certificate: CmsCertificate): Buffer {
+  const certHash = createHash('sha256').update(certificate.der).digest()
+  const issuerAndSerial = certificate.issuerAndSerialDer
+  const [issuer, serial] = childrenOf(issuerAndSerial, readTlv(issuerAndSerial, 0))
+  if (!issuer || !serial) throw new CmsError('ERR_CMS_INVALID_INPUT', 'certificate without issuer')
+  const generalNames = derSequence([
+    encodeDerTree({ tag: 0xa4, children: [rawOf(issuerAndSerial, issuer)] }),
+  ])
+  const issuerSerial = derSequence([generalNames, rawOf(issuerAndSerial, serial)])
+  return derSequence([
+    derSequence([derSequence([derPrimitiveBytes(0x04, certHash), issuerSerial])]),
+  ])
+}
 
 /** `SMIMECapabilities ::= SEQUENCE OF SMIMECapability` (RFC 8551 §2.5.2), parameters absent. */
 const smimeCapabilitiesDer = derSequence(

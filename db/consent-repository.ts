@@ -369,6 +369,26 @@ export interface SignatureRecord extends Signature {
   evidence: string
 }
 
+/**
+ * The evidence kept with each signature of a consent (drawing, typed signature, scan,
+ * circumstances), for the person's own receipt; with the SHA-256 recorded at signing.
+ */
+export async function findSignatureEvidence(
+  db: Executor,
+  consentId: string,
+): Promise<{ role: SignatoryRole; evidence: string; evidenceSha256: string }[]> {
+  const rows = await db
+    .selectFrom('consent_signatures')
+    .select(['role', 'evidence', 'evidence_sha256'])
+    .where('consent_id', '=', consentId)
+    .execute()
+  return rows.map((row) => ({
+    role: signatoryRoleSchema.parse(row.role),
+    evidence: row.evidence,
+    evidenceSha256: row.evidence_sha256,
+  }))
+}
+
 /** Stores a signature and the consent's new summary facts after it. */
 export async function insertSignature(
   db: Executor,

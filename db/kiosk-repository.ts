@@ -1,6 +1,11 @@
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
-import { textReferenceSchema, type TextReference } from '../consent/consent.ts'
+import {
+  majorityConfirmationMethodSchema,
+  textReferenceSchema,
+  type MajorityConfirmationMethod,
+  type TextReference,
+} from '../consent/consent.ts'
 import type { Tables } from './tables.ts'
 
 type Executor = Kysely<Tables> | Transaction<Tables>
@@ -178,7 +183,7 @@ export interface MajorityReview {
 /** The young adult's own act confirming at majority: at a kiosk, or in person with staff. */
 export interface MajorityConfirmation {
   by: string
-  method: 'kiosk_drawn' | 'staff_attested'
+  method: MajorityConfirmationMethod
   evidenceSha256: string
   text: TextReference | null
 }
@@ -205,7 +210,10 @@ export async function findMajorityReviews(
       row.confirmed_by !== null && row.confirmed_evidence_sha256 !== null
         ? {
             by: row.confirmed_by,
-            method: row.confirmed_method === 'staff_attested' ? 'staff_attested' : 'kiosk_drawn',
+            // Rows from before the method was recorded were drawn at a kiosk.
+            method: majorityConfirmationMethodSchema
+              .catch('kiosk_drawn')
+              .parse(row.confirmed_method),
             evidenceSha256: row.confirmed_evidence_sha256,
             text:
               row.confirmed_text === null

@@ -44,7 +44,7 @@ export const consentEventSchemas = [
     subjectPseudonym: id,
     agencyId: id,
     role,
-    method: z.enum(['kiosk_drawn', 'paper_scan', 'staff_attested']),
+    method: z.enum(['kiosk_drawn', 'kiosk_typed', 'paper_scan', 'staff_attested']),
     evidenceSha256: sha256HexSchema,
     deselectedCategories: terms,
     deselectedRecipients: agencies,

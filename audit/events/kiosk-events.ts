@@ -54,7 +54,7 @@ export const kioskEventSchemas = [
     consentId: id,
     subjectPseudonym: id,
     /** The young adult's own act (absent on entries written before it was recorded). */
-    method: z.enum(['kiosk_drawn', 'staff_attested']).optional(),
+    method: z.enum(['kiosk_drawn', 'kiosk_typed', 'staff_attested']).optional(),
     evidenceSha256: sha256HexSchema.optional(),
   }),
   z.strictObject({

@@ -67,7 +67,7 @@ export interface MajorityReviewTable {
   lapsed_at: string | null
   /** Actor who recorded the confirmation (`kiosk:…` or `user:…`). */
   confirmed_by: string | null
-  /** `kiosk_drawn` or `staff_attested`. */
+  /** `kiosk_drawn`, `kiosk_typed` or `staff_attested`. */
   confirmed_method: string | null
   /** The drawing (data URL) or the circumstances written down. */
   confirmed_evidence: string | null

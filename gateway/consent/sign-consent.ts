@@ -17,7 +17,7 @@ import type { Deps } from '../deps.ts'
 import { liveKioskState, loadAuthorized, type ConsentCaller } from './consent-caller.ts'
 import { agencyDirectory, renderWith } from './consent-texts.ts'
 import { toConsentView, type ConsentView } from './consent-view.ts'
-import { checkEvidence } from './signature-evidence.ts'
+import { checkEvidence, checkTypedName } from './signature-evidence.ts'
 
 type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'consentTexts'>
 
@@ -26,8 +26,10 @@ export const signatureInputSchema = z.strictObject({
   name: personNameSchema,
   method: signatureMethodSchema,
   /**
-   * `kiosk_drawn`: the drawing as a PNG data URL; `paper_scan`: the scan of the signed form as a
-   * data URL (PDF, PNG or JPEG); `staff_attested`: the circumstances written down.
+   * `kiosk_drawn`: the drawing as a PNG data URL; `kiosk_typed`: the typed name, the confirmed
+   * sentence and its language as JSON (`typedSignatureEvidence`); `paper_scan`: the scan of the
+   * signed form as a data URL (PDF, PNG or JPEG); `staff_attested`: the circumstances written
+   * down.
    */
   evidence: z.string().min(1).max(6_000_000),
   deselectedCategories: z.array(termIdSchema).max(40).default([]),
@@ -63,6 +65,7 @@ export async function signConsent(
   const { caller } = input
   const signature = signatureInputSchema.parse(input.signature)
   const { evidence, evidenceSha256 } = checkEvidence(signature.method, signature.evidence)
+  if (signature.method === 'kiosk_typed') checkTypedName(evidence, signature.name)
   const now = deps.clock.now()
   const directory = await agencyDirectory(deps.db)
   const stored = await deps.db

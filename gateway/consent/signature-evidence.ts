@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto'
 import { crc32, inflateSync } from 'node:zlib'
+import { z } from 'zod'
 import type { SignatureMethod } from '../../consent/consent.ts'
 import { ConsentError } from '../../consent/errors.ts'
+import { personNameSchema } from '../../consent/person-name.ts'
 
 /**
  * The evidence of a signature, checked at the edge before any rule runs (issue «Consent
  * integrity» points 1 and 2):
  * - `kiosk_drawn`: a real PNG (data URL) of plausible size with something drawn on it;
+ * - `kiosk_typed`: the typed name, the sentence the person confirmed with its checkbox and the
+ *   language it was shown in (JSON, {@link typedSignatureEvidence}) — the signatory's name must
+ *   be the typed one ({@link checkTypedName});
  * - `paper_scan`: the scan itself (data URL of a PDF, PNG or JPEG), kept in the consent store;
  * - `staff_attested`: the circumstances written down (who was present, where, how the person
  *   was informed) — a sentence, not a token.
@@ -33,6 +38,45 @@ export const scanLimits = { minBytes: 1024, maxBytes: 4 * 1024 * 1024 } as const
 
 export const circumstancesLimits = { minLength: 40, maxLength: 2000 } as const
 
+/**
+ * A typed signature (`kiosk_typed`): what the person typed and what they confirmed, in the
+ * language the kiosk showed it. Kept as JSON in this key order, so the same act hashes the same.
+ */
+export const typedSignatureSchema = z.strictObject({
+  typedName: personNameSchema,
+  /** The sentence beside the checkbox the person ticked, as displayed. */
+  confirmation: z.string().trim().min(20).max(500),
+  language: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/),
+})
+export type TypedSignature = z.infer<typeof typedSignatureSchema>
+
+/** The evidence string of a typed signature. */
+export function typedSignatureEvidence(input: TypedSignature): string {
+  return JSON.stringify({
+    typedName: input.typedName,
+    confirmation: input.confirmation,
+    language: input.language,
+  })
+}
+
+/** A stored typed signature's evidence, read back (undefined when it is not one). */
+export function readTypedSignature(evidence: string): TypedSignature | undefined {
+  try {
+    const parsed = typedSignatureSchema.safeParse(JSON.parse(evidence))
+    return parsed.success ? parsed.data : undefined
+  } catch {
+    // Not JSON: a drawing, a scan or written circumstances.
+    return undefined
+  }
+}
+
+/** A typed signature is the signatory's own name: the record may not name someone else. */
+export function checkTypedName(evidence: string, name: string): void {
+  const typed = readTypedSignature(evidence)
+  if (!typed || typed.typedName !== personNameSchema.parse(name))
+    throw invalid('A typed signature carries the signatory’s own name as typed.')
+}
+
 const invalid = (message: string): ConsentError =>
   new ConsentError('ERR_CONSENT_EVIDENCE_INVALID', message)
 
@@ -50,6 +94,12 @@ export function checkEvidence(method: SignatureMethod, evidence: string): Checke
       checkScan(mediaType, bytes)
       break
     }
+    case 'kiosk_typed':
+      if (!readTypedSignature(evidence))
+        throw invalid(
+          'A typed signature carries the typed name, the confirmed sentence and its language (JSON).',
+        )
+      break
     case 'staff_attested':
       checkCircumstances(evidence)
       break

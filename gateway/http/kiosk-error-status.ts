@@ -10,4 +10,5 @@ export const kioskErrorStatus = {
   ERR_KIOSK_RATE_LIMITED: 429,
   ERR_KIOSK_NOT_CONFIRMABLE: 409,
   ERR_KIOSK_SUMMARY_MISMATCH: 400,
+  ERR_KIOSK_RECEIPT_UNSEALED: 503,
 } as const satisfies Record<KioskErrorCode, number>

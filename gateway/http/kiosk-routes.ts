@@ -50,11 +50,11 @@ const majorityReviewSchema = z.strictObject({
   flaggedAt: z.iso.datetime(),
   confirmedAt: z.iso.datetime().nullable(),
   lapsedAt: z.iso.datetime().nullable(),
-  /** How the young adult confirmed in person: at a kiosk (drawn) or with staff (attested). */
+  /** How the young adult confirmed in person: at a kiosk (drawn or typed) or with staff (attested). */
   confirmation: z
     .strictObject({
       by: z.string(),
-      method: z.enum(['kiosk_drawn', 'staff_attested']),
+      method: z.enum(['kiosk_drawn', 'kiosk_typed', 'staff_attested']),
       evidenceSha256: z.string(),
       text: z
         .strictObject({

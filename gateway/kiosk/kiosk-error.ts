@@ -8,6 +8,8 @@ export const kioskErrorCodes = [
   'ERR_KIOSK_RATE_LIMITED',
   'ERR_KIOSK_NOT_CONFIRMABLE',
   'ERR_KIOSK_SUMMARY_MISMATCH',
+  /** The agency has no valid signing key: no sealed receipt PDF can be made now. */
+  'ERR_KIOSK_RECEIPT_UNSEALED',
 ] as const
 export type KioskErrorCode = (typeof kioskErrorCodes)[number]
 

@@ -1,7 +1,12 @@
 import type { Principal } from '../../accounts/roles.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import type { RenderedConsentText } from '../../consent/consent-text.ts'
-import { signatoryRoleSchema, type SignatoryRole } from '../../consent/consent.ts'
+import {
+  isKioskSignatureMethod,
+  signatoryRoleSchema,
+  type KioskSignatureMethod,
+  type SignatoryRole,
+} from '../../consent/consent.ts'
 import { ConsentError } from '../../consent/errors.ts'
 import { authorizeConsentAction } from '../../consent/permissions.ts'
 import { isSpecialCategory } from '../../consent/vocabulary.ts'
@@ -276,14 +281,16 @@ export function nextSignatory(consent: ConsentView): SignatoryRole | null {
 }
 
 /**
- * Records the next signature (drawn on the kiosk plus the typed name). When the consent becomes
- * active, a receipt is issued for what was signed here; its code stays on the device only until
- * the wipe.
+ * Records the next signature: drawn on the kiosk, or the name typed and the consent expressly
+ * confirmed (`kiosk_typed`, for keyboard, switch and screen-reader users), with the typed name.
+ * When the consent becomes active, a receipt is issued for what was signed here; its code stays
+ * on the device only until the wipe.
  */
 export async function signAtKiosk(
   deps: Deps,
   principal: Principal,
-  input: { name: string; evidence: string },
+  /** `method` defaults to a drawing. */
+  input: { name: string; method?: KioskSignatureMethod; evidence: string },
 ): Promise<{ complete: boolean }> {
   const { state, consent } = await requireKioskSession(deps, principal)
   if (state.purpose !== 'sign')
@@ -298,7 +305,7 @@ export async function signAtKiosk(
     signature: {
       role,
       name: input.name,
-      method: 'kiosk_drawn',
+      method: input.method ?? 'kiosk_drawn',
       evidence: input.evidence,
       ...(isYouth
         ? {
@@ -318,7 +325,7 @@ export async function signAtKiosk(
   const signatoryRoles = signed.signatures
     .filter(
       (s) =>
-        s.method === 'kiosk_drawn' &&
+        isKioskSignatureMethod(s.method) &&
         s.kioskDevice === principal.userId &&
         s.signedAt >= state.startedAt,
     )
@@ -368,12 +375,14 @@ export async function declineAtKiosk(
 
 /**
  * The young adult confirms, at this kiosk, a consent a guardian co-signed when they were a minor
- * (after reading its text here and drawing their signature); then the wipe.
+ * (after reading its text here, drawing their signature or typing their name and confirming);
+ * then the wipe.
  */
 export async function confirmMajorityAtKiosk(
   deps: Deps,
   principal: Principal,
-  input: { evidence: string },
+  /** `method` defaults to a drawing. */
+  input: { method?: KioskSignatureMethod; evidence: string },
 ): Promise<void> {
   const { state, consent } = await requireKioskSession(deps, principal)
   if (state.purpose !== 'confirm_majority')
@@ -381,7 +390,7 @@ export async function confirmMajorityAtKiosk(
   await confirmAtMajority(deps, {
     caller: kioskCallerOf(principal),
     consentId: consent.id,
-    confirmation: { method: 'kiosk_drawn', evidence: input.evidence },
+    confirmation: { method: input.method ?? 'kiosk_drawn', evidence: input.evidence },
   })
   await wipeKiosk(deps, principal)
 }

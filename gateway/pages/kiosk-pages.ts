@@ -10,13 +10,13 @@ import {
   kioskDoneView,
   kioskFrame,
   kioskReadView,
-  kioskReceiptView,
   kioskRevokeView,
   kioskSignView,
   kioskStartView,
   type ChoiceItem,
   type KioskSummaryView,
 } from '../../templates/pages/kiosk/kiosk-views.ts'
+import type { KioskSignatureMethod } from '../../consent/consent.ts'
 import {
   personLanguageOf,
   personLanguages,
@@ -24,6 +24,13 @@ import {
   type PersonLanguage,
 } from '../../templates/pages/i18n/person-language.ts'
 import { ConsentError } from '../../consent/errors.ts'
+import { personNameSchema } from '../../consent/person-name.ts'
+import type {
+  SignatureWidgetInput,
+  SigningProblem,
+} from '../../templates/pages/kiosk/signature-widget.ts'
+import { signingStringsFor } from '../../templates/pages/kiosk/signing-strings.ts'
+import { typedSignatureEvidence } from '../consent/signature-evidence.ts'
 import type { Deps } from '../deps.ts'
 import { toHttpFailure } from '../http/error-status.ts'
 import { pageRoute, type AnyPageRoute, type PageResult } from '../http/route.ts'
@@ -49,7 +56,11 @@ import {
 import { kioskIdleSecondsOf } from '../kiosk/kiosk-settings.ts'
 import { pickUpWithinLimits, pickupLimits } from '../kiosk/pickup-throttle.ts'
 import type { KioskSummary } from '../kiosk/kiosk-summaries.ts'
-import { receiptFactsOf, receiptPdf } from '../kiosk/receipt-document.ts'
+import { hashReceiptCode } from '../kiosk/receipt-code.ts'
+import { receiptDocumentOf } from '../kiosk/receipt-document.ts'
+import { findReceiptByCodeHash } from '../../db/receipt-repository.ts'
+import { kioskReceiptView } from '../../templates/pages/receipt/receipt-view.ts'
+import { receiptStringsFor } from '../../templates/pages/receipt/receipt-strings.ts'
 import { csrfTokenOf } from './home-pages.ts'
 
 const access = ['kiosk'] as const
@@ -370,11 +381,13 @@ export const kioskSubmitChoicePage = pageRoute({
   },
 })
 
+type SignWidgetState = Omit<SignatureWidgetInput, 'language'>
+
 async function renderSign(
   deps: Deps,
   req: Request,
   session: KioskSession,
-  error?: 'errorNameMissing' | 'errorSignatureMissing',
+  widget: SignWidgetState = { way: 'drawn', name: '' },
 ) {
   const confirming = session.state.purpose === 'confirm_majority'
   const role = confirming ? 'youth' : (nextSignatory(session.consent) ?? 'youth')
@@ -396,11 +409,53 @@ async function renderSign(
         step: confirming ? 1 : session.consent.signatures.length + 1,
         steps: confirming ? 1 : steps,
         confirming,
-        ...(error ? { error: say(session.state.language, error) } : {}),
+        widget,
       }),
     },
-    error ? 400 : 200,
+    widget.problem ? 400 : 200,
   )
+}
+
+const signatureForm = z.object({
+  name: z.string().trim().max(200).default(''),
+  /** `drawn`: the pad's PNG in `evidence`; `typed`: the name with the ticked `confirm`. */
+  way: z.enum(['drawn', 'typed']).default('drawn'),
+  evidence: z.string().max(700_000).default(''),
+  confirm: z.string().max(10).optional(),
+})
+
+/**
+ * The signature the sign page posted, as method and evidence — or what the person still has to
+ * do. A typed signature records the typed name with the sentence the person confirmed, in the
+ * language the kiosk showed it (`kiosk_typed`).
+ */
+function signatureFrom(
+  form: z.infer<typeof signatureForm>,
+  language: string,
+  requireName: boolean,
+):
+  | { ok: true; method: KioskSignatureMethod; evidence: string; name: string }
+  | { ok: false; problem: SigningProblem } {
+  const typed = form.way === 'typed'
+  if ((requireName || typed) && form.name === '') return { ok: false, problem: 'name' }
+  const name = form.name === '' ? undefined : personNameSchema.safeParse(form.name)
+  if (name && !name.success) return { ok: false, problem: 'name_invalid' }
+  if (!typed)
+    return form.evidence === ''
+      ? { ok: false, problem: 'drawing' }
+      : { ok: true, method: 'kiosk_drawn', evidence: form.evidence, name: name?.data ?? '' }
+  if (form.confirm !== 'yes') return { ok: false, problem: 'confirm' }
+  const typedName = name?.data ?? ''
+  return {
+    ok: true,
+    method: 'kiosk_typed',
+    evidence: typedSignatureEvidence({
+      typedName,
+      confirmation: signingStringsFor(language).typedConfirm,
+      language,
+    }),
+    name: typedName,
+  }
 }
 
 export const kioskSignPage = pageRoute({
@@ -419,24 +474,20 @@ export const kioskSubmitSignaturePage = pageRoute({
   path: '/kiosk/sign',
   access,
   bodyLimit: 800 * 1024,
-  form: z.object({
-    name: z.string().trim().max(200).default(''),
-    evidence: z.string().max(700_000).default(''),
-  }),
+  form: signatureForm,
   handle: async ({ deps, req, principal, body }) => {
     const session = await sessionAt(deps, principal, 'sign')
     if ('redirect' in session) return session
-    if (body.name === '') return renderSign(deps, req, session, 'errorNameMissing')
-    if (body.evidence === '') return renderSign(deps, req, session, 'errorSignatureMissing')
+    const again = (problem: SigningProblem) =>
+      renderSign(deps, req, session, { way: body.way, name: body.name, problem })
+    const signature = signatureFrom(body, session.state.language, true)
+    if (!signature.ok) return again(signature.problem)
     try {
-      const { complete } = await signAtKiosk(deps, principal, {
-        name: body.name,
-        evidence: body.evidence,
-      })
+      const { complete } = await signAtKiosk(deps, principal, signature)
       return { redirect: complete ? '/kiosk/receipt' : '/kiosk/sign' }
     } catch (error) {
       if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
-        return renderSign(deps, req, session, 'errorSignatureMissing')
+        return again(signature.method === 'kiosk_typed' ? 'name_invalid' : 'drawing')
       throw error
     }
   },
@@ -447,20 +498,21 @@ export const kioskSubmitConfirmationPage = pageRoute({
   path: '/kiosk/confirm',
   access,
   bodyLimit: 800 * 1024,
-  form: z.object({
-    name: z.string().trim().max(200).default(''),
-    evidence: z.string().max(700_000).default(''),
-  }),
+  form: signatureForm,
   handle: async ({ deps, req, principal, body }) => {
     const session = await sessionAt(deps, principal, 'sign')
     if ('redirect' in session) return session
     if (session.state.purpose !== 'confirm_majority') return { redirect: '/kiosk/sign' }
-    if (body.evidence === '') return renderSign(deps, req, session, 'errorSignatureMissing')
+    const again = (problem: SigningProblem) =>
+      renderSign(deps, req, session, { way: body.way, name: body.name, problem })
+    // A drawn confirmation needs no name (the consent names the young adult); a typed one does.
+    const signature = signatureFrom(body, session.state.language, false)
+    if (!signature.ok) return again(signature.problem)
     try {
-      await confirmMajorityAtKiosk(deps, principal, { evidence: body.evidence })
+      await confirmMajorityAtKiosk(deps, principal, signature)
     } catch (error) {
       if (error instanceof ConsentError && error.code === 'ERR_CONSENT_EVIDENCE_INVALID')
-        return renderSign(deps, req, session, 'errorSignatureMissing')
+        return again(signature.method === 'kiosk_typed' ? 'name_invalid' : 'drawing')
       throw error
     }
     return { redirect: withLang('/kiosk/done?confirmed=1', session.state.language) }
@@ -487,39 +539,27 @@ export const kioskReceiptPage = pageRoute({
   handle: async ({ deps, req, principal }) => {
     const session = await sessionAt(deps, principal, 'receipt')
     if ('redirect' in session) return session
-    const lang = session.state.language
-    const facts = await receiptFactsOf(deps, session.consent, {
-      code: session.state.receiptCode ?? '',
-      language: lang,
-    })
+    const code = session.state.receiptCode
+    const receipt = code
+      ? await findReceiptByCodeHash(deps.db, hashReceiptCode(code, deps.config.secrets.masterKey))
+      : undefined
+    const language = session.state.language
+    // Shown and printed here; never a file in the shared tablet's downloads (the sealed PDF
+    // is the person's at /me).
     return page(deps, req, {
-      title: say(lang, 'titleReceipt'),
-      language: lang,
+      title: receiptStringsFor(language).title[session.consent.kind],
+      language,
       personal: true,
       body: kioskReceiptView({
         csrf: await csrfTokenOf(deps, req.headers.cookie),
-        receipt: facts,
+        receipt: await receiptDocumentOf(deps, {
+          consent: session.consent,
+          language,
+          code,
+          receiptId: receipt?.id ?? null,
+        }),
       }),
     })
-  },
-})
-
-export const kioskReceiptDownloadPage = pageRoute({
-  method: 'get',
-  path: '/kiosk/receipt.pdf',
-  access,
-  handle: async ({ deps, principal }) => {
-    const session = await sessionAt(deps, principal, 'receipt')
-    if ('redirect' in session) return session
-    const facts = await receiptFactsOf(deps, session.consent, {
-      code: session.state.receiptCode ?? '',
-      language: session.state.language,
-    })
-    return {
-      file: await receiptPdf(facts),
-      contentType: 'application/pdf',
-      filename: 'beleg-einwilligung.pdf',
-    }
   },
 })
 
@@ -639,7 +679,6 @@ export const kioskPageRoutes: AnyPageRoute[] = [
   kioskSubmitConfirmationPage,
   kioskDeclinePage,
   kioskReceiptPage,
-  kioskReceiptDownloadPage,
   kioskFinishPage,
   kioskWipePage,
   kioskDonePage,

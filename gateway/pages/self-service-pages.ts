@@ -34,6 +34,7 @@ import {
   selfServiceCookieName,
   selfServiceOverview,
   selfServiceProof,
+  selfServiceReceiptPdf,
 } from '../self-service/self-service-service.ts'
 import { selfServiceRecord } from '../self-service/self-service-record.ts'
 import {
@@ -393,6 +394,19 @@ function exportPage(format: 'json' | 'pdf') {
 
 export const selfServiceExportJsonPage = exportPage('json')
 export const selfServiceExportPdfPage = exportPage('pdf')
+export const selfServiceReceiptPage = pageRoute({
+  method: 'get',
+  path: '/me/receipt/:consentId',
+  access: 'public',
+  handle: async ({ deps, req, params }) => {
+    const session = await sessionOf(deps, req, false)
+    if (!session) return { redirect: '/me' }
+    const consentId = z.string().min(1).max(64).parse(params.consentId)
+    // The person's own device: the sealed PDF is theirs to keep (an attachment, unlike the kiosk).
+    const { pdf, kind } = await selfServiceReceiptPdf(deps, session, consentId)
+    return { file: pdf, contentType: 'application/pdf', filename: `beleg-${kind}.pdf` }
+  },
+})
 
 export const selfServiceLogoutPage = pageRoute({
   method: 'post',
@@ -420,5 +434,6 @@ export const selfServicePageRoutes: AnyPageRoute[] = [
   selfServiceProofPage,
   selfServiceExportJsonPage,
   selfServiceExportPdfPage,
+  selfServiceReceiptPage,
   selfServiceLogoutPage,
 ]

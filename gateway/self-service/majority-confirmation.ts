@@ -2,7 +2,12 @@ import { z } from 'zod'
 import { ageOn, berlinDateOf } from '../../consent/calendar.ts'
 import { ConsentError } from '../../consent/errors.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
-import { coveredCategories, type TextReference } from '../../consent/consent.ts'
+import {
+  coveredCategories,
+  isWrittenOrElectronic,
+  majorityConfirmationMethodSchema,
+  type TextReference,
+} from '../../consent/consent.ts'
 import { needsWrittenForm } from '../../consent/sign.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { findMajorityReviews, markMajorityConfirmed } from '../../db/kiosk-repository.ts'
@@ -12,9 +17,12 @@ import { checkEvidence } from '../consent/signature-evidence.ts'
 import type { Deps } from '../deps.ts'
 
 export const majorityConfirmationInputSchema = z.strictObject({
-  /** `kiosk_drawn`: the young adult draws at a kiosk; `staff_attested`: in person with staff. */
-  method: z.enum(['kiosk_drawn', 'staff_attested']),
-  /** The drawing (PNG data URL), or the circumstances written down by staff. */
+  /**
+   * `kiosk_drawn` / `kiosk_typed`: the young adult draws, or types their name and confirms, at a
+   * kiosk; `staff_attested`: in person with staff.
+   */
+  method: majorityConfirmationMethodSchema,
+  /** The drawing (PNG data URL), the typed signature (JSON), or the circumstances written down. */
   evidence: z.string().min(1).max(700_000),
 })
 export type MajorityConfirmationInput = z.infer<typeof majorityConfirmationInputSchema>
@@ -24,7 +32,8 @@ const notConfirmable = (why: string) =>
 
 /**
  * The youth, now of age, confirms a consent their guardian co-signed (DESIGN.md §3.1). It must be
- * the adult's own act — at a kiosk of the preparing agency (drawn, after reading the text there)
+ * the adult's own act — at a kiosk of the preparing agency (drawn, or typed and expressly
+ * confirmed, after reading the text there)
  * or in person with staff of a sending agency (the circumstances written down) — never a code
  * someone else may have seen. Recorded with its evidence and `consent_majority_confirmed`.
  */
@@ -51,12 +60,12 @@ export async function confirmAtMajority(
       throw notConfirmable('the time to confirm has passed.')
     if (ageOn(subject.birthDate, today) < 18) throw notConfirmable('the person is not yet 18.')
     if (
-      confirmation.method === 'staff_attested' &&
+      !isWrittenOrElectronic(confirmation.method) &&
       needsWrittenForm(coveredCategories(consent), vocabulary)
     )
       throw new ConsentError(
         'ERR_CONSENT_WRITTEN_FORM_REQUIRED',
-        'Health or addiction data need the confirmation in writing (kiosk), not an attestation (§ 67b Abs. 2 SGB X).',
+        'Health or addiction data need the young adult’s own confirmation at a kiosk (drawn or typed), not an attestation (§ 67b Abs. 2 SGB X).',
       )
 
     let text: TextReference

@@ -21,6 +21,7 @@ import { getConsent, revokeConsent, selfServiceCaller } from '../consent/consent
 import type { ConsentView } from '../consent/consent-view.ts'
 import type { Deps } from '../deps.ts'
 import { KioskError } from '../kiosk/kiosk-error.ts'
+import { receiptDocumentOf, sealedReceiptPdf } from '../kiosk/receipt-document.ts'
 import { selfServiceSessionMinutes } from '../kiosk/kiosk-settings.ts'
 import { hashReceiptCode, normaliseReceiptCode, receiptCodePattern } from '../kiosk/receipt-code.ts'
 import { reviewMajorityOf } from './majority-review.ts'
@@ -231,4 +232,33 @@ export async function revokeBySelfService(
     consentId,
     revocation: { channel: 'self_service' },
   })
+}
+
+/**
+ * The person's own receipt of one consent, as a PDF sealed by the preparing agency (issue «The
+ * person's side» point 4): only a consent the session's receipt proves (the `view` rule of
+ * consent/permissions.ts; any other is "not found"), in the language the young person read it.
+ */
+export async function selfServiceReceiptPdf(
+  deps: Deps,
+  session: SelfServiceSession,
+  consentId: string,
+): Promise<{ pdf: Buffer; kind: ConsentView['kind'] }> {
+  const grant = await receiptGrantOf(deps, session)
+  const consent = await getConsent(deps, {
+    caller: selfServiceCaller({
+      subjectPseudonym: session.subjectPseudonym,
+      receiptConsentIds: grant.consentIds,
+    }),
+    consentId,
+  })
+  const youth = consent.signatures.find((s) => s.role === 'youth')
+  const document = await receiptDocumentOf(deps, {
+    consent,
+    language: youth?.text?.language ?? consent.text.language,
+    code: null,
+    receiptId: grant.receiptId,
+  })
+  const pdf = await sealedReceiptPdf(deps, { document, agencyId: consent.createdByAgencyId })
+  return { pdf, kind: consent.kind }
 }

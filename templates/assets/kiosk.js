@@ -101,8 +101,30 @@
       })
     form.addEventListener('submit', function () {
       var evidence = document.getElementById('evidence')
-      if (evidence) evidence.value = drawn ? canvas.toDataURL('image/png') : ''
+      if (evidence)
+        evidence.value = drawn && chosenWay() === 'drawn' ? canvas.toDataURL('image/png') : ''
     })
+  }
+
+  // The way of signing: only the chosen part is shown; the other leaves the accessibility tree.
+  // Without this script both parts stay visible and the radio button decides on the server.
+  function chosenWay() {
+    var checked = document.querySelector('input[name=way]:checked')
+    return checked ? checked.value : 'drawn'
+  }
+  var ways = document.querySelectorAll('input[name=way]')
+  var panels = document.querySelectorAll('.signing-way-panel')
+  if (ways.length > 0) {
+    var showWay = function () {
+      var way = chosenWay()
+      Array.prototype.forEach.call(panels, function (panel) {
+        panel.hidden = panel.getAttribute('data-way') !== way
+      })
+    }
+    Array.prototype.forEach.call(ways, function (radio) {
+      radio.addEventListener('change', showWay)
+    })
+    showWay()
   }
 
   // Read aloud with the browser's speech synthesis, in the page's language, where available.

@@ -32,6 +32,8 @@ export async function signInKiosk(page: Page, server: TestServer): Promise<void>
 
 /** Draws a stroke on the signature canvas with the mouse (pointer events). */
 export async function drawSignature(page: Page): Promise<void> {
+  // Below the way of signing and the name on a tablet: scrolled to, as a person would.
+  await page.locator('#signature-pad').scrollIntoViewIfNeeded()
   const box = await page.locator('#signature-pad').boundingBox()
   if (!box) throw new Error('no signature pad')
   await page.mouse.move(box.x + 40, box.y + box.height / 2)

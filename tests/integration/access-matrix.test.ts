@@ -292,7 +292,6 @@ const matrix: Record<string, MatrixRow> = {
   'POST /kiosk/decline': { body: {}, expect: page({ kiosk: 303 }) },
   'POST /kiosk/confirm': { body: {}, expect: page({ kiosk: 303 }) },
   'GET /kiosk/receipt': { expect: page({ kiosk: 303 }) },
-  'GET /kiosk/receipt.pdf': { expect: page({ kiosk: 303 }) },
   'POST /kiosk/finish': { body: {}, expect: page({ kiosk: 303 }) },
   'POST /kiosk/wipe': { body: {}, expect: page({ kiosk: 303 }) },
   'GET /kiosk/done': { expect: page({ kiosk: 200 }) },
@@ -306,6 +305,7 @@ const matrix: Record<string, MatrixRow> = {
   'GET /me/proof/:seq': { path: '/me/proof/1', expect: publicRoute(303) },
   'GET /me/export.json': { expect: publicRoute(303) },
   'GET /me/export.pdf': { expect: publicRoute(303) },
+  'GET /me/receipt/:consentId': { path: '/me/receipt/cns_x', expect: publicRoute(303) },
   'POST /me/logout': { body: {}, expect: publicRoute(303) },
 }
 

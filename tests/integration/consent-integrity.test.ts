@@ -8,7 +8,7 @@ import {
   signAtKiosk,
   startFromPickupCode,
 } from '../../gateway/kiosk/kiosk-service.ts'
-import { receiptFactsOf } from '../../gateway/kiosk/receipt-document.ts'
+import { receiptDocumentOf } from '../../gateway/kiosk/receipt-document.ts'
 import {
   openSelfService,
   revokeBySelfService,
@@ -393,12 +393,20 @@ describe.each(dialects)('consent integrity on %s', (dialect) => {
     })
     // The draft's own (German) text reference is unchanged.
     expect(view.text).toMatchObject({ language: 'de', sha256: target.text.sha256 })
-    const receipt = await receiptFactsOf(t.deps, view as never, {
-      code: 'ABCD-EFGH',
+    const receipt = await receiptDocumentOf(t.deps, {
+      consent: view as never,
       language: 'ar',
+      code: 'ABCD-EFGH',
+      receiptId: null,
     })
     expect(receipt.signatures[0]?.textRead).toContain('(ar)')
     expect(receipt.signatures[0]?.textRead).toContain(arabic.sha256)
+    // The receipt holds the Arabic text signed, its hash checked, then the binding German one.
+    expect(receipt.texts.map((x) => [x.language, x.binding, x.matchesSigned])).toEqual([
+      ['ar', false, true],
+      ['de', true, true],
+    ])
+    expect(receipt.texts[0]?.text).toBe(arabic.text)
     const entries = await listAuditEntries(t.deps.db, { limit: 100000 })
     const event = entries.find(
       (e) =>

@@ -22,7 +22,11 @@ import {
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
-import { attestedCircumstances, drawnSignature } from '../support/signature-evidence.ts'
+import {
+  attestedCircumstances,
+  drawnSignature,
+  typedSignature,
+} from '../support/signature-evidence.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
 const kiosk: Principal = {
@@ -113,6 +117,73 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
     expect(await findSelfService(t.deps, token)).toBeDefined()
     t.clock.advance(11 * 60_000)
     expect(await findSelfService(t.deps, token)).toBeUndefined()
+  })
+
+  it('when the person types their name and ticks the confirmation, then a kiosk_typed signature covers even health data and issues a receipt; staff cannot record one', async () => {
+    const response = await server.api('POST', '/consents', {
+      token: await staffToken(),
+      body: {
+        kind: 'einwilligung',
+        subject: { givenName: 'Tilda', familyName: 'Quastenberg', birthDate: '2005-06-10' },
+        senders: ['jc-demo'],
+        recipients: ['ja-demo'],
+        purposes: ['hilfeplanung'],
+        categories: ['schule', 'gesundheit'],
+        validUntil: '2026-12-31',
+      },
+    })
+    expect(response.status).toBe(201)
+    const { id, kioskCode } = response.body as { id: string; kioskCode: string }
+    // Staff never record the person's own kiosk act, typed or drawn.
+    const byStaff = await server.api('POST', `/consents/${id}/signatures`, {
+      token: await staffToken(),
+      body: {
+        role: 'youth',
+        name: 'Tilda Quastenberg',
+        method: 'kiosk_typed',
+        evidence: typedSignature('Tilda Quastenberg'),
+      },
+    })
+    expect(byStaff.body).toMatchObject({ error: { code: 'ERR_CONSENT_METHOD_NOT_ALLOWED' } })
+    await startFromPickupCode(t.deps, kiosk, kioskCode)
+    await showTextAtKiosk(t.deps, kiosk)
+    await saveChoices(t.deps, kiosk, {
+      recipients: ['ja-demo'],
+      categories: ['schule', 'gesundheit'],
+    })
+    // The typed name is the signatory's: a record naming someone else is refused.
+    await expect(
+      signAtKiosk(t.deps, kiosk, {
+        name: 'Petra Quastenberg',
+        method: 'kiosk_typed',
+        evidence: typedSignature('Tilda Quastenberg'),
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_CONSENT_EVIDENCE_INVALID' })
+    expect(
+      await signAtKiosk(t.deps, kiosk, {
+        name: 'Tilda Quastenberg',
+        method: 'kiosk_typed',
+        evidence: typedSignature('Tilda Quastenberg'),
+      }),
+    ).toEqual({ complete: true })
+    const signed = await server.api('GET', `/consents/${id}`, { token: await staffToken() })
+    expect(signed.body).toMatchObject({
+      status: 'active',
+      coveredCategories: ['schule', 'gesundheit'],
+      signatures: [{ role: 'youth', method: 'kiosk_typed', kioskDevice: 'kiosk-jc' }],
+    })
+    const receipt = await t.deps.db
+      .selectFrom('receipts')
+      .select(['signatory_roles'])
+      .where('consent_id', '=', id)
+      .executeTakeFirstOrThrow()
+    expect(receipt.signatory_roles).toContain('youth')
+    const entries = await listAuditEntries(t.deps.db, { limit: 100000 })
+    expect(
+      entries.find((e) => e.event.type === 'consent_signed' && e.event.consentId === id),
+    ).toMatchObject({ event: { method: 'kiosk_typed', role: 'youth' } })
+    const state = await findKioskState(t.deps.db, 'kiosk-jc')
+    expect(state?.step).toBe('receipt')
   })
 
   it('revokes at the kiosk with receipt code and birth date on the kiosk channel', async () => {
@@ -234,7 +305,7 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
     expect(lapseEntry.actor).toBe('system')
   })
 
-  it('when staff push an active consent for the young adult to confirm, then the kiosk shows its text and records the adult’s own drawn confirmation', async () => {
+  it('when staff push an active consent for the young adult to confirm, then the kiosk shows its text and records the adult’s own typed confirmation', async () => {
     // Turns 18 on 2026-03-10 (the test clock may have moved on in earlier tests).
     const today = t.clock.now().toISOString().slice(0, 10)
     const [y, m, d] = today.split('-').map(Number) as [number, number, number]
@@ -261,17 +332,24 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
     await expect(
       confirmMajorityAtKiosk(t.deps, kiosk, { evidence: drawnSignature({ strokes: 0 }) }),
     ).rejects.toMatchObject({ code: 'ERR_CONSENT_EVIDENCE_INVALID' })
-    await confirmMajorityAtKiosk(t.deps, kiosk, { evidence: drawnSignature() })
+    // Typed and expressly confirmed is the young adult's own act as well (keyboard, screen reader).
+    await expect(
+      confirmMajorityAtKiosk(t.deps, kiosk, { method: 'kiosk_typed', evidence: 'Ole' }),
+    ).rejects.toMatchObject({ code: 'ERR_CONSENT_EVIDENCE_INVALID' })
+    await confirmMajorityAtKiosk(t.deps, kiosk, {
+      method: 'kiosk_typed',
+      evidence: typedSignature('Ole Brandt'),
+    })
     expect(await findKioskState(t.deps.db, 'kiosk-jc')).toBeUndefined()
     const [review] = await findMajorityReviews(t.deps.db, [minor.id])
     expect(review).toMatchObject({
-      confirmation: { by: 'kiosk:kiosk-jc', method: 'kiosk_drawn', text: shown.reference },
+      confirmation: { by: 'kiosk:kiosk-jc', method: 'kiosk_typed', text: shown.reference },
     })
     expect(review?.confirmedAt).not.toBeNull()
     const entries = await listAuditEntries(t.deps.db, { limit: 100000 })
     expect(entries.at(-1)).toMatchObject({
       actor: 'kiosk:kiosk-jc',
-      event: { type: 'consent_majority_confirmed', consentId: minor.id, method: 'kiosk_drawn' },
+      event: { type: 'consent_majority_confirmed', consentId: minor.id, method: 'kiosk_typed' },
     })
   })
 

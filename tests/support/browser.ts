@@ -78,6 +78,55 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }
 
+/**
+ * Every rule axe-core has for WCAG 2.0/2.1/2.2 A, AA and AAA and its best practices, at every
+ * impact (minor to critical): the kiosk pages must pass them all (issue «The person's side»
+ * point 3). Experimental rules are left out: they change between axe releases.
+ */
+const allRuleTags = [
+  'wcag2a',
+  'wcag2aa',
+  'wcag2aaa',
+  'wcag21a',
+  'wcag21aa',
+  'wcag22aa',
+  'best-practice',
+]
+
+/** Runs axe-core in the page with {@link allRuleTags}; every violation, whatever its impact. */
+export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource)
+  // Runs inside the page; typed loosely because the test project has no DOM lib.
+  return page.evaluate(async (tags) => {
+    const scope = globalThis as unknown as {
+      document: unknown
+      axe: {
+        run: (
+          context: unknown,
+          options: unknown,
+        ) => Promise<{
+          violations: {
+            id: string
+            impact: string | null
+            help: string
+            nodes: { target: unknown }[]
+          }[]
+        }>
+      }
+    }
+    const result = await scope.axe.run(scope.document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    })
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: `${v.help} — ${JSON.stringify(v.nodes.map((n) => n.target)).slice(0, 300)}`,
+      nodes: v.nodes.length,
+    }))
+  }, allRuleTags)
+}
+
 /** True when the browser tests must run (CI) rather than skip for a missing Chromium. */
 export const browserRequired = process.env.CI === 'true' || process.env.CI === '1'
 

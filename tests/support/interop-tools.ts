@@ -6,10 +6,9 @@ import { describe } from 'vitest'
 
 /** True when the tool answers `--version`. */
 export function hasTool(name: string): boolean {
-  // OpenSSL 3.0 takes `version`, GnuPG tools take `--version`.
-  const result = spawnSync(name, name === 'openssl' ? ['version'] : ['--version'], {
-    stdio: 'ignore',
-  })
+  // OpenSSL 3.0 takes `version`, poppler's tools (pdfsig, pdftotext) `-v`, GnuPG `--version`.
+  const probe = name === 'openssl' ? ['version'] : name.startsWith('pdf') ? ['-v'] : ['--version']
+  const result = spawnSync(name, probe, { stdio: 'ignore' })
   return result.status === 0
 }
 

@@ -1,4 +1,6 @@
 import { crc32, deflateSync } from 'node:zlib'
+import { typedSignatureEvidence } from '../../gateway/consent/signature-evidence.ts'
+import { signingStringsFor } from '../../templates/pages/kiosk/signing-strings.ts'
 
 /**
  * Evidence as the real devices make it: a drawn signature is a PNG from a canvas (RGBA,
@@ -56,6 +58,18 @@ export function signaturePng(
 /** A drawn signature as the kiosk page posts it. */
 export function drawnSignature(options?: Parameters<typeof signaturePng>[0]): string {
   return `data:image/png;base64,${signaturePng(options).toString('base64')}`
+}
+
+/**
+ * A typed signature as the kiosk page records it (`kiosk_typed`): the name typed and the
+ * sentence beside the ticked checkbox, in the kiosk's language.
+ */
+export function typedSignature(name: string, language = 'de'): string {
+  return typedSignatureEvidence({
+    typedName: name,
+    confirmation: signingStringsFor(language).typedConfirm,
+    language,
+  })
 }
 
 /** A scan of a signed paper form: a small but real PDF. */

@@ -1,11 +1,11 @@
 import type { SafeHtml } from '../html.ts'
 import { html } from '../html.ts'
 import { languageSwitcher } from '../i18n/language-switcher.ts'
-import { formatPersonDate, formatPersonTime } from '../i18n/person-dates.ts'
-import { directionOf, fill, fillHtml, htmlLangOf, stringsFor } from '../i18n/person-language.ts'
+import { directionOf, fill, htmlLangOf, stringsFor } from '../i18n/person-language.ts'
 import { layout } from '../layout.ts'
 import { consentTextHtml } from './consent-text-html.ts'
-import { kindLabel, listSeparator, roleLabel } from '../i18n/person-labels.ts'
+import { roleLabel } from '../i18n/person-labels.ts'
+import { signatureWidget, type SignatureWidgetInput } from './signature-widget.ts'
 
 export interface KioskFrameInput {
   title: string
@@ -276,8 +276,9 @@ export function kioskSignView(input: {
   role: string
   step: number
   steps: number
-  error?: string
-  /** Confirming at majority: the young adult's own drawing, posted to /kiosk/confirm. */
+  /** The signing widget's state: the way chosen, the name typed, what was refused. */
+  widget: Omit<SignatureWidgetInput, 'language'>
+  /** Confirming at majority: the young adult's own signature, posted to /kiosk/confirm. */
   confirming?: boolean
 }): SafeHtml {
   const t = stringsFor(input.language)
@@ -287,143 +288,18 @@ export function kioskSignView(input: {
         ${input.confirming ? t.confirmHeading : `${t.sign}: ${roleLabel(input.language, input.role)}`}
       </h1>
       <p class="muted">${fill(t.stepOf, { step: input.step, steps: input.steps })}</p>
-      ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
       <form
         method="post"
         action="${input.confirming ? '/kiosk/confirm' : '/kiosk/sign'}"
         id="sign-form"
       >
-        ${csrfField(input.csrf)}
-        <p id="pad-label">${t.signHere}</p>
-        <canvas
-          id="signature-pad"
-          class="signature-pad"
-          width="900"
-          height="260"
-          role="img"
-          aria-labelledby="pad-label"
-        ></canvas>
-        <input type="hidden" name="evidence" id="evidence" value="" />
-        <p>
-          <button type="button" class="secondary" id="clear-signature">${t.clear}</button>
-        </p>
-        <label for="signer-name">${t.typedName}</label>
-        <input
-          id="signer-name"
-          name="name"
-          type="text"
-          autocomplete="off"
-          maxlength="200"
-          required
-          dir="auto"
-          class="big-input"
-        />
+        ${csrfField(input.csrf)} ${signatureWidget({ language: input.language, ...input.widget })}
         <div class="decision-row">
           <button type="submit" class="big agree">${t.agree}</button>
         </div>
       </form>
       <div class="decision-row">${declineForm(input.csrf, input.language, !input.confirming)}</div>
     </section>`
-}
-
-/** What a receipt proves, as the kiosk page and the PDF show it (labels come from the language). */
-export interface ReceiptFacts {
-  /** The language the person used at the kiosk: the receipt's labels follow it. */
-  language: string
-  code: string
-  qrDataUrl: string
-  /** Where the QR code leads: `/me` in the person's language. */
-  selfServiceUrl: string
-  consentId: string
-  kind: string
-  textReference: string
-  textSha256: string
-  recordSha256: string
-  validFrom: string
-  validUntil: string
-  /** Agency names, and vocabulary labels in the receipt's language. */
-  recipients: string[]
-  categories: string[]
-  deselected: string[]
-  purposes: string[]
-  /** Each signature with the text its signatory read (language, version, SHA-256). */
-  signatures: { role: string; name: string; signedAt: string; textRead: string | null }[]
-}
-
-/** Names and labels as one list, each isolated (an agency name keeps its direction). */
-const list = (language: string, items: string[]) =>
-  items.length > 0
-    ? html`${items.map((item, i) => html`${i > 0 ? listSeparator(language) : ''}<bdi>${item}</bdi>`)}`
-    : '–'
-
-export function receiptBody(receipt: ReceiptFacts): SafeHtml {
-  const language = receipt.language
-  const t = stringsFor(language)
-  return html`<dl class="receipt-facts">
-      <dt>${t.receiptCode}</dt>
-      <dd class="receipt-code"><bdi dir="ltr">${receipt.code}</bdi></dd>
-      <dt>${t.kind}</dt>
-      <dd>${kindLabel(language, receipt.kind)}</dd>
-      <dt>${t.textVersion}</dt>
-      <dd><bdi>${receipt.textReference}</bdi></dd>
-      <dt>${t.validity}</dt>
-      <dd>
-        ${fillHtml(t.validityRange, {
-          from: formatPersonDate(language, receipt.validFrom),
-          until: formatPersonDate(language, receipt.validUntil),
-        })}
-      </dd>
-      <dt>${t.purposes}</dt>
-      <dd>${list(language, receipt.purposes)}</dd>
-      <dt>${t.recipients}</dt>
-      <dd>${list(language, receipt.recipients)}</dd>
-      <dt>${t.categories}</dt>
-      <dd>${list(language, receipt.categories)}</dd>
-      <dt>${t.deselected}</dt>
-      <dd>${list(language, receipt.deselected)}</dd>
-      <dt>${t.signatures}</dt>
-      <dd>
-        <ul>
-          ${receipt.signatures.map(
-            (s) =>
-              html`<li>
-                ${roleLabel(language, s.role)}: <bdi>${s.name}</bdi>,
-                <bdi>${formatPersonTime(language, s.signedAt)}</bdi>
-                ${
-                  s.textRead
-                    ? html`<br /><span class="hash">${t.textRead}: <bdi>${s.textRead}</bdi></span>`
-                    : ''
-                }
-              </li>`,
-          )}
-        </ul>
-      </dd>
-      <dt>${t.textSha256}</dt>
-      <dd class="hash"><bdi>${receipt.textSha256}</bdi></dd>
-      <dt>${t.recordSha256}</dt>
-      <dd class="hash"><bdi>${receipt.recordSha256}</bdi></dd>
-    </dl>
-    <p>
-      <img src="${receipt.qrDataUrl}" alt="${t.qrAlt}" class="qr" width="180" height="180" />
-    </p>
-    <p>${fillHtml(t.selfServiceHint, { url: html`<strong><bdi>/me</bdi></strong>` })}</p>`
-}
-
-export function kioskReceiptView(input: { csrf: string; receipt: ReceiptFacts }): SafeHtml {
-  const t = stringsFor(input.receipt.language)
-  return html`<section class="card receipt" aria-labelledby="receipt-heading">
-      <h1 id="receipt-heading">${t.receipt}</h1>
-      <p>${t.receiptThanks}</p>
-      ${receiptBody(input.receipt)}
-    </section>
-    <div class="decision-row no-print">
-      <button type="button" class="big secondary" id="print-receipt" hidden>${t.print}</button>
-      <a class="button big secondary" href="/kiosk/receipt.pdf">${t.downloadPdf}</a>
-      <form method="post" action="/kiosk/finish" class="inline-form">
-        ${csrfField(input.csrf)}
-        <button type="submit" class="big agree">${t.finish}</button>
-      </form>
-    </div>`
 }
 
 export function kioskDoneView(input: { language: string; confirmed: boolean }): SafeHtml {

@@ -10,6 +10,7 @@ import {
 } from '../i18n/person-labels.ts'
 import { directionOf, fillHtml, htmlLangOf, stringsFor } from '../i18n/person-language.ts'
 import { layout } from '../layout.ts'
+import { receiptStringsFor } from '../receipt/receipt-strings.ts'
 
 /**
  * The `/me` frame in the person's language (`lang`/`dir` on the page), with its own language
@@ -227,6 +228,9 @@ export function selfServiceOverviewView(input: {
             <dt>${t.categories}</dt>
             <dd>${list(language, card.categories)}</dd>
           </dl>
+          <p class="no-print">
+            <a href="/me/receipt/${card.id}">${receiptStringsFor(language).meDownload}</a>
+          </p>
           ${majorityView(language, card)} ${transfersView(language, card.transfers)}
           ${
             card.canRevoke

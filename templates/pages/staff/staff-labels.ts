@@ -41,6 +41,10 @@ export function signatoryLabel(role: string, lang: StaffLanguage): string {
 export function methodLabel(method: string, lang: StaffLanguage): string {
   const labels: Record<string, [string, string]> = {
     kiosk_drawn: ['am Kiosk unterschrieben', 'signed at the kiosk'],
+    kiosk_typed: [
+      'am Kiosk mit getipptem Namen ausdrücklich bestätigt',
+      'typed name expressly confirmed at the kiosk',
+    ],
     paper_scan: ['auf Papier (Scan)', 'on paper (scan)'],
     staff_attested: ['von Fachkraft bestätigt', 'attested by staff'],
   }

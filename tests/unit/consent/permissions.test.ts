@@ -28,7 +28,7 @@ const consentOf = (status: ConsentStatus, id = 'cns_1'): ConsentPartyFacts => ({
   status,
 })
 
-const methods: SignatureMethod[] = ['kiosk_drawn', 'paper_scan', 'staff_attested']
+const methods: SignatureMethod[] = ['kiosk_drawn', 'kiosk_typed', 'paper_scan', 'staff_attested']
 const actions: ConsentAction[] = [
   { type: 'view' },
   { type: 'pick_up' },
@@ -39,6 +39,7 @@ const actions: ConsentAction[] = [
   { type: 'decline' },
   { type: 'revoke' },
   { type: 'confirm_majority', method: 'kiosk_drawn' },
+  { type: 'confirm_majority', method: 'kiosk_typed' },
   { type: 'confirm_majority', method: 'staff_attested' },
 ]
 
@@ -111,7 +112,12 @@ describe('authorizeConsentAction (examples)', () => {
   })
 
   it('a kiosk signs only inside its live flow on this draft, and only the preparing agency’s kiosk', () => {
-    const sign = { type: 'sign', method: 'kiosk_drawn' } as const
+    // The typed signature (keyboard, screen reader) follows exactly the drawn one's rule.
+    for (const method of ['kiosk_drawn', 'kiosk_typed'] as const)
+      kioskSigningRule({ type: 'sign', method })
+  })
+
+  function kioskSigningRule(sign: { type: 'sign'; method: 'kiosk_drawn' | 'kiosk_typed' }) {
     expect(allowed(kiosk('jc-demo', signFlow), sign, 'draft')).toBe(true)
     expect(allowed(kiosk('jc-demo', { ...signFlow, step: 'read' }), sign, 'draft')).toBe(true)
     // No flow, a flow on another draft, a finished flow, a confirmation flow, another agency.
@@ -147,7 +153,7 @@ describe('authorizeConsentAction (examples)', () => {
         consentOf('draft'),
       ),
     ).toMatchObject({ code: 'ERR_CONSENT_METHOD_NOT_ALLOWED' })
-  })
+  }
 
   it('a kiosk revokes only what a receipt code with the birth date proved', () => {
     const revoke = { type: 'revoke' } as const
@@ -180,9 +186,15 @@ describe('authorizeConsentAction (examples)', () => {
   it('the young adult confirms at majority only in person: a kiosk flow for it, or staff of a sender', () => {
     const confirmFlow: KioskFlow = { consentId: 'cns_1', step: 'sign', purpose: 'confirm_majority' }
     const byKiosk = { type: 'confirm_majority', method: 'kiosk_drawn' } as const
+    const typedAtKiosk = { type: 'confirm_majority', method: 'kiosk_typed' } as const
     const byStaff = { type: 'confirm_majority', method: 'staff_attested' } as const
     expect(allowed(kiosk('jc-demo', confirmFlow), byKiosk, 'active')).toBe(true)
+    expect(allowed(kiosk('jc-demo', confirmFlow), typedAtKiosk, 'active')).toBe(true)
     expect(allowed(kiosk('jc-demo', signFlow), byKiosk, 'active')).toBe(false)
+    expect(allowed(kiosk('jc-demo', signFlow), typedAtKiosk, 'active')).toBe(false)
+    expect(
+      authorizeConsentAction(staff('jc-demo'), typedAtKiosk, consentOf('active')),
+    ).toMatchObject({ code: 'ERR_CONSENT_METHOD_NOT_ALLOWED' })
     expect(allowed(staff('aa-demo'), byStaff, 'active')).toBe(true)
     expect(allowed(staff('ja-demo'), byStaff, 'active')).toBe(false)
     expect(allowed(staff('jc-demo'), byStaff, 'lapsed')).toBe(false)
@@ -256,6 +268,22 @@ describe('authorizeConsentAction (properties)', () => {
           expect(status).toBe('draft')
         }
       }),
+      runs,
+    )
+  })
+
+  it('drawn or typed, a signature at a kiosk is made only by a kiosk, never recorded by staff', () => {
+    fc.assert(
+      fc.property(
+        actorArb,
+        fc.constantFrom('kiosk_drawn', 'kiosk_typed') as fc.Arbitrary<SignatureMethod>,
+        statusArb,
+        (actor, method, status) => {
+          if (allowed(actor, { type: 'sign', method }, status)) expect(actor.kind).toBe('kiosk')
+          const confirm = { type: 'confirm_majority', method } as ConsentAction
+          if (allowed(actor, confirm, status)) expect(actor.kind).toBe('kiosk')
+        },
+      ),
       runs,
     )
   })

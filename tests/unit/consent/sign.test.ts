@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { coveredCategories, type Consent } from '../../../consent/consent.ts'
+import { coveredCategories, isWrittenOrElectronic, type Consent } from '../../../consent/consent.ts'
 import { applySignature, needsWrittenForm, type SignatureRequest } from '../../../consent/sign.ts'
 import { now, vocabulary } from './fixtures.ts'
 
@@ -96,6 +96,47 @@ describe('applySignature', () => {
         request({ method: 'paper_scan', chosenSpecialCategories: ['gesundheit'] }),
         context,
       ).complete,
+    ).toBe(true)
+  })
+
+  it('when the person types their name and confirms at the kiosk, then health and addiction data are covered like a drawing (§ 67b Abs. 2 S. 2 SGB X: electronic)', () => {
+    for (const method of ['kiosk_typed', 'kiosk_drawn', 'paper_scan'] as const) {
+      expect(isWrittenOrElectronic(method)).toBe(true)
+      const outcome = applySignature(
+        draft(),
+        request({ method, chosenSpecialCategories: ['gesundheit', 'sucht'] }),
+        context,
+      )
+      expect(coveredCategories({ categories: draft().categories, ...outcome })).toEqual([
+        'schule',
+        'berufswahl',
+        'gesundheit',
+        'sucht',
+      ])
+    }
+    expect(isWrittenOrElectronic('staff_attested')).toBe(false)
+    // A guardian may sign typed as well, after the youth chose health data.
+    const minor = { ...context, birthDate: '2010-01-01' }
+    const youth = applySignature(
+      draft(),
+      request({ method: 'kiosk_typed', chosenSpecialCategories: ['gesundheit'] }),
+      minor,
+    )
+    const signed = draft({
+      requiredSignatories: youth.requiredSignatories,
+      deselectedCategories: youth.deselectedCategories,
+      signatures: [
+        {
+          role: 'youth',
+          name: 'Y',
+          signedAt: now.toISOString(),
+          method: 'kiosk_typed',
+          evidenceSha256: 'b'.repeat(64),
+        },
+      ],
+    })
+    expect(
+      applySignature(signed, request({ role: 'guardian', method: 'kiosk_typed' }), minor).complete,
     ).toBe(true)
   })
 

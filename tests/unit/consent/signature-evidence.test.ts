@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { checkDrawing, checkEvidence } from '../../../gateway/consent/signature-evidence.ts'
+import {
+  checkDrawing,
+  checkEvidence,
+  checkTypedName,
+  readTypedSignature,
+  typedSignatureEvidence,
+} from '../../../gateway/consent/signature-evidence.ts'
 import {
   attestedCircumstances,
   drawnSignature,
   paperScan,
   signaturePng,
+  typedSignature,
 } from '../../support/signature-evidence.ts'
 
 /** The evidence of a signature is checked before any rule runs (issue «Consent integrity» 2). */
@@ -60,5 +67,44 @@ describe('evidence of a signature', () => {
       expect(() => checkEvidence('staff_attested', evidence)).toThrow(
         expect.objectContaining(refused),
       )
+  })
+
+  it('when a name is typed and the confirmation ticked, then the evidence is the name, the confirmed sentence and its language', () => {
+    const evidence = typedSignature('Leonie Quastenberg')
+    expect(checkEvidence('kiosk_typed', evidence).evidenceSha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(readTypedSignature(evidence)).toMatchObject({
+      typedName: 'Leonie Quastenberg',
+      language: 'de',
+    })
+    expect(() => checkTypedName(evidence, 'Leonie Quastenberg')).not.toThrow()
+    // The same act hashes the same: the evidence is built in one key order.
+    expect(
+      typedSignatureEvidence({
+        language: 'de',
+        confirmation: readTypedSignature(evidence)?.confirmation ?? '',
+        typedName: 'Leonie Quastenberg',
+      }),
+    ).toBe(evidence)
+  })
+
+  it('when a typed signature lacks its confirmation, names no one, or names someone else, then it is refused', () => {
+    const good = JSON.parse(typedSignature('Leonie Quastenberg')) as Record<string, unknown>
+    for (const evidence of [
+      'Leonie Quastenberg',
+      drawnSignature(),
+      attestedCircumstances,
+      JSON.stringify({ ...good, confirmation: 'ja' }),
+      JSON.stringify({ ...good, confirmation: undefined }),
+      JSON.stringify({ ...good, typedName: '12345' }),
+      JSON.stringify({ ...good, typedName: 'Leonie\u202eQuastenberg' }),
+      JSON.stringify({ ...good, language: 'Deutsch' }),
+      JSON.stringify({ ...good, extra: true }),
+    ])
+      expect(() => checkEvidence('kiosk_typed', evidence), evidence.slice(0, 60)).toThrow(
+        expect.objectContaining(refused),
+      )
+    expect(() => checkTypedName(typedSignature('Leonie Quastenberg'), 'Petra Quastenberg')).toThrow(
+      expect.objectContaining(refused),
+    )
   })
 })

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { kioskLanguages } from '../../../gateway/kiosk/kiosk-service.ts'
+import {
+  readTypedSignature,
+  typedSignatureEvidence,
+} from '../../../gateway/consent/signature-evidence.ts'
+import { receiptStrings } from '../../../templates/pages/receipt/receipt-strings.ts'
+import { signingStrings } from '../../../templates/pages/kiosk/signing-strings.ts'
+
+/** The signing widget's and the receipt's words exist in every kiosk language (DESIGN.md §5). */
+
+const leaves = (value: unknown): string[] =>
+  typeof value === 'string'
+    ? [value]
+    : Array.isArray(value)
+      ? value.flatMap(leaves)
+      : Object.values(value as Record<string, unknown>).flatMap(leaves)
+
+describe('the person’s words on the sign page and the receipt', () => {
+  it('when the kiosk offers a language, then every signing and receipt string is there, not empty', () => {
+    for (const language of kioskLanguages) {
+      for (const catalogue of [signingStrings, receiptStrings]) {
+        const strings = catalogue[language]
+        expect(strings, language).toBeDefined()
+        expect(
+          leaves(strings).every((s) => s.trim().length > 0),
+          language,
+        ).toBe(true)
+        // Same shape as German: no key missing in a translation.
+        expect(leaves(strings).length, language).toBe(leaves(catalogue.de).length)
+      }
+    }
+  })
+
+  it('when a person confirms in any kiosk language, then the sentence makes a valid typed signature', () => {
+    for (const language of kioskLanguages) {
+      const evidence = typedSignatureEvidence({
+        typedName: 'Leonie Quastenberg',
+        confirmation: signingStrings[language]?.typedConfirm ?? '',
+        language,
+      })
+      expect(readTypedSignature(evidence), language).toBeDefined()
+    }
+  })
+
+  it('when a receipt names the self-service page or the agency, then every language has the place for it', () => {
+    for (const language of kioskLanguages) {
+      const strings = receiptStrings[language]
+      expect(strings?.codeHelp, language).toContain('{url}')
+      expect(strings?.pdfAtMe, language).toContain('{url}')
+      expect(strings?.sealText, language).toContain('{agency}')
+      expect(strings?.revokeWays[0], language).toContain('{url}')
+      // The German legal term stays beside every translation of the kind.
+      expect(strings?.title.schweigepflichtsentbindung, language).toContain(
+        'Schweigepflichtsentbindung',
+      )
+      expect(strings?.title.einwilligung, language).toContain('Einwilligung')
+    }
+  })
+})
