@@ -259,8 +259,7 @@ export const staffSwitchLanguagePage = pageRoute({
   handle: ({ deps, res, body }) => {
     setStaffLanguage(res, body.language, deps.config.cookieSecure)
     // Only back into the workplace: never an open redirect.
-    const back =
-      body.back && /^\/staff(\/[A-Za-z0-9_/-]*)?$/.test(body.back) ? body.back : '/staff'
+    const back = body.back && /^\/staff(\/[A-Za-z0-9_/-]*)?$/.test(body.back) ? body.back : '/staff'
     return Promise.resolve({ redirect: back })
   },
 })
@@ -290,9 +289,7 @@ export const staffCreateConsentPage = pageRoute({
       return renderForm(
         ctx,
         form,
-        fields.map(
-          (f) => `${say(lang, 'Bitte prüfen:', 'Please check:')} ${fieldLabel(f, lang)}`,
-        ),
+        fields.map((f) => `${say(lang, 'Bitte prüfen:', 'Please check:')} ${fieldLabel(f, lang)}`),
         [],
         400,
       )
@@ -575,6 +572,7 @@ async function draftProblems(
       vocabulary,
       agencyKinds: new Map(agencies.map((a) => [a.id, a.kind as string])),
       creatorAgencyId: agencyId,
+      agenciesWithPrivacyNotice: new Set(agencies.filter((a) => a.privacyNotice).map((a) => a.id)),
     })
     return []
   } catch (error) {
