@@ -206,9 +206,9 @@ export const addAgencyPage = pageRoute({
       privacyNotice:
         values.controller || values.dpoContact || values.supervisoryAuthority
           ? {
-              controller: values.controller,
-              dpoContact: values.dpoContact,
-              supervisoryAuthority: values.supervisoryAuthority,
+              controller: values.controller ?? '',
+              dpoContact: values.dpoContact ?? '',
+              supervisoryAuthority: values.supervisoryAuthority ?? '',
             }
           : null,
     })

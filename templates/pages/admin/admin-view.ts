@@ -166,7 +166,8 @@ function agenciesSection(input: AdminViewInput): SafeHtml {
   const form = input.agencyForm
   return html`<section class="card" aria-labelledby="agencies-heading">
     <h2 id="agencies-heading">Behörden und Zertifikate</h2>
-    <div class="table-scroll">
+    <!-- Focusable, so a keyboard can scroll the wide table (axe scrollable-region-focusable). -->
+    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="agencies-heading">
       <table>
         <caption class="visually-hidden">
           Registrierte Behörden

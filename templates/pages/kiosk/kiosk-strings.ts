@@ -192,7 +192,7 @@ export const kioskStrings: Record<string, KioskStrings> = {
     confirmHeading: 'Подтвердите сами (теперь вам 18)',
   },
   fa: {
-    languageName: 'دری / فارسی',
+    languageName: 'فارسی',
     read: 'لطفاً با آرامش بخوانید',
     readAloud: 'بلند خواندن',
     stopReading: 'توقف خواندن',
