@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addAgency, setAgencyPrivacyNotice } from '../../gateway/accounts/account-service.ts'
-import { demoAgencies } from '../../gateway/demo-setup.ts'
+import { demoAgencies, ensureDemoSetup } from '../../gateway/demo-setup.ts'
+import { findAgency, writeSetting } from '../../db/account-repository.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { runBrucke } from '../support/cli.ts'
@@ -269,3 +270,26 @@ describe.each(dialects)('brucke agency privacy-notice on %s', (dialect) => {
     expect(unknown.stderr).toContain('nowhere')
   }, 180_000)
 })
+
+describe.each(dialects)(
+  'a demo set up before agencies carried Art. 13 information, on %s',
+  (dialect) => {
+    let t: TestDeps
+    beforeAll(async () => {
+      t = await createTestDeps(dialect)
+    })
+    afterAll(async () => t.close())
+
+    it('when it starts again, then the demo agencies without it get the demo values', async () => {
+      for (const agency of demoAgencies)
+        await addAgency(t.deps, { actor: 'system', agency: { ...agency, privacyNotice: null } })
+      await writeSetting(t.deps.db, 'demo_setup', t.clock.now().toISOString(), t.clock.now())
+      const outcome = await ensureDemoSetup(t.deps)
+      expect(outcome.created).toBe(false)
+      for (const agency of demoAgencies)
+        expect((await findAgency(t.deps.db, agency.id))?.privacyNotice).toEqual(
+          agency.privacyNotice,
+        )
+    })
+  },
+)
