@@ -8,17 +8,41 @@ export const identifierSchema = z
 
 export const smimeProfileSchema = z.enum(['modern', 'compatible'])
 
+/** One line of the consent text: no line breaks or other control characters. */
+const noticeLineSchema = z
+  .string()
+  .trim()
+  .min(5)
+  .max(300)
+  .regex(/^\P{Cc}*$/u, 'one line without control characters')
+
+/**
+ * What the agency tells a person under Art. 13 GDPR; every consent text naming the agency shows
+ * it. All three or none: without them no consent naming the agency can be prepared.
+ */
+export const privacyNoticeSchema = z.strictObject({
+  /** The controller's legal name and postal address, e.g. "Stadt X – Jugendamt, Weg 1, 12345 X". */
+  controller: noticeLineSchema,
+  /** How to reach the data protection officer: address, e-mail, phone. */
+  dpoContact: noticeLineSchema,
+  /** The supervisory authority competent for the agency, with its address (Art. 77 GDPR). */
+  supervisoryAuthority: noticeLineSchema,
+})
+export type PrivacyNotice = z.infer<typeof privacyNoticeSchema>
+
 export const agencySchema = z.strictObject({
   id: identifierSchema,
   name: z.string().trim().min(2).max(200),
   kind: agencyKindSchema,
   mailbox: z.email().max(254),
   smimeProfile: smimeProfileSchema,
+  privacyNotice: privacyNoticeSchema.nullable(),
 })
 export type Agency = z.infer<typeof agencySchema>
 
 export const newAgencySchema = agencySchema.extend({
   smimeProfile: smimeProfileSchema.default('modern'),
+  privacyNotice: privacyNoticeSchema.nullable().default(null),
 })
 export type NewAgency = z.input<typeof newAgencySchema>
 

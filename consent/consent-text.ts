@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { CalendarDate } from './calendar.ts'
-import type { ConsentKind, EntrustingPerson, TextReference } from './consent.ts'
+import type {
+  AgencyPrivacyNotice,
+  ConsentKind,
+  EntrustingPerson,
+  TextReference,
+} from './consent.ts'
 import { ConsentError } from './errors.ts'
 import { isSpecialCategory, localized, type Vocabulary } from './vocabulary.ts'
 
@@ -35,6 +40,14 @@ export interface ConsentTextInput {
   summarySha256: string | null
   /** Whom to ask: the preparing agency and its functional mailbox. */
   contact: string
+  /** The young person whose data it is, as the preparing agency typed the name. */
+  subjectName: string
+  /** The preparing agency: it keeps the consent record, the signatures and the receipt. */
+  preparer: string
+  /** Art. 13 GDPR information of the senders and recipients, fixed when the draft was made. */
+  privacyNotices: readonly AgencyPrivacyNotice[]
+  /** A guardian signs too (a minor): the text says so and that the youth confirms at 18. */
+  guardianRequired: boolean
 }
 
 export interface RenderedConsentText {
@@ -149,8 +162,29 @@ export function templateIdFor(kind: ConsentKind): string {
   return kind
 }
 
-const germanDate = (date: CalendarDate): string => {
-  const [y, m, d] = date.split('-')
+const germanMonths = [
+  'Januar',
+  'Februar',
+  'März',
+  'April',
+  'Mai',
+  'Juni',
+  'Juli',
+  'August',
+  'September',
+  'Oktober',
+  'November',
+  'Dezember',
+]
+
+/**
+ * A calendar date as the text in `language` writes it: `02.03.2026`; in Leichte Sprache the
+ * month as a word and no leading zero, `2. März 2026` (Netzwerk Leichte Sprache: dates written
+ * out, no number codes).
+ */
+function dateIn(language: string, date: CalendarDate): string {
+  const [y, m, d] = date.split('-') as [string, string, string]
+  if (language === 'de-ls') return `${Number(d)}. ${germanMonths[Number(m) - 1]} ${y}`
   return `${d}.${m}.${y}`
 }
 
@@ -161,7 +195,8 @@ const bullets = (lines: readonly string[]): string => lines.map((line) => `- ${l
  * for byte, and so the same SHA-256 — which the consent stores to prove what was shown.
  *
  * Placeholders `{{name}}`; blocks `{{#flag}}…{{/flag}}` (shown when true) and
- * `{{^flag}}…{{/flag}}` (shown when false). An unknown placeholder is a template error.
+ * `{{^flag}}…{{/flag}}` (shown when false); comments `{{! … }}`, left out. An unknown placeholder
+ * is a template error.
  */
 export function renderConsentText(
   template: ConsentTemplate,
@@ -183,6 +218,17 @@ export function renderConsentText(
   const entrusting = input.entrustingPersons.flatMap((p) =>
     p.isYouth ? [] : [`${p.name}${p.relation ? ` (${p.relation})` : ''}`],
   )
+  const agencyName = new Map(
+    [...input.senders, ...input.recipients].map((a) => [a.id, a.name] as const),
+  )
+  const nameOf = (agencyId: string): string => agencyName.get(agencyId) ?? agencyId
+  // One line per supervisory authority, naming every agency it is competent for.
+  const authorities = new Map<string, string[]>()
+  for (const n of input.privacyNotices)
+    authorities.set(n.supervisoryAuthority, [
+      ...(authorities.get(n.supervisoryAuthority) ?? []),
+      nameOf(n.agencyId),
+    ])
   const values: Record<string, string> = {
     senders: bullets(input.senders.map((a) => a.name)),
     recipients: bullets(input.recipients.map((a) => a.name)),
@@ -195,12 +241,19 @@ export function renderConsentText(
     ),
     categories: bullets(normal.map(category)),
     specialCategories: bullets(special.map(category)),
-    validFrom: germanDate(input.validFrom),
-    validUntil: germanDate(input.validUntil),
+    validFrom: dateIn(language, input.validFrom),
+    validUntil: dateIn(language, input.validUntil),
     releasedProfessionals: bullets(input.releasedProfessionals),
     entrustingPerson: entrusting.join(', '),
     summarySha256: input.summarySha256 ?? '',
     contact: input.contact,
+    subjectName: input.subjectName,
+    preparer: input.preparer,
+    controllers: bullets(input.privacyNotices.map((n) => `${nameOf(n.agencyId)}: ${n.controller}`)),
+    dpoContacts: bullets(input.privacyNotices.map((n) => `${nameOf(n.agencyId)}: ${n.dpoContact}`)),
+    supervisoryAuthorities: bullets(
+      [...authorities].map(([authority, names]) => `${names.join(', ')}: ${authority}`),
+    ),
   }
   const flags: Record<string, boolean> = {
     normal: normal.length > 0,
@@ -208,8 +261,14 @@ export function renderConsentText(
     single: input.summarySha256 !== null,
     released: input.releasedProfessionals.length > 0,
     entrusting: entrusting.length > 0,
+    guardian: input.guardianRequired,
   }
-  const withBlocks = template.body.replace(
+  // `{{! … }}` marks structure for the translators and the tests (e.g. `{{!section rights}}`);
+  // it is not part of the text. A comment alone on its line takes the line with it.
+  const withoutComments = template.body
+    .replace(/^[ \t]*\{\{![^}]*\}\}[ \t]*\r?\n/gm, '')
+    .replace(/\{\{![^}]*\}\}/g, '')
+  const withBlocks = withoutComments.replace(
     /\{\{([#^])([a-zA-Z0-9]+)\}\}([\s\S]*?)\{\{\/\2\}\}/g,
     (_m, mode: string, flag: string, inner: string) => {
       const value = flags[flag]

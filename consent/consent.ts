@@ -168,6 +168,22 @@ export const singleTransferBindingSchema = z.strictObject({
 })
 export type SingleTransferBinding = z.infer<typeof singleTransferBindingSchema>
 
+/**
+ * What one agency named in a consent tells the person under Art. 13 GDPR, copied from the
+ * agency's configuration when the draft is made: the consent text shows it, and a later change of
+ * the agency's configuration leaves the text of this consent — and so its SHA-256 — as it was.
+ */
+export const agencyPrivacyNoticeSchema = z.strictObject({
+  agencyId: agencyRefSchema,
+  /** The controller (Verantwortlicher): legal name and postal address. */
+  controller: z.string().trim().min(1).max(300),
+  /** How to reach the agency's data protection officer. */
+  dpoContact: z.string().trim().min(1).max(300),
+  /** The data protection supervisory authority competent for the agency (Art. 77 GDPR). */
+  supervisoryAuthority: z.string().trim().min(1).max(300),
+})
+export type AgencyPrivacyNotice = z.infer<typeof agencyPrivacyNoticeSchema>
+
 export const consentSchema = z.strictObject({
   id: z.string().min(1).max(64),
   kind: consentKindSchema,
@@ -216,6 +232,11 @@ export const consentSchema = z.strictObject({
    * reads the draft in another language reads that version. Empty on consents made before.
    */
   textVersions: z.record(z.string().min(2).max(16), z.number().int().positive()),
+  /**
+   * The Art. 13 GDPR information of every sender and recipient, in that order, as configured
+   * when the draft was made (the text shows it). Empty on consents made before it was kept.
+   */
+  privacyNotices: z.array(agencyPrivacyNoticeSchema),
   singleTransfer: singleTransferBindingSchema.nullable(),
 })
 export type Consent = z.infer<typeof consentSchema>

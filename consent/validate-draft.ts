@@ -68,6 +68,8 @@ export interface DraftContext {
   agencyKinds: ReadonlyMap<string, string>
   /** The agency of the staff member preparing the consent; it must be a party. */
   creatorAgencyId: string
+  /** Agencies whose Art. 13 GDPR information is configured; the text must show it for each. */
+  agenciesWithPrivacyNotice: ReadonlySet<string>
 }
 
 /** A draft that passed every rule, with `validFrom` and the entrusted categories settled. */
@@ -107,6 +109,10 @@ export function validateDraft(input: ConsentDraftInput, context: DraftContext): 
         problems.push({ code: 'ERR_CONSENT_WILDCARD_PARTY', path, value: agency })
       else if (!context.agencyKinds.has(agency))
         problems.push({ code: 'ERR_CONSENT_UNKNOWN_AGENCY', path, value: agency })
+      // Without it the text could not tell the person who is responsible, whom to ask and
+      // where to complain (Art. 13 GDPR): no consent is asked for on such a text.
+      else if (!context.agenciesWithPrivacyNotice.has(agency))
+        problems.push({ code: 'ERR_CONSENT_PRIVACY_NOTICE_MISSING', path, value: agency })
     })
     checkDuplicates(input[side], side, problems)
   }

@@ -1,5 +1,11 @@
 import type { Kysely, Transaction } from 'kysely'
-import { agencySchema, userSchema, type Agency, type User } from '../accounts/account-schemas.ts'
+import {
+  agencySchema,
+  userSchema,
+  type Agency,
+  type PrivacyNotice,
+  type User,
+} from '../accounts/account-schemas.ts'
 import type { AgencyTable, UserTable } from './tables/account-tables.ts'
 import type { Tables } from './tables.ts'
 
@@ -12,6 +18,14 @@ function toAgency(row: AgencyTable): Agency {
     kind: row.kind,
     mailbox: row.mailbox,
     smimeProfile: row.smime_profile,
+    privacyNotice:
+      row.controller !== null && row.dpo_contact !== null && row.supervisory_authority !== null
+        ? {
+            controller: row.controller,
+            dpoContact: row.dpo_contact,
+            supervisoryAuthority: row.supervisory_authority,
+          }
+        : null,
   })
 }
 
@@ -36,8 +50,29 @@ export async function insertAgency(db: Executor, agency: Agency, at: Date): Prom
       mailbox: agency.mailbox,
       smime_profile: agency.smimeProfile,
       created_at: at.toISOString(),
+      controller: agency.privacyNotice?.controller ?? null,
+      dpo_contact: agency.privacyNotice?.dpoContact ?? null,
+      supervisory_authority: agency.privacyNotice?.supervisoryAuthority ?? null,
     })
     .execute()
+}
+
+/** Sets the Art. 13 GDPR information of an agency; false when there is no such agency. */
+export async function updateAgencyPrivacyNotice(
+  db: Executor,
+  agencyId: string,
+  notice: PrivacyNotice,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('agencies')
+    .set({
+      controller: notice.controller,
+      dpo_contact: notice.dpoContact,
+      supervisory_authority: notice.supervisoryAuthority,
+    })
+    .where('id', '=', agencyId)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
 }
 
 export async function listAgencies(db: Executor): Promise<Agency[]> {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
 import { z } from 'zod'
 import {
+  agencyPrivacyNoticeSchema,
   consentSchema,
   consentSubjectSchema,
   entrustingPersonSchema,
@@ -24,6 +25,7 @@ const stringList = z.array(z.string())
 const roleList = z.array(signatoryRoleSchema)
 const caseRefsSchema = z.record(z.string(), z.string())
 const textVersionsSchema = z.record(z.string(), z.number().int().positive())
+const privacyNoticesSchema = z.array(agencyPrivacyNoticeSchema)
 
 const json = (value: unknown): string => JSON.stringify(value)
 const list = (text: string): string[] => stringList.parse(JSON.parse(text))
@@ -96,6 +98,7 @@ export async function insertConsent(db: Executor, input: InsertConsentInput): Pr
       decline_reason: null,
       lapsed_at: null,
       text_versions: json(consent.textVersions),
+      privacy_notices: json(consent.privacyNotices),
       subject_given_name: subject.givenName,
       subject_family_name: subject.familyName,
       subject_birth_date: subject.birthDate,
@@ -276,6 +279,7 @@ async function assemble(db: Executor, rows: ConsentRow[]): Promise<StoredConsent
       declineReason: row.decline_reason,
       lapsedAt: row.lapsed_at,
       textVersions: textVersionsSchema.parse(JSON.parse(row.text_versions)),
+      privacyNotices: privacyNoticesSchema.parse(JSON.parse(row.privacy_notices)),
       singleTransfer: facts.singleTransfer,
     })
     // The spelling this consent's agency typed, never another agency's (same pseudonym).

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { NewAgency } from '../accounts/account-schemas.ts'
 import { findAgency, findUser, readSetting, writeSetting } from '../db/account-repository.ts'
 import { writePrivateFile } from '../db/private-files.ts'
-import { addAgency, addUser } from './accounts/account-service.ts'
+import { addAgency, addUser, setAgencyPrivacyNotice } from './accounts/account-service.ts'
 import { ensureDemoPki } from './crypto/demo-pki-setup.ts'
 import { generatePassword } from './auth/password.ts'
 import type { Deps } from './deps.ts'
@@ -14,6 +14,16 @@ export const demoAgencies: NewAgency[] = [
     kind: 'jobcenter',
     mailbox: 'u25@jc-demo.example',
     smimeProfile: 'modern',
+    // Demo values in the shape of the real ones: a Jobcenter (gemeinsame Einrichtung) and the
+    // Agentur für Arbeit answer to the federal commissioner (§ 50 Abs. 4 SGB II, § 9 BDSG), a
+    // municipal Jugendamt to its Land's commissioner.
+    privacyNotice: {
+      controller: 'Jobcenter Demo-Stadt (gemeinsame Einrichtung), Am Markt 1, 12345 Demo-Stadt',
+      dpoContact:
+        'Datenschutzbeauftragte des Jobcenters Demo-Stadt, Am Markt 1, 12345 Demo-Stadt, datenschutz@jc-demo.example',
+      supervisoryAuthority:
+        'Die Bundesbeauftragte für den Datenschutz und die Informationsfreiheit, Graurheindorfer Straße 153, 53117 Bonn',
+    },
   },
   {
     id: 'aa-demo',
@@ -21,6 +31,14 @@ export const demoAgencies: NewAgency[] = [
     kind: 'agentur',
     mailbox: 'berufsberatung@aa-demo.example',
     smimeProfile: 'modern',
+    privacyNotice: {
+      controller:
+        'Bundesagentur für Arbeit, vertreten durch die Agentur für Arbeit Demo-Stadt, Bahnhofstraße 5, 12345 Demo-Stadt',
+      dpoContact:
+        'Datenschutzbeauftragte der Bundesagentur für Arbeit, Regensburger Straße 104, 90478 Nürnberg, datenschutz@aa-demo.example',
+      supervisoryAuthority:
+        'Die Bundesbeauftragte für den Datenschutz und die Informationsfreiheit, Graurheindorfer Straße 153, 53117 Bonn',
+    },
   },
   {
     id: 'ja-demo',
@@ -28,6 +46,13 @@ export const demoAgencies: NewAgency[] = [
     kind: 'jugendamt',
     mailbox: 'jugendhilfe@ja-demo.example',
     smimeProfile: 'compatible',
+    privacyNotice: {
+      controller: 'Stadt Demo-Stadt, Jugendamt, Rathausplatz 2, 12345 Demo-Stadt',
+      dpoContact:
+        'Behördlicher Datenschutzbeauftragter der Stadt Demo-Stadt, Rathausplatz 2, 12345 Demo-Stadt, datenschutz@ja-demo.example',
+      supervisoryAuthority:
+        'Landesbeauftragte für den Datenschutz Demo-Land, Musterweg 10, 12340 Demo-Hauptstadt',
+    },
   },
 ]
 
@@ -76,8 +101,20 @@ const marker = 'demo_setup'
  */
 export async function ensureDemoSetup(deps: Deps): Promise<DemoSetupOutcome> {
   const credentialsFile = join(deps.config.dataDir, 'demo-credentials.txt')
-  if (await readSetting(deps.db, marker))
+  if (await readSetting(deps.db, marker)) {
+    // A demo set up before agencies carried their Art. 13 information gets the demo values, so
+    // its staff can go on preparing consents.
+    for (const agency of demoAgencies) {
+      const stored = await findAgency(deps.db, agency.id)
+      if (stored && !stored.privacyNotice && agency.privacyNotice)
+        await setAgencyPrivacyNotice(deps, {
+          actor: 'system',
+          agencyId: agency.id,
+          notice: agency.privacyNotice,
+        })
+    }
     return { created: false, credentials: [], credentialsFile }
+  }
   // Each step is skipped when already done, so an interrupted first run completes on the next.
   for (const agency of demoAgencies) {
     if (!(await findAgency(deps.db, agency.id))) await addAgency(deps, { actor: 'system', agency })

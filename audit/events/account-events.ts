@@ -18,7 +18,23 @@ export const accountEventSchemas = [
     agencyId: id.optional(),
     reason: z.string().max(100),
   }),
-  z.strictObject({ type: z.literal('agency_added'), agencyId: id, kind: z.string().max(40) }),
+  z.strictObject({
+    type: z.literal('agency_added'),
+    agencyId: id,
+    kind: z.string().max(40),
+    /** SHA-256 of the Art. 13 GDPR information entered with the agency (absent: none). */
+    privacyNoticeSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  }),
+  // The Art. 13 GDPR information consent texts show for the agency was entered or changed; the
+  // entry binds its SHA-256 (the text itself may name the data protection officer).
+  z.strictObject({
+    type: z.literal('agency_privacy_notice_set'),
+    agencyId: id,
+    noticeSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
   z.strictObject({
     type: z.literal('user_added'),
     userId: id,

@@ -2,9 +2,11 @@ import type { Migration } from 'kysely'
 import * as accounts from './0001-accounts.ts'
 import * as auditEntries from './0002-audit-entries.ts'
 import * as accountRevocation from './0003-account-revocation.ts'
+import * as agencyPrivacyNotice from './0004-agency-privacy-notice.ts'
 import * as consents from './0101-consents.ts'
 import * as consentIntegrity from './0102-consent-integrity.ts'
-import * as entrustedCategories from './0103-entrusted-categories.ts'
+import * as consentPrivacyNotices from './0103-consent-privacy-notices.ts'
+import * as entrustedCategories from './0104-entrusted-categories.ts'
 import * as certificates from './0201-certificates.ts'
 import * as transfers from './0401-transfers.ts'
 import * as revocationSweep from './0402-revocation-sweep.ts'
@@ -21,9 +23,11 @@ export const migrations: Record<string, Migration> = {
   '0001-accounts': accounts,
   '0002-audit-entries': auditEntries,
   '0003-account-revocation': accountRevocation,
+  '0004-agency-privacy-notice': agencyPrivacyNotice,
   '0101-consents': consents,
   '0102-consent-integrity': consentIntegrity,
-  '0103-entrusted-categories': entrustedCategories,
+  '0103-consent-privacy-notices': consentPrivacyNotices,
+  '0104-entrusted-categories': entrustedCategories,
   '0201-certificates': certificates,
   '0401-transfers': transfers,
   '0402-revocation-sweep': revocationSweep,

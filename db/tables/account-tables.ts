@@ -6,6 +6,10 @@ export interface AgencyTable {
   /** S/MIME recipient profile: `modern` or `compatible` (DESIGN.md §3.4). */
   smime_profile: string
   created_at: string
+  /** Art. 13 GDPR information the consent texts show (null until the administration enters it). */
+  controller: string | null
+  dpo_contact: string | null
+  supervisory_authority: string | null
 }
 
 export interface UserTable {

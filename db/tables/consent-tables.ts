@@ -45,6 +45,8 @@ export interface ConsentTable {
   lapsed_at: string | null
   /** JSON object: language → approved template version fixed at drafting. */
   text_versions: string
+  /** JSON array: the agencies' Art. 13 GDPR information as it was when the draft was made. */
+  privacy_notices: string
   /**
    * The subject as this consent's agency typed it (personal data; consent store only). Null only
    * if a row from before lost its subject; the shared subject row is the fallback.

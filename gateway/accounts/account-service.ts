@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto'
 import {
   newAgencySchema,
   newUserSchema,
+  privacyNoticeSchema,
   type Agency,
   type NewAgency,
   type NewUser,
+  type PrivacyNotice,
   type User,
 } from '../../accounts/account-schemas.ts'
 import type { Actor } from '../../audit/audit-event.ts'
@@ -13,6 +16,7 @@ import {
   findUser,
   insertAgency,
   insertUser,
+  updateAgencyPrivacyNotice,
 } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import type { Deps } from '../deps.ts'
@@ -37,10 +41,55 @@ export async function addAgency(
     await appendAuditEvent(trx, {
       at,
       actor: input.actor,
-      event: { type: 'agency_added', agencyId: agency.id, kind: agency.kind },
+      event: {
+        type: 'agency_added',
+        agencyId: agency.id,
+        kind: agency.kind,
+        ...(agency.privacyNotice
+          ? { privacyNoticeSha256: privacyNoticeSha256(agency.privacyNotice) }
+          : {}),
+      },
     })
   })
   return agency
+}
+
+function privacyNoticeSha256(notice: PrivacyNotice): string {
+  const canonical = JSON.stringify([
+    notice.controller,
+    notice.dpoContact,
+    notice.supervisoryAuthority,
+  ])
+  return createHash('sha256').update(canonical, 'utf8').digest('hex')
+}
+
+/**
+ * Enters or changes what an agency tells a person under Art. 13 GDPR (controller, data
+ * protection officer, supervisory authority). New drafts copy it into their text; consents
+ * drafted before keep the information they were drafted with.
+ */
+export async function setAgencyPrivacyNotice(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  input: { actor: Actor; agencyId: string; notice: PrivacyNotice },
+): Promise<Agency> {
+  const notice = privacyNoticeSchema.parse(input.notice)
+  const at = deps.clock.now()
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await updateAgencyPrivacyNotice(trx, input.agencyId, notice)))
+      throw new ApiError('not_found', `There is no agency ${input.agencyId}.`)
+    await appendAuditEvent(trx, {
+      at,
+      actor: input.actor,
+      event: {
+        type: 'agency_privacy_notice_set',
+        agencyId: input.agencyId,
+        noticeSha256: privacyNoticeSha256(notice),
+      },
+    })
+    const agency = await findAgency(trx, input.agencyId)
+    if (!agency) throw new Error('updated agency vanished')
+    return agency
+  })
 }
 
 export async function addUser(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import type { PrivacyNotice } from '../../accounts/account-schemas.ts'
 import { roleSchema } from '../../accounts/roles.ts'
 import { findUser, listAgencies, listEnabledAdminIds } from '../../db/account-repository.ts'
 import {
@@ -9,12 +10,36 @@ import {
   revokeAllTokens,
   revokeToken,
 } from '../accounts/account-lockout.ts'
-import { addAgency, addUser } from '../accounts/account-service.ts'
+import { addAgency, addUser, setAgencyPrivacyNotice } from '../accounts/account-service.ts'
 import { issueApiToken } from '../accounts/issue-api-token.ts'
 import { generatePassword } from '../auth/password.ts'
 import { tokenIdSchema } from '../auth/tokens.ts'
 import type { Deps } from '../deps.ts'
 import { CliError, withRuntime, type CliContext } from './cli-context.ts'
+
+const privacyOptionHelp = {
+  controller: 'Art. 13 GDPR: the controller, legal name and postal address',
+  dpoContact: 'Art. 13 GDPR: how to reach the data protection officer',
+  supervisoryAuthority: 'Art. 13 GDPR: the competent supervisory authority with its address',
+}
+
+interface PrivacyOptions {
+  controller?: string
+  dpoContact?: string
+  supervisoryAuthority?: string
+}
+
+/** The three options together or none (the schema checks each value). */
+function privacyNoticeOf(options: PrivacyOptions, required: boolean): PrivacyNotice | null {
+  const { controller, dpoContact, supervisoryAuthority } = options
+  if (controller === undefined && dpoContact === undefined && supervisoryAuthority === undefined)
+    if (!required) return null
+  if (controller === undefined || dpoContact === undefined || supervisoryAuthority === undefined)
+    throw new CliError(
+      'Give --controller, --dpo-contact and --supervisory-authority together (Art. 13 GDPR).',
+    )
+  return { controller, dpoContact, supervisoryAuthority }
+}
 
 export function registerAccountCommands(program: Command, context: CliContext): void {
   const agency = program.command('agency').description('register and list agencies')
@@ -26,14 +51,19 @@ export function registerAccountCommands(program: Command, context: CliContext): 
     .requiredOption('--kind <kind>', 'jobcenter | agentur | jugendamt | traeger')
     .requiredOption('--mailbox <address>', 'functional mailbox for S/MIME mail')
     .option('--profile <profile>', 'S/MIME recipient profile: modern | compatible', 'modern')
+    .option('--controller <text>', privacyOptionHelp.controller)
+    .option('--dpo-contact <text>', privacyOptionHelp.dpoContact)
+    .option('--supervisory-authority <text>', privacyOptionHelp.supervisoryAuthority)
     .action(
-      async (options: {
-        id: string
-        name: string
-        kind: string
-        mailbox: string
-        profile: string
-      }) => {
+      async (
+        options: {
+          id: string
+          name: string
+          kind: string
+          mailbox: string
+          profile: string
+        } & PrivacyOptions,
+      ) => {
         await withRuntime(context, async (deps) => {
           const added = await addAgency(deps, {
             actor: 'system',
@@ -43,14 +73,40 @@ export function registerAccountCommands(program: Command, context: CliContext): 
               kind: options.kind as never,
               mailbox: options.mailbox,
               smimeProfile: options.profile as never,
+              privacyNotice: privacyNoticeOf(options, false),
             },
           })
           context.out(
             `Agency ${added.id} registered (${added.kind}, ${added.mailbox}, profile ${added.smimeProfile}).`,
           )
+          if (!added.privacyNotice)
+            context.err(
+              `No consent naming ${added.id} can be prepared until its Art. 13 GDPR information is entered: brucke agency privacy-notice --id ${added.id} …`,
+            )
         })
       },
     )
+  agency
+    .command('privacy-notice')
+    .description(
+      'enter or change what consent texts tell the person about an agency (Art. 13 GDPR): controller, data protection officer, supervisory authority',
+    )
+    .requiredOption('--id <id>', 'the agency')
+    .requiredOption('--controller <text>', privacyOptionHelp.controller)
+    .requiredOption('--dpo-contact <text>', privacyOptionHelp.dpoContact)
+    .requiredOption('--supervisory-authority <text>', privacyOptionHelp.supervisoryAuthority)
+    .action(async (options: { id: string } & PrivacyOptions) => {
+      await withRuntime(context, async (deps) => {
+        const updated = await setAgencyPrivacyNotice(deps, {
+          actor: 'system',
+          agencyId: options.id,
+          notice: privacyNoticeOf(options, true) as PrivacyNotice,
+        })
+        context.out(
+          `Agency ${updated.id}: Art. 13 information set. New consents show it; consents drafted before keep theirs.`,
+        )
+      })
+    })
   agency
     .command('list')
     .description('list agencies')
@@ -62,7 +118,7 @@ export function registerAccountCommands(program: Command, context: CliContext): 
         if (agencies.length === 0) return context.out('No agencies registered.')
         for (const a of agencies)
           context.out(
-            `${a.id.padEnd(16)} ${a.kind.padEnd(10)} ${a.mailbox.padEnd(36)} ${a.smimeProfile.padEnd(10)} ${a.name}`,
+            `${a.id.padEnd(16)} ${a.kind.padEnd(10)} ${a.mailbox.padEnd(36)} ${a.smimeProfile.padEnd(10)} ${a.name}${a.privacyNotice ? '' : ' [no Art. 13 information]'}`,
           )
       })
     })

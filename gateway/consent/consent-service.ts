@@ -40,8 +40,10 @@ import {
   type ConsentCaller,
 } from './consent-caller.ts'
 import {
+  agenciesWithPrivacyNotice,
   agencyDirectory,
   currentApprovals,
+  privacyNoticesOf,
   renderTextOfConsent,
   renderWith,
 } from './consent-texts.ts'
@@ -80,6 +82,7 @@ export async function createConsentDraft(
     vocabulary,
     agencyKinds: directory.kinds,
     creatorAgencyId: caller.agencyId,
+    agenciesWithPrivacyNotice: agenciesWithPrivacyNotice(directory),
   })
   const subjectPseudonym = pseudonymOf(draft.subject, deps.derivedKeys.pseudonym)
   const templateId = templateIdFor(draft.kind)
@@ -135,9 +138,15 @@ export async function createConsentDraft(
     declineReason: null,
     lapsedAt: null,
     textVersions,
+    privacyNotices: privacyNoticesOf(draft, directory),
     singleTransfer: draft.summarySha256 ? { summarySha256: draft.summarySha256 } : null,
   }
-  const rendered = renderWith(deps, base, draft.language, directory)
+  const rendered = renderWith(
+    deps,
+    { consent: base, subject: draft.subject },
+    draft.language,
+    directory,
+  )
   const consent: Consent = { ...base, text: rendered.reference }
   const expiresAt = new Date(now.getTime() + kioskCodeTtlMs)
 
@@ -234,8 +243,8 @@ export async function consentText(
   input: { caller: ConsentCaller; consentId: string; language?: string },
 ): Promise<RenderedConsentText> {
   const now = deps.clock.now()
-  const { consent } = await loadAuthorized(deps, { ...input, action: { type: 'view' }, now })
-  return renderTextOfConsent(deps, consent, input.language ?? consent.text.language)
+  const stored = await loadAuthorized(deps, { ...input, action: { type: 'view' }, now })
+  return renderTextOfConsent(deps, stored, input.language ?? stored.consent.text.language)
 }
 
 export const revocationInputSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import type { Actor } from '../../audit/audit-event.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
-import type { Consent } from '../../consent/consent.ts'
+import type { AgencyPrivacyNotice, Consent, ConsentSubject } from '../../consent/consent.ts'
 import {
   findTemplateVersion,
   isTemplateApproved,
@@ -50,22 +50,57 @@ export function textVersionFor(consent: Consent, language: string): number {
   )
 }
 
+/** The agencies a consent text can name: those whose Art. 13 GDPR information is configured. */
+export function agenciesWithPrivacyNotice(
+  directory: Awaited<ReturnType<typeof agencyDirectory>>,
+): Set<string> {
+  return new Set([...directory.byId.values()].filter((a) => a.privacyNotice).map((a) => a.id))
+}
+
+/**
+ * The Art. 13 GDPR information of every sender and recipient as the agencies have it configured
+ * now (a draft copies it, DESIGN.md §3.1). An agency without it is left out here; drafting
+ * refuses a consent naming one (`ERR_CONSENT_PRIVACY_NOTICE_MISSING`).
+ */
+export function privacyNoticesOf(
+  parties: { senders: readonly string[]; recipients: readonly string[] },
+  directory: Awaited<ReturnType<typeof agencyDirectory>>,
+): AgencyPrivacyNotice[] {
+  const ids = [...new Set([...parties.senders, ...parties.recipients])]
+  return ids.flatMap((agencyId) => {
+    const notice = directory.byId.get(agencyId)?.privacyNotice
+    return notice ? [{ agencyId, ...notice }] : []
+  })
+}
+
+/** A consent with the person it is about, as its text needs them. */
+export interface ConsentWithSubject {
+  consent: Consent
+  subject: Pick<ConsentSubject, 'givenName' | 'familyName'>
+}
+
 /** The consent text of a consent in a language, exactly as a reader of it sees it. */
 export async function renderTextOfConsent(
   deps: TextDeps,
-  consent: Consent,
+  stored: ConsentWithSubject,
   language: string,
 ): Promise<RenderedConsentText> {
   const directory = await agencyDirectory(deps.db)
-  return renderWith(deps, consent, language, directory)
+  return renderWith(deps, stored, language, directory)
 }
 
+/**
+ * Renders with the agency names of `directory`; everything else comes from the consent itself
+ * (its Art. 13 information was copied when the draft was made), so the text read at the kiosk
+ * and the one a signature records are the same text.
+ */
 export function renderWith(
   deps: Pick<Deps, 'consentTexts'>,
-  consent: Consent,
+  stored: ConsentWithSubject,
   language: string,
   directory: Awaited<ReturnType<typeof agencyDirectory>>,
 ): RenderedConsentText {
+  const { consent, subject } = stored
   const template = findTemplateVersion(deps.consentTexts.templates, {
     templateId: consent.text.templateId,
     version: textVersionFor(consent, language),
@@ -88,6 +123,10 @@ export function renderWith(
       entrustingPersons: consent.entrustingPersons,
       summarySha256: consent.singleTransfer?.summarySha256 ?? null,
       contact: creator ? `${creator.name} (${creator.mailbox})` : '',
+      subjectName: `${subject.givenName} ${subject.familyName}`,
+      preparer: creator?.name ?? consent.createdByAgencyId,
+      privacyNotices: consent.privacyNotices,
+      guardianRequired: consent.requiredSignatories.includes('guardian'),
     },
     vocabulary,
   )

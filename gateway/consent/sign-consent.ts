@@ -119,7 +119,7 @@ export async function signConsent(
         attendingStaff = caller.userId
         text = renderWith(
           deps,
-          consent,
+          current,
           signature.language ?? consent.text.language,
           directory,
         ).reference

@@ -234,7 +234,7 @@ export async function showTextAtKiosk(
   const language = input.language ?? state.language
   const stored = await findConsent(deps.db, consent.id)
   if (!stored) throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No consent with this id for you.')
-  const rendered = await renderTextOfConsent(deps, stored.consent, language)
+  const rendered = await renderTextOfConsent(deps, stored, language)
   await updateKioskState(deps.db, principal.userId, {
     shownText: rendered.reference,
     at: deps.clock.now(),

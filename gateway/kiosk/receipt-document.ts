@@ -169,7 +169,7 @@ function signatureOf(
  */
 function textsOf(
   deps: Pick<Deps, 'consentTexts'>,
-  consent: Consent,
+  consent: ConsentView,
   directory: Awaited<ReturnType<typeof agencyDirectory>>,
 ): ReceiptTextView[] {
   const read = [
@@ -183,7 +183,7 @@ function textsOf(
   ]
   const onlyGerman = languages.length === 1
   return languages.map((language) => {
-    const rendered = renderWith(deps, consent, language, directory)
+    const rendered = renderWith(deps, { consent, subject: consent.subject }, language, directory)
     const signedHashes = consent.signatures
       .filter((s) => s.text?.language === language)
       .map((s) => s.text?.sha256)
@@ -223,11 +223,14 @@ export async function sealedReceiptPdf(
   const qrPng = input.document.code
     ? await (
         await qrCode()
-      ).toBuffer(selfServiceLink(deps.config.publicUrl, input.document.code, input.document.language), {
-        errorCorrectionLevel: 'M',
-        margin: 1,
-        width: 240,
-      })
+      ).toBuffer(
+        selfServiceLink(deps.config.publicUrl, input.document.code, input.document.language),
+        {
+          errorCorrectionLevel: 'M',
+          margin: 1,
+          width: 240,
+        },
+      )
     : null
   const pdf = await receiptPdf({ document: input.document, at, qrPng })
   return signPdf({

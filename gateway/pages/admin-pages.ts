@@ -47,6 +47,9 @@ const fieldLabels: Record<string, string> = {
   kind: 'Art',
   mailbox: 'Funktionspostfach',
   smimeProfile: 'S/MIME-Profil',
+  controller: 'Verantwortliche Stelle',
+  dpoContact: 'Datenschutzbeauftragte',
+  supervisoryAuthority: 'Aufsichtsbehörde',
   displayName: 'Name',
   role: 'Rolle',
   agencyId: 'Behörde',
@@ -57,7 +60,7 @@ function problemsOf(
   issues: readonly { path: readonly PropertyKey[]; message: string }[],
 ): string[] {
   return issues.map((issue) => {
-    const field = String(issue.path[0] ?? '')
+    const field = String(issue.path.at(-1) ?? '')
     return `${fieldLabels[field] ?? field}: ${germanMessage(issue.message)}`
   })
 }
@@ -70,6 +73,8 @@ function germanMessage(message: string): string {
   if (message.includes('belongs to an agency or is granted all'))
     return 'eine Behörde wählen oder „für alle Behörden“ ankreuzen.'
   if (message.includes('only a DPO')) return 'nur für Datenschutzbeauftragte.'
+  if (message.includes('>=5')) return 'fehlt oder ist zu kurz.'
+  if (message.includes('one line')) return 'nur eine Zeile.'
   return 'ungültige Angabe.'
 }
 
@@ -176,7 +181,16 @@ export const addAgencyPage = pageRoute({
   method: 'post',
   path: '/admin/agencies',
   access: adminOnly,
-  form: z.strictObject({ id: text, name: text, kind: text, mailbox: text, smimeProfile: text }),
+  form: z.strictObject({
+    id: text,
+    name: text,
+    kind: text,
+    mailbox: text,
+    smimeProfile: text,
+    controller: text,
+    dpoContact: text,
+    supervisoryAuthority: text,
+  }),
   handle: async ({ deps, principal, body, req }) => {
     const ctx = { principal, cookie: req.headers.cookie }
     const values = Object.fromEntries(
@@ -188,6 +202,15 @@ export const addAgencyPage = pageRoute({
       kind: values.kind,
       mailbox: values.mailbox,
       smimeProfile: values.smimeProfile || undefined,
+      // All three or none; one given makes the others required.
+      privacyNotice:
+        values.controller || values.dpoContact || values.supervisoryAuthority
+          ? {
+              controller: values.controller ?? '',
+              dpoContact: values.dpoContact ?? '',
+              supervisoryAuthority: values.supervisoryAuthority ?? '',
+            }
+          : null,
     })
     if (!parsed.success)
       return renderAdmin(deps, ctx, {

@@ -576,6 +576,7 @@ async function draftProblems(
       vocabulary,
       agencyKinds: new Map(agencies.map((a) => [a.id, a.kind as string])),
       creatorAgencyId: agencyId,
+      agenciesWithPrivacyNotice: new Set(agencies.filter((a) => a.privacyNotice).map((a) => a.id)),
     })
     return []
   } catch (error) {

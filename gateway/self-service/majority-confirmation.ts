@@ -77,7 +77,9 @@ export async function confirmAtMajority(
           'The consent text was not displayed on this kiosk before confirming.',
         )
       text = state.shownText
-    } else text = (await renderTextOfConsent(scoped, consent, consent.text.language)).reference
+    } else
+      text = (await renderTextOfConsent(scoped, { consent, subject }, consent.text.language))
+        .reference
 
     const recorded = await markMajorityConfirmed(trx, consent.id, {
       at: now,

@@ -67,10 +67,10 @@ async function textIn(deps: Deps, consentId: string, language: string) {
   const stored = await findConsent(deps.db, consentId)
   if (!stored) throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No consent with this id for you.')
   try {
-    return await renderTextOfConsent(deps, stored.consent, language)
+    return await renderTextOfConsent(deps, stored, language)
   } catch (error) {
     if (error instanceof ConsentError && error.code === 'ERR_CONSENT_UNKNOWN_LANGUAGE')
-      return renderTextOfConsent(deps, stored.consent, stored.consent.text.language)
+      return renderTextOfConsent(deps, stored, stored.consent.text.language)
     throw error
   }
 }

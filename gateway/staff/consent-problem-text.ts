@@ -51,6 +51,10 @@ const texts: Partial<Record<ConsentErrorCode, [string, string]>> = {
     'Das Geburtsdatum ist nicht gültig.',
     'The date of birth is not valid.',
   ],
+  ERR_CONSENT_PRIVACY_NOTICE_MISSING: [
+    'Für eine gewählte Stelle fehlen die Datenschutzangaben (Verantwortliche, Datenschutzbeauftragte, Aufsichtsbehörde; Art. 13 DSGVO). Die Administration trägt sie ein.',
+    'A chosen agency has no data protection information (controller, DPO, supervisory authority; Art. 13 GDPR). The administration enters it.',
+  ],
   ERR_CONSENT_UNKNOWN_LANGUAGE: [
     'Für diese Sprache gibt es keinen Text.',
     'There is no text in this language.',

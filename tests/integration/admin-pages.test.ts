@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findUserWithPasswordHash, listAgencies } from '../../db/account-repository.ts'
+import { findAgency, findUserWithPasswordHash, listAgencies } from '../../db/account-repository.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { verifyPassword } from '../../gateway/auth/password.ts'
 import { seedAccounts } from '../support/accounts.ts'
@@ -119,6 +119,44 @@ describe.each(dialects)('admin page on %s', (dialect) => {
     expect((await listAgencies(t.deps.db)).length).toBe(before)
     const unknownField = await post('/admin/agencies', { id: 'x-y', extra: '1' })
     expect(unknownField.status).toBe(400)
+  })
+
+  it('when the admin adds an agency with its Art. 13 information, then it is stored; one field alone is refused', async () => {
+    const partial = await post('/admin/agencies', {
+      id: 'traeger-sued',
+      name: 'Jugendhilfe Süd gGmbH',
+      kind: 'traeger',
+      mailbox: 'team@traeger-sued.example',
+      controller: 'Jugendhilfe Süd gGmbH, Südweg 1, 12345 Demo-Stadt',
+    })
+    expect(partial.status).toBe(400)
+    expect(partial.text).toContain('Datenschutzbeauftragte: fehlt oder ist zu kurz.')
+    expect(partial.text).toContain('value="Jugendhilfe Süd gGmbH, Südweg 1, 12345 Demo-Stadt"')
+    expect(await findAgency(t.deps.db, 'traeger-sued')).toBeUndefined()
+
+    const res = await post('/admin/agencies', {
+      id: 'traeger-sued',
+      name: 'Jugendhilfe Süd gGmbH',
+      kind: 'traeger',
+      mailbox: 'team@traeger-sued.example',
+      controller: 'Jugendhilfe Süd gGmbH, Südweg 1, 12345 Demo-Stadt',
+      dpoContact: 'dsb@traeger-sued.example',
+      supervisoryAuthority: 'Landesbeauftragte für den Datenschutz Demo-Land',
+    })
+    expect(res.status).toBe(303)
+    expect(await findAgency(t.deps.db, 'traeger-sued')).toMatchObject({
+      privacyNotice: {
+        controller: 'Jugendhilfe Süd gGmbH, Südweg 1, 12345 Demo-Stadt',
+        dpoContact: 'dsb@traeger-sued.example',
+        supervisoryAuthority: 'Landesbeauftragte für den Datenschutz Demo-Land',
+      },
+    })
+    const entries = await listAuditEntries(t.deps.db, { limit: 10_000 })
+    expect(entries.at(-1)?.event).toMatchObject({
+      type: 'agency_added',
+      agencyId: 'traeger-sued',
+      privacyNoticeSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })
   })
 
   it('when the admin adds a kiosk device, then its start password is shown once and works', async () => {

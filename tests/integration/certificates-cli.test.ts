@@ -40,7 +40,10 @@ describe.each(dialects)('certificate CLI against %s', (dialect) => {
       ['ja-demo', 'jugendamt', 'jugendhilfe@ja-demo.example'],
     ] as const) {
       const added = await runBrucke(
-        ['agency', 'add', '--id', id, '--name', id, '--kind', kind, '--mailbox', mailbox],
+        ['agency', 'add', '--id', id, '--name', id, '--kind', kind, '--mailbox', mailbox]
+          // With its Art. 13 information, else the CLI notes on stderr that consents need it.
+          .concat(['--controller', `${id}, Weg 1, 12345 Demo-Stadt`, '--dpo-contact'])
+          .concat([`dsb@${id}.example`, '--supervisory-authority', 'Aufsicht Demo-Land']),
         { env },
       )
       expect(added.stderr).toBe('')

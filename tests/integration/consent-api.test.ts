@@ -89,7 +89,7 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
     expect(view.status).toBe('draft')
     expect(view.requiredSignatories).toEqual(['youth'])
     expect(view.kioskCode).toMatch(/^[ACDEFGHJKMNPQRTUVWXY34679]{8}$/)
-    expect(view.text).toMatchObject({ templateId: 'einwilligung', version: 1, language: 'de' })
+    expect(view.text).toMatchObject({ templateId: 'einwilligung', version: 2, language: 'de' })
     expect(view.text.sha256).toMatch(/^[0-9a-f]{64}$/)
     const entries = await listAuditEntries(t.deps.db, { limit: 1000 })
     const created = entries.filter(

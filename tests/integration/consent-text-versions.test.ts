@@ -27,20 +27,20 @@ describe.each(dialects)('consent text versions on %s', (dialect) => {
   let tokens: Record<string, string>
 
   beforeAll(async () => {
-    // The shipped texts plus a second German wording of the Einwilligung, not yet approved.
+    // The shipped texts plus a further German wording of the Einwilligung, not yet approved.
     const shipped = loadConsentTextLibrary()
-    const v1 = findTemplateVersion(shipped.templates, {
+    const v2 = findTemplateVersion(shipped.templates, {
       templateId: 'einwilligung',
-      version: 1,
+      version: 2,
       language: 'de',
     })
-    const v2 = {
-      ...v1,
-      version: 2,
-      body: `${v1.body}\nFassung 2: mit Hinweis auf die Datenschutzbeauftragte.\n`,
+    const v3 = {
+      ...v2,
+      version: 3,
+      body: `${v2.body}\nFassung 3: mit einem weiteren Hinweis.\n`,
     }
     t = await createTestDeps(dialect, {
-      consentTexts: { ...shipped, templates: [...shipped.templates, v2] },
+      consentTexts: { ...shipped, templates: [...shipped.templates, v3] },
     })
     ;({ tokens } = await seedAccounts(t.deps))
     server = await startTestServer(t.deps)
@@ -74,14 +74,14 @@ describe.each(dialects)('consent text versions on %s', (dialect) => {
       listed.body as {
         texts: { version: number; language: string; templateId: string; approved: boolean }[]
       }
-    ).texts.find((x) => x.templateId === 'einwilligung' && x.version === 2 && x.language === 'de')
+    ).texts.find((x) => x.templateId === 'einwilligung' && x.version === 3 && x.language === 'de')
     expect(entry).toMatchObject({ approved: false })
     const before = await draft()
-    expect(before.text.version).toBe(1)
-    expect(before.textVersions).toMatchObject({ de: 1, en: 1, ar: 1 })
+    expect(before.text.version).toBe(2)
+    expect(before.textVersions).toMatchObject({ de: 2, en: 2, ar: 2 })
 
     // Only a DPO for all agencies approves; a DPO of one agency, staff and admins may not.
-    const body = { templateId: 'einwilligung', version: 2, language: 'de' }
+    const body = { templateId: 'einwilligung', version: 3, language: 'de' }
     for (const who of ['dpo-jc', 'staff-jc', 'admin'])
       expect(
         (await server.api('POST', '/consent-texts/approvals', { token: tokens[who], body })).status,
@@ -99,20 +99,20 @@ describe.each(dialects)('consent text versions on %s', (dialect) => {
     expect(approved.status, JSON.stringify(approved.body)).toBe(201)
     expect(approved.body).toMatchObject({ approved: true, approvedBy: 'user:dpo-all' })
     const entries = await listAuditEntries(t.deps.db, { limit: 100000 })
-    expect(entries.at(-1)?.event).toMatchObject({ type: 'consent_text_approved', version: 2 })
+    expect(entries.at(-1)?.event).toMatchObject({ type: 'consent_text_approved', version: 3 })
 
     const after = await draft()
-    expect(after.text.version).toBe(2)
-    expect(after.textVersions).toMatchObject({ de: 2, en: 1 })
+    expect(after.text.version).toBe(3)
+    expect(after.textVersions).toMatchObject({ de: 3, en: 2 })
     expect(after.text.sha256).not.toBe(before.text.sha256)
-    // Other languages were not re-approved: an English draft still uses version 1.
-    expect((await draft('en')).text.version).toBe(1)
+    // Other languages were not re-approved: an English draft still uses version 2.
+    expect((await draft('en')).text.version).toBe(2)
 
-    // The old draft keeps its version, its text and its hash; signed in German, it proves v1.
+    // The old draft keeps its version, its text and its hash; signed in German, it proves v2.
     const oldText = await server.api('GET', `/consents/${before.id}/text`, {
       token: tokens['staff-jc'],
     })
-    expect(oldText.body).toMatchObject({ version: 1, sha256: before.text.sha256 })
+    expect(oldText.body).toMatchObject({ version: 2, sha256: before.text.sha256 })
     const signed = await signAtKioskOverApi(server, {
       kioskToken: tokens['kiosk-jc'] as string,
       kioskCode: before.kioskCode,
@@ -120,7 +120,7 @@ describe.each(dialects)('consent text versions on %s', (dialect) => {
       signature: { role: 'youth', name: 'Leonie Quastenberg' },
     })
     expect((signed.body as View).signatures[0]?.text).toMatchObject({
-      version: 1,
+      version: 2,
       sha256: before.text.sha256,
     })
   })

@@ -60,6 +60,33 @@ describe('npm start on a fresh checkout (demo setup on SQLite)', () => {
       .map((a) => a.id)
       .sort()
     expect(ids).toEqual(['aa-demo', 'ja-demo', 'jc-demo'])
+    // The shipped texts are approved and the demo agencies carry their Art. 13 information: a
+    // demo draft gets the newest text, naming the person and the agencies' data protection officers.
+    const drafted = await fetch(`${base}/api/v1/consents`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token.stdout.trim()}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        kind: 'einwilligung',
+        subject: { givenName: 'Mila', familyName: 'Beispiel', birthDate: '2005-06-10' },
+        senders: ['jc-demo'],
+        recipients: ['ja-demo'],
+        purposes: ['hilfeplanung'],
+        categories: ['schule'],
+        validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+      }),
+    })
+    expect(drafted.status).toBe(201)
+    const { id, text } = (await drafted.json()) as { id: string; text: { version: number } }
+    expect(text.version).toBe(2)
+    const shown = await fetch(`${base}/api/v1/consents/${id}/text`, {
+      headers: { authorization: `Bearer ${token.stdout.trim()}` },
+    })
+    const body = (await shown.json()) as { text: string }
+    expect(body.text).toContain('Mila Beispiel')
+    expect(body.text).toContain('datenschutz@ja-demo.example')
     expect(await first.stop()).toBe(0)
 
     const second = await startBruckeServe({ env, cwd })

@@ -35,6 +35,23 @@ describe('consent texts in every kiosk language', () => {
             entrustingPersons: [{ isYouth: false, name: 'Anna Beispiel' }],
             summarySha256: hash,
             contact: 'Jobcenter Demo (u25@jc-demo.example)',
+            subjectName: 'Mila Beispiel',
+            preparer: 'Jugendamt Demo',
+            privacyNotices: [
+              {
+                agencyId: 'ja-demo',
+                controller: 'Stadt Demo, Jugendamt, Weg 1, 12345 Demo',
+                dpoContact: 'dsb@ja-demo.example',
+                supervisoryAuthority: 'LfD Demo-Land, Platz 2, 12340 Demo',
+              },
+              {
+                agencyId: 'jc-demo',
+                controller: 'Jobcenter Demo, Markt 1, 12345 Demo',
+                dpoContact: 'dsb@jc-demo.example',
+                supervisoryAuthority: 'BfDI, Graurheindorfer Straße 153, 53117 Bonn',
+              },
+            ],
+            guardianRequired: true,
           },
           vocabulary,
         )
@@ -42,8 +59,17 @@ describe('consent texts in every kiosk language', () => {
         expect(text).not.toMatch(/\{\{|\}\}/)
         expect(text).toContain('Jugendamt Demo')
         expect(text).toContain('Jobcenter Demo (u25@jc-demo.example)')
-        expect(text).toContain('31.12.2026')
+        expect(text).toContain(language === 'de-ls' ? '31. Dezember 2026' : '31.12.2026')
         expect(text).toContain(hash)
+        // Art. 13 GDPR: controllers, data protection officers, supervisory authorities, the person.
+        for (const value of [
+          'Mila Beispiel',
+          'Jugendamt Demo: Stadt Demo, Jugendamt, Weg 1, 12345 Demo',
+          'Jobcenter Demo: dsb@jc-demo.example',
+          'Jugendamt Demo: LfD Demo-Land, Platz 2, 12340 Demo',
+          'Jobcenter Demo: BfDI, Graurheindorfer Straße 153, 53117 Bonn',
+        ])
+          expect(text).toContain(value)
         if (kind === 'schweigepflichtsentbindung') expect(text).toContain('Anna Beispiel')
         const note = bindingNotes[language]
         if (note) expect(text).toContain(note)

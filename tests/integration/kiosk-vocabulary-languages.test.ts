@@ -40,6 +40,20 @@ describe('vocabulary in every kiosk language', () => {
         }
   })
 
+  it('when a term is shown in Leichte Sprache, then its label, explanation and gain have a Leichte Sprache form', () => {
+    // Staff terms such as «Gemeinsame Einschätzung vor Rechtsfolgen» or «Leistungsbezug» must not
+    // reach the young person as they are (issue «The person's side», point 1).
+    for (const [name, fields] of terms)
+      for (const [field, text] of Object.entries(fields)) {
+        expect(text['de-ls'], `${name} ${field} de-ls`).toBeTypeOf('string')
+        expect(text['de-ls']!.trim(), `${name} ${field} de-ls`).not.toBe('')
+      }
+    expect(localized(vocabulary.purposes.pflichtverletzung!.label, 'de-ls')).not.toBe(
+      'Gemeinsame Einschätzung vor Rechtsfolgen',
+    )
+    expect(localized(vocabulary.categories.leistung!.label, 'de-ls')).not.toBe('Leistungsbezug')
+  })
+
   it('when a translation is missing, then the German text is shown; de-ls falls back to de', () => {
     const text = { de: 'Gesundheit', en: 'Health' }
     expect(localized(text, 'ar')).toBe('Gesundheit')
@@ -83,6 +97,10 @@ describe('consent texts carry no German vocabulary in translated languages', () 
             entrustingPersons: [],
             summarySha256: null,
             contact: 'Demo B (u25@jc-demo.example)',
+            subjectName: 'Mila Beispiel',
+            preparer: 'Demo A',
+            privacyNotices: [],
+            guardianRequired: false,
           },
           vocabulary,
         )
@@ -121,6 +139,10 @@ describe('adding translations leaves the German, Leichte Sprache and English tex
           entrustingPersons: [{ isYouth: false, name: 'Anna Beispiel' }],
           summarySha256: 'ab'.repeat(32),
           contact: 'Jobcenter Demo (u25@jc-demo.example)',
+          subjectName: 'Mila Beispiel',
+          preparer: 'Jugendamt Demo',
+          privacyNotices: [],
+          guardianRequired: true,
         }
         const before = renderConsentText(template, input, withoutTranslations)
         const after = renderConsentText(template, input, vocabulary)

@@ -166,7 +166,8 @@ function agenciesSection(input: AdminViewInput): SafeHtml {
   const form = input.agencyForm
   return html`<section class="card" aria-labelledby="agencies-heading">
     <h2 id="agencies-heading">Behörden und Zertifikate</h2>
-    <div class="table-scroll">
+    <!-- Focusable, so a keyboard can scroll the wide table (axe scrollable-region-focusable). -->
+    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="agencies-heading">
       <table>
         <caption class="visually-hidden">
           Registrierte Behörden
@@ -178,6 +179,7 @@ function agenciesSection(input: AdminViewInput): SafeHtml {
             <th scope="col">Art</th>
             <th scope="col">Funktionspostfach</th>
             <th scope="col">S/MIME-Profil</th>
+            <th scope="col">Datenschutzangaben (Art. 13 DSGVO)</th>
             <th scope="col">Zertifikate</th>
           </tr>
         </thead>
@@ -190,6 +192,14 @@ function agenciesSection(input: AdminViewInput): SafeHtml {
                 <td>${agencyKindLabel(a.kind)}</td>
                 <td>${a.mailbox}</td>
                 <td>${a.smimeProfile}</td>
+                <td>
+                  ${
+                    a.privacyNotice
+                      ? 'eingetragen'
+                      : html`<strong>fehlen</strong> – keine Einwilligung mit dieser Behörde möglich
+                          (<code>brucke agency privacy-notice</code>)`
+                  }
+                </td>
                 <td>${certificateList(input.certificates.get(a.id))}</td>
               </tr>`,
           )}
@@ -240,6 +250,13 @@ function agenciesSection(input: AdminViewInput): SafeHtml {
           </option>
         </select>
       </div>
+      <p class="muted">
+        Was jeder Einwilligungstext über diese Behörde sagt (Art. 13 DSGVO); alle drei oder keine
+        Angabe. Ohne sie kann keine Einwilligung vorbereitet werden, die diese Behörde nennt.
+      </p>
+      ${field(form, 'agency-controller', 'Verantwortliche Stelle (Name, Anschrift)')}
+      ${field(form, 'agency-dpoContact', 'Datenschutzbeauftragte (Kontakt)')}
+      ${field(form, 'agency-supervisoryAuthority', 'Datenschutz-Aufsichtsbehörde (Name, Anschrift)')}
       <p class="actions"><button type="submit">Behörde anlegen</button></p>
     </form>
   </section>`

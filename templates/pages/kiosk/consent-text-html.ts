@@ -28,7 +28,8 @@ export function consentTextHtml(text: string, headingLevel: 2 | 3 = 2): SafeHtml
     if (trimmed === '') return
     if (index === 0)
       blocks.push(headingLevel === 2 ? html`<h2>${trimmed}</h2>` : html`<h3>${trimmed}</h3>`)
-    else if (/^\d{1,2}\.\s/.test(trimmed) || (trimmed.endsWith('?') && trimmed.length < 70))
+    // A question ends in `?`, in Arabic and Farsi in `؟`.
+    else if (/^\d{1,2}\.\s/.test(trimmed) || (/[?؟]$/.test(trimmed) && trimmed.length < 70))
       blocks.push(headingLevel === 2 ? html`<h3>${trimmed}</h3>` : html`<h4>${trimmed}</h4>`)
     else blocks.push(html`<p>${trimmed}</p>`)
   })

@@ -47,6 +47,7 @@ describe('validateDraft with an implausible birth date', () => {
           vocabulary,
           agencyKinds,
           creatorAgencyId: 'jc-demo',
+          agenciesWithPrivacyNotice: new Set(agencyKinds.keys()),
         }),
       ).toThrow(
         expect.objectContaining({

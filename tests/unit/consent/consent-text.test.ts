@@ -29,6 +29,23 @@ const input = (overrides: Partial<ConsentTextInput> = {}): ConsentTextInput => (
   entrustingPersons: [],
   summarySha256: null,
   contact: 'Jobcenter Demo-Stadt (u25@jc-demo.example)',
+  subjectName: 'Mila Beispiel',
+  preparer: 'Jobcenter Demo-Stadt',
+  privacyNotices: [
+    {
+      agencyId: 'jc-demo',
+      controller: 'Jobcenter Demo-Stadt, Am Markt 1, 12345 Demo-Stadt',
+      dpoContact: 'datenschutz@jc-demo.example',
+      supervisoryAuthority: 'BfDI, Graurheindorfer Straße 153, 53117 Bonn',
+    },
+    {
+      agencyId: 'ja-demo',
+      controller: 'Stadt Demo-Stadt, Jugendamt, Rathausplatz 2, 12345 Demo-Stadt',
+      dpoContact: 'datenschutz@ja-demo.example',
+      supervisoryAuthority: 'LfD Demo-Land, Musterweg 10, 12340 Demo-Hauptstadt',
+    },
+  ],
+  guardianRequired: false,
   ...overrides,
 })
 
@@ -36,10 +53,10 @@ const kinds = ['einwilligung', 'schweigepflichtsentbindung'] as const
 const languages = ['de', 'de-ls', 'en']
 
 describe('consent texts', () => {
-  it('exist for both kinds in German, Leichte Sprache and English', () => {
+  it('exist for both kinds in German, Leichte Sprache and English, in the same newest version', () => {
     for (const kind of kinds)
       for (const language of languages)
-        expect(findConsentTemplate(templates, kind, language).version).toBe(1)
+        expect(findConsentTemplate(templates, kind, language).version).toBe(2)
   })
 
   it('render deterministically: the same input gives the same text and its SHA-256', () => {
@@ -49,7 +66,7 @@ describe('consent texts', () => {
     expect(b.text).toBe(a.text)
     expect(a.reference).toEqual({
       templateId: 'einwilligung',
-      version: 1,
+      version: 2,
       language: 'de',
       sha256: createHash('sha256').update(a.text, 'utf8').digest('hex'),
     })
@@ -90,13 +107,16 @@ describe('consent texts', () => {
         vocabulary,
       )
       expect(text).not.toMatch(/\{\{|\}\}/)
+      // Leichte Sprache writes dates out (Netzwerk Leichte Sprache); the others as numbers.
+      const dates =
+        language === 'de-ls' ? ['31. Dezember 2026', '2. März 2026'] : ['31.12.2026', '02.03.2026']
       for (const expected of [
         'Jobcenter Demo-Stadt',
         'Jugendamt Demo-Stadt',
-        '31.12.2026',
-        '02.03.2026',
+        ...dates,
         'u25@jc-demo.example',
         'c'.repeat(64),
+        'Mila Beispiel',
       ])
         expect(text).toContain(expected)
       const purpose = vocabulary.purposes.hilfeplanung!
@@ -136,14 +156,14 @@ describe('consent texts', () => {
   it('uses the newest version of a template', () => {
     const extra = [
       ...templates,
-      { templateId: 'einwilligung', version: 2, language: 'de', body: 'Neu: {{purposes}}' },
+      { templateId: 'einwilligung', version: 3, language: 'de', body: 'Neu: {{purposes}}' },
     ]
     const rendered = renderConsentText(
       findConsentTemplate(extra, 'einwilligung', 'de'),
       input(),
       vocabulary,
     )
-    expect(rendered.reference.version).toBe(2)
+    expect(rendered.reference.version).toBe(3)
     expect(rendered.text.startsWith('Neu: - Hilfeplanung')).toBe(true)
   })
 })
@@ -162,19 +182,19 @@ describe('template approvals', () => {
 
   it('an edited body is no longer approved, and versions per language count only approved ones', () => {
     const de = library.templates.find(
-      (x) => x.templateId === 'einwilligung' && x.language === 'de' && x.version === 1,
+      (x) => x.templateId === 'einwilligung' && x.language === 'de' && x.version === 2,
     )
     if (!de) throw new Error('shipped German Einwilligung missing')
     const edited = { ...de, body: `${de.body} ` }
     expect(isTemplateApproved(edited, library.shippedApprovals)).toBe(false)
-    const v2 = { ...de, version: 2, body: `${de.body}\nneu` }
-    const templates = [...library.templates, v2]
-    expect(approvedTextVersions(templates, library.shippedApprovals, 'einwilligung').de).toBe(1)
+    const v3 = { ...de, version: 3, body: `${de.body}\nneu` }
+    const templates = [...library.templates, v3]
+    expect(approvedTextVersions(templates, library.shippedApprovals, 'einwilligung').de).toBe(2)
     const approval = {
       templateId: 'einwilligung',
-      version: 2,
+      version: 3,
       language: 'de',
-      bodySha256: templateBodySha256(v2),
+      bodySha256: templateBodySha256(v3),
       approvedBy: 'user:dpo',
       approvedAt: '2026-03-02T09:00:00.000Z',
     }
@@ -183,6 +203,6 @@ describe('template approvals', () => {
       [...library.shippedApprovals, approval],
       'einwilligung',
     )
-    expect(versions).toMatchObject({ de: 2, en: 1, 'de-ls': 1 })
+    expect(versions).toMatchObject({ de: 3, en: 2, 'de-ls': 2 })
   })
 })

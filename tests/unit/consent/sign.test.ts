@@ -34,6 +34,7 @@ const draft = (overrides: Partial<Consent> = {}): Consent => ({
   declineReason: null,
   lapsedAt: null,
   textVersions: {},
+  privacyNotices: [],
   singleTransfer: null,
   ...overrides,
 })

@@ -13,6 +13,7 @@ const context: DraftContext = {
   vocabulary,
   agencyKinds,
   creatorAgencyId: 'jc-demo',
+  agenciesWithPrivacyNotice: new Set(agencyKinds.keys()),
 }
 
 const draft = (overrides: Record<string, unknown> = {}) =>
@@ -110,6 +111,28 @@ describe('validateDraft', () => {
         { creatorAgencyId: 'ja-demo' },
       ),
     ).toEqual([])
+  })
+
+  it('when a named agency has no Art. 13 information configured, then the draft is refused naming it', () => {
+    const without = { agenciesWithPrivacyNotice: new Set(['jc-demo', 'aa-demo']) }
+    expect(codesOf({}, without)).toEqual(['ERR_CONSENT_PRIVACY_NOTICE_MISSING'])
+    try {
+      validateDraft(draft({ recipients: ['aa-demo', 'ja-demo'] }), { ...context, ...without })
+      expect.unreachable()
+    } catch (error) {
+      expect(error).toMatchObject({
+        code: 'ERR_CONSENT_PRIVACY_NOTICE_MISSING',
+        details: {
+          problems: [
+            { code: 'ERR_CONSENT_PRIVACY_NOTICE_MISSING', path: 'recipients.1', value: 'ja-demo' },
+          ],
+        },
+      })
+    }
+    // The preparing agency itself is held to it as well.
+    expect(codesOf({}, { agenciesWithPrivacyNotice: new Set(['ja-demo']) })).toEqual([
+      'ERR_CONSENT_PRIVACY_NOTICE_MISSING',
+    ])
   })
 
   it('accepts exactly the maximum span and honours a configured maximum', () => {
