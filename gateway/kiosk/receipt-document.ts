@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { vocabulary } from '../../config/vocabulary.ts'
-import type { Consent, Signature } from '../../consent/consent.ts'
+import type { Signature } from '../../consent/consent.ts'
 import { consentRecordSha256 } from '../../consent/consent-record.ts'
 import { localized } from '../../consent/vocabulary.ts'
 import { signPdf } from '../../crypto/pdf-sign.ts'
