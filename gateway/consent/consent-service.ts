@@ -96,7 +96,7 @@ export async function createConsentDraft(
     throw new ConsentError(
       'ERR_CONSENT_UNKNOWN_LANGUAGE',
       `No approved consent text ${templateId} in ${draft.language}.`,
-      { language: draft.language },
+      { details: { language: draft.language } },
     )
   const entrustingPerson = draft.entrustingPerson ?? null
   const base: Consent = {

@@ -46,7 +46,7 @@ export function textVersionFor(consent: Consent, language: string): number {
   throw new ConsentError(
     'ERR_CONSENT_UNKNOWN_LANGUAGE',
     `This consent has no approved text in ${language}.`,
-    { language },
+    { details: { language } },
   )
 }
 

@@ -80,7 +80,9 @@ async function entryInScope(deps: Deps, principal: Principal, seq: number): Prom
     (agencyId === undefined ||
       (await countAuditEntries(deps.db, { agencyId, untilSeq: seq, fromSeq: seq })) === 1)
   if (!record || !visible)
-    throw new AuditError('ERR_AUDIT_ENTRY_NOT_FOUND', `There is no audit entry ${seq}.`, { seq })
+    throw new AuditError('ERR_AUDIT_ENTRY_NOT_FOUND', `There is no audit entry ${seq}.`, {
+      details: { seq },
+    })
   return record
 }
 

@@ -19,7 +19,9 @@ function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: stri
   const result = schema.safeParse(value)
   if (!result.success)
     throw new ApiError('validation_failed', `The ${what} is not valid.`, {
-      issues: validationIssues(result.error.issues),
+      details: {
+        issues: validationIssues(result.error.issues),
+      },
     })
   return result.data
 }

@@ -125,7 +125,7 @@ export async function createDataRequest(
     now,
   })
   if (!verdict.ok)
-    throw new RelayError(verdict.code, refusalMessages[verdict.code], verdict.details)
+    throw new RelayError(verdict.code, refusalMessages[verdict.code], { details: verdict.details })
   // The rule found the consent (else ERR_REQUEST_CONSENT_NOT_FOUND).
   const consent = facts as ConsentFacts
   const record = {

@@ -1,4 +1,5 @@
 import { dataRequestRefusalCodes } from '../../consent/data-request-rule.ts'
+import { CodedError } from '../../errors/coded-error.ts'
 
 /**
  * Error codes of the relay area; `transfer_denied` is the contract's code (DESIGN.md §6). The
@@ -19,13 +20,4 @@ export const relayErrorCodes = [
 export type RelayErrorCode = (typeof relayErrorCodes)[number]
 
 /** A relay failure with log-safe details (never content). */
-export class RelayError extends Error {
-  constructor(
-    readonly code: RelayErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message)
-    this.name = 'RelayError'
-  }
-}
+export class RelayError extends CodedError<RelayErrorCode> {}

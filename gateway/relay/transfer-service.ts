@@ -136,18 +136,24 @@ function decodeAttachments(input: TransferInput): SummaryAttachment[] {
   return (input.attachments ?? []).map((a, index) => {
     if (!/^[A-Za-z0-9+/\r\n]+={0,2}\s*$/.test(a.contentBase64))
       throw new RelayError('ERR_RELAY_ATTACHMENT_ENCODING', 'The attachment is not valid base64.', {
-        index,
+        details: {
+          index,
+        },
       })
     const content = Buffer.from(a.contentBase64, 'base64')
     if (content.length > maxAttachmentBytes)
       throw new RelayError('ERR_RELAY_ATTACHMENT_TOO_LARGE', 'The attachment is too large.', {
-        index,
-        limitBytes: maxAttachmentBytes,
+        details: {
+          index,
+          limitBytes: maxAttachmentBytes,
+        },
       })
     // A PDF starts with "%PDF-" (ISO 32000-1 §7.5.2); the declared type alone proves nothing.
     if (content.subarray(0, 5).toString('latin1') !== '%PDF-')
       throw new RelayError('ERR_RELAY_ATTACHMENT_NOT_PDF', 'The attachment is not a PDF file.', {
-        index,
+        details: {
+          index,
+        },
       })
     return { filename: a.filename, contentType: a.contentType, content, category: a.category }
   })
@@ -258,7 +264,9 @@ export async function submitTransfer(
       },
     })
     throw new RelayError('transfer_denied', 'The transfer is not covered by a valid consent.', {
-      reasons: [...decision.reasons],
+      details: {
+        reasons: [...decision.reasons],
+      },
     })
   }
   const consent = visible as NonNullable<typeof visible>
