@@ -110,7 +110,7 @@ export async function queueRevocationNotices(input: {
       input.keyring.recipient(notice.recipientAgencyId, now),
       findAgency(deps.db, notice.senderAgencyId),
     ])
-    if (!signer || !recipient || !sender) {
+    if (!signer.ok || !recipient || !sender) {
       deps.log.warn(
         { consentId: notice.consentId, recipientAgencyId: notice.recipientAgencyId },
         'revocation notice waits: no signing key or recipient certificate',
@@ -148,7 +148,7 @@ export async function queueRevocationNotices(input: {
       .build()
     const sealed = sealMessage({
       entity,
-      signer,
+      signer: signer.identity,
       recipient,
       encryptToSender: false,
       at: now,

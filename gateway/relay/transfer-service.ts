@@ -31,6 +31,7 @@ import type { AgencyKeyring } from './ports.ts'
 import { RelayError } from './relay-error.ts'
 import { relaySettingsOf } from './relay-settings.ts'
 import { sealMessage } from './seal-message.ts'
+import { signerError } from './signer-error.ts'
 
 /** Largest PDF attachment (decoded bytes). */
 export const maxAttachmentBytes = 10 * 1024 * 1024
@@ -270,17 +271,36 @@ export async function submitTransfer(
     })
   }
   const consent = visible as NonNullable<typeof visible>
-  const signer = await deps.keyring.signer(caller.agencyId, now)
+  const signing = await deps.keyring.signer(caller.agencyId, now)
+  if (!signing.ok) throw signerError(signing)
+  const signer = signing.identity
+  // The decision saw a valid recipient certificate, so these guards hold unless the registry
+  // changed in between; each names what went missing.
+  if (!recipient)
+    throw new RelayError(
+      'ERR_RELAY_RECIPIENT_CERTIFICATE_MISSING',
+      'The recipient agency has no valid certificate to encrypt to; ask the administrator.',
+    )
   // Only the text hash is bound into the message: one column, not the assembled consent.
   const textSha256 = await findConsentTextSha256(deps.db, consent.id)
   const [senderAgency, recipientAgency] = await Promise.all([
     findAgency(deps.db, caller.agencyId),
     findAgency(deps.db, transfer.to),
   ])
-  if (!signer || !recipient || !textSha256 || !senderAgency || !recipientAgency)
+  if (!senderAgency)
     throw new RelayError(
-      'ERR_RELAY_SENDER_KEY_MISSING',
-      'Your agency has no valid signing key and certificate configured; ask the administrator.',
+      'ERR_RELAY_SENDER_AGENCY_UNKNOWN',
+      'Your agency is not registered in the gateway; ask the administrator.',
+    )
+  if (!recipientAgency)
+    throw new RelayError(
+      'ERR_RELAY_RECIPIENT_AGENCY_UNKNOWN',
+      'The recipient agency is not registered in the gateway.',
+    )
+  if (!textSha256)
+    throw new RelayError(
+      'ERR_RELAY_CONSENT_TEXT_MISSING',
+      'The text of this consent is not on record any more; prepare a new consent.',
     )
   const messageId = `<${transferId}@${domainOf(senderAgency.mailbox)}>`
   const entity = await composeMessage({
