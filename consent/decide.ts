@@ -34,28 +34,42 @@ export interface DecisionRequest {
   transferId?: string
 }
 
-/** Stable deny reason codes (DESIGN.md §3.2). */
-export type DenyReason =
-  | 'no_consent'
-  | 'consent_revoked'
-  | 'consent_expired'
-  | 'consent_discarded'
-  | 'consent_declined'
-  | 'consent_lapsed'
-  | 'not_yet_valid'
-  | 'recipient_not_covered'
-  | 'sender_not_covered'
-  | 'purpose_not_covered'
-  | `category_not_covered:${string}`
-  | 'categories_missing'
-  | 'youth_signature_missing'
-  | 'guardian_signature_missing'
-  | 'entrusting_person_signature_missing'
-  | 'staff_not_in_sender_agency'
-  | 'recipient_certificate_invalid'
-  | 'necessity_missing'
-  | 'summary_mismatch'
-  | 'consent_used_up'
+/**
+ * The stable deny reason codes (DESIGN.md §3.2): the one list the type, the staff sentences
+ * and the tests derive from. An uncovered category is named with it ({@link categoryNotCovered}).
+ */
+export const denyReasonCodes = [
+  'no_consent',
+  'consent_revoked',
+  'consent_expired',
+  'consent_discarded',
+  'consent_declined',
+  'consent_lapsed',
+  'not_yet_valid',
+  'recipient_not_covered',
+  'sender_not_covered',
+  'purpose_not_covered',
+  'categories_missing',
+  'youth_signature_missing',
+  'guardian_signature_missing',
+  'entrusting_person_signature_missing',
+  'staff_not_in_sender_agency',
+  'recipient_certificate_invalid',
+  'necessity_missing',
+  'summary_mismatch',
+  'consent_used_up',
+] as const
+export type DenyReasonCode = (typeof denyReasonCodes)[number]
+
+/** The prefix of the reason naming an uncovered category: `category_not_covered:<category>`. */
+export const categoryNotCoveredPrefix = 'category_not_covered:'
+export type CategoryNotCovered = `${typeof categoryNotCoveredPrefix}${string}`
+
+export type DenyReason = DenyReasonCode | CategoryNotCovered
+
+/** The reason naming `category` as not covered. */
+export const categoryNotCovered = (category: string): CategoryNotCovered =>
+  `${categoryNotCoveredPrefix}${category}`
 
 export type Decision =
   | { decision: 'permit'; consentId: string; reasons: [] }
@@ -133,7 +147,7 @@ function reasonsOf(request: DecisionRequest, consent: ConsentFacts, now: Date): 
   if (!consent.purposes.includes(request.purpose)) reasons.push('purpose_not_covered')
   const covered = coveredCategories(consent)
   for (const category of [...new Set(request.categories)].sort()) {
-    if (!covered.includes(category)) reasons.push(`category_not_covered:${category}`)
+    if (!covered.includes(category)) reasons.push(categoryNotCovered(category))
   }
   if (consent.singleTransfer) {
     if (request.summarySha256 !== consent.singleTransfer.summarySha256)

@@ -6,6 +6,7 @@ import type { ConsentErrorCode } from '../../consent/errors.ts'
 import type { AuditStoreErrorCode } from '../../db/audit-repository.ts'
 import { isCodedError } from '../../errors/coded-error.ts'
 import type { KioskErrorCode } from '../kiosk/kiosk-error.ts'
+import type { IngressStartErrorCode } from '../relay/ingress-start-error.ts'
 import type { RelayErrorCode } from '../relay/relay-error.ts'
 import { accountErrorStatus } from './account-error-status.ts'
 import { apiErrorStatus, type ApiErrorCode } from './api-error.ts'
@@ -20,6 +21,7 @@ export type DomainErrorCode =
   | ConsentErrorCode
   | CryptoErrorCode
   | RelayErrorCode
+  | IngressStartErrorCode
   | AuditErrorCode
   | AuditStoreErrorCode
   | CanonicalJsonErrorCode

@@ -1,3 +1,4 @@
+import type { IngressStartErrorCode } from '../relay/ingress-start-error.ts'
 import type { RelayErrorCode } from '../relay/relay-error.ts'
 
 /** HTTP status for each error code of the relay area (see error-status.ts). */
@@ -29,4 +30,7 @@ export const relayErrorStatus = {
   ERR_REQUEST_NOT_SENDER: 400,
   ERR_REQUEST_CONSENT_NOT_ACTIVE: 409,
   ERR_REQUEST_NOT_COVERED: 400,
-} as const satisfies Record<RelayErrorCode, number>
+  // The ingress failing to start is a server fault; it never answers an HTTP request.
+  ERR_SMTP_INGRESS_LISTEN: 500,
+  ERR_SMTP_INGRESS_TLS: 500,
+} as const satisfies Record<RelayErrorCode | IngressStartErrorCode, number>

@@ -47,6 +47,7 @@ import { findCertificateBanners, describeBanner } from '../staff/certificate-ban
 import { broadChoiceWarnings, describeWarning } from '../staff/broad-choice-warnings.ts'
 import { explainConsentProblem } from '../staff/consent-problem-text.ts'
 import { reasonTextTable } from '../staff/deny-reason-text.ts'
+import { transferRefusalTextTable } from '../staff/transfer-refusal-text.ts'
 import {
   prepareConsentFormSchema,
   draftFromForm,
@@ -480,6 +481,7 @@ const renderComposer = async (ctx: Ctx, consentId: string, prefill?: ComposerPre
           validFrom: consent.validFrom,
           validUntil: consent.validUntil,
         }),
+        errorTexts: transferRefusalTextTable(lang),
         statusTexts: transferStatusTexts(lang),
         ...(prefill ? { prefill } : {}),
       }),

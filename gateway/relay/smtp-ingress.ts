@@ -7,9 +7,11 @@ import { findConsentFacts } from '../../db/consent-repository.ts'
 import { createLoginBudget } from '../auth/login-throttle.ts'
 import type { Deps } from '../deps.ts'
 import { explainDenyReason } from '../staff/deny-reason-text.ts'
+import { explainTransferRefusal, isTransferRefusal } from '../staff/transfer-refusal-text.ts'
 import { authenticateIngressUser, type IngressUser } from './ingress-auth.ts'
 import { composeDenialReply, plainMessageId } from './ingress-denial-reply.ts'
 import { describeIngressProblems, readIngressMail, type IngressMail } from './ingress-mail.ts'
+import { IngressStartError } from './ingress-start-error.ts'
 import { ingressConnectionCapsOf } from './ingress-settings.ts'
 import { loadIngressTls } from './ingress-tls.ts'
 import type { AgencyKeyring, Mailer } from './ports.ts'
@@ -308,7 +310,10 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
       }
       if (error.code !== 'transfer_denied') {
         deps.log.info({ userId: user.userId, code: error.code }, 'smtp ingress: transfer refused')
-        throw reply(550, `5.7.0 ${error.message} (${error.code})`)
+        const german = isTransferRefusal(error.code)
+          ? `${explainTransferRefusal(error.code, 'de')} | `
+          : ''
+        throw reply(550, `5.7.0 ${german}${error.message} (${error.code})`)
       }
       const reasons = (error.details?.reasons as string[] | undefined) ?? []
       deps.log.info({ userId: user.userId, reasons }, 'smtp ingress: transfer denied')
@@ -376,13 +381,12 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
-        Object.assign(
-          new Error(
-            error.code === 'EADDRINUSE'
-              ? `SMTP ingress cannot listen on ${host}:${port}: the port is in use (set SMTP_INGRESS_PORT to another port, 0 for any free port, or off)`
-              : `SMTP ingress cannot listen on ${host}:${port}: ${error.message}`,
-          ),
-          { code: 'ERR_SMTP_INGRESS_LISTEN', cause: error },
+        new IngressStartError(
+          'ERR_SMTP_INGRESS_LISTEN',
+          error.code === 'EADDRINUSE'
+            ? `SMTP ingress cannot listen on ${host}:${port}: the port is in use (set SMTP_INGRESS_PORT to another port, 0 for any free port, or off)`
+            : `SMTP ingress cannot listen on ${host}:${port}: ${error.message}`,
+          { cause: error },
         ),
       )
     })
