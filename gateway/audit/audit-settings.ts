@@ -1,26 +1,16 @@
 import type { Config } from '../runtime-config.ts'
 
-/** Defaults of the audit configuration keys (config/schema.ts), applied where they are read. */
-export const auditDefaults = {
-  /** Personal values in audit entries are erased this long after the entry (3 years). */
-  auditRetentionDays: 1095,
-  /** Consent records are removed this long after they ended (3 years). */
-  consentRetentionDays: 1095,
-  /** A signed checkpoint every 5 minutes when the log grew. */
-  auditCheckpointIntervalSeconds: 300,
-} as const
-
+/** The audit configuration keys (config/schema.ts: AUDIT_*, CONSENT_RETENTION_DAYS). */
 export interface AuditSettings {
   auditRetentionDays: number
   consentRetentionDays: number
   auditCheckpointIntervalSeconds: number
 }
 
-export function auditSettingsOf(given: Config): AuditSettings {
+export function auditSettingsOf(config: Config): AuditSettings {
   return {
-    auditRetentionDays: given.auditRetentionDays ?? auditDefaults.auditRetentionDays,
-    consentRetentionDays: given.consentRetentionDays ?? auditDefaults.consentRetentionDays,
-    auditCheckpointIntervalSeconds:
-      given.auditCheckpointIntervalSeconds ?? auditDefaults.auditCheckpointIntervalSeconds,
+    auditRetentionDays: config.auditRetentionDays,
+    consentRetentionDays: config.consentRetentionDays,
+    auditCheckpointIntervalSeconds: config.auditCheckpointIntervalSeconds,
   }
 }

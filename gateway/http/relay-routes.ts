@@ -14,7 +14,7 @@ import { relaySettingsOf } from '../relay/relay-settings.ts'
 import {
   getTransfer,
   listTransfers,
-  maxAttachmentBytes,
+  maxTransferBodyBytes,
   submitTransfer,
   transferInputSchema,
   transferViewSchema,
@@ -39,7 +39,7 @@ export const submitTransferRoute = apiRoute({
   summary: 'Send a case summary to a partner agency (decided, signed, encrypted, queued)',
   access: ['staff'],
   body: transferInputSchema,
-  bodyLimit: Math.ceil((maxAttachmentBytes * 4) / 3) * 5 + 6 * 1024 * 1024,
+  bodyLimit: maxTransferBodyBytes,
   status: 202,
   response: z.strictObject({ id: z.string(), status: transferStatusSchema }),
   handle: ({ deps, principal, body }) =>

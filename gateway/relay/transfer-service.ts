@@ -36,6 +36,16 @@ import { signerError } from './signer-error.ts'
 /** Largest PDF attachment (decoded bytes). */
 export const maxAttachmentBytes = 10 * 1024 * 1024
 
+/** Most PDF attachments one transfer carries. */
+const maxAttachments = 5
+
+/**
+ * Largest JSON body of a transfer in bytes: every attachment at its largest in base64 (4/3 of
+ * the bytes), plus 6 MiB for the sections and the rest of the body.
+ */
+export const maxTransferBodyBytes =
+  Math.ceil((maxAttachmentBytes * 4) / 3) * maxAttachments + 6 * 1024 * 1024
+
 export const transferInputSchema = z.strictObject({
   consentId: z.string().min(1).max(64),
   to: identifierSchema,
@@ -68,7 +78,7 @@ export const transferInputSchema = z.strictObject({
         category: termIdSchema,
       }),
     )
-    .max(5)
+    .max(maxAttachments)
     .optional(),
   /** A data request of the recipient agency this transfer answers. */
   requestId: z.string().min(1).max(64).optional(),
