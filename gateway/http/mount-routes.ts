@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { ZodType } from 'zod'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
-import type { Principal } from '../../accounts/roles.ts'
+import { isStaffPrincipal, type Principal } from '../../accounts/roles.ts'
 import { errorPage } from '../../templates/pages/layout.ts'
 import { authenticate, type Authentication } from '../auth/authenticate.ts'
 import type { Deps } from '../deps.ts'
@@ -32,7 +32,10 @@ function isAllowed(
 ): 'ok' | 'unauthenticated' | 'forbidden' {
   if (access === 'public') return 'ok'
   if (!principal) return 'unauthenticated'
-  return access.includes(principal.role) ? 'ok' : 'forbidden'
+  if (!access.includes(principal.role)) return 'forbidden'
+  // A route only staff may call gets a StaffPrincipal (route.ts): staff of an agency.
+  if (access.every((role) => role === 'staff') && !isStaffPrincipal(principal)) return 'forbidden'
+  return 'ok'
 }
 
 async function recordRefusal(

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { actorOf, type Principal } from '../../accounts/roles.ts'
+import { actorOf, type StaffPrincipal } from '../../accounts/roles.ts'
 import { findTransfer, transferStatusSchema } from '../../db/transfer-repository.ts'
 import { readCatchallMessage } from '../relay/catchall-mailbox.ts'
 import {
@@ -24,13 +24,8 @@ import { apiRoute, type AnyApiRoute } from './route.ts'
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) })
 
-function callerOf(principal: Principal): TransferCaller {
-  // access: ['staff'] guarantees an agency; a staff account without one is refused at creation.
-  return {
-    actor: actorOf(principal) as `user:${string}`,
-    userId: principal.userId,
-    agencyId: principal.agencyId as string,
-  }
+function callerOf(principal: StaffPrincipal): TransferCaller {
+  return { actor: actorOf(principal), userId: principal.userId, agencyId: principal.agencyId }
 }
 
 export const submitTransferRoute = apiRoute({

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { actorOf, type Principal } from '../../accounts/roles.ts'
+import { actorOf, type Principal, type StaffPrincipal } from '../../accounts/roles.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { addDays, addMonths, berlinDateOf } from '../../consent/calendar.ts'
 import { ConsentError } from '../../consent/errors.ts'
@@ -59,7 +59,7 @@ import { whoOf } from './home-pages.ts'
 import { staffPageFrame } from './staff-page-frame.ts'
 import { staffRequestPageRoutes } from './staff-request-pages.ts'
 
-type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, unknown, Principal>
+type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, unknown, StaffPrincipal>
 type ComposerPrefill = NonNullable<ComposerViewInput['prefill']>
 
 /** Languages a consent text can be prepared in (templates/consent). */
@@ -79,12 +79,6 @@ function callerOf(principal: Principal): ConsentCaller {
     agencyId: principal.agencyId,
     userId: principal.userId,
   }
-}
-
-/** Staff are always bound to one agency (accounts/); a staff principal without one is refused. */
-function agencyOf(principal: Principal): string {
-  if (!principal.agencyId) throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No agency.')
-  return principal.agencyId
 }
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) })
@@ -134,7 +128,7 @@ const renderForm = async (
         language: lang,
         csrfToken: who.csrfToken,
         agencies: await listAgencies(deps.db),
-        ownAgencyId: agencyOf(ctx.principal),
+        ownAgencyId: ctx.principal.agencyId,
         vocabulary,
         values,
         maxValidUntil: maxValidUntil(deps, today),
@@ -173,10 +167,10 @@ const renderDetail = async (
         csrfToken: who.csrfToken,
         consent,
         agencies: await listAgencies(deps.db),
-        ownAgencyId: agencyOf(ctx.principal),
+        ownAgencyId: ctx.principal.agencyId,
         vocabulary,
         warnings,
-        kiosks: (await listUsersOfAgency(deps.db, agencyOf(ctx.principal)))
+        kiosks: (await listUsersOfAgency(deps.db, ctx.principal.agencyId))
           .filter((u) => u.role === 'kiosk' && !u.disabled)
           .map((u) => ({ id: u.id, name: u.displayName })),
         ...(extra.error ? { error: extra.error } : {}),
@@ -217,7 +211,7 @@ export const staffOverviewPage = pageRoute({
     const banners = await findCertificateBanners({
       keyring: relayKeyringOf(ctx.deps),
       agencies,
-      ownAgencyId: agencyOf(ctx.principal),
+      ownAgencyId: ctx.principal.agencyId,
       at: ctx.deps.clock.now(),
     })
     return {
@@ -233,7 +227,7 @@ export const staffOverviewPage = pageRoute({
           declined: all.filter(
             (c) =>
               c.status === 'declined' &&
-              c.createdByAgencyId === agencyOf(ctx.principal) &&
+              c.createdByAgencyId === ctx.principal.agencyId &&
               c.declinedAt !== null &&
               berlinDateOf(new Date(c.declinedAt)) >= addDays(today, -expiringWithinDays),
           ),
@@ -242,7 +236,7 @@ export const staffOverviewPage = pageRoute({
           vocabulary,
           banners: banners.map((b) => describeBanner(b, lang, agencies)),
           transferStatusTexts: transferStatusTexts(lang),
-          received: await listReceivedTransfers(ctx.deps, { agencyId: agencyOf(ctx.principal) }),
+          received: await listReceivedTransfers(ctx.deps, { agencyId: ctx.principal.agencyId }),
         }),
       }),
     }
@@ -272,7 +266,7 @@ export const staffNewConsentPage = pageRoute({
   access: ['staff'],
   handle: (ctx) => {
     const today = berlinDateOf(ctx.deps.clock.now())
-    return renderForm(ctx, emptyForm(ctx.deps, agencyOf(ctx.principal), today), [], [])
+    return renderForm(ctx, emptyForm(ctx.deps, ctx.principal.agencyId, today), [], [])
   },
 })
 
@@ -284,7 +278,7 @@ export const staffCreateConsentPage = pageRoute({
   handle: async (ctx) => {
     const lang = staffLanguageOf(ctx.req)
     const form = ctx.body
-    const agencyId = agencyOf(ctx.principal)
+    const agencyId = ctx.principal.agencyId
     const draft = consentDraftInputSchema.safeParse(draftFromForm(form, agencyId))
     if (!draft.success) {
       const fields = [...new Set(draft.error.issues.map((i) => i.path.join('.')))]
@@ -504,7 +498,7 @@ export const staffAnswerRequestPage = pageRoute({
   handle: async (ctx) => {
     const request = await findIncomingDataRequest(ctx.deps.db, {
       id: idOf(ctx),
-      holderAgencyId: agencyOf(ctx.principal),
+      holderAgencyId: ctx.principal.agencyId,
     })
     if (!request)
       throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No such request to your agency.')

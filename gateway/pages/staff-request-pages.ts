@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { actorOf, type Principal } from '../../accounts/roles.ts'
+import { actorOf, type Principal, type StaffPrincipal } from '../../accounts/roles.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import {
   dataRequestRefusalCodes,
@@ -44,13 +44,8 @@ type RequestForm = z.infer<typeof requestFormSchema>
 const isDataRequestRefusal = (code: string | undefined): code is DataRequestRefusalCode =>
   (dataRequestRefusalCodes as readonly (string | undefined)[]).includes(code)
 
-function callerOf(principal: Principal): TransferCaller {
-  if (!principal.agencyId) throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No agency.')
-  return {
-    actor: actorOf(principal) as `user:${string}`,
-    userId: principal.userId,
-    agencyId: principal.agencyId,
-  }
+function callerOf(principal: StaffPrincipal): TransferCaller {
+  return { actor: actorOf(principal), userId: principal.userId, agencyId: principal.agencyId }
 }
 
 const consentCaller = (principal: Principal) => ({
