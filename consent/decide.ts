@@ -71,8 +71,9 @@ export type DenyReason = DenyReasonCode | CategoryNotCovered
 export const categoryNotCovered = (category: string): CategoryNotCovered =>
   `${categoryNotCoveredPrefix}${category}`
 
-export type Decision =
-  | { decision: 'permit'; consentId: string; reasons: [] }
+/** A permit carries the consent that covers the request, so callers act on it without a cast. */
+export type Decision<C extends ConsentFacts = ConsentFacts> =
+  | { decision: 'permit'; consentId: string; consent: C; reasons: [] }
   | { decision: 'deny'; consentId: string | null; reasons: DenyReason[] }
 
 /** Shortest statement of necessity that is taken as written (trimmed characters). */
@@ -94,11 +95,11 @@ const signatureReason: Record<SignatoryRole, DenyReason> = {
  * closest consent (fewest reasons; ties broken by id, then by the reasons themselves). Categories are never dropped silently —
  * each uncovered one is named (`category_not_covered:<cat>`).
  */
-export function decide(
+export function decide<C extends ConsentFacts>(
   request: DecisionRequest,
-  consents: readonly ConsentFacts[],
+  consents: readonly C[],
   now: Date,
-): Decision {
+): Decision<C> {
   const requestReasons: DenyReason[] = []
   if (request.staffAgencyId !== request.from) requestReasons.push('staff_not_in_sender_agency')
   if (request.recipientCertificateValid === false)
@@ -111,7 +112,7 @@ export function decide(
 
   const candidates = consents
     .filter((c) => c.subjectPseudonym === request.subjectPseudonym)
-    .map((c) => ({ id: c.id, reasons: reasonsOf(request, c, now) }))
+    .map((c) => ({ id: c.id, consent: c, reasons: reasonsOf(request, c, now) }))
     .sort(
       (a, b) =>
         a.reasons.length - b.reasons.length ||
@@ -123,7 +124,8 @@ export function decide(
   if (!best)
     return { decision: 'deny', consentId: null, reasons: [...requestReasons, 'no_consent'] }
   const reasons = [...requestReasons, ...best.reasons]
-  if (reasons.length === 0) return { decision: 'permit', consentId: best.id, reasons: [] }
+  if (reasons.length === 0)
+    return { decision: 'permit', consentId: best.id, consent: best.consent, reasons: [] }
   return { decision: 'deny', consentId: best.id, reasons }
 }
 

@@ -34,6 +34,7 @@ import {
 import { isUniqueViolation } from '../../db/unique-violation.ts'
 import type { Deps } from '../deps.ts'
 import {
+  agencyOfCaller,
   consentActorOf,
   loadAuthorized,
   partyFactsOf,
@@ -68,7 +69,8 @@ export async function createConsentDraft(
   },
 ): Promise<ConsentView> {
   const { caller } = input
-  if (caller.role !== 'staff' || caller.agencyId === null)
+  const agencyId = caller.agencyId
+  if (caller.role !== 'staff' || agencyId === null)
     throw new ConsentError(
       'ERR_CONSENT_METHOD_NOT_ALLOWED',
       'Only staff of an agency prepare consents.',
@@ -80,7 +82,7 @@ export async function createConsentDraft(
     maxMonths: deps.config.consentMaxMonths,
     vocabulary,
     agencyKinds: directory.kinds,
-    creatorAgencyId: caller.agencyId,
+    creatorAgencyId: agencyId,
   })
   const subjectPseudonym = pseudonymOf(draft.subject, pseudonymKeyOf(deps.config))
   const templateId = templateIdFor(draft.kind)
@@ -105,7 +107,7 @@ export async function createConsentDraft(
     scope: draft.summarySha256 ? 'single_transfer' : 'standing',
     subjectPseudonym,
     createdBy: caller.userId,
-    createdByAgencyId: caller.agencyId,
+    createdByAgencyId: agencyId,
     createdAt: now.toISOString(),
     senders: draft.senders,
     recipients: draft.recipients,
@@ -166,7 +168,7 @@ export async function createConsentDraft(
           type: 'consent_created',
           consentId: consent.id,
           subjectPseudonym,
-          agencyId: caller.agencyId as string,
+          agencyId,
           kind: consent.kind,
           scope: consent.scope,
           senders: [...consent.senders],
@@ -325,7 +327,7 @@ export async function discardConsent(
         type: 'consent_discarded',
         consentId: consent.id,
         subjectPseudonym: consent.subjectPseudonym,
-        agencyId: caller.agencyId as string,
+        agencyId: agencyOfCaller(caller),
       },
     })
     return findConsent(trx, consent.id)

@@ -24,7 +24,7 @@ type TextDeps = Pick<Deps, 'db' | 'consentTexts'>
 export async function agencyDirectory(db: Deps['db']) {
   const agencies = await listAgencies(db)
   return {
-    kinds: new Map(agencies.map((a) => [a.id, a.kind as string])),
+    kinds: new Map<string, string>(agencies.map((a) => [a.id, a.kind])),
     names: new Map(agencies.map((a) => [a.id, a.name])),
     byId: new Map(agencies.map((a) => [a.id, a])),
   }

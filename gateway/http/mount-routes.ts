@@ -26,6 +26,14 @@ function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: stri
   return result.data
 }
 
+/**
+ * The path parameters of a page route. Express types `req.params` by the route string, which a
+ * registry of routes mounted in a loop cannot name; every value of a matched path is a string.
+ */
+function pathParamsOf(req: Request): Record<string, string> {
+  return req.params as Record<string, string>
+}
+
 function isAllowed(
   access: Access,
   principal: Principal | null,
@@ -212,7 +220,7 @@ export function mountPageRoutes(
         const result = await route.handle({
           deps,
           principal: auth.principal,
-          params: req.params as Record<string, string>,
+          params: pathParamsOf(req),
           query: req.query,
           body: form,
           limits,

@@ -379,7 +379,7 @@ export const staffPaperSignaturePage = pageRoute({
     scan: z.string().min(1).max(6_000_000),
   }),
   handle: (ctx) => {
-    const body = ctx.body as { role: 'youth'; name: string; scan: string }
+    const { body } = ctx
     return consentAction(ctx, () =>
       signConsent(ctx.deps, {
         caller: callerOf(ctx.principal),
@@ -569,7 +569,7 @@ async function draftProblems(
       now: deps.clock.now(),
       maxMonths: deps.config.consentMaxMonths,
       vocabulary,
-      agencyKinds: new Map(agencies.map((a) => [a.id, a.kind as string])),
+      agencyKinds: new Map<string, string>(agencies.map((a) => [a.id, a.kind])),
       creatorAgencyId: agencyId,
     })
     return []

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { simpleParser } from 'mailparser'
 import { SMTPServer, type SMTPServerSession } from 'smtp-server'
+import { z } from 'zod'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { findAgency, findAgencyByMailbox, findUser } from '../../db/account-repository.ts'
 import { findConsentFacts } from '../../db/consent-repository.ts'
@@ -17,6 +18,9 @@ import { loadIngressTls } from './ingress-tls.ts'
 import type { AgencyKeyring, Mailer } from './ports.ts'
 import { RelayError } from './relay-error.ts'
 import { maxAttachmentBytes, submitTransfer, type TransferInput } from './transfer-service.ts'
+
+/** The reasons a `transfer_denied` carries in its details (DESIGN.md §3.2 codes). */
+const deniedReasonsSchema = z.array(z.string())
 
 /**
  * Largest mail the ingress takes (advertised as SIZE, RFC 1870): one PDF at the transfer
@@ -315,7 +319,7 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
           : ''
         throw reply(550, `5.7.0 ${german}${error.message} (${error.code})`)
       }
-      const reasons = (error.details?.reasons as string[] | undefined) ?? []
+      const reasons = deniedReasonsSchema.parse(error.details?.reasons ?? [])
       deps.log.info({ userId: user.userId, reasons }, 'smtp ingress: transfer denied')
       await sendDenialReply({ user, transfer, reasons, mailFrom, rcpt, parsed, recipient })
       return '2.0.0 angenommen, aber nicht übermittelt: siehe Antwort-Mail | accepted, transfer denied: see the reply'

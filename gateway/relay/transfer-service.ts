@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { identifierSchema } from '../../accounts/account-schemas.ts'
-import { decide, type Decision } from '../../consent/decide.ts'
+import { decide } from '../../consent/decide.ts'
 import { termIdSchema } from '../../consent/vocabulary.ts'
 import { findAgency } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
@@ -241,7 +241,7 @@ export async function submitTransfer(
       ? facts
       : undefined
   const recipient = await deps.keyring.recipient(transfer.to, now)
-  const decision: Decision = decide(
+  const decision = decide(
     {
       subjectPseudonym: visible?.subjectPseudonym ?? '',
       from: caller.agencyId,
@@ -280,7 +280,7 @@ export async function submitTransfer(
       },
     })
   }
-  const consent = visible as NonNullable<typeof visible>
+  const { consent } = decision
   const signing = await deps.keyring.signer(caller.agencyId, now)
   if (!signing.ok) throw signerError(signing)
   const signer = signing.identity
