@@ -2,7 +2,7 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const domainFolders = ['consent', 'crypto', 'audit', 'accounts']
+const domainFolders = ['consent', 'crypto', 'audit', 'accounts', 'errors']
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'tests/browser/screenshots/**'] },

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.ts'
+
 /** Every error code of the accounts area; the HTTP status of each is in http/account-error-status.ts. */
 export const accountErrorCodes = [
   'ERR_ACCOUNT_NOT_FOUND',
@@ -9,13 +11,4 @@ export const accountErrorCodes = [
 ] as const
 export type AccountErrorCode = (typeof accountErrorCodes)[number]
 
-export class AccountError extends Error {
-  constructor(
-    readonly code: AccountErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message)
-    this.name = 'AccountError'
-  }
-}
+export class AccountError extends CodedError<AccountErrorCode> {}

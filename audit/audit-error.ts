@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.ts'
+
 /** The closed set of audit error codes (STYLE.md: one small family per area). */
 export const auditErrorCodes = [
   'ERR_AUDIT_ENTRY_NOT_FOUND',
@@ -12,14 +14,4 @@ export const auditErrorCodes = [
 ] as const
 export type AuditErrorCode = (typeof auditErrorCodes)[number]
 
-export class AuditError extends Error {
-  constructor(
-    readonly code: AuditErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-    this.name = 'AuditError'
-  }
-}
+export class AuditError extends CodedError<AuditErrorCode> {}

@@ -1,20 +1,21 @@
+import { CodedError } from '../errors/coded-error.ts'
+
 /** A JSON value as RFC 8785 accepts it (I-JSON: finite numbers, well-formed strings). */
 export type JsonValue =
   null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
 
-export class CanonicalJsonError extends Error {
-  readonly code = 'ERR_AUDIT_CANONICAL_JSON'
-  constructor(message: string) {
-    super(message)
-    this.name = 'CanonicalJsonError'
-  }
-}
+/** The one code of {@link CanonicalJsonError}: the value is not I-JSON (a programming error). */
+export const canonicalJsonErrorCodes = ['ERR_AUDIT_CANONICAL_JSON'] as const
+export type CanonicalJsonErrorCode = (typeof canonicalJsonErrorCodes)[number]
+
+export class CanonicalJsonError extends CodedError<CanonicalJsonErrorCode> {}
 
 const loneSurrogate = /\p{Surrogate}/u
 
 function serializeString(value: string): string {
   // RFC 8785 §3.2.2.2 requires I-JSON (RFC 7493 §2.1): strings must not hold lone surrogates.
-  if (loneSurrogate.test(value)) throw new CanonicalJsonError('string holds a lone surrogate')
+  if (loneSurrogate.test(value))
+    throw new CanonicalJsonError('ERR_AUDIT_CANONICAL_JSON', 'string holds a lone surrogate')
   return JSON.stringify(value)
 }
 
@@ -30,7 +31,8 @@ function serialize(value: unknown, out: string[]): void {
     case 'number':
       // RFC 8785 §3.2.2.3: ECMAScript Number serialization, which JSON.stringify implements;
       // NaN and ±Infinity are not JSON.
-      if (!Number.isFinite(value)) throw new CanonicalJsonError('number is not finite')
+      if (!Number.isFinite(value))
+        throw new CanonicalJsonError('ERR_AUDIT_CANONICAL_JSON', 'number is not finite')
       out.push(JSON.stringify(value))
       return
     case 'string':
@@ -65,7 +67,10 @@ function serialize(value: unknown, out: string[]): void {
     case 'function':
     case 'symbol':
     case 'undefined':
-      throw new CanonicalJsonError(`${typeof value} is not a JSON value`)
+      throw new CanonicalJsonError(
+        'ERR_AUDIT_CANONICAL_JSON',
+        `${typeof value} is not a JSON value`,
+      )
   }
 }
 

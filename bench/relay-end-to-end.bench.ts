@@ -272,9 +272,10 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
 
     // Crypto only: the same 20 KB entity, same signer and recipient, same instant.
     const now = t.clock.now()
-    const signer = await keyring.signer('jc-demo', now)
+    const signing = await keyring.signer('jc-demo', now)
     const recipient = await keyring.recipient('aa-demo', now)
-    if (!signer || !recipient) throw new Error('bench keyring incomplete')
+    if (!signing.ok || !recipient) throw new Error('bench keyring incomplete')
+    const signer = signing.identity
     const composeInput: Parameters<typeof composeMessage>[0] = {
       transferId: 'trf_bench',
       messageId: '<trf_bench@jc-demo.example>',

@@ -29,10 +29,13 @@ export const configSchema = z.strictObject({
   smtpIngressTlsCertFile: z.string().min(1).optional(),
   /** SMTP ingress STARTTLS private key (PEM), together with the certificate file. */
   smtpIngressTlsKeyFile: z.string().min(1).optional(),
-  /** SMTP ingress: connections at once, over all clients (default 100). */
-  smtpIngressMaxClients: z.coerce.number().int().min(1).max(100_000).optional(),
-  /** SMTP ingress: connections at once from one client address (default 10). */
-  smtpIngressMaxClientsPerAddress: z.coerce.number().int().min(1).max(100_000).optional(),
+  /**
+   * SMTP ingress: connections at once, over all clients. A staff mail client holds one or two;
+   * the caps keep one client (or a flood of them) from taking every socket of the gateway.
+   */
+  smtpIngressMaxClients: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** SMTP ingress: connections at once from one client address. */
+  smtpIngressMaxClientsPerAddress: z.coerce.number().int().min(1).max(100_000).default(10),
   demo: z
     .union([
       z.boolean(),
@@ -56,17 +59,21 @@ export const configSchema = z.strictObject({
     .min(1)
     .max(24 * 60)
     .default(30),
-  /** Failed password checks (login page, SMTP AUTH) per user name and window (default 10). */
-  authFailureLimit: z.coerce.number().int().min(1).max(1000).optional(),
-  /** Failed password checks from one client address, over all names, per window (default 50). */
-  authFailureLimitPerAddress: z.coerce.number().int().min(1).max(100_000).optional(),
-  /** The window of both failure limits, in minutes (default 15). */
+  /** Failed password checks (login page, SMTP AUTH) per user name and window. */
+  authFailureLimit: z.coerce.number().int().min(1).max(1000).default(10),
+  /**
+   * Failed password checks from one client address, over all names, per window. Higher than the
+   * per-name limit: an agency behind one NAT or proxy shares its address, and a few typos of its
+   * staff must not lock everyone out.
+   */
+  authFailureLimitPerAddress: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** The window of both failure limits, in minutes. */
   authFailureWindowMinutes: z.coerce
     .number()
     .int()
     .min(1)
     .max(24 * 60)
-    .optional(),
+    .default(15),
   cookieSecure: z
     .union([
       z.boolean(),
@@ -75,33 +82,33 @@ export const configSchema = z.strictObject({
     .default(true),
   consentMaxMonths: z.coerce.number().int().min(1).max(60).default(12),
   guardianAge: z.coerce.number().int().min(14).max(18).default(18),
-  /** Relay: how long temporary SMTP failures are retried before a transfer fails (default 1440). */
+  /** Relay: how long temporary SMTP failures are retried before a transfer fails (one day). */
   relayRetryHorizonMinutes: z.coerce
     .number()
     .int()
     .min(1)
     .max(60 * 24 * 14)
-    .optional(),
-  /** Relay: how often the delivery worker looks for due transfers (default 1000 ms). */
-  relayPollMs: z.coerce.number().int().min(20).max(600_000).optional(),
+    .default(24 * 60),
+  /** Relay: how often the delivery worker looks for due transfers, in milliseconds. */
+  relayPollMs: z.coerce.number().int().min(20).max(600_000).default(1000),
   /** Relay: a PEM directory of agency certificates and keys instead of the certificate registry. */
   relayPkiDir: z.string().min(1).optional(),
-  /** Relay: how long a worker's claim on a transfer lasts before another may take it (default 300 s). */
-  relayLeaseSeconds: z.coerce.number().int().min(1).max(3600).optional(),
-  /** Days after which personal values in audit entries are erased (default 1095, see gateway/audit/audit-settings.ts). */
-  auditRetentionDays: z.coerce.number().int().min(30).max(36500).optional(),
-  /** Days after a consent that took effect ended before its record is deleted (default 1095). */
-  consentRetentionDays: z.coerce.number().int().min(30).max(36500).optional(),
-  /** Hours after a draft was declined, discarded or left unsigned before it is deleted (default 72). */
-  draftRetentionHours: z.coerce.number().int().min(1).max(8760).optional(),
-  /** Minutes between the retention purges `brucke serve` runs by itself (default 60; 0 = never). */
-  retentionPurgeIntervalMinutes: z.coerce.number().int().min(0).max(10080).optional(),
-  /** Seconds between signed audit checkpoints when the log grew (default 300; 0 = only on shutdown). */
-  auditCheckpointIntervalSeconds: z.coerce.number().int().min(0).max(86400).optional(),
-  /** Seconds without input after which the kiosk wipes the person's session (default 120). */
-  kioskIdleSeconds: z.coerce.number().int().min(15).max(3600).optional(),
-  /** Days a youth has after turning 18 to confirm a guardian-signed consent (default 90). */
-  majorityGraceDays: z.coerce.number().int().min(1).max(365).optional(),
+  /** Relay: how long a worker's claim on a transfer lasts before another may take it, in seconds. */
+  relayLeaseSeconds: z.coerce.number().int().min(1).max(3600).default(300),
+  /** Days after which personal values in audit entries are erased (three years). */
+  auditRetentionDays: z.coerce.number().int().min(30).max(36500).default(1095),
+  /** Days after a consent that took effect ended before its record is deleted (three years). */
+  consentRetentionDays: z.coerce.number().int().min(30).max(36500).default(1095),
+  /** Hours after a draft was declined, discarded or left unsigned before it is deleted. */
+  draftRetentionHours: z.coerce.number().int().min(1).max(8760).default(72),
+  /** Minutes between the retention purges `brucke serve` runs by itself (0 = never). */
+  retentionPurgeIntervalMinutes: z.coerce.number().int().min(0).max(10080).default(60),
+  /** Seconds between signed audit checkpoints when the log grew (0 = only on shutdown). */
+  auditCheckpointIntervalSeconds: z.coerce.number().int().min(0).max(86400).default(300),
+  /** Seconds without input after which the kiosk wipes the person's session. */
+  kioskIdleSeconds: z.coerce.number().int().min(15).max(3600).default(120),
+  /** Days a youth has after turning 18 to confirm a guardian-signed consent. */
+  majorityGraceDays: z.coerce.number().int().min(1).max(365).default(90),
 })
 
 export type ParsedConfig = z.output<typeof configSchema>

@@ -125,7 +125,7 @@ export function findTemplateVersion(
     throw new ConsentError(
       'ERR_CONSENT_UNKNOWN_LANGUAGE',
       `No consent text ${reference.templateId} v${reference.version} in ${reference.language}.`,
-      { ...reference },
+      { details: { ...reference } },
     )
   return found
 }
@@ -150,8 +150,10 @@ export function findConsentTemplate(
       'ERR_CONSENT_UNKNOWN_LANGUAGE',
       `No consent text ${templateId} in ${language}.`,
       {
-        templateId,
-        language,
+        details: {
+          templateId,
+          language,
+        },
       },
     )
   return found

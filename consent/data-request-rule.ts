@@ -41,7 +41,7 @@ export type DataRequestConsent = Pick<
   | 'singleTransfer'
 >
 
-export interface DataRequestRuleInput {
+export interface DataRequestRuleInput<C extends DataRequestConsent = DataRequestConsent> {
   /** The agency of the staff member asking; it would receive the data. */
   requesterAgencyId: string
   /** The agency asked (`from`); it would send the data. */
@@ -49,7 +49,7 @@ export interface DataRequestRuleInput {
   /** Whether the asked agency is in the agency registry (hosted or partner). */
   askedAgencyExists: boolean
   /** The referenced consent, or undefined when no consent has that id. */
-  consent: DataRequestConsent | undefined
+  consent: C | undefined
   purpose: string
   categories: readonly string[]
   vocabulary: Pick<Vocabulary, 'purposes' | 'categories'>
@@ -63,8 +63,10 @@ export const dataRequestRefusalDetailsSchema = z.strictObject({
 })
 export type DataRequestRefusalDetails = z.infer<typeof dataRequestRefusalDetailsSchema>
 
-export type DataRequestVerdict =
-  { ok: true } | { ok: false; code: DataRequestRefusalCode; details?: DataRequestRefusalDetails }
+/** An admitted request carries the consent it is made under, so callers need no cast. */
+export type DataRequestVerdict<C extends DataRequestConsent = DataRequestConsent> =
+  | { ok: true; consent: C }
+  | { ok: false; code: DataRequestRefusalCode; details?: DataRequestRefusalDetails }
 
 /** A sender or recipient of the consent (deselected recipients too: they still see it). */
 export function isConsentParty(
@@ -77,7 +79,7 @@ export function isConsentParty(
 const refuse = (
   code: DataRequestRefusalCode,
   details?: DataRequestRefusalDetails,
-): DataRequestVerdict => ({ ok: false, code, ...(details ? { details } : {}) })
+): DataRequestVerdict<never> => ({ ok: false, code, ...(details ? { details } : {}) })
 
 /**
  * May staff of `requesterAgencyId` ask `askedAgencyId` for these categories for this purpose under
@@ -92,7 +94,9 @@ const refuse = (
  * after that check can tell the two apart — no cross-agency lookup (§3.3 (6)). Pure; the first
  * failing check decides, in the order of {@link dataRequestRefusalCodes}.
  */
-export function mayRequestData(input: DataRequestRuleInput): DataRequestVerdict {
+export function mayRequestData<C extends DataRequestConsent>(
+  input: DataRequestRuleInput<C>,
+): DataRequestVerdict<C> {
   const { consent, vocabulary } = input
   // Own keys only: a term such as `constructor` must not match the object's prototype.
   if (!Object.hasOwn(vocabulary.purposes, input.purpose))
@@ -121,5 +125,5 @@ export function mayRequestData(input: DataRequestRuleInput): DataRequestVerdict 
       ...(purposeCovered ? {} : { purpose: input.purpose }),
       categories: uncovered,
     })
-  return { ok: true }
+  return { ok: true, consent }
 }

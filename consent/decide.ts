@@ -34,31 +34,46 @@ export interface DecisionRequest {
   transferId?: string
 }
 
-/** Stable deny reason codes (DESIGN.md §3.2). */
-export type DenyReason =
-  | 'no_consent'
-  | 'consent_revoked'
-  | 'consent_expired'
-  | 'consent_discarded'
-  | 'consent_declined'
-  | 'consent_lapsed'
-  | 'not_yet_valid'
-  | 'recipient_not_covered'
-  | 'sender_not_covered'
-  | 'purpose_not_covered'
-  | `category_not_covered:${string}`
-  | 'categories_missing'
-  | 'youth_signature_missing'
-  | 'guardian_signature_missing'
-  | 'entrusting_person_signature_missing'
-  | 'staff_not_in_sender_agency'
-  | 'recipient_certificate_invalid'
-  | 'necessity_missing'
-  | 'summary_mismatch'
-  | 'consent_used_up'
+/**
+ * The stable deny reason codes (DESIGN.md §3.2): the one list the type, the staff sentences
+ * and the tests derive from. An uncovered category is named with it ({@link categoryNotCovered}).
+ */
+export const denyReasonCodes = [
+  'no_consent',
+  'consent_revoked',
+  'consent_expired',
+  'consent_discarded',
+  'consent_declined',
+  'consent_lapsed',
+  'not_yet_valid',
+  'recipient_not_covered',
+  'sender_not_covered',
+  'purpose_not_covered',
+  'categories_missing',
+  'youth_signature_missing',
+  'guardian_signature_missing',
+  'entrusting_person_signature_missing',
+  'staff_not_in_sender_agency',
+  'recipient_certificate_invalid',
+  'necessity_missing',
+  'summary_mismatch',
+  'consent_used_up',
+] as const
+export type DenyReasonCode = (typeof denyReasonCodes)[number]
 
-export type Decision =
-  | { decision: 'permit'; consentId: string; reasons: [] }
+/** The prefix of the reason naming an uncovered category: `category_not_covered:<category>`. */
+export const categoryNotCoveredPrefix = 'category_not_covered:'
+export type CategoryNotCovered = `${typeof categoryNotCoveredPrefix}${string}`
+
+export type DenyReason = DenyReasonCode | CategoryNotCovered
+
+/** The reason naming `category` as not covered. */
+export const categoryNotCovered = (category: string): CategoryNotCovered =>
+  `${categoryNotCoveredPrefix}${category}`
+
+/** A permit carries the consent that covers the request, so callers act on it without a cast. */
+export type Decision<C extends ConsentFacts = ConsentFacts> =
+  | { decision: 'permit'; consentId: string; consent: C; reasons: [] }
   | { decision: 'deny'; consentId: string | null; reasons: DenyReason[] }
 
 /** Shortest statement of necessity that is taken as written (trimmed characters). */
@@ -82,11 +97,11 @@ const signatureReason: Record<SignatoryRole, DenyReason> = {
  * closest consent (fewest reasons; ties broken by id, then by the reasons themselves). Categories are never dropped silently —
  * each uncovered one is named (`category_not_covered:<cat>`).
  */
-export function decide(
+export function decide<C extends ConsentFacts>(
   request: DecisionRequest,
-  consents: readonly ConsentFacts[],
+  consents: readonly C[],
   now: Date,
-): Decision {
+): Decision<C> {
   const requestReasons: DenyReason[] = []
   if (request.staffAgencyId !== request.from) requestReasons.push('staff_not_in_sender_agency')
   if (request.recipientCertificateValid === false)
@@ -99,7 +114,7 @@ export function decide(
 
   const candidates = consents
     .filter((c) => c.subjectPseudonym === request.subjectPseudonym)
-    .map((c) => ({ id: c.id, reasons: reasonsOf(request, c, now) }))
+    .map((c) => ({ id: c.id, consent: c, reasons: reasonsOf(request, c, now) }))
     .sort(
       (a, b) =>
         a.reasons.length - b.reasons.length ||
@@ -111,7 +126,8 @@ export function decide(
   if (!best)
     return { decision: 'deny', consentId: null, reasons: [...requestReasons, 'no_consent'] }
   const reasons = [...requestReasons, ...best.reasons]
-  if (reasons.length === 0) return { decision: 'permit', consentId: best.id, reasons: [] }
+  if (reasons.length === 0)
+    return { decision: 'permit', consentId: best.id, consent: best.consent, reasons: [] }
   return { decision: 'deny', consentId: best.id, reasons }
 }
 
@@ -135,7 +151,7 @@ function reasonsOf(request: DecisionRequest, consent: ConsentFacts, now: Date): 
   if (!consent.purposes.includes(request.purpose)) reasons.push('purpose_not_covered')
   const covered = coveredCategories(consent)
   for (const category of [...new Set(request.categories)].sort()) {
-    if (!covered.includes(category)) reasons.push(`category_not_covered:${category}`)
+    if (!covered.includes(category)) reasons.push(categoryNotCovered(category))
   }
   if (consent.singleTransfer) {
     if (request.summarySha256 !== consent.singleTransfer.summarySha256)

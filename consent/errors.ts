@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error.ts'
+
 /** Every error code of the consent area; the HTTP status of each is in one table. */
 export const consentErrorCodes = [
   'ERR_CONSENT_NO_PURPOSE',
@@ -56,15 +58,8 @@ export interface ConsentProblem {
   value?: string
 }
 
+/** Log-safe details of a consent error: the problems of a draft, or the term at fault. */
+export type ConsentErrorDetails = { problems?: ConsentProblem[] } & Record<string, unknown>
+
 /** The error family of the consent area (closed union of codes, log-safe details). */
-export class ConsentError extends Error {
-  constructor(
-    readonly code: ConsentErrorCode,
-    message: string,
-    readonly details?: { problems?: ConsentProblem[] } & Record<string, unknown>,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-    this.name = 'ConsentError'
-  }
-}
+export class ConsentError extends CodedError<ConsentErrorCode, ConsentErrorDetails> {}

@@ -147,11 +147,13 @@ function youthChoice(
       'ERR_CONSENT_DESELECTION_INVALID',
       'The choice names terms this consent does not contain.',
       {
-        problems: wrong.map((value) => ({
-          code: 'ERR_CONSENT_DESELECTION_INVALID',
-          path: 'deselection',
-          value,
-        })),
+        details: {
+          problems: wrong.map((value) => ({
+            code: 'ERR_CONSENT_DESELECTION_INVALID',
+            path: 'deselection',
+            value,
+          })),
+        },
       },
     )
   const unchosen = special.filter((c) => !request.chosenSpecialCategories.includes(c))

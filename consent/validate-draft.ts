@@ -225,7 +225,9 @@ export function validateDraft(input: ConsentDraftInput, context: DraftContext): 
       first.code,
       `The consent is not valid (${problems.map((p) => p.code).join(', ')}).`,
       {
-        problems,
+        details: {
+          problems,
+        },
       },
     )
   }

@@ -8,6 +8,7 @@ import { verifySignature } from './certificate-signature.ts'
 import type { SignatureCheck } from './certificate-signature.ts'
 import { parseCrl } from './crl-parse.ts'
 import type { ParsedCrl } from './crl-parse.ts'
+import { CodedError } from '../errors/coded-error.ts'
 import { CertificateError } from './errors.ts'
 import type { CertificateErrorCode, ErrorDetails } from './errors.ts'
 
@@ -111,15 +112,14 @@ function checkSignedBy(
   )
 }
 
-class ValidationFailure extends Error {
-  constructor(
-    readonly code: CertificateValidationCode,
-    readonly reason: string,
-    readonly details: ErrorDetails = {},
-  ) {
-    super(reason)
-  }
-}
+/** Thrown inside {@link validate} and turned into the `{ ok: false }` result at its edge. */
+class ValidationFailure extends CodedError<CertificateValidationCode, ErrorDetails> {}
+
+const fail = (
+  code: CertificateValidationCode,
+  reason: string,
+  details: ErrorDetails = {},
+): ValidationFailure => new ValidationFailure(code, reason, { details })
 
 /**
  * Validates an S/MIME certificate per RFC 5280 §6 (simplified: no policy processing, no name
@@ -135,7 +135,7 @@ export function validateCertificate(input: ValidateCertificateInput): Certificat
     return { ok: true, chain: validate(input) }
   } catch (error) {
     if (error instanceof ValidationFailure) {
-      return { ok: false, code: error.code, reason: error.reason, details: error.details }
+      return { ok: false, code: error.code, reason: error.message, details: error.details ?? {} }
     }
     if (error instanceof CertificateError && isValidationCode(error.code)) {
       return { ok: false, code: error.code, reason: error.message, details: error.details }
@@ -153,20 +153,19 @@ function validate(input: ValidateCertificateInput): ParsedCertificate[] {
 
   for (const certificate of chain) {
     if (certificate.unknownCriticalExtensions.length > 0) {
-      throw new ValidationFailure(
-        'ERR_CERT_CRITICAL_EXTENSION',
-        `certificate has an unknown critical extension`,
-        { ...describe(certificate), extension: certificate.unknownCriticalExtensions.join(',') },
-      )
+      throw fail('ERR_CERT_CRITICAL_EXTENSION', `certificate has an unknown critical extension`, {
+        ...describe(certificate),
+        extension: certificate.unknownCriticalExtensions.join(','),
+      })
     }
     if (at < certificate.notBefore) {
-      throw new ValidationFailure('ERR_CERT_NOT_YET_VALID', 'certificate is not yet valid', {
+      throw fail('ERR_CERT_NOT_YET_VALID', 'certificate is not yet valid', {
         ...describe(certificate),
         notBefore: certificate.notBefore.toISOString(),
       })
     }
     if (at > certificate.notAfter) {
-      throw new ValidationFailure('ERR_CERT_EXPIRED', 'certificate has expired', {
+      throw fail('ERR_CERT_EXPIRED', 'certificate has expired', {
         ...describe(certificate),
         notAfter: certificate.notAfter.toISOString(),
       })
@@ -206,13 +205,13 @@ function buildChain(
     current = next.found
   }
   if (badSignature !== undefined) {
-    throw new ValidationFailure(
+    throw fail(
       'ERR_CERT_BAD_SIGNATURE',
       'certificate signature does not verify with its issuer key',
       { ...describe(current), issuer: badSignature.subject },
     )
   }
-  throw new ValidationFailure('ERR_CERT_UNTRUSTED', 'no chain to a trusted CA', {
+  throw fail('ERR_CERT_UNTRUSTED', 'no chain to a trusted CA', {
     ...describe(current),
     issuer: current.issuer,
   })
@@ -231,7 +230,7 @@ function findIssuer(
     const check = checkSignedBy('certificate', child, candidate)
     if (check === 'valid') return { found: candidate }
     if (check === 'unsupported') {
-      throw new ValidationFailure('ERR_CERT_BAD_SIGNATURE', 'signature algorithm not accepted', {
+      throw fail('ERR_CERT_BAD_SIGNATURE', 'signature algorithm not accepted', {
         ...describe(child),
         algorithm: child.signatureAlgorithm.algorithm,
       })
@@ -256,22 +255,14 @@ function checkCaConstraints(chain: ParsedCertificate[]): void {
     if (issuer === undefined) continue
     const constraints = issuer.basicConstraints
     if (constraints?.ca !== true) {
-      throw new ValidationFailure('ERR_CERT_NOT_CA', 'issuer is not a CA', describe(issuer))
+      throw fail('ERR_CERT_NOT_CA', 'issuer is not a CA', describe(issuer))
     }
     if (issuer.keyUsage !== undefined && !issuer.keyUsage.has('keyCertSign')) {
-      throw new ValidationFailure(
-        'ERR_CERT_NOT_CA',
-        'issuer key may not sign certificates',
-        describe(issuer),
-      )
+      throw fail('ERR_CERT_NOT_CA', 'issuer key may not sign certificates', describe(issuer))
     }
     // Intermediate CAs below this one: chain positions 1 … index-1.
     if (constraints.pathLength !== undefined && index - 1 > constraints.pathLength) {
-      throw new ValidationFailure(
-        'ERR_CERT_NOT_CA',
-        'CA path length constraint exceeded',
-        describe(issuer),
-      )
+      throw fail('ERR_CERT_NOT_CA', 'CA path length constraint exceeded', describe(issuer))
     }
   }
 }
@@ -284,17 +275,13 @@ function checkCaConstraints(chain: ParsedCertificate[]): void {
 function checkLeafUsage(leaf: ParsedCertificate, usage: CertificateUsage): void {
   const family = leaf.publicKey.asymmetricKeyType
   if (family !== 'rsa' && family !== 'ec' && family !== 'rsa-pss') {
-    throw new ValidationFailure('ERR_CERT_UNSUPPORTED_KEY', 'key type not usable for S/MIME', {
+    throw fail('ERR_CERT_UNSUPPORTED_KEY', 'key type not usable for S/MIME', {
       ...describe(leaf),
       keyType: String(family),
     })
   }
   if (usage === 'encrypt' && family === 'rsa-pss') {
-    throw new ValidationFailure(
-      'ERR_CERT_KEY_USAGE',
-      'an RSA-PSS key cannot encrypt',
-      describe(leaf),
-    )
+    throw fail('ERR_CERT_KEY_USAGE', 'an RSA-PSS key cannot encrypt', describe(leaf))
   }
   const keyUsage = leaf.keyUsage
   if (keyUsage !== undefined) {
@@ -305,7 +292,7 @@ function checkLeafUsage(leaf: ParsedCertificate, usage: CertificateUsage): void 
           ? keyUsage.has('keyAgreement')
           : keyUsage.has('keyEncipherment')
     if (!allowed) {
-      throw new ValidationFailure('ERR_CERT_KEY_USAGE', `keyUsage does not allow ${usage}`, {
+      throw fail('ERR_CERT_KEY_USAGE', `keyUsage does not allow ${usage}`, {
         ...describe(leaf),
         keyUsage: [...keyUsage].join(','),
       })
@@ -317,7 +304,7 @@ function checkLeafUsage(leaf: ParsedCertificate, usage: CertificateUsage): void 
     !eku.includes(id_kp_emailProtection) &&
     !eku.includes(anyExtendedKeyUsage)
   ) {
-    throw new ValidationFailure('ERR_CERT_EKU', 'extendedKeyUsage lacks emailProtection', {
+    throw fail('ERR_CERT_EKU', 'extendedKeyUsage lacks emailProtection', {
       ...describe(leaf),
       extendedKeyUsage: eku.join(','),
     })
@@ -329,14 +316,10 @@ function checkEmail(leaf: ParsedCertificate, expectedEmail: string): void {
   const names = leaf.sanEmails.length > 0 ? leaf.sanEmails : leaf.subjectEmails
   const wanted = expectedEmail.trim().toLowerCase()
   if (!names.some((name) => name.toLowerCase() === wanted)) {
-    throw new ValidationFailure(
-      'ERR_CERT_EMAIL_MISMATCH',
-      'certificate does not name the mailbox',
-      {
-        ...describe(leaf),
-        certificateEmails: names.join(','),
-      },
-    )
+    throw fail('ERR_CERT_EMAIL_MISMATCH', 'certificate does not name the mailbox', {
+      ...describe(leaf),
+      certificateEmails: names.join(','),
+    })
   }
 }
 
@@ -351,14 +334,14 @@ function checkRevocation(chain: ParsedCertificate[], input: ValidateCertificateI
     const crl = findCrl(crls, issuer, input.at)
     if (crl === undefined) {
       if (policy === 'if-present') continue
-      throw new ValidationFailure('ERR_CERT_CRL_MISSING', 'no CRL for the issuing CA', {
+      throw fail('ERR_CERT_CRL_MISSING', 'no CRL for the issuing CA', {
         ...describe(subject),
         issuer: issuer.subject,
       })
     }
     const revokedAt = crl.revoked.get(subject.serialNumber)
     if (revokedAt !== undefined && revokedAt <= input.at) {
-      throw new ValidationFailure('ERR_CERT_REVOKED', 'certificate is revoked', {
+      throw fail('ERR_CERT_REVOKED', 'certificate is revoked', {
         ...describe(subject),
         revokedAt: revokedAt.toISOString(),
       })
@@ -372,12 +355,12 @@ function findCrl(crls: ParsedCrl[], issuer: ParsedCertificate, at: Date): Parsed
   if (candidates.length === 0) return undefined
   const signed = candidates.filter((crl) => checkSignedBy('crl', crl, issuer) === 'valid')
   if (signed.length === 0) {
-    throw new ValidationFailure('ERR_CERT_CRL_INVALID', 'CRL signature does not verify', {
+    throw fail('ERR_CERT_CRL_INVALID', 'CRL signature does not verify', {
       issuer: issuer.subject,
     })
   }
   if (issuer.keyUsage !== undefined && !issuer.keyUsage.has('cRLSign')) {
-    throw new ValidationFailure('ERR_CERT_CRL_INVALID', 'issuer key may not sign CRLs', {
+    throw fail('ERR_CERT_CRL_INVALID', 'issuer key may not sign CRLs', {
       issuer: issuer.subject,
     })
   }
@@ -386,7 +369,7 @@ function findCrl(crls: ParsedCrl[], issuer: ParsedCertificate, at: Date): Parsed
   )
   const newest = current.sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0]
   if (newest === undefined) {
-    throw new ValidationFailure('ERR_CERT_CRL_EXPIRED', 'no CRL of the issuing CA is current', {
+    throw fail('ERR_CERT_CRL_EXPIRED', 'no CRL of the issuing CA is current', {
       issuer: issuer.subject,
       at: at.toISOString(),
     })

@@ -1,3 +1,5 @@
+import { CodedError, type CodedErrorOptions } from '../errors/coded-error.ts'
+
 /**
  * Error family of the crypto area. Each class carries a closed union of codes, an optional
  * `cause` and log-safe `details` (never key material, never message content).
@@ -28,22 +30,17 @@ export type CertificateErrorCode = (typeof certificateErrorCodes)[number]
 /** Log-safe context of an error: identifiers, fingerprints, instants — never secrets. */
 export type ErrorDetails = Record<string, string | number | boolean | null>
 
-/** A certificate or CRL could not be built, parsed or accepted (RFC 5280). */
-export class CertificateError extends Error {
-  override readonly name = 'CertificateError'
-  readonly code: CertificateErrorCode
-  readonly details: ErrorDetails
+/** The crypto families' common base: `details` is always there (empty when nothing to add). */
+abstract class CryptoError<Code extends string> extends CodedError<Code, ErrorDetails> {
+  declare readonly details: ErrorDetails
 
-  constructor(
-    code: CertificateErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: ErrorDetails } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.code = code
-    this.details = options.details ?? {}
+  constructor(code: Code, message: string, options: CodedErrorOptions<ErrorDetails> = {}) {
+    super(code, message, { ...options, details: options.details ?? {} })
   }
 }
+
+/** A certificate or CRL could not be built, parsed or accepted (RFC 5280). */
+export class CertificateError extends CryptoError<CertificateErrorCode> {}
 
 /** Codes of {@link CmsError}: building, parsing, decrypting and verifying CMS / S/MIME messages. */
 export const cmsErrorCodes = [
@@ -72,21 +69,7 @@ export const cmsErrorCodes = [
 export type CmsErrorCode = (typeof cmsErrorCodes)[number]
 
 /** A CMS (RFC 5652) or S/MIME (RFC 8551) message could not be built, read, decrypted or verified. */
-export class CmsError extends Error {
-  override readonly name = 'CmsError'
-  readonly code: CmsErrorCode
-  readonly details: ErrorDetails
-
-  constructor(
-    code: CmsErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: ErrorDetails } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.code = code
-    this.details = options.details ?? {}
-  }
-}
+export class CmsError extends CryptoError<CmsErrorCode> {}
 
 /** Codes of {@link KeyError}: private keys at rest and key files (PKCS#8, PKCS#12). */
 export const keyErrorCodes = [
@@ -107,18 +90,4 @@ export const keyErrorCodes = [
 export type KeyErrorCode = (typeof keyErrorCodes)[number]
 
 /** A private key could not be sealed, opened or imported. Details never contain key material. */
-export class KeyError extends Error {
-  override readonly name = 'KeyError'
-  readonly code: KeyErrorCode
-  readonly details: ErrorDetails
-
-  constructor(
-    code: KeyErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: ErrorDetails } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.code = code
-    this.details = options.details ?? {}
-  }
-}
+export class KeyError extends CryptoError<KeyErrorCode> {}

@@ -10,6 +10,7 @@ import {
   type AuditRecord,
 } from '../audit/audit-event.ts'
 import { checkpointSchema, type Checkpoint } from '../audit/checkpoint.ts'
+import { CodedError } from '../errors/coded-error.ts'
 import { sealEntry } from '../audit/hash-chain.ts'
 import { joinPersonalData, maskedYouthActor, personalFieldNames } from '../audit/personal-data.ts'
 import { retentionPurgeOf, type RetentionPurge } from '../audit/erasure-check.ts'
@@ -25,16 +26,14 @@ export interface AppendAuditInput {
 
 type Executor = Kysely<Tables> | Transaction<Tables>
 
-export class AuditStoreError extends Error {
-  constructor(
-    readonly code: 'ERR_AUDIT_HEAD_MISSING' | 'ERR_AUDIT_ENTRY_UNREADABLE',
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message)
-    this.name = 'AuditStoreError'
-  }
-}
+/** Codes of {@link AuditStoreError}: the stored log itself is damaged (a server fault, 500). */
+export const auditStoreErrorCodes = [
+  'ERR_AUDIT_HEAD_MISSING',
+  'ERR_AUDIT_ENTRY_UNREADABLE',
+] as const
+export type AuditStoreErrorCode = (typeof auditStoreErrorCodes)[number]
+
+export class AuditStoreError extends CodedError<AuditStoreErrorCode> {}
 
 /**
  * Appends one event (DESIGN.md §3.5). Call it with the transaction of the change it records, so
@@ -140,8 +139,8 @@ export function recordFromRow(row: AuditEntryTable): AuditRecord {
     return { ...entry, entryHash: row.entry_hash, prevHash: row.prev_hash, erased }
   } catch (error) {
     throw new AuditStoreError('ERR_AUDIT_ENTRY_UNREADABLE', `audit entry ${seq} cannot be read`, {
-      seq,
-      cause: error instanceof Error ? error.message : String(error),
+      cause: error,
+      details: { seq },
     })
   }
 }

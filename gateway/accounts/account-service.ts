@@ -112,7 +112,9 @@ export async function addUser(
       throw new ApiError('conflict', `Account ${user.id} already exists.`)
     if (user.agencyId !== null && !(await findAgency(trx, user.agencyId))) {
       throw new ApiError('validation_failed', `Agency ${user.agencyId} does not exist.`, {
-        issues: [{ path: 'agencyId', code: 'unknown_agency', message: 'unknown agency' }],
+        details: {
+          issues: [{ path: 'agencyId', code: 'unknown_agency', message: 'unknown agency' }],
+        },
       })
     }
     await insertUser(trx, { ...user, passwordHash }, at)

@@ -32,12 +32,14 @@ export async function buildInclusionProof(
     throw new AuditError('ERR_AUDIT_NO_CHECKPOINT', 'No checkpoint has been signed yet.')
   const entry = await findStoredEntry(deps.db, seq)
   if (!entry)
-    throw new AuditError('ERR_AUDIT_ENTRY_NOT_FOUND', `There is no audit entry ${seq}.`, { seq })
+    throw new AuditError('ERR_AUDIT_ENTRY_NOT_FOUND', `There is no audit entry ${seq}.`, {
+      details: { seq },
+    })
   if (seq > checkpoint.treeSize)
     throw new AuditError(
       'ERR_AUDIT_NOT_YET_CHECKPOINTED',
       `Entry ${seq} is newer than the latest checkpoint (${checkpoint.treeSize} entries); try again after the next one.`,
-      { seq, treeSize: checkpoint.treeSize },
+      { details: { seq, treeSize: checkpoint.treeSize } },
     )
   const leaves = await readLeafHashes(deps.db, checkpoint.treeSize)
   return {
@@ -62,7 +64,9 @@ export async function buildConsistencyProof(
   range: { from: number; to: number },
 ): Promise<ConsistencyProofDocument> {
   if (range.from > range.to)
-    throw new AuditError('ERR_AUDIT_BAD_RANGE', '`from` must not be larger than `to`.', range)
+    throw new AuditError('ERR_AUDIT_BAD_RANGE', '`from` must not be larger than `to`.', {
+      details: range,
+    })
   const [from, to] = await Promise.all([
     findCheckpoint(deps.db, range.from),
     findCheckpoint(deps.db, range.to),
@@ -72,9 +76,11 @@ export async function buildConsistencyProof(
       'ERR_AUDIT_CHECKPOINT_NOT_FOUND',
       'Both sizes must be those of signed checkpoints.',
       {
-        missing: [!from ? range.from : undefined, !to ? range.to : undefined].filter(
-          (v) => v !== undefined,
-        ),
+        details: {
+          missing: [!from ? range.from : undefined, !to ? range.to : undefined].filter(
+            (v) => v !== undefined,
+          ),
+        },
       },
     )
   const leaves = await readLeafHashes(deps.db, to.treeSize)

@@ -81,6 +81,6 @@ function chainBroken(seq: number, why: string): AuditError {
   return new AuditError(
     'ERR_AUDIT_CHAIN_BROKEN',
     `The audit log is broken at entry ${seq} (${why}); no checkpoint was signed. Run brucke audit verify.`,
-    { seq },
+    { details: { seq } },
   )
 }

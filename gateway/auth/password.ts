@@ -1,15 +1,22 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 
 const parameters = { N: 2 ** 15, r: 8, p: 1 }
 const keyLength = 32
 
-function scryptAsync(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+/** The scrypt cost parameters (RFC 7914 §2), all of them required. */
+interface ScryptCost {
+  N: number
+  r: number
+  p: number
+}
+
+function scryptAsync(password: string, salt: Buffer, options: ScryptCost): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(
       password.normalize('NFC'),
       salt,
       keyLength,
-      { ...options, maxmem: 128 * options.N! * options.r! * 2 },
+      { ...options, maxmem: 128 * options.N * options.r * 2 },
       (error, key) => (error ? reject(error) : resolve(key)),
     )
   })

@@ -101,6 +101,16 @@ export function partyFactsOf(stored: StoredConsent, now: Date): ConsentPartyFact
 }
 
 /**
+ * The agency of a caller the rule let act on a consent as an agency's account (staff or kiosk):
+ * those acts are never allowed without one, so a caller without one is refused as the rule does.
+ */
+export function agencyOfCaller(caller: ConsentCaller): string {
+  if (caller.agencyId === null)
+    throw new ConsentError('ERR_CONSENT_METHOD_NOT_ALLOWED', 'Only an agency’s account does this.')
+  return caller.agencyId
+}
+
+/**
  * Loads a consent and applies the object-level rule for `action`; throws the rule's
  * `ConsentError` (a consent the caller may not see is "not found", whether or not it exists).
  */

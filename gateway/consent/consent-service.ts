@@ -34,6 +34,7 @@ import {
 import { isUniqueViolation } from '../../db/unique-violation.ts'
 import type { Deps } from '../deps.ts'
 import {
+  agencyOfCaller,
   consentActorOf,
   loadAuthorized,
   partyFactsOf,
@@ -69,7 +70,8 @@ export async function createConsentDraft(
   },
 ): Promise<ConsentView> {
   const { caller } = input
-  if (caller.role !== 'staff' || caller.agencyId === null)
+  const agencyId = caller.agencyId
+  if (caller.role !== 'staff' || agencyId === null)
     throw new ConsentError(
       'ERR_CONSENT_METHOD_NOT_ALLOWED',
       'Only staff of an agency prepare consents.',
@@ -81,7 +83,7 @@ export async function createConsentDraft(
     maxMonths: deps.config.consentMaxMonths,
     vocabulary,
     agencyKinds: directory.kinds,
-    creatorAgencyId: caller.agencyId,
+    creatorAgencyId: agencyId,
     agenciesWithPrivacyNotice: agenciesWithPrivacyNotice(directory),
   })
   const subjectPseudonym = pseudonymOf(draft.subject, deps.derivedKeys.pseudonym)
@@ -98,7 +100,7 @@ export async function createConsentDraft(
     throw new ConsentError(
       'ERR_CONSENT_UNKNOWN_LANGUAGE',
       `No approved consent text ${templateId} in ${draft.language}.`,
-      { language: draft.language },
+      { details: { language: draft.language } },
     )
   const base: Consent = {
     id: deps.ids.newId('cns'),
@@ -106,7 +108,7 @@ export async function createConsentDraft(
     scope: draft.summarySha256 ? 'single_transfer' : 'standing',
     subjectPseudonym,
     createdBy: caller.userId,
-    createdByAgencyId: caller.agencyId,
+    createdByAgencyId: agencyId,
     createdAt: now.toISOString(),
     senders: draft.senders,
     recipients: draft.recipients,
@@ -174,7 +176,7 @@ export async function createConsentDraft(
           type: 'consent_created',
           consentId: consent.id,
           subjectPseudonym,
-          agencyId: caller.agencyId as string,
+          agencyId,
           kind: consent.kind,
           scope: consent.scope,
           senders: [...consent.senders],
@@ -333,7 +335,7 @@ export async function discardConsent(
         type: 'consent_discarded',
         consentId: consent.id,
         subjectPseudonym: consent.subjectPseudonym,
-        agencyId: caller.agencyId as string,
+        agencyId: agencyOfCaller(caller),
       },
     })
     return findConsent(trx, consent.id)

@@ -24,7 +24,7 @@ type TextDeps = Pick<Deps, 'db' | 'consentTexts'>
 export async function agencyDirectory(db: Deps['db']) {
   const agencies = await listAgencies(db)
   return {
-    kinds: new Map(agencies.map((a) => [a.id, a.kind as string])),
+    kinds: new Map<string, string>(agencies.map((a) => [a.id, a.kind])),
     names: new Map(agencies.map((a) => [a.id, a.name])),
     byId: new Map(agencies.map((a) => [a.id, a])),
   }
@@ -46,7 +46,7 @@ export function textVersionFor(consent: Consent, language: string): number {
   throw new ConsentError(
     'ERR_CONSENT_UNKNOWN_LANGUAGE',
     `This consent has no approved text in ${language}.`,
-    { language },
+    { details: { language } },
   )
 }
 

@@ -14,7 +14,12 @@ import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { findConsent, insertSignature } from '../../db/consent-repository.ts'
 import { isUniqueViolation } from '../../db/unique-violation.ts'
 import type { Deps } from '../deps.ts'
-import { liveKioskState, loadAuthorized, type ConsentCaller } from './consent-caller.ts'
+import {
+  agencyOfCaller,
+  liveKioskState,
+  loadAuthorized,
+  type ConsentCaller,
+} from './consent-caller.ts'
 import { agencyDirectory, renderWith } from './consent-texts.ts'
 import { toConsentView, type ConsentView } from './consent-view.ts'
 import { checkEvidence, checkTypedName } from './signature-evidence.ts'
@@ -109,7 +114,7 @@ export async function signConsent(
         kioskDevice = caller.userId
         attendingStaff = signature.attendingStaff ?? state.attendingStaff ?? undefined
         if (attendingStaff !== undefined)
-          await requireStaffOf(trx, attendingStaff, caller.agencyId as string)
+          await requireStaffOf(trx, attendingStaff, agencyOfCaller(caller))
       } else {
         if (signature.attendingStaff !== undefined && signature.attendingStaff !== caller.userId)
           throw new ConsentError(
@@ -144,7 +149,7 @@ export async function signConsent(
         deselectedRecipients: outcome.deselectedRecipients,
         complete: outcome.complete,
       })
-      const agencyId = caller.agencyId as string
+      const agencyId = agencyOfCaller(caller)
       await appendAuditEvent(trx, {
         at: now,
         actor: caller.actor,

@@ -174,7 +174,9 @@ export async function importAgencyCertificate(
   if (leaf === undefined) throw new CertificateError('ERR_CERT_MALFORMED', 'no certificate')
   if (await findAgencyCertificate(deps.db, leaf.fingerprintSha256)) {
     throw new ApiError('conflict', 'This certificate is already registered.', {
-      fingerprintSha256: leaf.fingerprintSha256,
+      details: {
+        fingerprintSha256: leaf.fingerprintSha256,
+      },
     })
   }
   const intermediates = chain.map((der) => parseCertificate(der))

@@ -1,7 +1,7 @@
 import { decodePem } from '../../crypto/certificate-pem.ts'
 import { findAgency } from '../../db/account-repository.ts'
 import type { Deps } from '../deps.ts'
-import type { AgencyKeyring, RecipientIdentity, SenderIdentity } from '../relay/ports.ts'
+import type { AgencyKeyring, RecipientIdentity, SignerLookup } from '../relay/ports.ts'
 import {
   findCurrentAgencyCertificate,
   openAgencyKey,
@@ -20,11 +20,15 @@ export function createRegistryKeyring(
 ): AgencyKeyring {
   const fetcher = options.fetchCrl === undefined ? {} : { fetchCrl: options.fetchCrl }
   return {
-    async signer(agencyId: string, at: Date): Promise<SenderIdentity | undefined> {
+    async signer(agencyId: string, at: Date): Promise<SignerLookup> {
       const agency = await findAgency(deps.db, agencyId)
-      if (agency === undefined) return undefined
+      if (agency === undefined) return { ok: false, problem: 'agency_unknown' }
       const record = await findCurrentAgencyCertificate(deps, agencyId, { withKey: true })
-      if (record === undefined) return undefined
+      if (record === undefined) {
+        // A certificate imported without its key still encrypts to the agency, but cannot sign.
+        const withoutKey = await findCurrentAgencyCertificate(deps, agencyId)
+        return { ok: false, problem: withoutKey ? 'key_missing' : 'certificate_missing' }
+      }
       const result = await validateRegisteredCertificate(deps, {
         record,
         mailbox: agency.mailbox,
@@ -37,18 +41,22 @@ export function createRegistryKeyring(
           { agencyId, certificateSha256: record.id, code: result.code },
           'own signing certificate is not valid',
         )
-        return undefined
+        return { ok: false, problem: 'certificate_invalid', certificateCode: result.code }
       }
       const key = await openAgencyKey(deps, record.id)
-      if (key === undefined) return undefined
+      if (key === undefined) return { ok: false, problem: 'key_missing' }
       const [leaf, ...chain] = result.chain
-      if (leaf === undefined) return undefined
+      // A valid result always starts with the leaf; without one there is nothing to sign with.
+      if (leaf === undefined) return { ok: false, problem: 'certificate_invalid' }
       return {
-        agencyId,
-        mailbox: agency.mailbox,
-        key,
-        certificate: leaf.der,
-        chain: chain.map((certificate) => certificate.der),
+        ok: true,
+        identity: {
+          agencyId,
+          mailbox: agency.mailbox,
+          key,
+          certificate: leaf.der,
+          chain: chain.map((certificate) => certificate.der),
+        },
       }
     },
     async recipient(agencyId: string, at: Date): Promise<RecipientIdentity | undefined> {

@@ -1,3 +1,5 @@
+import { CodedError, type CodedErrorOptions } from '../../errors/coded-error.ts'
+
 /**
  * The error codes of the REST API and their HTTP status, in exactly one table. A code without a
  * status does not compile. Areas add their codes here.
@@ -22,15 +24,15 @@ export const apiErrorStatus = {
 
 export type ApiErrorCode = keyof typeof apiErrorStatus
 
-export class ApiError extends Error {
+/** A refusal of the HTTP layer itself (authentication, validation, limits), with its status. */
+export class ApiError extends CodedError<ApiErrorCode> {
   readonly status: number
   constructor(
-    readonly code: ApiErrorCode,
+    code: ApiErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
+    options?: CodedErrorOptions<Record<string, unknown>>,
   ) {
-    super(message)
-    this.name = 'ApiError'
+    super(code, message, options)
     this.status = apiErrorStatus[code]
   }
 }

@@ -47,7 +47,6 @@ export class AttemptBudget<K extends string> {
     private readonly settings: AttemptBudgetSettings<K>,
   ) {
     this.kinds = Object.keys(settings.limits) as K[]
-    for (const kind of this.kinds) this.windows.set(kind, new Map())
   }
 
   /** Takes a slot under every key, or none when one of them is used up. Synchronous: no await
@@ -96,7 +95,11 @@ export class AttemptBudget<K extends string> {
   }
 
   private mapOf(kind: K, now: number): Map<string, Window> {
-    const map = this.windows.get(kind)!
+    let map = this.windows.get(kind)
+    if (!map) {
+      map = new Map()
+      this.windows.set(kind, map)
+    }
     if (map.size > 10_000)
       for (const [key, window] of map) if (window.resetAt <= now) map.delete(key)
     return map

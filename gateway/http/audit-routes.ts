@@ -3,6 +3,7 @@ import { actorOf, type Principal } from '../../accounts/roles.ts'
 import type { AuditRecord } from '../../audit/audit-event.ts'
 import { AuditError } from '../../audit/audit-error.ts'
 import { buildAuditReport, reportEventTypes } from '../../audit/audit-report.ts'
+import type { Checkpoint } from '../../audit/checkpoint.ts'
 import {
   countAuditEntries,
   findAuditRecord,
@@ -10,6 +11,7 @@ import {
   searchAuditEntries,
   streamAuditEntries,
   type AuditFilter,
+  type StoredCheckpoint,
 } from '../../db/audit-repository.ts'
 import { buildConsistencyProof, buildInclusionProof } from '../audit/build-proofs.ts'
 import { listConsentsExpiringSoon } from '../audit/consent-lookups.ts'
@@ -79,7 +81,9 @@ async function entryInScope(deps: Deps, principal: Principal, seq: number): Prom
     (agencyId === undefined ||
       (await countAuditEntries(deps.db, { agencyId, untilSeq: seq, fromSeq: seq })) === 1)
   if (!record || !visible)
-    throw new AuditError('ERR_AUDIT_ENTRY_NOT_FOUND', `There is no audit entry ${seq}.`, { seq })
+    throw new AuditError('ERR_AUDIT_ENTRY_NOT_FOUND', `There is no audit entry ${seq}.`, {
+      details: { seq },
+    })
   return record
 }
 
@@ -121,6 +125,11 @@ export const auditEntryRoute = apiRoute({
   handle: ({ deps, principal, params }) => entryInScope(deps, principal, params.seq),
 })
 
+/** A stored checkpoint as the API shows it: without the Merkle frontier kept for appending. */
+function withoutFrontier({ frontier: _frontier, ...checkpoint }: StoredCheckpoint): Checkpoint {
+  return checkpoint
+}
+
 export const auditStatusRoute = apiRoute({
   method: 'get',
   path: '/audit/status',
@@ -129,12 +138,9 @@ export const auditStatusRoute = apiRoute({
   response: auditStatusResponseSchema,
   handle: async ({ deps }) => {
     const latest = await findLatestCheckpoint(deps.db)
-    const { frontier: _f, ...checkpoint } = latest ?? { frontier: [] }
     return {
       entries: await countAuditEntries(deps.db, {}),
-      latestCheckpoint: latest
-        ? (checkpoint as z.infer<typeof auditStatusResponseSchema>['latestCheckpoint'])
-        : null,
+      latestCheckpoint: latest ? withoutFrontier(latest) : null,
       publicKey: deps.derivedKeys.audit.publicKeyBase64,
     }
   },

@@ -44,9 +44,11 @@ const keyErrorStatus = {
   ERR_KEY_UNSUPPORTED: 422,
 } as const satisfies Record<KeyErrorCode, number>
 
+export type CryptoErrorCode = CmsErrorCode | CertificateErrorCode | KeyErrorCode
+
 /** HTTP status for each error code of the crypto area (see error-status.ts). */
-export const cryptoErrorStatus: Record<string, number> = {
+export const cryptoErrorStatus = {
   ...cmsErrorStatus,
   ...certificateErrorStatus,
   ...keyErrorStatus,
-}
+} as const satisfies Record<CryptoErrorCode, number>

@@ -1,24 +1,56 @@
 import { ZodError } from 'zod'
+import type { AccountErrorCode } from '../../accounts/account-error.ts'
+import type { AuditErrorCode } from '../../audit/audit-error.ts'
+import type { CanonicalJsonErrorCode } from '../../audit/canonical-json.ts'
+import type { ConsentErrorCode } from '../../consent/errors.ts'
+import type { AuditStoreErrorCode } from '../../db/audit-repository.ts'
+import { isCodedError } from '../../errors/coded-error.ts'
+import type { KioskErrorCode } from '../kiosk/kiosk-error.ts'
+import type { IngressStartErrorCode } from '../relay/ingress-start-error.ts'
+import type { RelayErrorCode } from '../relay/relay-error.ts'
 import { accountErrorStatus } from './account-error-status.ts'
-import { ApiError, apiErrorStatus } from './api-error.ts'
+import { apiErrorStatus, type ApiErrorCode } from './api-error.ts'
 import { auditErrorStatus } from './audit-error-status.ts'
 import { consentErrorStatus } from './consent-error-status.ts'
-import { cryptoErrorStatus } from './crypto-error-status.ts'
+import { cryptoErrorStatus, type CryptoErrorCode } from './crypto-error-status.ts'
 import { kioskErrorStatus } from './kiosk-error-status.ts'
 import { relayErrorStatus } from './relay-error-status.ts'
 
+/** Every code of every domain error family (`ERR_<AREA>_<WHAT>`, plus `transfer_denied`). */
+export type DomainErrorCode =
+  | ConsentErrorCode
+  | CryptoErrorCode
+  | RelayErrorCode
+  | IngressStartErrorCode
+  | AuditErrorCode
+  | AuditStoreErrorCode
+  | CanonicalJsonErrorCode
+  | KioskErrorCode
+  | AccountErrorCode
+
 /**
- * Domain error codes (ERR_<AREA>_<WHAT>) and the HTTP status each maps to. Each area adds its
- * closed union here with `satisfies Record<AreaErrorCode, number>`, so a new code without a
- * status does not compile.
+ * Domain error codes and the HTTP status each maps to. Each area keeps its table beside it
+ * (`<area>-error-status.ts`, typed against its own union); this one is typed against the union
+ * of all, so a new code without a status does not compile.
  */
-export const domainErrorStatus: Record<string, number> = {
+export const domainErrorStatus = {
   ...consentErrorStatus,
   ...cryptoErrorStatus,
   ...relayErrorStatus,
   ...auditErrorStatus,
   ...kioskErrorStatus,
   ...accountErrorStatus,
+} as const satisfies Record<DomainErrorCode, number>
+
+/** Every code an error body can carry: the HTTP layer's own and the domain's. */
+export type ErrorCode = ApiErrorCode | DomainErrorCode
+
+const errorStatus: Readonly<Record<ErrorCode, number>> = { ...apiErrorStatus, ...domainErrorStatus }
+
+/** The status of a code, or undefined for a string that is no code of ours. */
+export function statusOfCode(code: string): number | undefined {
+  // Own keys only: a code such as `constructor` must not match the object's prototype.
+  return Object.hasOwn(errorStatus, code) ? errorStatus[code as ErrorCode] : undefined
 }
 
 export interface HttpFailure {
@@ -26,16 +58,6 @@ export interface HttpFailure {
   code: string
   message: string
   details?: Record<string, unknown>
-}
-
-interface CodedError {
-  code: string
-  message: string
-  details?: unknown
-}
-
-function isCodedError(error: unknown): error is CodedError {
-  return error instanceof Error && typeof (error as Partial<CodedError>).code === 'string'
 }
 
 export interface ValidationIssue {
@@ -66,16 +88,12 @@ export function validationIssues(
   })
 }
 
-/** Maps a thrown error to the response; anything unknown is a 500 that says nothing more. */
+/**
+ * Maps a thrown error to the response. A code whose status is 500 is a server fault, and
+ * anything unknown too: both give undefined, so the caller answers "internal error" with the
+ * request id and logs the cause.
+ */
 export function toHttpFailure(error: unknown): HttpFailure | undefined {
-  if (error instanceof ApiError) {
-    return {
-      status: apiErrorStatus[error.code],
-      code: error.code,
-      message: error.message,
-      ...(error.details ? { details: error.details } : {}),
-    }
-  }
   if (error instanceof ZodError) {
     return {
       status: 400,
@@ -84,15 +102,13 @@ export function toHttpFailure(error: unknown): HttpFailure | undefined {
       details: { issues: validationIssues(error.issues) },
     }
   }
-  if (isCodedError(error)) {
-    const status = domainErrorStatus[error.code]
-    if (status !== undefined) {
-      const details =
-        typeof error.details === 'object' && error.details !== null
-          ? (error.details as Record<string, unknown>)
-          : undefined
-      return { status, code: error.code, message: error.message, ...(details ? { details } : {}) }
-    }
+  if (!isCodedError(error)) return undefined
+  const status = statusOfCode(error.code)
+  if (status === undefined || status === 500) return undefined
+  return {
+    status,
+    code: error.code,
+    message: error.message,
+    ...(error.details ? { details: error.details } : {}),
   }
-  return undefined
 }

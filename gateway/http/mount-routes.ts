@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { ZodType } from 'zod'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
-import type { Principal } from '../../accounts/roles.ts'
+import { isStaffPrincipal, type Principal } from '../../accounts/roles.ts'
 import { errorPage } from '../../templates/pages/layout.ts'
 import { authenticate, type Authentication } from '../auth/authenticate.ts'
 import type { Deps } from '../deps.ts'
@@ -19,9 +19,19 @@ function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, what: stri
   const result = schema.safeParse(value)
   if (!result.success)
     throw new ApiError('validation_failed', `The ${what} is not valid.`, {
-      issues: validationIssues(result.error.issues),
+      details: {
+        issues: validationIssues(result.error.issues),
+      },
     })
   return result.data
+}
+
+/**
+ * The path parameters of a page route. Express types `req.params` by the route string, which a
+ * registry of routes mounted in a loop cannot name; every value of a matched path is a string.
+ */
+function pathParamsOf(req: Request): Record<string, string> {
+  return req.params as Record<string, string>
 }
 
 function isAllowed(
@@ -30,7 +40,10 @@ function isAllowed(
 ): 'ok' | 'unauthenticated' | 'forbidden' {
   if (access === 'public') return 'ok'
   if (!principal) return 'unauthenticated'
-  return access.includes(principal.role) ? 'ok' : 'forbidden'
+  if (!access.includes(principal.role)) return 'forbidden'
+  // A route only staff may call gets a StaffPrincipal (route.ts): staff of an agency.
+  if (access.every((role) => role === 'staff') && !isStaffPrincipal(principal)) return 'forbidden'
+  return 'ok'
 }
 
 async function recordRefusal(
@@ -207,7 +220,7 @@ export function mountPageRoutes(
         const result = await route.handle({
           deps,
           principal: auth.principal,
-          params: req.params as Record<string, string>,
+          params: pathParamsOf(req),
           query: req.query,
           body: form,
           limits,

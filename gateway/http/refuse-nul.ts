@@ -30,6 +30,8 @@ export function refuseNul(value: unknown, what: 'query' | 'request body' | 'form
   if (path === undefined) return
   const message = `The ${what} contains a NUL character (U+0000).`
   throw new ApiError('validation_failed', message, {
-    issues: [{ path, code: 'nul_character', message }],
+    details: {
+      issues: [{ path, code: 'nul_character', message }],
+    },
   })
 }

@@ -1,3 +1,4 @@
+import type { IngressStartErrorCode } from '../relay/ingress-start-error.ts'
 import type { RelayErrorCode } from '../relay/relay-error.ts'
 
 /** HTTP status for each error code of the relay area (see error-status.ts). */
@@ -6,7 +7,14 @@ export const relayErrorStatus = {
   ERR_RELAY_ATTACHMENT_NOT_PDF: 400,
   ERR_RELAY_ATTACHMENT_ENCODING: 400,
   ERR_RELAY_ATTACHMENT_TOO_LARGE: 413,
+  // The registry lacks what the transfer needs: the request is fine, the gateway's state is not.
+  ERR_RELAY_SENDER_AGENCY_UNKNOWN: 409,
+  ERR_RELAY_SENDER_CERTIFICATE_MISSING: 409,
+  ERR_RELAY_SENDER_CERTIFICATE_INVALID: 409,
   ERR_RELAY_SENDER_KEY_MISSING: 409,
+  ERR_RELAY_RECIPIENT_AGENCY_UNKNOWN: 409,
+  ERR_RELAY_RECIPIENT_CERTIFICATE_MISSING: 409,
+  ERR_RELAY_CONSENT_TEXT_MISSING: 409,
   ERR_RELAY_TRANSFER_NOT_FOUND: 404,
   ERR_RELAY_MESSAGE_NOT_FOUND: 404,
   ERR_RELAY_REQUEST_NOT_FOUND: 404,
@@ -22,4 +30,7 @@ export const relayErrorStatus = {
   ERR_REQUEST_NOT_SENDER: 400,
   ERR_REQUEST_CONSENT_NOT_ACTIVE: 409,
   ERR_REQUEST_NOT_COVERED: 400,
-} as const satisfies Record<RelayErrorCode, number>
+  // The ingress failing to start is a server fault; it never answers an HTTP request.
+  ERR_SMTP_INGRESS_LISTEN: 500,
+  ERR_SMTP_INGRESS_TLS: 500,
+} as const satisfies Record<RelayErrorCode | IngressStartErrorCode, number>

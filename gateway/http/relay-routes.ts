@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { actorOf, type Principal } from '../../accounts/roles.ts'
+import { actorOf, type StaffPrincipal } from '../../accounts/roles.ts'
 import { findTransfer, transferStatusSchema } from '../../db/transfer-repository.ts'
 import { readCatchallMessage } from '../relay/catchall-mailbox.ts'
 import {
@@ -13,7 +13,7 @@ import { relaySettingsOf } from '../relay/relay-settings.ts'
 import {
   getTransfer,
   listTransfers,
-  maxAttachmentBytes,
+  maxTransferBodyBytes,
   submitTransfer,
   transferInputSchema,
   transferViewSchema,
@@ -23,13 +23,8 @@ import { apiRoute, type AnyApiRoute } from './route.ts'
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) })
 
-function callerOf(principal: Principal): TransferCaller {
-  // access: ['staff'] guarantees an agency; a staff account without one is refused at creation.
-  return {
-    actor: actorOf(principal) as `user:${string}`,
-    userId: principal.userId,
-    agencyId: principal.agencyId as string,
-  }
+function callerOf(principal: StaffPrincipal): TransferCaller {
+  return { actor: actorOf(principal), userId: principal.userId, agencyId: principal.agencyId }
 }
 
 export const submitTransferRoute = apiRoute({
@@ -38,7 +33,7 @@ export const submitTransferRoute = apiRoute({
   summary: 'Send a case summary to a partner agency (decided, signed, encrypted, queued)',
   access: ['staff'],
   body: transferInputSchema,
-  bodyLimit: Math.ceil((maxAttachmentBytes * 4) / 3) * 5 + 6 * 1024 * 1024,
+  bodyLimit: maxTransferBodyBytes,
   status: 202,
   response: z.strictObject({ id: z.string(), status: transferStatusSchema }),
   handle: ({ deps, principal, body }) =>

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express'
 import type { ZodType } from 'zod'
-import type { Principal, Role } from '../../accounts/roles.ts'
+import type { Principal, Role, StaffPrincipal } from '../../accounts/roles.ts'
 import type { Deps } from '../deps.ts'
 import type { RouteLimits } from './route-limits.ts'
 
@@ -22,7 +22,15 @@ export interface RouteContext<P, Q, B, Auth extends Principal | null> {
   res: Response
 }
 
-type PrincipalFor<A extends Access> = A extends 'public' ? Principal | null : Principal
+/**
+ * The principal a route's handler gets: anyone's on a public route; a staff principal (with its
+ * agency) on a route only staff may call, which the mounting checks once; else any signed-in one.
+ */
+type PrincipalFor<A extends Access> = A extends 'public'
+  ? Principal | null
+  : A extends readonly 'staff'[]
+    ? StaffPrincipal
+    : Principal
 
 /**
  * A JSON route under `/api/v1`: its schemas validate the request and the response and generate

@@ -1,3 +1,5 @@
+import { CodedError } from '../../errors/coded-error.ts'
+
 /** Every error code of the kiosk and self-service area; statuses in http/kiosk-error-status.ts. */
 export const kioskErrorCodes = [
   'ERR_KIOSK_NO_SESSION',
@@ -13,13 +15,4 @@ export const kioskErrorCodes = [
 ] as const
 export type KioskErrorCode = (typeof kioskErrorCodes)[number]
 
-export class KioskError extends Error {
-  constructor(
-    readonly code: KioskErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message)
-    this.name = 'KioskError'
-  }
-}
+export class KioskError extends CodedError<KioskErrorCode> {}

@@ -27,7 +27,12 @@ import {
   type KioskStep,
 } from '../../db/kiosk-repository.ts'
 import { findReceiptByCodeHash, insertReceipt } from '../../db/receipt-repository.ts'
-import { consentActorOf, liveKioskState, partyFactsOf } from '../consent/consent-caller.ts'
+import {
+  agencyOfCaller,
+  consentActorOf,
+  liveKioskState,
+  partyFactsOf,
+} from '../consent/consent-caller.ts'
 import {
   declineConsent,
   getConsent,
@@ -493,7 +498,7 @@ export async function pushDraft(
       event: {
         type: 'kiosk_draft_pushed',
         consentId: consent.id,
-        agencyId: caller.agencyId as string,
+        agencyId: agencyOfCaller(caller),
         kioskId: kiosk.id,
         purpose,
       },

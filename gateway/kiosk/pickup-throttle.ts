@@ -74,7 +74,9 @@ export async function pickUpWithinLimits<T>(
         },
       })
     throw new KioskError('ERR_KIOSK_RATE_LIMITED', 'Too many wrong pickup codes; try later.', {
-      retryAfterSeconds: reservation.retryAfterSeconds,
+      details: {
+        retryAfterSeconds: reservation.retryAfterSeconds,
+      },
     })
   }
   try {

@@ -214,12 +214,13 @@ export async function sealedReceiptPdf(
   input: { document: ReceiptDocument; agencyId: string },
 ): Promise<Buffer> {
   const at = deps.clock.now()
-  const signer = await deps.relay.keyring.signer(input.agencyId, at)
-  if (!signer)
+  const signing = await deps.relay.keyring.signer(input.agencyId, at)
+  if (!signing.ok)
     throw new KioskError(
       'ERR_KIOSK_RECEIPT_UNSEALED',
       'The agency has no valid signing certificate to seal the receipt.',
     )
+  const signer = signing.identity
   const qrPng = input.document.code
     ? await (
         await qrCode()

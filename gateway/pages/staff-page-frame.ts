@@ -1,4 +1,4 @@
-import type { Principal } from '../../accounts/roles.ts'
+import type { StaffPrincipal } from '../../accounts/roles.ts'
 import { listDataRequests } from '../../db/data-request-repository.ts'
 import type { SafeHtml } from '../../templates/pages/html.ts'
 import { staffFrame, type StaffNavEntry } from '../../templates/pages/staff/staff-frame.ts'
@@ -11,7 +11,7 @@ export type StaffCtx = RouteContext<
   Record<string, string>,
   Record<string, unknown>,
   unknown,
-  Principal
+  StaffPrincipal
 >
 
 /** How many requests the inbox count looks at (the newest first). */
@@ -37,7 +37,7 @@ export async function staffPageFrame(
   return staffFrame({
     language: staffLanguageOf(ctx.req),
     who: await whoOf(deps, ctx.principal, ctx.req.headers.cookie),
-    openRequests: await openIncomingRequests(deps, ctx.principal.agencyId ?? null),
+    openRequests: await openIncomingRequests(deps, ctx.principal.agencyId),
     ...page,
   })
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { signatoryRoleSchema } from '../../consent/consent.ts'
-import { actorOf, type Principal } from '../../accounts/roles.ts'
+import { actorOf, type Principal, type StaffPrincipal } from '../../accounts/roles.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { addDays, addMonths, berlinDateOf } from '../../consent/calendar.ts'
 import { ConsentError } from '../../consent/errors.ts'
@@ -47,6 +47,7 @@ import { findCertificateBanners, describeBanner } from '../staff/certificate-ban
 import { broadChoiceWarnings, describeWarning } from '../staff/broad-choice-warnings.ts'
 import { explainConsentProblem } from '../staff/consent-problem-text.ts'
 import { reasonTextTable } from '../staff/deny-reason-text.ts'
+import { transferRefusalTextTable } from '../staff/transfer-refusal-text.ts'
 import {
   prepareConsentFormSchema,
   draftFromForm,
@@ -58,7 +59,7 @@ import { whoOf } from './home-pages.ts'
 import { staffPageFrame } from './staff-page-frame.ts'
 import { staffRequestPageRoutes } from './staff-request-pages.ts'
 
-type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, unknown, Principal>
+type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, unknown, StaffPrincipal>
 type ComposerPrefill = NonNullable<ComposerViewInput['prefill']>
 
 /** Languages a consent text can be prepared in (templates/consent). */
@@ -78,12 +79,6 @@ function callerOf(principal: Principal): ConsentCaller {
     agencyId: principal.agencyId,
     userId: principal.userId,
   }
-}
-
-/** Staff are always bound to one agency (accounts/); a staff principal without one is refused. */
-function agencyOf(principal: Principal): string {
-  if (!principal.agencyId) throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No agency.')
-  return principal.agencyId
 }
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) })
@@ -137,7 +132,7 @@ const renderForm = async (
         language: lang,
         csrfToken: who.csrfToken,
         agencies: await listAgencies(deps.db),
-        ownAgencyId: agencyOf(ctx.principal),
+        ownAgencyId: ctx.principal.agencyId,
         vocabulary,
         values,
         maxValidUntil: maxValidUntil(deps, today),
@@ -176,10 +171,10 @@ const renderDetail = async (
         csrfToken: who.csrfToken,
         consent,
         agencies: await listAgencies(deps.db),
-        ownAgencyId: agencyOf(ctx.principal),
+        ownAgencyId: ctx.principal.agencyId,
         vocabulary,
         warnings,
-        kiosks: (await listUsersOfAgency(deps.db, agencyOf(ctx.principal)))
+        kiosks: (await listUsersOfAgency(deps.db, ctx.principal.agencyId))
           .filter((u) => u.role === 'kiosk' && !u.disabled)
           .map((u) => ({ id: u.id, name: u.displayName })),
         ...(extra.error ? { error: extra.error } : {}),
@@ -220,7 +215,7 @@ export const staffOverviewPage = pageRoute({
     const banners = await findCertificateBanners({
       keyring: ctx.deps.relay.keyring,
       agencies,
-      ownAgencyId: agencyOf(ctx.principal),
+      ownAgencyId: ctx.principal.agencyId,
       at: ctx.deps.clock.now(),
     })
     return {
@@ -236,7 +231,7 @@ export const staffOverviewPage = pageRoute({
           declined: all.filter(
             (c) =>
               c.status === 'declined' &&
-              c.createdByAgencyId === agencyOf(ctx.principal) &&
+              c.createdByAgencyId === ctx.principal.agencyId &&
               c.declinedAt !== null &&
               berlinDateOf(new Date(c.declinedAt)) >= addDays(today, -expiringWithinDays),
           ),
@@ -245,7 +240,7 @@ export const staffOverviewPage = pageRoute({
           vocabulary,
           banners: banners.map((b) => describeBanner(b, lang, agencies)),
           transferStatusTexts: transferStatusTexts(lang),
-          received: await listReceivedTransfers(ctx.deps, { agencyId: agencyOf(ctx.principal) }),
+          received: await listReceivedTransfers(ctx.deps, { agencyId: ctx.principal.agencyId }),
         }),
       }),
     }
@@ -274,7 +269,7 @@ export const staffNewConsentPage = pageRoute({
   access: ['staff'],
   handle: (ctx) => {
     const today = berlinDateOf(ctx.deps.clock.now())
-    return renderForm(ctx, emptyForm(ctx.deps, agencyOf(ctx.principal), today), [], [])
+    return renderForm(ctx, emptyForm(ctx.deps, ctx.principal.agencyId, today), [], [])
   },
 })
 
@@ -286,7 +281,7 @@ export const staffCreateConsentPage = pageRoute({
   handle: async (ctx) => {
     const lang = staffLanguageOf(ctx.req)
     const form = ctx.body
-    const agencyId = agencyOf(ctx.principal)
+    const agencyId = ctx.principal.agencyId
     const draft = consentDraftInputSchema.safeParse(draftFromForm(form, agencyId))
     if (!draft.success) {
       const fields = [...new Set(draft.error.issues.map((i) => i.path.join('.')))]
@@ -385,7 +380,7 @@ export const staffPaperSignaturePage = pageRoute({
     scan: z.string().min(1).max(6_000_000),
   }),
   handle: (ctx) => {
-    const body = ctx.body as { role: 'youth'; name: string; scan: string }
+    const { body } = ctx
     return consentAction(ctx, () =>
       signConsent(ctx.deps, {
         caller: callerOf(ctx.principal),
@@ -481,6 +476,7 @@ const renderComposer = async (ctx: Ctx, consentId: string, prefill?: ComposerPre
           validFrom: consent.validFrom,
           validUntil: consent.validUntil,
         }),
+        errorTexts: transferRefusalTextTable(lang),
         statusTexts: transferStatusTexts(lang),
         ...(prefill ? { prefill } : {}),
       }),
@@ -503,7 +499,7 @@ export const staffAnswerRequestPage = pageRoute({
   handle: async (ctx) => {
     const request = await findIncomingDataRequest(ctx.deps.db, {
       id: idOf(ctx),
-      holderAgencyId: agencyOf(ctx.principal),
+      holderAgencyId: ctx.principal.agencyId,
     })
     if (!request)
       throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No such request to your agency.')
@@ -574,7 +570,7 @@ async function draftProblems(
       now: deps.clock.now(),
       maxMonths: deps.config.consentMaxMonths,
       vocabulary,
-      agencyKinds: new Map(agencies.map((a) => [a.id, a.kind as string])),
+      agencyKinds: new Map<string, string>(agencies.map((a) => [a.id, a.kind])),
       creatorAgencyId: agencyId,
       agenciesWithPrivacyNotice: new Set(agencies.filter((a) => a.privacyNotice).map((a) => a.id)),
     })

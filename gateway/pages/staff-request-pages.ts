@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { actorOf, type Principal } from '../../accounts/roles.ts'
+import { actorOf, type Principal, type StaffPrincipal } from '../../accounts/roles.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import {
   dataRequestRefusalCodes,
@@ -41,16 +41,11 @@ const requestFormSchema = z.strictObject({
 })
 type RequestForm = z.infer<typeof requestFormSchema>
 
-const isDataRequestRefusal = (code: string | undefined): code is DataRequestRefusalCode =>
-  (dataRequestRefusalCodes as readonly (string | undefined)[]).includes(code)
+const isDataRequestRefusal = (code: string): code is DataRequestRefusalCode =>
+  (dataRequestRefusalCodes as readonly string[]).includes(code)
 
-function callerOf(principal: Principal): TransferCaller {
-  if (!principal.agencyId) throw new RelayError('ERR_RELAY_REQUEST_NOT_FOUND', 'No agency.')
-  return {
-    actor: actorOf(principal) as `user:${string}`,
-    userId: principal.userId,
-    agencyId: principal.agencyId,
-  }
+function callerOf(principal: StaffPrincipal): TransferCaller {
+  return { actor: actorOf(principal), userId: principal.userId, agencyId: principal.agencyId }
 }
 
 const consentCaller = (principal: Principal) => ({
@@ -157,8 +152,8 @@ export const staffRequestCreateRequestPage = pageRoute({
       await createDataRequest(ctx.deps, { caller: callerOf(ctx.principal), request: request.data })
       return { redirect: '/staff/requests' }
     } catch (error) {
-      const code = error instanceof RelayError ? error.code : undefined
-      if (!isDataRequestRefusal(code)) throw error
+      if (!(error instanceof RelayError) || !isDataRequestRefusal(error.code)) throw error
+      const { code } = error
       // The form comes back as typed, with the reason in plain words.
       return renderForm(
         ctx,
@@ -167,7 +162,7 @@ export const staffRequestCreateRequestPage = pageRoute({
           code,
           lang,
           vocabulary,
-          dataRequestRefusalDetailsSchema.parse((error as RelayError).details ?? {}),
+          dataRequestRefusalDetailsSchema.parse(error.details ?? {}),
         ),
         relayErrorStatus[code],
       )

@@ -1,8 +1,8 @@
-import type { AgencyKeyring, RecipientIdentity, SenderIdentity } from './ports.ts'
+import type { AgencyKeyring, RecipientIdentity, SignerLookup } from './ports.ts'
 
 interface Entry<T> {
   at: number
-  value: Promise<T | undefined>
+  value: Promise<T>
 }
 
 /**
@@ -13,14 +13,14 @@ interface Entry<T> {
  * instant before the cached one is always fresh.
  */
 export function createCachingKeyring(inner: AgencyKeyring, ttlMs: number): AgencyKeyring {
-  const signers = new Map<string, Entry<SenderIdentity>>()
-  const recipients = new Map<string, Entry<RecipientIdentity>>()
+  const signers = new Map<string, Entry<SignerLookup>>()
+  const recipients = new Map<string, Entry<RecipientIdentity | undefined>>()
   function cached<T>(
     map: Map<string, Entry<T>>,
     agencyId: string,
     at: Date,
-    load: () => Promise<T | undefined>,
-  ): Promise<T | undefined> {
+    load: () => Promise<T>,
+  ): Promise<T> {
     const now = at.getTime()
     const hit = map.get(agencyId)
     if (hit && now >= hit.at && now - hit.at < ttlMs) return hit.value

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { identifierSchema } from '../../accounts/account-schemas.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
-import type { ConsentFacts } from '../../consent/consent.ts'
 import { mayRequestData, type DataRequestRefusalCode } from '../../consent/data-request-rule.ts'
 import { decide } from '../../consent/decide.ts'
 import { termIdSchema } from '../../consent/vocabulary.ts'
@@ -125,9 +124,8 @@ export async function createDataRequest(
     now,
   })
   if (!verdict.ok)
-    throw new RelayError(verdict.code, refusalMessages[verdict.code], verdict.details)
-  // The rule found the consent (else ERR_REQUEST_CONSENT_NOT_FOUND).
-  const consent = facts as ConsentFacts
+    throw new RelayError(verdict.code, refusalMessages[verdict.code], { details: verdict.details })
+  const { consent } = verdict
   const record = {
     id: deps.ids.newId('req'),
     requesterAgencyId: caller.agencyId,

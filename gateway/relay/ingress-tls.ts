@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { buildCertificate } from '../../crypto/certificate-builder.ts'
 import { generateKeyPair } from '../../crypto/certificate-key-pair.ts'
+import { IngressStartError } from './ingress-start-error.ts'
 
 /** id-kp-serverAuth (RFC 5280 §4.2.1.12). */
 const serverAuth = '1.3.6.1.5.5.7.3.1'
@@ -27,11 +28,9 @@ export async function loadIngressTls(input: {
 }): Promise<IngressTls> {
   if (input.certFile !== undefined || input.keyFile !== undefined) {
     if (input.certFile === undefined || input.keyFile === undefined)
-      throw Object.assign(
-        new Error(
-          'SMTP ingress TLS: set both SMTP_INGRESS_TLS_CERT_FILE and SMTP_INGRESS_TLS_KEY_FILE, or neither',
-        ),
-        { code: 'ERR_SMTP_INGRESS_TLS' },
+      throw new IngressStartError(
+        'ERR_SMTP_INGRESS_TLS',
+        'SMTP ingress TLS: set both SMTP_INGRESS_TLS_CERT_FILE and SMTP_INGRESS_TLS_KEY_FILE, or neither',
       )
     return {
       cert: readFileSync(resolve(input.certFile)),

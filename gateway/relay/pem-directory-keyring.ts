@@ -5,7 +5,7 @@ import { findAgency } from '../../db/account-repository.ts'
 import { decodePem } from '../../crypto/certificate-pem.ts'
 import { validateCertificate } from '../../crypto/certificate-validation.ts'
 import type { Deps } from '../deps.ts'
-import type { AgencyKeyring, RecipientIdentity, SenderIdentity } from './ports.ts'
+import type { AgencyKeyring, RecipientIdentity, SignerLookup } from './ports.ts'
 
 /**
  * A keyring over a directory laid out like `brucke pki demo --out DIR` (DESIGN.md §6):
@@ -49,19 +49,26 @@ export function createPemDirectoryKeyring(
     return result.ok ? { ok: true } : { ok: false, code: result.code }
   }
   return {
-    async signer(agencyId: string, at: Date): Promise<SenderIdentity | undefined> {
+    async signer(agencyId: string, at: Date): Promise<SignerLookup> {
       const agency = await findAgency(deps.db, agencyId)
+      if (!agency) return { ok: false, problem: 'agency_unknown' }
       const certificatePem = read(`${agencyId}.cert.pem`)
+      if (!certificatePem) return { ok: false, problem: 'certificate_missing' }
       const keyPem = read(`${agencyId}.key.pem`)
-      if (!agency || !certificatePem || !keyPem) return undefined
+      if (!keyPem) return { ok: false, problem: 'key_missing' }
       const certificate = decodePem(certificatePem, 'CERTIFICATE')
-      if (!check(certificate, agency.mailbox, 'sign', at).ok) return undefined
+      const checked = check(certificate, agency.mailbox, 'sign', at)
+      if (!checked.ok)
+        return { ok: false, problem: 'certificate_invalid', certificateCode: checked.code }
       return {
-        agencyId,
-        mailbox: agency.mailbox,
-        key: createPrivateKey(keyPem),
-        certificate,
-        chain: anchors(),
+        ok: true,
+        identity: {
+          agencyId,
+          mailbox: agency.mailbox,
+          key: createPrivateKey(keyPem),
+          certificate,
+          chain: anchors(),
+        },
       }
     },
     async recipient(agencyId: string, at: Date): Promise<RecipientIdentity | undefined> {

@@ -21,13 +21,22 @@ export interface RecipientIdentity {
   check: CertificateCheck
 }
 
+/** Why an agency cannot sign at an instant; each is its own relay error code. */
+export type SignerProblem =
+  'agency_unknown' | 'certificate_missing' | 'certificate_invalid' | 'key_missing'
+
+/** The agency's signing identity at `at`, or what is missing for one. */
+export type SignerLookup =
+  | { ok: true; identity: SenderIdentity }
+  | { ok: false; problem: SignerProblem; certificateCode?: string }
+
 /**
  * Where the relay gets agency certificates and keys. Resolved per use case at the use case's
  * instant, so a certificate revoked or expired since the last transfer is noticed at once.
  */
 export interface AgencyKeyring {
-  /** undefined when the agency has no usable signing key. */
-  signer(agencyId: string, at: Date): Promise<SenderIdentity | undefined>
+  /** The agency's signing key and certificate, valid at `at`, or why there is none. */
+  signer(agencyId: string, at: Date): Promise<SignerLookup>
   /** undefined when the agency has no certificate at all. */
   recipient(agencyId: string, at: Date): Promise<RecipientIdentity | undefined>
 }

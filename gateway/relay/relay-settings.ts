@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path'
 import type { Config } from '../runtime-config.ts'
 
-/** The relay's settings with their defaults applied (config keys `relay*`, DESIGN.md §6). */
+/** The relay's settings in the units the relay uses (config keys `relay*`, DESIGN.md §6). */
 export interface RelaySettings {
   retryHorizonMs: number
   pollMs: number
@@ -18,12 +18,12 @@ export interface RelaySettings {
 export function relaySettingsOf(config: Config): RelaySettings {
   const pkiDir = config.relayPkiDir
   return {
-    retryHorizonMs: (config.relayRetryHorizonMinutes ?? 24 * 60) * 60_000,
-    pollMs: config.relayPollMs ?? 1000,
+    retryHorizonMs: config.relayRetryHorizonMinutes * 60_000,
+    pollMs: config.relayPollMs,
     pkiDir: pkiDir === undefined || isAbsolute(pkiDir) ? pkiDir : resolve(pkiDir),
     catchallDir: join(config.dataDir, 'catchall'),
     backoffBaseMs: 5_000,
     backoffCapMs: 30 * 60_000,
-    leaseMs: (config.relayLeaseSeconds ?? 300) * 1000,
+    leaseMs: config.relayLeaseSeconds * 1000,
   }
 }

@@ -117,7 +117,7 @@ export async function queueRevocationNotices(input: {
       deps.relay.keyring.recipient(notice.recipientAgencyId, now),
       findAgency(deps.db, notice.senderAgencyId),
     ])
-    if (!signer || !recipient || !sender) {
+    if (!signer.ok || !recipient || !sender) {
       deps.log.warn(
         { consentId: notice.consentId, recipientAgencyId: notice.recipientAgencyId },
         'revocation notice waits: no signing key or recipient certificate',
@@ -155,7 +155,7 @@ export async function queueRevocationNotices(input: {
       .build()
     const sealed = sealMessage({
       entity,
-      signer,
+      signer: signer.identity,
       recipient,
       encryptToSender: false,
       at: now,

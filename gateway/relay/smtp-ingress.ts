@@ -1,20 +1,26 @@
 import type { AddressInfo } from 'node:net'
 import { simpleParser } from 'mailparser'
 import { SMTPServer, type SMTPServerSession } from 'smtp-server'
+import { z } from 'zod'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { findAgency, findAgencyByMailbox, findUser } from '../../db/account-repository.ts'
 import { findConsentFacts } from '../../db/consent-repository.ts'
 import { createLoginBudget } from '../auth/login-throttle.ts'
 import type { Deps } from '../deps.ts'
 import { explainDenyReason } from '../staff/deny-reason-text.ts'
+import { explainTransferRefusal, isTransferRefusal } from '../staff/transfer-refusal-text.ts'
 import { authenticateIngressUser, type IngressUser } from './ingress-auth.ts'
 import { composeDenialReply, plainMessageId } from './ingress-denial-reply.ts'
 import { describeIngressProblems, readIngressMail, type IngressMail } from './ingress-mail.ts'
+import { IngressStartError } from './ingress-start-error.ts'
 import { ingressConnectionCapsOf } from './ingress-settings.ts'
 import { loadIngressTls } from './ingress-tls.ts'
 import type { Mailer } from './ports.ts'
 import { RelayError } from './relay-error.ts'
 import { maxAttachmentBytes, submitTransfer, type TransferInput } from './transfer-service.ts'
+
+/** The reasons a `transfer_denied` carries in its details (DESIGN.md §3.2 codes). */
+const deniedReasonsSchema = z.array(z.string())
 
 /**
  * Largest mail the ingress takes (advertised as SIZE, RFC 1870): one PDF at the transfer
@@ -306,9 +312,12 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
       }
       if (error.code !== 'transfer_denied') {
         deps.log.info({ userId: user.userId, code: error.code }, 'smtp ingress: transfer refused')
-        throw reply(550, `5.7.0 ${error.message} (${error.code})`)
+        const german = isTransferRefusal(error.code)
+          ? `${explainTransferRefusal(error.code, 'de')} | `
+          : ''
+        throw reply(550, `5.7.0 ${german}${error.message} (${error.code})`)
       }
-      const reasons = (error.details?.reasons as string[] | undefined) ?? []
+      const reasons = deniedReasonsSchema.parse(error.details?.reasons ?? [])
       deps.log.info({ userId: user.userId, reasons }, 'smtp ingress: transfer denied')
       await sendDenialReply({ user, transfer, reasons, mailFrom, rcpt, parsed, recipient })
       return '2.0.0 angenommen, aber nicht übermittelt: siehe Antwort-Mail | accepted, transfer denied: see the reply'
@@ -374,13 +383,12 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
-        Object.assign(
-          new Error(
-            error.code === 'EADDRINUSE'
-              ? `SMTP ingress cannot listen on ${host}:${port}: the port is in use (set SMTP_INGRESS_PORT to another port, 0 for any free port, or off)`
-              : `SMTP ingress cannot listen on ${host}:${port}: ${error.message}`,
-          ),
-          { code: 'ERR_SMTP_INGRESS_LISTEN', cause: error },
+        new IngressStartError(
+          'ERR_SMTP_INGRESS_LISTEN',
+          error.code === 'EADDRINUSE'
+            ? `SMTP ingress cannot listen on ${host}:${port}: the port is in use (set SMTP_INGRESS_PORT to another port, 0 for any free port, or off)`
+            : `SMTP ingress cannot listen on ${host}:${port}: ${error.message}`,
+          { cause: error },
         ),
       )
     })

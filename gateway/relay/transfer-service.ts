@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { identifierSchema } from '../../accounts/account-schemas.ts'
-import { decide, type Decision } from '../../consent/decide.ts'
+import { decide } from '../../consent/decide.ts'
 import { termIdSchema } from '../../consent/vocabulary.ts'
 import { findAgency } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
@@ -30,9 +30,20 @@ import { composeMessage, type SummaryAttachment } from './compose-message.ts'
 import { RelayError } from './relay-error.ts'
 import { relaySettingsOf } from './relay-settings.ts'
 import { sealMessage } from './seal-message.ts'
+import { signerError } from './signer-error.ts'
 
 /** Largest PDF attachment (decoded bytes). */
 export const maxAttachmentBytes = 10 * 1024 * 1024
+
+/** Most PDF attachments one transfer carries. */
+const maxAttachments = 5
+
+/**
+ * Largest JSON body of a transfer in bytes: every attachment at its largest in base64 (4/3 of
+ * the bytes), plus 6 MiB for the sections and the rest of the body.
+ */
+export const maxTransferBodyBytes =
+  Math.ceil((maxAttachmentBytes * 4) / 3) * maxAttachments + 6 * 1024 * 1024
 
 export const transferInputSchema = z.strictObject({
   consentId: z.string().min(1).max(64),
@@ -66,7 +77,7 @@ export const transferInputSchema = z.strictObject({
         category: termIdSchema,
       }),
     )
-    .max(5)
+    .max(maxAttachments)
     .optional(),
   /** A data request of the recipient agency this transfer answers. */
   requestId: z.string().min(1).max(64).optional(),
@@ -134,18 +145,24 @@ function decodeAttachments(input: TransferInput): SummaryAttachment[] {
   return (input.attachments ?? []).map((a, index) => {
     if (!/^[A-Za-z0-9+/\r\n]+={0,2}\s*$/.test(a.contentBase64))
       throw new RelayError('ERR_RELAY_ATTACHMENT_ENCODING', 'The attachment is not valid base64.', {
-        index,
+        details: {
+          index,
+        },
       })
     const content = Buffer.from(a.contentBase64, 'base64')
     if (content.length > maxAttachmentBytes)
       throw new RelayError('ERR_RELAY_ATTACHMENT_TOO_LARGE', 'The attachment is too large.', {
-        index,
-        limitBytes: maxAttachmentBytes,
+        details: {
+          index,
+          limitBytes: maxAttachmentBytes,
+        },
       })
     // A PDF starts with "%PDF-" (ISO 32000-1 §7.5.2); the declared type alone proves nothing.
     if (content.subarray(0, 5).toString('latin1') !== '%PDF-')
       throw new RelayError('ERR_RELAY_ATTACHMENT_NOT_PDF', 'The attachment is not a PDF file.', {
-        index,
+        details: {
+          index,
+        },
       })
     return { filename: a.filename, contentType: a.contentType, content, category: a.category }
   })
@@ -222,7 +239,7 @@ export async function submitTransfer(
       ? facts
       : undefined
   const recipient = await deps.relay.keyring.recipient(transfer.to, now)
-  const decision: Decision = decide(
+  const decision = decide(
     {
       subjectPseudonym: visible?.subjectPseudonym ?? '',
       from: caller.agencyId,
@@ -256,21 +273,42 @@ export async function submitTransfer(
       },
     })
     throw new RelayError('transfer_denied', 'The transfer is not covered by a valid consent.', {
-      reasons: [...decision.reasons],
+      details: {
+        reasons: [...decision.reasons],
+      },
     })
   }
-  const consent = visible as NonNullable<typeof visible>
-  const signer = await deps.relay.keyring.signer(caller.agencyId, now)
+  const { consent } = decision
+  const signing = await deps.relay.keyring.signer(caller.agencyId, now)
+  if (!signing.ok) throw signerError(signing)
+  const signer = signing.identity
+  // The decision saw a valid recipient certificate, so these guards hold unless the registry
+  // changed in between; each names what went missing.
+  if (!recipient)
+    throw new RelayError(
+      'ERR_RELAY_RECIPIENT_CERTIFICATE_MISSING',
+      'The recipient agency has no valid certificate to encrypt to; ask the administrator.',
+    )
   // Only the text hash is bound into the message: one column, not the assembled consent.
   const textSha256 = await findConsentTextSha256(deps.db, consent.id)
   const [senderAgency, recipientAgency] = await Promise.all([
     findAgency(deps.db, caller.agencyId),
     findAgency(deps.db, transfer.to),
   ])
-  if (!signer || !recipient || !textSha256 || !senderAgency || !recipientAgency)
+  if (!senderAgency)
     throw new RelayError(
-      'ERR_RELAY_SENDER_KEY_MISSING',
-      'Your agency has no valid signing key and certificate configured; ask the administrator.',
+      'ERR_RELAY_SENDER_AGENCY_UNKNOWN',
+      'Your agency is not registered in the gateway; ask the administrator.',
+    )
+  if (!recipientAgency)
+    throw new RelayError(
+      'ERR_RELAY_RECIPIENT_AGENCY_UNKNOWN',
+      'The recipient agency is not registered in the gateway.',
+    )
+  if (!textSha256)
+    throw new RelayError(
+      'ERR_RELAY_CONSENT_TEXT_MISSING',
+      'The text of this consent is not on record any more; prepare a new consent.',
     )
   const messageId = `<${transferId}@${domainOf(senderAgency.mailbox)}>`
   const entity = await composeMessage({

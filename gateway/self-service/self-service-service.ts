@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { AuditError } from '../../audit/audit-error.ts'
 import { checkProofDocument, type InclusionProofDocument } from '../../audit/proof-document.ts'
 import type { SignatoryRole } from '../../consent/consent.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
@@ -116,8 +117,10 @@ async function evidenceOf(deps: Deps, seq: number, type: string): Promise<Transf
     const check = checkProofDocument(proof, [publicKey])
     return { seq, type, proof, verified: check.ok, pending: false }
   } catch (error) {
-    const code = (error as { code?: string }).code
-    if (code === 'ERR_AUDIT_NO_CHECKPOINT' || code === 'ERR_AUDIT_NOT_YET_CHECKPOINTED')
+    if (
+      error instanceof AuditError &&
+      (error.code === 'ERR_AUDIT_NO_CHECKPOINT' || error.code === 'ERR_AUDIT_NOT_YET_CHECKPOINTED')
+    )
       return { seq, type, proof: null, verified: null, pending: true }
     throw error
   }

@@ -1,4 +1,9 @@
-import type { DenyReason } from '../../consent/decide.ts'
+import {
+  categoryNotCovered,
+  categoryNotCoveredPrefix,
+  denyReasonCodes,
+  type DenyReasonCode,
+} from '../../consent/decide.ts'
 import { localized, type Vocabulary } from '../../consent/vocabulary.ts'
 import { say, type StaffLanguage } from '../../templates/pages/view-models/staff-language.ts'
 
@@ -12,18 +17,110 @@ export interface ReasonContext {
   purposeLabel?: string
 }
 
-const categoryPrefix = 'category_not_covered:'
-
 function germanDate(date: string | undefined): string {
   if (!date) return '?'
   const [y, m, d] = date.split('-')
   return `${d}.${m}.${y}`
 }
 
+/** What a sentence may name: the consent's dates and the display names of the request. */
+interface Wording {
+  recipient: string
+  purpose: string
+  context: ReasonContext
+}
+
 /**
- * One plain sentence per deny reason of DESIGN.md §3.2, saying what is not permitted, why and
- * what to do about it — so staff fix the request instead of guessing. Unknown codes (a newer
- * server) are shown as they are rather than hidden.
+ * One plain sentence per deny reason of DESIGN.md §3.2 (German, English), saying what is not
+ * permitted, why and what to do about it — so staff fix the request instead of guessing. Typed
+ * against the code list: a reason without a sentence does not compile.
+ */
+const sentences = {
+  no_consent: () => [
+    'Es gibt keine Einwilligung Ihrer Stelle, die zu dieser Übermittlung passt.',
+    'There is no consent of your agency that matches this transfer.',
+  ],
+  consent_revoked: () => [
+    'Die Person hat die Einwilligung widerrufen. Es darf nichts mehr übermittelt werden.',
+    'The person has revoked the consent. Nothing may be transferred any more.',
+  ],
+  consent_expired: ({ context }) => [
+    `Die Einwilligung ist abgelaufen (gültig bis ${germanDate(context.validUntil)}). Bitte bereiten Sie eine neue vor.`,
+    `The consent has expired (valid until ${context.validUntil ?? '?'}). Please prepare a new one.`,
+  ],
+  consent_discarded: () => [
+    'Der Entwurf wurde verworfen und nie unterschrieben.',
+    'The draft was discarded and never signed.',
+  ],
+  consent_declined: () => [
+    'Die Person hat am Kiosk nicht zugestimmt. Es darf nichts übermittelt werden.',
+    'The person did not agree at the kiosk. Nothing may be transferred.',
+  ],
+  consent_lapsed: () => [
+    'Die Einwilligung ist erloschen: Die Person hat sie nach ihrem 18. Geburtstag nicht selbst bestätigt. Bitte holen Sie, falls nötig, eine neue Einwilligung ein.',
+    'The consent has lapsed: the person did not confirm it after turning 18. Obtain a new consent if needed.',
+  ],
+  not_yet_valid: ({ context }) => [
+    `Die Einwilligung gilt erst ab ${germanDate(context.validFrom)}.`,
+    `The consent is valid only from ${context.validFrom ?? '?'}.`,
+  ],
+  recipient_not_covered: ({ recipient }) => [
+    `Die Empfängerin ${recipient} ist in der Einwilligung nicht genannt (oder wurde abgewählt).`,
+    `The recipient ${recipient} is not named in the consent (or was deselected).`,
+  ],
+  sender_not_covered: () => [
+    'Ihre Stelle ist in dieser Einwilligung nicht als absendende Stelle genannt. Die Richtung zählt: eine Einwilligung für die Gegenrichtung gilt nicht.',
+    'Your agency is not named as a sender in this consent. Direction matters: a consent for the opposite direction does not apply.',
+  ],
+  purpose_not_covered: ({ purpose }) => [
+    `Der Zweck „${purpose}“ ist von der Einwilligung nicht gedeckt.`,
+    `The purpose "${purpose}" is not covered by the consent.`,
+  ],
+  categories_missing: () => [
+    'Die Zusammenfassung hat keinen Abschnitt. Fügen Sie mindestens einen hinzu.',
+    'The summary has no section. Add at least one.',
+  ],
+  youth_signature_missing: () => [
+    'Die Unterschrift der jungen Person fehlt noch.',
+    "The young person's signature is still missing.",
+  ],
+  guardian_signature_missing: () => [
+    'Die Unterschrift der/des Erziehungsberechtigten fehlt noch (die Person war bei der Unterschrift minderjährig).',
+    "The guardian's signature is still missing (the person was a minor when signing).",
+  ],
+  entrusting_person_signature_missing: () => [
+    'Die Unterschrift der Person, die die Daten dem Jugendamt anvertraut hat, fehlt (§ 65 SGB VIII).',
+    'The signature of the person who entrusted the data to the Jugendamt is missing (§ 65 SGB VIII).',
+  ],
+  staff_not_in_sender_agency: () => [
+    'Sie gehören nicht zur absendenden Stelle.',
+    'You do not belong to the sending agency.',
+  ],
+  recipient_certificate_invalid: ({ recipient }) => [
+    `Für ${recipient} liegt kein gültiges Zertifikat vor; verschlüsselt senden ist nicht möglich. Bitte wenden Sie sich an die Administration.`,
+    `There is no valid certificate for ${recipient}; encrypted sending is impossible. Please contact the administrator.`,
+  ],
+  necessity_missing: () => [
+    'Bitte begründen Sie in einigen Worten, warum die Übermittlung erforderlich ist (§ 67a SGB X).',
+    'Please state in a few words why the transfer is necessary (§ 67a SGB X).',
+  ],
+  summary_mismatch: () => [
+    'Die Einwilligung gilt nur für eine bestimmte Zusammenfassung, die die Person gesehen hat; diese hier weicht davon ab.',
+    'The consent covers only one specific summary the person saw; this one differs from it.',
+  ],
+  consent_used_up: () => [
+    'Diese Einzel-Einwilligung wurde bereits für eine Übermittlung verwendet.',
+    'This single-transfer consent has already been used for a transfer.',
+  ],
+} as const satisfies Record<DenyReasonCode, (wording: Wording) => readonly [string, string]>
+
+// Own keys only: a string such as `constructor` must not match the object's prototype.
+const isDenyReasonCode = (reason: string): reason is DenyReasonCode =>
+  Object.hasOwn(sentences, reason)
+
+/**
+ * The sentence for a deny reason; an uncovered category is named by its label. Unknown codes (a
+ * newer server) are shown as they are rather than hidden.
  */
 export function explainDenyReason(
   reason: string,
@@ -31,10 +128,8 @@ export function explainDenyReason(
   vocabulary: Vocabulary,
   context: ReasonContext = {},
 ): string {
-  const recipient = context.recipientName ?? '{recipient}'
-  const purpose = context.purposeLabel ?? '{purpose}'
-  if (reason.startsWith(categoryPrefix)) {
-    const category = reason.slice(categoryPrefix.length)
+  if (reason.startsWith(categoryNotCoveredPrefix)) {
+    const category = reason.slice(categoryNotCoveredPrefix.length)
     const term = vocabulary.categories[category]
     const label = term ? localized(term.label, language) : category
     return say(
@@ -43,129 +138,14 @@ export function explainDenyReason(
       `The data category "${label}" is not covered by the consent (or the person deselected it). Remove this section or obtain a new consent.`,
     )
   }
-  const code = reason as Exclude<DenyReason, `category_not_covered:${string}`>
-  switch (code) {
-    case 'no_consent':
-      return say(
-        language,
-        'Es gibt keine Einwilligung Ihrer Stelle, die zu dieser Übermittlung passt.',
-        'There is no consent of your agency that matches this transfer.',
-      )
-    case 'consent_revoked':
-      return say(
-        language,
-        'Die Person hat die Einwilligung widerrufen. Es darf nichts mehr übermittelt werden.',
-        'The person has revoked the consent. Nothing may be transferred any more.',
-      )
-    case 'consent_expired':
-      return say(
-        language,
-        `Die Einwilligung ist abgelaufen (gültig bis ${germanDate(context.validUntil)}). Bitte bereiten Sie eine neue vor.`,
-        `The consent has expired (valid until ${context.validUntil ?? '?'}). Please prepare a new one.`,
-      )
-    case 'consent_discarded':
-      return say(
-        language,
-        'Der Entwurf wurde verworfen und nie unterschrieben.',
-        'The draft was discarded and never signed.',
-      )
-    case 'consent_declined':
-      return say(
-        language,
-        'Die Person hat am Kiosk nicht zugestimmt. Es darf nichts übermittelt werden.',
-        'The person did not agree at the kiosk. Nothing may be transferred.',
-      )
-    case 'consent_lapsed':
-      return say(
-        language,
-        'Die Einwilligung ist erloschen: Die Person hat sie nach ihrem 18. Geburtstag nicht selbst bestätigt. Bitte holen Sie, falls nötig, eine neue Einwilligung ein.',
-        'The consent has lapsed: the person did not confirm it after turning 18. Obtain a new consent if needed.',
-      )
-    case 'not_yet_valid':
-      return say(
-        language,
-        `Die Einwilligung gilt erst ab ${germanDate(context.validFrom)}.`,
-        `The consent is valid only from ${context.validFrom ?? '?'}.`,
-      )
-    case 'recipient_not_covered':
-      return say(
-        language,
-        `Die Empfängerin ${recipient} ist in der Einwilligung nicht genannt (oder wurde abgewählt).`,
-        `The recipient ${recipient} is not named in the consent (or was deselected).`,
-      )
-    case 'sender_not_covered':
-      return say(
-        language,
-        'Ihre Stelle ist in dieser Einwilligung nicht als absendende Stelle genannt. Die Richtung zählt: eine Einwilligung für die Gegenrichtung gilt nicht.',
-        'Your agency is not named as a sender in this consent. Direction matters: a consent for the opposite direction does not apply.',
-      )
-    case 'purpose_not_covered':
-      return say(
-        language,
-        `Der Zweck „${purpose}“ ist von der Einwilligung nicht gedeckt.`,
-        `The purpose "${purpose}" is not covered by the consent.`,
-      )
-    case 'categories_missing':
-      return say(
-        language,
-        'Die Zusammenfassung hat keinen Abschnitt. Fügen Sie mindestens einen hinzu.',
-        'The summary has no section. Add at least one.',
-      )
-    case 'youth_signature_missing':
-      return say(
-        language,
-        'Die Unterschrift der jungen Person fehlt noch.',
-        "The young person's signature is still missing.",
-      )
-    case 'guardian_signature_missing':
-      return say(
-        language,
-        'Die Unterschrift der/des Erziehungsberechtigten fehlt noch (die Person war bei der Unterschrift minderjährig).',
-        "The guardian's signature is still missing (the person was a minor when signing).",
-      )
-    case 'entrusting_person_signature_missing':
-      return say(
-        language,
-        'Die Unterschrift der Person, die die Daten dem Jugendamt anvertraut hat, fehlt (§ 65 SGB VIII).',
-        'The signature of the person who entrusted the data to the Jugendamt is missing (§ 65 SGB VIII).',
-      )
-    case 'staff_not_in_sender_agency':
-      return say(
-        language,
-        'Sie gehören nicht zur absendenden Stelle.',
-        'You do not belong to the sending agency.',
-      )
-    case 'recipient_certificate_invalid':
-      return say(
-        language,
-        `Für ${recipient} liegt kein gültiges Zertifikat vor; verschlüsselt senden ist nicht möglich. Bitte wenden Sie sich an die Administration.`,
-        `There is no valid certificate for ${recipient}; encrypted sending is impossible. Please contact the administrator.`,
-      )
-    case 'necessity_missing':
-      return say(
-        language,
-        'Bitte begründen Sie in einigen Worten, warum die Übermittlung erforderlich ist (§ 67a SGB X).',
-        'Please state in a few words why the transfer is necessary (§ 67a SGB X).',
-      )
-    case 'summary_mismatch':
-      return say(
-        language,
-        'Die Einwilligung gilt nur für eine bestimmte Zusammenfassung, die die Person gesehen hat; diese hier weicht davon ab.',
-        'The consent covers only one specific summary the person saw; this one differs from it.',
-      )
-    case 'consent_used_up':
-      return say(
-        language,
-        'Diese Einzel-Einwilligung wurde bereits für eine Übermittlung verwendet.',
-        'This single-transfer consent has already been used for a transfer.',
-      )
-    default:
-      return say(
-        language,
-        `Nicht erlaubt (Grund: ${reason}).`,
-        `Not permitted (reason: ${reason}).`,
-      )
-  }
+  if (!isDenyReasonCode(reason))
+    return say(language, `Nicht erlaubt (Grund: ${reason}).`, `Not permitted (reason: ${reason}).`)
+  const [de, en] = sentences[reason]({
+    recipient: context.recipientName ?? '{recipient}',
+    purpose: context.purposeLabel ?? '{purpose}',
+    context,
+  })
+  return say(language, de, en)
 }
 
 /** Every sentence the composer's live dry run may need, by reason code (for the page script). */
@@ -175,26 +155,8 @@ export function reasonTextTable(
   context: ReasonContext,
 ): Record<string, string> {
   const codes: string[] = [
-    'no_consent',
-    'consent_revoked',
-    'consent_expired',
-    'consent_discarded',
-    'consent_declined',
-    'consent_lapsed',
-    'not_yet_valid',
-    'recipient_not_covered',
-    'sender_not_covered',
-    'purpose_not_covered',
-    'categories_missing',
-    'youth_signature_missing',
-    'guardian_signature_missing',
-    'entrusting_person_signature_missing',
-    'staff_not_in_sender_agency',
-    'recipient_certificate_invalid',
-    'necessity_missing',
-    'summary_mismatch',
-    'consent_used_up',
-    ...Object.keys(vocabulary.categories).map((c) => categoryPrefix + c),
+    ...denyReasonCodes,
+    ...Object.keys(vocabulary.categories).map(categoryNotCovered),
   ]
   return Object.fromEntries(
     codes.map((code) => [code, explainDenyReason(code, language, vocabulary, context)]),

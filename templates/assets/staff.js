@@ -127,6 +127,7 @@
 
   function setUpComposer(form) {
     const reasonTexts = json(form, 'data-reason-texts')
+    const errorTexts = json(form, 'data-error-texts')
     const sections = form.querySelector('[data-sections]')
     const template = form.querySelector('[data-section-template]')
     const output = form.querySelector('[data-dry-run]')
@@ -227,7 +228,9 @@
           { class: 'error', role: 'alert' },
           status === 404 && data?.error?.code === 'route_not_found'
             ? form.getAttribute('data-msg-unavailable')
-            : form.getAttribute('data-msg-error') + ' ' + (data?.error?.message || status),
+            : form.getAttribute('data-msg-error') +
+                ' ' +
+                (errorTexts[data?.error?.code] || data?.error?.message || status),
         ),
       )
     }

@@ -173,6 +173,20 @@ describe.runIf(chromiumAvailable)('staff workplace in Chromium (1366×768)', () 
     expect(await page.locator('[data-section]').count()).toBe(2)
     await check(page, 'composer')
 
+    // A file that only claims to be a PDF: the send is refused and the page says why, in German.
+    await page.setInputFiles('[data-pdf-file]', {
+      name: 'zeugnis.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('kein PDF, nur Text'),
+    })
+    await page.selectOption('[data-pdf-category]', 'schule')
+    await page.waitForSelector('[data-decision="permit"]')
+    await page.click('[data-send]')
+    await page.waitForSelector('[data-send-result] .error')
+    expect(await page.textContent('[data-send-result]')).toContain(
+      'Die angehängte Datei ist kein PDF',
+    )
+
     // An optional PDF attachment, tagged with a covered category.
     await page.setInputFiles('[data-pdf-file]', {
       name: 'zeugnis.pdf',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { insertUser } from '../../db/account-repository.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import { apiPrefix } from '../../gateway/http/routes.ts'
 import { seedAccounts } from '../support/accounts.ts'
@@ -413,6 +414,38 @@ describe.each(dialects)('access control matrix on %s', (dialect) => {
       body: { id: 'x-agency', name: 'X Agency', kind: 'traeger', mailbox: 'x@x.example' },
     })
     expect(withCsrf.status).toBe(201)
+  })
+
+  it('when a staff account has no agency (only a damaged database holds one), then routes only staff call refuse it', async () => {
+    // The account service refuses such an account; write the row past it.
+    await insertUser(
+      t.deps.db,
+      {
+        id: 'staff-nowhere',
+        displayName: 'Staff without agency',
+        role: 'staff',
+        agencyId: null,
+        allAgencies: false,
+        disabled: false,
+        passwordHash: null,
+      },
+      t.clock.now(),
+    )
+    const { token } = await issueToken({
+      key: t.deps.config.secrets.tokenKey,
+      userId: 'staff-nowhere',
+      role: 'staff',
+      agencyId: null,
+      now: t.clock.now(),
+      ttlMinutes: 60,
+    })
+    for (const path of ['/transfers', '/requests', '/majority-reviews', '/consents']) {
+      const response = await server.api('GET', path, { token })
+      expect(response.status, path).toBe(403)
+      expect(response.body, path).toMatchObject({ error: { code: 'forbidden' } })
+    }
+    // A route staff share with other roles still answers (its handler copes with no agency).
+    expect((await server.api('GET', '/me', { token })).status).toBe(200)
   })
 
   it('when a role is refused, then the refusal is in the audit log', async () => {

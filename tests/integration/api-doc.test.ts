@@ -108,6 +108,21 @@ const errorBodySchema = z.strictObject({
 })
 const errorStatus: Record<string, number> = { ...apiErrorStatus, ...domainErrorStatus }
 
+/**
+ * Every error code docs/api.md names in a table row `| \`code\`, … | status, … |` with the
+ * status it gives: one status for all codes of the row, or one per code.
+ */
+function documentedStatuses(markdown: string): [string, number][] {
+  return [...markdown.matchAll(/^\| (`[^|]+`) \| ([\d, ]+) \|/gm)].flatMap((m) => {
+    const codes = [...(m[1] ?? '').matchAll(/`([^`]+)`/g)].map((c) => c[1] ?? '')
+    const statuses = (m[2] ?? '').split(',').map((x) => Number(x.trim()))
+    return codes.map((code, i): [string, number] => [
+      code,
+      statuses[statuses.length > 1 ? i : 0] ?? 0,
+    ])
+  })
+}
+
 /** What is wrong with one example, or nothing. */
 function problemsOf(example: Example, routes: readonly AnyApiRoute[]): string[] {
   const name = `${example.method} ${example.url.pathname}${example.url.search}`
@@ -178,6 +193,12 @@ describe.each(dialects)('docs/api.md on %s', (dialect) => {
     const all = examples(doc)
     expect(all.length).toBeGreaterThanOrEqual(10)
     expect(all.flatMap((example) => problemsOf(example, server.built.apiRoutes))).toEqual([])
+  })
+
+  it('when docs/api.md names an error code with its status, then the gateway answers that code with that status', () => {
+    const named = documentedStatuses(doc)
+    expect(named.length).toBeGreaterThan(20)
+    expect(named.filter(([code, status]) => errorStatus[code] !== status)).toEqual([])
   })
 
   it('when docs/api.md has a section of routes, then it shows at least one exchange', () => {

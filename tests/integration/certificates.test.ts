@@ -22,6 +22,7 @@ import {
   warnAboutExpiringCertificates,
 } from '../../gateway/crypto/certificate-service.ts'
 import { createRegistryKeyring } from '../../gateway/crypto/registry-keyring.ts'
+import { createPemDirectoryKeyring } from '../../gateway/relay/pem-directory-keyring.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer } from '../support/http-client.ts'
@@ -223,16 +224,55 @@ describe.each(dialects)('certificate registry on %s', (dialect) => {
 
   it('when the agency has a valid certificate and key, then the registry keyring gives its signer and a valid recipient', async () => {
     const keyring = createRegistryKeyring(t.deps)
-    expect(await keyring.signer('jc-cert', t.clock.now())).toBeUndefined()
+    expect(await keyring.signer('jc-cert', t.clock.now())).toEqual({
+      ok: false,
+      problem: 'certificate_missing',
+    })
     expect(await keyring.recipient('jc-cert', t.clock.now())).toBeUndefined()
     await importPem(agencyIdentity)
-    const signer = await keyring.signer('jc-cert', t.clock.now())
+    const lookup = await keyring.signer('jc-cert', t.clock.now())
+    const signer = lookup.ok ? lookup.identity : undefined
     expect(signer?.certificate.equals(agencyIdentity.certificateDer)).toBe(true)
     expect(signer?.chain.map((der) => der.equals(pki.ca.certificateDer))).toEqual([true])
     const signature = sign('sha256', Buffer.from('probe'), signer?.key ?? agencyIdentity.publicKey)
     expect(verify('sha256', Buffer.from('probe'), agencyIdentity.publicKey, signature)).toBe(true)
     const recipient = await keyring.recipient('jc-cert', t.clock.now())
     expect(recipient).toMatchObject({ mailbox, profile: 'modern', check: { ok: true } })
+  })
+
+  it('when the certificate came without its key, then the registry keyring says the key is missing', async () => {
+    await importPem(agencyIdentity, false)
+    const keyring = createRegistryKeyring(t.deps)
+    expect(await keyring.signer('jc-cert', t.clock.now())).toEqual({
+      ok: false,
+      problem: 'key_missing',
+    })
+    expect((await keyring.recipient('jc-cert', t.clock.now()))?.check).toEqual({ ok: true })
+    expect(await keyring.signer('no-such-agency', t.clock.now())).toEqual({
+      ok: false,
+      problem: 'agency_unknown',
+    })
+  })
+
+  it('when a PEM directory lacks an agency’s certificate, key or validity, then its keyring names which', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'brucke-pem-keyring-'))
+    writeFileSync(join(dir, 'ca.pem'), pki.ca.certificatePem)
+    const keyring = createPemDirectoryKeyring(t.deps, dir)
+    const lookup = () => keyring.signer('jc-cert', t.clock.now())
+    expect(await keyring.signer('no-such-agency', t.clock.now())).toMatchObject({
+      problem: 'agency_unknown',
+    })
+    expect(await lookup()).toEqual({ ok: false, problem: 'certificate_missing' })
+    writeFileSync(join(dir, 'jc-cert.cert.pem'), agencyIdentity.certificatePem)
+    expect(await lookup()).toEqual({ ok: false, problem: 'key_missing' })
+    writeFileSync(join(dir, 'jc-cert.key.pem'), agencyIdentity.privateKeyPem)
+    expect(await lookup()).toMatchObject({ ok: true, identity: { mailbox } })
+    writeFileSync(join(dir, 'jc-cert.cert.pem'), expiredIdentity.certificatePem)
+    expect(await lookup()).toEqual({
+      ok: false,
+      problem: 'certificate_invalid',
+      certificateCode: 'ERR_CERT_EXPIRED',
+    })
   })
 
   it('when a CRL revoking the certificate is dropped into the CRL file, then the keyring refuses it at once', async () => {
@@ -256,7 +296,11 @@ describe.each(dialects)('certificate registry on %s', (dialect) => {
       ok: false,
       code: 'ERR_CERT_REVOKED',
     })
-    expect(await keyring.signer('jc-cert', t.clock.now())).toBeUndefined()
+    expect(await keyring.signer('jc-cert', t.clock.now())).toEqual({
+      ok: false,
+      problem: 'certificate_invalid',
+      certificateCode: 'ERR_CERT_REVOKED',
+    })
     // An older CRL put back afterwards does not undo the revocation.
     writeFileSync(crlFile, pki.crlPem)
     expect((await keyring.recipient('jc-cert', t.clock.now()))?.check).toMatchObject({ ok: false })

@@ -9,7 +9,7 @@ import {
   signAtKiosk,
   startFromPickupCode,
 } from '../../gateway/kiosk/kiosk-service.ts'
-import { kioskDefaults } from '../../gateway/kiosk/kiosk-settings.ts'
+import { configSchema } from '../../config/schema.ts'
 import { addUser } from '../../gateway/accounts/account-service.ts'
 import { seedAccounts, testPassword } from '../support/accounts.ts'
 import { freePort, startBruckeServe } from '../support/cli.ts'
@@ -26,7 +26,7 @@ const kioskOf = (userId: string): Principal => ({
   via: 'session',
 })
 const drawn = drawnSignature()
-const idleMs = kioskDefaults.idleSeconds * 1000
+const idleMs = configSchema.parse({}).kioskIdleSeconds * 1000
 
 describe.each(dialects)('kiosk idle sweeper on %s', (dialect) => {
   let t: TestDeps

@@ -290,6 +290,9 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
     expect(composer.status).toBe(200)
     expect(composer.text).toContain('data-reason-texts=')
     expect(composer.text).toContain('category_not_covered:gesundheit')
+    // A send refused for a missing key says so in German, not with the API's English message.
+    expect(composer.text).toContain('data-error-texts=')
+    expect(composer.text).toContain('Zum Zertifikat Ihrer Stelle fehlt der private Schlüssel')
     const revoked = await post(jc, `/staff/consents/${id}/revocation`, [
       ['reason', 'Person hat telefonisch widerrufen'],
     ])

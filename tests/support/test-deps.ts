@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import type { ConsentTextLibrary } from '../../consent/consent-text.ts'
+import { configSchema } from '../../config/schema.ts'
 import type { DialectName } from '../../db/database.ts'
 import { scryptPasswords } from '../../gateway/auth/password.ts'
 import type { Deps } from '../../gateway/deps.ts'
@@ -24,9 +25,11 @@ export interface TestDeps {
   close(): Promise<void>
 }
 
+/** The schema's defaults (as a deployment without settings gets them), then the test's values. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const dataDir = mkdtempSync(join(tmpdir(), 'brucke-data-'))
   return {
+    ...configSchema.parse({}),
     port: 0,
     host: '127.0.0.1',
     publicUrl: 'http://127.0.0.1',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../config/load.ts'
-import { environmentNames } from '../../config/schema.ts'
+import { environmentNames, type ConfigKey } from '../../config/schema.ts'
 import { ConfigError, resolveConfig } from '../../gateway/runtime-config.ts'
 
 const secret = Buffer.alloc(32, 7).toString('base64')
@@ -18,6 +18,41 @@ describe('configuration', () => {
     expect(result).toMatchObject({
       ok: true,
       config: { port: 8080, consentMaxMonths: 12, guardianAge: 18 },
+    })
+  })
+
+  it('when nothing is set, then the parsed configuration holds every setting but the truly optional ones', () => {
+    const result = loadConfig({ env: {}, cwd: tempDir() })
+    if (!result.ok) throw new Error('defaults must load')
+    const unset = Object.keys(environmentNames).filter(
+      (key) => result.config[key as ConfigKey] === undefined,
+    )
+    // Absent means something here: no file, no relay, derived at start (publicUrl from the port,
+    // databaseUrl from the data directory, demo from whether a file is configured).
+    expect(unset.sort()).toEqual(
+      [
+        'publicUrl',
+        'databaseUrl',
+        'smtpUrl',
+        'smtpIngressTlsCertFile',
+        'smtpIngressTlsKeyFile',
+        'demo',
+        'masterKey',
+        'masterKeyFile',
+        'tokenKey',
+        'tokenKeyFile',
+        'relayPkiDir',
+      ].sort(),
+    )
+    expect(result.config).toMatchObject({
+      relayRetryHorizonMinutes: 1440,
+      relayPollMs: 1000,
+      relayLeaseSeconds: 300,
+      auditRetentionDays: 1095,
+      consentRetentionDays: 1095,
+      auditCheckpointIntervalSeconds: 300,
+      kioskIdleSeconds: 120,
+      majorityGraceDays: 90,
     })
   })
 

@@ -11,6 +11,8 @@ export interface ComposerViewInput {
   agencies: readonly Agency[]
   vocabulary: Vocabulary
   reasonTexts: Record<string, string>
+  /** A sentence per error code a refused send may answer (the API's message otherwise). */
+  errorTexts: Record<string, string>
   statusTexts: Record<string, string>
   /** Pre-filled from a request being answered. */
   prefill?: { to?: string; purpose?: string; categories?: string[]; requestId?: string }
@@ -86,6 +88,7 @@ export function composerView(input: ComposerViewInput): SafeHtml {
       data-consent-id="${c.id}"
       data-request-id="${input.prefill?.requestId ?? ''}"
       data-reason-texts="${JSON.stringify(input.reasonTexts)}"
+      data-error-texts="${JSON.stringify(input.errorTexts)}"
       data-category-labels="${JSON.stringify(labels)}"
       data-status-texts="${JSON.stringify(input.statusTexts)}"
       data-msg-permit="${say(lang, 'Erlaubt: Die Einwilligung deckt diese Übermittlung.', 'Permitted: the consent covers this transfer.')}"

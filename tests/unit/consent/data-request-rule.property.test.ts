@@ -191,7 +191,7 @@ describe('mayRequestData (properties)', () => {
           vocabulary,
           now,
         })
-        expect(verdict).toEqual({ ok: true })
+        expect(verdict).toEqual({ ok: true, consent })
       }),
       runs,
     )

@@ -36,13 +36,17 @@ function input(overrides: Partial<DataRequestRuleInput> = {}): DataRequestRuleIn
 
 describe('mayRequestData', () => {
   it('accepts a covered recipient asking a sender for covered categories for a covered purpose', () => {
-    expect(mayRequestData(input())).toEqual({ ok: true })
-    expect(mayRequestData(input({ categories: ['schule', 'gesundheit'] }))).toEqual({ ok: true })
+    // An admitted request carries its consent, so the caller needs no second lookup or cast.
+    expect(mayRequestData(input())).toEqual({ ok: true, consent: consent() })
+    expect(mayRequestData(input({ categories: ['schule', 'gesundheit'] }))).toEqual({
+      ok: true,
+      consent: consent(),
+    })
   })
 
   describe('tries every other party as the agency asked (`from`)', () => {
     const cases: [string, string, ReturnType<typeof mayRequestData>][] = [
-      ['the sender', 'jc-demo', { ok: true }],
+      ['the sender', 'jc-demo', { ok: true, consent: consent() }],
       ['the requester itself', 'ja-demo', { ok: false, code: 'ERR_REQUEST_SELF' }],
       ['a recipient', 'aa-demo', { ok: false, code: 'ERR_REQUEST_NOT_SENDER' }],
       ['the creator that is no party', 'tr-demo', { ok: false, code: 'ERR_REQUEST_NOT_PARTY' }],
@@ -69,7 +73,7 @@ describe('mayRequestData', () => {
 
   describe('tries every other party as the requester (the caller), asking the sender', () => {
     const cases: [string, string, string, ReturnType<typeof mayRequestData>][] = [
-      ['a covered recipient', 'ja-demo', 'jc-demo', { ok: true }],
+      ['a covered recipient', 'ja-demo', 'jc-demo', { ok: true, consent: consent() }],
       // A sender would send, not receive: it sees the consent but may not ask under it.
       [
         'the sender (asking a recipient)',
@@ -183,11 +187,12 @@ describe('mayRequestData', () => {
   )
 
   it('accepts a request under a signed consent whose validity starts later, and one revoked only later', () => {
-    expect(mayRequestData(input({ consent: consent({ validFrom: '2026-04-01' }) }))).toEqual({
+    const later = consent({ validFrom: '2026-04-01' })
+    expect(mayRequestData(input({ consent: later }))).toEqual({ ok: true, consent: later })
+    const revokedLater = consent({ revokedAt: '2026-03-02T09:00:01.000Z' })
+    expect(mayRequestData(input({ consent: revokedLater }))).toEqual({
       ok: true,
+      consent: revokedLater,
     })
-    expect(
-      mayRequestData(input({ consent: consent({ revokedAt: '2026-03-02T09:00:01.000Z' }) })),
-    ).toEqual({ ok: true })
   })
 })

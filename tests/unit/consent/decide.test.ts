@@ -5,12 +5,11 @@ import { activeConsent, now, request } from './fixtures.ts'
 const summary = 'a'.repeat(64)
 
 describe('decide', () => {
-  it('permits a request an active consent covers completely', () => {
-    expect(decide(request(), [activeConsent()], now)).toEqual({
-      decision: 'permit',
-      consentId: 'cns_a',
-      reasons: [],
-    })
+  it('permits a request an active consent covers completely, and the permit carries that consent', () => {
+    const consent = activeConsent()
+    const decision = decide(request(), [consent], now)
+    expect(decision).toEqual({ decision: 'permit', consentId: 'cns_a', consent, reasons: [] })
+    if (decision.decision === 'permit') expect(decision.consent).toBe(consent)
   })
 
   const cases: [
@@ -148,6 +147,7 @@ describe('decide', () => {
     expect(decide(request({ categories: ['familie'] }), [narrow, wide], now)).toMatchObject({
       decision: 'permit',
       consentId: 'cns_c',
+      consent: wide,
     })
     const revoked = activeConsent({ id: 'cns_d', revokedAt: '2026-03-01T00:00:00.000Z' })
     expect(decide(request({ categories: ['sucht'] }), [revoked, narrow], now)).toEqual({
