@@ -23,7 +23,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  // The domain is pure: it must not reach into the adapters (DESIGN.md §4).
+  // The domain is pure: it must not reach into the adapters (docs/design.md §4).
   {
     files: domainFolders.map((folder) => `${folder}/**/*.ts`),
     rules: {

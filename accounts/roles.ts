@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** Roles of DESIGN.md §3.6. The youth's self-service session is not a user role. */
+/** Roles of docs/design.md §3.6. The youth's self-service session is not a user role. */
 export const roleSchema = z.enum(['staff', 'dpo', 'admin', 'kiosk'])
 export type Role = z.infer<typeof roleSchema>
 

@@ -16,7 +16,7 @@ export const actorSchema = z
 export type Actor = z.infer<typeof actorSchema>
 
 /**
- * Every event the audit log knows (DESIGN.md §3.5), as one closed union assembled from each
+ * Every event the audit log knows (docs/design.md §3.5), as one closed union assembled from each
  * area's list in `events/`. Events carry metadata, identifiers, decisions and hashes — never
  * content and never a clear name. Fields named `agencyId`, `subjectPseudonym`, `consentId` and
  * `transferId` are also stored in indexed columns.

@@ -1,6 +1,6 @@
 import type { AuditEntry } from './audit-event.ts'
 
-/** Event types the report reads (relay and consent areas' names, DESIGN.md §3.5). */
+/** Event types the report reads (relay and consent areas' names, docs/design.md §3.5). */
 export const reportEventTypes = [
   'transfer_queued',
   'transfer_denied',

@@ -4,7 +4,7 @@ import type { Actor, AuditEvent } from './audit-event.ts'
 import type { StoredEntry } from './verify.ts'
 
 /**
- * The search columns stored beside the hashed bytes (DESIGN.md §3.5): what DPO searches,
+ * The search columns stored beside the hashed bytes (docs/design.md §3.5): what DPO searches,
  * reports and exports filter on. None of them is hashed; each is a copy of what the hashed entry
  * (and its committed personal values) says, so verification recomputes and compares them.
  */

@@ -124,7 +124,7 @@ function changedFields(
 }
 
 /**
- * Recomputes the whole log and proves every stored part of every row (DESIGN.md §3.5): each
+ * Recomputes the whole log and proves every stored part of every row (docs/design.md §3.5): each
  * chain hash from the canonical bytes and salted commitment, the RFC 9162 tree head at each
  * checkpoint and each checkpoint's signature; each search column against the hashed entry it
  * copies (stored-entry-check.ts); each erasure against the purge entries that made it

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /**
- * The one configuration schema (DESIGN.md §6). Every key can come from the optional JSON file
+ * The one configuration schema (docs/design.md §6). Every key can come from the optional JSON file
  * (camelCase) or from the environment (the names in {@link environmentNames}); the environment
  * wins. Secrets are only ever read from the environment or from files it names.
  */

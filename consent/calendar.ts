@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /**
- * Calendar dates and ages in Europe/Berlin (DESIGN.md §3.1): a consent is valid from 00:00 of
+ * Calendar dates and ages in Europe/Berlin (docs/design.md §3.1): a consent is valid from 00:00 of
  * `validFrom` through the end of `validUntil` there; ages are computed in the same zone.
  */
 export const timeZone = 'Europe/Berlin'

@@ -57,7 +57,7 @@ export interface RenderedConsentText {
 
 /**
  * An approval of one template version in one language, bound to the SHA-256 of the body that
- * was approved: an edited file is no longer approved (DESIGN.md §3.1: a new wording is a new
+ * was approved: an edited file is no longer approved (docs/design.md §3.1: a new wording is a new
  * version, approved by the DPO).
  */
 export interface TemplateApproval {

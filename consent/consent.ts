@@ -4,7 +4,7 @@ import { personNameSchema } from './person-name.ts'
 import { termIdSchema } from './vocabulary.ts'
 
 /**
- * The consent model of DESIGN.md §3.1: an Einwilligung (§ 67b SGB X) or a
+ * The consent model of docs/design.md §3.1: an Einwilligung (§ 67b SGB X) or a
  * Schweigepflichtsentbindung (§ 203 StGB, § 65 SGB VIII). Status is never a field here; it is
  * derived from these facts and the clock (see `status.ts`).
  */
@@ -29,7 +29,7 @@ export type SignatoryRole = z.infer<typeof signatoryRoleSchema>
 export const maxEntrustingPersons = entrustingRoles.length
 
 /**
- * How a signatory signed (DESIGN.md §3.1 «Signing»):
+ * How a signatory signed (docs/design.md §3.1 «Signing»):
  * - `kiosk_drawn`: drawn with finger or mouse on the kiosk that displayed the text;
  * - `kiosk_typed`: the name typed and the consent expressly confirmed with a checkbox on that
  *   kiosk — the way in for keyboard, switch and screen-reader users;
@@ -143,7 +143,7 @@ export const signatureSchema = z.strictObject({
   attendingStaff: z.string().max(128).optional(),
   /**
    * The text this signatory read: its language, template version and the SHA-256 of the text as
-   * displayed (DESIGN.md §3.1). Absent only on signatures made before this was recorded.
+   * displayed (docs/design.md §3.1). Absent only on signatures made before this was recorded.
    */
   text: textReferenceSchema.optional(),
 })
@@ -161,7 +161,7 @@ export type Revocation = z.infer<typeof revocationSchema>
 /** How a consent that was in force ended: revoked by someone, or lapsed at majority. */
 export type ConsentEnding = 'revoked' | 'lapsed_at_majority'
 
-/** A single-transfer consent is bound to the SHA-256 of one case summary (DESIGN.md §3.1). */
+/** A single-transfer consent is bound to the SHA-256 of one case summary (docs/design.md §3.1). */
 export const singleTransferBindingSchema = z.strictObject({
   summarySha256: sha256Schema,
   usedByTransferId: z.string().min(1).max(128).optional(),
@@ -218,7 +218,7 @@ export const consentSchema = z.strictObject({
   deselectedRecipients: z.array(agencyRefSchema),
   revocation: revocationSchema.nullable(),
   discardedAt: instantSchema.nullable(),
-  /** The person said no at the kiosk (DESIGN.md §3.1): the draft is `declined`. */
+  /** The person said no at the kiosk (docs/design.md §3.1): the draft is `declined`. */
   declinedAt: instantSchema.nullable(),
   /** The reason the person chose to give, if any (consent store only, never audited). */
   declineReason: z.string().max(500).nullable(),

@@ -83,7 +83,7 @@ const refuse = (
 
 /**
  * May staff of `requesterAgencyId` ask `askedAgencyId` for these categories for this purpose under
- * this consent (DESIGN.md §3.3 (5), §3.6: "data requests go only to a party holding data under the
+ * this consent (docs/design.md §3.3 (5), §3.6: "data requests go only to a party holding data under the
  * consent")? Only if the requester is a recipient the youth left selected, the asked agency is a
  * sender, the consent is in force (signed, neither revoked, expired, discarded nor used up) and it
  * covers the purpose and every category: otherwise the holder could never answer lawfully

@@ -8,7 +8,7 @@ import {
 import { missingSignatories } from './status.ts'
 
 /**
- * A transfer request as the caller establishes it (DESIGN.md §3.2). Facts that need I/O —
+ * A transfer request as the caller establishes it (docs/design.md §3.2). Facts that need I/O —
  * the staff member's agency, the validity of the recipient's certificate — are looked up by the
  * caller and passed in, so the decision stays pure.
  */
@@ -35,7 +35,7 @@ export interface DecisionRequest {
 }
 
 /**
- * The stable deny reason codes (DESIGN.md §3.2): the one list the type, the staff sentences
+ * The stable deny reason codes (docs/design.md §3.2): the one list the type, the staff sentences
  * and the tests derive from. An uncovered category is named with it ({@link categoryNotCovered}).
  */
 export const denyReasonCodes = [
@@ -88,7 +88,7 @@ const signatureReason: Record<SignatoryRole, DenyReason> = {
 }
 
 /**
- * Decides a transfer (DESIGN.md §3.2): permitted only if one consent of this subject covers the
+ * Decides a transfer (docs/design.md §3.2): permitted only if one consent of this subject covers the
  * sender, the recipient, the purpose and every category, is fully signed, not revoked, not
  * discarded and valid at `now`. Pure and deterministic: the same inputs give the same decision,
  * whatever the order of `consents`.

@@ -7,7 +7,7 @@ import type { ConsentErrorCode } from './errors.ts'
 import type { ConsentStatus } from './status.ts'
 
 /**
- * Who may do what to one consent (DESIGN.md §3.6 object-level rules). Pure: the service loads
+ * Who may do what to one consent (docs/design.md §3.6 object-level rules). Pure: the service loads
  * the consent and the caller's facts, asks here, and only then stores and audits.
  *
  * - The creating agency prepares a draft, pushes it to its own kiosk and discards it.

@@ -30,7 +30,7 @@ export interface PseudonymSubject {
 }
 
 /**
- * The subject's pseudonym (DESIGN.md §3.1): HMAC-SHA256 (RFC 2104) under a secret key over the
+ * The subject's pseudonym (docs/design.md §3.1): HMAC-SHA256 (RFC 2104) under a secret key over the
  * normalised names and the birth date, truncated to 128 bits. Without the key it cannot be
  * recomputed from a name, so audit entries and logs carry it instead of the person.
  */

@@ -55,7 +55,7 @@ export function needsWrittenForm(categories: readonly string[], vocabulary: Voca
 }
 
 /**
- * Applies one signature to a draft (DESIGN.md §3.1): the signatory must still be required and
+ * Applies one signature to a draft (docs/design.md §3.1): the signatory must still be required and
  * not have signed; only the youth chooses what is shared (special categories count only when
  * expressly chosen; at least one category and one recipient remain); who must sign is worked
  * out again at the youth's signing instant (guardian under `guardianAge`, the entrusting person

@@ -56,7 +56,7 @@ export function defaultEntrustedCategories(input: {
 }
 
 /**
- * Who must sign (DESIGN.md §3.1): the youth always; a guardian when the youth is under
+ * Who must sign (docs/design.md §3.1): the youth always; a guardian when the youth is under
  * `guardianAge` at signing; the person who entrusted § 65 SGB VIII data to the Jugendamt when
  * such data leaves it and that person is not the youth.
  */

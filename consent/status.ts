@@ -20,7 +20,7 @@ export function missingSignatories(
 }
 
 /**
- * The status of a consent at `now`, derived from facts and never stored (DESIGN.md §3.1):
+ * The status of a consent at `now`, derived from facts and never stored (docs/design.md §3.1):
  * `draft` until every required signatory has signed — unless the person `declined` it or the
  * preparing agency `discarded` it; then `active` until it is revoked (effective from the
  * revocation instant), lapses at majority, or its validity ends. An active consent whose

@@ -21,7 +21,7 @@ import { carriesSection65Data, defaultEntrustedCategories } from './signatories.
 import type { Vocabulary } from './vocabulary.ts'
 
 /**
- * What staff submit for a new consent (DESIGN.md §6 `POST /consents`). Shapes are checked here;
+ * What staff submit for a new consent (docs/design.md §6 `POST /consents`). Shapes are checked here;
  * the rules of a valid consent are checked by {@link validateDraft}, so each refusal has its own
  * code. Terms and parties are loose strings on purpose: an unknown term or a wildcard must reach
  * the rules and get its specific code.
@@ -61,7 +61,7 @@ export type ConsentDraftInput = z.infer<typeof consentDraftInputSchema>
 
 export interface DraftContext {
   now: Date
-  /** Longest validity in months (DESIGN.md §3.1, default 12). */
+  /** Longest validity in months (docs/design.md §3.1, default 12). */
   maxMonths: number
   vocabulary: Vocabulary
   /** Kind of every registered agency, by id. */
@@ -83,7 +83,7 @@ export type ValidDraft = ConsentDraftInput & {
 const wildcard = /[*%?]|^(all|alle|any|every|jede|jedes|jeder)$/i
 
 /**
- * Checks the rules of a valid consent (DESIGN.md §3.1) and reports every problem at once. A
+ * Checks the rules of a valid consent (docs/design.md §3.1) and reports every problem at once. A
  * "general" consent is not effective (generelle Schweigepflichtsentbindung): it must be specific,
  * current and purpose-bound, so wildcards, open-ended validity and unnamed releases are refused.
  *
@@ -121,7 +121,7 @@ export function validateDraft(input: ConsentDraftInput, context: DraftContext): 
       problems.push({ code: 'ERR_CONSENT_SENDER_IS_RECIPIENT', path: 'recipients', value: agency })
   }
   // The preparing agency is a sender: an agency that would receive the data never controls the
-  // act that lets it flow (DESIGN.md §3.6) — it cannot discard, push or attest either.
+  // act that lets it flow (docs/design.md §3.6) — it cannot discard, push or attest either.
   const parties = [...input.senders, ...input.recipients]
   if (parties.length > 0 && !parties.includes(context.creatorAgencyId))
     problems.push({

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** A vocabulary term id: lower-case snake_case, as in DESIGN.md §5. */
+/** A vocabulary term id: lower-case snake_case, as in docs/design.md §5. */
 export const termIdSchema = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/)
 
 /**

@@ -6,7 +6,7 @@ import { writePkcs12 } from './pkcs12.ts'
 
 /**
  * The PKCS#12 passphrase of every demo `.p12` file. Demo material only: the same keys lie
- * unencrypted next to it in `<agency>.key.pem` (DESIGN.md §6).
+ * unencrypted next to it in `<agency>.key.pem` (docs/design.md §6).
  */
 export const demoPkcs12Passphrase = 'brucke-demo'
 
@@ -42,7 +42,7 @@ export interface DemoPki {
 const day = 24 * 60 * 60 * 1000
 
 /**
- * Creates a complete demo PKI at `at` (DESIGN.md §6): a self-signed RSA-3072 CA valid 10 years,
+ * Creates a complete demo PKI at `at` (docs/design.md §6): a self-signed RSA-3072 CA valid 10 years,
  * one RSA-3072 S/MIME certificate per agency valid 2 years, and an empty CRL whose nextUpdate
  * equals the end of the agency certificates, so a demo installation keeps validating without a
  * CRL refresh. All agencies get RSA keys: the demo must work with every client including gpgsm

@@ -7,7 +7,7 @@ const keyAtRestInfo = 'brucke key-at-rest v1'
 const minimumMasterKeyBytes = 32
 
 /**
- * Seals and opens private keys at rest (DESIGN.md §3.4, §6). A key is stored as an encrypted
+ * Seals and opens private keys at rest (docs/design.md §3.4, §6). A key is stored as an encrypted
  * PKCS#8 PEM (RFC 5958 EncryptedPrivateKeyInfo, PBES2 with AES-256-CBC, RFC 8018); the
  * passphrase is derived by HKDF-SHA256 (RFC 5869) from the master secret, so the database
  * never holds a key in clear and a copy of the database alone opens nothing.

@@ -2,7 +2,7 @@ import type { ContentEncryption } from './cms-content-cipher.ts'
 import type { RsaKeyTransport } from './cms-key-transport.ts'
 
 /**
- * Per-agency choice of algorithms (DESIGN.md §3.4): `modern` (default) is AES-256-GCM in
+ * Per-agency choice of algorithms (docs/design.md §3.4): `modern` (default) is AES-256-GCM in
  * AuthEnvelopedData (RFC 5083/5084) with RSA-OAEP (RFC 3560) or ECDH (RFC 5753); `compatible`
  * is AES-256-CBC in EnvelopedData with RSA PKCS#1 v1.5, for older clients such as gpgsm 2.2.
  */

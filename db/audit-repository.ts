@@ -36,7 +36,7 @@ export type AuditStoreErrorCode = (typeof auditStoreErrorCodes)[number]
 export class AuditStoreError extends CodedError<AuditStoreErrorCode> {}
 
 /**
- * Appends one event (DESIGN.md §3.5). Call it with the transaction of the change it records, so
+ * Appends one event (docs/design.md §3.5). Call it with the transaction of the change it records, so
  * that a failed append rolls the change back; called with a plain Kysely it opens its own.
  *
  * The one-row head is updated first (`UPDATE … RETURNING`): on PostgreSQL that row lock holds
@@ -114,7 +114,7 @@ function onlyPersonalIssues(issues: readonly { path: readonly PropertyKey[] }[])
   )
 }
 
-/** Rebuilds an entry from its row and re-validates it with the event union (DESIGN.md §3.5). */
+/** Rebuilds an entry from its row and re-validates it with the event union (docs/design.md §3.5). */
 export function recordFromRow(row: AuditEntryTable): AuditRecord {
   const seq = Number(row.seq)
   try {
@@ -163,7 +163,7 @@ export async function listAuditEntries(
   })
 }
 
-/** The search of the DPO view and of exports (DESIGN.md §3.5). All given conditions must hold. */
+/** The search of the DPO view and of exports (docs/design.md §3.5). All given conditions must hold. */
 export interface AuditFilter {
   from?: Date
   to?: Date

@@ -306,7 +306,7 @@ export async function findConsent(db: Executor, id: string): Promise<StoredConse
 }
 
 /**
- * The consents an agency may see: those it is a party to or prepared (DESIGN.md §3.3 point 6),
+ * The consents an agency may see: those it is a party to or prepared (docs/design.md §3.3 point 6),
  * newest first. There is deliberately no lookup by name or birth date.
  */
 export async function listConsentsOfAgency(
@@ -501,7 +501,7 @@ export async function markConsentLapsed(db: Executor, consentId: string, at: Dat
 }
 
 /**
- * Marks a single-transfer consent as used up by a transfer (DESIGN.md §3.1). Call it in the
+ * Marks a single-transfer consent as used up by a transfer (docs/design.md §3.1). Call it in the
  * transaction that queues the transfer, after `decide` permitted it. Idempotent for the same
  * transfer.
  *

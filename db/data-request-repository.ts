@@ -5,7 +5,7 @@ import type { Tables } from './tables.ts'
 
 type Executor = Kysely<Tables> | Transaction<Tables>
 
-/** A request of agency A to agency B for named categories under a consent (DESIGN.md §3.3 (5)). */
+/** A request of agency A to agency B for named categories under a consent (docs/design.md §3.3 (5)). */
 export interface DataRequestRecord {
   id: string
   status: 'open' | 'answered'
@@ -62,7 +62,7 @@ export async function insertDataRequest(
 /**
  * Only requests under a consent the agency is a sender or recipient of. Requests stored before
  * the data-request rule (consent/data-request-rule.ts) could name any agency as holder; such a
- * row must not show that agency another agency's consent id (DESIGN.md §3.3 (6)).
+ * row must not show that agency another agency's consent id (docs/design.md §3.3 (6)).
  */
 const consentPartyIs = (agencyId: string) => (eb: ExpressionBuilder<Tables, 'data_requests'>) =>
   eb.exists(

@@ -17,7 +17,7 @@ export interface Database {
 }
 
 /**
- * Opens the database named by a `DATABASE_URL` (DESIGN.md §6): `file:/path/x.db` → SQLite through
+ * Opens the database named by a `DATABASE_URL` (docs/design.md §6): `file:/path/x.db` → SQLite through
  * better-sqlite3 (WAL, synchronous FULL, foreign keys on), `postgres://…` → PostgreSQL through
  * pg. A `schema` query parameter on a PostgreSQL URL sets the search path (tests use it to stay
  * in their own schema).

@@ -13,7 +13,7 @@ type Executor = Kysely<Tables> | Transaction<Tables>
 export const kioskStepSchema = z.enum(['read', 'choose', 'sign', 'receipt'])
 export type KioskStep = z.infer<typeof kioskStepSchema>
 
-/** What the youth chose before signing (DESIGN.md §3.1 granular choice). */
+/** What the youth chose before signing (docs/design.md §3.1 granular choice). */
 export const kioskChoicesSchema = z.strictObject({
   deselectedCategories: z.array(z.string()),
   deselectedRecipients: z.array(z.string()),
@@ -167,7 +167,7 @@ export async function clearPushedDraft(db: Executor, kioskId: string): Promise<v
   await db.deleteFrom('kiosk_pushes').where('kiosk_id', '=', kioskId).execute()
 }
 
-/** A guardian-signed consent whose youth has come of age (DESIGN.md §3.1, § 36 SGB I). */
+/** A guardian-signed consent whose youth has come of age (docs/design.md §3.1, § 36 SGB I). */
 export interface MajorityReview {
   consentId: string
   subjectPseudonym: string

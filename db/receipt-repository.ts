@@ -7,7 +7,7 @@ type Executor = Kysely<Tables> | Transaction<Tables>
 
 /**
  * A receipt proves what was signed in one signing session at a kiosk: this consent, by these
- * signatory roles. Its code opens `/me` for exactly that (DESIGN.md §3.6).
+ * signatory roles. Its code opens `/me` for exactly that (docs/design.md §3.6).
  */
 export interface Receipt {
   id: string

@@ -96,7 +96,7 @@ export interface DemoSetupOutcome {
 const marker = 'demo_setup'
 
 /**
- * Creates the demo setup of DESIGN.md §6 once: agencies, accounts with generated passwords (also
+ * Creates the demo setup of docs/design.md §6 once: agencies, accounts with generated passwords (also
  * written to `data/demo-credentials.txt`, mode 0600, outside the repository). Later runs reuse it.
  */
 export async function ensureDemoSetup(deps: Deps): Promise<DemoSetupOutcome> {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { idSchema as id } from './common.ts'
 
-/** Accounts, sign-in, access refusals and configuration (DESIGN.md §3.5). */
+/** Accounts, sign-in, access refusals and configuration (docs/design.md §3.5). */
 export const accountEventSchemas = [
   z.strictObject({ type: z.literal('login_succeeded'), userId: id, agencyId: id.optional() }),
   z.strictObject({

@@ -15,7 +15,7 @@ export const auditFilterRecordSchema = z.strictObject({
   bySubject: z.boolean().optional(),
 })
 
-/** Audit events of the audit area (DESIGN.md §3.5: audit export, pseudonym resolved). */
+/** Audit events of the audit area (docs/design.md §3.5: audit export, pseudonym resolved). */
 export const auditEventSchemas = [
   z.strictObject({
     type: z.literal('audit_exported'),

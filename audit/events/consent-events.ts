@@ -13,11 +13,11 @@ const role = z.enum([
   'entrusting_person_3',
 ])
 const language = z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/)
-/** Deny reasons are stable codes such as `category_not_covered:gesundheit` (DESIGN.md §3.2). */
+/** Deny reasons are stable codes such as `category_not_covered:gesundheit` (docs/design.md §3.2). */
 const reason = z.string().regex(/^[a-z_]+(:[a-z][a-z0-9_]{1,39})?$/)
 
 /**
- * Consent lifecycle and decision events (DESIGN.md §3.5). They name the subject only by
+ * Consent lifecycle and decision events (docs/design.md §3.5). They name the subject only by
  * pseudonym; names, birth dates, signatures' evidence and revocation reasons never appear.
  * `agencyId` is the agency that acted (or prepared the consent).
  */

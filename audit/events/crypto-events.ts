@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { idSchema as id, sha256HexSchema } from './common.ts'
 
-/** Certificate registry events (DESIGN.md §3.5: certificate added / revoked); metadata only. */
+/** Certificate registry events (docs/design.md §3.5: certificate added / revoked); metadata only. */
 export const cryptoEventSchemas = [
   z.strictObject({
     type: z.literal('certificate_added'),

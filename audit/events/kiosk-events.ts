@@ -4,7 +4,7 @@ import { idSchema as id, sha256HexSchema } from './common.ts'
 const calendarDate = z.iso.date()
 
 /**
- * Kiosk and self-service events (DESIGN.md §3.5, §3.6): metadata only — never a receipt code,
+ * Kiosk and self-service events (docs/design.md §3.5, §3.6): metadata only — never a receipt code,
  * a name or a birth date. The subject appears by pseudonym.
  */
 export const kioskEventSchemas = [

@@ -3,13 +3,13 @@ import { idSchema as id, sha256HexSchema } from './common.ts'
 
 const term = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/)
 const terms = z.array(term).max(40)
-/** Deny reasons are the stable codes of DESIGN.md §3.2, e.g. `category_not_covered:sucht`. */
+/** Deny reasons are the stable codes of docs/design.md §3.2, e.g. `category_not_covered:sucht`. */
 const reason = z.string().regex(/^[a-z_]+(:[a-z][a-z0-9_]{1,39})?$/)
 const kind = z.enum(['transfer', 'revocation_notice'])
 /** An SMTP reply or a connection error, cut short; it never carries message content. */
 const smtpText = z.string().max(500)
 
-/** The parties and legal basis every transfer event names (metadata only, DESIGN.md §3.5). */
+/** The parties and legal basis every transfer event names (metadata only, docs/design.md §3.5). */
 const transferFacts = {
   transferId: id,
   kind,
@@ -20,7 +20,7 @@ const transferFacts = {
 }
 
 /**
- * Relay events (DESIGN.md §3.3, §3.5): each names the transfer, consent, subject pseudonym and
+ * Relay events (docs/design.md §3.3, §3.5): each names the transfer, consent, subject pseudonym and
  * agencies, and carries hashes of plaintext and envelope — never content, never a mailbox reply
  * with personal data.
  */

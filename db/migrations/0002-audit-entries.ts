@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 
 /**
- * The append-only audit log (DESIGN.md §3.5): entries with their chain hashes, the one-row head
+ * The append-only audit log (docs/design.md §3.5): entries with their chain hashes, the one-row head
  * the appender locks, and the signed checkpoints of the RFC 9162 Merkle tree.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

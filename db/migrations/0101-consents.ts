@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 
-/** The consent store (DESIGN.md §3.1) with the indexes the decision path and listings use. */
+/** The consent store (docs/design.md §3.1) with the indexes the decision path and listings use. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('consent_subjects')

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 
 /**
- * The relay store (DESIGN.md §3.3): transfers and revocation notices (one table, `kind`), the
+ * The relay store (docs/design.md §3.3): transfers and revocation notices (one table, `kind`), the
  * outbox holding only the encrypted envelope until delivery, and data requests between agencies.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -3,7 +3,7 @@ export interface AgencyTable {
   name: string
   kind: string
   mailbox: string
-  /** S/MIME recipient profile: `modern` or `compatible` (DESIGN.md §3.4). */
+  /** S/MIME recipient profile: `modern` or `compatible` (docs/design.md §3.4). */
   smime_profile: string
   created_at: string
   /** Art. 13 GDPR information the consent texts show (null until the administration enters it). */

@@ -1,5 +1,5 @@
 /**
- * One row per audit event (DESIGN.md §3.5); never updated by the application except that the
+ * One row per audit event (docs/design.md §3.5); never updated by the application except that the
  * retention purge erases `personal`, `personal_salt` and `subject_pseudonym`; never deleted.
  */
 export interface AuditEntryTable {

@@ -63,7 +63,7 @@ export interface ConsentTable {
   expiry_recorded_at: string | null
 }
 
-/** The only place with the subject's name and birth date (DESIGN.md §3.1). */
+/** The only place with the subject's name and birth date (docs/design.md §3.1). */
 export interface ConsentSubjectTable {
   pseudonym: string
   given_name: string

@@ -1,4 +1,4 @@
-/** A CA certificate Brücke trusts, with where its CRL comes from (DESIGN.md §3.4). */
+/** A CA certificate Brücke trusts, with where its CRL comes from (docs/design.md §3.4). */
 export interface TrustAnchorTable {
   /** SHA-256 fingerprint of the certificate DER, lower-case hex. */
   id: string

@@ -29,7 +29,7 @@ import { endSessionsOfUser } from '../auth/sessions.ts'
 import type { Deps } from '../deps.ts'
 
 /*
- * Taking access away (DESIGN.md §3.6: "accounts, sessions, kiosk devices and tokens can be
+ * Taking access away (docs/design.md §3.6: "accounts, sessions, kiosk devices and tokens can be
  * disabled or revoked at once"). Each use case runs in one transaction with its audit entry, so
  * a lockout is either complete and audited or did not happen. A lost kiosk tablet or a leaked
  * token is locked out by one call: `disableAccount` ends the sessions, revokes every token and

@@ -92,7 +92,7 @@ function jsonRow(record: AuditRecord): string {
 
 /**
  * Streams every entry matching `filter` as CSV or JSON, page by page, so a log of 10^6 entries
- * exports in constant memory (DESIGN.md §3.5). The export is audited (`audit_exported`) before the
+ * exports in constant memory (docs/design.md §3.5). The export is audited (`audit_exported`) before the
  * first byte goes out, so no export leaves unrecorded; it covers the entries up to that moment.
  */
 export async function exportAuditLog(deps: Deps, input: ExportInput): Promise<number> {

@@ -12,7 +12,7 @@ export interface ReidentifyInput {
 }
 
 /**
- * Re-identification of a pseudonym (DESIGN.md §3.5): a deliberate DPO action with a stated
+ * Re-identification of a pseudonym (docs/design.md §3.5): a deliberate DPO action with a stated
  * reason. The lookup and its `pseudonym_resolved` entry share one transaction, so nobody sees a
  * name without the log showing who asked, when and why — also when nothing was found.
  */

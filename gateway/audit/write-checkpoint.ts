@@ -17,7 +17,7 @@ export type CheckpointOutcome =
   | { written: false; checkpoint: StoredCheckpoint | undefined }
 
 /**
- * Signs the current head of the log when it grew since the last checkpoint (DESIGN.md §3.5).
+ * Signs the current head of the log when it grew since the last checkpoint (docs/design.md §3.5).
  * Only the entries since then are read: the stored frontier of the last checkpoint resumes the
  * Merkle tree, and each new entry's chain hash is recomputed before it is signed, so a log
  * altered since the last checkpoint is refused rather than sealed.

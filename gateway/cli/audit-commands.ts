@@ -61,7 +61,7 @@ function positiveInteger(value: string, name: string): number {
   return Number(value)
 }
 
-/** CLI commands of the audit area (DESIGN.md §6: `brucke audit verify`, `brucke audit export`). */
+/** CLI commands of the audit area (docs/design.md §6: `brucke audit verify`, `brucke audit export`). */
 export function registerAuditCommands(program: Command, context: CliContext): void {
   const audit = program
     .command('audit')

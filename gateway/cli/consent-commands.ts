@@ -13,7 +13,7 @@ export function registerConsentCommands(program: Command, context: CliContext): 
 
   consent
     .command('vocabulary')
-    .description('list the purposes and data categories (DESIGN.md §5)')
+    .description('list the purposes and data categories (docs/design.md §5)')
     .action(() => {
       context.out('Purposes:')
       for (const [id, term] of Object.entries(vocabulary.purposes))

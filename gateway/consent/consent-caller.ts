@@ -29,7 +29,7 @@ export interface ConsentCaller {
   receiptConsentIds?: readonly string[]
 }
 
-/** The caller of the youth's self-service (DESIGN.md §3.6), bound to one receipt. */
+/** The caller of the youth's self-service (docs/design.md §3.6), bound to one receipt. */
 export function selfServiceCaller(input: {
   subjectPseudonym: string
   receiptConsentIds: readonly string[]

@@ -58,7 +58,7 @@ export { selfServiceCaller, type ConsentCaller } from './consent-caller.ts'
 export { signatureInputSchema, signConsent, type SignatureInput } from './sign-consent.ts'
 
 /**
- * Creates a draft consent (staff; DESIGN.md §6 `POST /consents`): validates it, renders and
+ * Creates a draft consent (staff; docs/design.md §6 `POST /consents`): validates it, renders and
  * hashes the text, stores the subject once under its pseudonym, hands out a kiosk pickup code
  * and writes `consent_created` in the same transaction.
  */
@@ -89,7 +89,7 @@ export async function createConsentDraft(
   const subjectPseudonym = pseudonymOf(draft.subject, deps.derivedKeys.pseudonym)
   const templateId = templateIdFor(draft.kind)
   // Every language the draft may be read in gets its newest approved version now; old consents
-  // keep theirs when a newer wording is approved later (DESIGN.md §3.1).
+  // keep theirs when a newer wording is approved later (docs/design.md §3.1).
   const textVersions = approvedTextVersions(
     deps.consentTexts.templates,
     await currentApprovals(deps),
@@ -268,7 +268,7 @@ const channelOf: Record<ConsentCaller['role'], RevocationInput['channel'] | null
 }
 
 /**
- * Revokes a consent (DESIGN.md §3.1): effective from this instant for every later decision,
+ * Revokes a consent (docs/design.md §3.1): effective from this instant for every later decision,
  * including transfers queued but not yet delivered. Staff of a party record what the person
  * declared to them; a kiosk needs the receipt code with the birth date; `/me` its receipt.
  */
@@ -353,7 +353,7 @@ export const declineInputSchema = z
 export type DeclineInput = z.infer<typeof declineInputSchema>
 
 /**
- * The person said no at the kiosk ("Nicht zustimmen"; DESIGN.md §3.1): the draft becomes
+ * The person said no at the kiosk ("Nicht zustimmen"; docs/design.md §3.1): the draft becomes
  * `declined`, its pickup code dies, the preparing staff see it (with the reason, if given).
  */
 export async function declineConsent(
@@ -400,7 +400,7 @@ export const decisionInputSchema = z.strictObject({
 export type DecisionInput = z.infer<typeof decisionInputSchema>
 
 /**
- * A dry-run decision (DESIGN.md §6 `POST /decisions`): the sender is the caller's agency. A
+ * A dry-run decision (docs/design.md §6 `POST /decisions`): the sender is the caller's agency. A
  * consent the agency is no party to is "not found". The check is recorded as
  * `decision_checked`.
  */

@@ -59,7 +59,7 @@ export function agenciesWithPrivacyNotice(
 
 /**
  * The Art. 13 GDPR information of every sender and recipient as the agencies have it configured
- * now (a draft copies it, DESIGN.md §3.1). An agency without it is left out here; drafting
+ * now (a draft copies it, docs/design.md §3.1). An agency without it is left out here; drafting
  * refuses a consent naming one (`ERR_CONSENT_PRIVACY_NOTICE_MISSING`).
  */
 export function privacyNoticesOf(
@@ -167,7 +167,7 @@ export async function listConsentTexts(deps: TextDeps): Promise<ConsentTextInfo[
 }
 
 /**
- * A DPO approves a template version in one language (DESIGN.md §3.1): from then on new drafts
+ * A DPO approves a template version in one language (docs/design.md §3.1): from then on new drafts
  * use it when it is the newest approved one. The approval binds the body's SHA-256.
  */
 export async function approveConsentText(

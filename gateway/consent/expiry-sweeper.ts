@@ -8,7 +8,7 @@ import type { Service } from '../serve.ts'
 
 /**
  * Writes one `consent_expired` audit entry for each consent that was active when its validity
- * ended (DESIGN.md §3.5). Drafts, discarded and revoked consents are only marked as handled.
+ * ended (docs/design.md §3.5). Drafts, discarded and revoked consents are only marked as handled.
  * Returns how many entries it wrote. Safe to run concurrently: each consent is claimed once.
  */
 export async function recordExpiredConsents(

@@ -58,7 +58,7 @@ export const signatureInputSchema = z.strictObject({
 export type SignatureInput = z.input<typeof signatureInputSchema>
 
 /**
- * Records a signature (DESIGN.md §6 `POST /consents/:id/signatures`). The object-level rule
+ * Records a signature (docs/design.md §6 `POST /consents/:id/signatures`). The object-level rule
  * (consent/permissions.ts) says who may; the signing rules (consent/sign.ts) what the signature
  * changes; here the evidence is checked, the text the signatory read is fixed, and the
  * signature, `consent_signed` (and `consent_activated`) are stored in one transaction.

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { makePrivateDirectory, writePrivateFile } from '../../db/private-files.ts'
 
 /**
- * Writes the demo PKI files (DESIGN.md §6) into `dir` (created 0700 when missing): private key
+ * Writes the demo PKI files (docs/design.md §6) into `dir` (created 0700 when missing): private key
  * files and .p12 files with mode 0600, certificates and the CRL 0644.
  */
 export function writeDemoPki(dir: string, files: Record<string, string | Buffer>): void {

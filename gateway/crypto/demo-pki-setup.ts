@@ -23,7 +23,7 @@ export interface DemoPkiOutcome {
 }
 
 /**
- * Demo setup, PKI part (DESIGN.md §6): writes the demo PKI to `<dataDir>/demo-pki/` unless it is
+ * Demo setup, PKI part (docs/design.md §6): writes the demo PKI to `<dataDir>/demo-pki/` unless it is
  * there, trusts its CA with the CRL file, and imports each demo agency's certificate and key.
  * Every step is skipped when already done, so it is safe to run on every start.
  */

@@ -21,7 +21,7 @@ const identifier = z
   .regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'Buchstaben, Ziffern und . _ : @ -')
 
 /**
- * The GET form of the DPO log (DESIGN.md §3.5). It carries pseudonyms and ids, never clear
+ * The GET form of the DPO log (docs/design.md §3.5). It carries pseudonyms and ids, never clear
  * names; dates are Berlin calendar days, `to` inclusive.
  */
 export const dpoLogQuerySchema = z.strictObject({

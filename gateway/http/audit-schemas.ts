@@ -8,7 +8,7 @@ import {
 const id = z.string().min(1).max(128)
 const instant = z.iso.datetime({ offset: true })
 
-/** Filters of the DPO log view and of exports, as query parameters (DESIGN.md §3.5). */
+/** Filters of the DPO log view and of exports, as query parameters (docs/design.md §3.5). */
 export const auditFilterQuerySchema = z.strictObject({
   from: instant.optional(),
   to: instant.optional(),

@@ -270,7 +270,7 @@ export const decisionRoute = apiRoute({
   },
 })
 
-/** JSON routes of the consent area under /api/v1 (DESIGN.md §6). */
+/** JSON routes of the consent area under /api/v1 (docs/design.md §6). */
 export const consentApiRoutes: AnyApiRoute[] = [
   createConsentRoute,
   listConsentsRoute,

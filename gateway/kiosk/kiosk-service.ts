@@ -51,7 +51,7 @@ import type { KioskSummary } from './kiosk-summaries.ts'
 import { hashReceiptCode, newReceiptCode } from './receipt-code.ts'
 import { personLanguages, type PersonLanguage } from '../../templates/pages/i18n/person-language.ts'
 
-/** The languages the kiosk offers: the person's languages; German is binding (DESIGN.md §5). */
+/** The languages the kiosk offers: the person's languages; German is binding (docs/design.md §5). */
 export const kioskLanguages = personLanguages
 
 /** Signatories sign in this order; the youth first, because the youth's choice can change who else must sign. */
@@ -326,7 +326,7 @@ export async function signAtKiosk(
     await touchKioskSession(deps, principal)
     return { complete: false }
   }
-  // The receipt proves what was signed in this session on this kiosk, by whom (DESIGN.md §3.6).
+  // The receipt proves what was signed in this session on this kiosk, by whom (docs/design.md §3.6).
   const signatoryRoles = signed.signatures
     .filter(
       (s) =>
@@ -407,7 +407,7 @@ export async function wipeKiosk(deps: Deps, principal: Principal): Promise<void>
 }
 
 /**
- * Revocation at the kiosk (DESIGN.md §3.1 channel `kiosk`): the person identifies the consent
+ * Revocation at the kiosk (docs/design.md §3.1 channel `kiosk`): the person identifies the consent
  * with the receipt code and the date of birth, as on the self-service page; only that consent.
  */
 export async function revokeAtKiosk(

@@ -20,7 +20,7 @@ export type KioskSummary = z.infer<typeof kioskSummarySchema>
 
 /**
  * Case summaries waiting on kiosks, held in this process's memory only: the summary is case
- * content, and nothing of it may reach the disk in clear (DESIGN.md §3.3 point 4). After a restart
+ * content, and nothing of it may reach the disk in clear (docs/design.md §3.3 point 4). After a restart
  * staff push it again; the kiosk shows the bound hash meanwhile. Keyed by kiosk, one at a time.
  * One store per running gateway (`Deps.kioskSummaries`).
  */

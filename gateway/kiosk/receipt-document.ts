@@ -164,7 +164,7 @@ function signatureOf(
 }
 
 /**
- * The texts in full: each language a signatory read, then the binding German text (DESIGN.md
+ * The texts in full: each language a signatory read, then the binding German text (docs/design.md
  * §3.1: the German text is binding; every translation says so).
  */
 function textsOf(

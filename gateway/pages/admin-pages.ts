@@ -420,7 +420,7 @@ export const revokeTokensPage = accountActionPage(
   },
 )
 
-/** The admin page under /admin (DESIGN.md §6 Pages). */
+/** The admin page under /admin (docs/design.md §6 Pages). */
 export const adminPageRoutes: AnyPageRoute[] = [
   adminPage,
   addAgencyPage,

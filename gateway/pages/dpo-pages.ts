@@ -304,7 +304,7 @@ export const dpoVerifyPost = pageRoute({
   },
 })
 
-/** The DPO workplace under /dpo (DESIGN.md §3.5, §6 Pages). */
+/** The DPO workplace under /dpo (docs/design.md §3.5, §6 Pages). */
 export const dpoPageRoutes: AnyPageRoute[] = [
   dpoLogPage,
   dpoEntryPage,

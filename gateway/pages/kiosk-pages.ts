@@ -664,7 +664,7 @@ export const kioskRevokePage = pageRoute({
   },
 })
 
-/** The kiosk's pages (DESIGN.md §6 `/kiosk`): read, choose, sign, receipt; wiped after use. */
+/** The kiosk's pages (docs/design.md §6 `/kiosk`): read, choose, sign, receipt; wiped after use. */
 export const kioskPageRoutes: AnyPageRoute[] = [
   kioskStartPage,
   kioskPickupPage,

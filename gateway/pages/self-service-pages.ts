@@ -421,7 +421,7 @@ export const selfServiceLogoutPage = pageRoute({
 })
 
 /**
- * The youth's self-service pages (DESIGN.md §6 `/me`): entered with the receipt code and the date
+ * The youth's self-service pages (docs/design.md §6 `/me`): entered with the receipt code and the date
  * of birth, rate-limited per IP and per code, in a short session of its own cookie — never a staff
  * session. Every form carries the session's CSRF token; the sign-in form, before there is a
  * session, a login form token (login CSRF: no foreign site signs a browser into someone's `/me`).

@@ -540,7 +540,7 @@ export const staffTransferPage = pageRoute({
   },
 })
 
-/** The staff workplace (DESIGN.md §2, §6 `/staff`). */
+/** The staff workplace (docs/design.md §2, §6 `/staff`). */
 export const staffPageRoutes: AnyPageRoute[] = [
   staffOverviewPage,
   staffSwitchLanguagePage,

@@ -171,7 +171,7 @@ export const staffRequestCreateRequestPage = pageRoute({
 })
 
 /**
- * Requests between agencies (issue 8 point 3, DESIGN.md §3.3 (5)): the inbox of requests from
+ * Requests between agencies (issue 8 point 3, docs/design.md §3.3 (5)): the inbox of requests from
  * partner agencies with whether a consent covers each now, and the form to ask a partner.
  * Answering opens the composer (`/staff/requests/:id/answer` in staff-pages.ts).
  */

@@ -40,7 +40,7 @@ export function readCatchallMessage(directory: string, messageId: string): Buffe
 }
 
 /**
- * The built-in local catch-all of the offline demo (DESIGN.md §6): an SMTP server on a loopback
+ * The built-in local catch-all of the offline demo (docs/design.md §6): an SMTP server on a loopback
  * port that keeps every message it receives — still S/MIME encrypted, exactly as sent — in a
  * file of its own: a mail never replaces another, not even a re-sent one with the same
  * Message-ID. Each is written under a temporary name and then linked to its final name (a link

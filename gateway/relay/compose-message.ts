@@ -45,7 +45,7 @@ export interface ComposeMessageInput {
 
 /**
  * The headers that bind the signed entity to its legal basis, so a receiving system — or a
- * court — can check what the data was sent under (DESIGN.md §3.3). They sit inside the signed
+ * court — can check what the data was sent under (docs/design.md §3.3). They sit inside the signed
  * and encrypted part (RFC 8551 §3.1: only the inner entity is protected).
  */
 export function bindingHeaders(input: ComposeMessageInput): Record<string, string> {

@@ -93,7 +93,7 @@ const refusalMessages: Record<DataRequestRefusalCode, string> = {
 }
 
 /**
- * Staff of agency A ask agency B for named categories for a purpose under a consent (DESIGN.md
+ * Staff of agency A ask agency B for named categories for a purpose under a consent (docs/design.md
  * §3.3 (5), the "Anschreiben an das Jugendamt"). The rule (`mayRequestData`) admits only a
  * request from a covered recipient to a sender of a consent in force that covers what is asked;
  * a consent A is no party to is "not found". A refusal stores nothing and is not audited (like

@@ -56,7 +56,7 @@ const facts = (t: TransferRecord) => ({
 })
 
 /**
- * The second decision (DESIGN.md §3.2), immediately before the SMTP handoff, with the clock
+ * The second decision (docs/design.md §3.2), immediately before the SMTP handoff, with the clock
  * read now. Revocation notices are not re-decided: they exist because the consent ended.
  */
 async function redecide(ctx: DeliveryContext, t: TransferRecord, now: Date): Promise<string[]> {

@@ -205,7 +205,7 @@ export function safePdfFilename(name: string | undefined, index: number): string
 }
 
 /**
- * Turns a mail into a transfer (DESIGN.md §3.3 step 1, SMTP ingress): consent reference, purpose,
+ * Turns a mail into a transfer (docs/design.md §3.3 step 1, SMTP ingress): consent reference, purpose,
  * category and recipient from the `X-Brucke-*` headers or else the subject token; the statement
  * of necessity from `X-Brucke-Necessity` or else an `Erforderlichkeit: …` line of the text; the
  * text as one section of the given category (or one per `## ` heading), PDF attachments with

@@ -8,7 +8,7 @@ import type { Deps } from '../deps.ts'
 import type { AgencyKeyring, RecipientIdentity, SignerLookup } from './ports.ts'
 
 /**
- * A keyring over a directory laid out like `brucke pki demo --out DIR` (DESIGN.md §6):
+ * A keyring over a directory laid out like `brucke pki demo --out DIR` (docs/design.md §6):
  * `ca.pem` (the trust anchor), optional `ca.crl.pem`, and per agency `<id>.cert.pem` and
  * `<id>.key.pem`. Certificates are validated (chain, validity, keyUsage/EKU, mailbox, CRL) at
  * the caller's instant on every lookup, so a CRL or expiry takes effect at once. The key files

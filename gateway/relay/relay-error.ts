@@ -2,7 +2,7 @@ import { dataRequestRefusalCodes } from '../../consent/data-request-rule.ts'
 import { CodedError } from '../../errors/coded-error.ts'
 
 /**
- * Error codes of the relay area; `transfer_denied` is the contract's code (DESIGN.md §6). The
+ * Error codes of the relay area; `transfer_denied` is the contract's code (docs/design.md §6). The
  * refusals of a data request come from its rule in `consent/`.
  */
 export const relayErrorCodes = [

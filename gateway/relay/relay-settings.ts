@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path'
 import type { Config } from '../runtime-config.ts'
 
-/** The relay's settings in the units the relay uses (config keys `relay*`, DESIGN.md §6). */
+/** The relay's settings in the units the relay uses (config keys `relay*`, docs/design.md §6). */
 export interface RelaySettings {
   retryHorizonMs: number
   pollMs: number

@@ -92,7 +92,7 @@ export function newRevocationSweep(): RevocationSweep {
 }
 
 /**
- * Queues one signed and encrypted revocation notice (DESIGN.md §3.1: revocation effective for
+ * Queues one signed and encrypted revocation notice (docs/design.md §3.1: revocation effective for
  * the future; issue point 9) per consent, sender and recipient that exchanged data under a now
  * revoked consent. The Message-ID is derived from that triple and unique in the table, so two
  * workers racing here queue it once. Returns how many notices were queued.

@@ -19,7 +19,7 @@ import type { Mailer } from './ports.ts'
 import { RelayError } from './relay-error.ts'
 import { maxAttachmentBytes, submitTransfer, type TransferInput } from './transfer-service.ts'
 
-/** The reasons a `transfer_denied` carries in its details (DESIGN.md §3.2 codes). */
+/** The reasons a `transfer_denied` carries in its details (docs/design.md §3.2 codes). */
 const deniedReasonsSchema = z.array(z.string())
 
 /**
@@ -65,7 +65,7 @@ function userOf(session: SMTPServerSession): IngressUser {
 }
 
 /**
- * The SMTP ingress (DESIGN.md §3.3 step 1, issue 5 point 6): staff who stay in their mail client
+ * The SMTP ingress (docs/design.md §3.3 step 1, issue 5 point 6): staff who stay in their mail client
  * send a case summary to Brücke, which reads consent, purpose, category and recipient from the
  * mail and submits it through exactly the same decision and outbox path as the REST API
  * (`submitTransfer`, channel `smtp_ingress`).

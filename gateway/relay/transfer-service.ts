@@ -170,7 +170,7 @@ function decodeAttachments(input: TransferInput): SummaryAttachment[] {
 
 /**
  * SHA-256 over the summary's content (sections and attachment digests), independent of MIME
- * boundaries: the value a single-transfer consent binds (DESIGN.md §3.1) and the audit records.
+ * boundaries: the value a single-transfer consent binds (docs/design.md §3.1) and the audit records.
  */
 export function summarySha256Of(
   sections: TransferInput['sections'],
@@ -193,7 +193,7 @@ function domainOf(mailbox: string): string {
 }
 
 /**
- * Submits a transfer (DESIGN.md §3.3 steps 1–3): decide at `now`; a denial is audited and
+ * Submits a transfer (docs/design.md §3.3 steps 1–3): decide at `now`; a denial is audited and
  * nothing else is stored; a permit builds, signs and encrypts the message and stores only the
  * envelope in the outbox, in the same transaction as its `transfer_queued` audit entry.
  *

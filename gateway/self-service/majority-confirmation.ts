@@ -31,7 +31,7 @@ const notConfirmable = (why: string) =>
   new ConsentError('ERR_CONSENT_NOT_CONFIRMABLE', `There is nothing to confirm: ${why}`)
 
 /**
- * The youth, now of age, confirms a consent their guardian co-signed (DESIGN.md §3.1). It must be
+ * The youth, now of age, confirms a consent their guardian co-signed (docs/design.md §3.1). It must be
  * the adult's own act — at a kiosk of the preparing agency (drawn, or typed and expressly
  * confirmed, after reading the text there)
  * or in person with staff of a sending agency (the circumstances written down) — never a code

@@ -17,7 +17,7 @@ export interface HistoryEntry {
   by: { kind: 'agency' | 'you' | 'system'; agencyId: string | null }
 }
 
-/** A transfer an agency tried under the consent that the decision refused (DESIGN.md §3.2). */
+/** A transfer an agency tried under the consent that the decision refused (docs/design.md §3.2). */
 export interface RefusedAttempt {
   seq: number
   at: string

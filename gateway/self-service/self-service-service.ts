@@ -32,7 +32,7 @@ export const selfServiceCookieName = 'brucke_me'
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
 /**
- * Opens a self-service session with the receipt code and the date of birth (DESIGN.md §3.6: a
+ * Opens a self-service session with the receipt code and the date of birth (docs/design.md §3.6: a
  * principal of its own, bound to one person, not a user role). A wrong pair is recorded without
  * either value. Rate limiting is done by the caller (per IP and per code).
  */
@@ -133,7 +133,7 @@ export interface ReceiptGrant {
   signatoryRoles: SignatoryRole[] | null
 }
 
-/** The grant of a session's receipt (DESIGN.md §3.6: bound to the consents of one receipt). */
+/** The grant of a session's receipt (docs/design.md §3.6: bound to the consents of one receipt). */
 export async function receiptGrantOf(
   deps: Pick<Deps, 'db'>,
   session: SelfServiceSession,
@@ -217,7 +217,7 @@ export async function selfServiceProof(
 }
 
 /**
- * Revocation on the self-service page (DESIGN.md §3.1, channel `self_service`): only a consent
+ * Revocation on the self-service page (docs/design.md §3.1, channel `self_service`): only a consent
  * the session's receipt proves; effective at once for every decision after it, including
  * transfers queued but not delivered.
  */

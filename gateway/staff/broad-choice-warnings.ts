@@ -13,7 +13,7 @@ export type BroadChoiceWarning =
 
 /**
  * Warnings for a consent whose scope is broad. A general release is not effective; a consent
- * must be specific and the person must understand it (DESIGN.md §3.1, Art. 9 GDPR for special
+ * must be specific and the person must understand it (docs/design.md §3.1, Art. 9 GDPR for special
  * categories), so broad choices are pointed out to staff before the person signs.
  */
 export function broadChoiceWarnings(input: {

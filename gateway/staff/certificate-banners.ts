@@ -3,7 +3,7 @@ import type { Agency } from '../../accounts/account-schemas.ts'
 import type { AgencyKeyring } from '../relay/ports.ts'
 import { say, type StaffLanguage } from '../../templates/pages/view-models/staff-language.ts'
 
-/** How early staff are warned about their own agency's certificate (DESIGN.md §3.4). */
+/** How early staff are warned about their own agency's certificate (docs/design.md §3.4). */
 export const ownCertificateWarningDays = 30
 
 export type CertificateBanner =

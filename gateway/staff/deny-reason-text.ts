@@ -31,7 +31,7 @@ interface Wording {
 }
 
 /**
- * One plain sentence per deny reason of DESIGN.md §3.2 (German, English), saying what is not
+ * One plain sentence per deny reason of docs/design.md §3.2 (German, English), saying what is not
  * permitted, why and what to do about it — so staff fix the request instead of guessing. Typed
  * against the code list: a reason without a sentence does not compile.
  */

@@ -1,6 +1,6 @@
 import { say, type StaffLanguage } from '../../templates/pages/view-models/staff-language.ts'
 
-/** The transfer statuses of DESIGN.md §3.3 item 7, as staff read them. */
+/** The transfer statuses of docs/design.md §3.3 item 7, as staff read them. */
 export function transferStatusTexts(language: StaffLanguage): Record<string, string> {
   return {
     queued: say(language, 'In Warteschlange', 'Queued'),

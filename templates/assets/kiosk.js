@@ -1,6 +1,6 @@
 /* global document, window, location, fetch, URLSearchParams, SpeechSynthesisUtterance */
 // Kiosk page behaviour: idle wipe, signature pad, read-aloud, print. No storage APIs are used:
-// nothing of the person may stay in the browser (DESIGN.md §6 /kiosk).
+// nothing of the person may stay in the browser (docs/design.md §6 /kiosk).
 ;(function () {
   'use strict'
   var root = document.getElementById('kiosk')

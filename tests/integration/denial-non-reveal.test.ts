@@ -18,7 +18,7 @@ interface Answer {
 }
 
 /**
- * No cross-agency lookup (DESIGN.md §3.3 (6)): the Jobcenter (A) holds a consent for a young
+ * No cross-agency lookup (docs/design.md §3.3 (6)): the Jobcenter (A) holds a consent for a young
  * person with the Jugendamt (B). Staff of the Agentur für Arbeit (C, no party) asking about it —
  * a decision, a transfer, a data request, the consent itself — must get exactly the answer a
  * consent id that never existed gets, and C's DPO must find exactly the same in the audit log:

@@ -51,7 +51,7 @@ function startWorker(url: string, name: string, now: Date): WorkerProcess {
 }
 
 /**
- * The outbox lease (DESIGN.md §3.3): a queued transfer is sent by one worker only. Two delivery
+ * The outbox lease (docs/design.md §3.3): a queued transfer is sent by one worker only. Two delivery
  * workers in two processes race on one database — PostgreSQL, or one SQLite file — and the clock
  * each claims at is the test's.
  */

@@ -13,7 +13,7 @@ function tempDir(): string {
 }
 
 describe('configuration', () => {
-  it('when nothing is set, then the defaults of DESIGN.md §6 apply', () => {
+  it('when nothing is set, then the defaults of docs/design.md §6 apply', () => {
     const result = loadConfig({ env: {}, cwd: tempDir() })
     expect(result).toMatchObject({
       ok: true,

@@ -436,7 +436,7 @@ function mailsSection(mails: readonly DeliveredMail[] | undefined): SafeHtml {
   </section>`
 }
 
-/** The admin page (DESIGN.md §6 Pages: agencies, certificates, users, kiosks). */
+/** The admin page (docs/design.md §6 Pages: agencies, certificates, users, kiosks). */
 export function adminView(input: AdminViewInput): SafeHtml {
   return html`<h1>Verwaltung</h1>
     ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}

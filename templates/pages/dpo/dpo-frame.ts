@@ -38,7 +38,7 @@ function verificationLine(status: ChainStatus): SafeHtml {
         (${event.reason ?? 'unbekannt'}; geprüft ${when}, ${entry.actor})`
 }
 
-/** Chain status and latest checkpoint, shown at the top of every DPO page (DESIGN.md §3.5). */
+/** Chain status and latest checkpoint, shown at the top of every DPO page (docs/design.md §3.5). */
 export function chainStatusPanel(status: ChainStatus, csrfToken: string): SafeHtml {
   const checkpoint = status.latestCheckpoint
   return html`<section class="card chain-status" aria-labelledby="chain-status-heading">

@@ -145,7 +145,7 @@ function entryRow(entry: AuditRecord): SafeHtml {
   </tr>`
 }
 
-/** The searchable, paginated audit log of the DPO workplace (DESIGN.md §3.5). */
+/** The searchable, paginated audit log of the DPO workplace (docs/design.md §3.5). */
 export function dpoLogView(input: DpoLogViewInput): SafeHtml {
   return html`${filterForm(input)}
     <section class="card" aria-labelledby="results-heading">

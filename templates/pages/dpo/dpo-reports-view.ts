@@ -195,7 +195,7 @@ function staffSection(report: AuditReport): SafeHtml {
   </section>`
 }
 
-/** Reports with server-rendered charts (DESIGN.md §3.5), each with its data table. */
+/** Reports with server-rendered charts (docs/design.md §3.5), each with its data table. */
 export function dpoReportsView(input: DpoReportsViewInput): SafeHtml {
   const report = input.report
   return html`<h1>Berichte</h1>

@@ -1,7 +1,7 @@
 /*
  * Dates and times as the person reads them, in their language: the Gregorian calendar and Latin
  * digits in every language (a receipt is also read by staff, and Farsi would otherwise default
- * to the Solar Hijri calendar), Europe/Berlin wall-clock time (DESIGN.md §3.1).
+ * to the Solar Hijri calendar), Europe/Berlin wall-clock time (docs/design.md §3.1).
  */
 
 const zone = 'Europe/Berlin'

@@ -97,7 +97,7 @@ export const eventLabel = (language: string, type: string) =>
   label(language, events, type, 'eventOther')
 
 /**
- * A deny reason (DESIGN.md §3.2) as the person understands it: one of four plain groups — the
+ * A deny reason (docs/design.md §3.2) as the person understands it: one of four plain groups — the
  * consent was not in force, it does not cover the request, a signature was missing, or the
  * agency's request itself was wrong.
  */

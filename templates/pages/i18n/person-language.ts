@@ -9,7 +9,7 @@ import { tr } from './tr.ts'
 import { uk } from './uk.ts'
 
 /**
- * The languages of the person's side — kiosk, receipt, `/me` and its export (DESIGN.md §5):
+ * The languages of the person's side — kiosk, receipt, `/me` and its export (docs/design.md §5):
  * German (binding), Leichte Sprache, English, Arabic, Turkish, Ukrainian, Russian, Dari/Farsi.
  * Staff pages stay German (or English, see staff-language.ts).
  */

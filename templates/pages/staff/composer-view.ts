@@ -62,7 +62,7 @@ function sectionBlock(
 }
 
 /**
- * The case-summary composer (DESIGN.md §3.3): sections tagged by data category, an optional PDF,
+ * The case-summary composer (docs/design.md §3.3): sections tagged by data category, an optional PDF,
  * the statement of necessity (§ 67a SGB X), and a live dry run of the decision.
  */
 export function composerView(input: ComposerViewInput): SafeHtml {

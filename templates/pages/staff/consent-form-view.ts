@@ -48,7 +48,7 @@ function checked(list: readonly string[], value: string): SafeHtml | '' {
   return list.includes(value) ? html`checked` : ''
 }
 
-/** The form to prepare a consent draft with the young person (DESIGN.md §3.1, §6). */
+/** The form to prepare a consent draft with the young person (docs/design.md §3.1, §6). */
 export function consentFormView(input: ConsentFormViewInput): SafeHtml {
   const { language: lang, values, vocabulary } = input
   const ownIsJugendamt = input.agencies.some(

@@ -1,5 +1,5 @@
 /*
- * Calendar dates and clock times as a German reader reads them: Europe/Berlin (DESIGN.md §3.1),
+ * Calendar dates and clock times as a German reader reads them: Europe/Berlin (docs/design.md §3.1),
  * while every stored instant stays UTC.
  */
 

@@ -7,7 +7,7 @@ import {
 import { receiptStrings } from '../../../templates/pages/receipt/receipt-strings.ts'
 import { signingStrings } from '../../../templates/pages/kiosk/signing-strings.ts'
 
-/** The signing widget's and the receipt's words exist in every kiosk language (DESIGN.md §5). */
+/** The signing widget's and the receipt's words exist in every kiosk language (docs/design.md §5). */
 
 const leaves = (value: unknown): string[] =>
   typeof value === 'string'
