@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { coveredCategories, coveredRecipients, type ConsentFacts } from './consent.ts'
-import { consentStatus } from './status.ts'
+import { consentStatus, type LifecycleFacts } from './status.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 /**
@@ -22,24 +22,17 @@ export const dataRequestRefusalCodes = [
 export type DataRequestRefusalCode = (typeof dataRequestRefusalCodes)[number]
 
 /** What the rule reads of a consent. */
-export type DataRequestConsent = Pick<
-  ConsentFacts,
-  | 'senders'
-  | 'recipients'
-  | 'deselectedRecipients'
-  | 'purposes'
-  | 'categories'
-  | 'deselectedCategories'
-  | 'requiredSignatories'
-  | 'signedRoles'
-  | 'revokedAt'
-  | 'discardedAt'
-  | 'declinedAt'
-  | 'lapsedAt'
-  | 'validFrom'
-  | 'validUntil'
-  | 'singleTransfer'
->
+export type DataRequestConsent = LifecycleFacts &
+  Pick<
+    ConsentFacts,
+    | 'senders'
+    | 'recipients'
+    | 'deselectedRecipients'
+    | 'purposes'
+    | 'categories'
+    | 'deselectedCategories'
+    | 'singleTransfer'
+  >
 
 export interface DataRequestRuleInput<C extends DataRequestConsent = DataRequestConsent> {
   /** The agency of the staff member asking; it would receive the data. */

@@ -1,6 +1,6 @@
 import { validityWindow } from './calendar.ts'
 import type { ConsentFacts } from './consent.ts'
-import { missingSignatories } from './status.ts'
+import { missingSignatories, type LifecycleFacts } from './status.ts'
 
 /** How long personal data of a consent is kept after its end (Art. 5(1)(e) DSGVO). */
 export interface ConsentRetention {
@@ -22,17 +22,7 @@ export interface ErasureDue {
   dueAt: Date
 }
 
-type RetentionFacts = Pick<
-  ConsentFacts,
-  | 'requiredSignatories'
-  | 'signedRoles'
-  | 'revokedAt'
-  | 'discardedAt'
-  | 'declinedAt'
-  | 'lapsedAt'
-  | 'validFrom'
-  | 'validUntil'
->
+type RetentionFacts = LifecycleFacts
 
 const hourMs = 3_600_000
 const dayMs = 24 * hourMs

@@ -19,6 +19,19 @@ export function missingSignatories(
   return facts.requiredSignatories.filter((role) => !facts.signedRoles.includes(role))
 }
 
+/** The facts a consent's lifecycle is derived from: who signed, how and when it ended. */
+export type LifecycleFacts = Pick<
+  ConsentFacts,
+  | 'requiredSignatories'
+  | 'signedRoles'
+  | 'revokedAt'
+  | 'discardedAt'
+  | 'declinedAt'
+  | 'lapsedAt'
+  | 'validFrom'
+  | 'validUntil'
+>
+
 /**
  * The status of a consent at `now`, derived from facts and never stored (docs/design.md §3.1):
  * `draft` until every required signatory has signed — unless the person `declined` it or the
@@ -26,20 +39,7 @@ export function missingSignatories(
  * revocation instant), lapses at majority, or its validity ends. An active consent whose
  * `validFrom` lies ahead is `active` but not yet valid — `decide` says `not_yet_valid`.
  */
-export function consentStatus(
-  facts: Pick<
-    ConsentFacts,
-    | 'requiredSignatories'
-    | 'signedRoles'
-    | 'revokedAt'
-    | 'discardedAt'
-    | 'declinedAt'
-    | 'lapsedAt'
-    | 'validFrom'
-    | 'validUntil'
-  >,
-  now: Date,
-): ConsentStatus {
+export function consentStatus(facts: LifecycleFacts, now: Date): ConsentStatus {
   if (missingSignatories(facts).length > 0) {
     if (facts.declinedAt !== null) return 'declined'
     return facts.discardedAt !== null ? 'discarded' : 'draft'
