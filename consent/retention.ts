@@ -1,5 +1,4 @@
 import { validityWindow } from './calendar.ts'
-import type { ConsentFacts } from './consent.ts'
 import { missingSignatories, type LifecycleFacts } from './status.ts'
 
 /** How long personal data of a consent is kept after its end (Art. 5(1)(e) DSGVO). */
