@@ -107,7 +107,7 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
     expect(pdf.status()).toBe(404)
 
     // The person switched to English: the receipt and the thank-you follow.
-    expect(await page.textContent('h1')).toBe('Your receipt')
+    expect(await page.textContent('h1')).toBe('Receipt: consent (Einwilligung)')
     await page.click('text=Done')
     await page.waitForURL(`${server.url}/kiosk/done?lang=en`)
     expect(await page.textContent('h1')).toContain('Thank you')
