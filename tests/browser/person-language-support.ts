@@ -57,7 +57,10 @@ export function germanPhrasesFor(language: PersonLanguage): string[] {
   return [...phrases]
 }
 
-/** All text of the page — hidden parts too — without the consent text itself. */
+/**
+ * All text of the page — hidden parts too — without the consent text itself: the one read at the
+ * kiosk, and the texts on the receipt (which holds the binding German one by design).
+ */
 export async function pageTextWithoutConsentText(page: Page): Promise<string> {
   // Runs in the page; typed loosely because the test project has no DOM lib.
   return page.evaluate(() => {
@@ -65,10 +68,10 @@ export async function pageTextWithoutConsentText(page: Page): Promise<string> {
       globalThis as unknown as { document: { body: { cloneNode(deep: boolean): unknown } } }
     ).document
     const body = doc.body.cloneNode(true) as {
-      querySelector(s: string): { remove(): void } | null
+      querySelectorAll(s: string): { forEach(f: (e: { remove(): void }) => void): void }
       textContent: string
     }
-    body.querySelector('#consent-text')?.remove()
+    body.querySelectorAll('#consent-text, .receipt-text').forEach((e) => e.remove())
     return body.textContent
   })
 }

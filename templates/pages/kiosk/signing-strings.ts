@@ -42,7 +42,8 @@ export const signingStrings: Record<string, SigningStrings> = {
     typedConfirm: 'Ich sage Ja. Mein Name oben ist meine Unterschrift.',
     errorName: 'Bitte schreiben Sie Ihren Namen in das Feld.',
     errorNameInvalid: 'Der Name geht so nicht. Bitte schreiben Sie nur Buchstaben.',
-    errorDrawing: 'Bitte unterschreiben Sie im Feld. Oder: Namen schreiben und Haken machen.',
+    errorDrawing:
+      'Sie haben noch nicht unterschrieben. Unterschreiben Sie in dem Kasten. Oder: Namen schreiben und Haken machen.',
     errorConfirm: 'Bitte machen Sie den Haken.',
   },
   en: {

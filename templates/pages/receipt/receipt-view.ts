@@ -105,7 +105,8 @@ export function receiptFacts(
 function signatureView(s: ReceiptSignatureView, strings: ReceiptStrings): SafeHtml {
   return html`<li class="receipt-signature">
     <p>
-      <strong>${strings.roles[s.role]}: ${s.name}</strong>, ${s.signedAt}<br />
+      <strong>${strings.roles[s.role]}: <bdi>${s.name}</bdi></strong
+      >, <bdi>${s.signedAt}</bdi><br />
       ${strings.methods[s.method]}
     </p>
     ${
