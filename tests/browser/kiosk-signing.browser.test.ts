@@ -219,7 +219,7 @@ describe.runIf(chromiumAvailable)('signing and receipt at the kiosk in Chromium'
     await accessible(page, 'receipt-en')
     await screenshot(page, 'kiosk-receipt-drawn-en')
     await page.click('text=Done')
-    await page.waitForURL(`${server.url}/kiosk/done`)
+    await page.waitForURL(`${server.url}/kiosk/done?lang=en`)
     await context.close()
   }, 60_000)
 })
