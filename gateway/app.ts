@@ -5,13 +5,13 @@ import helmet from 'helmet'
 import type { Deps } from './deps.ts'
 import { errorBody } from './http/api-error.ts'
 import { mountApiRoutes, mountPageRoutes } from './http/mount-routes.ts'
+import { pageErrorHtml } from './http/page-errors.ts'
 import { rejectMalformedPath } from './http/reject-malformed-path.ts'
 import { buildOpenApiDocument } from './http/openapi.ts'
 import { createRouteLimits, type RouteLimits } from './http/route-limits.ts'
 import { apiPrefix, apiRoutes, pageRoutes } from './http/routes.ts'
 import { apiRoute, type AnyApiRoute, type AnyPageRoute } from './http/route.ts'
 import { z } from 'zod'
-import { errorPage } from '../templates/pages/layout.ts'
 
 export interface BuiltApp {
   app: Express
@@ -115,11 +115,17 @@ export function createApp(deps: Deps, limits: RouteLimits = createRouteLimits(de
   mountPageRoutes(pageRouter, deps, limits, pages)
   app.use(pageRouter)
 
-  app.use((req: Request, res: Response) => {
+  app.use(async (req: Request, res: Response) => {
     res
       .status(404)
       .type('html')
-      .send(errorPage(404, 'Nicht gefunden', 'Diese Seite gibt es nicht.'))
+      .send(
+        await pageErrorHtml(deps, req, undefined, {
+          status: 404,
+          kind: 'notFound',
+          staff: { title: 'Nicht gefunden', message: 'Diese Seite gibt es nicht.' },
+        }),
+      )
   })
   // Last resort: errors raised outside a route (e.g. by a middleware) never leak a stack trace.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -2,12 +2,12 @@ import type { Request, Response, Router } from 'express'
 import type { ZodType } from 'zod'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { isStaffPrincipal, type Principal } from '../../accounts/roles.ts'
-import { errorPage } from '../../templates/pages/layout.ts'
 import { authenticate, type Authentication } from '../auth/authenticate.ts'
 import type { Deps } from '../deps.ts'
 import { ApiError, errorBody } from './api-error.ts'
 import { readFormBody, readJsonBody, requestHasBody } from './body-parsing.ts'
 import { toHttpFailure, validationIssues } from './error-status.ts'
+import { pageErrorHtml, personErrorKindOf } from './page-errors.ts'
 import { refuseNul } from './refuse-nul.ts'
 import type { Access, AnyApiRoute, AnyPageRoute } from './route.ts'
 import type { RouteLimits } from './route-limits.ts'
@@ -180,9 +180,12 @@ export function mountPageRoutes(
   for (const route of routes) {
     router[route.method](route.path, async (req: Request, res: Response) => {
       res.setHeader('Cache-Control', 'no-store')
+      // Known to the error page below: the kiosk's errors speak the language of its flow.
+      let principal: Principal | null = null
       try {
         const now = deps.clock.now()
         const auth = await authenticateLeniently(deps, req, now)
+        principal = auth.principal
         const verdict = isAllowed(route.access, auth.principal)
         if (verdict === 'unauthenticated') {
           res.redirect(303, '/login')
@@ -193,7 +196,16 @@ export function mountPageRoutes(
           res
             .status(403)
             .type('html')
-            .send(errorPage(403, 'Kein Zugriff', 'Ihre Rolle darf diese Seite nicht öffnen.'))
+            .send(
+              await pageErrorHtml(deps, req, auth.principal, {
+                status: 403,
+                kind: 'forbidden',
+                staff: {
+                  title: 'Kein Zugriff',
+                  message: 'Ihre Rolle darf diese Seite nicht öffnen.',
+                },
+              }),
+            )
           return
         }
         refuseNul(req.query, 'query')
@@ -206,11 +218,14 @@ export function mountPageRoutes(
               .status(403)
               .type('html')
               .send(
-                errorPage(
-                  403,
-                  'Sitzung abgelaufen',
-                  'Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
-                ),
+                await pageErrorHtml(deps, req, auth.principal, {
+                  status: 403,
+                  kind: 'stale',
+                  staff: {
+                    title: 'Sitzung abgelaufen',
+                    message: 'Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
+                  },
+                }),
               )
             return
           }
@@ -246,7 +261,13 @@ export function mountPageRoutes(
           res
             .status(failure.status)
             .type('html')
-            .send(errorPage(failure.status, 'Das hat nicht geklappt', failure.message))
+            .send(
+              await pageErrorHtml(deps, req, principal, {
+                status: failure.status,
+                kind: personErrorKindOf(failure.status),
+                staff: { title: 'Das hat nicht geklappt', message: failure.message },
+              }),
+            )
           return
         }
         deps.log.error({ err: error, requestId: requestIdOf(res) }, 'page failed')
@@ -254,11 +275,15 @@ export function mountPageRoutes(
           .status(500)
           .type('html')
           .send(
-            errorPage(
-              500,
-              'Interner Fehler',
-              `Bitte nennen Sie dem Support die Kennung ${requestIdOf(res)}.`,
-            ),
+            await pageErrorHtml(deps, req, principal, {
+              status: 500,
+              kind: 'internal',
+              staff: {
+                title: 'Interner Fehler',
+                message: `Bitte nennen Sie dem Support die Kennung ${requestIdOf(res)}.`,
+              },
+              requestId: requestIdOf(res),
+            }),
           )
       }
     })
