@@ -101,6 +101,11 @@ export const configSchema = z.strictObject({
   consentRetentionDays: z.coerce.number().int().min(30).max(36500).default(1095),
   /** Hours after a draft was declined, discarded or left unsigned before it is deleted. */
   draftRetentionHours: z.coerce.number().int().min(1).max(8760).default(72),
+  /**
+   * Hours an idempotency key (the `Idempotency-Key` header, a mail's Message-ID at the ingress)
+   * is kept with its first outcome; a retry within them gets that outcome, not a second record.
+   */
+  idempotencyKeyRetentionHours: z.coerce.number().int().min(1).max(8760).default(24),
   /** Minutes between the retention purges `brucke serve` runs by itself (0 = never). */
   retentionPurgeIntervalMinutes: z.coerce.number().int().min(0).max(10080).default(60),
   /** Seconds between signed audit checkpoints when the log grew (0 = only on shutdown). */
@@ -147,6 +152,7 @@ export const environmentNames = {
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   consentRetentionDays: 'CONSENT_RETENTION_DAYS',
   draftRetentionHours: 'DRAFT_RETENTION_HOURS',
+  idempotencyKeyRetentionHours: 'IDEMPOTENCY_KEY_RETENTION_HOURS',
   retentionPurgeIntervalMinutes: 'RETENTION_PURGE_INTERVAL_MINUTES',
   auditCheckpointIntervalSeconds: 'AUDIT_CHECKPOINT_INTERVAL_SECONDS',
   kioskIdleSeconds: 'KIOSK_IDLE_SECONDS',

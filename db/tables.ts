@@ -2,6 +2,7 @@ import type { AccountTables } from './tables/account-tables.ts'
 import type { AuditTables } from './tables/audit-tables.ts'
 import type { ConsentTables } from './tables/consent-tables.ts'
 import type { CryptoTables } from './tables/crypto-tables.ts'
+import type { IdempotencyTables } from './tables/idempotency-tables.ts'
 import type { KioskTables } from './tables/kiosk-tables.ts'
 import type { RelayTables } from './tables/relay-tables.ts'
 
@@ -10,4 +11,11 @@ import type { RelayTables } from './tables/relay-tables.ts'
  * identical on SQLite and PostgreSQL); JSON columns are text parsed with zod in the repositories.
  */
 export interface Tables
-  extends AccountTables, AuditTables, ConsentTables, CryptoTables, KioskTables, RelayTables {}
+  extends
+    AccountTables,
+    AuditTables,
+    ConsentTables,
+    CryptoTables,
+    IdempotencyTables,
+    KioskTables,
+    RelayTables {}

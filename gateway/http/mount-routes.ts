@@ -127,12 +127,14 @@ export function mountApiRoutes(
         const params: unknown = parseWith(route.params, req.params, 'path')
         const query: unknown = parseWith(route.query, req.query, 'query')
         const body: unknown = parseWith(route.body, rawBody, 'request body')
+        const headers: unknown = parseWith(route.headers, req.headers, 'header')
         const result: unknown = await route.handle({
           deps,
           principal: auth.principal,
           params,
           query,
           body,
+          headers,
           limits,
           requestId: requestIdOf(res),
           req,
@@ -238,6 +240,7 @@ export function mountPageRoutes(
           params: pathParamsOf(req),
           query: req.query,
           body: form,
+          headers: undefined,
           limits,
           requestId: requestIdOf(res),
           req,
