@@ -137,7 +137,7 @@ export interface TransferCaller {
 }
 
 /** What submitting needs: the relay's keyring and outbox signal come in `deps.relay`. */
-export type RelayServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'relay'>
+export type RelayServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'relay' | 'metrics'>
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
 
@@ -255,6 +255,7 @@ export async function submitTransfer(
     visible ? [visible] : [],
     now,
   )
+  deps.metrics.decision('transfer', decision)
   if (decision.decision === 'deny') {
     await appendAuditEvent(deps.db, {
       at: now,
