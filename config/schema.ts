@@ -46,6 +46,18 @@ export const configSchema = z.strictObject({
   masterKeyFile: z.string().min(1).optional(),
   tokenKey: z.string().min(1).optional(),
   tokenKeyFile: z.string().min(1).optional(),
+  /**
+   * The bearer token Prometheus sends to `GET /api/v1/metrics`; without one the route answers 404.
+   * RFC 6750 token characters, long enough not to be guessed.
+   */
+  metricsToken: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._~+/-]{32,}=*$/,
+      'must be at least 32 characters of A-Z a-z 0-9 . _ ~ + / -',
+    )
+    .optional(),
+  metricsTokenFile: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   tokenTtlMinutes: z.coerce
     .number()
@@ -136,6 +148,8 @@ export const environmentNames = {
   masterKeyFile: 'BRUCKE_MASTER_KEY_FILE',
   tokenKey: 'BRUCKE_TOKEN_KEY',
   tokenKeyFile: 'BRUCKE_TOKEN_KEY_FILE',
+  metricsToken: 'METRICS_TOKEN',
+  metricsTokenFile: 'METRICS_TOKEN_FILE',
   logLevel: 'LOG_LEVEL',
   tokenTtlMinutes: 'TOKEN_TTL_MINUTES',
   sessionIdleMinutes: 'SESSION_IDLE_MINUTES',

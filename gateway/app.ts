@@ -43,6 +43,13 @@ export function createApp(deps: Deps, limits: RouteLimits = createRouteLimits(de
     res.on('finish', () => {
       // Only the route pattern is logged: paths and queries could carry identifiers.
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched'
+      deps.metrics.httpRequest({
+        method: req.method,
+        // With the router's mount point: `/api/v1/transfers/:id`, not the API's and a page's
+        // `/transfers/:id` alike. Never the path itself (ids), only the pattern.
+        route: route === 'unmatched' ? route : req.baseUrl + route,
+        status: res.statusCode,
+      })
       deps.log.info(
         {
           requestId: res.locals.requestId,
@@ -129,6 +136,7 @@ export function createApp(deps: Deps, limits: RouteLimits = createRouteLimits(de
   })
   // Last resort: errors raised outside a route (e.g. by a middleware) never leak a stack trace.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    deps.metrics.databaseError(error)
     deps.log.error({ err: error, requestId: res.locals.requestId }, 'unhandled error')
     if (!res.headersSent)
       res.status(500).json(

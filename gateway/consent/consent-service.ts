@@ -410,7 +410,7 @@ export type DecisionInput = z.infer<typeof decisionInputSchema>
  * `decision_checked`.
  */
 export async function checkDecision(
-  deps: ServiceDeps,
+  deps: ServiceDeps & Pick<Deps, 'metrics'>,
   input: { caller: ConsentCaller; request: DecisionInput },
 ): Promise<Decision> {
   const { caller, request } = input
@@ -436,6 +436,7 @@ export async function checkDecision(
     [facts],
     now,
   )
+  deps.metrics.decision('check', decision)
   await appendAuditEvent(deps.db, {
     at: now,
     actor: caller.actor,

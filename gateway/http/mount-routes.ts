@@ -88,6 +88,7 @@ function sendApiFailure(deps: Deps, res: Response, error: unknown): void {
     return
   }
   const requestId = requestIdOf(res)
+  deps.metrics.databaseError(error)
   deps.log.error({ err: error, requestId }, 'request failed')
   res.status(500).json(errorBody('internal_error', 'Internal error.', { requestId }))
 }
@@ -273,6 +274,7 @@ export function mountPageRoutes(
             )
           return
         }
+        deps.metrics.databaseError(error)
         deps.log.error({ err: error, requestId: requestIdOf(res) }, 'page failed')
         res
           .status(500)

@@ -138,7 +138,7 @@ export interface TransferCaller {
 }
 
 /** What submitting needs: the relay's keyring and outbox signal come in `deps.relay`. */
-export type RelayServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'relay'>
+export type RelayServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'relay' | 'metrics'>
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
 
@@ -262,6 +262,7 @@ export async function submitTransfer(
     visible ? [visible] : [],
     now,
   )
+  deps.metrics.decision('transfer', decision)
   if (decision.decision === 'deny') {
     await appendAuditEvent(deps.db, {
       at: now,
