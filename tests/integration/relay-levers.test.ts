@@ -140,8 +140,7 @@ describe.each(dialects)('operator levers on %s', (dialect) => {
   async function auditOf(type: string, transferId: string) {
     const entries = await listAuditEntries(t.deps.db, { limit: 5000 })
     return entries.filter(
-      (e) =>
-        e.event.type === type && 'transferId' in e.event && e.event.transferId === transferId,
+      (e) => e.event.type === type && 'transferId' in e.event && e.event.transferId === transferId,
     )
   }
 
