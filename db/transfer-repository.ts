@@ -12,6 +12,8 @@ export const transferStatusSchema = z.enum([
   'delivered',
   'failed',
   'cancelled_revoked',
+  // Cancelled by the operator or an admin (issue 19 point 5); never sent afterwards.
+  'cancelled',
 ])
 export type TransferStatus = z.infer<typeof transferStatusSchema>
 export const transferKindSchema = z.enum(['transfer', 'revocation_notice'])
@@ -226,6 +228,17 @@ export async function claimDueTransfers(
       .where('status', 'in', ['queued', 'retrying'])
       .where('next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<=', now)]))
+      // Delivery to a paused partner waits (issue 19 point 5); its transfers stay queued.
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('partner_pauses')
+              .select('partner_pauses.agency_id')
+              .whereRef('partner_pauses.agency_id', '=', 'transfers.recipient_agency_id'),
+          ),
+        ),
+      )
       .orderBy('next_attempt_at')
       .limit(input.limit)
     let ids: string[]
@@ -281,7 +294,10 @@ export async function settleTransfer(
     smtpResponse?: string | null
   },
 ): Promise<boolean> {
-  const final = input.status !== 'queued' && input.status !== 'retrying'
+  // A failed transfer keeps its sealed message, so the operator can send it again (issue 19
+  // point 5); it is dropped when the transfer is delivered, cancelled or cancelled on revocation.
+  const final =
+    input.status !== 'queued' && input.status !== 'retrying' && input.status !== 'failed'
   const result = await db
     .updateTable('transfers')
     .set({

@@ -77,6 +77,37 @@ export const relayEventSchemas = [
     decision: z.literal('deny'),
     reasons: z.array(reason).min(1).max(60),
   }),
+  // The operator's levers (issue 19 point 5), each written in the transaction of its change.
+  z.strictObject({
+    type: z.literal('transfer_retried'),
+    ...transferFacts,
+    /** Attempts made before the retry; the count goes on from there. */
+    attempts: z.number().int().nonnegative(),
+    decision: z.literal('permit'),
+    giveUpAt: z.iso.datetime(),
+  }),
+  z.strictObject({
+    type: z.literal('transfer_retry_refused'),
+    ...transferFacts,
+    decision: z.literal('deny'),
+    reasons: z.array(reason).min(1).max(60),
+  }),
+  z.strictObject({
+    type: z.literal('transfer_withdrawn'),
+    ...transferFacts,
+    previousStatus: z.enum(['queued', 'retrying', 'failed']),
+  }),
+  z.strictObject({
+    type: z.literal('partner_delivery_paused'),
+    /** The partner agency nothing is delivered to until it is resumed. */
+    agencyId: id,
+  }),
+  z.strictObject({
+    type: z.literal('partner_delivery_resumed'),
+    agencyId: id,
+    /** How many waiting transfers to it were made due at once. */
+    madeDue: z.number().int().nonnegative(),
+  }),
   z.strictObject({
     type: z.literal('data_request_created'),
     requestId: id,

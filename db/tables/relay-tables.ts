@@ -6,7 +6,7 @@ export interface TransferTable {
   id: string
   /** `transfer` | `revocation_notice`. */
   kind: string
-  /** `queued` | `retrying` | `delivered` | `failed` | `cancelled_revoked`. */
+  /** `queued` | `retrying` | `delivered` | `failed` | `cancelled_revoked` | `cancelled`. */
   status: string
   sender_agency_id: string
   recipient_agency_id: string
@@ -70,9 +70,18 @@ export interface DataRequestTable {
   answered_at: string | null
 }
 
+/** A partner agency the delivery worker sends nothing to until it is resumed (migration 0410). */
+export interface PartnerPauseTable {
+  agency_id: string
+  paused_at: string
+  /** The actor who paused it (`user:<id>` or `cli:relay`). */
+  paused_by: string
+}
+
 /** Tables of the relay area. */
 export interface RelayTables {
   transfers: TransferTable
+  partner_pauses: PartnerPauseTable
   transfer_outbox: TransferOutboxTable
   data_requests: DataRequestTable
 }

@@ -30,6 +30,16 @@ export const relayErrorStatus = {
   ERR_REQUEST_NOT_SENDER: 400,
   ERR_REQUEST_CONSENT_NOT_ACTIVE: 409,
   ERR_REQUEST_NOT_COVERED: 400,
+  // The operator's levers (consent/transfer-levers.ts): another agency's transfer is "not found";
+  // a transfer whose state does not allow the lever (now) is a conflict.
+  ERR_LEVER_NOT_FOUND: 404,
+  ERR_LEVER_NOT_ALLOWED: 403,
+  ERR_LEVER_NOT_FAILED: 409,
+  ERR_LEVER_NOT_WAITING: 409,
+  ERR_LEVER_NOTICE_NOT_CANCELLABLE: 409,
+  ERR_LEVER_MESSAGE_GONE: 409,
+  ERR_LEVER_IN_DELIVERY: 409,
+  ERR_LEVER_AGENCY_UNKNOWN: 404,
   // The ingress failing to start is a server fault; it never answers an HTTP request.
   ERR_SMTP_INGRESS_LISTEN: 500,
   ERR_SMTP_INGRESS_TLS: 500,

@@ -1,3 +1,4 @@
+import { adminLeverPageRoutes } from '../pages/admin-lever-pages.ts'
 import { adminPageRoutes } from '../pages/admin-pages.ts'
 import { dpoPageRoutes } from '../pages/dpo-pages.ts'
 import { kioskPageRoutes } from '../pages/kiosk-pages.ts'
@@ -19,6 +20,7 @@ import { consentApiRoutes } from './consent-routes.ts'
 import { cryptoApiRoutes } from './crypto-routes.ts'
 import { kioskApiRoutes } from './kiosk-routes.ts'
 import { metricsRoute } from './metrics-routes.ts'
+import { relayLeverRoutes } from './relay-lever-routes.ts'
 import { relayApiRoutes } from './relay-routes.ts'
 
 export const apiPrefix = '/api/v1'
@@ -38,6 +40,7 @@ export const apiRoutes: readonly AnyApiRoute[] = [
   ...consentApiRoutes,
   ...cryptoApiRoutes,
   ...relayApiRoutes,
+  ...relayLeverRoutes,
   ...auditApiRoutes,
   ...kioskApiRoutes,
   metricsRoute,
@@ -47,6 +50,7 @@ export const apiRoutes: readonly AnyApiRoute[] = [
 export const pageRoutes: readonly AnyPageRoute[] = [
   ...loginPageRoutes,
   ...adminPageRoutes,
+  ...adminLeverPageRoutes,
   ...dpoPageRoutes,
   ...staffPageRoutes,
   ...kioskPageRoutes,

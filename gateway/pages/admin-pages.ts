@@ -30,6 +30,8 @@ import {
 import { addAgency, addUser } from '../accounts/account-service.ts'
 import { certificateWarningDays, loadCertificateOverview } from '../admin/certificate-overview.ts'
 import { listDeliveredMails } from '../admin/delivered-mails.ts'
+import { leverNotice } from '../admin/lever-notice.ts'
+import { loadRelayLevers } from '../admin/relay-levers.ts'
 import { listAllAccounts } from '../admin/list-accounts.ts'
 import { generatePassword } from '../auth/password.ts'
 import { tokenIdSchema } from '../auth/tokens.ts'
@@ -78,19 +80,20 @@ function germanMessage(message: string): string {
   return 'ungültige Angabe.'
 }
 
-async function renderAdmin(
+export async function renderAdmin(
   deps: Deps,
   ctx: { principal: Principal; cookie: string | undefined },
   extra: Partial<AdminViewInput> & { status?: number } = {},
 ): Promise<PageResult> {
   const now = deps.clock.now()
-  const [who, agencies, certificates, accounts, mails, tokens] = await Promise.all([
+  const [who, agencies, certificates, accounts, mails, tokens, levers] = await Promise.all([
     whoOf(deps, ctx.principal, ctx.cookie),
     listAgencies(deps.db),
     loadCertificateOverview(deps, now),
     listAllAccounts(deps),
     deps.config.smtpUrl ? undefined : listDeliveredMails(deps),
     listLiveApiTokens(deps.db, now),
+    loadRelayLevers(deps, ctx.principal),
   ])
   const liveTokens = new Map<string, AdminTokenView[]>()
   for (const token of tokens) {
@@ -115,6 +118,7 @@ async function renderAdmin(
         selfId: ctx.principal.userId,
         agencyKinds: agencyKindSchema.options,
         deliveredMails: mails,
+        levers,
         ...rest,
       }),
     }),
@@ -166,6 +170,7 @@ export const adminPage = pageRoute({
       const [, id] = added.data.split(':')
       notice = html`Behörde <code>${id}</code> angelegt.`
     }
+    notice = leverNotice(query.lever) ?? notice
     const done = doneSchema.safeParse(query.done)
     if (done.success) {
       const { action, id } = done.data

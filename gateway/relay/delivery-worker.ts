@@ -57,9 +57,14 @@ const facts = (t: TransferRecord) => ({
 
 /**
  * The second decision (docs/design.md §3.2), immediately before the SMTP handoff, with the clock
- * read now. Revocation notices are not re-decided: they exist because the consent ended.
+ * read now. Revocation notices are not re-decided: they exist because the consent ended. The
+ * operator's retry asks the same (gateway/relay/transfer-levers.ts).
  */
-async function redecide(ctx: DeliveryContext, t: TransferRecord, now: Date): Promise<string[]> {
+export async function redecide(
+  ctx: Pick<DeliveryContext, 'deps'>,
+  t: TransferRecord,
+  now: Date,
+): Promise<string[]> {
   if (t.kind === 'revocation_notice') return []
   const consent = await findConsentFacts(ctx.deps.db, t.consentId)
   const recipient = await ctx.deps.relay.keyring.recipient(t.recipientAgencyId, now)

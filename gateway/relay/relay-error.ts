@@ -1,4 +1,5 @@
 import { dataRequestRefusalCodes } from '../../consent/data-request-rule.ts'
+import { transferLeverRefusalCodes } from '../../consent/transfer-levers.ts'
 import { CodedError } from '../../errors/coded-error.ts'
 
 /**
@@ -24,6 +25,7 @@ export const relayErrorCodes = [
   'ERR_RELAY_REQUEST_NOT_FOUND',
   'ERR_RELAY_REQUEST_MISMATCH',
   ...dataRequestRefusalCodes,
+  ...transferLeverRefusalCodes,
 ] as const
 export type RelayErrorCode = (typeof relayErrorCodes)[number]
 

@@ -1,16 +1,19 @@
 import type { DataRequestRefusalCode } from '../../consent/data-request-rule.ts'
+import type { TransferLeverRefusalCode } from '../../consent/transfer-levers.ts'
 import { say, type StaffLanguage } from '../../templates/pages/view-models/staff-language.ts'
 import type { RelayErrorCode } from '../relay/relay-error.ts'
 
 /**
  * The relay codes staff meet when they send a case summary (the composer, the SMTP ingress): all
  * but the denial (its reasons have their own sentences, deny-reason-text.ts), the data-request
- * refusals (data-request-refusal-text.ts) and the lookups of one transfer, which are pages.
+ * refusals (data-request-refusal-text.ts), the lookups of one transfer, which are pages, and the
+ * operator's levers, which only the admin page meets (transfer-lever-text.ts).
  */
 export type TransferRefusalCode = Exclude<
   RelayErrorCode,
   | 'transfer_denied'
   | DataRequestRefusalCode
+  | TransferLeverRefusalCode
   | 'ERR_RELAY_TRANSFER_NOT_FOUND'
   | 'ERR_RELAY_MESSAGE_NOT_FOUND'
 >

@@ -14,5 +14,6 @@ export function transferStatusTexts(language: StaffLanguage): Record<string, str
       'Abgebrochen – Einwilligung deckt es nicht mehr',
       'Cancelled – the consent no longer covers it',
     ),
+    cancelled: say(language, 'Von der Verwaltung abgebrochen', 'Cancelled by the administrator'),
   }
 }

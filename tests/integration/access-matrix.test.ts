@@ -169,6 +169,25 @@ const matrix: Record<string, MatrixRow> = {
     path: '/api/v1/transfers/trf_missing/catchall.eml',
     expect: api({ admin: 404 }),
   },
+  // The operator's levers (issue 19 point 5): admins only; which transfer or partner an admin
+  // reaches is the object rule's (relay-levers.test.ts tries the agency-bound admins).
+  'POST /api/v1/transfers/:id/retry': {
+    path: '/api/v1/transfers/trf_missing/retry',
+    expect: api({ admin: 404 }),
+  },
+  'POST /api/v1/transfers/:id/cancel': {
+    path: '/api/v1/transfers/trf_missing/cancel',
+    expect: api({ admin: 404 }),
+  },
+  'GET /api/v1/partners/paused': { expect: api({ admin: 200 }) },
+  'PUT /api/v1/partners/:agencyId/pause': {
+    path: '/api/v1/partners/nobody-x/pause',
+    expect: api({ admin: 404 }),
+  },
+  'DELETE /api/v1/partners/:agencyId/pause': {
+    path: '/api/v1/partners/nobody-x/pause',
+    expect: api({ admin: 404 }),
+  },
   'POST /api/v1/requests': { body: {}, expect: api({ staff: 400, otherAgency: 400 }) },
   'GET /api/v1/requests': { expect: api({ staff: 200, otherAgency: 200 }) },
   // Kiosk API (issue 6)
@@ -278,6 +297,22 @@ const matrix: Record<string, MatrixRow> = {
   },
   'POST /admin/users/:userId/tokens/revoke': {
     path: '/admin/users/nobody-x/tokens/revoke',
+    body: {},
+    expect: page({ admin: 404 }),
+  },
+  'POST /admin/transfers/:id/retry': {
+    path: '/admin/transfers/trf_missing/retry',
+    body: {},
+    expect: page({ admin: 404 }),
+  },
+  'POST /admin/transfers/:id/cancel': {
+    path: '/admin/transfers/trf_missing/cancel',
+    body: {},
+    expect: page({ admin: 404 }),
+  },
+  'POST /admin/partners/pause': { body: { agencyId: 'nobody-x' }, expect: page({ admin: 404 }) },
+  'POST /admin/partners/:agencyId/resume': {
+    path: '/admin/partners/nobody-x/resume',
     body: {},
     expect: page({ admin: 404 }),
   },

@@ -419,7 +419,8 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     const view = await status(id)
     expect(view).toMatchObject({ status: 'failed', attempts: 1 })
     expect(view.lastError).toMatch(/554/)
-    expect(await findEnvelope(t.deps.db, id)).toBeUndefined()
+    // The sealed message stays, so the operator can send it again (issue 19 point 5).
+    expect(await findEnvelope(t.deps.db, id)).toContain('application/pkcs7-mime')
   })
 
   it('when temporary failures outlast the retry horizon, then the transfer fails', async () => {

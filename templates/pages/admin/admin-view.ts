@@ -2,6 +2,7 @@ import type { Agency, User } from '../../../accounts/account-schemas.ts'
 import { agencyKindLabel, type AgencyKind } from '../../../config/agency-kinds.ts'
 import { html, type SafeHtml } from '../html.ts'
 import { formatBerlinTime } from '../view-models/format-berlin-time.ts'
+import { relayLeversSection, type RelayLeversViewInput } from './relay-levers-view.ts'
 
 export type CertificateState = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'revoked'
 
@@ -47,8 +48,10 @@ export interface AdminViewInput {
   agencyKinds: readonly AgencyKind[]
   /** Delivered messages in the local catch-all, or undefined when mail goes to SMTP_URL. */
   deliveredMails: readonly DeliveredMail[] | undefined
+  /** Waiting and failed transfers and paused partners, with their levers (issue 19 point 5). */
+  levers: Omit<RelayLeversViewInput, 'csrfToken'>
   notice?: SafeHtml | undefined
-  /** Why an account action was refused (shown as an alert). */
+  /** Why an account action or a lever was refused (shown as an alert). */
   problem?: string | undefined
   agencyForm?: { values: Record<string, string>; problems: readonly string[] } | undefined
   accountForm?: { values: Record<string, string>; problems: readonly string[] } | undefined
@@ -442,6 +445,7 @@ export function adminView(input: AdminViewInput): SafeHtml {
     ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
     ${input.problem ? html`<p class="error" role="alert">${input.problem}</p>` : ''}
     ${warnings(input)} ${agenciesSection(input)} ${accountsSection(input)}
+    ${relayLeversSection({ csrfToken: input.csrfToken, ...input.levers })}
     ${mailsSection(input.deliveredMails)}`
 }
 

@@ -50,6 +50,8 @@ const transferStatuses: Record<string, PersonStringKey> = {
   delivered: 'transferDelivered',
   failed: 'transferFailed',
   cancelled_revoked: 'transferCancelled',
+  // Cancelled by the operator (issue 19 point 5): for the person, it was not delivered.
+  cancelled: 'transferFailed',
 }
 export const transferStatusLabel = (language: string, status: string) =>
   label(language, transferStatuses, status, 'transferQueued')
@@ -90,6 +92,9 @@ const events: Record<string, PersonStringKey> = {
   transfer_failed: 'eventTransferFailed',
   transfer_cancelled: 'eventTransferCancelled',
   transfer_denied: 'eventTransferDenied',
+  transfer_retried: 'eventTransferRetrying',
+  transfer_retry_refused: 'eventTransferDenied',
+  transfer_withdrawn: 'eventTransferFailed',
   data_request_created: 'eventDataRequestCreated',
   data_request_answered: 'eventDataRequestAnswered',
 }

@@ -5,6 +5,7 @@ import { CanonicalJsonError, canonicalJsonErrorCodes } from '../../../audit/cano
 import { vocabulary } from '../../../config/vocabulary.ts'
 import { dataRequestRefusalCodes } from '../../../consent/data-request-rule.ts'
 import { ConsentError, consentErrorCodes } from '../../../consent/errors.ts'
+import { transferLeverRefusalCodes } from '../../../consent/transfer-levers.ts'
 import {
   CertificateError,
   certificateErrorCodes,
@@ -33,6 +34,7 @@ import {
   explainTransferRefusal,
   transferRefusalCodes,
 } from '../../../gateway/staff/transfer-refusal-text.ts'
+import { transferLeverTexts } from '../../../gateway/staff/transfer-lever-text.ts'
 
 /** Every error family with its closed list of codes and one instance of it. */
 const families = [
@@ -157,6 +159,7 @@ describe('staff-visible codes have their own sentence', () => {
       (code) =>
         code !== 'transfer_denied' &&
         !(dataRequestRefusalCodes as readonly string[]).includes(code) &&
+        !(transferLeverRefusalCodes as readonly string[]).includes(code) &&
         code !== 'ERR_RELAY_TRANSFER_NOT_FOUND' &&
         code !== 'ERR_RELAY_MESSAGE_NOT_FOUND',
     )
@@ -166,6 +169,9 @@ describe('staff-visible codes have their own sentence', () => {
       expect(distinct(sentences)).toBe(true)
     }
     expect(explainTransferRefusal('ERR_RELAY_SENDER_KEY_MISSING', 'de')).toContain('Schlüssel')
+    // The operator's levers are met on the admin page only, each with its own German sentence.
+    const leverSentences = transferLeverRefusalCodes.map((code) => transferLeverTexts[code])
+    expect(distinct([...leverSentences, transferLeverTexts.transfer_denied])).toBe(true)
     expect(explainTransferRefusal('ERR_RELAY_SENDER_CERTIFICATE_MISSING', 'de')).toContain(
       'kein Zertifikat',
     )
