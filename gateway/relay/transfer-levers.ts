@@ -31,7 +31,7 @@ import { relaySettingsOf } from './relay-settings.ts'
  * conditionally and audit in one transaction, then wake the delivery worker.
  */
 
-type LeverDeps = Pick<Deps, 'db' | 'clock' | 'config' | 'relay' | 'database' | 'log'>
+type LeverDeps = Pick<Deps, 'db' | 'clock' | 'config' | 'relay' | 'database' | 'log' | 'metrics'>
 
 export interface LeverCaller {
   /** Who the rule judges. */
