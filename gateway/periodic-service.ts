@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { classifyDatabaseFailure, describeDatabaseFailure } from '../db/database-failure.ts'
 import type { Service } from './serve.ts'
 
 /** A tick that resolves to this asks for the next tick at once (a full batch: more is due). */
@@ -9,7 +10,7 @@ export interface PeriodicServiceInput {
   name: string
   /** Pause between the end of one tick and the start of the next; 0 runs no timer at all. */
   intervalMs: number
-  log: Pick<Logger, 'error'>
+  log: Pick<Logger, 'error' | 'warn'>
   /** One round of work; never two at once. Resolving {@link tickAgain} skips the pause. */
   tick: () => Promise<unknown>
   /** The first tick at once (default: a sweep takes effect from the start) or after one pause. */
@@ -41,7 +42,17 @@ export function startPeriodicService(input: PeriodicServiceInput): PeriodicServi
     try {
       return await input.tick()
     } catch (error) {
-      input.log.error({ err: error, periodicService: input.name }, `${input.name}: tick failed`)
+      // A database outage is named as such (code only: the error may carry a statement's
+      // values); the next tick tries again, which is all a restart of the database needs.
+      const outage = classifyDatabaseFailure(error)
+      if (outage) {
+        input.log.warn(
+          { periodicService: input.name, dependency: 'database', dbCode: outage.code },
+          `${input.name}: ${describeDatabaseFailure(outage)}`,
+        )
+      } else {
+        input.log.error({ err: error, periodicService: input.name }, `${input.name}: tick failed`)
+      }
       return undefined
     }
   }

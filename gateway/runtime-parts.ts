@@ -2,6 +2,7 @@ import type { AuditKeyPair } from '../audit/checkpoint.ts'
 import { derivePseudonymKey } from '../consent/pseudonym.ts'
 import { deriveAuditKey } from './audit/audit-key.ts'
 import type { Deps } from './deps.ts'
+import { createReadinessBoard, type ReadinessBoard } from './readiness.ts'
 import { createKioskSummaryStore, type KioskSummaryStore } from './kiosk/kiosk-summaries.ts'
 import { createOutboxSignal, type OutboxSignal } from './relay/outbox-signal.ts'
 import type { AgencyKeyring } from './relay/ports.ts'
@@ -28,6 +29,8 @@ export interface RuntimeParts {
   }
   /** Case summaries waiting on kiosks, in memory only. */
   kioskSummaries: KioskSummaryStore
+  /** The background parts `/readyz` requires running (the delivery worker registers itself). */
+  readiness: ReadinessBoard
 }
 
 export function createRuntimeParts(base: Pick<Deps, 'db' | 'config' | 'log'>): RuntimeParts {
@@ -36,5 +39,6 @@ export function createRuntimeParts(base: Pick<Deps, 'db' | 'config' | 'log'>): R
     derivedKeys: { audit: deriveAuditKey(masterKey), pseudonym: derivePseudonymKey(masterKey) },
     relay: { keyring: createRelayKeyring(base), outbox: createOutboxSignal() },
     kioskSummaries: createKioskSummaryStore(),
+    readiness: createReadinessBoard(),
   }
 }

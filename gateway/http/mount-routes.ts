@@ -7,7 +7,8 @@ import { authenticate, type Authentication } from '../auth/authenticate.ts'
 import type { Deps } from '../deps.ts'
 import { ApiError, errorBody } from './api-error.ts'
 import { readFormBody, readJsonBody, requestHasBody } from './body-parsing.ts'
-import { toHttpFailure, validationIssues } from './error-status.ts'
+import { logDatabaseFailure } from './database-failure-status.ts'
+import { toHttpFailure, validationIssues, type HttpFailure } from './error-status.ts'
 import { refuseNul } from './refuse-nul.ts'
 import type { Access, AnyApiRoute, AnyPageRoute } from './route.ts'
 import type { RouteLimits } from './route-limits.ts'
@@ -81,15 +82,21 @@ function sendApiFailure(deps: Deps, res: Response, error: unknown): void {
   }
   const failure = toHttpFailure(error)
   if (failure) {
-    const retryAfter = failure.details?.retryAfterSeconds
-    if (failure.status === 429 && typeof retryAfter === 'number')
-      res.setHeader('Retry-After', String(retryAfter))
+    logDatabaseFailure(deps.log, error, { requestId: requestIdOf(res) })
+    setRetryAfter(res, failure)
     res.status(failure.status).json(errorBody(failure.code, failure.message, failure.details))
     return
   }
   const requestId = requestIdOf(res)
   deps.log.error({ err: error, requestId }, 'request failed')
   res.status(500).json(errorBody('internal_error', 'Internal error.', { requestId }))
+}
+
+/** Too many attempts (429), the database restarting (503) or full (507): when to try again. */
+function setRetryAfter(res: Response, failure: HttpFailure): void {
+  const retryAfter = failure.details?.retryAfterSeconds
+  if ([429, 503, 507].includes(failure.status) && typeof retryAfter === 'number')
+    res.setHeader('Retry-After', String(retryAfter))
 }
 
 /** Mounts JSON routes with authentication, access check, CSRF, validation and error mapping. */
@@ -243,10 +250,20 @@ export function mountPageRoutes(
       } catch (error) {
         const failure = toHttpFailure(error)
         if (failure) {
+          const databaseDown = logDatabaseFailure(deps.log, error, { requestId: requestIdOf(res) })
+          setRetryAfter(res, failure)
           res
             .status(failure.status)
             .type('html')
-            .send(errorPage(failure.status, 'Das hat nicht geklappt', failure.message))
+            .send(
+              databaseDown
+                ? errorPage(
+                    failure.status,
+                    'Vorübergehend nicht möglich',
+                    'Die Datenbank ist gerade nicht verfügbar; nichts wurde gespeichert. Bitte versuchen Sie es in einer Minute noch einmal.',
+                  )
+                : errorPage(failure.status, 'Das hat nicht geklappt', failure.message),
+            )
           return
         }
         deps.log.error({ err: error, requestId: requestIdOf(res) }, 'page failed')

@@ -61,6 +61,7 @@ function page(
 const matrix: Record<string, MatrixRow> = {
   // API
   'GET /api/v1/healthz': { expect: publicRoute(200) },
+  'GET /api/v1/readyz': { expect: publicRoute(200) },
   'GET /api/v1/openapi.json': { expect: publicRoute(200) },
   'GET /api/v1/certificates': { expect: api({ admin: 200 }) },
   'GET /api/v1/agencies': {
