@@ -34,6 +34,8 @@ async function marked<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+type Savepoint = NonNullable<Driver['savepoint']>
+
 function markingDriver(inner: Driver, options: FailureMarkingOptions): Driver {
   // kysely hands the driver back the connection it acquired: ours wraps the inner one.
   const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>()
@@ -71,15 +73,18 @@ function markingDriver(inner: Driver, options: FailureMarkingOptions): Driver {
     releaseConnection: (connection) => inner.releaseConnection(unwrap(connection)),
     destroy: () => inner.destroy(),
   }
-  const { savepoint, rollbackToSavepoint, releaseSavepoint } = inner
-  if (savepoint)
+  if (inner.savepoint)
     wrapped.savepoint = (connection, name, compile) =>
-      marked(() => savepoint.call(inner, unwrap(connection), name, compile))
-  if (rollbackToSavepoint)
+      marked(() => (inner.savepoint as Savepoint).call(inner, unwrap(connection), name, compile))
+  if (inner.rollbackToSavepoint)
     wrapped.rollbackToSavepoint = (connection, name, compile) =>
-      marked(() => rollbackToSavepoint.call(inner, unwrap(connection), name, compile))
-  if (releaseSavepoint)
+      marked(() =>
+        (inner.rollbackToSavepoint as Savepoint).call(inner, unwrap(connection), name, compile),
+      )
+  if (inner.releaseSavepoint)
     wrapped.releaseSavepoint = (connection, name, compile) =>
-      marked(() => releaseSavepoint.call(inner, unwrap(connection), name, compile))
+      marked(() =>
+        (inner.releaseSavepoint as Savepoint).call(inner, unwrap(connection), name, compile),
+      )
   return wrapped
 }

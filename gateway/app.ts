@@ -128,7 +128,8 @@ export function createApp(deps: Deps, limits: RouteLimits = createRouteLimits(de
     const failure = toHttpFailure(error)
     if (failure && logDatabaseFailure(deps.log, error, { requestId: res.locals.requestId })) {
       if (!res.headersSent) {
-        res.setHeader('Retry-After', String(failure.details?.retryAfterSeconds ?? 5))
+        const retryAfter = failure.details?.retryAfterSeconds
+        if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter))
         res.status(failure.status).json(errorBody(failure.code, failure.message, failure.details))
       }
       return

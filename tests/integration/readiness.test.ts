@@ -19,7 +19,7 @@ describe.each(dialects)('readiness on %s', (dialect) => {
     const response = await fetch(`${gateway?.url}/api/v1${path}`)
     return {
       status: response.status,
-      body: (await response.json()) as unknown,
+      body: await response.json(),
       headers: response.headers,
     }
   }
@@ -67,7 +67,7 @@ describe('readiness on SQLite with little free space', () => {
 
   const get = async (path: string) => {
     const response = await fetch(`${gateway?.url}/api/v1${path}`)
-    return { status: response.status, body: (await response.json()) as unknown }
+    return { status: response.status, body: await response.json() }
   }
 
   it('when the free space under a SQLite database is below readyMinFreeMb, then not ready', async () => {
