@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/database.ts'
 import { migrateToLatest } from '../../db/migrate.ts'
@@ -11,6 +12,10 @@ import {
 } from '../support/pg-cluster.ts'
 import { TestClock } from '../support/test-clock.ts'
 import { depsOnDatabase } from '../support/test-deps.ts'
+import { signAtKioskOverApi } from '../support/consents.ts'
+import { startTestServer } from '../support/http-client.ts'
+import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
+import { createRelayPki, registerRelayPki } from '../support/smtp-relay-setup.ts'
 
 /**
  * Issue 19 point 1: a real `brucke serve` on a PostgreSQL cluster of this test's own, under
@@ -32,6 +37,8 @@ describe('brucke serve while PostgreSQL restarts', () => {
   let base: string
   let staffToken: string
   let dataDir: string
+  let smtp: SmtpCapture
+  let consentId: string
 
   beforeAll(async () => {
     cluster = await createTestCluster()
@@ -40,14 +47,54 @@ describe('brucke serve while PostgreSQL restarts', () => {
     // Seed the accounts with a gateway's deps of the test's own, then let `brucke serve` run.
     const database = openDatabase(url)
     await migrateToLatest(database)
-    // The child reads the system clock: tokens are issued at the real time.
+    // The child reads the system clock: tokens, certificates and the CRL are made at the real time.
+    const now = new Date()
     const { deps } = depsOnDatabase(database, {
-      clock: new TestClock(new Date()),
+      clock: new TestClock(now),
       config: { databaseUrl: url },
     })
     const config = deps.config
     dataDir = config.dataDir
-    staffToken = (await seedAccounts(deps)).tokens['staff-jc'] as string
+    const { tokens } = await seedAccounts(deps)
+    staffToken = tokens['staff-jc'] as string
+    // A signed consent and the agencies' certificates, so a transfer can be delivered after the
+    // outage: the proof that the delivery worker came back, not only the HTTP side.
+    const relayPki = await createRelayPki({ at: now })
+    const crl = relayPki.pki.buildCrl({
+      serialNumbers: [],
+      revokedAt: now,
+      thisUpdate: new Date(now.getTime() - 86_400_000),
+      nextUpdate: new Date(now.getTime() + 30 * 86_400_000),
+    })
+    writeFileSync(join(relayPki.dir, 'ca.crl.pem'), crl.pem)
+    await registerRelayPki(deps, relayPki)
+    smtp = await startSmtpCapture()
+    const setup = await startTestServer(deps)
+    try {
+      const draft = await setup.api('POST', '/consents', {
+        token: staffToken,
+        body: {
+          kind: 'einwilligung',
+          subject,
+          senders: ['jc-demo'],
+          recipients: ['ja-demo'],
+          purposes: ['hilfeplanung'],
+          categories: ['schule'],
+          validUntil: new Date(now.getTime() + 90 * 86_400_000).toISOString().slice(0, 10),
+        },
+      })
+      const drafted = draft.body as { id: string; kioskCode: string }
+      consentId = drafted.id
+      const signed = await signAtKioskOverApi(setup, {
+        kioskToken: tokens['kiosk-jc'] as string,
+        kioskCode: drafted.kioskCode,
+        consentId,
+        signature: { role: 'youth', name: `${subject.givenName} ${subject.familyName}` },
+      })
+      expect(signed.status, JSON.stringify(signed.body)).toBe(200)
+    } finally {
+      await setup.close()
+    }
     await database.close()
     const port = await freePort()
     base = `http://127.0.0.1:${port}/api/v1`
@@ -55,6 +102,7 @@ describe('brucke serve while PostgreSQL restarts', () => {
       env: {
         PORT: String(port),
         DATABASE_URL: url,
+        SMTP_URL: smtp.url,
         SMTP_INGRESS_PORT: '0',
         BRUCKE_DEMO: 'false',
         BRUCKE_MASTER_KEY: config.secrets.masterKey.toString('base64'),
@@ -69,6 +117,7 @@ describe('brucke serve while PostgreSQL restarts', () => {
   afterAll(async () => {
     if (serve?.child.exitCode === null) await serve.stop()
     await cluster?.drop()
+    await smtp?.close()
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   }, 60_000)
 
@@ -182,6 +231,21 @@ describe('brucke serve while PostgreSQL restarts', () => {
       expect(failure).toEqual({ status: 503, code: 'database_unavailable', retryAfter: '5' })
     }
     expect((await readyz()).status).toBe(200)
+
+    // The delivery worker lived through the outage and delivers again.
+    const transfer = await fetch(`${base}/transfers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${staffToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        consentId,
+        to: 'ja-demo',
+        purpose: 'hilfeplanung',
+        necessity: 'Abstimmung der Hilfeplanung vor dem gemeinsamen Gespräch.',
+        sections: [{ category: 'schule', title: 'Schule', body: 'Abschluss im Sommer erwartet.' }],
+      }),
+    })
+    expect(transfer.status, await transfer.clone().text()).toBe(202)
+    await until('the transfer delivered', () => smtp.messages.length === 1, 30_000)
 
     const output = serve.output()
     expect(output).toMatch(/database unavailable: (57P01|ECONNREFUSED|57P03|connection_lost)/)
