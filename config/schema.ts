@@ -46,6 +46,18 @@ export const configSchema = z.strictObject({
   masterKeyFile: z.string().min(1).optional(),
   tokenKey: z.string().min(1).optional(),
   tokenKeyFile: z.string().min(1).optional(),
+  /**
+   * The bearer token Prometheus sends to `GET /api/v1/metrics`; without one the route answers 404.
+   * RFC 6750 token characters, long enough not to be guessed.
+   */
+  metricsToken: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._~+/-]{32,}=*$/,
+      'must be at least 32 characters of A-Z a-z 0-9 . _ ~ + / -',
+    )
+    .optional(),
+  metricsTokenFile: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   tokenTtlMinutes: z.coerce
     .number()
@@ -106,6 +118,11 @@ export const configSchema = z.strictObject({
   consentRetentionDays: z.coerce.number().int().min(30).max(36500).default(1095),
   /** Hours after a draft was declined, discarded or left unsigned before it is deleted. */
   draftRetentionHours: z.coerce.number().int().min(1).max(8760).default(72),
+  /**
+   * Hours an idempotency key (the `Idempotency-Key` header, a mail's Message-ID at the ingress)
+   * is kept with its first outcome; a retry within them gets that outcome, not a second record.
+   */
+  idempotencyKeyRetentionHours: z.coerce.number().int().min(1).max(8760).default(24),
   /** Minutes between the retention purges `brucke serve` runs by itself (0 = never). */
   retentionPurgeIntervalMinutes: z.coerce.number().int().min(0).max(10080).default(60),
   /** Seconds between signed audit checkpoints when the log grew (0 = only on shutdown). */
@@ -136,6 +153,8 @@ export const environmentNames = {
   masterKeyFile: 'BRUCKE_MASTER_KEY_FILE',
   tokenKey: 'BRUCKE_TOKEN_KEY',
   tokenKeyFile: 'BRUCKE_TOKEN_KEY_FILE',
+  metricsToken: 'METRICS_TOKEN',
+  metricsTokenFile: 'METRICS_TOKEN_FILE',
   logLevel: 'LOG_LEVEL',
   tokenTtlMinutes: 'TOKEN_TTL_MINUTES',
   sessionIdleMinutes: 'SESSION_IDLE_MINUTES',
@@ -153,6 +172,7 @@ export const environmentNames = {
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   consentRetentionDays: 'CONSENT_RETENTION_DAYS',
   draftRetentionHours: 'DRAFT_RETENTION_HOURS',
+  idempotencyKeyRetentionHours: 'IDEMPOTENCY_KEY_RETENTION_HOURS',
   retentionPurgeIntervalMinutes: 'RETENTION_PURGE_INTERVAL_MINUTES',
   auditCheckpointIntervalSeconds: 'AUDIT_CHECKPOINT_INTERVAL_SECONDS',
   kioskIdleSeconds: 'KIOSK_IDLE_SECONDS',

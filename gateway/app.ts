@@ -7,13 +7,13 @@ import { errorBody } from './http/api-error.ts'
 import { logDatabaseFailure } from './http/database-failure-status.ts'
 import { toHttpFailure } from './http/error-status.ts'
 import { mountApiRoutes, mountPageRoutes } from './http/mount-routes.ts'
+import { pageErrorHtml } from './http/page-errors.ts'
 import { rejectMalformedPath } from './http/reject-malformed-path.ts'
 import { buildOpenApiDocument } from './http/openapi.ts'
 import { createRouteLimits, type RouteLimits } from './http/route-limits.ts'
 import { apiPrefix, apiRoutes, pageRoutes } from './http/routes.ts'
 import { apiRoute, type AnyApiRoute, type AnyPageRoute } from './http/route.ts'
 import { z } from 'zod'
-import { errorPage } from '../templates/pages/layout.ts'
 
 export interface BuiltApp {
   app: Express
@@ -45,6 +45,13 @@ export function createApp(deps: Deps, limits: RouteLimits = createRouteLimits(de
     res.on('finish', () => {
       // Only the route pattern is logged: paths and queries could carry identifiers.
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched'
+      deps.metrics.httpRequest({
+        method: req.method,
+        // With the router's mount point: `/api/v1/transfers/:id`, not the API's and a page's
+        // `/transfers/:id` alike. Never the path itself (ids), only the pattern.
+        route: route === 'unmatched' ? route : req.baseUrl + route,
+        status: res.statusCode,
+      })
       deps.log.info(
         {
           requestId: res.locals.requestId,
@@ -117,14 +124,21 @@ export function createApp(deps: Deps, limits: RouteLimits = createRouteLimits(de
   mountPageRoutes(pageRouter, deps, limits, pages)
   app.use(pageRouter)
 
-  app.use((req: Request, res: Response) => {
+  app.use(async (req: Request, res: Response) => {
     res
       .status(404)
       .type('html')
-      .send(errorPage(404, 'Nicht gefunden', 'Diese Seite gibt es nicht.'))
+      .send(
+        await pageErrorHtml(deps, req, undefined, {
+          status: 404,
+          kind: 'notFound',
+          staff: { title: 'Nicht gefunden', message: 'Diese Seite gibt es nicht.' },
+        }),
+      )
   })
   // Last resort: errors raised outside a route (e.g. by a middleware) never leak a stack trace.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    deps.metrics.databaseError(error)
     const failure = toHttpFailure(error)
     if (failure && logDatabaseFailure(deps.log, error, { requestId: res.locals.requestId })) {
       if (!res.headersSent) {

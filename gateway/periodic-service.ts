@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import { classifyDatabaseFailure, describeDatabaseFailure } from '../db/database-failure.ts'
+import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { Service } from './serve.ts'
 
 /** A tick that resolves to this asks for the next tick at once (a full batch: more is due). */
@@ -11,6 +12,8 @@ export interface PeriodicServiceInput {
   /** Pause between the end of one tick and the start of the next; 0 runs no timer at all. */
   intervalMs: number
   log: Pick<Logger, 'error' | 'warn'>
+  /** Counts a failed tick's database error (`brucke_db_errors_total`). */
+  metrics?: Pick<GatewayMetrics, 'databaseError'>
   /** One round of work; never two at once. Resolving {@link tickAgain} skips the pause. */
   tick: () => Promise<unknown>
   /** The first tick at once (default: a sweep takes effect from the start) or after one pause. */
@@ -42,6 +45,7 @@ export function startPeriodicService(input: PeriodicServiceInput): PeriodicServi
     try {
       return await input.tick()
     } catch (error) {
+      input.metrics?.databaseError(error)
       // A database outage is named as such (code only: the error may carry a statement's
       // values); the next tick tries again, which is all a restart of the database needs.
       const outage = classifyDatabaseFailure(error)

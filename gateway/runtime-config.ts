@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { formatConfigProblems, loadConfig, type ConfigProblem } from '../config/load.ts'
-import type { ParsedConfig } from '../config/schema.ts'
+import { configSchema, type ParsedConfig } from '../config/schema.ts'
 import { writePrivateFile } from '../db/private-files.ts'
 
 export interface Secrets {
@@ -10,11 +10,21 @@ export interface Secrets {
   masterKey: Buffer
   /** Signs API bearer tokens (HS256). */
   tokenKey: Buffer
+  /** The bearer token of `GET /api/v1/metrics`; absent: metrics are not served. */
+  metricsToken?: string
 }
 
 export type Config = Omit<
   ParsedConfig,
-  'masterKey' | 'masterKeyFile' | 'tokenKey' | 'tokenKeyFile' | 'demo' | 'publicUrl' | 'databaseUrl'
+  | 'masterKey'
+  | 'masterKeyFile'
+  | 'tokenKey'
+  | 'tokenKeyFile'
+  | 'metricsToken'
+  | 'metricsTokenFile'
+  | 'demo'
+  | 'publicUrl'
+  | 'databaseUrl'
 > & {
   demo: boolean
   publicUrl: string
@@ -65,6 +75,7 @@ export function resolveConfig(env: Record<string, string | undefined>, cwd: stri
     cwd,
     problems,
   })
+  const metricsToken = resolveMetricsToken(parsed, cwd, problems)
   if (problems.length > 0 || !masterKey || !tokenKey) throw new ConfigError(problems)
 
   const {
@@ -72,6 +83,8 @@ export function resolveConfig(env: Record<string, string | undefined>, cwd: stri
     masterKeyFile: _mf,
     tokenKey: _t,
     tokenKeyFile: _tf,
+    metricsToken: _mt,
+    metricsTokenFile: _mtf,
     demo: _d,
     ...rest
   } = parsed
@@ -81,8 +94,41 @@ export function resolveConfig(env: Record<string, string | undefined>, cwd: stri
     dataDir,
     publicUrl: parsed.publicUrl ?? `http://localhost:${parsed.port}`,
     databaseUrl: parsed.databaseUrl ?? `file:${join(dataDir, 'brucke.db')}`,
-    secrets: { masterKey, tokenKey },
+    secrets: { masterKey, tokenKey, ...(metricsToken !== undefined ? { metricsToken } : {}) },
   }
+}
+
+/**
+ * The metrics token from `METRICS_TOKEN` or the file `METRICS_TOKEN_FILE` names (checked like
+ * the environment value). Optional even in production: without it `/api/v1/metrics` is off.
+ */
+function resolveMetricsToken(
+  parsed: ParsedConfig,
+  cwd: string,
+  problems: ConfigProblem[],
+): string | undefined {
+  if (parsed.metricsToken !== undefined) return parsed.metricsToken
+  if (parsed.metricsTokenFile === undefined) return undefined
+  const path = resolve(cwd, parsed.metricsTokenFile)
+  if (!existsSync(path)) {
+    problems.push({
+      key: 'METRICS_TOKEN_FILE',
+      source: 'environment',
+      message: `file ${path} does not exist`,
+    })
+    return undefined
+  }
+  const token = readFileSync(path, 'utf8').trim()
+  const checked = configSchema.shape.metricsToken.safeParse(token)
+  if (!checked.success || checked.data === undefined) {
+    problems.push({
+      key: 'METRICS_TOKEN_FILE',
+      source: 'file',
+      message: 'must hold at least 32 characters of A-Z a-z 0-9 . _ ~ + / -',
+    })
+    return undefined
+  }
+  return checked.data
 }
 
 interface SecretSource {

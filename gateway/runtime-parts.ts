@@ -4,6 +4,7 @@ import { deriveAuditKey } from './audit/audit-key.ts'
 import type { Deps } from './deps.ts'
 import { createReadinessBoard, type ReadinessBoard } from './readiness.ts'
 import { createKioskSummaryStore, type KioskSummaryStore } from './kiosk/kiosk-summaries.ts'
+import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { createOutboxSignal, type OutboxSignal } from './relay/outbox-signal.ts'
 import type { AgencyKeyring } from './relay/ports.ts'
 import { createRelayKeyring } from './relay/relay-keyring.ts'
@@ -11,7 +12,8 @@ import { createRelayKeyring } from './relay/relay-keyring.ts'
 /**
  * The parts of a running gateway that live as long as it does and are shared by every request,
  * page and background service: keys derived from the master key, the relay's keyring (with its
- * lookup cache) and outbox signal, the case summaries waiting on kiosks. Built once, with the rest
+ * lookup cache) and outbox signal, the case summaries waiting on kiosks, the metrics registry.
+ * Built once, with the rest
  * of `Deps`, by `gateway/runtime.ts` (serve and CLI) and `tests/support/test-deps.ts` — never
  * found through a module-level map, so each test (or second gateway in a process) has its own.
  */
@@ -31,14 +33,19 @@ export interface RuntimeParts {
   kioskSummaries: KioskSummaryStore
   /** The background parts `/readyz` requires running (the delivery worker registers itself). */
   readiness: ReadinessBoard
+  /** This gateway's Prometheus registry and the counters the code records into. */
+  metrics: GatewayMetrics
 }
 
-export function createRuntimeParts(base: Pick<Deps, 'db' | 'config' | 'log'>): RuntimeParts {
+export function createRuntimeParts(
+  base: Pick<Deps, 'db' | 'config' | 'log' | 'clock'>,
+): RuntimeParts {
   const masterKey = base.config.secrets.masterKey
   return {
     derivedKeys: { audit: deriveAuditKey(masterKey), pseudonym: derivePseudonymKey(masterKey) },
     relay: { keyring: createRelayKeyring(base), outbox: createOutboxSignal() },
     kioskSummaries: createKioskSummaryStore(),
     readiness: createReadinessBoard(),
+    metrics: createGatewayMetrics(base),
   }
 }

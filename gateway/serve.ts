@@ -26,6 +26,8 @@ export async function startGateway(
   options: { port?: number; host?: string } = {},
 ): Promise<RunningGateway> {
   const { app } = createApp(deps, createRouteLimits(deps))
+  // Memory, CPU, event loop and GC of this process, once per gateway that listens.
+  deps.metrics.collectProcessMetrics()
   const server = createServer(app)
   server.requestTimeout = 60_000
   server.headersTimeout = 20_000

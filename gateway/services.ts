@@ -3,6 +3,7 @@ import { startRetentionSweeper } from './audit/retention-sweeper.ts'
 import { startConsentExpirySweeper } from './consent/expiry-sweeper.ts'
 import { startCertificateMonitor } from './crypto/certificate-monitor.ts'
 import type { Deps } from './deps.ts'
+import { startIdempotencyKeyPurge } from './idempotency/idempotency-key-purge.ts'
 import { startKioskIdleSweeper } from './kiosk/kiosk-idle-sweeper.ts'
 import { startRelayServices } from './relay/relay-services.ts'
 import { startMajoritySweeper } from './self-service/majority-review.ts'
@@ -19,5 +20,6 @@ export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] =
   (deps) => startMajoritySweeper(deps),
   (deps) => startRetentionSweeper(deps), // personal data goes when its time is up, unattended
   (deps) => startKioskIdleSweeper(deps), // receipt codes in clear do not wait for the next request
+  (deps) => startIdempotencyKeyPurge(deps), // keys of create calls live only as long as configured
   (deps) => startRelayServices(deps),
 ]

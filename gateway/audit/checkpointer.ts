@@ -15,6 +15,7 @@ export function startCheckpointer(deps: Deps): Promise<Service> {
       name: 'audit checkpointer',
       intervalMs: auditSettingsOf(deps.config).auditCheckpointIntervalSeconds * 1000,
       log: deps.log,
+      metrics: deps.metrics,
       firstTick: 'after-interval',
       finalTick: true,
       tick: async () => {

@@ -17,6 +17,7 @@ export function startRetentionSweeper(deps: Deps): Promise<Service | undefined> 
       name: 'retention-purge',
       intervalMs: minutes * 60_000,
       log: deps.log,
+      metrics: deps.metrics,
       tick: async () => {
         const outcome = await purgeExpiredData(deps, { quiet: true })
         if (outcome.recorded)

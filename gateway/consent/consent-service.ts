@@ -33,6 +33,7 @@ import {
 } from '../../db/consent-repository.ts'
 import { isUniqueViolation } from '../../db/unique-violation.ts'
 import type { Deps } from '../deps.ts'
+import type { RecordOutcome } from '../idempotency/idempotent-call.ts'
 import {
   agencyOfCaller,
   consentActorOf,
@@ -67,6 +68,8 @@ export async function createConsentDraft(
   input: {
     caller: ConsentCaller
     draft: z.input<typeof consentDraftInputSchema> | ConsentDraftInput
+    /** Stores the caller's idempotency key with the new consent, in its transaction. */
+    recordOutcome?: RecordOutcome
   },
 ): Promise<ConsentView> {
   const { caller } = input
@@ -156,6 +159,8 @@ export async function createConsentDraft(
   // transaction rolled back, audit entry included).
   const kioskCode = await retryOnUniqueViolation(() =>
     deps.db.transaction().execute(async (trx) => {
+      // The consent view holds the person's name: only its id goes with the key.
+      await input.recordOutcome?.(trx, { resourceId: consent.id })
       await releaseExpiredKioskCodes(trx, now)
       let code = newKioskCode()
       for (let attempt = 0; await isKioskCodeTaken(trx, code); attempt++) {
@@ -405,7 +410,7 @@ export type DecisionInput = z.infer<typeof decisionInputSchema>
  * `decision_checked`.
  */
 export async function checkDecision(
-  deps: ServiceDeps,
+  deps: ServiceDeps & Pick<Deps, 'metrics'>,
   input: { caller: ConsentCaller; request: DecisionInput },
 ): Promise<Decision> {
   const { caller, request } = input
@@ -431,6 +436,7 @@ export async function checkDecision(
     [facts],
     now,
   )
+  deps.metrics.decision('check', decision)
   await appendAuditEvent(deps.db, {
     at: now,
     actor: caller.actor,

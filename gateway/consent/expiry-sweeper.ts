@@ -49,6 +49,7 @@ export function startConsentExpirySweeper(deps: Deps, intervalMs = 60_000): Prom
       name: 'consent-expiry-sweeper',
       intervalMs,
       log: deps.log,
+      metrics: deps.metrics,
       tick: () => recordExpiredConsents(deps),
     }),
   )

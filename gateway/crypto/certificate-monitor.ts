@@ -18,6 +18,7 @@ export async function startCertificateMonitor(
     name: 'certificate-monitor',
     intervalMs,
     log: deps.log,
+    metrics: deps.metrics,
     tick: () => warnAboutExpiringCertificates(deps),
   })
 }

@@ -17,6 +17,7 @@ export const apiErrorStatus = {
   route_not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  idempotency_key_reused: 422,
   unsupported_media_type: 415,
   too_many_requests: 429,
   internal_error: 500,

@@ -25,7 +25,9 @@ import {
   confirmAtMajority,
   majorityConfirmationInputSchema,
 } from '../self-service/majority-confirmation.ts'
+import { runIdempotently } from '../idempotency/idempotent-call.ts'
 import { ApiError } from './api-error.ts'
+import { idempotencyClaimOf, idempotencyHeadersSchema, markReplayed } from './idempotency-header.ts'
 import { apiRoute, type AnyApiRoute } from './route.ts'
 
 function callerOf(principal: Principal): ConsentCaller {
@@ -42,13 +44,33 @@ const idParams = z.strictObject({ id: z.string().min(1).max(64) })
 export const createConsentRoute = apiRoute({
   method: 'post',
   path: '/consents',
-  summary: 'Prepare a consent (draft) with the young person',
+  summary: 'Prepare a consent (draft) with the young person; idempotent with an Idempotency-Key',
   access: ['staff'],
+  headers: idempotencyHeadersSchema,
   body: consentDraftInputSchema,
   status: 201,
   response: consentViewSchema,
-  handle: ({ deps, principal, body }) =>
-    createConsentDraft(deps, { caller: callerOf(principal), draft: body }),
+  handle: async ({ deps, principal, headers, body, res }) => {
+    const caller = callerOf(principal)
+    const { result, replayed } = await runIdempotently(
+      deps,
+      idempotencyClaimOf(principal, headers, 'consent.create', body),
+      {
+        status: 201,
+        run: (recordOutcome) =>
+          createConsentDraft(deps, {
+            caller,
+            draft: body,
+            ...(recordOutcome ? { recordOutcome } : {}),
+          }),
+        // The view holds the person's name and birth date, which the key table never stores:
+        // the replay reads the consent again (as it is now).
+        replay: (stored) => getConsent(deps, { caller, consentId: stored.resourceId }),
+      },
+    )
+    markReplayed(res, replayed)
+    return result
+  },
 })
 
 export const listConsentsRoute = apiRoute({

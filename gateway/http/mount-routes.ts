@@ -2,13 +2,13 @@ import type { Request, Response, Router } from 'express'
 import type { ZodType } from 'zod'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { isStaffPrincipal, type Principal } from '../../accounts/roles.ts'
-import { errorPage } from '../../templates/pages/layout.ts'
 import { authenticate, type Authentication } from '../auth/authenticate.ts'
 import type { Deps } from '../deps.ts'
 import { ApiError, errorBody } from './api-error.ts'
 import { readFormBody, readJsonBody, requestHasBody } from './body-parsing.ts'
 import { logDatabaseFailure } from './database-failure-status.ts'
 import { toHttpFailure, validationIssues, type HttpFailure } from './error-status.ts'
+import { pageErrorHtml, personErrorKindOf } from './page-errors.ts'
 import { refuseNul } from './refuse-nul.ts'
 import type { Access, AnyApiRoute, AnyPageRoute } from './route.ts'
 import type { RouteLimits } from './route-limits.ts'
@@ -82,12 +82,15 @@ function sendApiFailure(deps: Deps, res: Response, error: unknown): void {
   }
   const failure = toHttpFailure(error)
   if (failure) {
-    logDatabaseFailure(deps.log, error, { requestId: requestIdOf(res) })
+    // A database outage answers 503/507 but still counts in `brucke_db_errors_total`.
+    if (logDatabaseFailure(deps.log, error, { requestId: requestIdOf(res) }))
+      deps.metrics.databaseError(error)
     setRetryAfter(res, failure)
     res.status(failure.status).json(errorBody(failure.code, failure.message, failure.details))
     return
   }
   const requestId = requestIdOf(res)
+  deps.metrics.databaseError(error)
   deps.log.error({ err: error, requestId }, 'request failed')
   res.status(500).json(errorBody('internal_error', 'Internal error.', { requestId }))
 }
@@ -134,12 +137,14 @@ export function mountApiRoutes(
         const params: unknown = parseWith(route.params, req.params, 'path')
         const query: unknown = parseWith(route.query, req.query, 'query')
         const body: unknown = parseWith(route.body, rawBody, 'request body')
+        const headers: unknown = parseWith(route.headers, req.headers, 'header')
         const result: unknown = await route.handle({
           deps,
           principal: auth.principal,
           params,
           query,
           body,
+          headers,
           limits,
           requestId: requestIdOf(res),
           req,
@@ -187,9 +192,12 @@ export function mountPageRoutes(
   for (const route of routes) {
     router[route.method](route.path, async (req: Request, res: Response) => {
       res.setHeader('Cache-Control', 'no-store')
+      // Known to the error page below: the kiosk's errors speak the language of its flow.
+      let principal: Principal | null = null
       try {
         const now = deps.clock.now()
         const auth = await authenticateLeniently(deps, req, now)
+        principal = auth.principal
         const verdict = isAllowed(route.access, auth.principal)
         if (verdict === 'unauthenticated') {
           res.redirect(303, '/login')
@@ -200,7 +208,16 @@ export function mountPageRoutes(
           res
             .status(403)
             .type('html')
-            .send(errorPage(403, 'Kein Zugriff', 'Ihre Rolle darf diese Seite nicht öffnen.'))
+            .send(
+              await pageErrorHtml(deps, req, auth.principal, {
+                status: 403,
+                kind: 'forbidden',
+                staff: {
+                  title: 'Kein Zugriff',
+                  message: 'Ihre Rolle darf diese Seite nicht öffnen.',
+                },
+              }),
+            )
           return
         }
         refuseNul(req.query, 'query')
@@ -213,11 +230,14 @@ export function mountPageRoutes(
               .status(403)
               .type('html')
               .send(
-                errorPage(
-                  403,
-                  'Sitzung abgelaufen',
-                  'Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
-                ),
+                await pageErrorHtml(deps, req, auth.principal, {
+                  status: 403,
+                  kind: 'stale',
+                  staff: {
+                    title: 'Sitzung abgelaufen',
+                    message: 'Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
+                  },
+                }),
               )
             return
           }
@@ -230,6 +250,7 @@ export function mountPageRoutes(
           params: pathParamsOf(req),
           query: req.query,
           body: form,
+          headers: undefined,
           limits,
           requestId: requestIdOf(res),
           req,
@@ -251,31 +272,41 @@ export function mountPageRoutes(
         const failure = toHttpFailure(error)
         if (failure) {
           const databaseDown = logDatabaseFailure(deps.log, error, { requestId: requestIdOf(res) })
+          if (databaseDown) deps.metrics.databaseError(error)
           setRetryAfter(res, failure)
           res
             .status(failure.status)
             .type('html')
             .send(
-              databaseDown
-                ? errorPage(
-                    failure.status,
-                    'Vorübergehend nicht möglich',
-                    'Die Datenbank ist gerade nicht verfügbar; nichts wurde gespeichert. Bitte versuchen Sie es in einer Minute noch einmal.',
-                  )
-                : errorPage(failure.status, 'Das hat nicht geklappt', failure.message),
+              await pageErrorHtml(deps, req, principal, {
+                status: failure.status,
+                kind: personErrorKindOf(failure.status),
+                staff: databaseDown
+                  ? {
+                      title: 'Vorübergehend nicht möglich',
+                      message:
+                        'Die Datenbank ist gerade nicht verfügbar; nichts wurde gespeichert. Bitte versuchen Sie es in einer Minute noch einmal.',
+                    }
+                  : { title: 'Das hat nicht geklappt', message: failure.message },
+              }),
             )
           return
         }
+        deps.metrics.databaseError(error)
         deps.log.error({ err: error, requestId: requestIdOf(res) }, 'page failed')
         res
           .status(500)
           .type('html')
           .send(
-            errorPage(
-              500,
-              'Interner Fehler',
-              `Bitte nennen Sie dem Support die Kennung ${requestIdOf(res)}.`,
-            ),
+            await pageErrorHtml(deps, req, principal, {
+              status: 500,
+              kind: 'internal',
+              staff: {
+                title: 'Interner Fehler',
+                message: `Bitte nennen Sie dem Support die Kennung ${requestIdOf(res)}.`,
+              },
+              requestId: requestIdOf(res),
+            }),
           )
       }
     })

@@ -49,6 +49,24 @@ export function buildOpenApiDocument(
         })
       }
     }
+    if (route.headers) {
+      const headers = toJsonSchema(route.headers, 'input') as {
+        properties?: Record<string, unknown>
+        required?: string[]
+      }
+      for (const [name, schema] of Object.entries(headers.properties ?? {})) {
+        parameters.push({
+          // Header names are case-insensitive; the document spells them as people write them.
+          name: name.replace(
+            /(^|-)([a-z])/g,
+            (_m, dash: string, c: string) => dash + c.toUpperCase(),
+          ),
+          in: 'header',
+          required: headers.required?.includes(name) ?? false,
+          schema,
+        })
+      }
+    }
     const operation: Record<string, unknown> = {
       summary: route.summary,
       operationId: `${route.method}${route.path.replace(/[/:]+([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express'
-import { errorPage } from '../../templates/pages/layout.ts'
 import { errorBody } from './api-error.ts'
+import { pageErrorHtmlFromRequest } from './page-errors.ts'
 
 /**
  * Whether the raw path decodes as percent-encoded UTF-8 (RFC 3986 §2.1, RFC 3629) free of
@@ -51,7 +51,14 @@ export function rejectMalformedPath(apiPrefix: string) {
       .setHeader('Cache-Control', 'no-store')
       .type('html')
       .send(
-        errorPage(400, 'Ungültige Adresse', 'Diese Adresse enthält Zeichen, die es nicht gibt.'),
+        pageErrorHtmlFromRequest(req, {
+          status: 400,
+          kind: 'badAddress',
+          staff: {
+            title: 'Ungültige Adresse',
+            message: 'Diese Adresse enthält Zeichen, die es nicht gibt.',
+          },
+        }),
       )
   }
 }

@@ -19,6 +19,8 @@ import {
   transferViewSchema,
   type TransferCaller,
 } from '../relay/transfer-service.ts'
+import { runIdempotently } from '../idempotency/idempotent-call.ts'
+import { idempotencyClaimOf, idempotencyHeadersSchema, markReplayed } from './idempotency-header.ts'
 import { apiRoute, type AnyApiRoute } from './route.ts'
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) })
@@ -27,17 +29,39 @@ function callerOf(principal: StaffPrincipal): TransferCaller {
   return { actor: actorOf(principal), userId: principal.userId, agencyId: principal.agencyId }
 }
 
+const queuedSchema = z.strictObject({ id: z.string(), status: transferStatusSchema })
+
 export const submitTransferRoute = apiRoute({
   method: 'post',
   path: '/transfers',
-  summary: 'Send a case summary to a partner agency (decided, signed, encrypted, queued)',
+  summary:
+    'Send a case summary to a partner agency (decided, signed, encrypted, queued); idempotent with an Idempotency-Key',
   access: ['staff'],
+  headers: idempotencyHeadersSchema,
   body: transferInputSchema,
   bodyLimit: maxTransferBodyBytes,
   status: 202,
-  response: z.strictObject({ id: z.string(), status: transferStatusSchema }),
-  handle: ({ deps, principal, body }) =>
-    submitTransfer(deps, { caller: callerOf(principal), transfer: body, channel: 'api' }),
+  response: queuedSchema,
+  handle: async ({ deps, principal, headers, body, res }) => {
+    const { result, replayed } = await runIdempotently(
+      deps,
+      idempotencyClaimOf(principal, headers, 'transfer.submit', body),
+      {
+        status: 202,
+        run: (recordOutcome) =>
+          submitTransfer(deps, {
+            caller: callerOf(principal),
+            transfer: body,
+            channel: 'api',
+            ...(recordOutcome ? { recordOutcome } : {}),
+          }),
+        // The answer is metadata only ({ id, status }), so it is stored and given back as it was.
+        replay: (stored) => Promise.resolve(queuedSchema.parse(stored.body)),
+      },
+    )
+    markReplayed(res, replayed)
+    return result
+  },
 })
 
 export const listTransfersRoute = apiRoute({

@@ -9,7 +9,7 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
 /** Who may call a route: anyone, or signed-in users with one of the roles. */
 export type Access = 'public' | readonly Role[]
 
-export interface RouteContext<P, Q, B, Auth extends Principal | null> {
+export interface RouteContext<P, Q, B, Auth extends Principal | null, H = unknown> {
   deps: Deps
   /** The app's attempt limits, built once (gateway/http/route-limits.ts). */
   limits: RouteLimits
@@ -17,6 +17,8 @@ export interface RouteContext<P, Q, B, Auth extends Principal | null> {
   params: P
   query: Q
   body: B
+  /** The request headers the route declares, validated (undefined when it declares none). */
+  headers: H
   requestId: string
   req: Request
   res: Response
@@ -42,6 +44,7 @@ export interface ApiRoute<
   B = unknown,
   R = unknown,
   A extends Access = Access,
+  H = unknown,
 > {
   kind: 'api'
   method: HttpMethod
@@ -51,12 +54,17 @@ export interface ApiRoute<
   params?: ZodType<P>
   query?: ZodType<Q>
   body?: ZodType<B>
+  /**
+   * Request headers the route reads (e.g. `Idempotency-Key`), by their lower-case name as Node
+   * gives them; other headers are not the schema's business (`z.object`, not strict).
+   */
+  headers?: ZodType<H>
   response: ZodType<R>
   /** Success status; 200 unless given. */
   status?: number
   /** Largest accepted JSON body in bytes (default 64 KiB). */
   bodyLimit?: number
-  handle(ctx: RouteContext<P, Q, B, PrincipalFor<A>>): Promise<R>
+  handle(ctx: RouteContext<P, Q, B, PrincipalFor<A>, H>): Promise<R>
 }
 
 export function apiRoute<
@@ -65,7 +73,8 @@ export function apiRoute<
   B = undefined,
   R = unknown,
   const A extends Access = Access,
->(route: Omit<ApiRoute<P, Q, B, R, A>, 'kind'>): ApiRoute<P, Q, B, R, A> {
+  H = undefined,
+>(route: Omit<ApiRoute<P, Q, B, R, A, H>, 'kind'>): ApiRoute<P, Q, B, R, A, H> {
   return { kind: 'api', ...route }
 }
 
@@ -98,6 +107,6 @@ export function pageRoute<F = undefined, const A extends Access = Access>(
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyApiRoute = ApiRoute<any, any, any, any, Access>
+export type AnyApiRoute = ApiRoute<any, any, any, any, Access, any>
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyPageRoute = PageRoute<any, Access>

@@ -18,6 +18,7 @@ import { auditApiRoutes } from './audit-routes.ts'
 import { consentApiRoutes } from './consent-routes.ts'
 import { cryptoApiRoutes } from './crypto-routes.ts'
 import { kioskApiRoutes } from './kiosk-routes.ts'
+import { metricsRoute } from './metrics-routes.ts'
 import { relayApiRoutes } from './relay-routes.ts'
 
 export const apiPrefix = '/api/v1'
@@ -40,6 +41,7 @@ export const apiRoutes: readonly AnyApiRoute[] = [
   ...relayApiRoutes,
   ...auditApiRoutes,
   ...kioskApiRoutes,
+  metricsRoute,
 ]
 
 /** Every server-rendered page, the same way. */

@@ -27,6 +27,7 @@ export function startKioskIdleSweeper(deps: Deps, intervalMs = 30_000): Promise<
       name: 'kiosk-idle-sweeper',
       intervalMs,
       log: deps.log,
+      metrics: deps.metrics,
       tick: async () => {
         const wiped = await wipeIdleKiosks(deps)
         if (wiped > 0) deps.log.info({ wiped }, 'idle kiosks wiped')

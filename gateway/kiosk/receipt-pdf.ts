@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { pdfSignaturePlaceholder } from '../../crypto/pdf-sign.ts'
 import { receiptStringsFor } from '../../templates/pages/receipt/receipt-strings.ts'
 import {
@@ -6,13 +5,7 @@ import {
   receiptFacts,
   type ReceiptDocument,
 } from '../../templates/pages/receipt/receipt-view.ts'
-
-/** Fonts with Latin, Cyrillic and Arabic letters (Debian fonts-dejavu-core); else Helvetica. */
-const fonts = {
-  regular: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-  bold: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
-}
-const rtlLanguages = ['ar', 'fa']
+import { openPersonPdf } from '../pdf/person-pdf.ts'
 
 /**
  * A value pdfkit writes verbatim: the `/ByteRange` placeholder must be tokens of fixed width
@@ -43,111 +36,84 @@ export interface ReceiptPdfInput {
 }
 
 /**
- * The receipt as a PDF (pdfkit) ready for the agency's seal: every part of the receipt
- * (facts, signatures with their drawings, how to revoke, the texts in full, checksums) and an
- * invisible signature field whose dictionary holds the PAdES placeholder that
- * `crypto/pdf-sign.ts` fills (ISO 32000-1 §12.7.4.5, §12.8).
+ * The receipt as a PDF ready for the agency's seal: every part of the receipt (facts,
+ * signatures with their drawings, how to revoke, the texts in full, checksums) written through
+ * the person-PDF writer (gateway/pdf/person-pdf.ts) — so Arabic and Farsi lines with dates,
+ * codes, addresses and German legal terms inside come out in visual order, flush right, as in
+ * the `/me` export — and an invisible signature field whose dictionary holds the PAdES
+ * placeholder that `crypto/pdf-sign.ts` fills (ISO 32000-1 §12.7.4.5, §12.8).
  */
 export async function receiptPdf(input: ReceiptPdfInput): Promise<Buffer> {
-  // Loaded on first use: the CLI and the API never need the PDF library.
-  const { default: PDFDocument } = await import('pdfkit')
   const doc = input.document
   const strings = receiptStringsFor(doc.language)
   const title = strings.title[doc.kind]
-  const pdf = new PDFDocument({
-    size: 'A4',
-    margin: 56,
-    pdfVersion: '1.7',
-    lang: doc.language === 'de-ls' ? 'de' : doc.language,
-    displayTitle: true,
-    info: {
-      Title: title,
-      Author: doc.issuer,
-      Creator: 'Brücke',
-      Producer: 'Brücke',
-      CreationDate: input.at,
-    },
+  const pdf = await openPersonPdf({
+    language: doc.language,
+    title,
+    info: { author: doc.issuer, creationDate: input.at, pdfVersion: '1.7' },
   })
-  const chunks: Buffer[] = []
-  pdf.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const finished = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)))
-    pdf.on('error', reject)
-  })
-  const unicode = existsSync(fonts.regular) && existsSync(fonts.bold)
-  if (unicode) {
-    pdf.registerFont('regular', fonts.regular)
-    pdf.registerFont('bold', fonts.bold)
-  }
-  const align = rtlLanguages.includes(doc.language) ? 'right' : 'left'
-  const regular = unicode ? 'regular' : 'Helvetica'
-  const bold = unicode ? 'bold' : 'Helvetica-Bold'
-  const paragraph = (text: string, language = doc.language, size = 10) =>
-    pdf
-      .font(regular)
-      .fontSize(size)
-      .text(text, { align: rtlLanguages.includes(language) ? 'right' : 'left' })
   const heading = (text: string, size = 13) => {
-    pdf.moveDown(0.6)
-    pdf.font(bold).fontSize(size).text(text, { align })
-    pdf.moveDown(0.2)
+    pdf.space(0.8)
+    pdf.heading(text, size)
   }
 
-  pdf.font(bold).fontSize(18).text(title, { align })
-  paragraph(strings.kind[doc.kind], doc.language, 11)
+  pdf.heading(title, 18)
+  pdf.text(strings.kind[doc.kind], { size: 11 })
   if (doc.code) {
     heading(strings.code)
-    pdf.font(bold).fontSize(16).text(doc.code, { align })
-    if (input.qrPng) pdf.image(input.qrPng, { width: 110 })
-    paragraph(fillIn(strings.codeHelp, doc))
+    pdf.text(doc.code, { size: 16, bold: true })
+    if (input.qrPng) pdf.image(input.qrPng, 110)
+    pdf.text(fillIn(strings.codeHelp, doc))
   }
-  pdf.moveDown(0.5)
-  for (const [label, value] of receiptFacts(doc, strings)) paragraph(`${label}: ${value}`)
+  pdf.space()
+  for (const [label, value] of receiptFacts(doc, strings)) pdf.field(label, value)
 
   heading(strings.signatures)
   for (const s of doc.signatures) {
-    pdf
-      .font(bold)
-      .fontSize(10)
-      .text(`${strings.roles[s.role]}: ${s.name}, ${s.signedAt}`, { align })
-    paragraph(strings.methods[s.method])
+    pdf.text(`${strings.roles[s.role]}: ${s.name}, ${s.signedAt}`, { bold: true })
+    pdf.text(strings.methods[s.method])
     if (s.drawing) {
       const png = Buffer.from(s.drawing.slice(s.drawing.indexOf(',') + 1), 'base64')
-      pdf.image(png, { fit: [220, 64] })
+      pdf.image(png, 220, 64)
     }
     if (s.statement)
-      paragraph(
+      pdf.text(
         `${s.method === 'staff_attested' ? strings.circumstances : strings.confirmedSentence}: „${s.statement}“`,
       )
-    if (s.textRead) paragraph(`${strings.textRead}: ${s.textRead}`, 'de', 8)
-    pdf.moveDown(0.4)
+    // The reference of the text read is a code (template, version, language, hash).
+    if (s.textRead) pdf.text(`${strings.textRead}: ${s.textRead}`, { size: 8 })
+    pdf.space(0.6)
   }
 
   heading(strings.revokeHeading)
-  paragraph(strings.revokeText)
-  for (const way of strings.revokeWays) paragraph(`– ${fillIn(way, doc)}`)
+  pdf.text(strings.revokeText)
+  for (const way of strings.revokeWays) pdf.text(`– ${fillIn(way, doc)}`)
 
   for (const t of doc.texts) {
-    pdf.addPage()
-    heading(`${t.binding ? strings.bindingHeading : strings.textHeading} (${t.languageName})`)
-    if (t.binding) paragraph(strings.bindingNote)
-    pdf.moveDown(0.3)
-    paragraph(t.text, t.language, 9.5)
-    pdf.moveDown(0.3)
-    paragraph(`SHA-256: ${t.sha256}`, 'de', 8)
+    pdf.newPage()
+    pdf.heading(
+      `${t.binding ? strings.bindingHeading : strings.textHeading} (${t.languageName})`,
+      13,
+    )
+    if (t.binding) pdf.text(strings.bindingNote)
+    pdf.space(0.5)
+    // Each text in its own language and direction: the binding German one flush left.
+    pdf.text(t.text, { language: t.language, size: 9.5 })
+    pdf.space(0.5)
+    pdf.text(`SHA-256: ${t.sha256}`, { size: 8 })
     if (t.matchesSigned !== null)
-      paragraph(t.matchesSigned ? strings.textMatches : strings.textDiffers, doc.language, 9)
+      pdf.text(t.matchesSigned ? strings.textMatches : strings.textDiffers, { size: 9 })
   }
 
   heading(strings.checksums)
-  paragraph(`${strings.textChecksum}: ${doc.textSha256}`, 'de', 8.5)
-  paragraph(`${strings.recordChecksum}: ${doc.recordSha256}`, 'de', 8.5)
+  pdf.text(`${strings.textChecksum}: ${doc.textSha256}`, { size: 8.5 })
+  pdf.text(`${strings.recordChecksum}: ${doc.recordSha256}`, { size: 8.5 })
   heading(strings.sealHeading)
-  paragraph(fillIn(strings.sealText, doc))
+  pdf.text(fillIn(strings.sealText, doc))
 
-  addSignatureField(pdf, { at: input.at, issuer: doc.issuer, reason: title })
-  pdf.end()
-  return finished
+  return pdf.finish((document) =>
+    addSignatureField(document, { at: input.at, issuer: doc.issuer, reason: title }),
+  )
 }
 
 /**

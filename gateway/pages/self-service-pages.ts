@@ -24,6 +24,7 @@ import { parseCookies, serializeCookie } from '../http/cookies.ts'
 import type { Deps } from '../deps.ts'
 import { toHttpFailure } from '../http/error-status.ts'
 import { pageRoute, type AnyPageRoute, type PageResult } from '../http/route.ts'
+import { personErrorPage } from '../../templates/pages/person-error-view.ts'
 import { selfServiceSessionMinutes } from '../kiosk/kiosk-settings.ts'
 import { normaliseReceiptCode, receiptCodePattern } from '../kiosk/receipt-code.ts'
 import {
@@ -32,6 +33,7 @@ import {
   openSelfService,
   revokeBySelfService,
   selfServiceCookieName,
+  selfServiceLanguageCookie,
   selfServiceOverview,
   selfServiceProof,
   selfServiceReceiptPdf,
@@ -43,8 +45,7 @@ import {
 } from '../self-service/self-service-export.ts'
 
 const loginCsrfCookie = 'brucke_me_csrf'
-/** The language of `/me`: chosen with its switch (or the receipt's QR link), kept in a cookie. */
-const languageCookie = 'brucke_me_lang'
+const languageCookie = selfServiceLanguageCookie
 
 /**
  * The page's language: `?lang=` when given (then remembered for `/me` in a browser-session
@@ -106,20 +107,19 @@ const entryPage = (
 
 const tokenOf = (req: Request) => parseCookies(req.headers.cookie)[selfServiceCookieName]
 
-/** The session, or undefined; a POST also needs the session's own CSRF token. */
-async function sessionOf(
-  deps: Deps,
-  req: Request,
-  post: boolean,
-): Promise<SelfServiceSession | undefined> {
-  const session = await findSelfService(deps, tokenOf(req))
-  if (!session) return undefined
-  if (post) {
-    const sent = (req.body as Record<string, unknown> | undefined)?._csrf
-    if (sent !== session.csrfToken) return undefined
-  }
-  return session
-}
+/** The session of the request's cookie, or undefined. */
+const sessionOf = (deps: Deps, req: Request): Promise<SelfServiceSession | undefined> =>
+  findSelfService(deps, tokenOf(req))
+
+/** Whether a posted form carries the session's own CSRF token (a page left open too long does not). */
+const formTokenMatches = (req: Request, session: SelfServiceSession) =>
+  (req.body as Record<string, unknown> | undefined)?._csrf === session.csrfToken
+
+/** A form from an older page of `/me`: said in the person's language, not a silent restart. */
+const staleForm = (language: PersonLanguage): PageResult => ({
+  status: 403,
+  html: personErrorPage({ language, kind: 'stale', home: '/me' }),
+})
 
 const clearCookie = (deps: Deps, res: Response) =>
   res.append(
@@ -187,7 +187,7 @@ export const selfServiceEntryPage = pageRoute({
   access: 'public',
   handle: async ({ deps, req, res }) => {
     const language = languageOf(deps, req, res)
-    if (await sessionOf(deps, req, false)) return { redirect: '/me/consents' }
+    if (await sessionOf(deps, req)) return { redirect: '/me/consents' }
     return entryPage(deps, res, language)
   },
 })
@@ -266,7 +266,7 @@ export const selfServiceConsentsPage = pageRoute({
   access: 'public',
   handle: async ({ deps, req, res, query }) => {
     const language = languageOf(deps, req, res)
-    const session = await sessionOf(deps, req, false)
+    const session = await sessionOf(deps, req)
     if (!session) return { redirect: '/me' }
     return overviewPage(deps, session, language, {
       ...(query.done === 'revoked' ? { notice: say(language, 'revokedNotice') } : {}),
@@ -307,8 +307,9 @@ export const selfServiceRevokePage = pageRoute({
   form: consentIdForm,
   handle: async ({ deps, req, res, body }) => {
     const language = languageOf(deps, req, res)
-    const session = await sessionOf(deps, req, true)
+    const session = await sessionOf(deps, req)
     if (!session) return { redirect: '/me' }
+    if (!formTokenMatches(req, session)) return staleForm(language)
     if (body.confirm !== 'yes') {
       const card = (await cardsOf(deps, session, language)).find((c) => c.id === body.consentId)
       if (!card) return { redirect: '/me/consents' }
@@ -347,7 +348,7 @@ export const selfServiceProofPage = pageRoute({
   path: '/me/proof/:seq',
   access: 'public',
   handle: async ({ deps, req, res, params }) => {
-    const session = await sessionOf(deps, req, false)
+    const session = await sessionOf(deps, req)
     if (!session) return { redirect: '/me' }
     const seq = z.coerce
       .number()
@@ -375,7 +376,7 @@ function exportPage(format: 'json' | 'pdf') {
     path: `/me/export.${format}`,
     access: 'public',
     handle: async ({ deps, req, res }) => {
-      const session = await sessionOf(deps, req, false)
+      const session = await sessionOf(deps, req)
       if (!session) return { redirect: '/me' }
       const language = languageOf(deps, req, res)
       const record = await selfServiceRecord(deps, session, language)
@@ -399,7 +400,7 @@ export const selfServiceReceiptPage = pageRoute({
   path: '/me/receipt/:consentId',
   access: 'public',
   handle: async ({ deps, req, params }) => {
-    const session = await sessionOf(deps, req, false)
+    const session = await sessionOf(deps, req)
     if (!session) return { redirect: '/me' }
     const consentId = z.string().min(1).max(64).parse(params.consentId)
     // The person's own device: the sealed PDF is theirs to keep (an attachment, unlike the kiosk).

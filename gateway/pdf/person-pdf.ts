@@ -6,16 +6,43 @@ import { layoutParagraph } from './pdf-layout.ts'
 const unicodeFont = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'
 const unicodeBoldFont = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'
 
+export interface PersonTextOptions {
+  /** In points; 10 unless given. */
+  size?: number
+  bold?: boolean
+  indent?: number
+  /**
+   * The paragraph's own language when it is not the document's (the binding German text in an
+   * Arabic receipt): its direction and alignment follow that language.
+   */
+  language?: string
+}
+
 /** What the person's documents (receipt, export) write: paragraphs in the person's direction. */
 export interface PersonPdf {
-  /** A paragraph; `size` in points (10 unless given), `bold` for headings. */
-  text(text: string, options?: { size?: number; bold?: boolean; indent?: number }): void
+  /** A paragraph, broken into lines and direction runs. */
+  text(text: string, options?: PersonTextOptions): void
   /** "label: value" as one paragraph. */
   field(label: string, value: string): void
   heading(text: string, size?: number): void
-  image(png: Buffer, width: number): void
+  /** A picture on the person's side of the page; square unless `height` is given. */
+  image(png: Buffer, width: number, height?: number): void
   space(lines?: number): void
-  finish(): Promise<Buffer>
+  /** The rest on a new page (each consent text of the receipt starts one). */
+  newPage(): void
+  /**
+   * Ends the document; `beforeEnd` may add to the pdfkit document what is not text (the
+   * receipt's signature field) on the last page.
+   */
+  finish(beforeEnd?: (doc: PDFKit.PDFDocument) => void): Promise<Buffer>
+}
+
+/** Document properties beyond the title (the sealed receipt names its issuer and instant). */
+export interface PersonPdfInfo {
+  author?: string
+  creationDate?: Date
+  /** The PDF version (`1.7` for the PAdES receipt); pdfkit's default otherwise. */
+  pdfVersion?: '1.4' | '1.5' | '1.6' | '1.7'
 }
 
 /**
@@ -26,6 +53,7 @@ export interface PersonPdf {
 export async function openPersonPdf(input: {
   language: string
   title: string
+  info?: PersonPdfInfo
 }): Promise<PersonPdf> {
   // Loaded on first use: the CLI and the API never need the PDF library.
   const { default: PDFDocument } = await import('pdfkit')
@@ -34,7 +62,15 @@ export async function openPersonPdf(input: {
     size: 'A4',
     margin,
     lang: htmlLangOf(input.language),
-    info: { Title: input.title, Author: 'Brücke' },
+    displayTitle: true,
+    ...(input.info?.pdfVersion ? { pdfVersion: input.info.pdfVersion } : {}),
+    info: {
+      Title: input.title,
+      Author: input.info?.author ?? 'Brücke',
+      Creator: 'Brücke',
+      Producer: 'Brücke',
+      ...(input.info?.creationDate ? { CreationDate: input.info.creationDate } : {}),
+    },
   })
   const chunks: Buffer[] = []
   doc.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -55,11 +91,12 @@ export async function openPersonPdf(input: {
   const text: PersonPdf['text'] = (content, options = {}) => {
     const size = options.size ?? 10
     const indent = options.indent ?? 0
+    const paragraphDirection = options.language ? directionOf(options.language) : direction
     doc.font(options.bold ? bold : regular).fontSize(size)
     const lineHeight = doc.currentLineHeight(true)
     const lines = layoutParagraph(content, {
       width: width - indent,
-      direction,
+      direction: paragraphDirection,
       measure: (t) => doc.widthOfString(t, shaped),
     })
     for (const line of lines) {
@@ -67,7 +104,7 @@ export async function openPersonPdf(input: {
         doc.addPage()
         y = margin
       }
-      const left = margin + (direction === 'rtl' ? 0 : indent)
+      const left = margin + (paragraphDirection === 'rtl' ? 0 : indent)
       for (const run of line) doc.text(run.text, left + run.x, y, shaped)
       y += lineHeight
     }
@@ -80,19 +117,24 @@ export async function openPersonPdf(input: {
       text(content, { size, bold: true })
       y += 2
     },
-    image: (png, imageWidth) => {
-      if (y + imageWidth > doc.page.height - margin) {
+    image: (png, imageWidth, imageHeight = imageWidth) => {
+      if (y + imageHeight > doc.page.height - margin) {
         doc.addPage()
         y = margin
       }
       const x = direction === 'rtl' ? doc.page.width - margin - imageWidth : margin
-      doc.image(png, x, y, { width: imageWidth })
-      y += imageWidth + 6
+      doc.image(png, x, y, { fit: [imageWidth, imageHeight] })
+      y += imageHeight + 6
     },
     space: (lines = 1) => {
       y += lines * 8
     },
-    finish: () => {
+    newPage: () => {
+      doc.addPage()
+      y = margin
+    },
+    finish: (beforeEnd) => {
+      beforeEnd?.(doc)
       doc.end()
       return finished
     },

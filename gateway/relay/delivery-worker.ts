@@ -19,7 +19,7 @@ import { queueRevocationNotices, type RevocationSweep } from './revocation-notic
 
 export interface DeliveryContext {
   /** The keyring comes in `deps.relay`, the wake-up signal too. */
-  deps: Pick<Deps, 'db' | 'clock' | 'log' | 'database' | 'relay'>
+  deps: Pick<Deps, 'db' | 'clock' | 'log' | 'database' | 'relay' | 'metrics'>
   mailer: Mailer
   settings: RelaySettings
   /** Names this worker's leases; unique per process. */
@@ -80,6 +80,7 @@ async function redecide(ctx: DeliveryContext, t: TransferRecord, now: Date): Pro
     consent ? [consent] : [],
     now,
   )
+  ctx.deps.metrics.decision('delivery', decision)
   return [...decision.reasons]
 }
 
@@ -168,6 +169,8 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
         },
       })
     })
+    ctx.deps.metrics.deliveryAttempt('delivered')
+    ctx.deps.metrics.delivered((at.getTime() - Date.parse(t.createdAt)) / 1000)
     log.info({ transferId: t.id, attempt }, 'transfer delivered')
     return
   }
@@ -206,6 +209,7 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
           },
     })
   })
+  ctx.deps.metrics.deliveryAttempt(giveUp ? 'failed' : 'retrying', failure)
   log.warn(
     { transferId: t.id, attempt, kind: failure.kind, giveUp, error: failure.message },
     'transfer not delivered',
@@ -263,6 +267,7 @@ export function startDeliveryWorker(ctx: DeliveryContext): Service {
     name: 'delivery-worker',
     intervalMs: ctx.settings.pollMs,
     log: ctx.deps.log,
+    metrics: ctx.deps.metrics,
     tick: async () =>
       (await runDeliveryRound(ctx, transfersPerRound)) >= transfersPerRound ? tickAgain : undefined,
   })

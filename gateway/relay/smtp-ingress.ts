@@ -7,6 +7,8 @@ import { findAgency, findAgencyByMailbox, findUser } from '../../db/account-repo
 import { findConsentFacts } from '../../db/consent-repository.ts'
 import { createLoginBudget } from '../auth/login-throttle.ts'
 import type { Deps } from '../deps.ts'
+import { ApiError } from '../http/api-error.ts'
+import { runIdempotently, type IdempotencyClaim } from '../idempotency/idempotent-call.ts'
 import { explainDenyReason } from '../staff/deny-reason-text.ts'
 import { explainTransferRefusal, isTransferRefusal } from '../staff/transfer-refusal-text.ts'
 import { authenticateIngressUser, type IngressUser } from './ingress-auth.ts'
@@ -81,6 +83,8 @@ function userOf(session: SMTPServerSession): IngressUser {
  * - Problems with the mail are answered at SMTP level (5xx), nothing stored. A denial by the
  *   consent check is answered 250 (the mail was taken and audited as `transfer_denied`) and a
  *   bounce-style reply lists the reasons in plain German, without the mail's content.
+ * - The Message-ID is the mail's idempotency key (per sender): the same mail again gets the
+ *   first 250 and no second transfer; another mail under a used Message-ID is refused (550).
  *
  * Logs carry ids and codes only, never subject, body or names.
  */
@@ -294,18 +298,46 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
     const recipient = await findAgency(deps.db, transfer.to)
     if (!recipient || recipient.id === user.agencyId)
       throw reply(550, '5.1.1 Unbekannte Empfängerin. | Unknown recipient agency.')
+    // A mail client that lost the 250 sends the same mail again, with the same Message-ID: it
+    // is the mail's idempotency key, so the second copy gets the first answer, not a transfer.
+    const messageId = parsed.messageId?.trim()
+    const claim: IdempotencyClaim | undefined = messageId
+      ? {
+          agencyId: user.agencyId,
+          principal: `user:${user.userId}`,
+          channel: 'smtp',
+          key: messageId,
+          operation: 'transfer.submit',
+          request: transfer,
+        }
+      : undefined
     try {
-      const queued = await submitTransfer(deps, {
-        caller: { actor: `user:${user.userId}`, userId: user.userId, agencyId: user.agencyId },
-        transfer,
-        channel: 'smtp_ingress',
+      const { result: queued, replayed } = await runIdempotently(deps, claim, {
+        status: 202,
+        run: (recordOutcome) =>
+          submitTransfer(deps, {
+            caller: { actor: `user:${user.userId}`, userId: user.userId, agencyId: user.agencyId },
+            transfer,
+            channel: 'smtp_ingress',
+            ...(recordOutcome ? { recordOutcome } : {}),
+          }),
+        replay: (stored) => Promise.resolve({ id: stored.resourceId }),
       })
       deps.log.info(
-        { userId: user.userId, transferId: queued.id, channel: 'smtp_ingress' },
-        'smtp ingress: transfer queued',
+        { userId: user.userId, transferId: queued.id, channel: 'smtp_ingress', replayed },
+        replayed
+          ? 'smtp ingress: mail seen before, first outcome'
+          : 'smtp ingress: transfer queued',
       )
       return `2.0.0 queued as ${queued.id}`
     } catch (error) {
+      if (error instanceof ApiError && error.code === 'idempotency_key_reused') {
+        deps.log.info({ userId: user.userId, code: error.code }, 'smtp ingress: mail refused')
+        throw reply(
+          550,
+          '5.7.0 Diese Message-ID gehört schon zu einer anderen Mail; bitte als neue Mail senden. | Message-ID already used for a different message.',
+        )
+      }
       if (!(error instanceof RelayError)) {
         deps.log.error({ err: error, userId: user.userId }, 'smtp ingress: submit failed')
         throw reply(451, '4.3.0 Interner Fehler, bitte später erneut. | Internal error, try later.')

@@ -25,6 +25,7 @@ import {
   type TransferStatus,
 } from '../../db/transfer-repository.ts'
 import type { Deps } from '../deps.ts'
+import type { RecordOutcome } from '../idempotency/idempotent-call.ts'
 import { caseSummaryFormIds, defaultFormFor } from './case-summary-template.ts'
 import { composeMessage, type SummaryAttachment } from './compose-message.ts'
 import { RelayError } from './relay-error.ts'
@@ -137,7 +138,7 @@ export interface TransferCaller {
 }
 
 /** What submitting needs: the relay's keyring and outbox signal come in `deps.relay`. */
-export type RelayServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'relay'>
+export type RelayServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'relay' | 'metrics'>
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
 
@@ -201,7 +202,13 @@ function domainOf(mailbox: string): string {
  */
 export async function submitTransfer(
   deps: RelayServiceDeps,
-  input: { caller: TransferCaller; transfer: TransferInput; channel: 'api' | 'smtp_ingress' },
+  input: {
+    caller: TransferCaller
+    transfer: TransferInput
+    channel: 'api' | 'smtp_ingress'
+    /** Stores the caller's idempotency key with the new transfer, in its transaction. */
+    recordOutcome?: RecordOutcome
+  },
 ): Promise<{ id: string; status: TransferStatus }> {
   const { caller, transfer } = input
   const now = deps.clock.now()
@@ -255,6 +262,7 @@ export async function submitTransfer(
     visible ? [visible] : [],
     now,
   )
+  deps.metrics.decision('transfer', decision)
   if (decision.decision === 'deny') {
     await appendAuditEvent(deps.db, {
       at: now,
@@ -348,7 +356,10 @@ export async function submitTransfer(
     messageId,
   })
   const giveUpAt = new Date(now.getTime() + relaySettingsOf(deps.config).retryHorizonMs)
+  const queued = { id: transferId, status: 'queued' } as const
   await deps.db.transaction().execute(async (trx) => {
+    // First: a concurrent call with the same key waits here and then answers with this outcome.
+    await input.recordOutcome?.(trx, { resourceId: transferId, body: queued })
     if (consent.singleTransfer) await markConsentUsed(trx, consent.id, transferId)
     await insertQueuedTransfer(trx, {
       id: transferId,
@@ -414,7 +425,7 @@ export async function submitTransfer(
     })
   })
   deps.relay.outbox.queued()
-  return { id: transferId, status: 'queued' }
+  return queued
 }
 
 /** A transfer of the caller's agency; any other is "not found" (no hint that it exists). */

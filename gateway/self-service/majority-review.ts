@@ -188,6 +188,7 @@ export function startMajoritySweeper(deps: Deps, intervalMs = 3_600_000): Promis
       name: 'majority-review-sweeper',
       intervalMs,
       log: deps.log,
+      metrics: deps.metrics,
       tick: () => reviewAllMajority(deps),
     }),
   )

@@ -28,6 +28,8 @@ import { hashReceiptCode, normaliseReceiptCode, receiptCodePattern } from '../ki
 import { reviewMajorityOf } from './majority-review.ts'
 
 export const selfServiceCookieName = 'brucke_me'
+/** The language of `/me`: chosen with its switch (or the receipt's QR link), kept in a cookie. */
+export const selfServiceLanguageCookie = 'brucke_me_lang'
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 

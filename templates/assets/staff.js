@@ -6,8 +6,8 @@
   const csrfToken = () => document.querySelector('input[name="_csrf"]')?.value ?? ''
   const json = (element, name) => JSON.parse(element.getAttribute(name) || '{}')
 
-  async function api(method, path, body) {
-    const headers = { accept: 'application/json' }
+  async function api(method, path, body, extraHeaders) {
+    const headers = { accept: 'application/json', ...extraHeaders }
     if (body !== undefined) headers['content-type'] = 'application/json'
     if (method !== 'GET') headers['x-csrf-token'] = csrfToken()
     const response = await fetch('/api/v1' + path, {
@@ -138,6 +138,11 @@
     const pdf = form.querySelector('[data-pdf-file]')
     const pdfCategory = form.querySelector('[data-pdf-category]')
     let counter = 1000
+    // The same summary sent again (a double click, a retry after a lost answer) carries the
+    // same Idempotency-Key, so the gateway answers with the first transfer instead of queuing a
+    // second one; a changed summary gets a new key.
+    let lastSent = ''
+    let idempotencyKey = ''
     let lastKey = ''
     let timer = 0
 
@@ -291,7 +296,26 @@
           },
         ]
       }
-      const { status, data } = await api('POST', '/transfers', body)
+      const sending = JSON.stringify(body)
+      if (sending !== lastSent) {
+        lastSent = sending
+        // getRandomValues, not randomUUID: the latter needs a secure context (https).
+        idempotencyKey = [...crypto.getRandomValues(new Uint8Array(16))]
+          .map((b) => b.toString(16).padStart(2, '0'))
+          .join('')
+      }
+      let answer
+      try {
+        answer = await api('POST', '/transfers', body, { 'idempotency-key': idempotencyKey })
+      } catch {
+        // No answer (connection lost): the transfer may or may not be queued; sending again is
+        // safe with the same key.
+        result.replaceChildren(
+          element('p', { class: 'error', role: 'alert' }, form.getAttribute('data-msg-no-answer')),
+        )
+        return
+      }
+      const { status, data } = answer
       if (status === 202 && data?.id) {
         window.location.assign('/staff/transfers/' + encodeURIComponent(data.id))
       } else if (status === 403 && data?.error?.code === 'transfer_denied') {

@@ -195,9 +195,29 @@ describe.runIf(chromiumAvailable)('staff workplace in Chromium (1366×768)', () 
     })
     await page.selectOption('[data-pdf-category]', 'schule')
     await page.waitForSelector('[data-decision="permit"]')
+    // The answer is lost after the gateway committed (the connection breaks): the page says
+    // so, and sending again gets that transfer back (same Idempotency-Key), not a second one.
+    let lost = false
+    await page.route('**/api/v1/transfers', async (route) => {
+      if (lost || route.request().method() !== 'POST') return route.continue()
+      lost = true
+      await route.fetch()
+      await route.abort('connectionreset')
+    })
+    await page.click('[data-send]')
+    await page
+      .locator('[data-send-result] .error', { hasText: 'Keine Antwort vom Server' })
+      .waitFor()
+    await page.unroute('**/api/v1/transfers')
     await page.click('[data-send]')
     await page.waitForURL(/\/staff\/transfers\/[\w-]+$/)
     const transferId = page.url().split('/').pop() as string
+    const sentUnderConsent = await t.deps.db
+      .selectFrom('transfers')
+      .select('id')
+      .where('consent_id', '=', consentId)
+      .execute()
+    expect(sentUnderConsent.map((r) => r.id)).toEqual([transferId])
     await page.waitForSelector('[data-transfer-status][data-status="queued"]')
     await drain()
     await page.waitForSelector('[data-transfer-status][data-status="delivered"]', {

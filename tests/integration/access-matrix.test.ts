@@ -63,6 +63,9 @@ const matrix: Record<string, MatrixRow> = {
   'GET /api/v1/healthz': { expect: publicRoute(200) },
   'GET /api/v1/readyz': { expect: publicRoute(200) },
   'GET /api/v1/openapi.json': { expect: publicRoute(200) },
+  // Not for accounts: only the METRICS_TOKEN bearer opens it, and the test config sets none (404);
+  // tests/integration/metrics.test.ts checks the token itself.
+  'GET /api/v1/metrics': { expect: publicRoute(404) },
   'GET /api/v1/certificates': { expect: api({ admin: 200 }) },
   'GET /api/v1/agencies': {
     expect: api({ staff: 200, otherAgency: 200, dpo: 200, admin: 200, kiosk: 200 }),

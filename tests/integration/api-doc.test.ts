@@ -137,6 +137,9 @@ function problemsOf(example: Example, routes: readonly AnyApiRoute[]): string[] 
   if (STATUS_CODES[example.status] !== example.reason)
     fail(`"${example.status} ${example.reason}" is not the status line of ${example.status}`)
   if (route.params && !route.params.safeParse(params).success) fail('path parameters fail')
+  // A header the route declares (e.g. Idempotency-Key) must be one it accepts.
+  if (route.headers && !route.headers.safeParse(example.request.headers).success)
+    fail('request headers fail their schema')
   const query = Object.fromEntries(example.url.searchParams)
   if (example.url.search && !route.query) fail('a query on a route that takes none')
   if (route.query && !route.query.safeParse(query).success) fail('query fails its schema')

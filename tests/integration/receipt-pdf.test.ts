@@ -12,6 +12,8 @@ import {
 } from '../../gateway/kiosk/kiosk-service.ts'
 import { receiptDocumentOf, sealedReceiptPdf } from '../../gateway/kiosk/receipt-document.ts'
 import { openSelfService } from '../../gateway/self-service/self-service-service.ts'
+import { receiptStringsFor } from '../../templates/pages/receipt/receipt-strings.ts'
+import { fillIn } from '../../templates/pages/receipt/receipt-view.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
@@ -38,6 +40,23 @@ const birthDate = '2005-06-10'
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim()
 /** pdftotext joins a word hyphenated at a line end ("self-" + "service" → "selfservice"). */
 const unhyphenated = (text: string) => squash(text).replace(/-/g, '')
+
+/**
+ * The words of right-to-left text as pdftotext gives them, to compare their order: without its
+ * direction marks, split at spaces and punctuation (pdftotext places a neutral mark between two
+ * runs on either side, and drops the space where Arabic meets Latin), and without words holding
+ * a lam-alef ligature (pdftotext reads the ligature's two letters the wrong way round).
+ */
+const arabicWords = (text: string) =>
+  text
+    .replace(/[\u202A-\u202E\u2066-\u2069\u200E\u200F]/gu, '')
+    .replace(/([\u0600-\u06FF])(?=[A-Za-z0-9§])|([A-Za-z0-9§)])(?=[\u0600-\u06FF])/gu, '$1$2 ')
+    .split(/[\s:()،,.–„“"/]+/u)
+    .filter((w) => w !== '' && !/ل[اأإآ]|[اأإآ]ل/u.test(w))
+
+/** Whether the words of `expected` stand in `raw` one after the other, in reading order. */
+const readsInOrder = (raw: string, expected: string) =>
+  ` ${arabicWords(raw).join(' ')} `.includes(` ${arabicWords(expected).join(' ')} `)
 
 describeWithTools(['pdfsig', 'pdftotext', 'openssl'], 'the sealed receipt PDF', () => {
   describe.each(dialects)('on %s', (dialect) => {
@@ -188,6 +207,40 @@ describeWithTools(['pdfsig', 'pdftotext', 'openssl'], 'the sealed receipt PDF', 
       expect(text).not.toContain('BG-4711-0815')
       expect(text).not.toContain('10.06.2005')
       expect(text).not.toContain(birthDate)
+    })
+
+    it('when signed in Arabic, then pdftotext reads the title and the lines in reading order with the dates, names, address and legal terms inside them intact, and the seal verifies', async () => {
+      const { id, cookie } = await signedAtKiosk({
+        kind: 'einwilligung',
+        language: 'ar',
+        typed: true,
+      })
+      const pdf = Buffer.from(await (await fetchReceipt(cookie, id)).arrayBuffer())
+      expect(await pdfsig(pdf, `${dialect}-ar-sig.pdf`)).toContain('Signature is Valid.')
+      expect(pdf.toString('latin1')).toContain('/Lang (ar)')
+      const raw = await pdftotext(pdf, `${dialect}-ar.pdf`)
+      const ar = receiptStringsFor('ar')
+      // The words of each line in reading order. Drawn word by word (pdfkit's default), the
+      // Arabic words of a line came out reversed and the Latin tokens on the wrong side.
+      expect(arabicWords(raw.split('\n')[0] ?? '')).toEqual(arabicWords(ar.title.einwilligung))
+      expect(readsInOrder(raw, ar.kind.einwilligung)).toBe(true)
+      expect(readsInOrder(raw, `${ar.issuedBy}: Jobcenter Demo-Stadt (U25)`)).toBe(true)
+      const from = /\d{2}\.\d{2}\.\d{4}/.exec(
+        raw.split('\n').find((l) => l.includes('31.12.2026')) ?? '',
+      )
+      expect(from).not.toBeNull()
+      expect(readsInOrder(raw, `${ar.validity}: ${from?.[0]} ${ar.until} 31.12.2026`)).toBe(true)
+      const url = `${t.deps.config.publicUrl.replace(/\/$/, '')}/me`
+      expect(
+        readsInOrder(raw, fillIn(ar.revokeWays[0] ?? '', { selfServiceUrl: url, issuer: '' })),
+      ).toBe(true)
+      expect(raw).toContain(url)
+      expect(readsInOrder(raw, `${ar.roles.youth}: Leonie Quastenberg`)).toBe(true)
+      expect(raw).toContain('§ 67b SGB X')
+      // The binding German text follows, left to right, word for word.
+      const text = squash(raw)
+      for (const line of (await textOf(id, 'de')).split('\n').filter((l) => l.trim()))
+        expect(unhyphenated(text)).toContain(unhyphenated(line))
     })
 
     it('when the declaration is a Schweigepflichtsentbindung, then the receipt is titled so, never “Einwilligung”', async () => {

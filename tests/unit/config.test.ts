@@ -42,6 +42,9 @@ describe('configuration', () => {
         'tokenKey',
         'tokenKeyFile',
         'relayPkiDir',
+        // No metrics token: /api/v1/metrics is off.
+        'metricsToken',
+        'metricsTokenFile',
       ].sort(),
     )
     expect(result.config).toMatchObject({
@@ -152,6 +155,37 @@ describe('configuration', () => {
       dir,
     )
     expect(config.secrets.masterKey.equals(Buffer.alloc(32, 9))).toBe(true)
+  })
+
+  it('when a metrics token is set, from the environment or a file, then it is kept; unset, none', () => {
+    const dir = tempDir()
+    const base = { BRUCKE_DEMO: 'false', BRUCKE_MASTER_KEY: secret, BRUCKE_TOKEN_KEY: secret }
+    const token = Buffer.alloc(32, 3).toString('base64url')
+    expect(resolveConfig(base, dir).secrets.metricsToken).toBeUndefined()
+    expect(resolveConfig({ ...base, METRICS_TOKEN: token }, dir).secrets.metricsToken).toBe(token)
+    writeFileSync(join(dir, 'metrics.token'), `${token}\n`)
+    const fromFile = resolveConfig({ ...base, METRICS_TOKEN_FILE: join(dir, 'metrics.token') }, dir)
+    expect(fromFile.secrets.metricsToken).toBe(token)
+  })
+
+  it('when a metrics token is short or its file missing or bad, then start-up names the variable', () => {
+    const dir = tempDir()
+    const base = { BRUCKE_DEMO: 'false', BRUCKE_MASTER_KEY: secret, BRUCKE_TOKEN_KEY: secret }
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        resolveConfig({ ...base, ...env }, dir)
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems.map((p) => p.key)
+        throw error
+      }
+      return []
+    }
+    expect(problemsOf({ METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN'])
+    expect(problemsOf({ METRICS_TOKEN_FILE: join(dir, 'absent') })).toEqual(['METRICS_TOKEN_FILE'])
+    writeFileSync(join(dir, 'bad.token'), 'not a token: spaces and "quotes" here, long enough')
+    expect(problemsOf({ METRICS_TOKEN_FILE: join(dir, 'bad.token') })).toEqual([
+      'METRICS_TOKEN_FILE',
+    ])
   })
 
   it('when the demo starts for the first time, then secrets are generated under the data dir and reused later', () => {

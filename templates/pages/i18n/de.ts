@@ -213,6 +213,109 @@ export const de = {
   eventOther: 'anderer Eintrag',
   rights:
     'Sie können jede Einwilligung jederzeit widerrufen. Fragen beantwortet die Stelle, die sie vorbereitet hat, oder deren Datenschutzbeauftragte Person.',
+
+  // Signing widget (draw or type)
+  signingMethodLegend: 'Wie möchten Sie unterschreiben?',
+  signingMethodDrawn: 'Mit dem Finger oder der Maus unterschreiben',
+  signingMethodTyped:
+    'Namen tippen und mit einem Haken bestätigen (auch mit Tastatur oder Vorlese-Programm)',
+  signingTypedHelp:
+    'Ihr getippter Name gilt zusammen mit dem Haken als Ihre Unterschrift. Er wird mit Datum und Uhrzeit gespeichert.',
+  signingTypedConfirm: 'Ich stimme zu. Mein Name im Feld oben gilt als meine Unterschrift.',
+  signingErrorName: 'Bitte schreiben Sie Ihren Namen in das Feld.',
+  signingErrorNameInvalid:
+    'Dieser Name kann nicht gespeichert werden. Bitte schreiben Sie ihn noch einmal, nur mit Buchstaben.',
+  signingErrorDrawing:
+    'Bitte unterschreiben Sie im Feld. Oder wählen Sie: Namen tippen und mit einem Haken bestätigen.',
+  signingErrorConfirm: 'Bitte setzen Sie den Haken, damit Ihr Name als Unterschrift gilt.',
+
+  // Receipt: kiosk page, its print and the sealed PDF at /me ({url}, {agency} filled in)
+  receiptTitleEinwilligung: 'Beleg: Einwilligung',
+  receiptTitleSchweigepflichtsentbindung: 'Beleg: Schweigepflichtsentbindung',
+  receiptKindEinwilligung: 'Einwilligung (§ 67b SGB X)',
+  receiptKindSchweigepflichtsentbindung: 'Schweigepflichtsentbindung (§ 203 StGB, § 65 SGB VIII)',
+  receiptGivenEinwilligung: 'Vielen Dank. Ihre Einwilligung ist erteilt.',
+  receiptGivenSchweigepflichtsentbindung:
+    'Vielen Dank. Ihre Schweigepflichtsentbindung ist erteilt.',
+  receiptNumber: 'Beleg-Nr.',
+  receiptCodeHeading: 'Belegcode',
+  receiptCodeHelp:
+    'Mit diesem Code und Ihrem Geburtsdatum sehen Sie unter {url}, wer was über Sie bekommen hat. Heben Sie den Code gut auf.',
+  receiptQrAlt: 'QR-Code zur Selbstauskunft mit Ihrem Belegcode',
+  receiptIssuedBy: 'Ausgestellt von',
+  receiptIssuedAt: 'Ausgestellt am',
+  receiptStatus: 'Stand',
+  receiptStatusActive: 'gültig',
+  receiptStatusRevoked: 'widerrufen',
+  receiptStatusExpired: 'abgelaufen',
+  receiptStatusLapsed: 'erloschen (nach dem 18. Geburtstag nicht bestätigt)',
+  receiptStatusOther: 'nicht in Kraft',
+  receiptValidity: 'Gültig',
+  receiptUntil: 'bis einschließlich',
+  receiptSenders: 'Wer gibt Daten weiter',
+  receiptRecipients: 'Wer darf die Daten bekommen',
+  receiptPurposes: 'Wofür',
+  receiptCategories: 'Welche Daten',
+  receiptNotChosen: 'Von Ihnen abgewählt',
+  receiptReleased: 'Von der Schweigepflicht entbunden',
+  receiptEntrustingPerson: 'Person, die die Daten dem Jugendamt anvertraut hat',
+  receiptSingleTransfer: 'Nur für eine Übermittlung: die Zusammenfassung mit der Prüfsumme',
+  receiptSignatures: 'Unterschriften',
+  receiptRoleYouth: 'Junge Person',
+  receiptRoleGuardian: 'Erziehungsberechtigte Person',
+  receiptRoleEntrustingPerson: 'Anvertrauende Person (§ 65 SGB VIII)',
+  receiptMethodKioskDrawn: 'am Kiosk mit dem Finger oder der Maus unterschrieben',
+  receiptMethodKioskTyped:
+    'am Kiosk den Namen getippt und die Zustimmung mit einem Haken bestätigt',
+  receiptMethodPaperScan: 'auf Papier unterschrieben (der Scan liegt bei der Stelle)',
+  receiptMethodStaffAttested:
+    'persönlich gegenüber einer Fachkraft erklärt; die Fachkraft hat es bestätigt',
+  receiptDrawnAlt: 'Gezeichnete Unterschrift',
+  receiptConfirmedSentence: 'Bestätigter Satz',
+  receiptCircumstances: 'Von der Fachkraft notiert',
+  receiptTextRead: 'Gelesener Text',
+  receiptRevokeHeading: 'So widerrufen Sie',
+  receiptRevokeText:
+    'Sie können jederzeit widerrufen, ohne Gründe zu nennen. Ab dem Widerruf wird nichts mehr übermittelt, auch nichts, was schon vorbereitet war. Was vorher rechtmäßig übermittelt wurde, bleibt davon unberührt.',
+  receiptRevokeWay1: 'auf der Seite {url} mit Belegcode und Geburtsdatum,',
+  receiptRevokeWay2: 'am Tablet (Kiosk) Ihrer Stelle mit Belegcode und Geburtsdatum,',
+  receiptRevokeWay3: 'oder persönlich oder schriftlich bei jeder oben genannten Stelle.',
+  receiptTextHeading: 'Der Text, den Sie unterschrieben haben',
+  receiptBindingHeading: 'Verbindlicher deutscher Text',
+  receiptBindingNote: 'Verbindlich ist der deutsche Text.',
+  receiptTextMatches: 'Die Prüfsumme stimmt mit der Unterschrift überein.',
+  receiptTextDiffers:
+    'Achtung: Dieser Text weicht von der unterschriebenen Fassung ab. Maßgeblich ist die Prüfsumme der Unterschrift.',
+  receiptChecksums: 'Prüfsummen (SHA-256)',
+  receiptTextChecksum: 'Text',
+  receiptRecordChecksum: 'Erklärung (gespeicherter Datensatz)',
+  receiptSealHeading: 'Digitales Siegel',
+  receiptSealText:
+    'Dieses PDF ist von {agency} mit ihrem Zertifikat digital signiert (PAdES). Jede Änderung macht die Signatur ungültig. Ein PDF-Programm zeigt Ihnen, ob sie gültig ist.',
+  receiptPdfAtMe:
+    'Den Beleg als PDF mit digitalem Siegel bekommen Sie jederzeit unter {url} mit Belegcode und Geburtsdatum.',
+  receiptPrint: 'Drucken',
+  receiptFinish: 'Fertig',
+  receiptMeDownload: 'Beleg als PDF (mit digitalem Siegel)',
+
+  // Error pages on the person's side (kiosk, /me); staff error pages stay German
+  errorPageStaleTitle: 'Sitzung abgelaufen',
+  errorPageStaleText: 'Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
+  errorPageForbiddenTitle: 'Kein Zugriff',
+  errorPageForbiddenText: 'Diese Seite können Sie hier nicht öffnen.',
+  errorPageNotFoundTitle: 'Nicht gefunden',
+  errorPageNotFoundText: 'Diese Seite gibt es nicht.',
+  errorPageTooManyTitle: 'Zu viele Versuche',
+  errorPageTooManyText: 'Bitte warten Sie einige Minuten und versuchen Sie es dann noch einmal.',
+  errorPageFailedTitle: 'Das hat nicht geklappt',
+  errorPageFailedText:
+    'Bitte versuchen Sie es noch einmal. Wenn es wieder nicht klappt, fragen Sie Ihre Fachkraft.',
+  errorPageInternalTitle: 'Interner Fehler',
+  errorPageInternalText:
+    'Etwas ist bei uns schiefgegangen. Bitte nennen Sie Ihrer Fachkraft diese Kennung: {id}',
+  errorPageBadAddressTitle: 'Ungültige Adresse',
+  errorPageBadAddressText: 'Diese Adresse enthält Zeichen, die es nicht gibt.',
+  errorPageHome: 'Zurück zum Anfang',
 }
 
 /** The keys of the person's catalogues. */

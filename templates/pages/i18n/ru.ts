@@ -203,4 +203,107 @@ export const ru: PersonStrings = {
   eventOther: 'другая запись',
   rights:
     'Вы можете в любое время отозвать любое согласие. На вопросы отвечает учреждение, которое его подготовило, или его уполномоченный по защите данных.',
+
+  // Signing widget (draw or type)
+  signingMethodLegend: 'Как вы хотите подписать?',
+  signingMethodDrawn: 'Подписать пальцем или мышью',
+  signingMethodTyped:
+    'Ввести имя и подтвердить галочкой (можно с клавиатурой или программой чтения с экрана)',
+  signingTypedHelp:
+    'Введённое имя вместе с галочкой считается вашей подписью. Оно сохраняется с датой и временем.',
+  signingTypedConfirm: 'Я согласен / согласна. Моё имя в поле выше считается моей подписью.',
+  signingErrorName: 'Пожалуйста, напишите своё имя в поле.',
+  signingErrorNameInvalid:
+    'Это имя нельзя сохранить. Пожалуйста, введите его ещё раз только буквами.',
+  signingErrorDrawing:
+    'Пожалуйста, распишитесь в поле. Или выберите: ввести имя и подтвердить галочкой.',
+  signingErrorConfirm: 'Пожалуйста, поставьте галочку, чтобы ваше имя считалось подписью.',
+
+  // Receipt: kiosk page, its print and the sealed PDF at /me ({url}, {agency} filled in)
+  receiptTitleEinwilligung: 'Квитанция: согласие (Einwilligung)',
+  receiptTitleSchweigepflichtsentbindung:
+    'Квитанция: освобождение от обязанности хранить тайну (Schweigepflichtsentbindung)',
+  receiptKindEinwilligung: 'Согласие – Einwilligung (§ 67b SGB X)',
+  receiptKindSchweigepflichtsentbindung:
+    'Освобождение от обязанности хранить тайну – Schweigepflichtsentbindung (§ 203 StGB, § 65 SGB VIII)',
+  receiptGivenEinwilligung: 'Спасибо. Ваше согласие дано.',
+  receiptGivenSchweigepflichtsentbindung:
+    'Спасибо. Освобождение от обязанности хранить тайну дано.',
+  receiptNumber: 'Квитанция №',
+  receiptCodeHeading: 'Код квитанции',
+  receiptCodeHelp:
+    'С этим кодом и вашей датой рождения вы видите на {url}, кто что получил о вас. Храните код в надёжном месте.',
+  receiptQrAlt: 'QR-код для страницы самообслуживания с вашим кодом квитанции',
+  receiptIssuedBy: 'Выдано',
+  receiptIssuedAt: 'Дата выдачи',
+  receiptStatus: 'Состояние',
+  receiptStatusActive: 'действует',
+  receiptStatusRevoked: 'отозвано',
+  receiptStatusExpired: 'истекло',
+  receiptStatusLapsed: 'утратило силу (не подтверждено после 18-летия)',
+  receiptStatusOther: 'не действует',
+  receiptValidity: 'Действует',
+  receiptUntil: 'по',
+  receiptSenders: 'Кто передаёт данные',
+  receiptRecipients: 'Кто может получить данные',
+  receiptPurposes: 'Для чего',
+  receiptCategories: 'Какие данные',
+  receiptNotChosen: 'Вы сняли отметку',
+  receiptReleased: 'Освобождены от обязанности хранить тайну',
+  receiptEntrustingPerson: 'Лицо, доверившее данные Jugendamt',
+  receiptSingleTransfer: 'Только для одной передачи: сводка с контрольной суммой',
+  receiptSignatures: 'Подписи',
+  receiptRoleYouth: 'Молодой человек',
+  receiptRoleGuardian: 'Родитель или опекун',
+  receiptRoleEntrustingPerson: 'Доверившее лицо (§ 65 SGB VIII)',
+  receiptMethodKioskDrawn: 'подписано в киоске пальцем или мышью',
+  receiptMethodKioskTyped: 'имя введено в киоске, согласие подтверждено галочкой',
+  receiptMethodPaperScan: 'подписано на бумаге (скан хранится в учреждении)',
+  receiptMethodStaffAttested: 'заявлено лично сотруднику, который это подтвердил',
+  receiptDrawnAlt: 'Нарисованная подпись',
+  receiptConfirmedSentence: 'Подтверждённое предложение',
+  receiptCircumstances: 'Записано сотрудником',
+  receiptTextRead: 'Прочитанный текст',
+  receiptRevokeHeading: 'Как отозвать',
+  receiptRevokeText:
+    'Вы можете отозвать в любое время без объяснения причин. После отзыва ничего больше не передаётся, даже то, что уже было подготовлено. То, что было законно передано раньше, остаётся в силе.',
+  receiptRevokeWay1: 'на странице {url} с кодом квитанции и датой рождения,',
+  receiptRevokeWay2: 'на планшете (киоске) вашего учреждения с кодом квитанции и датой рождения,',
+  receiptRevokeWay3: 'или лично либо письменно в любом учреждении, названном выше.',
+  receiptTextHeading: 'Текст, который вы подписали',
+  receiptBindingHeading: 'Обязательный немецкий текст',
+  receiptBindingNote: 'Юридическую силу имеет только немецкий текст.',
+  receiptTextMatches: 'Контрольная сумма совпадает с подписью.',
+  receiptTextDiffers:
+    'Внимание: этот текст отличается от подписанной версии. Решающей является контрольная сумма подписи.',
+  receiptChecksums: 'Контрольные суммы (SHA-256)',
+  receiptTextChecksum: 'Текст',
+  receiptRecordChecksum: 'Заявление (сохранённая запись)',
+  receiptSealHeading: 'Цифровая печать',
+  receiptSealText:
+    'Этот PDF подписан цифровой подписью {agency} с её сертификатом (PAdES). Любое изменение делает подпись недействительной. Программа для PDF покажет, действительна ли она.',
+  receiptPdfAtMe:
+    'Квитанцию в PDF с цифровой печатью вы можете в любое время получить на {url} с кодом квитанции и датой рождения.',
+  receiptPrint: 'Печать',
+  receiptFinish: 'Готово',
+  receiptMeDownload: 'Квитанция в PDF (с цифровой печатью)',
+
+  // Error pages on the person's side (kiosk, /me); staff error pages stay German
+  errorPageStaleTitle: 'Сеанс истёк',
+  errorPageStaleText: 'Пожалуйста, обновите страницу и попробуйте ещё раз.',
+  errorPageForbiddenTitle: 'Нет доступа',
+  errorPageForbiddenText: 'Эту страницу нельзя открыть здесь.',
+  errorPageNotFoundTitle: 'Не найдено',
+  errorPageNotFoundText: 'Такой страницы не существует.',
+  errorPageTooManyTitle: 'Слишком много попыток',
+  errorPageTooManyText: 'Пожалуйста, подождите несколько минут и попробуйте ещё раз.',
+  errorPageFailedTitle: 'Не получилось',
+  errorPageFailedText:
+    'Пожалуйста, попробуйте ещё раз. Если снова не получится, обратитесь к своему специалисту.',
+  errorPageInternalTitle: 'Внутренняя ошибка',
+  errorPageInternalText:
+    'У нас что-то пошло не так. Пожалуйста, назовите своему специалисту этот код: {id}',
+  errorPageBadAddressTitle: 'Недействительный адрес',
+  errorPageBadAddressText: 'Этот адрес содержит несуществующие символы.',
+  errorPageHome: 'Назад к началу',
 }

@@ -201,4 +201,107 @@ export const uk: PersonStrings = {
   eventOther: 'інший запис',
   rights:
     'Ви можете будь-коли відкликати будь-яку згоду. На запитання відповідає установа, яка її підготувала, або її уповноважений із захисту даних.',
+
+  // Signing widget (draw or type)
+  signingMethodLegend: 'Як ви хочете підписати?',
+  signingMethodDrawn: 'Підписати пальцем або мишею',
+  signingMethodTyped:
+    'Ввести ім’я та підтвердити позначкою (можна з клавіатурою або програмою читання з екрана)',
+  signingTypedHelp:
+    'Ваше введене ім’я разом із позначкою вважається вашим підписом. Воно зберігається з датою та часом.',
+  signingTypedConfirm: 'Я погоджуюся. Моє ім’я в полі вище вважається моїм підписом.',
+  signingErrorName: 'Будь ласка, напишіть своє ім’я в полі.',
+  signingErrorNameInvalid:
+    'Це ім’я не можна зберегти. Будь ласка, введіть його ще раз лише літерами.',
+  signingErrorDrawing:
+    'Будь ласка, підпишіться в полі. Або виберіть: ввести ім’я та підтвердити позначкою.',
+  signingErrorConfirm: 'Будь ласка, поставте позначку, щоб ваше ім’я вважалося підписом.',
+
+  // Receipt: kiosk page, its print and the sealed PDF at /me ({url}, {agency} filled in)
+  receiptTitleEinwilligung: 'Квитанція: згода (Einwilligung)',
+  receiptTitleSchweigepflichtsentbindung:
+    'Квитанція: звільнення від обов’язку зберігати таємницю (Schweigepflichtsentbindung)',
+  receiptKindEinwilligung: 'Згода – Einwilligung (§ 67b SGB X)',
+  receiptKindSchweigepflichtsentbindung:
+    'Звільнення від обов’язку зберігати таємницю – Schweigepflichtsentbindung (§ 203 StGB, § 65 SGB VIII)',
+  receiptGivenEinwilligung: 'Дякуємо. Вашу згоду надано.',
+  receiptGivenSchweigepflichtsentbindung:
+    'Дякуємо. Звільнення від обов’язку зберігати таємницю надано.',
+  receiptNumber: 'Квитанція №',
+  receiptCodeHeading: 'Код квитанції',
+  receiptCodeHelp:
+    'З цим кодом і вашою датою народження ви бачите на {url}, хто що отримав про вас. Зберігайте код у безпечному місці.',
+  receiptQrAlt: 'QR-код для сторінки самообслуговування з вашим кодом квитанції',
+  receiptIssuedBy: 'Видано',
+  receiptIssuedAt: 'Дата видачі',
+  receiptStatus: 'Стан',
+  receiptStatusActive: 'чинна',
+  receiptStatusRevoked: 'відкликана',
+  receiptStatusExpired: 'закінчилася',
+  receiptStatusLapsed: 'втратила силу (не підтверджена після 18-річчя)',
+  receiptStatusOther: 'не діє',
+  receiptValidity: 'Чинна',
+  receiptUntil: 'до включно',
+  receiptSenders: 'Хто передає дані',
+  receiptRecipients: 'Хто може отримати дані',
+  receiptPurposes: 'Для чого',
+  receiptCategories: 'Які дані',
+  receiptNotChosen: 'Ви зняли позначку',
+  receiptReleased: 'Звільнені від обов’язку зберігати таємницю',
+  receiptEntrustingPerson: 'Особа, яка довірила дані Jugendamt',
+  receiptSingleTransfer: 'Лише для однієї передачі: резюме з контрольною сумою',
+  receiptSignatures: 'Підписи',
+  receiptRoleYouth: 'Молода людина',
+  receiptRoleGuardian: 'Батьки або опікун',
+  receiptRoleEntrustingPerson: 'Особа, яка довірила дані (§ 65 SGB VIII)',
+  receiptMethodKioskDrawn: 'підписано в кіоску пальцем або мишею',
+  receiptMethodKioskTyped: 'ім’я введено в кіоску, а згоду підтверджено позначкою',
+  receiptMethodPaperScan: 'підписано на папері (скан зберігається в установі)',
+  receiptMethodStaffAttested: 'заявлено особисто працівникові, який це підтвердив',
+  receiptDrawnAlt: 'Намальований підпис',
+  receiptConfirmedSentence: 'Підтверджене речення',
+  receiptCircumstances: 'Записано працівником',
+  receiptTextRead: 'Прочитаний текст',
+  receiptRevokeHeading: 'Як відкликати',
+  receiptRevokeText:
+    'Ви можете відкликати будь-коли без пояснення причин. Після цього нічого більше не передається, навіть те, що вже було підготовлено. Те, що було законно передано раніше, залишається чинним.',
+  receiptRevokeWay1: 'на сторінці {url} з кодом квитанції та датою народження,',
+  receiptRevokeWay2: 'на планшеті (кіоску) вашої установи з кодом квитанції та датою народження,',
+  receiptRevokeWay3: 'або особисто чи письмово в будь-якій установі, названій вище.',
+  receiptTextHeading: 'Текст, який ви підписали',
+  receiptBindingHeading: 'Обов’язковий німецький текст',
+  receiptBindingNote: 'Юридичну силу має лише німецький текст.',
+  receiptTextMatches: 'Контрольна сума збігається з підписом.',
+  receiptTextDiffers:
+    'Увага: цей текст відрізняється від підписаної версії. Вирішальною є контрольна сума підпису.',
+  receiptChecksums: 'Контрольні суми (SHA-256)',
+  receiptTextChecksum: 'Текст',
+  receiptRecordChecksum: 'Заява (збережений запис)',
+  receiptSealHeading: 'Цифрова печатка',
+  receiptSealText:
+    'Цей PDF цифрово підписано {agency} її сертифікатом (PAdES). Будь-яка зміна робить підпис недійсним. Програма для PDF покаже, чи він дійсний.',
+  receiptPdfAtMe:
+    'Квитанцію як PDF із цифровою печаткою ви можете будь-коли отримати на {url} з кодом квитанції та датою народження.',
+  receiptPrint: 'Друкувати',
+  receiptFinish: 'Готово',
+  receiptMeDownload: 'Квитанція у PDF (з цифровою печаткою)',
+
+  // Error pages on the person's side (kiosk, /me); staff error pages stay German
+  errorPageStaleTitle: 'Сеанс завершився',
+  errorPageStaleText: 'Будь ласка, оновіть сторінку і спробуйте ще раз.',
+  errorPageForbiddenTitle: 'Немає доступу',
+  errorPageForbiddenText: 'Цю сторінку не можна відкрити тут.',
+  errorPageNotFoundTitle: 'Не знайдено',
+  errorPageNotFoundText: 'Такої сторінки не існує.',
+  errorPageTooManyTitle: 'Забагато спроб',
+  errorPageTooManyText: 'Будь ласка, зачекайте кілька хвилин і спробуйте ще раз.',
+  errorPageFailedTitle: 'Не вдалося',
+  errorPageFailedText:
+    'Будь ласка, спробуйте ще раз. Якщо знову не вдасться, зверніться до свого фахівця.',
+  errorPageInternalTitle: 'Внутрішня помилка',
+  errorPageInternalText:
+    'У нас щось пішло не так. Будь ласка, назвіть своєму фахівцеві цей код: {id}',
+  errorPageBadAddressTitle: 'Недійсна адреса',
+  errorPageBadAddressText: 'Ця адреса містить символи, яких не існує.',
+  errorPageHome: 'Назад на початок',
 }

@@ -96,6 +96,7 @@ export function composerView(input: ComposerViewInput): SafeHtml {
       data-msg-remove="${say(lang, 'Abschnitte dieser Kategorie entfernen', 'Remove sections of this category')}"
       data-msg-unavailable="${say(lang, 'Der Versand ist auf diesem Server noch nicht eingerichtet.', 'Sending is not set up on this server yet.')}"
       data-msg-error="${say(lang, 'Das hat nicht geklappt:', 'That did not work:')}"
+      data-msg-no-answer="${say(lang, 'Keine Antwort vom Server. Bitte noch einmal senden – die Zusammenfassung wird dabei nicht doppelt übermittelt.', 'No answer from the server. Please send again – the summary will not be transferred twice.')}"
       data-msg-checking="${say(lang, 'Wird geprüft …', 'Checking …')}"
     >
       <div class="grid-3">

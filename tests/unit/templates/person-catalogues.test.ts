@@ -19,7 +19,7 @@ const germanKeys = Object.keys(de).sort()
 const others = personLanguages.filter((l) => l !== 'de')
 
 /** Words that are the same in English and German. */
-const sameAsGerman: Record<string, string[]> = { en: ['name'] }
+const sameAsGerman: Record<string, string[]> = { en: ['name', 'receiptTextChecksum'] }
 
 describe('the person catalogues (one per language)', () => {
   it.each(others)('when %s is loaded, then it has exactly the keys of German', (language) => {
@@ -77,6 +77,15 @@ describe('the person catalogues (one per language)', () => {
       (key) => personCatalogues['de-ls'][key as keyof typeof de] !== de[key as keyof typeof de],
     )
     expect(own.length / germanKeys.length).toBeGreaterThan(0.75)
+  })
+
+  it('when Leichte Sprache shows the receipt or the signing widget, then every word is its own, not standard German', () => {
+    const same = germanKeys.filter(
+      (key) =>
+        /^(receipt[A-Z]|signing)/.test(key) &&
+        personCatalogues['de-ls'][key as keyof typeof de] === de[key as keyof typeof de],
+    )
+    expect(same).toEqual([])
   })
 })
 
