@@ -107,6 +107,11 @@ export const configSchema = z.strictObject({
   relayPkiDir: z.string().min(1).optional(),
   /** Relay: how long a worker's claim on a transfer lasts before another may take it, in seconds. */
   relayLeaseSeconds: z.coerce.number().int().min(1).max(3600).default(300),
+  /**
+   * `/readyz` is not ready while the disk under a SQLite database has less free space than this,
+   * in MiB (a small write may still fit where a transfer no longer does). 0 turns the check off.
+   */
+  readyMinFreeMb: z.coerce.number().int().min(0).max(1_000_000).default(64),
   /** Days after which personal values in audit entries are erased (three years). */
   auditRetentionDays: z.coerce.number().int().min(30).max(36500).default(1095),
   /** Days after a consent that took effect ended before its record is deleted (three years). */
@@ -163,6 +168,7 @@ export const environmentNames = {
   relayPollMs: 'RELAY_POLL_MS',
   relayPkiDir: 'RELAY_PKI_DIR',
   relayLeaseSeconds: 'RELAY_LEASE_SECONDS',
+  readyMinFreeMb: 'READY_MIN_FREE_MB',
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   consentRetentionDays: 'CONSENT_RETENTION_DAYS',
   draftRetentionHours: 'DRAFT_RETENTION_HOURS',

@@ -1,8 +1,10 @@
+import { statfsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import { BoundedCache } from '../crypto/bounded-cache.ts'
+import { withFailureMarks } from './failure-marking-dialect.ts'
 import { createPrivateFile, makePrivateDirectory } from './private-files.ts'
 import type { Tables } from './tables.ts'
 
@@ -13,6 +15,8 @@ export interface Database {
   dialect: DialectName
   /** Where the data lives, for messages (never contains a password). */
   description: string
+  /** Free bytes on the disk holding a SQLite database file (readiness); PostgreSQL's is not ours to see. */
+  freeBytes?: () => number
   close(): Promise<void>
 }
 
@@ -46,9 +50,25 @@ function openSqlite(path: string): Database {
   // transfer, a signed or revoked consent, an audit entry. Nothing acknowledged may be lost.
   sqlite.pragma('synchronous = FULL')
   const db = new Kysely<Tables>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: withFailureMarks(new SqliteDialect({ database: withStatementCache(sqlite) }), {
+      inTransaction: () => sqlite.inTransaction,
+    }),
   })
-  return { db, dialect: 'sqlite', description: `SQLite ${path}`, close: () => db.destroy() }
+  const onDisk = path !== ':memory:' && path !== ''
+  return {
+    db,
+    dialect: 'sqlite',
+    description: `SQLite ${path}`,
+    ...(onDisk
+      ? {
+          freeBytes: () => {
+            const { bavail, bsize } = statfsSync(dirname(path))
+            return bavail * bsize
+          },
+        }
+      : {}),
+    close: () => db.destroy(),
+  }
 }
 
 /**
@@ -85,9 +105,17 @@ function openPostgres(url: string): Database {
     max: 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
-  // A dropped idle connection must not crash the process; the pool replaces it.
+  // A connection the server drops (restart, failover: 57P01) emits 'error' on its client. For an
+  // idle client the pool listens and discards it; a client checked out between two queries of a
+  // transaction has no listener of the pool's, and an unheard 'error' event ends the process.
+  // Every client gets one for its whole life: the error needs no action here, because the next
+  // query on that client fails (and is answered as "database unavailable") and the pool drops a
+  // client that is no longer queryable when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined)
+  })
   pool.on('error', () => undefined)
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Tables>({ dialect: withFailureMarks(new PostgresDialect({ pool })) })
   const where = `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}${schema ? ` (schema ${schema})` : ''}`
   return { db, dialect: 'postgres', description: `PostgreSQL ${where}`, close: () => db.destroy() }
 }

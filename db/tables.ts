@@ -5,6 +5,7 @@ import type { CryptoTables } from './tables/crypto-tables.ts'
 import type { IdempotencyTables } from './tables/idempotency-tables.ts'
 import type { KioskTables } from './tables/kiosk-tables.ts'
 import type { RelayTables } from './tables/relay-tables.ts'
+import type { SystemTables } from './tables/system-tables.ts'
 
 /**
  * Every table, by area. Columns are snake_case; instants are ISO-8601 UTC strings (sortable and
@@ -18,4 +19,5 @@ export interface Tables
     CryptoTables,
     IdempotencyTables,
     KioskTables,
-    RelayTables {}
+    RelayTables,
+    SystemTables {}

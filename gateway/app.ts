@@ -4,6 +4,8 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import helmet from 'helmet'
 import type { Deps } from './deps.ts'
 import { errorBody } from './http/api-error.ts'
+import { logDatabaseFailure } from './http/database-failure-status.ts'
+import { toHttpFailure } from './http/error-status.ts'
 import { mountApiRoutes, mountPageRoutes } from './http/mount-routes.ts'
 import { pageErrorHtml } from './http/page-errors.ts'
 import { rejectMalformedPath } from './http/reject-malformed-path.ts'
@@ -137,6 +139,15 @@ export function createApp(deps: Deps, limits: RouteLimits = createRouteLimits(de
   // Last resort: errors raised outside a route (e.g. by a middleware) never leak a stack trace.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     deps.metrics.databaseError(error)
+    const failure = toHttpFailure(error)
+    if (failure && logDatabaseFailure(deps.log, error, { requestId: res.locals.requestId })) {
+      if (!res.headersSent) {
+        const retryAfter = failure.details?.retryAfterSeconds
+        if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter))
+        res.status(failure.status).json(errorBody(failure.code, failure.message, failure.details))
+      }
+      return
+    }
     deps.log.error({ err: error, requestId: res.locals.requestId }, 'unhandled error')
     if (!res.headersSent)
       res.status(500).json(

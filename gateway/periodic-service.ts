@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { classifyDatabaseFailure, describeDatabaseFailure } from '../db/database-failure.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { Service } from './serve.ts'
 
@@ -10,7 +11,7 @@ export interface PeriodicServiceInput {
   name: string
   /** Pause between the end of one tick and the start of the next; 0 runs no timer at all. */
   intervalMs: number
-  log: Pick<Logger, 'error'>
+  log: Pick<Logger, 'error' | 'warn'>
   /** Counts a failed tick's database error (`brucke_db_errors_total`). */
   metrics?: Pick<GatewayMetrics, 'databaseError'>
   /** One round of work; never two at once. Resolving {@link tickAgain} skips the pause. */
@@ -45,7 +46,17 @@ export function startPeriodicService(input: PeriodicServiceInput): PeriodicServi
       return await input.tick()
     } catch (error) {
       input.metrics?.databaseError(error)
-      input.log.error({ err: error, periodicService: input.name }, `${input.name}: tick failed`)
+      // A database outage is named as such (code only: the error may carry a statement's
+      // values); the next tick tries again, which is all a restart of the database needs.
+      const outage = classifyDatabaseFailure(error)
+      if (outage) {
+        input.log.warn(
+          { periodicService: input.name, dependency: 'database', dbCode: outage.code },
+          `${input.name}: ${describeDatabaseFailure(outage)}`,
+        )
+      } else {
+        input.log.error({ err: error, periodicService: input.name }, `${input.name}: tick failed`)
+      }
       return undefined
     }
   }

@@ -2,6 +2,7 @@ import type { AuditKeyPair } from '../audit/checkpoint.ts'
 import { derivePseudonymKey } from '../consent/pseudonym.ts'
 import { deriveAuditKey } from './audit/audit-key.ts'
 import type { Deps } from './deps.ts'
+import { createReadinessBoard, type ReadinessBoard } from './readiness.ts'
 import { createKioskSummaryStore, type KioskSummaryStore } from './kiosk/kiosk-summaries.ts'
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { createOutboxSignal, type OutboxSignal } from './relay/outbox-signal.ts'
@@ -30,6 +31,8 @@ export interface RuntimeParts {
   }
   /** Case summaries waiting on kiosks, in memory only. */
   kioskSummaries: KioskSummaryStore
+  /** The background parts `/readyz` requires running (the delivery worker registers itself). */
+  readiness: ReadinessBoard
   /** This gateway's Prometheus registry and the counters the code records into. */
   metrics: GatewayMetrics
 }
@@ -42,6 +45,7 @@ export function createRuntimeParts(
     derivedKeys: { audit: deriveAuditKey(masterKey), pseudonym: derivePseudonymKey(masterKey) },
     relay: { keyring: createRelayKeyring(base), outbox: createOutboxSignal() },
     kioskSummaries: createKioskSummaryStore(),
+    readiness: createReadinessBoard(),
     metrics: createGatewayMetrics(base),
   }
 }

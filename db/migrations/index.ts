@@ -3,6 +3,7 @@ import * as accounts from './0001-accounts.ts'
 import * as auditEntries from './0002-audit-entries.ts'
 import * as accountRevocation from './0003-account-revocation.ts'
 import * as agencyPrivacyNotice from './0004-agency-privacy-notice.ts'
+import * as readinessProbe from './0005-readiness-probe.ts'
 import * as idempotencyKeys from './0010-idempotency-keys.ts'
 import * as consents from './0101-consents.ts'
 import * as consentIntegrity from './0102-consent-integrity.ts'
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0002-audit-entries': auditEntries,
   '0003-account-revocation': accountRevocation,
   '0004-agency-privacy-notice': agencyPrivacyNotice,
+  '0005-readiness-probe': readinessProbe,
   '0010-idempotency-keys': idempotencyKeys,
   '0101-consents': consents,
   '0102-consent-integrity': consentIntegrity,

@@ -21,6 +21,10 @@ export const apiErrorStatus = {
   unsupported_media_type: 415,
   too_many_requests: 429,
   internal_error: 500,
+  /** The database cannot be reached or is restarting; with `Retry-After`. */
+  database_unavailable: 503,
+  /** The disk under the database is full; nothing was stored. */
+  storage_full: 507,
 } as const satisfies Record<string, number>
 
 export type ApiErrorCode = keyof typeof apiErrorStatus

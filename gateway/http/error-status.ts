@@ -4,6 +4,7 @@ import type { AuditErrorCode } from '../../audit/audit-error.ts'
 import type { CanonicalJsonErrorCode } from '../../audit/canonical-json.ts'
 import type { ConsentErrorCode } from '../../consent/errors.ts'
 import type { AuditStoreErrorCode } from '../../db/audit-repository.ts'
+import { classifyDatabaseFailure } from '../../db/database-failure.ts'
 import { isCodedError } from '../../errors/coded-error.ts'
 import type { KioskErrorCode } from '../kiosk/kiosk-error.ts'
 import type { IngressStartErrorCode } from '../relay/ingress-start-error.ts'
@@ -12,6 +13,7 @@ import { accountErrorStatus } from './account-error-status.ts'
 import { apiErrorStatus, type ApiErrorCode } from './api-error.ts'
 import { auditErrorStatus } from './audit-error-status.ts'
 import { consentErrorStatus } from './consent-error-status.ts'
+import { databaseFailureAnswer } from './database-failure-status.ts'
 import { cryptoErrorStatus, type CryptoErrorCode } from './crypto-error-status.ts'
 import { kioskErrorStatus } from './kiosk-error-status.ts'
 import { relayErrorStatus } from './relay-error-status.ts'
@@ -89,9 +91,11 @@ export function validationIssues(
 }
 
 /**
- * Maps a thrown error to the response. A code whose status is 500 is a server fault, and
- * anything unknown too: both give undefined, so the caller answers "internal error" with the
- * request id and logs the cause.
+ * Maps a thrown error to the response. A failure of the database itself (unreachable,
+ * restarting, disk full — `db/database-failure.ts`) is 503 `database_unavailable` or 507
+ * `storage_full`, also when it is the cause of a server fault. A code whose status is 500 is a
+ * server fault, and anything unknown too: both give undefined, so the caller answers "internal
+ * error" with the request id and logs the cause.
  */
 export function toHttpFailure(error: unknown): HttpFailure | undefined {
   if (error instanceof ZodError) {
@@ -102,9 +106,11 @@ export function toHttpFailure(error: unknown): HttpFailure | undefined {
       details: { issues: validationIssues(error.issues) },
     }
   }
-  if (!isCodedError(error)) return undefined
-  const status = statusOfCode(error.code)
-  if (status === undefined || status === 500) return undefined
+  const status = isCodedError(error) ? statusOfCode(error.code) : undefined
+  if (!isCodedError(error) || status === undefined || status === 500) {
+    const databaseFailure = classifyDatabaseFailure(error)
+    return databaseFailure ? databaseFailureAnswer(databaseFailure) : undefined
+  }
   return {
     status,
     code: error.code,

@@ -6,7 +6,8 @@ import { authenticate, type Authentication } from '../auth/authenticate.ts'
 import type { Deps } from '../deps.ts'
 import { ApiError, errorBody } from './api-error.ts'
 import { readFormBody, readJsonBody, requestHasBody } from './body-parsing.ts'
-import { toHttpFailure, validationIssues } from './error-status.ts'
+import { logDatabaseFailure } from './database-failure-status.ts'
+import { toHttpFailure, validationIssues, type HttpFailure } from './error-status.ts'
 import { pageErrorHtml, personErrorKindOf } from './page-errors.ts'
 import { refuseNul } from './refuse-nul.ts'
 import type { Access, AnyApiRoute, AnyPageRoute } from './route.ts'
@@ -81,9 +82,10 @@ function sendApiFailure(deps: Deps, res: Response, error: unknown): void {
   }
   const failure = toHttpFailure(error)
   if (failure) {
-    const retryAfter = failure.details?.retryAfterSeconds
-    if (failure.status === 429 && typeof retryAfter === 'number')
-      res.setHeader('Retry-After', String(retryAfter))
+    // A database outage answers 503/507 but still counts in `brucke_db_errors_total`.
+    if (logDatabaseFailure(deps.log, error, { requestId: requestIdOf(res) }))
+      deps.metrics.databaseError(error)
+    setRetryAfter(res, failure)
     res.status(failure.status).json(errorBody(failure.code, failure.message, failure.details))
     return
   }
@@ -91,6 +93,13 @@ function sendApiFailure(deps: Deps, res: Response, error: unknown): void {
   deps.metrics.databaseError(error)
   deps.log.error({ err: error, requestId }, 'request failed')
   res.status(500).json(errorBody('internal_error', 'Internal error.', { requestId }))
+}
+
+/** Too many attempts (429), the database restarting (503) or full (507): when to try again. */
+function setRetryAfter(res: Response, failure: HttpFailure): void {
+  const retryAfter = failure.details?.retryAfterSeconds
+  if ([429, 503, 507].includes(failure.status) && typeof retryAfter === 'number')
+    res.setHeader('Retry-After', String(retryAfter))
 }
 
 /** Mounts JSON routes with authentication, access check, CSRF, validation and error mapping. */
@@ -262,6 +271,9 @@ export function mountPageRoutes(
       } catch (error) {
         const failure = toHttpFailure(error)
         if (failure) {
+          const databaseDown = logDatabaseFailure(deps.log, error, { requestId: requestIdOf(res) })
+          if (databaseDown) deps.metrics.databaseError(error)
+          setRetryAfter(res, failure)
           res
             .status(failure.status)
             .type('html')
@@ -269,7 +281,13 @@ export function mountPageRoutes(
               await pageErrorHtml(deps, req, principal, {
                 status: failure.status,
                 kind: personErrorKindOf(failure.status),
-                staff: { title: 'Das hat nicht geklappt', message: failure.message },
+                staff: databaseDown
+                  ? {
+                      title: 'Vorübergehend nicht möglich',
+                      message:
+                        'Die Datenbank ist gerade nicht verfügbar; nichts wurde gespeichert. Bitte versuchen Sie es in einer Minute noch einmal.',
+                    }
+                  : { title: 'Das hat nicht geklappt', message: failure.message },
               }),
             )
           return

@@ -14,7 +14,7 @@ import {
 } from './account-routes.ts'
 import { accountLockoutRoutes } from './account-lockout-routes.ts'
 import type { AnyApiRoute, AnyPageRoute } from './route.ts'
-import { healthzRoute } from './system-routes.ts'
+import { healthzRoute, readyzRoute } from './system-routes.ts'
 import { auditApiRoutes } from './audit-routes.ts'
 import { consentApiRoutes } from './consent-routes.ts'
 import { cryptoApiRoutes } from './crypto-routes.ts'
@@ -31,6 +31,7 @@ export const apiPrefix = '/api/v1'
  */
 export const apiRoutes: readonly AnyApiRoute[] = [
   healthzRoute,
+  readyzRoute,
   listAgenciesRoute,
   addAgencyRoute,
   listAgencyUsersRoute,

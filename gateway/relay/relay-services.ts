@@ -49,12 +49,15 @@ export async function startRelayServices(deps: Deps): Promise<Service> {
     workerId: newWorkerId(),
     revocationSweep: newRevocationSweep(),
   })
+  // `/readyz` says not ready once the worker is stopped (shutting down) while HTTP still answers.
+  const workerReadiness = deps.readiness.register('delivery_worker')
   return {
     name: 'relay',
     endpoints: ingress ? [{ name: 'smtp_ingress', host: ingress.host, port: ingress.port }] : [],
     async stop() {
       await ingress?.stop()
       replyMailer?.close()
+      workerReadiness.stopped()
       await worker.stop()
       await catchall?.stop()
     },

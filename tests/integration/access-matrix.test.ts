@@ -61,6 +61,7 @@ function page(
 const matrix: Record<string, MatrixRow> = {
   // API
   'GET /api/v1/healthz': { expect: publicRoute(200) },
+  'GET /api/v1/readyz': { expect: publicRoute(200) },
   'GET /api/v1/openapi.json': { expect: publicRoute(200) },
   // Not for accounts: only the METRICS_TOKEN bearer opens it, and the test config sets none (404);
   // tests/integration/metrics.test.ts checks the token itself.

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import type { ConsentTextLibrary } from '../../consent/consent-text.ts'
 import { configSchema } from '../../config/schema.ts'
-import type { DialectName } from '../../db/database.ts'
+import type { Database, DialectName } from '../../db/database.ts'
 import { scryptPasswords } from '../../gateway/auth/password.ts'
 import type { Deps } from '../../gateway/deps.ts'
 import { randomIds } from '../../gateway/ids.ts'
@@ -54,6 +54,21 @@ export async function createTestDeps(
   options: { clock?: TestClock; config?: Partial<Config>; consentTexts?: ConsentTextLibrary } = {},
 ): Promise<TestDeps> {
   const testDatabase = await createTestDatabase(dialect)
+  const made = depsOnDatabase(testDatabase.database, {
+    ...options,
+    config: { databaseUrl: testDatabase.url, ...options.config },
+  })
+  return { ...made, testDatabase, close: () => testDatabase.drop() }
+}
+
+/**
+ * Deps on a database the test opened itself (e.g. on a small tmpfs, or a cluster of its own):
+ * fixed clock, captured logs. The caller closes the database.
+ */
+export function depsOnDatabase(
+  database: Database,
+  options: { clock?: TestClock; config?: Partial<Config>; consentTexts?: ConsentTextLibrary } = {},
+): { deps: Deps; clock: TestClock; logLines: string[] } {
   const clock = options.clock ?? new TestClock()
   const logLines: string[] = []
   const sink = new Writable({
@@ -62,11 +77,11 @@ export async function createTestDeps(
       callback()
     },
   })
-  const config = testConfig({ databaseUrl: testDatabase.url, ...options.config })
+  const config = testConfig({ ...options.config })
   const base = {
     config,
-    database: testDatabase.database,
-    db: testDatabase.database.db,
+    database,
+    db: database.db,
     clock,
     ids: randomIds,
     log: createLogger('info', sink),
@@ -74,5 +89,5 @@ export async function createTestDeps(
     passwords: scryptPasswords,
   }
   const deps: Deps = { ...base, ...createRuntimeParts(base) }
-  return { deps, clock, testDatabase, logLines, close: () => testDatabase.drop() }
+  return { deps, clock, logLines }
 }
