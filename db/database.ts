@@ -103,6 +103,10 @@ function openPostgres(url: string): Database {
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: 10,
+    // A server that cannot be reached but does not refuse (a failover in progress, a dropped
+    // route) would hold a request until the OS gives up; after 10 s the pool throws a "timeout
+    // exceeded when trying to connect", which db/database-failure.ts reads as unavailable → 503.
+    connectionTimeoutMillis: 10_000,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
   // A connection the server drops (restart, failover: 57P01) emits 'error' on its client. For an
