@@ -104,14 +104,22 @@ export function openPkcs11Token(settings: TokenSettings): Pkcs11Token {
     module,
     run(label, operation) {
       for (let attempt = 1; ; attempt += 1) {
-        const key = findPrivateKey(label)
-        if (!key) throw tokenError(`the token holds no private key labelled "${label}"`, settings)
         try {
+          const key = findPrivateKey(label)
+          if (!key) throw tokenError(`the token holds no private key labelled "${label}"`, settings)
           return operation(current(), key)
         } catch (error) {
           if (attempt > 1 || !sessionLost.has(resultCodeOf(error) ?? '')) throw error
-          // The token was unplugged, restarted or timed the session out: log in once more.
+          // The token was unplugged, restarted, logged out or timed the session out: close what
+          // is left of the session and log in once more.
           handles.clear()
+          if (session) {
+            try {
+              module.C_CloseSession(session)
+            } catch {
+              // Already gone with the token.
+            }
+          }
           session = undefined
         }
       }

@@ -201,6 +201,12 @@ describeWithTools(['openssl', 'softhsm2-util'], 'agency keys in a SoftHSM2 token
     ])
   })
 
+  it('when the token drops the login (logged out elsewhere in the process), then the next signature logs in again once and succeeds', async () => {
+    softhsm.logOut()
+    const content = await sealAndCheckWithOpenssl(rsa, rsaCertificate.certificatePem, 'relogin')
+    expect(content.equals(entity)).toBe(true)
+  })
+
   async function opensslEncrypt(recipientPem: string, args: string[]): Promise<Buffer> {
     const encrypted = await runOk('openssl', [
       'cms',

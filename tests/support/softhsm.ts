@@ -21,6 +21,8 @@ export interface SoftHsmToken {
   pin: string
   /** Generates a key pair inside the token: private half sensitive and never extractable. */
   generate(kind: 'rsa-3072' | 'ec-p256', keyLabel: string, id: number): void
+  /** Logs this process out of the token: every session of the process loses its login. */
+  logOut(): void
   /** The private key's attribute as the token answers it, or the CKR_ code it refuses with. */
   readPrivateAttribute(keyLabel: string, type: number): Buffer | string
 }
@@ -127,6 +129,9 @@ export async function createSoftHsmToken(dir: string, module: string): Promise<S
           )
         }
       })
+    },
+    logOut() {
+      withSession((p11, session) => p11.C_Logout(session))
     },
     readPrivateAttribute(keyLabel, type) {
       return withSession((p11, session) => {
