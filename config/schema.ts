@@ -112,6 +112,50 @@ export const configSchema = z.strictObject({
    * in MiB (a small write may still fit where a transfer no longer does). 0 turns the check off.
    */
   readyMinFreeMb: z.coerce.number().int().min(0).max(1_000_000).default(64),
+  /** Keys in hardware: the PKCS#11 module (shared library) of the token; unset = file keys only. */
+  pkcs11Module: z.string().min(1).optional(),
+  /** The token's label; unset = the first token present. */
+  pkcs11TokenLabel: z.string().min(1).optional(),
+  /** The user PIN of the token (prefer the file). */
+  pkcs11Pin: z.string().min(1).optional(),
+  /** A file holding the user PIN (one line; outside the repository). */
+  pkcs11PinFile: z.string().min(1).optional(),
+  /**
+   * Which agencies' keys live in the token, by key label: `jc-demo=jc-sign,ja-demo=ja-sign` in
+   * the environment, an object in the file. Agencies not named keep their file or stored keys.
+   */
+  pkcs11AgencyKeys: z
+    .unknown()
+    .transform((value, ctx): Record<string, string> => {
+      const mapping: Record<string, string> = {}
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        for (const [agencyId, label] of Object.entries(value)) {
+          if (typeof label !== 'string' || label === '') {
+            ctx.addIssue({ code: 'custom', message: `the label of ${agencyId} must be a text` })
+            return z.NEVER
+          }
+          mapping[agencyId] = label
+        }
+        return mapping
+      }
+      if (typeof value !== 'string') {
+        ctx.addIssue({ code: 'custom', message: 'must be agency=label pairs or an object' })
+        return z.NEVER
+      }
+      for (const pair of value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)) {
+        const [agencyId, label, ...rest] = pair.split('=').map((item) => item.trim())
+        if (!agencyId || !label || rest.length > 0) {
+          ctx.addIssue({ code: 'custom', message: `"${pair}" is not agency=label` })
+          return z.NEVER
+        }
+        mapping[agencyId] = label
+      }
+      return mapping
+    })
+    .default({}),
   /** Days after which personal values in audit entries are erased (three years). */
   auditRetentionDays: z.coerce.number().int().min(30).max(36500).default(1095),
   /** Days after a consent that took effect ended before its record is deleted (three years). */
@@ -169,6 +213,11 @@ export const environmentNames = {
   relayPkiDir: 'RELAY_PKI_DIR',
   relayLeaseSeconds: 'RELAY_LEASE_SECONDS',
   readyMinFreeMb: 'READY_MIN_FREE_MB',
+  pkcs11Module: 'PKCS11_MODULE',
+  pkcs11TokenLabel: 'PKCS11_TOKEN_LABEL',
+  pkcs11Pin: 'PKCS11_PIN',
+  pkcs11PinFile: 'PKCS11_PIN_FILE',
+  pkcs11AgencyKeys: 'PKCS11_AGENCY_KEYS',
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   consentRetentionDays: 'CONSENT_RETENTION_DAYS',
   draftRetentionHours: 'DRAFT_RETENTION_HOURS',

@@ -1,4 +1,3 @@
-import type { KeyObject } from 'node:crypto'
 import { KeyAgreeRecipientInfo } from '@peculiar/asn1-cms'
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
 import { identifies, readCmsCertificate } from './cms-certificate.ts'
@@ -19,12 +18,17 @@ import {
 } from './cms-tlv.ts'
 import type { Tlv } from './cms-tlv.ts'
 import { CmsError } from './errors.ts'
+import { keyOperationsOf } from './private-key-operations.ts'
+import type { PrivateKey, PrivateKeyOperations } from './private-key-operations.ts'
 
 export interface DecryptCmsInput {
   /** DER/BER `ContentInfo` holding EnvelopedData or AuthEnvelopedData. */
   data: Uint8Array
-  /** Our private key and the certificate it belongs to (to find our RecipientInfo). */
-  recipient: { key: KeyObject; certificate: Uint8Array }
+  /**
+   * Our private key (in memory, or operations on a key in a hardware token) and the certificate
+   * it belongs to (to find our RecipientInfo).
+   */
+  recipient: { key: PrivateKey; certificate: Uint8Array }
   maxBytes?: number
 }
 
@@ -82,7 +86,7 @@ export function decryptCms(input: DecryptCmsInput): DecryptedCms {
       recipientInfosTlv,
       requireDer,
       ours,
-      input.recipient.key,
+      keyOperationsOf(input.recipient.key),
       eci.algorithm,
     )
     const content = decryptContent({ algorithm: eci.algorithm, cek, ciphertext: eci.ciphertext })
@@ -110,7 +114,7 @@ export function decryptCms(input: DecryptCmsInput): DecryptedCms {
       recipientInfosTlv,
       requireDer,
       ours,
-      input.recipient.key,
+      keyOperationsOf(input.recipient.key),
       eci.algorithm,
     )
     const content = decryptContent({
@@ -167,7 +171,7 @@ function recoverKey(
   recipientInfosTlv: Tlv,
   requireDer: boolean,
   ours: CmsCertificate,
-  key: KeyObject,
+  key: PrivateKeyOperations,
   contentAlgorithm: AlgorithmIdentifier,
 ): Buffer {
   const expectedKeyLength = contentKeyLength(contentAlgorithm)

@@ -4,7 +4,6 @@ import {
   createECDH,
   createHash,
   createPublicKey,
-  diffieHellman,
 } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import type { KeyAgreeRecipientInfo } from '@peculiar/asn1-cms'
@@ -21,7 +20,8 @@ import {
   derSmallInteger,
   encodeDerTree,
 } from './cms-tlv.ts'
-import { CmsError } from './errors.ts'
+import { CmsError, KeyError } from './errors.ts'
+import type { PrivateKeyOperations } from './private-key-operations.ts'
 
 /** KDF hash of each dhSinglePass scheme (RFC 5753 §7.1.4, SEC 1 §C.4); cofactor = standard for h = 1. */
 const kdfHashes: Readonly<Record<string, string>> = {
@@ -143,7 +143,7 @@ export function encryptKeyEcdh(cek: Buffer, recipient: CmsCertificate): Buffer {
 export function decryptKeyEcdh(input: {
   kari: KeyAgreeRecipientInfo
   encryptedKey: Buffer
-  privateKey: KeyObject
+  privateKey: PrivateKeyOperations
 }): Buffer {
   const { kari, encryptedKey, privateKey } = input
   const kdfHash = kdfHashes[kari.keyEncryptionAlgorithm.algorithm]
@@ -167,7 +167,7 @@ export function decryptKeyEcdh(input: {
   if (!originatorKey || originatorKey.algorithm.algorithm !== oid.ecPublicKey) {
     throw new CmsError('ERR_CMS_UNSUPPORTED', 'originator must be an ephemeral EC public key')
   }
-  const curve = curveOf(privateKey)
+  const curve = curveOf(privateKey.publicKey)
   try {
     const spki = new SubjectPublicKeyInfo({
       algorithm: new AlgorithmIdentifier({
@@ -179,7 +179,8 @@ export function decryptKeyEcdh(input: {
       subjectPublicKey: originatorKey.publicKey,
     })
     const originatorPublic = createPublicKey({ key: encodeDer(spki), format: 'der', type: 'spki' })
-    const secret = diffieHellman({ privateKey, publicKey: originatorPublic })
+    // Parsing the point into a key object checks it lies on our curve before any token sees it.
+    const secret = privateKey.deriveEcdh(originatorPublic)
     const kek = x963Kdf(
       kdfHash,
       secret,
@@ -192,7 +193,9 @@ export function decryptKeyEcdh(input: {
     )
     const unwrap = createDecipheriv(wrap.nodeName, kek, keyWrapIv)
     return Buffer.concat([unwrap.update(encryptedKey), unwrap.final()])
-  } catch {
+  } catch (error) {
+    // A token that cannot be reached is the operator's problem, not a bad message.
+    if (error instanceof KeyError) throw error
     throw new CmsError('ERR_CMS_DECRYPT', 'the message could not be decrypted')
   }
 }

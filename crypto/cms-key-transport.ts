@@ -1,4 +1,4 @@
-import { constants, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto'
+import { constants, publicEncrypt } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { RsaEsOaepParams } from '@peculiar/asn1-rsa'
@@ -6,12 +6,13 @@ import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
 import { BoundedCache } from './bounded-cache.ts'
 import { encodeDer, parseParameters } from './cms-der.ts'
 import { oid } from './cms-oids.ts'
-import { CmsError } from './errors.ts'
+import { CmsError, KeyError } from './errors.ts'
+import type { OaepHash, PrivateKeyOperations } from './private-key-operations.ts'
 
 /** RSA key-transport schemes (RFC 8551 §2.3; RSA-OAEP per RFC 3560, PKCS#1 v1.5 per RFC 8017 §7.2). */
 export type RsaKeyTransport = 'rsa-oaep' | 'rsa-pkcs1'
 
-const oaepHashes: Readonly<Record<string, 'sha1' | 'sha256' | 'sha384' | 'sha512'>> = {
+const oaepHashes: Readonly<Record<string, OaepHash>> = {
   [oid.sha1]: 'sha1',
   [oid.sha256]: 'sha256',
   [oid.sha384]: 'sha384',
@@ -59,41 +60,43 @@ export function encryptKeyRsa(
 }
 
 /**
- * Recovers the content-encryption key. OAEP failures are ERR_CMS_DECRYPT. For PKCS#1 v1.5 a
- * padding failure does not throw: following RFC 3218 §2.3.2 it yields a random key of the
- * expected length, so the failure only surfaces at content decryption, as the same
- * ERR_CMS_DECRYPT (no Bleichenbacher oracle). Node refuses PKCS#1 v1.5 private decryption for
- * that reason (CVE-2023-46809), hence raw RSA and the padding check here.
+ * Recovers the content-encryption key through the key's operations (in memory or in a token).
+ * OAEP failures are ERR_CMS_DECRYPT. For PKCS#1 v1.5 a padding failure does not throw: the
+ * operations yield a random key of the expected length (RFC 3218 §2.3.2), so the failure only
+ * surfaces at content decryption, as the same ERR_CMS_DECRYPT (no Bleichenbacher oracle).
  */
 export function decryptKeyRsa(input: {
   algorithm: AlgorithmIdentifier
   encryptedKey: Buffer
-  privateKey: KeyObject
+  privateKey: PrivateKeyOperations
   expectedKeyLength: number
 }): Buffer {
   const { algorithm, encryptedKey, privateKey, expectedKeyLength } = input
-  if (privateKey.asymmetricKeyType !== 'rsa') throw decryptFailure()
+  if (privateKey.publicKey.asymmetricKeyType !== 'rsa') throw decryptFailure()
   if (algorithm.algorithm === oid.rsaEncryption) {
-    return decryptPkcs1(encryptedKey, privateKey, expectedKeyLength)
+    return privateKey.decryptKeyTransport({ scheme: 'rsa-pkcs1' }, encryptedKey, expectedKeyLength)
   }
   if (algorithm.algorithm !== oid.rsaesOaep) {
     throw new CmsError('ERR_CMS_UNSUPPORTED', 'key-transport algorithm not supported', {
       details: { algorithm: algorithm.algorithm },
     })
   }
-  const oaepHash = oaepHashOf(algorithm)
+  const hash = oaepHashOf(algorithm)
   try {
-    return privateDecrypt(
-      { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash },
+    return privateKey.decryptKeyTransport(
+      { scheme: 'rsa-oaep', hash },
       encryptedKey,
+      expectedKeyLength,
     )
-  } catch {
+  } catch (error) {
+    // A token that cannot be reached is the operator's problem, not a bad message.
+    if (error instanceof KeyError) throw error
     throw decryptFailure()
   }
 }
 
 /** The OAEP hash; absent parameters mean SHA-1 everywhere (RFC 3560 §2.2). */
-function oaepHashOf(algorithm: AlgorithmIdentifier): string {
+function oaepHashOf(algorithm: AlgorithmIdentifier): OaepHash {
   if (!algorithm.parameters) return 'sha1'
   const parameters = algorithm.parameters
   // Every message from one peer carries the same parameter bytes; the answer depends on them only.
@@ -102,9 +105,9 @@ function oaepHashOf(algorithm: AlgorithmIdentifier): string {
   )
 }
 
-const oaepHashByParameters = new BoundedCache<string, string>(32)
+const oaepHashByParameters = new BoundedCache<string, OaepHash>(32)
 
-function oaepHashOfParameters(parameters: ArrayBuffer): string {
+function oaepHashOfParameters(parameters: ArrayBuffer): OaepHash {
   const params = parseParameters(parameters, RsaEsOaepParams, 'RSAES-OAEP parameters')
   const hash = oaepHashes[params.hashAlgorithm.algorithm]
   const mgfHash = params.maskGenAlgorithm.parameters
@@ -141,31 +144,6 @@ function hasEmptyLabel(params: RsaEsOaepParams): boolean {
       libraryDefault !== null &&
       encoded.equals(Buffer.from(libraryDefault)))
   )
-}
-
-function decryptPkcs1(encryptedKey: Buffer, privateKey: KeyObject, expectedLength: number): Buffer {
-  const fallback = randomBytes(expectedLength)
-  const modulusBytes = Math.ceil((privateKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8)
-  if (encryptedKey.length !== modulusBytes) return fallback
-  let block: Buffer
-  try {
-    block = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, encryptedKey)
-  } catch {
-    return fallback
-  }
-  // EM = 0x00 || 0x02 || PS (≥ 8 non-zero octets) || 0x00 || M  (RFC 8017 §7.2.2). The checks
-  // below run over the whole block without early exit to keep timing independent of the data.
-  const messageStart = block.length - expectedLength
-  let good = (block[0] === 0 ? 1 : 0) & (block[1] === 2 ? 1 : 0)
-  good &= block[messageStart - 1] === 0 ? 1 : 0
-  for (let i = 2; i < messageStart - 1; i += 1) good &= block[i] !== 0 ? 1 : 0
-  good &= messageStart - 3 >= 8 ? 1 : 0
-  const message = block.subarray(messageStart)
-  const result = Buffer.alloc(expectedLength)
-  for (let i = 0; i < expectedLength; i += 1) {
-    result[i] = good === 1 ? (message[i] as number) : (fallback[i] as number)
-  }
-  return result
 }
 
 function decryptFailure(): CmsError {

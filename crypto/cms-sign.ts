@@ -1,4 +1,4 @@
-import { createHash, createPublicKey } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509'
 import { readCmsCertificate } from './cms-certificate.ts'
@@ -20,13 +20,18 @@ import {
   readTlv,
 } from './cms-tlv.ts'
 import type { DerNode } from './cms-tlv.ts'
-import { signatureAlgorithmFor, signBytes } from './cms-signature-algorithm.ts'
+import { signatureAlgorithmFor } from './cms-signature-algorithm.ts'
 import type { RsaSignatureScheme } from './cms-signature-algorithm.ts'
 import { CmsError } from './errors.ts'
+import { keyOperationsOf } from './private-key-operations.ts'
+import type { PrivateKey, PrivateKeyOperations } from './private-key-operations.ts'
 
-/** The signing identity: private key, its certificate (DER) and the intermediates to include. */
+/**
+ * The signing identity: private key (in memory, or operations on a key in a hardware token), its
+ * certificate (DER) and the intermediates to include.
+ */
 export interface CmsSigner {
-  key: KeyObject
+  key: PrivateKey
   certificate: Uint8Array
   chain?: readonly Uint8Array[]
 }
@@ -60,7 +65,8 @@ const announcedCapabilities = [oid.aes256Gcm, oid.aes128Gcm, oid.aes256Cbc, oid.
  */
 export function signCms(input: SignCmsInput): Buffer {
   const certificate = readCmsCertificate(input.signer.certificate)
-  assertKeyMatches(input.signer.key, certificate)
+  const key = keyOperationsOf(input.signer.key)
+  assertKeyMatches(key, certificate)
   const scheme = input.rsaScheme ?? 'rsa-pkcs1'
   const digest = createHash('sha256').update(input.content).digest()
   const attributes =
@@ -79,7 +85,7 @@ export function signCms(input: SignCmsInput): Buffer {
   // The signature covers the DER SET OF the attributes (RFC 5652 §5.4); DER sorts its elements,
   // and the SignerInfo carries the same bytes under [0] IMPLICIT, so verifiers see identical input.
   const signedAttributesDer = derSetOf(attributes)
-  const signature = signBytes(input.signer.key, scheme, signedAttributesDer)
+  const signature = key.sign(scheme, signedAttributesDer)
   const implicitAttributes = Buffer.from(signedAttributesDer)
   implicitAttributes[0] = 0xa0
   // SignerInfo (RFC 5652 §5.3), version 1 with issuerAndSerialNumber.
@@ -88,7 +94,7 @@ export function signCms(input: SignCmsInput): Buffer {
     certificate.issuerAndSerialDer,
     sha256AlgorithmDer,
     implicitAttributes,
-    signatureAlgorithmDerFor(input.signer.key, scheme),
+    signatureAlgorithmDerFor(key.publicKey, scheme),
     derPrimitiveBytes(0x04, signature),
   ])
   const chain = (input.signer.chain ?? []).map((der) => readCmsCertificate(der).der)
@@ -161,14 +167,11 @@ function signatureAlgorithmDerFor(key: KeyObject, scheme: RsaSignatureScheme): B
  * Key/certificate pairs already checked: the SPKI export costs more than the rest of the
  * SignerInfo, and the agency key and (memoised, frozen) certificate recur on every message.
  */
-const matchingPairs = new WeakMap<KeyObject, WeakSet<object>>()
+const matchingPairs = new WeakMap<PrivateKeyOperations, WeakSet<object>>()
 
-function assertKeyMatches(key: KeyObject, certificate: CmsCertificate): void {
-  if (key.type !== 'private') {
-    throw new CmsError('ERR_CMS_INVALID_INPUT', 'the signer key must be a private key')
-  }
+function assertKeyMatches(key: PrivateKeyOperations, certificate: CmsCertificate): void {
   if (matchingPairs.get(key)?.has(certificate)) return
-  const fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' })
+  const fromKey = key.publicKey.export({ type: 'spki', format: 'der' })
   const fromCertificate = certificate.publicKey.export({ type: 'spki', format: 'der' })
   if (!fromKey.equals(fromCertificate)) {
     throw new CmsError('ERR_CMS_INVALID_INPUT', 'the signer key does not belong to the certificate')

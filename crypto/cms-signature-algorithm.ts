@@ -1,4 +1,4 @@
-import { constants, sign, verify } from 'node:crypto'
+import { constants, verify } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { AsnConvert } from '@peculiar/asn1-schema'
 import { RsaSaPssParams } from '@peculiar/asn1-rsa'
@@ -7,11 +7,11 @@ import { parseParameters } from './cms-der.ts'
 import { digestNames, oid } from './cms-oids.ts'
 import { CmsError } from './errors.ts'
 
-/** Signature schemes Brücke writes (RFC 8551 §2.2; RSASSA-PSS per RFC 4056, ECDSA per RFC 5753 §2.1). */
-export type RsaSignatureScheme = 'rsa-pkcs1' | 'rsa-pss'
+import { pssSaltLength } from './node-key-operations.ts'
+import type { SignatureScheme } from './private-key-operations.ts'
 
-/** Salt length we write for PSS: the hash length (RFC 4056 §3 recommends it). */
-const pssSaltLength = 32
+/** Signature schemes Brücke writes (RFC 8551 §2.2; RSASSA-PSS per RFC 4056, ECDSA per RFC 5753 §2.1). */
+export type RsaSignatureScheme = SignatureScheme
 
 const rsaPkcs1Hashes: Readonly<Record<string, string>> = {
   [oid.sha256WithRsaEncryption]: 'sha256',
@@ -24,7 +24,7 @@ const ecdsaHashes: Readonly<Record<string, string>> = {
   [oid.ecdsaWithSha512]: 'sha512',
 }
 
-/** The SignerInfo signatureAlgorithm for our key and scheme, with SHA-256. */
+/** The SignerInfo signatureAlgorithm for our (public) key and scheme, with SHA-256. */
 export function signatureAlgorithmFor(
   key: KeyObject,
   scheme: RsaSignatureScheme,
@@ -52,18 +52,6 @@ export function signatureAlgorithmFor(
     algorithm: oid.rsassaPss,
     parameters: AsnConvert.serialize(params),
   })
-}
-
-/** Signs the bytes (the DER of the signed attributes) with SHA-256 under the given scheme. */
-export function signBytes(key: KeyObject, scheme: RsaSignatureScheme, data: Buffer): Buffer {
-  if (key.asymmetricKeyType === 'rsa' && scheme === 'rsa-pss') {
-    return sign('sha256', data, {
-      key,
-      padding: constants.RSA_PKCS1_PSS_PADDING,
-      saltLength: pssSaltLength,
-    })
-  }
-  return sign('sha256', data, key)
 }
 
 /**

@@ -85,6 +85,8 @@ export const keyErrorCodes = [
   'ERR_KEY_MISMATCH',
   /** The key type cannot be used (only RSA and EC keys are). */
   'ERR_KEY_UNSUPPORTED',
+  /** A hardware token (PKCS#11) cannot be opened or logged into, or refused an operation. */
+  'ERR_KEY_TOKEN',
 ] as const
 
 export type KeyErrorCode = (typeof keyErrorCodes)[number]

@@ -1,4 +1,3 @@
-import type { KeyObject } from 'node:crypto'
 import { decryptCms } from './cms-decrypt.ts'
 import { encryptCmsParts } from './cms-encrypt.ts'
 import { signCms } from './cms-sign.ts'
@@ -6,6 +5,7 @@ import type { RsaSignatureScheme } from './cms-signature-algorithm.ts'
 import { verifyCms } from './cms-verify.ts'
 import type { VerifiedSigner } from './cms-verify.ts'
 import { CmsError } from './errors.ts'
+import type { PrivateKey } from './private-key-operations.ts'
 import type { CmsErrorCode } from './errors.ts'
 import { algorithmsOf, contentEncryptionFor } from './recipient-profile.ts'
 import type { RecipientProfile } from './recipient-profile.ts'
@@ -21,7 +21,7 @@ import {
 export interface SignAndEncryptInput {
   /** The MIME entity to protect (headers + body, e.g. a multipart/mixed); canonicalised to CRLF. */
   mimeEntity: Uint8Array
-  signer: { key: KeyObject; certificate: Uint8Array; chain?: readonly Uint8Array[] }
+  signer: { key: PrivateKey; certificate: Uint8Array; chain?: readonly Uint8Array[] }
   /** The recipient agency and optionally the sender itself (for its own records). */
   recipients: readonly { certificate: Uint8Array; profile: RecipientProfile }[]
   /** The signing time; the use case's one clock reading. */
@@ -79,7 +79,7 @@ export function signAndEncrypt(input: SignAndEncryptInput): Buffer {
 export interface DecryptAndVerifyInput {
   /** The received message or S/MIME entity (CRLF or LF line ends). */
   message: Uint8Array
-  recipient: { key: KeyObject; certificate: Uint8Array }
+  recipient: { key: PrivateKey; certificate: Uint8Array }
   trustAnchors: Uint8Array[]
   crls?: Uint8Array[]
   crlPolicy?: 'require' | 'if-present'

@@ -76,6 +76,7 @@ export function resolveConfig(env: Record<string, string | undefined>, cwd: stri
     problems,
   })
   const metricsToken = resolveMetricsToken(parsed, cwd, problems)
+  problems.push(...hardwareKeyProblems(parsed))
   if (problems.length > 0 || !masterKey || !tokenKey) throw new ConfigError(problems)
 
   const {
@@ -189,4 +190,28 @@ function decodeSecret(text: string, key: string, problems: ConfigProblem[]): Buf
     return undefined
   }
   return bytes
+}
+
+/**
+ * Agency keys mapped to a token need the module and a PIN; said at start, not at the first
+ * transfer. The PIN file's content is read when the token is opened (gateway/crypto/hardware-keys.ts).
+ */
+function hardwareKeyProblems(parsed: ParsedConfig): ConfigProblem[] {
+  if (Object.keys(parsed.pkcs11AgencyKeys).length === 0) return []
+  const problems: ConfigProblem[] = []
+  if (parsed.pkcs11Module === undefined) {
+    problems.push({
+      key: 'PKCS11_MODULE',
+      source: 'default',
+      message: 'required when PKCS11_AGENCY_KEYS names agencies',
+    })
+  }
+  if (parsed.pkcs11Pin === undefined && parsed.pkcs11PinFile === undefined) {
+    problems.push({
+      key: 'PKCS11_PIN_FILE',
+      source: 'default',
+      message: 'required (or PKCS11_PIN) when PKCS11_AGENCY_KEYS names agencies',
+    })
+  }
+  return problems
 }

@@ -1,6 +1,7 @@
 import type { AuditKeyPair } from '../audit/checkpoint.ts'
 import { derivePseudonymKey } from '../consent/pseudonym.ts'
 import { deriveAuditKey } from './audit/audit-key.ts'
+import { createHardwareKeys, type HardwareKeys } from './crypto/hardware-keys.ts'
 import type { Deps } from './deps.ts'
 import { createReadinessBoard, type ReadinessBoard } from './readiness.ts'
 import { createKioskSummaryStore, type KioskSummaryStore } from './kiosk/kiosk-summaries.ts'
@@ -26,6 +27,8 @@ export interface RuntimeParts {
   }
   relay: {
     keyring: AgencyKeyring
+    /** Agency keys in a PKCS#11 token (`PKCS11_AGENCY_KEYS`); undefined = file and stored keys only. */
+    hardwareKeys: HardwareKeys | undefined
     /** Wakes this process's delivery worker when a transfer is queued. */
     outbox: OutboxSignal
   }
@@ -41,9 +44,14 @@ export function createRuntimeParts(
   base: Pick<Deps, 'db' | 'config' | 'log' | 'clock'>,
 ): RuntimeParts {
   const masterKey = base.config.secrets.masterKey
+  const hardwareKeys = createHardwareKeys(base.config, base.log)
   return {
     derivedKeys: { audit: deriveAuditKey(masterKey), pseudonym: derivePseudonymKey(masterKey) },
-    relay: { keyring: createRelayKeyring(base), outbox: createOutboxSignal() },
+    relay: {
+      keyring: createRelayKeyring(base, hardwareKeys),
+      hardwareKeys,
+      outbox: createOutboxSignal(),
+    },
     kioskSummaries: createKioskSummaryStore(),
     readiness: createReadinessBoard(),
     metrics: createGatewayMetrics(base),

@@ -39,6 +39,7 @@ export async function withRuntime<T>(
   try {
     return await run(deps)
   } finally {
+    deps.relay.hardwareKeys?.close()
     await deps.database.close()
   }
 }

@@ -14,8 +14,9 @@ import { demoAgencies } from '../demo-setup.ts'
 import { systemClock } from '../deps.ts'
 import { CliError, withRuntime } from './cli-context.ts'
 import type { CliContext } from './cli-context.ts'
+import { registerTokenKeysCommand } from './token-keys-command.ts'
 
-/** CLI commands of the crypto area: `pki demo`, `cert import|list|trust|revoke`. */
+/** CLI commands of the crypto area: `pki demo`, `cert import|list|trust|revoke|token-keys`. */
 export function registerCryptoCommands(program: Command, context: CliContext): void {
   const path = (file: string): string => (isAbsolute(file) ? file : resolve(context.cwd, file))
   const read = (file: string, what: string): Buffer => {
@@ -158,6 +159,8 @@ export function registerCryptoCommands(program: Command, context: CliContext): v
         context.out(`Trust anchor ${anchor.subject} added (SHA-256 ${anchor.id}).`)
       })
     })
+
+  registerTokenKeysCommand(cert, context)
 
   cert
     .command('revoke')

@@ -25,7 +25,11 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           deps.log.info({ signal }, 'shutting down')
           void gateway
             .stop()
-            .then(() => deps.database.close())
+            .then(() => {
+              // Log out of the key token (if any) before the process ends.
+              deps.relay.hardwareKeys?.close()
+              return deps.database.close()
+            })
             .finally(resolve)
         }
         process.once('SIGINT', shutdown)

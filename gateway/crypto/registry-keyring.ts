@@ -8,22 +8,26 @@ import {
   validateRegisteredCertificate,
 } from './certificate-service.ts'
 import type { CrlFetcher } from './crl-source.ts'
+import type { HardwareKeys } from './hardware-keys.ts'
 
 /**
  * The relay's keyring over the certificate registry: the agency's newest active certificate,
  * validated at the caller's instant against the registered trust anchors and their CRLs (file or
- * URL, cached), and the private key opened from the key store (encrypted PKCS#8 at rest).
+ * URL, cached), and the private key opened from the key store (encrypted PKCS#8 at rest) — or,
+ * for an agency whose key lives in a hardware token (`hardware`), operations on that key.
  */
 export function createRegistryKeyring(
   deps: Pick<Deps, 'db' | 'config' | 'log'>,
-  options: { fetchCrl?: CrlFetcher } = {},
+  options: { fetchCrl?: CrlFetcher; hardware?: HardwareKeys } = {},
 ): AgencyKeyring {
   const fetcher = options.fetchCrl === undefined ? {} : { fetchCrl: options.fetchCrl }
   return {
     async signer(agencyId: string, at: Date): Promise<SignerLookup> {
       const agency = await findAgency(deps.db, agencyId)
       if (agency === undefined) return { ok: false, problem: 'agency_unknown' }
-      const record = await findCurrentAgencyCertificate(deps, agencyId, { withKey: true })
+      // A key in the token needs no stored key next to the certificate.
+      const inToken = options.hardware?.holds(agencyId) === true
+      const record = await findCurrentAgencyCertificate(deps, agencyId, { withKey: !inToken })
       if (record === undefined) {
         // A certificate imported without its key still encrypts to the agency, but cannot sign.
         const withoutKey = await findCurrentAgencyCertificate(deps, agencyId)
@@ -43,11 +47,13 @@ export function createRegistryKeyring(
         )
         return { ok: false, problem: 'certificate_invalid', certificateCode: result.code }
       }
-      const key = await openAgencyKey(deps, record.id)
-      if (key === undefined) return { ok: false, problem: 'key_missing' }
       const [leaf, ...chain] = result.chain
       // A valid result always starts with the leaf; without one there is nothing to sign with.
       if (leaf === undefined) return { ok: false, problem: 'certificate_invalid' }
+      const key = inToken
+        ? options.hardware?.forAgency(agencyId, leaf.der)?.key
+        : await openAgencyKey(deps, record.id)
+      if (key === undefined) return { ok: false, problem: 'key_missing' }
       return {
         ok: true,
         identity: {

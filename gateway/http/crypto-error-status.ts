@@ -42,6 +42,7 @@ const keyErrorStatus = {
   ERR_KEY_WRONG_PASSPHRASE: 422,
   ERR_KEY_MISMATCH: 422,
   ERR_KEY_UNSUPPORTED: 422,
+  ERR_KEY_TOKEN: 500,
 } as const satisfies Record<KeyErrorCode, number>
 
 export type CryptoErrorCode = CmsErrorCode | CertificateErrorCode | KeyErrorCode

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { findAgency } from '../../db/account-repository.ts'
 import { decodePem } from '../../crypto/certificate-pem.ts'
 import { validateCertificate } from '../../crypto/certificate-validation.ts'
+import type { HardwareKeys } from '../crypto/hardware-keys.ts'
 import type { Deps } from '../deps.ts'
 import type { AgencyKeyring, RecipientIdentity, SignerLookup } from './ports.ts'
 
@@ -12,11 +13,13 @@ import type { AgencyKeyring, RecipientIdentity, SignerLookup } from './ports.ts'
  * `ca.pem` (the trust anchor), optional `ca.crl.pem`, and per agency `<id>.cert.pem` and
  * `<id>.key.pem`. Certificates are validated (chain, validity, keyUsage/EKU, mailbox, CRL) at
  * the caller's instant on every lookup, so a CRL or expiry takes effect at once. The key files
- * are unencrypted — demo and test material; production keys belong in the encrypted key store.
+ * are unencrypted — demo and test material; production keys belong in the encrypted key store
+ * or in a hardware token (`hardware`: then `<id>.key.pem` is not read for that agency).
  */
 export function createPemDirectoryKeyring(
   deps: Pick<Deps, 'db'>,
   directory: string,
+  hardware?: HardwareKeys,
 ): AgencyKeyring {
   const read = (name: string): string | undefined => {
     const path = join(directory, name)
@@ -54,18 +57,23 @@ export function createPemDirectoryKeyring(
       if (!agency) return { ok: false, problem: 'agency_unknown' }
       const certificatePem = read(`${agencyId}.cert.pem`)
       if (!certificatePem) return { ok: false, problem: 'certificate_missing' }
-      const keyPem = read(`${agencyId}.key.pem`)
-      if (!keyPem) return { ok: false, problem: 'key_missing' }
+      const inToken = hardware?.holds(agencyId) === true
+      const keyPem = inToken ? undefined : read(`${agencyId}.key.pem`)
+      if (!inToken && !keyPem) return { ok: false, problem: 'key_missing' }
       const certificate = decodePem(certificatePem, 'CERTIFICATE')
       const checked = check(certificate, agency.mailbox, 'sign', at)
       if (!checked.ok)
         return { ok: false, problem: 'certificate_invalid', certificateCode: checked.code }
+      const key = keyPem
+        ? createPrivateKey(keyPem)
+        : hardware?.forAgency(agencyId, certificate)?.key
+      if (key === undefined) return { ok: false, problem: 'key_missing' }
       return {
         ok: true,
         identity: {
           agencyId,
           mailbox: agency.mailbox,
-          key: createPrivateKey(keyPem),
+          key,
           certificate,
           chain: anchors(),
         },

@@ -1,10 +1,11 @@
-import type { KeyObject } from 'node:crypto'
+import type { PrivateKey } from '../../crypto/private-key-operations.ts'
 
 /** The sending agency's signing identity (RFC 8551 §2.5.3: the signer certificate and chain). */
 export interface SenderIdentity {
   agencyId: string
   mailbox: string
-  key: KeyObject
+  /** In memory (file or key store) or operations on a key in a hardware token. */
+  key: PrivateKey
   certificate: Buffer
   chain: Buffer[]
 }

@@ -1,4 +1,4 @@
-import { randomBytes, sign, verify } from 'node:crypto'
+import { randomBytes, verify } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { writePkcs12 } from '../../crypto/pkcs12.ts'
+import { keyOperationsOf } from '../../crypto/private-key-operations.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { findSealedAgencyKey, listAgencyCertificates } from '../../db/certificate-repository.ts'
 import { addAgency } from '../../gateway/accounts/account-service.ts'
@@ -234,7 +235,8 @@ describe.each(dialects)('certificate registry on %s', (dialect) => {
     const signer = lookup.ok ? lookup.identity : undefined
     expect(signer?.certificate.equals(agencyIdentity.certificateDer)).toBe(true)
     expect(signer?.chain.map((der) => der.equals(pki.ca.certificateDer))).toEqual([true])
-    const signature = sign('sha256', Buffer.from('probe'), signer?.key ?? agencyIdentity.publicKey)
+    if (signer === undefined) throw new Error('no signer')
+    const signature = keyOperationsOf(signer.key).sign('rsa-pkcs1', Buffer.from('probe'))
     expect(verify('sha256', Buffer.from('probe'), agencyIdentity.publicKey, signature)).toBe(true)
     const recipient = await keyring.recipient('jc-cert', t.clock.now())
     expect(recipient).toMatchObject({ mailbox, profile: 'modern', check: { ok: true } })

@@ -45,6 +45,11 @@ describe('configuration', () => {
         // No metrics token: /api/v1/metrics is off.
         'metricsToken',
         'metricsTokenFile',
+        // Keys in hardware: no token unless configured.
+        'pkcs11Module',
+        'pkcs11TokenLabel',
+        'pkcs11Pin',
+        'pkcs11PinFile',
       ].sort(),
     )
     expect(result.config).toMatchObject({
@@ -56,7 +61,53 @@ describe('configuration', () => {
       auditCheckpointIntervalSeconds: 300,
       kioskIdleSeconds: 120,
       majorityGraceDays: 90,
+      pkcs11AgencyKeys: {},
     })
+  })
+
+  it('when PKCS11_AGENCY_KEYS maps agencies to labels, then it is read as a mapping; a pair without "=" is a problem naming the key', () => {
+    const dir = tempDir()
+    const parsed = loadConfig({
+      env: { PKCS11_AGENCY_KEYS: ' jc-demo=jc-sign-2026 , ja-demo = ja-sign ' },
+      cwd: dir,
+    })
+    expect(parsed).toMatchObject({
+      ok: true,
+      config: { pkcs11AgencyKeys: { 'jc-demo': 'jc-sign-2026', 'ja-demo': 'ja-sign' } },
+    })
+    const broken = loadConfig({ env: { PKCS11_AGENCY_KEYS: 'jc-demo=a,ja-demo' }, cwd: dir })
+    expect(broken).toMatchObject({
+      ok: false,
+      problems: [
+        {
+          key: 'PKCS11_AGENCY_KEYS',
+          message: expect.stringContaining('"ja-demo" is not agency=label'),
+        },
+      ],
+    })
+  })
+
+  it('when agency keys are mapped to a token without module or PIN, then start-up stops naming both', () => {
+    const env = {
+      BRUCKE_DEMO: 'false',
+      BRUCKE_MASTER_KEY: secret,
+      BRUCKE_TOKEN_KEY: secret,
+      PKCS11_AGENCY_KEYS: 'jc-demo=jc-sign',
+    }
+    expect(() => resolveConfig(env, tempDir())).toThrow(ConfigError)
+    try {
+      resolveConfig(env, tempDir())
+    } catch (error) {
+      expect((error as ConfigError).problems.map((problem) => problem.key)).toEqual([
+        'PKCS11_MODULE',
+        'PKCS11_PIN_FILE',
+      ])
+    }
+    const complete = resolveConfig(
+      { ...env, PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so', PKCS11_PIN_FILE: '/run/pin' },
+      tempDir(),
+    )
+    expect(complete.pkcs11AgencyKeys).toEqual({ 'jc-demo': 'jc-sign' })
   })
 
   it('when the file and the environment both set a key, then the environment wins', () => {
