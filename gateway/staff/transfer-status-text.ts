@@ -14,5 +14,11 @@ export function transferStatusTexts(language: StaffLanguage): Record<string, str
       'Abgebrochen – Einwilligung deckt es nicht mehr',
       'Cancelled – the consent no longer covers it',
     ),
+    // Not sent again on its own: someone must check with the recipient (operator guide).
+    handoff_uncertain: say(
+      language,
+      'Zustellung ungewiss – bitte beim Empfänger nachfragen',
+      'Delivery uncertain – please check with the recipient',
+    ),
   }
 }

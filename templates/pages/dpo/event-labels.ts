@@ -41,6 +41,7 @@ const labels: Record<string, string> = {
   transfer_delivered: 'Übermittlung zugestellt',
   transfer_denied: 'Übermittlung verweigert',
   transfer_failed: 'Übermittlung gescheitert',
+  transfer_handoff_uncertain: 'Übermittlung: Zustellung ungewiss',
   transfer_queued: 'Übermittlung eingereiht',
   transfer_retrying: 'Übermittlung wird wiederholt',
   trust_anchor_added: 'Vertrauensanker hinzugefügt',

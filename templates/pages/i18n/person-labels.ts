@@ -50,6 +50,7 @@ const transferStatuses: Record<string, PersonStringKey> = {
   delivered: 'transferDelivered',
   failed: 'transferFailed',
   cancelled_revoked: 'transferCancelled',
+  handoff_uncertain: 'transferChecking',
 }
 export const transferStatusLabel = (language: string, status: string) =>
   label(language, transferStatuses, status, 'transferQueued')
