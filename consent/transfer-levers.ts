@@ -74,10 +74,11 @@ export function authorizeTransferLever(
   if (!mayReach(actor, transfer.senderAgencyId))
     return deny('ERR_LEVER_NOT_FOUND', 'No such transfer of your agency.')
   if (lever === 'retry') {
-    if (transfer.status !== 'failed')
+    // handoff_uncertain: the operator asked the recipient and the message did not arrive.
+    if (transfer.status !== 'failed' && transfer.status !== 'handoff_uncertain')
       return deny(
         'ERR_LEVER_NOT_FAILED',
-        `The transfer is ${transfer.status}; only a failed one is sent again.`,
+        `The transfer is ${transfer.status}; only a failed or uncertain one is sent again.`,
       )
     if (!transfer.hasEnvelope)
       return deny(
@@ -91,11 +92,13 @@ export function authorizeTransferLever(
       'ERR_LEVER_NOTICE_NOT_CANCELLABLE',
       'A revocation notice is owed to the partner; it can be sent again, not cancelled.',
     )
-  // A failed transfer can be cancelled too: that gives it up for good and drops its kept message.
+  // A failed transfer can be cancelled too: that gives it up for good and drops its kept message;
+  // so can an uncertain one (the recipient confirmed it arrived, or it is given up).
   if (
     transfer.status !== 'queued' &&
     transfer.status !== 'retrying' &&
-    transfer.status !== 'failed'
+    transfer.status !== 'failed' &&
+    transfer.status !== 'handoff_uncertain'
   )
     return deny(
       'ERR_LEVER_NOT_WAITING',

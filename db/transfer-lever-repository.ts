@@ -24,10 +24,13 @@ export async function requeueFailedTransfer(
       last_error: null,
       claimed_by: null,
       claim_expires_at: null,
+      // An uncertain handoff the operator chose to send again: the old marker no longer applies.
+      handoff_started_at: null,
+      handoff_worker: null,
       updated_at: at,
     })
     .where('id', '=', input.id)
-    .where('status', '=', 'failed')
+    .where('status', 'in', ['failed', 'handoff_uncertain'])
     .where((eb) =>
       eb.exists(
         eb
@@ -58,12 +61,18 @@ export async function cancelWaitingTransfer(
       last_error: input.reason,
       claimed_by: null,
       claim_expires_at: null,
+      handoff_started_at: null,
+      handoff_worker: null,
       updated_at: at,
     })
     .where('id', '=', input.id)
     .where('kind', '=', 'transfer')
-    .where('status', 'in', ['queued', 'retrying', 'failed'])
+    .where('status', 'in', ['queued', 'retrying', 'failed', 'handoff_uncertain'])
     .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<=', at)]))
+    // A waiting row with a handoff marker is mid-send or awaiting reconciliation, not waiting.
+    .where((eb) =>
+      eb.or([eb('handoff_started_at', 'is', null), eb('status', '=', 'handoff_uncertain')]),
+    )
     .executeTakeFirst()
   if (Number(result.numUpdatedRows) !== 1) return false
   await db.deleteFrom('transfer_outbox').where('transfer_id', '=', input.id).execute()

@@ -14,6 +14,10 @@ export const transferStatusSchema = z.enum([
   'cancelled_revoked',
   // Cancelled by the operator or an admin (issue 19 point 5); never sent afterwards.
   'cancelled',
+  // The SMTP handoff started and no outcome was recorded (the process died, or the commit after
+  // the server's answer failed): the message may have arrived, so it is never sent again on its
+  // own. Not final: the envelope stays in the outbox for an operator's decision.
+  'handoff_uncertain',
 ])
 export type TransferStatus = z.infer<typeof transferStatusSchema>
 export const transferKindSchema = z.enum(['transfer', 'revocation_notice'])
@@ -47,7 +51,13 @@ export interface TransferRecord {
   createdAt: string
   updatedAt: string
   deliveredAt: string | null
+  /** The handoff marker (migration 0404): set from before the SMTP dialogue until its outcome. */
+  handoffStartedAt: string | null
+  handoffWorker: string | null
 }
+
+/** Statuses the worker may claim and send: no handoff of theirs is pending (claims check that too). */
+const sendable: TransferStatus[] = ['queued', 'retrying']
 
 const stringList = z.array(z.string())
 
@@ -78,6 +88,8 @@ function fromRow(row: Selectable<TransferTable>): TransferRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deliveredAt: row.delivered_at,
+    handoffStartedAt: row.handoff_started_at,
+    handoffWorker: row.handoff_worker,
   }
 }
 
@@ -138,6 +150,8 @@ export async function insertQueuedTransfer(
       smtp_response: null,
       claimed_by: null,
       claim_expires_at: null,
+      handoff_started_at: null,
+      handoff_worker: null,
       created_at: at,
       updated_at: at,
       delivered_at: null,
@@ -207,7 +221,9 @@ export interface ClaimedTransfer {
  *   another process committed in between.
  *
  * The lease keeps a claimed row from every other worker until it expires (a crashed worker's
- * rows come due again).
+ * rows come due again); a live worker renews it by heartbeat (`extendClaims`). A row whose SMTP
+ * handoff started and has no outcome is never claimed: it may have arrived
+ * (`markUncertainHandoffs` reconciles it instead).
  */
 export async function claimDueTransfers(
   db: Kysely<Tables>,
@@ -225,8 +241,9 @@ export async function claimDueTransfers(
     const due = trx
       .selectFrom('transfers')
       .select('id')
-      .where('status', 'in', ['queued', 'retrying'])
+      .where('status', 'in', sendable)
       .where('next_attempt_at', '<=', now)
+      .where('handoff_started_at', 'is', null)
       .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<=', now)]))
       // Delivery to a paused partner waits (issue 19 point 5); its transfers stay queued.
       .where((eb) =>
@@ -280,6 +297,10 @@ export async function findEnvelope(db: Executor, transferId: string): Promise<st
 /**
  * Moves a claimed transfer to its next state if `worker` still holds it; returns false when the
  * lease was lost (another worker took over), so the caller writes no audit entry for it.
+ *
+ * With `handoffStartedAt` (the outcome of an SMTP handoff this worker started) it also settles the
+ * row when another worker had already reconciled it to `handoff_uncertain` meanwhile (this worker
+ * was stalled past its lease): the outcome is known after all, and it is that handoff's.
  */
 export async function settleTransfer(
   db: Executor,
@@ -292,12 +313,14 @@ export async function settleTransfer(
     nextAttemptAt: Date | null
     lastError?: string | null
     smtpResponse?: string | null
+    handoffStartedAt?: Date
   },
 ): Promise<boolean> {
   // A failed transfer keeps its sealed message, so the operator can send it again (issue 19
   // point 5); it is dropped when the transfer is delivered, cancelled or cancelled on revocation.
   const final =
     input.status !== 'queued' && input.status !== 'retrying' && input.status !== 'failed'
+  const started = input.handoffStartedAt?.toISOString()
   const result = await db
     .updateTable('transfers')
     .set({
@@ -307,13 +330,25 @@ export async function settleTransfer(
       updated_at: input.at.toISOString(),
       claimed_by: null,
       claim_expires_at: null,
+      handoff_started_at: null,
+      handoff_worker: null,
       ...(input.lastError !== undefined ? { last_error: input.lastError } : {}),
       ...(input.smtpResponse !== undefined ? { smtp_response: input.smtpResponse } : {}),
       ...(input.status === 'delivered' ? { delivered_at: input.at.toISOString() } : {}),
     })
     .where('id', '=', input.id)
-    .where('claimed_by', '=', input.worker)
-    .where('status', 'in', ['queued', 'retrying'])
+    .where((eb) => {
+      const held = eb.and([eb('claimed_by', '=', input.worker), eb('status', 'in', sendable)])
+      if (started === undefined) return held
+      return eb.or([
+        held,
+        eb.and([
+          eb('status', '=', 'handoff_uncertain'),
+          eb('handoff_worker', '=', input.worker),
+          eb('handoff_started_at', '=', started),
+        ]),
+      ])
+    })
     .executeTakeFirst()
   if (Number(result.numUpdatedRows) !== 1) return false
   if (final) await db.deleteFrom('transfer_outbox').where('transfer_id', '=', input.id).execute()
@@ -349,7 +384,7 @@ const maxRevokedPerLook = 500
 
 /**
  * Finds the (consent, sender, recipient) triples that need a revocation (or lapse) notice:
- * transfers delivered under a consent that is now revoked or lapsed, with no notice for that
+ * transfers delivered (or possibly delivered: `handoff_uncertain`) under a consent that is now revoked or lapsed, with no notice for that
  * triple in the table.
  */
 export async function listRevocationNoticesDue(
@@ -388,7 +423,8 @@ export async function listRevocationNoticesDue(
       'c.lapsed_at',
     ])
     .where('t.kind', '=', 'transfer')
-    .where('t.status', '=', 'delivered')
+    // A transfer whose handoff is uncertain may have arrived: its recipient is told as well.
+    .where('t.status', 'in', ['delivered', 'handoff_uncertain'])
     .where((eb) => eb.or([eb('c.revoked_at', 'is not', null), eb('c.lapsed_at', 'is not', null)]))
     .$if(endedSince !== undefined, (q) =>
       q.where((eb) =>
@@ -443,19 +479,93 @@ export async function listRevocationNoticesDue(
 }
 
 /**
- * Extends this worker's claim right before the SMTP handoff; false when the lease was lost to
- * another worker meanwhile, so the caller must not send (it would be a second copy).
+ * Records, and commits, that this worker starts the SMTP handoff of a transfer it holds: the
+ * marker (when, which worker) and a fresh lease. False when the lease was lost to another worker
+ * meanwhile, so the caller must not send (it would be a second copy). Call it outside any
+ * transaction: the marker must be durable before the first byte goes to the SMTP server.
  */
-export async function renewClaim(
-  db: Executor,
-  input: { id: string; worker: string; now: Date; leaseUntil: Date },
+export async function beginHandoff(
+  db: Kysely<Tables>,
+  input: { id: string; worker: string; at: Date; leaseUntil: Date },
 ): Promise<boolean> {
   const result = await db
     .updateTable('transfers')
-    .set({ claim_expires_at: input.leaseUntil.toISOString() })
+    .set({
+      claim_expires_at: input.leaseUntil.toISOString(),
+      handoff_started_at: input.at.toISOString(),
+      handoff_worker: input.worker,
+    })
     .where('id', '=', input.id)
     .where('claimed_by', '=', input.worker)
-    .where('status', 'in', ['queued', 'retrying'])
+    .where('status', 'in', sendable)
+    .where('handoff_started_at', 'is', null)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
+}
+
+/**
+ * The heartbeat of a live worker: extends its claims on `ids` to `leaseUntil`. Claims it lost, or
+ * that are settled, are left alone; returns how many it extended.
+ */
+export async function extendClaims(
+  db: Executor,
+  input: { worker: string; ids: readonly string[]; leaseUntil: Date },
+): Promise<number> {
+  if (input.ids.length === 0) return 0
+  const result = await db
+    .updateTable('transfers')
+    .set({ claim_expires_at: input.leaseUntil.toISOString() })
+    .where('id', 'in', [...input.ids])
+    .where('claimed_by', '=', input.worker)
+    .where('status', 'in', sendable)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/**
+ * Reconciles handoffs whose worker is gone: a transfer with the handoff marker set, no outcome,
+ * and a lease that ran out (its worker died, or gave up committing the outcome) becomes
+ * `handoff_uncertain` — it may have arrived, so it is not sent again. The marker and the envelope
+ * stay for the operator. Returns the rows it changed (call inside the audit's transaction).
+ * Concurrency as in `claimDueTransfers`: SKIP LOCKED on PostgreSQL, one conditional
+ * `UPDATE … RETURNING` on SQLite, so two workers never reconcile (and audit) one row twice.
+ */
+export async function markUncertainHandoffs(
+  trx: Transaction<Tables>,
+  input: { now: Date; limit: number; dialect: 'sqlite' | 'postgres' },
+): Promise<TransferRecord[]> {
+  const now = input.now.toISOString()
+  const stale = trx
+    .selectFrom('transfers')
+    .select('id')
+    .where('status', 'in', sendable)
+    .where('handoff_started_at', 'is not', null)
+    .where((eb) => eb.or([eb('claim_expires_at', 'is', null), eb('claim_expires_at', '<=', now)]))
+    .orderBy('handoff_started_at')
+    .limit(input.limit)
+  const change = {
+    status: 'handoff_uncertain',
+    next_attempt_at: null,
+    claimed_by: null,
+    claim_expires_at: null,
+    updated_at: now,
+    last_error: 'SMTP handoff started, outcome not recorded; not re-sent automatically',
+  }
+  let ids: string[]
+  if (input.dialect === 'postgres') {
+    ids = (await stale.forUpdate().skipLocked().execute()).map((r) => r.id)
+    if (ids.length === 0) return []
+    await trx.updateTable('transfers').set(change).where('id', 'in', ids).execute()
+  } else {
+    const changed = await trx
+      .updateTable('transfers')
+      .set(change)
+      .where('id', 'in', stale)
+      .returning('id')
+      .execute()
+    ids = changed.map((r) => r.id)
+    if (ids.length === 0) return []
+  }
+  const rows = await trx.selectFrom('transfers').selectAll().where('id', 'in', ids).execute()
+  return rows.map(fromRow)
 }

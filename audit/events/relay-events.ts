@@ -72,6 +72,15 @@ export const relayEventSchemas = [
     error: smtpText,
   }),
   z.strictObject({
+    // The SMTP handoff started (attempt `attempt`, at `handoffStartedAt`) and no outcome was ever
+    // recorded: the message may have arrived, so it is not sent again automatically.
+    type: z.literal('transfer_handoff_uncertain'),
+    ...transferFacts,
+    attempt: z.number().int().positive(),
+    messageId: z.string().max(300),
+    handoffStartedAt: z.iso.datetime(),
+  }),
+  z.strictObject({
     type: z.literal('transfer_cancelled'),
     ...transferFacts,
     decision: z.literal('deny'),
@@ -95,7 +104,7 @@ export const relayEventSchemas = [
   z.strictObject({
     type: z.literal('transfer_withdrawn'),
     ...transferFacts,
-    previousStatus: z.enum(['queued', 'retrying', 'failed']),
+    previousStatus: z.enum(['queued', 'retrying', 'failed', 'handoff_uncertain']),
   }),
   z.strictObject({
     type: z.literal('partner_delivery_paused'),

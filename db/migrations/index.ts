@@ -13,6 +13,7 @@ import * as certificates from './0201-certificates.ts'
 import * as transfers from './0401-transfers.ts'
 import * as revocationSweep from './0402-revocation-sweep.ts'
 import * as transferMailboxes from './0403-transfer-mailboxes.ts'
+import * as transferHandoff from './0404-transfer-handoff.ts'
 import * as partnerPauses from './0410-partner-pauses.ts'
 import * as kiosk from './0501-kiosk.ts'
 import * as kioskIntegrity from './0502-kiosk-integrity.ts'
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0401-transfers': transfers,
   '0402-revocation-sweep': revocationSweep,
   '0403-transfer-mailboxes': transferMailboxes,
+  '0404-transfer-handoff': transferHandoff,
   '0410-partner-pauses': partnerPauses,
   '0501-kiosk': kiosk,
   '0502-kiosk-integrity': kioskIntegrity,

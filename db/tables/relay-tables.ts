@@ -6,7 +6,11 @@ export interface TransferTable {
   id: string
   /** `transfer` | `revocation_notice`. */
   kind: string
-  /** `queued` | `retrying` | `delivered` | `failed` | `cancelled_revoked` | `cancelled`. */
+  /**
+   * `queued` | `retrying` | `delivered` | `failed` | `cancelled_revoked` | `cancelled` (by an
+   * operator) | `handoff_uncertain` (the SMTP handoff started and no outcome was recorded: never
+   * re-sent automatically).
+   */
   status: string
   sender_agency_id: string
   recipient_agency_id: string
@@ -41,6 +45,12 @@ export interface TransferTable {
   /** Worker lease: who claimed the row for sending, until when. */
   claimed_by: string | null
   claim_expires_at: string | null
+  /**
+   * Committed before the SMTP dialogue opens (migration 0404): when, and by which worker. Set with
+   * no outcome → the message may have arrived; the row is reconciled, never sent again on its own.
+   */
+  handoff_started_at: string | null
+  handoff_worker: string | null
   created_at: string
   updated_at: string
   delivered_at: string | null

@@ -3,17 +3,21 @@ import { decide } from '../../consent/decide.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { findConsentFacts } from '../../db/consent-repository.ts'
 import {
+  beginHandoff,
   claimDueTransfers,
-  renewClaim,
+  extendClaims,
   settleTransfer,
   type ClaimedTransfer,
   type TransferRecord,
 } from '../../db/transfer-repository.ts'
+import type { Transaction } from 'kysely'
+import type { Tables } from '../../db/tables.ts'
 import type { Deps } from '../deps.ts'
 import { startPeriodicService, tickAgain } from '../periodic-service.ts'
 import type { Service } from '../serve.ts'
 import type { Mailer } from './ports.ts'
 import { MailerFailure } from './ports.ts'
+import { reconcileUncertainHandoffs } from './handoff-reconcile.ts'
 import type { RelaySettings } from './relay-settings.ts'
 import { queueRevocationNotices, type RevocationSweep } from './revocation-notice.ts'
 
@@ -117,12 +121,15 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
     log.info({ transferId: t.id, reasons }, 'transfer cancelled before delivery')
     return
   }
-  // The batch may have taken long: make sure the row is still ours, and hold it for the send.
-  const still = await renewClaim(db, {
+  // The handoff marker, committed before the first byte goes to the SMTP server: from here on a
+  // crash or a failed outcome commit leaves `handoff_uncertain`, never a second copy. It also
+  // makes sure the row is still ours (the batch may have taken long) and extends the lease.
+  const handoffAt = ctx.deps.clock.now()
+  const still = await beginHandoff(db, {
     id: t.id,
     worker: ctx.workerId,
-    now: before,
-    leaseUntil: new Date(before.getTime() + ctx.settings.leaseMs),
+    at: handoffAt,
+    leaseUntil: new Date(handoffAt.getTime() + ctx.settings.leaseMs),
   })
   if (!still) {
     log.warn({ transferId: t.id }, 'claim lost to another worker; not sending')
@@ -144,12 +151,15 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
           : new MailerFailure('temporary', String(error).slice(0, 480), { cause: error }),
     }
   }
-  // The SMTP server has the message from here on: the window until this commit is the only one
-  // in which a crash causes a re-send (with the same Message-ID). Keep it to one short transaction.
+  // The outcome is known here and kept in memory while its commit is tried again: a database that
+  // refuses one commit (disk full, a dropped connection) gets a few more chances before the
+  // transfer is left to reconciliation as `handoff_uncertain`.
   const at = ctx.deps.clock.now()
+  const record = (write: (trx: Transaction<Tables>) => Promise<void>) =>
+    commitOutcome(ctx, t.id, () => db.transaction().execute(write))
   if (outcome.ok) {
     const response = outcome.response
-    await db.transaction().execute(async (trx) => {
+    await record(async (trx) => {
       const settled = await settleTransfer(trx, {
         id: t.id,
         worker: ctx.workerId,
@@ -159,6 +169,7 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
         nextAttemptAt: null,
         smtpResponse: response,
         lastError: null,
+        handoffStartedAt: handoffAt,
       })
       if (!settled) return
       await appendAuditEvent(trx, {
@@ -183,7 +194,7 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
   const delay = backoffDelayMs(attempt, ctx.settings, ctx.random ?? Math.random)
   const next = new Date(at.getTime() + delay)
   const giveUp = failure.kind === 'permanent' || next.getTime() > Date.parse(t.giveUpAt)
-  await db.transaction().execute(async (trx) => {
+  await record(async (trx) => {
     const settled = await settleTransfer(trx, {
       id: t.id,
       worker: ctx.workerId,
@@ -192,6 +203,7 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
       attempts: attempt,
       nextAttemptAt: giveUp ? null : next,
       lastError: failure.message,
+      handoffStartedAt: handoffAt,
     })
     if (!settled) return
     await appendAuditEvent(trx, {
@@ -222,10 +234,45 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
 }
 
 /**
+ * Commits the outcome of a handoff, trying `settings.outcomeCommitTries` times with growing
+ * pauses (0.2 s, 0.4 s, 0.8 s …, well inside one heartbeat, so the claim stays held). When every
+ * try fails the error goes up: the marker stays without an outcome, the lease runs out, and the
+ * transfer is reconciled to `handoff_uncertain` instead of being sent again.
+ */
+async function commitOutcome(
+  ctx: DeliveryContext,
+  transferId: string,
+  commit: () => Promise<void>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await commit()
+      return
+    } catch (error) {
+      if (attempt >= ctx.settings.outcomeCommitTries) {
+        ctx.deps.log.error(
+          { err: error, transferId, tries: attempt },
+          'SMTP outcome not recorded; the transfer will be reconciled as handoff_uncertain',
+        )
+        throw error
+      }
+      ctx.deps.log.warn({ err: error, transferId, try: attempt }, 'SMTP outcome commit failed')
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** (attempt - 1)))
+    }
+  }
+}
+
+/**
  * Queues the revocation notices that are due, then claims the due transfers once and delivers
  * them in turn; returns how many it handled.
  */
-export async function runDeliveryRound(ctx: DeliveryContext, limit = 5): Promise<number> {
+export async function runDeliveryRound(
+  ctx: DeliveryContext,
+  limit = 5,
+  /** The claims this worker holds right now, renewed by its heartbeat (`startDeliveryWorker`). */
+  held: Set<string> = new Set(),
+): Promise<number> {
+  await reconcileUncertainHandoffs(ctx.deps)
   await queueRevocationNotices(ctx)
   const now = ctx.deps.clock.now()
   const claimed = await claimDueTransfers(ctx.deps.db, {
@@ -237,14 +284,26 @@ export async function runDeliveryRound(ctx: DeliveryContext, limit = 5): Promise
   })
   // Two at a time, as many as the mailer's pooled SMTP sessions: one message's round trips
   // overlap the other's database work instead of leaving the process idle.
+  for (const c of claimed) held.add(c.transfer.id)
   let next = 0
   const lane = async (): Promise<void> => {
-    while (next < claimed.length) await deliverOne(ctx, claimed[next++] as ClaimedTransfer)
+    while (next < claimed.length) {
+      const c = claimed[next++] as ClaimedTransfer
+      try {
+        await deliverOne(ctx, c)
+      } finally {
+        // Settled, lost, or its outcome given up on: no longer renewed, so a lease left behind
+        // runs out and the row is reconciled.
+        held.delete(c.transfer.id)
+      }
+    }
   }
   // Settled, not raced: a failing lane must not leave the other running into the next round.
   const lanes = await Promise.allSettled(
     Array.from({ length: Math.min(deliveryLanes, claimed.length) }, lane),
   )
+  // A lane that failed left the rest of its claims undelivered: no longer renewed either.
+  for (const c of claimed) held.delete(c.transfer.id)
   for (const result of lanes) if (result.status === 'rejected') throw result.reason
   return claimed.length
 }
@@ -268,13 +327,33 @@ export const transfersPerRound = 5
  * never leaves a message accepted by SMTP but unrecorded.
  */
 export function startDeliveryWorker(ctx: DeliveryContext): Service {
+  const held = new Set<string>()
   const loop = startPeriodicService({
     name: 'delivery-worker',
     intervalMs: ctx.settings.pollMs,
     log: ctx.deps.log,
     metrics: ctx.deps.metrics,
     tick: async () =>
-      (await runDeliveryRound(ctx, transfersPerRound)) >= transfersPerRound ? tickAgain : undefined,
+      (await runDeliveryRound(ctx, transfersPerRound, held)) >= transfersPerRound
+        ? tickAgain
+        : undefined,
+  })
+  // The heartbeat: while this process lives, its claims stay its own however long an SMTP
+  // dialogue takes; when it dies they lapse within `leaseMs` and another worker takes over.
+  const heartbeat = startPeriodicService({
+    name: 'delivery-heartbeat',
+    intervalMs: ctx.settings.heartbeatMs,
+    log: ctx.deps.log,
+    firstTick: 'after-interval',
+    tick: async () => {
+      if (held.size === 0) return
+      const now = ctx.deps.clock.now()
+      await extendClaims(ctx.deps.db, {
+        worker: ctx.workerId,
+        ids: [...held],
+        leaseUntil: new Date(now.getTime() + ctx.settings.leaseMs),
+      })
+    },
   })
   // Idle until the next poll: start the round now instead (or right after the running one).
   const unsubscribe = ctx.deps.relay.outbox.onQueued(() => loop.wake())
@@ -283,6 +362,7 @@ export function startDeliveryWorker(ctx: DeliveryContext): Service {
     async stop() {
       unsubscribe()
       await loop.stop()
+      await heartbeat.stop()
       ctx.mailer.close()
     },
   }

@@ -10,9 +10,14 @@ export interface RelaySettings {
   catchallDir: string
   /** Base of the exponential backoff (RFC 5321 §4.5.4.1 suggests ≥ 30 min; we start small). */
   backoffBaseMs: number
+  /** The longest retry delay: a receiver back from an outage is drained within it (issue 19). */
   backoffCapMs: number
-  /** A claim older than this is taken to belong to a dead worker. */
+  /** A claim not renewed for this long is taken to belong to a dead worker. */
   leaseMs: number
+  /** How often a live worker renews the claims it holds (well below `leaseMs`). */
+  heartbeatMs: number
+  /** Tries of the commit that records an SMTP outcome before the worker gives up on it. */
+  outcomeCommitTries: number
 }
 
 export function relaySettingsOf(config: Config): RelaySettings {
@@ -23,7 +28,9 @@ export function relaySettingsOf(config: Config): RelaySettings {
     pkiDir: pkiDir === undefined || isAbsolute(pkiDir) ? pkiDir : resolve(pkiDir),
     catchallDir: join(config.dataDir, 'catchall'),
     backoffBaseMs: 5_000,
-    backoffCapMs: 30 * 60_000,
+    backoffCapMs: config.relayBackoffCapSeconds * 1000,
     leaseMs: config.relayLeaseSeconds * 1000,
+    heartbeatMs: config.relayHeartbeatSeconds * 1000,
+    outcomeCommitTries: 4,
   }
 }

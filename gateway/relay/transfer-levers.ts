@@ -146,7 +146,12 @@ export async function cancelTransfer(
 ): Promise<LeverResult> {
   const transfer = await loadForLever(deps, input.caller, 'cancel', input.id)
   const previousStatus = transfer.status
-  if (previousStatus !== 'queued' && previousStatus !== 'retrying' && previousStatus !== 'failed')
+  if (
+    previousStatus !== 'queued' &&
+    previousStatus !== 'retrying' &&
+    previousStatus !== 'failed' &&
+    previousStatus !== 'handoff_uncertain'
+  )
     throw new RelayError('ERR_LEVER_NOT_WAITING', `The transfer is ${previousStatus}.`)
   const now = deps.clock.now()
   await deps.db.transaction().execute(async (trx) => {

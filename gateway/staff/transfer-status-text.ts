@@ -15,5 +15,11 @@ export function transferStatusTexts(language: StaffLanguage): Record<string, str
       'Cancelled – the consent no longer covers it',
     ),
     cancelled: say(language, 'Von der Verwaltung abgebrochen', 'Cancelled by the administrator'),
+    // Not sent again on its own: someone must check with the recipient (operator guide).
+    handoff_uncertain: say(
+      language,
+      'Zustellung ungewiss – bitte beim Empfänger nachfragen',
+      'Delivery uncertain – please check with the recipient',
+    ),
   }
 }

@@ -331,7 +331,7 @@
     const state = panel.querySelector('[data-state]')
     const detail = panel.querySelector('[data-detail]')
     const id = panel.getAttribute('data-transfer-id')
-    const final = new Set(['delivered', 'failed', 'cancelled_revoked'])
+    const final = new Set(['delivered', 'failed', 'cancelled_revoked', 'handoff_uncertain'])
     const poll = async () => {
       const { status, data } = await api('GET', '/transfers/' + encodeURIComponent(id))
       if (status !== 200 || !data) {

@@ -2,11 +2,14 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  beginHandoff,
   claimDueTransfers,
+  extendClaims,
   insertQueuedTransfer,
-  renewClaim,
   settleTransfer,
 } from '../../db/transfer-repository.ts'
+import { reconcileUncertainHandoffs } from '../../gateway/relay/handoff-reconcile.ts'
+import { listAuditEntries } from '../../db/audit-repository.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
@@ -145,8 +148,13 @@ describe.each(dialects)('outbox leases on %s', (dialect) => {
     const after = await race(t.clock.now())
     expect(after.claimed.flat()).toEqual([id])
     const successor = after.names[after.claimed[0].length === 1 ? 0 : 1]
-    const lost = { id: id!, worker: holder, now: t.clock.now() }
-    expect(await renewClaim(t.deps.db, { ...lost, leaseUntil: t.clock.now() })).toBe(false)
+    const lost = { id: id!, worker: holder }
+    expect(
+      await beginHandoff(t.deps.db, { ...lost, at: t.clock.now(), leaseUntil: t.clock.now() }),
+    ).toBe(false)
+    expect(
+      await extendClaims(t.deps.db, { worker: holder, ids: [id!], leaseUntil: t.clock.now() }),
+    ).toBe(0)
     expect(
       await settleTransfer(t.deps.db, {
         ...lost,
@@ -162,5 +170,91 @@ describe.each(dialects)('outbox leases on %s', (dialect) => {
       .where('id', '=', id!)
       .executeTakeFirstOrThrow()
     expect(row).toEqual({ status: 'queued', claimed_by: successor })
+    await t.deps.db
+      .updateTable('transfers')
+      .set({ status: 'delivered' })
+      .where('id', '=', id!)
+      .execute()
   }, 90_000)
+
+  /** Claims due transfers in this process at the test clock's instant. */
+  const claimNow = (worker: string, lease = leaseMs) =>
+    claimDueTransfers(t.deps.db, {
+      worker,
+      now: t.clock.now(),
+      leaseUntil: new Date(t.clock.now().getTime() + lease),
+      limit: 5,
+      dialect,
+    })
+
+  it('when a live worker renews its claim by heartbeat, then nobody takes it past the first lease; once the beats stop, the next worker does within one lease', async () => {
+    const [id] = await queue(1)
+    expect((await claimNow('w-live')).map((c) => c.transfer.id)).toEqual([id])
+    for (let beat = 0; beat < 5; beat++) {
+      t.clock.advance(leaseMs / 2)
+      const until = new Date(t.clock.now().getTime() + leaseMs)
+      expect(
+        await extendClaims(t.deps.db, { worker: 'w-live', ids: [id!], leaseUntil: until }),
+      ).toBe(1)
+      expect(await claimNow('w-other')).toEqual([])
+    }
+    // The process died after its last beat: one lease later its claim is free.
+    t.clock.advance(leaseMs + 1)
+    expect((await claimNow('w-other')).map((c) => c.transfer.id)).toEqual([id])
+    await t.deps.db
+      .updateTable('transfers')
+      .set({ status: 'delivered' })
+      .where('id', '=', id!)
+      .execute()
+  })
+
+  it('when a worker started the SMTP handoff and its lease ran out without an outcome, then no worker claims it again; it is reconciled to handoff_uncertain with one audit entry, and a late outcome of that handoff still settles it', async () => {
+    const [id] = await queue(1)
+    await claimNow('w-dead')
+    const startedAt = t.clock.now()
+    expect(
+      await beginHandoff(t.deps.db, {
+        id: id!,
+        worker: 'w-dead',
+        at: startedAt,
+        leaseUntil: new Date(startedAt.getTime() + leaseMs),
+      }),
+    ).toBe(true)
+    // Within the lease nothing happens to it; after it, it is still never claimed for a send.
+    expect(await reconcileUncertainHandoffs(t.deps)).toBe(0)
+    t.clock.advance(leaseMs + 1)
+    expect(await claimNow('w-next')).toEqual([])
+    expect(await reconcileUncertainHandoffs(t.deps)).toBe(1)
+    expect(await reconcileUncertainHandoffs(t.deps)).toBe(0)
+    expect(await claimNow('w-next')).toEqual([])
+    const row = await t.deps.db
+      .selectFrom('transfers')
+      .select(['status', 'handoff_started_at', 'handoff_worker', 'claimed_by'])
+      .where('id', '=', id!)
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({
+      status: 'handoff_uncertain',
+      handoff_started_at: startedAt.toISOString(),
+      handoff_worker: 'w-dead',
+      claimed_by: null,
+    })
+    const entries = await listAuditEntries(t.deps.db, { limit: 10_000 })
+    const mine = entries.filter((e) => 'transferId' in e.event && e.event.transferId === id)
+    expect(mine.map((e) => e.event.type)).toEqual(['transfer_handoff_uncertain'])
+    expect(mine[0]?.event).toMatchObject({ attempt: 1, handoffStartedAt: startedAt.toISOString() })
+
+    // Another handoff's outcome does not settle it; the one it stands for does.
+    const late = {
+      id: id!,
+      worker: 'w-dead',
+      at: t.clock.now(),
+      status: 'delivered' as const,
+      attempts: 1,
+      nextAttemptAt: null,
+    }
+    expect(await settleTransfer(t.deps.db, { ...late, handoffStartedAt: t.clock.now() })).toBe(
+      false,
+    )
+    expect(await settleTransfer(t.deps.db, { ...late, handoffStartedAt: startedAt })).toBe(true)
+  })
 })

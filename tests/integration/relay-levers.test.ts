@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { listAuditEntries } from '../../db/audit-repository.ts'
-import { findEnvelope, findTransfer } from '../../db/transfer-repository.ts'
+import {
+  beginHandoff,
+  claimDueTransfers,
+  findEnvelope,
+  findTransfer,
+} from '../../db/transfer-repository.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import { runDeliveryRound, type DeliveryContext } from '../../gateway/relay/delivery-worker.ts'
 import { addTestAccount, seedAccounts } from '../support/accounts.ts'
@@ -190,6 +195,53 @@ describe.each(dialects)('operator levers on %s', (dialect) => {
     expect(await auditOf('transfer_retried', id)).toHaveLength(0)
     const [entry] = await auditOf('transfer_retry_refused', id)
     expect(entry?.event).toMatchObject({ decision: 'deny', reasons: ['consent_revoked'] })
+  })
+
+  /** A worker that claimed the transfer, committed its handoff marker and died before the outcome. */
+  async function uncertainHandoff(consentId: string): Promise<string> {
+    const id = await submit(consentId)
+    const now = t.clock.now()
+    const leaseUntil = new Date(now.getTime() + 30_000)
+    const [claimed] = await claimDueTransfers(t.deps.db, {
+      worker: 'dead-worker',
+      now,
+      leaseUntil,
+      limit: 1,
+      dialect,
+    })
+    expect(claimed?.transfer.id).toBe(id)
+    expect(await beginHandoff(t.deps.db, { id, worker: 'dead-worker', at: now, leaseUntil })).toBe(
+      true,
+    )
+    t.clock.advance(31_000)
+    await drain()
+    expect(smtp.messages).toHaveLength(0)
+    expect(await findTransfer(t.deps.db, id)).toMatchObject({ status: 'handoff_uncertain' })
+    return id
+  }
+
+  it('when an uncertain handoff did not arrive, then the retry lever sends it once and clears the marker', async () => {
+    const consentId = await activeConsent()
+    const id = await uncertainHandoff(consentId)
+    const retried = await lever('admin-jc', 'POST', `/transfers/${id}/retry`)
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200)
+    await drain()
+    expect(smtp.messages).toHaveLength(1)
+    expect(await findTransfer(t.deps.db, id)).toMatchObject({ status: 'delivered' })
+    expect(await auditOf('transfer_retried', id)).toHaveLength(1)
+  })
+
+  it('when an uncertain handoff did arrive, then the cancel lever closes it and nothing is sent', async () => {
+    const consentId = await activeConsent()
+    const id = await uncertainHandoff(consentId)
+    const cancelled = await lever('admin-jc', 'POST', `/transfers/${id}/cancel`)
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200)
+    await drain()
+    expect(smtp.messages).toHaveLength(0)
+    expect(await findTransfer(t.deps.db, id)).toMatchObject({ status: 'cancelled' })
+    expect(await findEnvelope(t.deps.db, id)).toBeUndefined()
+    const [entry] = await auditOf('transfer_withdrawn', id)
+    expect(entry?.event).toMatchObject({ previousStatus: 'handoff_uncertain' })
   })
 
   it('when a queued transfer is cancelled, then it is never sent and its message is dropped', async () => {

@@ -294,6 +294,37 @@ describe.each(dialects)('transfers over SMTP on %s', (dialect) => {
     expect(delivered).toHaveLength(1)
   })
 
+  it('when a transfer whose SMTP handoff is uncertain falls under a revoked consent, then its recipient gets the notice too (it may have the data)', async () => {
+    const consentId = await activeConsent()
+    const uncertain = ((await submit(transferBody(consentId))).body as { id: string }).id
+    // As reconciliation leaves it after a process died mid-handoff (relay-lease.test.ts).
+    await t.deps.db
+      .updateTable('transfers')
+      .set({
+        status: 'handoff_uncertain',
+        next_attempt_at: null,
+        handoff_started_at: t.clock.now().toISOString(),
+        handoff_worker: 'w-gone',
+      })
+      .where('id', '=', uncertain)
+      .execute()
+    const before = smtp.messages.length
+    t.clock.advance(60_000)
+    const revoked = await server.api('POST', `/consents/${consentId}/revocation`, {
+      token: await token('staff-jc'),
+      body: { channel: 'staff' },
+    })
+    expect(revoked.status).toBe(200)
+    await drain()
+    await drain()
+    // The notice only: the uncertain transfer itself is not sent again.
+    expect(smtp.messages).toHaveLength(before + 1)
+    const opened = await openAtJugendamt(smtp.messages[before]!.raw)
+    expect(opened.headers.get('x-brucke-notice')).toBe('consent-revoked')
+    expect(opened.headers.get('x-brucke-related-transfers')).toContain(uncertain)
+    expect((await status(uncertain)).status).toBe('handoff_uncertain')
+  })
+
   it('when a guardian-signed consent lapses at majority after delivery, then the notice says it lapsed, not that it was revoked', async () => {
     const consentId = await activeConsent()
     const sent = ((await submit(transferBody(consentId))).body as { id: string }).id

@@ -11,14 +11,18 @@ export interface CapturedMessage {
 
 /**
  * A real SMTP server (smtp-server) in process on a loopback port, capturing raw MIME. `mode`
- * makes it answer the DATA command with a temporary (451) or permanent (554) refusal; `down()`
- * closes the listener (connections refused) and `up()` reopens it on the same port.
+ * makes it answer the DATA command with a temporary (451) or permanent (554) refusal, or
+ * (`stall`) read the whole message and never answer it — a hung receiver, counted in `stalled`,
+ * whose message is not kept; `down()` closes the listener (connections refused) and `up()`
+ * reopens it on the same port.
  */
 export interface SmtpCapture {
   port: number
   url: string
   messages: CapturedMessage[]
-  mode: 'accept' | 'tempfail' | 'permfail'
+  mode: 'accept' | 'tempfail' | 'permfail' | 'stall'
+  /** Messages left unanswered in `stall` mode. */
+  stalled: number
   /** An unexpected server-side error (connection resets from killed clients are not kept). */
   lastError?: Error
   down(): Promise<void>
@@ -34,6 +38,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     url: '',
     messages,
     mode: 'accept',
+    stalled: 0,
     async down() {
       const current = server
       server = undefined
@@ -73,6 +78,11 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
         const chunks: Buffer[] = []
         stream.on('data', (chunk: Buffer) => chunks.push(chunk))
         stream.on('end', () => {
+          if (capture.mode === 'stall') {
+            // No answer to the final dot: the client waits until its socket timeout or death.
+            capture.stalled++
+            return
+          }
           if (capture.mode === 'tempfail') {
             const error = Object.assign(new Error('try again later'), { responseCode: 451 })
             callback(error)

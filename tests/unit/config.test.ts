@@ -55,7 +55,9 @@ describe('configuration', () => {
     expect(result.config).toMatchObject({
       relayRetryHorizonMinutes: 1440,
       relayPollMs: 1000,
-      relayLeaseSeconds: 300,
+      relayLeaseSeconds: 30,
+      relayHeartbeatSeconds: 10,
+      relayBackoffCapSeconds: 30,
       auditRetentionDays: 1095,
       consentRetentionDays: 1095,
       auditCheckpointIntervalSeconds: 300,

@@ -43,6 +43,7 @@ const labels: Record<string, string> = {
   transfer_delivered: 'Übermittlung zugestellt',
   transfer_denied: 'Übermittlung verweigert',
   transfer_failed: 'Übermittlung gescheitert',
+  transfer_handoff_uncertain: 'Übermittlung: Zustellung ungewiss',
   transfer_queued: 'Übermittlung eingereiht',
   transfer_retried: 'Übermittlung erneut eingereiht (Verwaltung)',
   transfer_retry_refused: 'Erneutes Senden verweigert',

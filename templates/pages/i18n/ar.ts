@@ -121,6 +121,7 @@ export const ar: PersonStrings = {
   transferDelivered: 'تم التسليم',
   transferFailed: 'تعذّر التسليم',
   transferCancelled: 'لم يُرسل: موافقتك لم تعد تسمح بذلك',
+  transferChecking: 'جارٍ التحقق من التسليم',
   evidence: 'الإثبات',
   evidenceEntry: 'قيد السجل رقم {seq}: {event}',
   evidencePending: 'يأتي الإثبات بعد نقطة التحقق التالية.',

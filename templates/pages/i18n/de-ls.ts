@@ -126,6 +126,7 @@ export const deLs: PersonStrings = {
   transferDelivered: 'ist angekommen',
   transferFailed: 'ist nicht angekommen',
   transferCancelled: 'nicht geschickt. Ihr Ja galt nicht mehr.',
+  transferChecking: 'wir prüfen, ob es angekommen ist',
   evidence: 'Beweis',
   evidenceEntry: 'Eintrag Nummer {seq}: {event}',
   evidencePending: 'Der Beweis kommt später.',

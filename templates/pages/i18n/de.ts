@@ -132,6 +132,7 @@ export const de = {
   transferDelivered: 'zugestellt',
   transferFailed: 'konnte nicht zugestellt werden',
   transferCancelled: 'nicht gesendet: Ihre Einwilligung erlaubte es nicht mehr',
+  transferChecking: 'die Zustellung wird geprüft',
   evidence: 'Nachweis',
   evidenceEntry: 'Protokolleintrag Nr. {seq}: {event}',
   evidencePending: 'Der Nachweis folgt nach dem nächsten Prüfpunkt.',

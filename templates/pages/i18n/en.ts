@@ -121,6 +121,7 @@ export const en: PersonStrings = {
   transferDelivered: 'delivered',
   transferFailed: 'could not be delivered',
   transferCancelled: 'not sent: your consent no longer allowed it',
+  transferChecking: 'delivery is being checked',
   evidence: 'Proof',
   evidenceEntry: 'Log entry no. {seq}: {event}',
   evidencePending: 'The proof follows after the next checkpoint.',

@@ -122,6 +122,7 @@ export const fa: PersonStrings = {
   transferDelivered: 'تحویل داده شد',
   transferFailed: 'تحویل نشد',
   transferCancelled: 'فرستاده نشد: رضایت شما دیگر اجازه نمی‌داد',
+  transferChecking: 'تحویل در حال بررسی است',
   evidence: 'مدرک',
   evidenceEntry: 'ثبت شمارهٔ {seq} در گزارش: {event}',
   evidencePending: 'مدرک پس از نقطهٔ بررسی بعدی می‌آید.',

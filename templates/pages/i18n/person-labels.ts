@@ -52,6 +52,7 @@ const transferStatuses: Record<string, PersonStringKey> = {
   cancelled_revoked: 'transferCancelled',
   // Cancelled by the operator (issue 19 point 5): for the person, it was not delivered.
   cancelled: 'transferFailed',
+  handoff_uncertain: 'transferChecking',
 }
 export const transferStatusLabel = (language: string, status: string) =>
   label(language, transferStatuses, status, 'transferQueued')

@@ -124,6 +124,7 @@ export const ru: PersonStrings = {
   transferDelivered: 'доставлено',
   transferFailed: 'не удалось доставить',
   transferCancelled: 'не отправлено: ваше согласие больше этого не разрешало',
+  transferChecking: 'доставка проверяется',
   evidence: 'Доказательство',
   evidenceEntry: 'Запись журнала № {seq}: {event}',
   evidencePending: 'Доказательство появится после следующей контрольной точки.',

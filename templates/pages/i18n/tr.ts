@@ -122,6 +122,7 @@ export const tr: PersonStrings = {
   transferDelivered: 'teslim edildi',
   transferFailed: 'teslim edilemedi',
   transferCancelled: 'gönderilmedi: onayınız artık buna izin vermiyordu',
+  transferChecking: 'teslimat kontrol ediliyor',
   evidence: 'Kanıt',
   evidenceEntry: '{seq} numaralı kayıt: {event}',
   evidencePending: 'Kanıt bir sonraki kontrol noktasından sonra gelir.',

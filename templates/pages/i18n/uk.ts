@@ -123,6 +123,7 @@ export const uk: PersonStrings = {
   transferDelivered: 'доставлено',
   transferFailed: 'не вдалося доставити',
   transferCancelled: 'не надіслано: ваша згода більше цього не дозволяла',
+  transferChecking: 'доставка перевіряється',
   evidence: 'Доказ',
   evidenceEntry: 'Запис журналу № {seq}: {event}',
   evidencePending: 'Доказ з’явиться після наступної контрольної точки.',
