@@ -173,6 +173,11 @@ export const configSchema = z
     /** Hours after a draft was declined, discarded or left unsigned before it is deleted. */
     draftRetentionHours: z.coerce.number().int().min(1).max(8760).default(72),
     /**
+     * Days a failed or uncertain transfer keeps its sealed message for the retry lever; then the
+     * message is dropped and the transfer must be submitted anew.
+     */
+    failedMessageRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+    /**
      * Hours an idempotency key (the `Idempotency-Key` header, a mail's Message-ID at the ingress)
      * is kept with its first outcome; a retry within them gets that outcome, not a second record.
      */
@@ -238,6 +243,7 @@ export const environmentNames = {
   auditRetentionDays: 'AUDIT_RETENTION_DAYS',
   consentRetentionDays: 'CONSENT_RETENTION_DAYS',
   draftRetentionHours: 'DRAFT_RETENTION_HOURS',
+  failedMessageRetentionDays: 'FAILED_MESSAGE_RETENTION_DAYS',
   idempotencyKeyRetentionHours: 'IDEMPOTENCY_KEY_RETENTION_HOURS',
   retentionPurgeIntervalMinutes: 'RETENTION_PURGE_INTERVAL_MINUTES',
   auditCheckpointIntervalSeconds: 'AUDIT_CHECKPOINT_INTERVAL_SECONDS',

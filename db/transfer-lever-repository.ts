@@ -186,3 +186,22 @@ export async function listLeverTransfers(
     updatedAt: row.updated_at,
   }))
 }
+
+/**
+ * Drops the sealed messages that failed or uncertain transfers keep for the retry lever once they
+ * have waited since before `before` (FAILED_MESSAGE_RETENTION_DAYS): ciphertext, but still case
+ * data whose time is up. Returns how many were dropped.
+ */
+export async function dropStaleEnvelopes(db: Executor, input: { before: Date }): Promise<number> {
+  const result = await db
+    .deleteFrom('transfer_outbox')
+    .where('transfer_id', 'in', (eb) =>
+      eb
+        .selectFrom('transfers')
+        .select('transfers.id')
+        .where('transfers.status', 'in', ['failed', 'handoff_uncertain'])
+        .where('transfers.updated_at', '<', input.before.toISOString()),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

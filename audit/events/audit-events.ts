@@ -49,5 +49,7 @@ export const auditEventSchemas = [
     entriesErased: z.number().int().min(0),
     /** Consent records removed by the consent area's purge hook, when one is installed. */
     consentsPurged: z.number().int().min(0).optional(),
+    /** Sealed messages of failed or uncertain transfers dropped after their retention. */
+    messagesDropped: z.number().int().min(0).optional(),
   }),
 ] as const

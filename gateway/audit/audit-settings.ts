@@ -1,10 +1,11 @@
 import type { Config } from '../runtime-config.ts'
 
-/** The audit configuration keys (config/schema.ts: AUDIT_*, CONSENT_RETENTION_DAYS). */
+/** The audit configuration keys (config/schema.ts: AUDIT_*, CONSENT_RETENTION_DAYS, FAILED_MESSAGE_RETENTION_DAYS). */
 export interface AuditSettings {
   auditRetentionDays: number
   consentRetentionDays: number
   draftRetentionHours: number
+  failedMessageRetentionDays: number
   retentionPurgeIntervalMinutes: number
   auditCheckpointIntervalSeconds: number
 }
@@ -14,6 +15,7 @@ export function auditSettingsOf(config: Config): AuditSettings {
     auditRetentionDays: config.auditRetentionDays,
     consentRetentionDays: config.consentRetentionDays,
     draftRetentionHours: config.draftRetentionHours,
+    failedMessageRetentionDays: config.failedMessageRetentionDays,
     retentionPurgeIntervalMinutes: config.retentionPurgeIntervalMinutes,
     auditCheckpointIntervalSeconds: config.auditCheckpointIntervalSeconds,
   }

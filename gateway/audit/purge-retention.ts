@@ -1,4 +1,5 @@
 import { appendAuditEvent, erasePersonalData } from '../../db/audit-repository.ts'
+import { dropStaleEnvelopes } from '../../db/transfer-lever-repository.ts'
 import { eraseEndedConsents } from '../consent/consent-retention.ts'
 import type { Deps } from '../deps.ts'
 import { auditSettingsOf } from './audit-settings.ts'
@@ -8,6 +9,8 @@ export interface PurgeOutcome {
   entriesErased: number
   consentsBefore: string
   consentsPurged: number
+  /** Sealed messages of failed or uncertain transfers dropped (FAILED_MESSAGE_RETENTION_DAYS). */
+  messagesDropped: number
   /** False when a scheduled run found nothing to do and so wrote no entry. */
   recorded: boolean
 }
@@ -20,7 +23,8 @@ const dayMs = 86_400_000
  * than AUDIT_RETENTION_DAYS, and deletes the consent records whose time is up
  * (consent/retention.ts: CONSENT_RETENTION_DAYS after a consent that took effect ended,
  * DRAFT_RETENTION_HOURS after a draft was declined, discarded or left unsigned past its
- * validity), each with a `consent_erased` entry. Entries keep their hashes and salted
+ * validity), each with a `consent_erased` entry, and drops the sealed messages failed or uncertain
+ * transfers kept for the retry lever after FAILED_MESSAGE_RETENTION_DAYS. Entries keep their hashes and salted
  * commitments, so the chain, the Merkle tree and all checkpoints still verify. The purge is itself
  * audited (`retention_purged`); a scheduled run that changed nothing writes no entry (`quiet`),
  * so an hourly schedule does not fill the log with empty purges.
@@ -42,7 +46,11 @@ export async function purgeExpiredData(
         draftRetentionHours: settings.draftRetentionHours,
       },
     })
-    const recorded = !options.quiet || entriesErased > 0 || consentsPurged > 0
+    const messagesDropped = await dropStaleEnvelopes(trx, {
+      before: new Date(now.getTime() - settings.failedMessageRetentionDays * dayMs),
+    })
+    const recorded =
+      !options.quiet || entriesErased > 0 || consentsPurged > 0 || messagesDropped > 0
     if (recorded)
       await appendAuditEvent(trx, {
         at: now,
@@ -52,6 +60,7 @@ export async function purgeExpiredData(
           auditBefore: auditBefore.toISOString(),
           entriesErased,
           consentsPurged,
+          ...(messagesDropped > 0 ? { messagesDropped } : {}),
         },
       })
     return {
@@ -59,6 +68,7 @@ export async function purgeExpiredData(
       entriesErased,
       consentsBefore: consentsBefore.toISOString(),
       consentsPurged,
+      messagesDropped,
       recorded,
     }
   })

@@ -6,6 +6,7 @@ import {
   findEnvelope,
   findTransfer,
 } from '../../db/transfer-repository.ts'
+import { purgeExpiredData } from '../../gateway/audit/purge-retention.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import { runDeliveryRound, type DeliveryContext } from '../../gateway/relay/delivery-worker.ts'
 import { addTestAccount, seedAccounts } from '../support/accounts.ts'
@@ -430,6 +431,39 @@ describe.each(dialects)('operator levers on %s', (dialect) => {
       const jc = await sessionFor(t.deps, 'admin-jc')
       expect(await page(jc)).toContain(`action="/admin/transfers/${queuedId}/cancel"`)
       expect((await post(jc, `/admin/transfers/${queuedId}/cancel`)).status).toBe(303)
+    })
+  })
+
+  // Last: it moves the clock by a month, past every token and consent of the tests above.
+  it('when a failed transfer waited past FAILED_MESSAGE_RETENTION_DAYS, then the purge drops its message and a retry says so', async () => {
+    const consentId = await activeConsent()
+    const id = await failedByPermanentRefusal(consentId)
+    const kept = await failedByPermanentRefusal(consentId)
+    t.clock.advance((t.deps.config.failedMessageRetentionDays - 1) * 86_400_000)
+    // The second one failed again a day later: its time is not up yet.
+    await t.deps.db
+      .updateTable('transfers')
+      .set({ updated_at: t.clock.now().toISOString() })
+      .where('id', '=', kept)
+      .execute()
+    t.clock.advance(2 * 86_400_000)
+    const outcome = await purgeExpiredData(t.deps, { quiet: true })
+    // Earlier tests' failed transfers are as old: counted too, so only a lower bound here.
+    expect(outcome.messagesDropped).toBeGreaterThanOrEqual(1)
+    expect(await findEnvelope(t.deps.db, id)).toBeUndefined()
+    expect(await findEnvelope(t.deps.db, kept)).toContain('application/pkcs7-mime')
+    // The seeded tokens have expired by now: a fresh one for the agency's admin.
+    const { token: adminToken } = await issueToken({
+      key: t.deps.config.secrets.tokenKey,
+      userId: 'admin-jc',
+      role: 'admin',
+      agencyId: 'jc-demo',
+      now: t.clock.now(),
+      ttlMinutes: 60,
+    })
+    const refused = await server.api('POST', `/transfers/${id}/retry`, { token: adminToken })
+    expect(refused.body, JSON.stringify(refused.body)).toMatchObject({
+      error: { code: 'ERR_LEVER_MESSAGE_GONE' },
     })
   })
 })
