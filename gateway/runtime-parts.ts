@@ -1,5 +1,6 @@
 import type { AuditKeyPair } from '../audit/checkpoint.ts'
 import { derivePseudonymKey } from '../consent/pseudonym.ts'
+import { createAuditAppender, type AuditAppender } from '../db/audit-group-commit.ts'
 import { deriveAuditKey } from './audit/audit-key.ts'
 import type { Deps } from './deps.ts'
 import { createKioskSummaryStore, type KioskSummaryStore } from './kiosk/kiosk-summaries.ts'
@@ -28,6 +29,8 @@ export interface RuntimeParts {
   }
   /** Case summaries waiting on kiosks, in memory only. */
   kioskSummaries: KioskSummaryStore
+  /** Audit entries recording no change of their own, committed in groups (group commit). */
+  auditAppender: AuditAppender
 }
 
 export function createRuntimeParts(base: Pick<Deps, 'db' | 'config' | 'log'>): RuntimeParts {
@@ -36,5 +39,6 @@ export function createRuntimeParts(base: Pick<Deps, 'db' | 'config' | 'log'>): R
     derivedKeys: { audit: deriveAuditKey(masterKey), pseudonym: derivePseudonymKey(masterKey) },
     relay: { keyring: createRelayKeyring(base), outbox: createOutboxSignal() },
     kioskSummaries: createKioskSummaryStore(),
+    auditAppender: createAuditAppender(base.db),
   }
 }

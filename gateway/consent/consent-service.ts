@@ -53,6 +53,7 @@ import { kioskCodeTtlMs, newKioskCode, normaliseKioskCode } from './kiosk-code.t
 import { authorizeConsentAction } from '../../consent/permissions.ts'
 
 type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'consentTexts' | 'derivedKeys'>
+type DecisionDeps = Pick<Deps, 'db' | 'clock' | 'auditAppender'>
 
 export { selfServiceCaller, type ConsentCaller } from './consent-caller.ts'
 export { signatureInputSchema, signConsent, type SignatureInput } from './sign-consent.ts'
@@ -405,7 +406,7 @@ export type DecisionInput = z.infer<typeof decisionInputSchema>
  * `decision_checked`.
  */
 export async function checkDecision(
-  deps: ServiceDeps,
+  deps: DecisionDeps,
   input: { caller: ConsentCaller; request: DecisionInput },
 ): Promise<Decision> {
   const { caller, request } = input
@@ -431,7 +432,8 @@ export async function checkDecision(
     [facts],
     now,
   )
-  await appendAuditEvent(deps.db, {
+  // A dry run changes nothing: its entry may share a commit with others (group commit).
+  await deps.auditAppender.append({
     at: now,
     actor: caller.actor,
     event: {
