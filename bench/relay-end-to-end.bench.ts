@@ -46,8 +46,7 @@ import { createSmtpMailer } from '../gateway/relay/smtp-mailer.ts'
 import { submitTransfer, type TransferInput } from '../gateway/relay/transfer-service.ts'
 import { seedAccounts } from '../tests/support/accounts.ts'
 import { dialects } from '../tests/support/databases.ts'
-import { startTestServer, type TestServer } from '../tests/support/http-client.ts'
-import { drawnSignature } from '../tests/support/signature-evidence.ts'
+import { startTestServer } from '../tests/support/http-client.ts'
 import { createRelayPki, registerRelayPki } from '../tests/support/smtp-relay-setup.ts'
 import { createTestDeps } from '../tests/support/test-deps.ts'
 import {
@@ -57,6 +56,7 @@ import {
   postgresBackendPids,
   processCpuMs,
 } from './support/cpu-time.ts'
+import { signAtKiosk } from './support/kiosk-sign.ts'
 import { measureParts, type PartsCpu } from './support/relay-parts.ts'
 
 export interface RelayBenchRow {
@@ -174,22 +174,6 @@ async function servedSeconds(input: {
   }
 }
 
-/** The kiosk's flow over the API: pick the draft up, show its text, the youth signs (drawn). */
-async function signAtKiosk(server: TestServer, draft: unknown, kioskToken: string): Promise<string> {
-  const { id, kioskCode } = draft as { id: string; kioskCode: string }
-  const steps = [
-    await server.api('GET', `/consents/pickup/${kioskCode}`, { token: kioskToken }),
-    await server.api('GET', `/consents/${id}/text`, { token: kioskToken }),
-    await server.api('POST', `/consents/${id}/signatures`, {
-      token: kioskToken,
-      body: { role: 'youth', name: 'Bench Person', method: 'kiosk_drawn', evidence: drawnSignature() },
-    }),
-  ]
-  const failed = steps.find((step) => step.status !== 200)
-  if (failed) throw new Error(`bench: consent not signed: ${JSON.stringify(failed.body)}`)
-  return id
-}
-
 async function benchDialect(dialect: DialectName, count: number): Promise<RelayBenchRow> {
   const relayPki = await createRelayPki({ keys: 'demo' })
   const smtp = await startSmtpSink()
@@ -210,7 +194,12 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
         validUntil: '2026-12-31',
       },
     })
-    const consentId = await signAtKiosk(server, draft.body, tokens['kiosk-jc'] as string)
+    const consentId = await signAtKiosk(
+      (method, path, options) => server.api(method, path, options),
+      draft.body,
+      tokens['kiosk-jc'] as string,
+      'Bench Person',
+    )
     const body = summaryBody(10 * 1024)
     const transfer: TransferInput = {
       consentId,
