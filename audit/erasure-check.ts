@@ -86,6 +86,22 @@ export class ErasureCheck {
     return this.checkEntry(row)
   }
 
+  /**
+   * The same check for one range of a log split among threads: purge rows are skipped (each
+   * purge's count spans rows of other ranges; the caller sums {@link erasedCounts} of all ranges
+   * and compares them with the purges' recorded counts).
+   */
+  checkEntryOnly(row: StoredRow): ErasureFailure | undefined {
+    while (this.next < this.purges.length && this.purges[this.next]!.seq <= row.seq) this.next++
+    if (this.next > 0 && this.purges[this.next - 1]!.seq === row.seq) return undefined
+    return this.checkEntry(row)
+  }
+
+  /** Per purge (in `seq` order), how many of the rows seen so far carry its erasure. */
+  erasedCounts(): readonly number[] {
+    return this.erasedBy
+  }
+
   private checkPurgeCount(index: number): ErasureFailure | undefined {
     const purge = this.purges[index]!
     if (this.erasedBy[index] === purge.entriesErased) return undefined

@@ -186,6 +186,8 @@ export const configSchema = z
     retentionPurgeIntervalMinutes: z.coerce.number().int().min(0).max(10080).default(60),
     /** Seconds between signed audit checkpoints when the log grew (0 = only on shutdown). */
     auditCheckpointIntervalSeconds: z.coerce.number().int().min(0).max(86400).default(300),
+    /** SQLite: milliseconds between checkpoints of the write-ahead log (commits never run one). */
+    sqliteCheckpointIntervalMs: z.coerce.number().int().min(50).max(60000).default(1000),
     /** Seconds without input after which the kiosk wipes the person's session. */
     kioskIdleSeconds: z.coerce.number().int().min(15).max(3600).default(120),
     /** Days a youth has after turning 18 to confirm a guardian-signed consent. */
@@ -247,6 +249,7 @@ export const environmentNames = {
   idempotencyKeyRetentionHours: 'IDEMPOTENCY_KEY_RETENTION_HOURS',
   retentionPurgeIntervalMinutes: 'RETENTION_PURGE_INTERVAL_MINUTES',
   auditCheckpointIntervalSeconds: 'AUDIT_CHECKPOINT_INTERVAL_SECONDS',
+  sqliteCheckpointIntervalMs: 'SQLITE_CHECKPOINT_INTERVAL_MS',
   kioskIdleSeconds: 'KIOSK_IDLE_SECONDS',
   majorityGraceDays: 'MAJORITY_GRACE_DAYS',
 } as const satisfies Record<keyof ParsedConfig, string>

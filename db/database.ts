@@ -1,7 +1,7 @@
 import { statfsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import { BoundedCache } from '../crypto/bounded-cache.ts'
 import { withFailureMarks } from './failure-marking-dialect.ts'
@@ -17,7 +17,19 @@ export interface Database {
   description: string
   /** Free bytes on the disk holding a SQLite database file (readiness); PostgreSQL's is not ours to see. */
   freeBytes?: () => number
+  /**
+   * SQLite only: one PASSIVE checkpoint of the write-ahead log, run by the periodic WAL
+   * checkpointer (gateway/db-maintenance/wal-checkpointer.ts) — never by a commit, see openSqlite.
+   */
+  checkpointWal?: () => Promise<WalCheckpoint>
   close(): Promise<void>
+}
+
+/** What `PRAGMA wal_checkpoint(PASSIVE)` did: frames in the log, frames copied back, busy. */
+export interface WalCheckpoint {
+  busy: boolean
+  walFrames: number
+  checkpointedFrames: number
 }
 
 /**
@@ -49,6 +61,14 @@ function openSqlite(path: string): Database {
   // WAL mode) but may roll back the last commits after a power loss or OS crash — a 202-accepted
   // transfer, a signed or revoked consent, an audit entry. Nothing acknowledged may be lost.
   sqlite.pragma('synchronous = FULL')
+  // No checkpoint inside a commit: by default the commit that pushes the log past 1000 pages
+  // copies it back into the database and fsyncs it, so one unlucky request pays for the writes of
+  // all the others. `brucke serve` checkpoints from its periodic WAL checkpointer instead
+  // (PASSIVE: it never waits for readers or writers). A process without it (a CLI command)
+  // checkpoints when it closes the database. After a checkpoint the log is reused from its start
+  // and cut back to this size, so a burst does not leave a large file behind.
+  sqlite.pragma('wal_autocheckpoint = 0')
+  sqlite.pragma(`journal_size_limit = ${walSizeLimitBytes}`)
   const db = new Kysely<Tables>({
     dialect: withFailureMarks(new SqliteDialect({ database: withStatementCache(sqlite) }), {
       inTransaction: () => sqlite.inTransaction,
@@ -67,6 +87,21 @@ function openSqlite(path: string): Database {
           },
         }
       : {}),
+    // Through kysely, so it waits for the connection's running transaction (kysely's SQLite
+    // driver holds one connection behind a mutex) instead of running inside it.
+    checkpointWal: async () => {
+      const { rows } = await sql<{
+        busy: number
+        log: number
+        checkpointed: number
+      }>`pragma wal_checkpoint(PASSIVE)`.execute(db)
+      const row = rows[0]
+      return {
+        busy: (row?.busy ?? 0) !== 0,
+        walFrames: row?.log ?? 0,
+        checkpointedFrames: row?.checkpointed ?? 0,
+      }
+    },
     close: () => db.destroy(),
   }
 }
@@ -92,6 +127,9 @@ function withStatementCache(sqlite: SqliteDatabase.Database): {
 }
 
 const maxCachedStatements = 500
+
+/** The size the log is cut back to after a checkpoint: 4 MiB, what SQLite's own 1000-page default keeps. */
+const walSizeLimitBytes = 4 * 1024 * 1024
 
 function openPostgres(url: string): Database {
   const parsed = new URL(url)

@@ -1,5 +1,6 @@
 import type { AuditKeyPair } from '../audit/checkpoint.ts'
 import { derivePseudonymKey } from '../consent/pseudonym.ts'
+import { createAuditAppender, type AuditAppender } from '../db/audit-group-commit.ts'
 import { deriveAuditKey } from './audit/audit-key.ts'
 import { createHardwareKeys, type HardwareKeys } from './crypto/hardware-keys.ts'
 import type { Deps } from './deps.ts'
@@ -38,6 +39,8 @@ export interface RuntimeParts {
   readiness: ReadinessBoard
   /** This gateway's Prometheus registry and the counters the code records into. */
   metrics: GatewayMetrics
+  /** Audit entries recording no change of their own, committed in groups (group commit). */
+  auditAppender: AuditAppender
 }
 
 export function createRuntimeParts(
@@ -55,5 +58,6 @@ export function createRuntimeParts(
     kioskSummaries: createKioskSummaryStore(),
     readiness: createReadinessBoard(),
     metrics: createGatewayMetrics(base),
+    auditAppender: createAuditAppender(base.db),
   }
 }

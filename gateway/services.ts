@@ -1,5 +1,6 @@
 import { startCheckpointer } from './audit/checkpointer.ts'
 import { startRetentionSweeper } from './audit/retention-sweeper.ts'
+import { startWalCheckpointer } from './db-maintenance/wal-checkpointer.ts'
 import { startConsentExpirySweeper } from './consent/expiry-sweeper.ts'
 import { startCertificateMonitor } from './crypto/certificate-monitor.ts'
 import type { Deps } from './deps.ts'
@@ -14,6 +15,7 @@ import type { Service } from './serve.ts'
  * delivery worker and SMTP ingress, the audit checkpointer, the sweepers and the retention purge. Each returns undefined when disabled.
  */
 export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] = [
+  (deps) => startWalCheckpointer(deps), // first, so its final checkpoint follows every other write
   (deps) => startCertificateMonitor(deps), // opens the stored keys: a wrong master key stops the start
   (deps) => startCheckpointer(deps), // first, so it stops last and seals the final entries
   (deps) => startConsentExpirySweeper(deps),

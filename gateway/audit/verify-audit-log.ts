@@ -10,8 +10,20 @@ import {
   streamStoredPages,
   type AuditColumn,
 } from '../../db/audit-repository.ts'
+import { availableParallelism } from 'node:os'
 import type { Actor } from '../../audit/audit-event.ts'
 import type { Deps } from '../deps.ts'
+import { verifyInParallel } from './parallel-verify.ts'
+
+export interface VerifyOptions {
+  /** Threads that share the work (default: every core); 1 verifies in this thread only. */
+  threads?: number
+  /** Logs shorter than this are verified in this thread: starting threads costs more. */
+  parallelFromEntries?: number
+}
+
+// Each thread loads the sources anew (tsx: some seconds), so only a long log gains.
+const defaultParallelFromEntries = 200_000
 
 /** The outcome of verifying the stored log: a broken row names its wrong columns when known. */
 export type AuditVerification =
@@ -22,12 +34,15 @@ export type AuditVerification =
  * proves every column of every row (audit/verify.ts). Entries are read in pages, so memory stays
  * flat for any size.
  */
-export async function verifyStoredAuditLog(deps: Deps): Promise<AuditVerification> {
-  let result = await verifyOnce(deps)
+export async function verifyStoredAuditLog(
+  deps: Deps,
+  options: VerifyOptions = {},
+): Promise<AuditVerification> {
+  let result = await verifyOnce(deps, options)
   // A purge that committed while the pages were read erased rows the pass then saw without the
   // purge's own entry: one more pass, with it, tells that from tampering.
   if (!result.ok && result.purgesSeen !== (await listRetentionPurges(deps.db)).length)
-    result = await verifyOnce(deps)
+    result = await verifyOnce(deps, options)
   if (!result.ok) {
     const { fields, purgesSeen: _p, ...failure } = result
     return fields ? { ...failure, columns: fields.map((f) => auditColumnOfField[f]) } : failure
@@ -47,9 +62,30 @@ export async function verifyStoredAuditLog(deps: Deps): Promise<AuditVerificatio
 
 async function verifyOnce(
   deps: Deps,
+  options: VerifyOptions,
 ): Promise<({ ok: true } & VerifiedHead) | (VerifyFailure & { purgesSeen: number })> {
   const [head, checkpoints] = await Promise.all([readAuditHead(deps.db), listCheckpoints(deps.db)])
   const retentionPurges = await listRetentionPurges(deps.db, { upToSeq: head.lastSeq })
+  const threads = options.threads ?? availableParallelism()
+  const url = deps.config.databaseUrl
+  // Each thread opens the database itself: not possible for a database in memory.
+  if (
+    threads > 1 &&
+    head.lastSeq >= (options.parallelFromEntries ?? defaultParallelFromEntries) &&
+    url !== 'file::memory:' &&
+    url !== 'file:'
+  ) {
+    const parallel = await verifyInParallel({
+      databaseUrl: url,
+      head,
+      checkpoints,
+      trustedPublicKeys: [deps.derivedKeys.audit.publicKeyBase64],
+      purges: retentionPurges,
+      threads,
+    })
+    // Anything suspect: the sequential pass below names the first break exactly.
+    if (parallel.ok) return parallel
+  }
   const result = await verifyAuditLog({
     // Entries appended while verification runs lie beyond the head read above; leave them out.
     pages: streamStoredPages(deps.db, { upToSeq: head.lastSeq }),
@@ -63,8 +99,12 @@ async function verifyOnce(
 }
 
 /** Verifies and records that it was done (`audit_verified`), by whom and with what outcome. */
-export async function verifyAndRecord(deps: Deps, actor: Actor): Promise<AuditVerification> {
-  const result = await verifyStoredAuditLog(deps)
+export async function verifyAndRecord(
+  deps: Deps,
+  actor: Actor,
+  options: VerifyOptions = {},
+): Promise<AuditVerification> {
+  const result = await verifyStoredAuditLog(deps, options)
   await appendAuditEvent(deps.db, {
     at: deps.clock.now(),
     actor,

@@ -54,6 +54,7 @@ import { kioskCodeTtlMs, newKioskCode, normaliseKioskCode } from './kiosk-code.t
 import { authorizeConsentAction } from '../../consent/permissions.ts'
 
 type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'consentTexts' | 'derivedKeys'>
+type DecisionDeps = Pick<Deps, 'db' | 'clock' | 'auditAppender' | 'metrics'>
 
 export { selfServiceCaller, type ConsentCaller } from './consent-caller.ts'
 export { signatureInputSchema, signConsent, type SignatureInput } from './sign-consent.ts'
@@ -410,7 +411,7 @@ export type DecisionInput = z.infer<typeof decisionInputSchema>
  * `decision_checked`.
  */
 export async function checkDecision(
-  deps: ServiceDeps & Pick<Deps, 'metrics'>,
+  deps: DecisionDeps,
   input: { caller: ConsentCaller; request: DecisionInput },
 ): Promise<Decision> {
   const { caller, request } = input
@@ -437,7 +438,8 @@ export async function checkDecision(
     now,
   )
   deps.metrics.decision('check', decision)
-  await appendAuditEvent(deps.db, {
+  // A dry run changes nothing: its entry may share a commit with others (group commit).
+  await deps.auditAppender.append({
     at: now,
     actor: caller.actor,
     event: {

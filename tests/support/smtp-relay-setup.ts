@@ -23,10 +23,17 @@ export interface RelayPki {
 /**
  * A PEM directory as `brucke pki demo --out DIR` lays it out (ca.pem, ca.crl.pem,
  * `<agency>.cert.pem`, `<agency>.key.pem`), with certificates from the test PKI for the demo
- * agencies' mailboxes: jc-demo RSA, aa-demo EC P-256, ja-demo RSA (its profile is `compatible`).
+ * agencies' mailboxes: jc-demo RSA, aa-demo EC P-256, ja-demo RSA (its profile is `compatible`);
+ * with `keys: 'demo'` all RSA-3072 like the demo PKI.
  */
-export async function createRelayPki(options: { at?: Date } = {}): Promise<RelayPki> {
-  const pki = await createTestPki(options)
+export async function createRelayPki(
+  options: {
+    at?: Date
+    /** 'demo': RSA-3072 for every agency, as `brucke pki demo` issues them (the benchmarks). */
+    keys?: 'mixed' | 'demo'
+  } = {},
+): Promise<RelayPki> {
+  const pki = await createTestPki(options.at ? { at: options.at } : {})
   const dir = mkdtempSync(join(tmpdir(), 'brucke-relay-pki-'))
   writeFileSync(join(dir, 'ca.pem'), pki.ca.certificatePem)
   writeFileSync(join(dir, 'ca.crl.pem'), pki.crlPem)
@@ -35,7 +42,8 @@ export async function createRelayPki(options: { at?: Date } = {}): Promise<Relay
     const identity = await pki.issue({
       name: agency.id,
       email: agency.mailbox,
-      keyAlgorithm: agency.id === 'aa-demo' ? 'ec-p256' : 'rsa-2048',
+      keyAlgorithm:
+        options.keys === 'demo' ? 'rsa-3072' : agency.id === 'aa-demo' ? 'ec-p256' : 'rsa-2048',
     })
     identities[agency.id] = identity
     writeFileSync(join(dir, `${agency.id}.cert.pem`), identity.certificatePem)

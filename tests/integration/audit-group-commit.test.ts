@@ -1,0 +1,64 @@
+/**
+ * Group commit of the audit entries that record no change of their own (issue 19, point 9c):
+ * concurrent appends share one transaction, every caller's entry is committed when its promise
+ * resolves, the chain stays gap-free and verifies, and a malformed event fails only its caller.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import type { AuditEvent } from '../../audit/audit-event.ts'
+import { createAuditAppender } from '../../db/audit-group-commit.ts'
+import { listAuditEntries } from '../../db/audit-repository.ts'
+import { openDatabase } from '../../db/database.ts'
+import { verifyStoredAuditLog } from '../../gateway/audit/verify-audit-log.ts'
+import { dialects } from '../support/databases.ts'
+import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
+
+let t: TestDeps | undefined
+afterEach(async () => t?.close())
+
+const event = (what: string): AuditEvent => ({ type: 'configuration_changed', what })
+
+describe.each(dialects)('audit group commit on %s', (dialect) => {
+  it('commits concurrent entries in groups, in order, gap-free and verifiable', async () => {
+    t = await createTestDeps(dialect)
+    const groups: number[] = []
+    const appender = createAuditAppender(t.deps.db, { onGroupCommitted: (n) => groups.push(n) })
+    const at = t.clock.now()
+    const entries = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        appender.append({ at, actor: 'system', event: event(`e${i}`) }),
+      ),
+    )
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+    expect(groups.reduce((a, b) => a + b, 0)).toBe(40)
+    expect(groups.length).toBeLessThan(40)
+    // Committed, as seen from another connection.
+    const other = openDatabase(t.testDatabase.url)
+    try {
+      const stored = await listAuditEntries(other.db, { limit: 100 })
+      expect(stored.map((e) => (e.event as { what: string }).what)).toEqual(
+        Array.from({ length: 40 }, (_, i) => `e${i}`),
+      )
+    } finally {
+      await other.close()
+    }
+    expect(await verifyStoredAuditLog(t.deps)).toMatchObject({ ok: true, treeSize: 40 })
+  })
+
+  it('a malformed event fails its own caller only; the rest of its group commits', async () => {
+    t = await createTestDeps(dialect)
+    const appender = createAuditAppender(t.deps.db)
+    const at = t.clock.now()
+    const results = await Promise.allSettled([
+      appender.append({ at, actor: 'system', event: event('first') }),
+      appender.append({ at, actor: 'system', event: { type: 'no_such_event' } as never }),
+      appender.append({ at, actor: 'system', event: event('third') }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    const stored = await listAuditEntries(t.deps.db, { limit: 10 })
+    expect(stored.map((e) => [e.seq, (e.event as { what: string }).what])).toEqual([
+      [1, 'first'],
+      [2, 'third'],
+    ])
+    expect(await verifyStoredAuditLog(t.deps)).toMatchObject({ ok: true, treeSize: 2 })
+  })
+})
