@@ -43,7 +43,7 @@ export async function migrateToLatest(
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
   })
-  const { error, results } = await migrator.migrateToLatest()
+  const { error, results } = await migrateRetryingForeignSchemaRace(migrator, schema)
   const applied = (results ?? [])
     .filter((r: MigrationResult) => r.status === 'Success')
     .map((r) => r.migrationName)
@@ -57,4 +57,35 @@ export async function migrateToLatest(
     })
   }
   return { applied }
+}
+
+/**
+ * Kysely's PostgreSQL introspection (the migrator asks it whether its own tables exist) reads the
+ * catalog of every schema, and fails with 3F000 when another schema is dropped in the middle of
+ * that read — on a shared server, or when test files drop theirs. Such a failure is about someone
+ * else's schema and nothing was migrated yet, so the run is repeated (a few times, briefly).
+ */
+async function migrateRetryingForeignSchemaRace(
+  migrator: Migrator,
+  ownSchema: string | undefined,
+): Promise<Awaited<ReturnType<Migrator['migrateToLatest']>>> {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await migrator.migrateToLatest()
+    const failedMigration = (outcome.results ?? []).some((r) => r.status === 'Error')
+    if (
+      outcome.error === undefined ||
+      failedMigration ||
+      attempt >= 5 ||
+      !isForeignSchemaVanished(outcome.error, ownSchema)
+    )
+      return outcome
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt))
+  }
+}
+
+export function isForeignSchemaVanished(error: unknown, ownSchema: string | undefined): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const { code, message } = error as { code?: unknown; message?: unknown }
+  if (code !== '3F000' || typeof message !== 'string') return false
+  return ownSchema === undefined || !message.includes(`"${ownSchema}"`)
 }
