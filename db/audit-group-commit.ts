@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { auditEventSchema, type AuditEntry } from '../audit/audit-event.ts'
-import { appendAuditEvent, type AppendAuditInput } from './audit-repository.ts'
+import { appendAuditEvents, type AppendAuditInput } from './audit-repository.ts'
 import type { Tables } from './tables.ts'
 
 /**
@@ -43,11 +43,13 @@ export function createAuditAppender(
       while (waiting.length > 0) {
         const group = waiting.splice(0, maxGroup)
         try {
-          const entries = await db.transaction().execute(async (trx) => {
-            const appended: AuditEntry[] = []
-            for (const item of group) appended.push(await appendAuditEvent(trx, item.input))
-            return appended
-          })
+          // One head update, one insert and one hash update for the whole group.
+          const entries = await db.transaction().execute((trx) =>
+            appendAuditEvents(
+              trx,
+              group.map((item) => item.input),
+            ),
+          )
           options.onGroupCommitted?.(group.length)
           group.forEach((item, i) => item.resolve(entries[i]!))
         } catch (error) {

@@ -33,6 +33,9 @@ export function createApp(deps: Deps, limits: RouteLimits = createRouteLimits(de
   app.disable('x-powered-by')
   app.set('trust proxy', false)
   app.set('query parser', 'simple')
+  // Every API answer and page is `Cache-Control: no-store`, so no client ever sends the ETag
+  // back: hashing each body for one was CPU for nothing. Static assets keep theirs (serve-static).
+  app.set('etag', false)
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.headers['x-request-id']

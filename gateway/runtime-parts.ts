@@ -2,6 +2,7 @@ import type { AuditKeyPair } from '../audit/checkpoint.ts'
 import { derivePseudonymKey } from '../consent/pseudonym.ts'
 import { createAuditAppender, type AuditAppender } from '../db/audit-group-commit.ts'
 import { deriveAuditKey } from './audit/audit-key.ts'
+import { createVerifiedTokens, type VerifiedTokens } from './auth/verified-tokens.ts'
 import { createHardwareKeys, type HardwareKeys } from './crypto/hardware-keys.ts'
 import type { Deps } from './deps.ts'
 import { createReadinessBoard, type ReadinessBoard } from './readiness.ts'
@@ -41,6 +42,8 @@ export interface RuntimeParts {
   metrics: GatewayMetrics
   /** Audit entries recording no change of their own, committed in groups (group commit). */
   auditAppender: AuditAppender
+  /** Bearer tokens whose signature was checked; revocation is still read on every request. */
+  verifiedTokens: VerifiedTokens
 }
 
 export function createRuntimeParts(
@@ -59,5 +62,6 @@ export function createRuntimeParts(
     readiness: createReadinessBoard(),
     metrics: createGatewayMetrics(base),
     auditAppender: createAuditAppender(base.db),
+    verifiedTokens: createVerifiedTokens(),
   }
 }

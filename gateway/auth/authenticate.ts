@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts'
 import { ApiError } from '../http/api-error.ts'
 import { parseCookies } from '../http/cookies.ts'
 import { sessionCookieName, touchSession } from './sessions.ts'
-import { isRevokedByNotBefore, verifyToken } from './tokens.ts'
+import { isRevokedByNotBefore } from './tokens.ts'
 
 export interface Authentication {
   principal: Principal | null
@@ -16,7 +16,8 @@ export interface Authentication {
 /**
  * Resolves the caller from a bearer token or a session cookie. The user row is re-read each time,
  * so a disabled account or a changed role takes effect at once; so are a token revoked by its id
- * and the account's "tokens not before" instant (one query with the user row). A present but bad
+ * and the account's "tokens not before" instant (one query with the user row). Only the token's
+ * signature check is remembered between requests (verified-tokens.ts), never this query. A present but bad
  * or revoked token is an error (never silently anonymous).
  */
 export async function authenticate(deps: Deps, req: Request, now: Date): Promise<Authentication> {
@@ -25,7 +26,7 @@ export async function authenticate(deps: Deps, req: Request, now: Date): Promise
     const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header)
     if (!match?.[1])
       throw new ApiError('token_invalid', 'The Authorization header must be "Bearer <token>".')
-    const check = await verifyToken(match[1], {
+    const check = await deps.verifiedTokens.verify(match[1], {
       key: deps.config.secrets.tokenKey,
       now,
       maxLifetimeMinutes: deps.config.tokenTtlMinutes,

@@ -57,11 +57,22 @@ const claimsSchema = z.object({
   jti: tokenIdSchema,
   iat: z.number().int().nonnegative(),
   exp: z.number().int().positive(),
+  // Never set by `issueToken`; jose honours it when present, so a remembered token does too.
+  nbf: z.number().optional(),
 })
 
+/** What a good token says, whose time rules still depend on the clock (see {@link checkTokenTimes}). */
+export interface VerifiedClaims {
+  userId: string
+  role: Role
+  tokenId: string
+  issuedAt: Date
+  expiresAt: Date
+  notBefore?: Date
+}
+
 export type TokenCheck =
-  | { ok: true; userId: string; role: Role; tokenId: string; issuedAt: Date; expiresAt: Date }
-  | { ok: false; code: 'token_expired' | 'token_invalid' }
+  ({ ok: true } & VerifiedClaims) | { ok: false; code: 'token_expired' | 'token_invalid' }
 
 /**
  * Verifies signature, issuer, audience and time of a token. Beyond what jose checks it requires
@@ -90,18 +101,41 @@ export async function verifyToken(
   }
   const claims = claimsSchema.safeParse(payload)
   if (!claims.success) return { ok: false, code: 'token_invalid' }
-  const { sub, role, jti, iat, exp } = claims.data
+  const { sub, role, jti, iat, exp, nbf } = claims.data
+  return checkTokenTimes(
+    {
+      userId: sub,
+      role,
+      tokenId: jti,
+      issuedAt: new Date(iat * 1000),
+      expiresAt: new Date(exp * 1000),
+      ...(nbf === undefined ? {} : { notBefore: new Date(nbf * 1000) }),
+    },
+    now,
+    maxLifetimeMinutes,
+  )
+}
+
+/**
+ * The rules of a verified token that depend on the clock: expired at `exp` (as jose counts it,
+ * in whole seconds), not before `nbf`, `iat` at most {@link issuedAtSkewSeconds} ahead, and a
+ * lifetime within TOKEN_TTL_MINUTES. `verifyToken` ends with it, and a remembered token
+ * (verified-tokens.ts) passes it again on every use.
+ */
+export function checkTokenTimes(
+  claims: VerifiedClaims,
+  now: Date,
+  maxLifetimeMinutes: number,
+): TokenCheck {
   const nowSeconds = Math.floor(now.getTime() / 1000)
+  const iat = claims.issuedAt.getTime() / 1000
+  const exp = claims.expiresAt.getTime() / 1000
+  if (claims.notBefore && claims.notBefore.getTime() / 1000 > nowSeconds)
+    return { ok: false, code: 'token_invalid' }
+  if (exp <= nowSeconds) return { ok: false, code: 'token_expired' }
   if (iat > nowSeconds + issuedAtSkewSeconds) return { ok: false, code: 'token_invalid' }
   if (exp <= iat || exp - iat > maxLifetimeMinutes * 60) return { ok: false, code: 'token_invalid' }
-  return {
-    ok: true,
-    userId: sub,
-    role,
-    tokenId: jti,
-    issuedAt: new Date(iat * 1000),
-    expiresAt: new Date(exp * 1000),
-  }
+  return { ok: true, ...claims }
 }
 
 /**

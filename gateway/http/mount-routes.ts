@@ -5,7 +5,7 @@ import { isStaffPrincipal, type Principal } from '../../accounts/roles.ts'
 import { authenticate, type Authentication } from '../auth/authenticate.ts'
 import type { Deps } from '../deps.ts'
 import { ApiError, errorBody } from './api-error.ts'
-import { readFormBody, readJsonBody, requestHasBody } from './body-parsing.ts'
+import { formBodyReader, jsonBodyReader, requestHasBody } from './body-parsing.ts'
 import { logDatabaseFailure } from './database-failure-status.ts'
 import { toHttpFailure, validationIssues, type HttpFailure } from './error-status.ts'
 import { pageErrorHtml, personErrorKindOf } from './page-errors.ts'
@@ -111,6 +111,7 @@ export function mountApiRoutes(
   prefix: string,
 ): void {
   for (const route of routes) {
+    const readJsonBody = jsonBodyReader(route.bodyLimit ?? defaultBodyLimit)
     router[route.method](route.path, async (req: Request, res: Response) => {
       try {
         const now = deps.clock.now()
@@ -128,7 +129,7 @@ export function mountApiRoutes(
         }
         checkApiCsrf(req, auth)
         let rawBody: unknown
-        if (route.body) rawBody = await readJsonBody(req, res, route.bodyLimit ?? defaultBodyLimit)
+        if (route.body) rawBody = await readJsonBody(req, res)
         else if (requestHasBody(req) && req.method !== 'GET') {
           throw new ApiError('validation_failed', 'This request takes no body.')
         }
@@ -190,6 +191,7 @@ export function mountPageRoutes(
   routes: readonly AnyPageRoute[],
 ): void {
   for (const route of routes) {
+    const readFormBody = formBodyReader(route.bodyLimit ?? defaultBodyLimit)
     router[route.method](route.path, async (req: Request, res: Response) => {
       res.setHeader('Cache-Control', 'no-store')
       // Known to the error page below: the kiosk's errors speak the language of its flow.
@@ -223,7 +225,7 @@ export function mountPageRoutes(
         refuseNul(req.query, 'query')
         let form: unknown
         if (route.method === 'post') {
-          const fields = await readFormBody(req, res, route.bodyLimit ?? defaultBodyLimit)
+          const fields = await readFormBody(req, res)
           refuseNul(fields, 'form')
           if (auth.principal && fields._csrf !== auth.csrfToken) {
             res
