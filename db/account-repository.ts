@@ -49,6 +49,7 @@ export async function insertAgency(db: Executor, agency: Agency, at: Date): Prom
       kind: agency.kind,
       mailbox: agency.mailbox,
       smime_profile: agency.smimeProfile,
+      hosted: 1,
       created_at: at.toISOString(),
       controller: agency.privacyNotice?.controller ?? null,
       dpo_contact: agency.privacyNotice?.dpoContact ?? null,

@@ -5,16 +5,19 @@ import * as accountRevocation from './0003-account-revocation.ts'
 import * as agencyPrivacyNotice from './0004-agency-privacy-notice.ts'
 import * as readinessProbe from './0005-readiness-probe.ts'
 import * as idempotencyKeys from './0010-idempotency-keys.ts'
+import * as agencyFederation from './0020-agency-federation.ts'
 import * as consents from './0101-consents.ts'
 import * as consentIntegrity from './0102-consent-integrity.ts'
 import * as consentPrivacyNotices from './0103-consent-privacy-notices.ts'
 import * as entrustedCategories from './0104-entrusted-categories.ts'
 import * as certificates from './0201-certificates.ts'
+import * as certificateRetirement from './0210-certificate-retirement.ts'
 import * as transfers from './0401-transfers.ts'
 import * as revocationSweep from './0402-revocation-sweep.ts'
 import * as transferMailboxes from './0403-transfer-mailboxes.ts'
 import * as transferHandoff from './0404-transfer-handoff.ts'
 import * as partnerPauses from './0410-partner-pauses.ts'
+import * as inboundItems from './0420-inbound-items.ts'
 import * as kiosk from './0501-kiosk.ts'
 import * as kioskIntegrity from './0502-kiosk-integrity.ts'
 
@@ -30,16 +33,19 @@ export const migrations: Record<string, Migration> = {
   '0004-agency-privacy-notice': agencyPrivacyNotice,
   '0005-readiness-probe': readinessProbe,
   '0010-idempotency-keys': idempotencyKeys,
+  '0020-agency-federation': agencyFederation,
   '0101-consents': consents,
   '0102-consent-integrity': consentIntegrity,
   '0103-consent-privacy-notices': consentPrivacyNotices,
   '0104-entrusted-categories': entrustedCategories,
   '0201-certificates': certificates,
+  '0210-certificate-retirement': certificateRetirement,
   '0401-transfers': transfers,
   '0402-revocation-sweep': revocationSweep,
   '0403-transfer-mailboxes': transferMailboxes,
   '0404-transfer-handoff': transferHandoff,
   '0410-partner-pauses': partnerPauses,
+  '0420-inbound-items': inboundItems,
   '0501-kiosk': kiosk,
   '0502-kiosk-integrity': kioskIntegrity,
 }

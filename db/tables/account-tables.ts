@@ -10,6 +10,15 @@ export interface AgencyTable {
   controller: string | null
   dpo_contact: string | null
   supervisory_authority: string | null
+  /** 1: hosted here (its keys here); 0: a partner known only by its imported card (0020). */
+  hosted: number
+  /** A partner's inbound S/MIME listener, `smtp://host:port` (from its card); null when hosted. */
+  inbound_smtp: string | null
+  /** The CRL URL of the agency's CA as its card names it. */
+  crl_url: string | null
+  /** When the imported card was issued, and its SHA-256 (a card older than this is refused). */
+  card_issued_at: string | null
+  card_sha256: string | null
 }
 
 export interface UserTable {

@@ -38,6 +38,8 @@ export interface AgencyCertificateTable {
   status: string
   added_at: string
   revoked_at: string | null
+  /** Rollover (0020): a certificate dropped from a newer card is used and accepted until then. */
+  retire_at: string | null
 }
 
 /** An agency's private key, sealed by the key store (encrypted PKCS#8). Never in clear. */

@@ -54,6 +54,10 @@ export interface TransferTable {
   created_at: string
   updated_at: string
   delivered_at: string | null
+  /** The partner gateway's signed receipt (0420): when, `accepted` | `refused`, and why. */
+  partner_receipt_at: string | null
+  partner_receipt_outcome: string | null
+  partner_receipt_reason: string | null
 }
 
 /** Only the encrypted message (RFC 5322 with an S/MIME enveloped body); deleted after delivery. */
@@ -88,8 +92,49 @@ export interface PartnerPauseTable {
   paused_by: string
 }
 
+/**
+ * A message a partner gateway (or this instance) delivered to a hosted agency (0420): kept as it
+ * arrived, encrypted to the receiving agency, decrypted only on view; beside it the metadata
+ * verified inside the signature. `quarantined` items failed a check and are never shown as
+ * received.
+ */
+export interface InboundItemTable {
+  id: string
+  /** `case_summary` | `revocation_notice` | `lapse_notice`. */
+  kind: string
+  /** `received` | `quarantined`. */
+  status: string
+  recipient_agency_id: string
+  /** The agency named in the signed `X-Brucke-Sender`; null when it could not be verified. */
+  sender_agency_id: string | null
+  /** RFC 5322 Message-ID; unique per receiving agency (a re-sent message is recognised). */
+  message_id: string
+  /** The sender's transfer id (`X-Brucke-Transfer-Id`). */
+  transfer_id: string | null
+  consent_id: string | null
+  /** The receiving instance's own pseudonym of the person (never the name). */
+  subject_pseudonym: string | null
+  purpose: string | null
+  /** JSON array of category terms. */
+  categories: string
+  /** The consent attestation carried inside the signature (JSON; no names). */
+  attestation_json: string | null
+  /** The S/MIME message as received (encrypted); null once dropped by retention. */
+  envelope: string | null
+  envelope_sha256: string
+  /** Why a quarantined message was not accepted (a code). */
+  refusal_reason: string | null
+  /** Set by an incoming revocation or lapse notice: further use of this item must stop. */
+  use_stopped_at: string | null
+  use_stopped_by_item_id: string | null
+  acknowledged_at: string | null
+  acknowledged_by: string | null
+  received_at: string
+}
+
 /** Tables of the relay area. */
 export interface RelayTables {
+  inbound_items: InboundItemTable
   transfers: TransferTable
   partner_pauses: PartnerPauseTable
   transfer_outbox: TransferOutboxTable
