@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto'
+import { createHash, type KeyObject } from 'node:crypto'
 import { buildCaCertificate, buildSmimeCertificate } from './certificate-builder.ts'
 import { generateKeyPair } from './certificate-key-pair.ts'
 import { buildCrl } from './crl-builder.ts'
@@ -60,8 +60,14 @@ export async function createDemoPki(input: {
     [null, ...input.agencies].map(() => generateKeyPair('rsa-3072')),
   )
   if (caKeys === undefined) throw new Error('CA key pair missing')
+  // Each installation's demo CA has a name of its own (from its key): two federated demo instances
+  // each trust the other's CA, and a chain is built by issuer name.
+  const caTag = createHash('sha256')
+    .update(caKeys.publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 8)
   const ca = buildCaCertificate({
-    subject: { country: 'DE', organization: 'Brücke Demo', commonName: 'Brücke Demo CA' },
+    subject: { country: 'DE', organization: 'Brücke Demo', commonName: `Brücke Demo CA ${caTag}` },
     keyPair: caKeys,
     notBefore,
     notAfter: new Date(input.at.getTime() + 3652 * day),
