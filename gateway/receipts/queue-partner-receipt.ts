@@ -137,6 +137,9 @@ export async function preparePartnerReceipt(
  * queued before for the same message is left alone (false). After the commit, wake the worker
  * with `deps.relay.outbox.queued()`.
  */
+// seam: fed-inbound's receive pipeline, after its accept/quarantine decision on a case summary
+// whose sender it verified: `preparePartnerReceipt` before its transaction, `queuePartnerReceipt`
+// inside it — or `sendPartnerReceipt` after its commit.
 export async function queuePartnerReceipt(
   trx: Transaction<Tables>,
   prepared: PreparedPartnerReceipt,

@@ -31,6 +31,8 @@ export type RecordPartnerReceiptResult =
  * went to, names this transfer's sender and Message-ID, and is the first one: anything else is
  * refused with `partner_receipt_rejected` and changes nothing. One transaction with its audit.
  */
+// seam: fed-inbound hands over a verified message whose signed entity carries
+// `X-Brucke-Receipt-For` (`readPartnerReceipt` ok) here instead of storing it as an inbound item.
 export async function recordPartnerReceipt(
   deps: Pick<Deps, 'db' | 'clock'>,
   input: ArrivedPartnerReceipt,
