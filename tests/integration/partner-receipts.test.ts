@@ -6,6 +6,7 @@ import { findAgencyByMailbox } from '../../db/account-repository.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { countOpenTransfers } from '../../db/metrics-repository.ts'
 import { countTransfersByStatus, findTransfer } from '../../db/transfer-repository.ts'
+import { verifyStoredAuditLog } from '../../gateway/audit/verify-audit-log.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import { readPartnerReceipt } from '../../gateway/receipts/partner-receipt.ts'
 import {
@@ -224,6 +225,12 @@ describe.each(dialects)('partner receipts on %s', (dialect) => {
     const queued = (await auditOf('transfer_queued')).length
     expect(counted).toBe(queued)
     expect(report.transfersPerWeek.every((row) => row.fromAgencyId !== 'ja-demo')).toBe(true)
+
+    // Receipt events (with no consent and no pseudonym) keep the hash chain whole.
+    expect(await verifyStoredAuditLog(t.deps)).toMatchObject({ ok: true })
+    // The OpenAPI document describes the field from the same schema.
+    const openapi = JSON.stringify((await server.api('GET', '/openapi.json')).body)
+    expect(openapi).toContain('"partnerReceipt"')
 
     // The same message decided again (a re-sent copy) gets no second receipt.
     expect(await sendPartnerReceipt(t.deps, decisionOn(delivered))).toEqual({
