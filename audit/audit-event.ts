@@ -4,6 +4,7 @@ import { auditEventSchemas as auditAreaEventSchemas } from './events/audit-event
 import { consentEventSchemas } from './events/consent-events.ts'
 import { cryptoEventSchemas } from './events/crypto-events.ts'
 import { kioskEventSchemas } from './events/kiosk-events.ts'
+import { receiptEventSchemas } from './events/receipt-events.ts'
 import { relayEventSchemas } from './events/relay-events.ts'
 
 /**
@@ -28,6 +29,7 @@ export const auditEventSchema = z.discriminatedUnion('type', [
   ...relayEventSchemas,
   ...kioskEventSchemas,
   ...auditAreaEventSchemas,
+  ...receiptEventSchemas,
 ])
 
 export type AuditEvent = z.infer<typeof auditEventSchema>

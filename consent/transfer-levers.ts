@@ -39,7 +39,8 @@ export type TransferLever = 'retry' | 'cancel'
 
 /** What the rule reads of a transfer. */
 export interface TransferLeverFacts {
-  kind: 'transfer' | 'revocation_notice'
+  /** `receipt`: a partner receipt this gateway owes (issue 16 point 7), retried and cancelled like a transfer. */
+  kind: 'transfer' | 'revocation_notice' | 'receipt'
   status: string
   senderAgencyId: string
   /** Whether the sealed message is still kept (a failed transfer from before 0410 has none). */

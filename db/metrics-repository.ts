@@ -18,6 +18,8 @@ export async function countOpenTransfers(
     .selectFrom('transfers')
     .select(['status', sql<number>`count(*)`.as('n')])
     .where('status', 'in', [...openTransferStatuses])
+    // Receipts owed to partners wait in the same queue but are no transfers (issue 16 point 7).
+    .where('kind', '!=', 'receipt')
     .groupBy('status')
     .execute()
   const counts = { queued: 0, retrying: 0 }

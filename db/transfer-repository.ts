@@ -20,7 +20,11 @@ export const transferStatusSchema = z.enum([
   'handoff_uncertain',
 ])
 export type TransferStatus = z.infer<typeof transferStatusSchema>
-export const transferKindSchema = z.enum(['transfer', 'revocation_notice'])
+/**
+ * `receipt`: a signed receipt this gateway owes a partner for a transfer it received (issue 16
+ * point 7) — delivered like a notice, but never listed, counted or reported as a transfer.
+ */
+export const transferKindSchema = z.enum(['transfer', 'revocation_notice', 'receipt'])
 export type TransferKind = z.infer<typeof transferKindSchema>
 
 /** A transfer as the relay sees it: metadata and hashes, never content. */
@@ -54,6 +58,26 @@ export interface TransferRecord {
   /** The handoff marker (migration 0404): set from before the SMTP dialogue until its outcome. */
   handoffStartedAt: string | null
   handoffWorker: string | null
+  /** The partner gateway's signed receipt for this transfer (issue 16 point 7), once recorded. */
+  partnerReceipt: PartnerReceiptRecord | null
+}
+
+export const partnerReceiptOutcomeSchema = z.enum(['accepted', 'refused'])
+
+/** What the partner gateway decided about a transfer, as its signed receipt said. */
+export interface PartnerReceiptRecord {
+  at: string
+  outcome: z.infer<typeof partnerReceiptOutcomeSchema>
+  reason: string | null
+}
+
+function partnerReceiptOf(row: Selectable<TransferTable>): PartnerReceiptRecord | null {
+  if (row.partner_receipt_at === null || row.partner_receipt_outcome === null) return null
+  return {
+    at: row.partner_receipt_at,
+    outcome: partnerReceiptOutcomeSchema.parse(row.partner_receipt_outcome),
+    reason: row.partner_receipt_reason,
+  }
 }
 
 /** Statuses the worker may claim and send: no handoff of theirs is pending (claims check that too). */
@@ -90,6 +114,7 @@ function fromRow(row: Selectable<TransferTable>): TransferRecord {
     deliveredAt: row.delivered_at,
     handoffStartedAt: row.handoff_started_at,
     handoffWorker: row.handoff_worker,
+    partnerReceipt: partnerReceiptOf(row),
   }
 }
 
@@ -177,6 +202,8 @@ export async function listTransfersOfSender(
     .selectFrom('transfers')
     .selectAll()
     .where('sender_agency_id', '=', input.agencyId)
+    // Receipts this agency owes partners are not its transfers.
+    .where('kind', '!=', 'receipt')
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .limit(input.limit)
@@ -194,6 +221,7 @@ export async function listTransfersDeliveredTo(
     .selectAll()
     .where('recipient_agency_id', '=', input.agencyId)
     .where('status', '=', 'delivered')
+    .where('kind', '!=', 'receipt')
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .limit(input.limit)
@@ -355,11 +383,12 @@ export async function settleTransfer(
   return true
 }
 
-/** Counts transfers by status (operator and test overview). */
+/** Counts transfers and notices by status (operator and test overview); receipts are no transfers. */
 export async function countTransfersByStatus(db: Executor): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom('transfers')
     .select(['status', sql<number>`count(*)`.as('n')])
+    .where('kind', '!=', 'receipt')
     .groupBy('status')
     .execute()
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))

@@ -5,7 +5,7 @@ const term = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/)
 const terms = z.array(term).max(40)
 /** Deny reasons are the stable codes of docs/design.md §3.2, e.g. `category_not_covered:sucht`. */
 const reason = z.string().regex(/^[a-z_]+(:[a-z][a-z0-9_]{1,39})?$/)
-const kind = z.enum(['transfer', 'revocation_notice'])
+const kind = z.enum(['transfer', 'revocation_notice', 'receipt'])
 /** An SMTP reply or a connection error, cut short; it never carries message content. */
 const smtpText = z.string().max(500)
 
@@ -13,8 +13,9 @@ const smtpText = z.string().max(500)
 const transferFacts = {
   transferId: id,
   kind,
-  consentId: id,
-  subjectPseudonym: id,
+  /** Null only for a partner receipt (kind `receipt`): it answers a transfer, under no consent. */
+  consentId: id.nullable(),
+  subjectPseudonym: id.nullable(),
   senderAgencyId: id,
   recipientAgencyId: id,
 }

@@ -54,6 +54,7 @@ import {
   type PrepareConsentForm,
 } from '../staff/prepare-consent-form.ts'
 import { setStaffLanguage, staffLanguageOf } from '../staff/staff-language-cookie.ts'
+import { partnerReceiptTexts } from '../staff/partner-receipt-text.ts'
 import { transferStatusTexts } from '../staff/transfer-status-text.ts'
 import { whoOf } from './home-pages.ts'
 import { staffPageFrame } from './staff-page-frame.ts'
@@ -240,6 +241,7 @@ export const staffOverviewPage = pageRoute({
           vocabulary,
           banners: banners.map((b) => describeBanner(b, lang, agencies)),
           transferStatusTexts: transferStatusTexts(lang),
+          receiptTexts: partnerReceiptTexts(lang),
           received: await listReceivedTransfers(ctx.deps, { agencyId: ctx.principal.agencyId }),
         }),
       }),
@@ -534,6 +536,7 @@ export const staffTransferPage = pageRoute({
           language: lang,
           transferId,
           statusTexts: transferStatusTexts(lang),
+          receiptTexts: partnerReceiptTexts(lang),
         }),
       }),
     }

@@ -53,15 +53,17 @@ export function backoffDelayMs(
 const facts = (t: TransferRecord) => ({
   transferId: t.id,
   kind: t.kind,
-  consentId: t.consentId,
-  subjectPseudonym: t.subjectPseudonym,
+  // A partner receipt is made under no consent (its row keeps empty strings there).
+  consentId: t.consentId || null,
+  subjectPseudonym: t.subjectPseudonym || null,
   senderAgencyId: t.senderAgencyId,
   recipientAgencyId: t.recipientAgencyId,
 })
 
 /**
  * The second decision (docs/design.md §3.2), immediately before the SMTP handoff, with the clock
- * read now. Revocation notices are not re-decided: they exist because the consent ended. The
+ * read now. Revocation notices are not re-decided: they exist because the consent ended; nor are
+ * partner receipts: they answer a transfer received, under no consent of this gateway. The
  * operator's retry asks the same (gateway/relay/transfer-levers.ts).
  */
 export async function redecide(
@@ -69,7 +71,7 @@ export async function redecide(
   t: TransferRecord,
   now: Date,
 ): Promise<string[]> {
-  if (t.kind === 'revocation_notice') return []
+  if (t.kind === 'revocation_notice' || t.kind === 'receipt') return []
   const consent = await findConsentFacts(ctx.deps.db, t.consentId)
   const recipient = await ctx.deps.relay.keyring.recipient(t.recipientAgencyId, now)
   const decision = decide(
@@ -186,7 +188,9 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
       })
     })
     ctx.deps.metrics.deliveryAttempt('delivered')
-    ctx.deps.metrics.delivered((at.getTime() - Date.parse(t.createdAt)) / 1000)
+    // The latency is that of transfers and notices; a receipt is no transfer.
+    if (t.kind !== 'receipt')
+      ctx.deps.metrics.delivered((at.getTime() - Date.parse(t.createdAt)) / 1000)
     log.info({ transferId: t.id, attempt }, 'transfer delivered')
     return
   }

@@ -30,8 +30,9 @@ export async function reconcileUncertainHandoffs(
           type: 'transfer_handoff_uncertain',
           transferId: t.id,
           kind: t.kind,
-          consentId: t.consentId,
-          subjectPseudonym: t.subjectPseudonym,
+          // A partner receipt is made under no consent (its row keeps empty strings there).
+          consentId: t.consentId || null,
+          subjectPseudonym: t.subjectPseudonym || null,
           senderAgencyId: t.senderAgencyId,
           recipientAgencyId: t.recipientAgencyId,
           attempt: t.attempts + 1,

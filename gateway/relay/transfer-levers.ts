@@ -54,8 +54,9 @@ function enforce(verdict: LeverVerdict): void {
 const factsOf = (t: TransferRecord) => ({
   transferId: t.id,
   kind: t.kind,
-  consentId: t.consentId,
-  subjectPseudonym: t.subjectPseudonym,
+  // A partner receipt is made under no consent (its row keeps empty strings there).
+  consentId: t.consentId || null,
+  subjectPseudonym: t.subjectPseudonym || null,
   senderAgencyId: t.senderAgencyId,
   recipientAgencyId: t.recipientAgencyId,
 })

@@ -104,10 +104,25 @@ export const transferViewSchema = z.strictObject({
   createdAt: z.string(),
   updatedAt: z.string(),
   deliveredAt: z.string().nullable(),
+  /**
+   * The partner gateway's signed receipt (issue 16 point 7): it decrypted and verified the
+   * transfer and accepted it, or refused it with a reason code; null until one arrived.
+   */
+  partnerReceipt: z
+    .strictObject({
+      at: z.string(),
+      outcome: z.enum(['accepted', 'refused']),
+      reason: z.string().optional(),
+    })
+    .nullable(),
 })
 export type TransferView = z.infer<typeof transferViewSchema>
 
-export function toTransferView(t: TransferRecord): TransferView {
+/** A transfer or notice as its sender's staff see it; receipts owed to partners are no transfers. */
+export function toTransferView(
+  t: TransferRecord & { kind: Exclude<TransferRecord['kind'], 'receipt'> },
+): TransferView {
+  const receipt = t.partnerReceipt
   return {
     id: t.id,
     kind: t.kind,
@@ -127,8 +142,20 @@ export function toTransferView(t: TransferRecord): TransferView {
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     deliveredAt: t.deliveredAt,
+    partnerReceipt: receipt
+      ? {
+          at: receipt.at,
+          outcome: receipt.outcome,
+          ...(receipt.reason !== null ? { reason: receipt.reason } : {}),
+        }
+      : null,
   }
 }
+
+const isNoReceipt = (
+  t: TransferRecord,
+): t is TransferRecord & { kind: Exclude<TransferRecord['kind'], 'receipt'> } =>
+  t.kind !== 'receipt'
 
 /** The staff member submitting (API or SMTP ingress). */
 export interface TransferCaller {
@@ -434,7 +461,8 @@ export async function getTransfer(
   input: { agencyId: string; id: string },
 ): Promise<TransferView> {
   const transfer = await findTransfer(deps.db, input.id)
-  if (!transfer || transfer.senderAgencyId !== input.agencyId)
+  // A receipt this agency owes a partner is no transfer of it: not found, like any other id.
+  if (!transfer || transfer.senderAgencyId !== input.agencyId || !isNoReceipt(transfer))
     throw new RelayError('ERR_RELAY_TRANSFER_NOT_FOUND', 'No such transfer of your agency.')
   return toTransferView(transfer)
 }
@@ -445,7 +473,7 @@ export async function listTransfers(
   input: { agencyId: string; status?: TransferStatus },
 ): Promise<TransferView[]> {
   const list = await listTransfersOfSender(deps.db, { ...input, limit: 200 })
-  return list.map(toTransferView)
+  return list.filter(isNoReceipt).map(toTransferView)
 }
 
 /** What was delivered to the caller's agency through Brücke: transfers and revocation notices. */
@@ -454,5 +482,5 @@ export async function listReceivedTransfers(
   input: { agencyId: string },
 ): Promise<TransferView[]> {
   const list = await listTransfersDeliveredTo(deps.db, { agencyId: input.agencyId, limit: 200 })
-  return list.map(toTransferView)
+  return list.filter(isNoReceipt).map(toTransferView)
 }

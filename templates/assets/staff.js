@@ -78,6 +78,7 @@
     const texts = json(list, 'data-status-texts')
     const names = json(list, 'data-agency-names')
     const purposes = json(list, 'data-purpose-labels')
+    const receiptTexts = json(list, 'data-receipt-texts')
     const load = async () => {
       const query = filter.value ? '?status=' + encodeURIComponent(filter.value) : ''
       const { status, data } = await api('GET', '/transfers' + query)
@@ -113,7 +114,18 @@
               ? list.getAttribute('data-msg-notice')
               : purposes[t.purpose] || t.purpose,
           ),
-          element('td', { 'data-status': t.status }, texts[t.status] || t.status),
+          element(
+            'td',
+            { 'data-status': t.status },
+            (texts[t.status] || t.status) +
+              // The partner gateway's signed receipt: it verified the transfer (issue 16 point 7).
+              (t.partnerReceipt
+                ? ' · ' +
+                  (t.partnerReceipt.outcome === 'accepted'
+                    ? receiptTexts.listAccepted
+                    : receiptTexts.listRefused)
+                : ''),
+          ),
         )
         rows.append(row)
       }
@@ -330,6 +342,8 @@
     const texts = json(panel, 'data-status-texts')
     const state = panel.querySelector('[data-state]')
     const detail = panel.querySelector('[data-detail]')
+    const receiptLine = panel.querySelector('[data-partner-receipt]')
+    const receiptTexts = json(panel, 'data-receipt-texts')
     const id = panel.getAttribute('data-transfer-id')
     const final = new Set(['delivered', 'failed', 'cancelled_revoked', 'handoff_uncertain'])
     const poll = async () => {
@@ -350,7 +364,27 @@
       const reply = data.smtpResponse || data.lastError
       if (reply) parts.push(panel.getAttribute('data-msg-smtp') + ' ' + reply)
       detail.textContent = parts.join(' · ')
+      // The partner gateway's signed receipt comes after the SMTP handoff: a delivered transfer
+      // is followed (more slowly) until it arrives.
+      const receipt = data.partnerReceipt
+      receiptLine.setAttribute('data-outcome', receipt ? receipt.outcome : 'none')
+      if (!receipt)
+        receiptLine.textContent = data.status === 'delivered' ? receiptTexts.pending : ''
+      else if (receipt.outcome === 'accepted')
+        receiptLine.textContent =
+          receiptTexts.acceptedAt +
+          ' ' +
+          new Date(receipt.at).toLocaleString(document.documentElement.lang, {
+            timeZone: 'Europe/Berlin',
+          })
+      else
+        receiptLine.textContent =
+          receiptTexts.refused +
+          ' ' +
+          (receiptTexts.reasons[receipt.reason] ||
+            receiptTexts.otherReason + ' ' + (receipt.reason || '—') + ')')
       if (!final.has(data.status)) setTimeout(() => void poll(), 1500)
+      else if (data.status === 'delivered' && !receipt) setTimeout(() => void poll(), 10000)
     }
     void poll()
   }

@@ -430,8 +430,14 @@ function mailsSection(mails: readonly DeliveredMail[] | undefined): SafeHtml {
                         >${m.transferId}.eml</a
                       >
                       — ${m.senderAgencyId} → ${m.recipientAgencyId}
-                      ${m.kind === 'revocation_notice' ? '(Widerrufsmitteilung)' : ''}, zugestellt
-                      ${m.deliveredAt ? formatBerlinTime(m.deliveredAt) : ''}
+                      ${
+                        m.kind === 'revocation_notice'
+                          ? '(Widerrufsmitteilung)'
+                          : m.kind === 'receipt'
+                            ? '(Empfangsbestätigung)'
+                            : ''
+                      },
+                      zugestellt ${m.deliveredAt ? formatBerlinTime(m.deliveredAt) : ''}
                     </li>`,
                 )}
               </ul>`

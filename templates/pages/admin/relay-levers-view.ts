@@ -88,7 +88,11 @@ function transfersTable(input: RelayLeversViewInput): SafeHtml {
                 <code>${t.id}</code>${
                   t.kind === 'revocation_notice'
                     ? html`<br /><small class="muted">Widerrufsmitteilung</small>`
-                    : ''
+                    : t.kind === 'receipt'
+                      ? html`<br /><small class="muted"
+                            >Empfangsbestätigung an die Partnerstelle</small
+                          >`
+                      : ''
                 }
               </td>
               <td><code>${t.senderAgencyId}</code> → <code>${t.recipientAgencyId}</code></td>

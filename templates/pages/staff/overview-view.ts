@@ -1,6 +1,7 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import type { Vocabulary } from '../../../consent/vocabulary.ts'
 import { html, type SafeHtml } from '../html.ts'
+import type { PartnerReceiptTexts } from './transfer-view.ts'
 import type { ConsentViewModel } from '../view-models/consent-view-model.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 import {
@@ -36,6 +37,8 @@ export interface OverviewViewInput {
   vocabulary: Vocabulary
   banners: readonly string[]
   transferStatusTexts: Record<string, string>
+  /** The partner gateway's receipt beside a delivered transfer's status (issue 16 point 7). */
+  receiptTexts: PartnerReceiptTexts
   /** Transfers and revocation notices delivered to this agency. */
   received: readonly ReceivedTransferRow[]
 }
@@ -181,6 +184,7 @@ export function overviewView(input: OverviewViewInput): SafeHtml {
       aria-labelledby="transfers-h"
       data-transfer-list
       data-status-texts="${JSON.stringify(input.transferStatusTexts)}"
+      data-receipt-texts="${JSON.stringify(input.receiptTexts)}"
       data-agency-names="${JSON.stringify(Object.fromEntries(agencies.map((a) => [a.id, a.name])))}"
       data-purpose-labels="${JSON.stringify(
         Object.fromEntries(
