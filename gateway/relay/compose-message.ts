@@ -1,11 +1,19 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js'
 import { vocabulary } from '../../config/vocabulary.ts'
+import { berlinDateOf } from '../../consent/calendar.ts'
+import type { ConsentAttestation } from '../../consent/consent-attestation.ts'
 import { escapeHtml } from '../../templates/pages/html.ts'
 import {
   caseSummaryForms,
   coverSheetTexts,
   type CaseSummaryFormId,
 } from './case-summary-template.ts'
+import {
+  attestationAttachment,
+  attestationHashHeader,
+  encodeAttestation,
+  type EncodedAttestation,
+} from './attestation-part.ts'
 
 /** One section of the case summary, tagged with its data category. */
 export interface SummarySection {
@@ -31,6 +39,8 @@ export interface ComposeMessageInput {
   sender: { id: string; name: string; mailbox: string }
   recipient: { id: string; name: string; mailbox: string }
   consent: { id: string; textSha256: string; validFrom: string; validUntil: string }
+  /** What the data is sent under, carried as a signed part (issue 16 point 4). */
+  attestation: ConsentAttestation
   purpose: string
   categories: readonly string[]
   /**
@@ -48,7 +58,10 @@ export interface ComposeMessageInput {
  * court — can check what the data was sent under (docs/design.md §3.3). They sit inside the signed
  * and encrypted part (RFC 8551 §3.1: only the inner entity is protected).
  */
-export function bindingHeaders(input: ComposeMessageInput): Record<string, string> {
+export function bindingHeaders(
+  input: ComposeMessageInput,
+  attestation: EncodedAttestation = encodeAttestation(input.attestation),
+): Record<string, string> {
   return {
     'X-Brucke-Transfer-Id': input.transferId,
     'X-Brucke-Consent-Id': input.consent.id,
@@ -60,6 +73,7 @@ export function bindingHeaders(input: ComposeMessageInput): Record<string, strin
       : {}),
     'X-Brucke-Sender': input.sender.id,
     'X-Brucke-Recipient': input.recipient.id,
+    [attestationHashHeader]: attestation.sha256,
   }
 }
 
@@ -73,8 +87,20 @@ function formatDate(isoDate: string): string {
   return `${d}.${m}.${y}`
 }
 
+/** "Jugendliche/r (Kiosk, 02.03.2026)" per signatory: roles, methods and Berlin dates, no names. */
+export function signatoriesLine(attestation: ConsentAttestation): string {
+  const t = coverSheetTexts
+  return attestation.signatories
+    .map(
+      (s) =>
+        `${t.signatoryRoles[s.role]} (${t.signatureMethods[s.method]}, ${formatDate(berlinDateOf(new Date(s.signedAt)))})`,
+    )
+    .join('; ')
+}
+
 function coverRows(input: ComposeMessageInput): [string, string][] {
   const l = coverSheetTexts.labels
+  const a = input.attestation
   const rows: [string, string][] = [
     [l.transfer, input.transferId],
     [l.sender, `${input.sender.name} (${input.sender.id})`],
@@ -82,11 +108,15 @@ function coverRows(input: ComposeMessageInput): [string, string][] {
     [l.purpose, `${label('purposes', input.purpose)} (${input.purpose})`],
     [l.categories, input.categories.map((c) => label('categories', c)).join(', ')],
     [l.consent, input.consent.id],
+    [l.consentKind, coverSheetTexts.consentKinds[a.kind]],
     [l.consentText, input.consent.textSha256],
+    [l.consentTextVersion, `${a.text.templateId}, Version ${a.text.version}`],
+    [l.signatories, signatoriesLine(a)],
     [
       l.validity,
       `${formatDate(input.consent.validFrom)} – ${formatDate(input.consent.validUntil)}`,
     ],
+    [l.attestation, coverSheetTexts.attestationNote],
     [l.necessity, input.necessity],
   ]
   if (input.entrustedCategories.length > 0)
@@ -155,26 +185,30 @@ export function renderHtml(input: ComposeMessageInput): string {
 
 /**
  * Builds the inner MIME entity (RFC 2045/2046) with nodemailer's composer: the binding headers,
- * a multipart/alternative of text and HTML, and the attachments, each carrying its category in
- * `X-Brucke-Category`. Line ends are CRLF, ready to be signed (RFC 8551 §3.1.1).
+ * a multipart/alternative of text and HTML, the attachments, each carrying its category in
+ * `X-Brucke-Category`, and last the consent attestation (attestation-part.ts). Line ends are CRLF, ready to be signed (RFC 8551 §3.1.1).
  */
 export async function composeMessage(input: ComposeMessageInput): Promise<Buffer> {
   const form = caseSummaryForms[input.form]
+  const attestation = encodeAttestation(input.attestation)
   const composer = new MailComposer({
     from: { name: input.sender.name, address: input.sender.mailbox },
     to: { name: input.recipient.name, address: input.recipient.mailbox },
     subject: `${form.title} – ${label('purposes', input.purpose)} (${input.transferId})`,
     messageId: input.messageId,
     date: input.at,
-    headers: bindingHeaders(input),
+    headers: bindingHeaders(input, attestation),
     text: renderText(input),
     html: renderHtml(input),
-    attachments: input.attachments.map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      content: a.content,
-      headers: { 'X-Brucke-Category': a.category },
-    })),
+    attachments: [
+      ...input.attachments.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: a.content,
+        headers: { 'X-Brucke-Category': a.category },
+      })),
+      attestationAttachment(attestation),
+    ],
     textEncoding: 'base64',
   })
   return composer.compile().build()
