@@ -137,10 +137,13 @@ function notices(input: ComposeMessageInput): string[] {
 }
 
 /** The case summary as text/plain: cover sheet, notices, sections, closing. */
-export function renderText(input: ComposeMessageInput): string {
+export function renderText(
+  input: ComposeMessageInput,
+  rows: readonly [string, string][] = coverRows(input),
+): string {
   const form = caseSummaryForms[input.form]
   const lines = [coverSheetTexts.heading, '']
-  for (const [name, value] of coverRows(input)) lines.push(`${name}: ${value}`)
+  for (const [name, value] of rows) lines.push(`${name}: ${value}`)
   for (const notice of notices(input)) lines.push('', notice)
   lines.push('', '='.repeat(60), form.title, '', form.intro, '')
   for (const section of input.sections) {
@@ -156,9 +159,12 @@ export function renderText(input: ComposeMessageInput): string {
 }
 
 /** The same content as text/html (escaped; no external resources). */
-export function renderHtml(input: ComposeMessageInput): string {
+export function renderHtml(
+  input: ComposeMessageInput,
+  rows: readonly [string, string][] = coverRows(input),
+): string {
   const form = caseSummaryForms[input.form]
-  const rows = coverRows(input)
+  const table = rows
     .map(
       ([name, value]) =>
         `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`,
@@ -174,7 +180,7 @@ export function renderHtml(input: ComposeMessageInput): string {
   return [
     '<!doctype html><html lang="de"><head><meta charset="utf-8">',
     `<title>${escapeHtml(form.title)}</title></head><body>`,
-    `<h1>${escapeHtml(coverSheetTexts.heading)}</h1><table>${rows}</table>`,
+    `<h1>${escapeHtml(coverSheetTexts.heading)}</h1><table>${table}</table>`,
     ...notices(input).map((notice) => `<p><strong>${escapeHtml(notice)}</strong></p>`),
     '<hr>',
     `<h2>${escapeHtml(form.title)}</h2><p>${escapeHtml(form.intro)}</p>`,
@@ -191,6 +197,8 @@ export function renderHtml(input: ComposeMessageInput): string {
 export async function composeMessage(input: ComposeMessageInput): Promise<Buffer> {
   const form = caseSummaryForms[input.form]
   const attestation = encodeAttestation(input.attestation)
+  // The cover rows once for both renderings (the signatories' Berlin dates cost an Intl call).
+  const rows = coverRows(input)
   const composer = new MailComposer({
     from: { name: input.sender.name, address: input.sender.mailbox },
     to: { name: input.recipient.name, address: input.recipient.mailbox },
@@ -198,8 +206,8 @@ export async function composeMessage(input: ComposeMessageInput): Promise<Buffer
     messageId: input.messageId,
     date: input.at,
     headers: bindingHeaders(input, attestation),
-    text: renderText(input),
-    html: renderHtml(input),
+    text: renderText(input, rows),
+    html: renderHtml(input, rows),
     attachments: [
       ...input.attachments.map((a) => ({
         filename: a.filename,
