@@ -139,6 +139,10 @@ function decodeBody(part: Entity): Buffer | undefined {
  * `X-Brucke-Consent-Attestation-Sha256` header and parses it with the schema. Never throws; the
  * caller then checks `attestationCoversTransfer` against the signed binding headers.
  */
+// seam: fed-inbound's receive pipeline calls this on the verified content, then
+// `attestationCoversTransfer` (consent/consent-attestation.ts) with the signed binding headers and
+// the signed Date; it refuses with `attestation_missing` / `attestation_mismatch`. A notice
+// (`X-Brucke-Notice`) carries status `revoked` / `lapsed`, so it is read but not "covered".
 export function readAttestation(mimeEntity: Buffer): ReadAttestationResult {
   const top = parseEntity(mimeEntity.toString('latin1'))
   const parts = findAttestationParts(top, 0)
