@@ -33,6 +33,8 @@ import type { DialectName } from '../db/database.ts'
 import { countTransfersByStatus } from '../db/transfer-repository.ts'
 import type { Deps } from '../gateway/deps.ts'
 import { signAndEncrypt } from '../crypto/smime.ts'
+import { buildConsentAttestation } from '../consent/consent-attestation.ts'
+import { findAttestationSource } from '../db/consent-repository.ts'
 import { composeMessage } from '../gateway/relay/compose-message.ts'
 import { sealMessage } from '../gateway/relay/seal-message.ts'
 import {
@@ -265,6 +267,8 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
     const recipient = await keyring.recipient('aa-demo', now)
     if (!signing.ok || !recipient) throw new Error('bench keyring incomplete')
     const signer = signing.identity
+    const source = await findAttestationSource(t.deps.db, consentId)
+    if (!source) throw new Error('bench consent missing')
     const composeInput: Parameters<typeof composeMessage>[0] = {
       transferId: 'trf_bench',
       messageId: '<trf_bench@jc-demo.example>',
@@ -278,6 +282,7 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
         validFrom: '2026-03-02',
         validUntil: '2026-12-31',
       },
+      attestation: buildConsentAttestation(source, now),
       purpose: 'uebergabe',
       categories: ['schule', 'berufswahl'],
       entrustedCategories: [],
@@ -360,7 +365,7 @@ function printCpuBudget(rows: RelayBenchRow[]): void {
     )
   }
   console.log(
-    '  (e2e = gateway process + SMTP server process + PostgreSQL backends of the pool; smtp = client + server side of one exchange; a commit = one row of the envelope\'s size in its own durable transaction)',
+    "  (e2e = gateway process + SMTP server process + PostgreSQL backends of the pool; smtp = client + server side of one exchange; a commit = one row of the envelope's size in its own durable transaction)",
   )
   const sqlite = rows.find((r) => r.dialect === 'sqlite')
   const postgres = rows.find((r) => r.dialect === 'postgres')

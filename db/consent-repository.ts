@@ -1,11 +1,15 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
 import { z } from 'zod'
+import type { AttestationSource } from '../consent/consent-attestation.ts'
 import {
   agencyPrivacyNoticeSchema,
+  consentKindSchema,
   consentSchema,
+  consentScopeSchema,
   consentSubjectSchema,
   entrustingPersonSchema,
   signatoryRoleSchema,
+  signatureMethodSchema,
   type Consent,
   type ConsentFacts,
   type ConsentSubject,
@@ -166,24 +170,49 @@ export async function findConsentFacts(
   return row ? factsFromRow(row) : undefined
 }
 
-/** The SHA-256 of a consent's rendered text (what a transfer binds), by primary key. */
-export async function findConsentTextSha256(db: Executor, id: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('consents')
-    .select('text_sha256')
-    .where('id', '=', id)
-    .executeTakeFirst()
-  return row?.text_sha256
-}
-
-/** The categories a consent marks as entrusted to the Jugendamt (§ 65 SGB VIII), by primary key. */
-export async function findEntrustedCategories(db: Executor, id: string): Promise<string[]> {
-  const row = await db
-    .selectFrom('consents')
-    .select('entrusted_categories')
-    .where('id', '=', id)
-    .executeTakeFirst()
-  return row ? list(row.entrusted_categories) : []
+/**
+ * What a transfer's consent attestation is built from (consent/consent-attestation.ts): the row
+ * by primary key and the signatures' role, instant and method — never names or evidence. Two
+ * indexed reads on the relay's hot path; nothing of the subject is read.
+ */
+export async function findAttestationSource(
+  db: Executor,
+  id: string,
+): Promise<AttestationSource | undefined> {
+  const [row, signatures] = await Promise.all([
+    db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst(),
+    db
+      .selectFrom('consent_signatures')
+      .select(['role', 'signed_at', 'method'])
+      .where('consent_id', '=', id)
+      .execute(),
+  ])
+  if (!row) return undefined
+  const facts = factsFromRow(row)
+  const roleOrder: readonly SignatoryRole[] = signatoryRoleSchema.options
+  return {
+    ...facts,
+    kind: consentKindSchema.parse(row.kind),
+    scope: consentScopeSchema.parse(row.scope),
+    text: {
+      templateId: row.text_template_id,
+      version: Number(row.text_version),
+      sha256: row.text_sha256,
+    },
+    entrustedCategories: list(row.entrusted_categories),
+    signatures: signatures
+      .map((s) => ({
+        role: signatoryRoleSchema.parse(s.role),
+        signedAt: s.signed_at,
+        method: signatureMethodSchema.parse(s.method),
+      }))
+      .sort(
+        (a, b) =>
+          a.signedAt.localeCompare(b.signedAt) ||
+          roleOrder.indexOf(a.role) - roleOrder.indexOf(b.role),
+      ),
+    revocation: facts.revokedAt === null ? null : { at: facts.revokedAt },
+  }
 }
 
 /** The facts of every consent of one subject (indexed by pseudonym). */

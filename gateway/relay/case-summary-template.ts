@@ -25,6 +25,29 @@ const coverSheetSchema = z.strictObject({
     necessity: z.string(),
     attachments: z.string(),
     entrusted: z.string(),
+    consentKind: z.string(),
+    consentTextVersion: z.string(),
+    signatories: z.string(),
+    attestation: z.string(),
+  }),
+  /** Where the signed consent attestation is (issue 16 point 4). */
+  attestationNote: z.string().min(1),
+  consentKinds: z.strictObject({
+    einwilligung: z.string(),
+    schweigepflichtsentbindung: z.string(),
+  }),
+  signatoryRoles: z.strictObject({
+    youth: z.string(),
+    guardian: z.string(),
+    entrusting_person: z.string(),
+    entrusting_person_2: z.string(),
+    entrusting_person_3: z.string(),
+  }),
+  signatureMethods: z.strictObject({
+    kiosk_drawn: z.string(),
+    kiosk_typed: z.string(),
+    paper_scan: z.string(),
+    staff_attested: z.string(),
   }),
   purposeBinding: z.string().min(1),
   /** Shown when the transfer carries data entrusted to a Jugendamt (§ 65 Abs. 1 S. 2 SGB VIII). */

@@ -1,11 +1,19 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js'
 import { vocabulary } from '../../config/vocabulary.ts'
+import { berlinDateOf } from '../../consent/calendar.ts'
+import type { ConsentAttestation } from '../../consent/consent-attestation.ts'
 import { escapeHtml } from '../../templates/pages/html.ts'
 import {
   caseSummaryForms,
   coverSheetTexts,
   type CaseSummaryFormId,
 } from './case-summary-template.ts'
+import {
+  attestationAttachment,
+  attestationHashHeader,
+  encodeAttestation,
+  type EncodedAttestation,
+} from './attestation-part.ts'
 
 /** One section of the case summary, tagged with its data category. */
 export interface SummarySection {
@@ -31,6 +39,8 @@ export interface ComposeMessageInput {
   sender: { id: string; name: string; mailbox: string }
   recipient: { id: string; name: string; mailbox: string }
   consent: { id: string; textSha256: string; validFrom: string; validUntil: string }
+  /** What the data is sent under, carried as a signed part (issue 16 point 4). */
+  attestation: ConsentAttestation
   purpose: string
   categories: readonly string[]
   /**
@@ -48,7 +58,10 @@ export interface ComposeMessageInput {
  * court — can check what the data was sent under (docs/design.md §3.3). They sit inside the signed
  * and encrypted part (RFC 8551 §3.1: only the inner entity is protected).
  */
-export function bindingHeaders(input: ComposeMessageInput): Record<string, string> {
+export function bindingHeaders(
+  input: ComposeMessageInput,
+  attestation: EncodedAttestation = encodeAttestation(input.attestation),
+): Record<string, string> {
   return {
     'X-Brucke-Transfer-Id': input.transferId,
     'X-Brucke-Consent-Id': input.consent.id,
@@ -60,6 +73,7 @@ export function bindingHeaders(input: ComposeMessageInput): Record<string, strin
       : {}),
     'X-Brucke-Sender': input.sender.id,
     'X-Brucke-Recipient': input.recipient.id,
+    [attestationHashHeader]: attestation.sha256,
   }
 }
 
@@ -73,8 +87,20 @@ function formatDate(isoDate: string): string {
   return `${d}.${m}.${y}`
 }
 
+/** "Jugendliche/r (Kiosk, 02.03.2026)" per signatory: roles, methods and Berlin dates, no names. */
+export function signatoriesLine(attestation: ConsentAttestation): string {
+  const t = coverSheetTexts
+  return attestation.signatories
+    .map(
+      (s) =>
+        `${t.signatoryRoles[s.role]} (${t.signatureMethods[s.method]}, ${formatDate(berlinDateOf(new Date(s.signedAt)))})`,
+    )
+    .join('; ')
+}
+
 function coverRows(input: ComposeMessageInput): [string, string][] {
   const l = coverSheetTexts.labels
+  const a = input.attestation
   const rows: [string, string][] = [
     [l.transfer, input.transferId],
     [l.sender, `${input.sender.name} (${input.sender.id})`],
@@ -82,11 +108,15 @@ function coverRows(input: ComposeMessageInput): [string, string][] {
     [l.purpose, `${label('purposes', input.purpose)} (${input.purpose})`],
     [l.categories, input.categories.map((c) => label('categories', c)).join(', ')],
     [l.consent, input.consent.id],
+    [l.consentKind, coverSheetTexts.consentKinds[a.kind]],
     [l.consentText, input.consent.textSha256],
+    [l.consentTextVersion, `${a.text.templateId}, Version ${a.text.version}`],
+    [l.signatories, signatoriesLine(a)],
     [
       l.validity,
       `${formatDate(input.consent.validFrom)} – ${formatDate(input.consent.validUntil)}`,
     ],
+    [l.attestation, coverSheetTexts.attestationNote],
     [l.necessity, input.necessity],
   ]
   if (input.entrustedCategories.length > 0)
@@ -107,10 +137,13 @@ function notices(input: ComposeMessageInput): string[] {
 }
 
 /** The case summary as text/plain: cover sheet, notices, sections, closing. */
-export function renderText(input: ComposeMessageInput): string {
+export function renderText(
+  input: ComposeMessageInput,
+  rows: readonly [string, string][] = coverRows(input),
+): string {
   const form = caseSummaryForms[input.form]
   const lines = [coverSheetTexts.heading, '']
-  for (const [name, value] of coverRows(input)) lines.push(`${name}: ${value}`)
+  for (const [name, value] of rows) lines.push(`${name}: ${value}`)
   for (const notice of notices(input)) lines.push('', notice)
   lines.push('', '='.repeat(60), form.title, '', form.intro, '')
   for (const section of input.sections) {
@@ -126,9 +159,12 @@ export function renderText(input: ComposeMessageInput): string {
 }
 
 /** The same content as text/html (escaped; no external resources). */
-export function renderHtml(input: ComposeMessageInput): string {
+export function renderHtml(
+  input: ComposeMessageInput,
+  rows: readonly [string, string][] = coverRows(input),
+): string {
   const form = caseSummaryForms[input.form]
-  const rows = coverRows(input)
+  const table = rows
     .map(
       ([name, value]) =>
         `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`,
@@ -144,7 +180,7 @@ export function renderHtml(input: ComposeMessageInput): string {
   return [
     '<!doctype html><html lang="de"><head><meta charset="utf-8">',
     `<title>${escapeHtml(form.title)}</title></head><body>`,
-    `<h1>${escapeHtml(coverSheetTexts.heading)}</h1><table>${rows}</table>`,
+    `<h1>${escapeHtml(coverSheetTexts.heading)}</h1><table>${table}</table>`,
     ...notices(input).map((notice) => `<p><strong>${escapeHtml(notice)}</strong></p>`),
     '<hr>',
     `<h2>${escapeHtml(form.title)}</h2><p>${escapeHtml(form.intro)}</p>`,
@@ -155,26 +191,32 @@ export function renderHtml(input: ComposeMessageInput): string {
 
 /**
  * Builds the inner MIME entity (RFC 2045/2046) with nodemailer's composer: the binding headers,
- * a multipart/alternative of text and HTML, and the attachments, each carrying its category in
- * `X-Brucke-Category`. Line ends are CRLF, ready to be signed (RFC 8551 §3.1.1).
+ * a multipart/alternative of text and HTML, the attachments, each carrying its category in
+ * `X-Brucke-Category`, and last the consent attestation (attestation-part.ts). Line ends are CRLF, ready to be signed (RFC 8551 §3.1.1).
  */
 export async function composeMessage(input: ComposeMessageInput): Promise<Buffer> {
   const form = caseSummaryForms[input.form]
+  const attestation = encodeAttestation(input.attestation)
+  // The cover rows once for both renderings (the signatories' Berlin dates cost an Intl call).
+  const rows = coverRows(input)
   const composer = new MailComposer({
     from: { name: input.sender.name, address: input.sender.mailbox },
     to: { name: input.recipient.name, address: input.recipient.mailbox },
     subject: `${form.title} – ${label('purposes', input.purpose)} (${input.transferId})`,
     messageId: input.messageId,
     date: input.at,
-    headers: bindingHeaders(input),
-    text: renderText(input),
-    html: renderHtml(input),
-    attachments: input.attachments.map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      content: a.content,
-      headers: { 'X-Brucke-Category': a.category },
-    })),
+    headers: bindingHeaders(input, attestation),
+    text: renderText(input, rows),
+    html: renderHtml(input, rows),
+    attachments: [
+      ...input.attachments.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: a.content,
+        headers: { 'X-Brucke-Category': a.category },
+      })),
+      attestationAttachment(attestation),
+    ],
     textEncoding: 'base64',
   })
   return composer.compile().build()

@@ -2,14 +2,21 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import MailComposer from 'nodemailer/lib/mail-composer/index.js'
 import { z } from 'zod'
+import { buildConsentAttestation } from '../../consent/consent-attestation.ts'
 import { findAgency } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
+import { findAttestationSource } from '../../db/consent-repository.ts'
 import {
   insertQueuedTransfer,
   listRevocationNoticesDue,
   type DueRevocationNotice,
 } from '../../db/transfer-repository.ts'
 import type { Deps } from '../deps.ts'
+import {
+  attestationAttachment,
+  attestationHashHeader,
+  encodeAttestation,
+} from './attestation-part.ts'
 import type { RelaySettings } from './relay-settings.ts'
 import { sealMessage } from './seal-message.ts'
 
@@ -112,10 +119,11 @@ export async function queueRevocationNotices(input: {
   let earliestWaiting: string | undefined
   for (const notice of due) {
     const now = deps.clock.now()
-    const [signer, recipient, sender] = await Promise.all([
+    const [signer, recipient, sender, source] = await Promise.all([
       deps.relay.keyring.signer(notice.senderAgencyId, now),
       deps.relay.keyring.recipient(notice.recipientAgencyId, now),
       findAgency(deps.db, notice.senderAgencyId),
+      findAttestationSource(deps.db, notice.consentId),
     ])
     if (!signer.ok || !recipient || !sender) {
       deps.log.warn(
@@ -134,6 +142,14 @@ export async function queueRevocationNotices(input: {
     const domain = sender.mailbox.slice(sender.mailbox.lastIndexOf('@') + 1)
     const messageId = `<${id}@${domain}>`
     const text = renderRevocationNotice(notice)
+    // The consent as it stands now (revoked or lapsed): the recipient matches it to the
+    // attestations of the transfers it received. A consent already erased is noticed without.
+    const attestation = source ? encodeAttestation(buildConsentAttestation(source, now)) : undefined
+    if (!attestation)
+      deps.log.warn(
+        { consentId: notice.consentId },
+        'revocation notice without attestation: consent erased',
+      )
     const entity = await new MailComposer({
       from: { name: sender.name, address: sender.mailbox },
       to: recipient.mailbox,
@@ -147,9 +163,11 @@ export async function queueRevocationNotices(input: {
         'X-Brucke-Related-Transfers': notice.transfers.map((x) => x.id).join(', '),
         'X-Brucke-Sender': notice.senderAgencyId,
         'X-Brucke-Recipient': notice.recipientAgencyId,
+        ...(attestation ? { [attestationHashHeader]: attestation.sha256 } : {}),
       },
       text,
       textEncoding: 'base64',
+      attachments: attestation ? [attestationAttachment(attestation)] : [],
     })
       .compile()
       .build()

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { identifierSchema } from '../../accounts/account-schemas.ts'
+import { buildConsentAttestation } from '../../consent/consent-attestation.ts'
 import { decide } from '../../consent/decide.ts'
 import { termIdSchema } from '../../consent/vocabulary.ts'
 import { findAgency } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import {
+  findAttestationSource,
   findConsentFacts,
-  findConsentTextSha256,
-  findEntrustedCategories,
   markConsentUsed,
 } from '../../db/consent-repository.ts'
 import {
@@ -324,9 +324,10 @@ export async function submitTransfer(
       'ERR_RELAY_RECIPIENT_CERTIFICATE_MISSING',
       'The recipient agency has no valid certificate to encrypt to; ask the administrator.',
     )
-  // Only the text hash is bound into the message: one column, not the assembled consent.
-  const textSha256 = await findConsentTextSha256(deps.db, consent.id)
-  const [senderAgency, recipientAgency] = await Promise.all([
+  // The attestation's source: the consent row and the signatures' roles, dates and methods —
+  // not the assembled consent with the subject and the evidence.
+  const [source, senderAgency, recipientAgency] = await Promise.all([
+    findAttestationSource(deps.db, consent.id),
     findAgency(deps.db, caller.agencyId),
     findAgency(deps.db, transfer.to),
   ])
@@ -340,7 +341,7 @@ export async function submitTransfer(
       'ERR_RELAY_RECIPIENT_AGENCY_UNKNOWN',
       'The recipient agency is not registered in the gateway.',
     )
-  if (!textSha256)
+  if (!source)
     throw new RelayError(
       'ERR_RELAY_CONSENT_TEXT_MISSING',
       'The text of this consent is not on record any more; prepare a new consent.',
@@ -359,15 +360,16 @@ export async function submitTransfer(
     },
     consent: {
       id: consent.id,
-      textSha256,
+      textSha256: source.text.sha256,
       validFrom: consent.validFrom,
       validUntil: consent.validUntil,
     },
+    attestation: buildConsentAttestation(source, now),
     purpose: transfer.purpose,
     categories,
     entrustedCategories:
       senderAgency.kind === 'jugendamt'
-        ? (await findEntrustedCategories(deps.db, consent.id)).filter((c) => categories.includes(c))
+        ? source.entrustedCategories.filter((c) => categories.includes(c))
         : [],
     necessity: transfer.necessity.trim(),
     sections: transfer.sections,

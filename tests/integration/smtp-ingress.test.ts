@@ -208,7 +208,11 @@ describe.each(dialects)('SMTP ingress on %s', (dialect) => {
     expect(parsed.text).toContain(marker)
     expect(parsed.text).toContain('Zuständigkeitswechsel nach Umzug') // the necessity, on the cover sheet
     expect(parsed.text).toContain(`Übergabe ${subjectMarker}`) // the subject without its token, as the title
-    expect(parsed.attachments.map((a) => a.filename)).toEqual(['Mietvertrag.pdf'])
+    // The PDF, and the consent attestation the gateway adds inside the signature (issue 16).
+    expect(parsed.attachments.map((a) => a.filename)).toEqual([
+      'Mietvertrag.pdf',
+      'consent-attestation.json',
+    ])
   })
 
   it('when a mail is not covered by the consent, then it is taken, audited as denied, nothing is stored, and a German reply names the reasons without the content', async () => {

@@ -1,10 +1,33 @@
 import { describe, expect, it } from 'vitest'
+import type { ConsentAttestation } from '../../../consent/consent-attestation.ts'
 import {
   bindingHeaders,
   renderHtml,
   renderText,
   type ComposeMessageInput,
 } from '../../../gateway/relay/compose-message.ts'
+
+const attestation: ConsentAttestation = {
+  version: 1,
+  consentId: 'cns_1',
+  kind: 'einwilligung',
+  scope: 'standing',
+  text: { templateId: 'einwilligung', version: 2, sha256: 'a'.repeat(64) },
+  signatories: [
+    // 23:30 UTC on 1 March is 2 March in Berlin: the cover sheet shows the Berlin day.
+    { role: 'youth', signedAt: '2026-03-01T23:30:00.000Z', method: 'kiosk_drawn' },
+    { role: 'guardian', signedAt: '2026-03-02T08:00:00.000Z', method: 'paper_scan' },
+  ],
+  validFrom: '2026-03-02',
+  validUntil: '2026-12-31',
+  senders: ['ja-demo'],
+  recipients: ['jc-demo'],
+  purposes: ['hilfeplanung'],
+  categories: ['schule', 'familie'],
+  entrustedCategories: [],
+  status: 'active',
+  issuedAt: '2026-03-02T09:00:00.000Z',
+}
 
 const input = (overrides: Partial<ComposeMessageInput> = {}): ComposeMessageInput => ({
   transferId: 'trf_1',
@@ -19,6 +42,7 @@ const input = (overrides: Partial<ComposeMessageInput> = {}): ComposeMessageInpu
     validFrom: '2026-03-02',
     validUntil: '2026-12-31',
   },
+  attestation,
   purpose: 'hilfeplanung',
   categories: ['schule', 'familie'],
   entrustedCategories: [],
@@ -45,5 +69,18 @@ describe('cover sheet', () => {
       expect(rendered).toContain('§ 67c SGB X')
     }
     expect(bindingHeaders(plain)).not.toHaveProperty('X-Brucke-Entrusted-Categories')
+  })
+})
+
+describe('cover sheet: the consent attestation', () => {
+  it('when a transfer is composed, then the cover sheet summarises kind, text version and who signed how and when, in German and without names', () => {
+    for (const rendered of [renderText(input()), renderHtml(input())]) {
+      expect(rendered).toContain('Einwilligung (§ 67b SGB X)')
+      expect(rendered).toContain('einwilligung, Version 2')
+      expect(rendered).toContain(
+        'Jugendliche/r (Kiosk, 02.03.2026); Personensorgeberechtigte/r (Papier, 02.03.2026)',
+      )
+      expect(rendered).toContain('consent-attestation.json')
+    }
   })
 })
