@@ -3,14 +3,9 @@ import { z } from 'zod'
 import { identifierSchema } from '../../accounts/account-schemas.ts'
 import { decide } from '../../consent/decide.ts'
 import { termIdSchema } from '../../consent/vocabulary.ts'
-import { findAgency } from '../../db/account-repository.ts'
+import { findAgencies } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
-import {
-  findConsentFacts,
-  findConsentTextSha256,
-  findEntrustedCategories,
-  markConsentUsed,
-} from '../../db/consent-repository.ts'
+import { findConsentForTransfer, markConsentUsed } from '../../db/consent-repository.ts'
 import {
   findIncomingDataRequest,
   markDataRequestAnswered,
@@ -239,7 +234,9 @@ export async function submitTransfer(
         'The request is answered already, or names another recipient or consent.',
       )
   }
-  const facts = await findConsentFacts(deps.db, transfer.consentId)
+  // The facts, the text hash and the entrusted categories in one read of the consent row.
+  const stored = await findConsentForTransfer(deps.db, transfer.consentId)
+  const facts = stored?.facts
   // A consent this agency is no party to is treated as absent: no hint that it exists.
   const visible =
     facts && (facts.senders.includes(caller.agencyId) || facts.recipients.includes(caller.agencyId))
@@ -298,11 +295,10 @@ export async function submitTransfer(
       'The recipient agency has no valid certificate to encrypt to; ask the administrator.',
     )
   // Only the text hash is bound into the message: one column, not the assembled consent.
-  const textSha256 = await findConsentTextSha256(deps.db, consent.id)
-  const [senderAgency, recipientAgency] = await Promise.all([
-    findAgency(deps.db, caller.agencyId),
-    findAgency(deps.db, transfer.to),
-  ])
+  const textSha256 = stored?.textSha256
+  const agencies = await findAgencies(deps.db, [caller.agencyId, transfer.to])
+  const senderAgency = agencies.get(caller.agencyId)
+  const recipientAgency = agencies.get(transfer.to)
   if (!senderAgency)
     throw new RelayError(
       'ERR_RELAY_SENDER_AGENCY_UNKNOWN',
@@ -340,7 +336,7 @@ export async function submitTransfer(
     categories,
     entrustedCategories:
       senderAgency.kind === 'jugendamt'
-        ? (await findEntrustedCategories(deps.db, consent.id)).filter((c) => categories.includes(c))
+        ? (stored?.entrustedCategories ?? []).filter((c) => categories.includes(c))
         : [],
     necessity: transfer.necessity.trim(),
     sections: transfer.sections,
