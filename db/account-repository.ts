@@ -86,6 +86,19 @@ export async function findAgency(db: Executor, id: string): Promise<Agency | und
   return row ? toAgency(row) : undefined
 }
 
+/** Several agencies by id in one statement, keyed by id (an unknown id is absent). */
+export async function findAgencies(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, Agency>> {
+  const rows = await db
+    .selectFrom('agencies')
+    .selectAll()
+    .where('id', 'in', [...new Set(ids)])
+    .execute()
+  return new Map(rows.map((row) => [row.id, toAgency(row)]))
+}
+
 export async function findAgencyByMailbox(
   db: Executor,
   mailbox: string,

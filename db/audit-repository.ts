@@ -58,13 +58,19 @@ async function appendInTransaction(trx: Executor, input: AppendAuditInput): Prom
  * Appends several events in the caller's transaction, in order: one head update reserves all
  * their sequence numbers (the same row lock as one append), one multi-row insert, one update of
  * the head's hash — three statements for a group instead of three each (the group commit of
- * audit-group-commit.ts). Each entry still chains to the one before it.
+ * audit-group-commit.ts). Each entry still chains to the one before it. The events must be the
+ * output of `auditEventSchema.parse` already (the group commit parses each when its caller hands
+ * it over, so a malformed one fails its own caller): they are not parsed a second time.
  */
 export async function appendAuditEvents(
   trx: Transaction<Tables>,
   inputs: readonly AppendAuditInput[],
 ): Promise<AuditEntry[]> {
-  return appendAllInTransaction(trx, inputs)
+  return appendAllInTransaction(
+    trx,
+    inputs,
+    inputs.map((input) => input.event),
+  )
 }
 
 /** Rows per INSERT: 16 columns each stays far below SQLite's and PostgreSQL's parameter limits. */
@@ -73,9 +79,9 @@ const rowsPerInsert = 200
 async function appendAllInTransaction(
   trx: Executor,
   inputs: readonly AppendAuditInput[],
+  events: readonly AuditEvent[] = inputs.map((input) => auditEventSchema.parse(input.event)),
 ): Promise<AuditEntry[]> {
   if (inputs.length === 0) return []
-  const events = inputs.map((input) => auditEventSchema.parse(input.event))
   const head = await trx
     .updateTable('audit_head')
     .set({ last_seq: sql<number>`last_seq + ${inputs.length}` })

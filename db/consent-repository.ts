@@ -133,7 +133,30 @@ function entrustingPersonsOf(text: string | null): EntrustingPerson[] {
     : [entrustingPersonSchema.parse(parsed)]
 }
 
-export function factsFromRow(row: ConsentRow): ConsentFacts {
+/** The columns a decision reads: not the consent's personal data, texts or notices. */
+const factsColumns = [
+  'id',
+  'subject_pseudonym',
+  'senders',
+  'recipients',
+  'purposes',
+  'categories',
+  'deselected_categories',
+  'deselected_recipients',
+  'valid_from',
+  'valid_until',
+  'required_signatories',
+  'signed_roles',
+  'revoked_at',
+  'discarded_at',
+  'declined_at',
+  'lapsed_at',
+  'summary_sha256',
+  'used_by_transfer_id',
+] as const satisfies readonly (keyof ConsentRow)[]
+type FactsRow = Pick<ConsentRow, (typeof factsColumns)[number]>
+
+export function factsFromRow(row: FactsRow): ConsentFacts {
   return {
     id: row.id,
     subjectPseudonym: row.subject_pseudonym,
@@ -166,7 +189,11 @@ export async function findConsentFacts(
   db: Executor,
   id: string,
 ): Promise<ConsentFacts | undefined> {
-  const row = await db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst()
+  const row = await db
+    .selectFrom('consents')
+    .select(factsColumns)
+    .where('id', '=', id)
+    .executeTakeFirst()
   return row ? factsFromRow(row) : undefined
 }
 
@@ -215,6 +242,28 @@ export async function findAttestationSource(
   }
 }
 
+/**
+ * What submitting a transfer reads of its consent, from one row in one statement: the facts of
+ * the decision, the SHA-256 of the rendered text (what the message binds) and the categories
+ * marked as entrusted to the Jugendamt (§ 65 SGB VIII).
+ */
+export async function findConsentForTransfer(
+  db: Executor,
+  id: string,
+): Promise<{ facts: ConsentFacts; textSha256: string; entrustedCategories: string[] } | undefined> {
+  const row = await db
+    .selectFrom('consents')
+    .select([...factsColumns, 'text_sha256', 'entrusted_categories'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (!row) return undefined
+  return {
+    facts: factsFromRow(row),
+    textSha256: row.text_sha256,
+    entrustedCategories: list(row.entrusted_categories),
+  }
+}
+
 /** The facts of every consent of one subject (indexed by pseudonym). */
 export async function listConsentFactsOfSubject(
   db: Executor,
@@ -222,7 +271,7 @@ export async function listConsentFactsOfSubject(
 ): Promise<ConsentFacts[]> {
   const rows = await db
     .selectFrom('consents')
-    .selectAll()
+    .select(factsColumns)
     .where('subject_pseudonym', '=', subjectPseudonym)
     .execute()
   return rows.map(factsFromRow)

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import { BoundedCache } from '../crypto/bounded-cache.ts'
 import { withFailureMarks } from './failure-marking-dialect.ts'
+import { nameStatements } from './postgres-named-statements.ts'
 import { createPrivateFile, makePrivateDirectory } from './private-files.ts'
 import type { Tables } from './tables.ts'
 
@@ -155,6 +156,7 @@ function openPostgres(url: string): Database {
   // client that is no longer queryable when it is released.
   pool.on('connect', (client) => {
     client.on('error', () => undefined)
+    nameStatements(client)
   })
   pool.on('error', () => undefined)
   const db = new Kysely<Tables>({ dialect: withFailureMarks(new PostgresDialect({ pool })) })

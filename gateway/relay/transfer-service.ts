@@ -4,11 +4,11 @@ import { identifierSchema } from '../../accounts/account-schemas.ts'
 import { buildConsentAttestation } from '../../consent/consent-attestation.ts'
 import { decide } from '../../consent/decide.ts'
 import { termIdSchema } from '../../consent/vocabulary.ts'
-import { findAgency } from '../../db/account-repository.ts'
+import { findAgencies } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import {
   findAttestationSource,
-  findConsentFacts,
+  findConsentForTransfer,
   markConsentUsed,
 } from '../../db/consent-repository.ts'
 import {
@@ -266,7 +266,9 @@ export async function submitTransfer(
         'The request is answered already, or names another recipient or consent.',
       )
   }
-  const facts = await findConsentFacts(deps.db, transfer.consentId)
+  // The facts, the text hash and the entrusted categories in one read of the consent row.
+  const stored = await findConsentForTransfer(deps.db, transfer.consentId)
+  const facts = stored?.facts
   // A consent this agency is no party to is treated as absent: no hint that it exists.
   const visible =
     facts && (facts.senders.includes(caller.agencyId) || facts.recipients.includes(caller.agencyId))
@@ -326,11 +328,12 @@ export async function submitTransfer(
     )
   // The attestation's source: the consent row and the signatures' roles, dates and methods —
   // not the assembled consent with the subject and the evidence.
-  const [source, senderAgency, recipientAgency] = await Promise.all([
+  const [source, agencies] = await Promise.all([
     findAttestationSource(deps.db, consent.id),
-    findAgency(deps.db, caller.agencyId),
-    findAgency(deps.db, transfer.to),
+    findAgencies(deps.db, [caller.agencyId, transfer.to]),
   ])
+  const senderAgency = agencies.get(caller.agencyId)
+  const recipientAgency = agencies.get(transfer.to)
   if (!senderAgency)
     throw new RelayError(
       'ERR_RELAY_SENDER_AGENCY_UNKNOWN',
