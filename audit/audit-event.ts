@@ -3,6 +3,7 @@ import { accountEventSchemas } from './events/account-events.ts'
 import { auditEventSchemas as auditAreaEventSchemas } from './events/audit-events.ts'
 import { consentEventSchemas } from './events/consent-events.ts'
 import { cryptoEventSchemas } from './events/crypto-events.ts'
+import { inboxEventSchemas } from './events/inbox-events.ts'
 import { kioskEventSchemas } from './events/kiosk-events.ts'
 import { relayEventSchemas } from './events/relay-events.ts'
 
@@ -28,6 +29,7 @@ export const auditEventSchema = z.discriminatedUnion('type', [
   ...relayEventSchemas,
   ...kioskEventSchemas,
   ...auditAreaEventSchemas,
+  ...inboxEventSchemas,
 ])
 
 export type AuditEvent = z.infer<typeof auditEventSchema>

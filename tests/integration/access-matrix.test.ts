@@ -189,6 +189,18 @@ const matrix: Record<string, MatrixRow> = {
     path: '/api/v1/partners/nobody-x/pause',
     expect: api({ admin: 404 }),
   },
+  // Inbox (issue 16 point 5): staff of the receiving agency only; an id no agency has is 404 for
+  // staff, as another agency's item is (inbox-api.test.ts tries every other party on a real one).
+  'GET /api/v1/inbox': { expect: api({ staff: 200, otherAgency: 200 }) },
+  'GET /api/v1/inbox/:id': {
+    path: '/api/v1/inbox/inb_missing',
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
+  'POST /api/v1/inbox/:id/acknowledgement': {
+    path: '/api/v1/inbox/inb_missing/acknowledgement',
+    body: {},
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
   'POST /api/v1/requests': { body: {}, expect: api({ staff: 400, otherAgency: 400 }) },
   'GET /api/v1/requests': { expect: api({ staff: 200, otherAgency: 200 }) },
   // Kiosk API (issue 6)
