@@ -57,6 +57,7 @@ import { setStaffLanguage, staffLanguageOf } from '../staff/staff-language-cooki
 import { transferStatusTexts } from '../staff/transfer-status-text.ts'
 import { whoOf } from './home-pages.ts'
 import { staffPageFrame } from './staff-page-frame.ts'
+import { staffInboxPageRoutes } from './staff-inbox-pages.ts'
 import { staffRequestPageRoutes } from './staff-request-pages.ts'
 
 type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, unknown, StaffPrincipal>
@@ -556,6 +557,7 @@ export const staffPageRoutes: AnyPageRoute[] = [
   staffAnswerRequestPage,
   staffTransferPage,
   ...staffRequestPageRoutes,
+  ...staffInboxPageRoutes,
 ]
 
 /** The rule violations of a draft, checked before any warning so errors come first. */

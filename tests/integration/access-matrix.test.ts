@@ -277,6 +277,21 @@ const matrix: Record<string, MatrixRow> = {
     path: '/staff/requests/req_unknown/answer',
     expect: page({ staff: 404, otherAgency: 404 }),
   },
+  // Staff inbox (issue 16 point 5): an item id no agency has is 404, as another agency's item is
+  'GET /staff/inbox': { expect: page({ staff: 200, otherAgency: 200 }) },
+  'GET /staff/inbox/:id': {
+    path: '/staff/inbox/inb_unknown',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'POST /staff/inbox/:id/acknowledgement': {
+    path: '/staff/inbox/inb_unknown/acknowledgement',
+    body: {},
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'GET /staff/inbox/:id/copy.pdf': {
+    path: '/staff/inbox/inb_unknown/copy.pdf',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
   'GET /dpo': { expect: page({ dpo: 200 }) },
   // DPO workplace (dpo-jc reads jc-demo; entry 1 is the audit entry of adding jc-demo)
   'GET /dpo/entries/:seq': { path: '/dpo/entries/1', expect: page({ dpo: 200 }) },
