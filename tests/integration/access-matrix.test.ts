@@ -198,7 +198,6 @@ const matrix: Record<string, MatrixRow> = {
   },
   'POST /api/v1/inbox/:id/acknowledgement': {
     path: '/api/v1/inbox/inb_missing/acknowledgement',
-    body: {},
     expect: api({ staff: 404, otherAgency: 404 }),
   },
   'POST /api/v1/requests': { body: {}, expect: api({ staff: 400, otherAgency: 400 }) },
