@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { honourEndingNotice } from '../../gateway/inbox/honour-notice.ts'
 import { seedAccounts } from '../support/accounts.ts'
@@ -7,6 +6,7 @@ import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { deliverCaseSummary, deliverEndingNotice } from '../support/inbox-fixtures.ts'
 import { createRelayPki, registerRelayPki } from '../support/smtp-relay-setup.ts'
+import { runOk } from '../support/interop-tools.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
 const marker = 'SEIDENREIHER-2290'
@@ -94,7 +94,10 @@ describe.each(dialects)('the staff inbox pages on %s', (dialect) => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('application/pdf')
     const pdf = Buffer.from(await res.arrayBuffer())
-    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8')
+    // pdftotext comes with poppler-utils (installed by CI).
+    const text = (
+      await runOk('pdftotext', ['-enc', 'UTF-8', '-layout', '-', '-'], { input: pdf })
+    ).stdout.toString('utf8')
     for (const expected of [
       'Mira Özdemir',
       'Schulische Situation',
