@@ -3,6 +3,7 @@ import { accountEventSchemas } from './events/account-events.ts'
 import { auditEventSchemas as auditAreaEventSchemas } from './events/audit-events.ts'
 import { consentEventSchemas } from './events/consent-events.ts'
 import { cryptoEventSchemas } from './events/crypto-events.ts'
+import { inboxEventSchemas } from './events/inbox-events.ts'
 import { kioskEventSchemas } from './events/kiosk-events.ts'
 import { receiptEventSchemas } from './events/receipt-events.ts'
 import { relayEventSchemas } from './events/relay-events.ts'
@@ -30,6 +31,7 @@ export const auditEventSchema = z.discriminatedUnion('type', [
   ...kioskEventSchemas,
   ...auditAreaEventSchemas,
   ...receiptEventSchemas,
+  ...inboxEventSchemas,
 ])
 
 export type AuditEvent = z.infer<typeof auditEventSchema>

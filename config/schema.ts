@@ -178,6 +178,11 @@ export const configSchema = z
      */
     failedMessageRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
     /**
+     * Days a received inbox item (case summary or notice, still encrypted) is kept; then the
+     * retention purge deletes it with its metadata. Staff file what they need in the case file.
+     */
+    inboxRetentionDays: z.coerce.number().int().min(1).max(3650).default(90),
+    /**
      * Hours an idempotency key (the `Idempotency-Key` header, a mail's Message-ID at the ingress)
      * is kept with its first outcome; a retry within them gets that outcome, not a second record.
      */
@@ -246,6 +251,7 @@ export const environmentNames = {
   consentRetentionDays: 'CONSENT_RETENTION_DAYS',
   draftRetentionHours: 'DRAFT_RETENTION_HOURS',
   failedMessageRetentionDays: 'FAILED_MESSAGE_RETENTION_DAYS',
+  inboxRetentionDays: 'INBOX_RETENTION_DAYS',
   idempotencyKeyRetentionHours: 'IDEMPOTENCY_KEY_RETENTION_HOURS',
   retentionPurgeIntervalMinutes: 'RETENTION_PURGE_INTERVAL_MINUTES',
   auditCheckpointIntervalSeconds: 'AUDIT_CHECKPOINT_INTERVAL_SECONDS',

@@ -51,5 +51,7 @@ export const auditEventSchemas = [
     consentsPurged: z.number().int().min(0).optional(),
     /** Sealed messages of failed or uncertain transfers dropped after their retention. */
     messagesDropped: z.number().int().min(0).optional(),
+    /** Inbound items (received or quarantined) deleted after INBOX_RETENTION_DAYS. */
+    inboxItemsPurged: z.number().int().min(0).optional(),
   }),
 ] as const

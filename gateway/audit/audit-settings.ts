@@ -1,11 +1,12 @@
 import type { Config } from '../runtime-config.ts'
 
-/** The audit configuration keys (config/schema.ts: AUDIT_*, CONSENT_RETENTION_DAYS, FAILED_MESSAGE_RETENTION_DAYS). */
+/** The audit configuration keys (config/schema.ts: AUDIT_*, CONSENT_RETENTION_DAYS, FAILED_MESSAGE_RETENTION_DAYS, INBOX_RETENTION_DAYS). */
 export interface AuditSettings {
   auditRetentionDays: number
   consentRetentionDays: number
   draftRetentionHours: number
   failedMessageRetentionDays: number
+  inboxRetentionDays: number
   retentionPurgeIntervalMinutes: number
   auditCheckpointIntervalSeconds: number
 }
@@ -16,6 +17,7 @@ export function auditSettingsOf(config: Config): AuditSettings {
     consentRetentionDays: config.consentRetentionDays,
     draftRetentionHours: config.draftRetentionHours,
     failedMessageRetentionDays: config.failedMessageRetentionDays,
+    inboxRetentionDays: config.inboxRetentionDays,
     retentionPurgeIntervalMinutes: config.retentionPurgeIntervalMinutes,
     auditCheckpointIntervalSeconds: config.auditCheckpointIntervalSeconds,
   }

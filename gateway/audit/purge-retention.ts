@@ -1,4 +1,5 @@
 import { appendAuditEvent, erasePersonalData } from '../../db/audit-repository.ts'
+import { purgeInboxItems } from '../../db/inbox-repository.ts'
 import { dropStaleEnvelopes } from '../../db/transfer-lever-repository.ts'
 import { eraseEndedConsents } from '../consent/consent-retention.ts'
 import type { Deps } from '../deps.ts'
@@ -11,6 +12,8 @@ export interface PurgeOutcome {
   consentsPurged: number
   /** Sealed messages of failed or uncertain transfers dropped (FAILED_MESSAGE_RETENTION_DAYS). */
   messagesDropped: number
+  /** Inbound items deleted after INBOX_RETENTION_DAYS (received or quarantined). */
+  inboxItemsPurged: number
   /** False when a scheduled run found nothing to do and so wrote no entry. */
   recorded: boolean
 }
@@ -24,7 +27,9 @@ const dayMs = 86_400_000
  * (consent/retention.ts: CONSENT_RETENTION_DAYS after a consent that took effect ended,
  * DRAFT_RETENTION_HOURS after a draft was declined, discarded or left unsigned past its
  * validity), each with a `consent_erased` entry, and drops the sealed messages failed or uncertain
- * transfers kept for the retry lever after FAILED_MESSAGE_RETENTION_DAYS. Entries keep their hashes and salted
+ * transfers kept for the retry lever after FAILED_MESSAGE_RETENTION_DAYS, and deletes what partner
+ * gateways delivered to the inbox after INBOX_RETENTION_DAYS (the sealed message and its
+ * metadata; staff keep what they need in their case file). Entries keep their hashes and salted
  * commitments, so the chain, the Merkle tree and all checkpoints still verify. The purge is itself
  * audited (`retention_purged`); a scheduled run that changed nothing writes no entry (`quiet`),
  * so an hourly schedule does not fill the log with empty purges.
@@ -49,8 +54,15 @@ export async function purgeExpiredData(
     const messagesDropped = await dropStaleEnvelopes(trx, {
       before: new Date(now.getTime() - settings.failedMessageRetentionDays * dayMs),
     })
+    const inboxItemsPurged = await purgeInboxItems(trx, {
+      before: new Date(now.getTime() - settings.inboxRetentionDays * dayMs),
+    })
     const recorded =
-      !options.quiet || entriesErased > 0 || consentsPurged > 0 || messagesDropped > 0
+      !options.quiet ||
+      entriesErased > 0 ||
+      consentsPurged > 0 ||
+      messagesDropped > 0 ||
+      inboxItemsPurged > 0
     if (recorded)
       await appendAuditEvent(trx, {
         at: now,
@@ -61,6 +73,7 @@ export async function purgeExpiredData(
           entriesErased,
           consentsPurged,
           ...(messagesDropped > 0 ? { messagesDropped } : {}),
+          ...(inboxItemsPurged > 0 ? { inboxItemsPurged } : {}),
         },
       })
     return {
@@ -69,6 +82,7 @@ export async function purgeExpiredData(
       consentsBefore: consentsBefore.toISOString(),
       consentsPurged,
       messagesDropped,
+      inboxItemsPurged,
       recorded,
     }
   })

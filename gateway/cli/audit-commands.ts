@@ -250,6 +250,9 @@ export function registerAuditCommands(program: Command, context: CliContext): vo
         context.out(
           `Deleted ${outcome.consentsPurged} consent records whose retention ended (consents that ended before ${outcome.consentsBefore}; declined, discarded and unsigned drafts after DRAFT_RETENTION_HOURS).`,
         )
+        context.out(
+          `Deleted ${outcome.inboxItemsPurged} inbox items received more than INBOX_RETENTION_DAYS ago.`,
+        )
       })
     })
 }

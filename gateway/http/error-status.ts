@@ -6,6 +6,7 @@ import type { ConsentErrorCode } from '../../consent/errors.ts'
 import type { AuditStoreErrorCode } from '../../db/audit-repository.ts'
 import { classifyDatabaseFailure } from '../../db/database-failure.ts'
 import { isCodedError } from '../../errors/coded-error.ts'
+import type { InboxErrorCode } from '../inbox/inbox-error.ts'
 import type { KioskErrorCode } from '../kiosk/kiosk-error.ts'
 import type { IngressStartErrorCode } from '../relay/ingress-start-error.ts'
 import type { RelayErrorCode } from '../relay/relay-error.ts'
@@ -15,6 +16,7 @@ import { auditErrorStatus } from './audit-error-status.ts'
 import { consentErrorStatus } from './consent-error-status.ts'
 import { databaseFailureAnswer } from './database-failure-status.ts'
 import { cryptoErrorStatus, type CryptoErrorCode } from './crypto-error-status.ts'
+import { inboxErrorStatus } from './inbox-error-status.ts'
 import { kioskErrorStatus } from './kiosk-error-status.ts'
 import { relayErrorStatus } from './relay-error-status.ts'
 
@@ -29,6 +31,7 @@ export type DomainErrorCode =
   | CanonicalJsonErrorCode
   | KioskErrorCode
   | AccountErrorCode
+  | InboxErrorCode
 
 /**
  * Domain error codes and the HTTP status each maps to. Each area keeps its table beside it
@@ -42,6 +45,7 @@ export const domainErrorStatus = {
   ...auditErrorStatus,
   ...kioskErrorStatus,
   ...accountErrorStatus,
+  ...inboxErrorStatus,
 } as const satisfies Record<DomainErrorCode, number>
 
 /** Every code an error body can carry: the HTTP layer's own and the domain's. */

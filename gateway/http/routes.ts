@@ -18,6 +18,7 @@ import { healthzRoute, readyzRoute } from './system-routes.ts'
 import { auditApiRoutes } from './audit-routes.ts'
 import { consentApiRoutes } from './consent-routes.ts'
 import { cryptoApiRoutes } from './crypto-routes.ts'
+import { inboxApiRoutes } from './inbox-routes.ts'
 import { kioskApiRoutes } from './kiosk-routes.ts'
 import { metricsRoute } from './metrics-routes.ts'
 import { relayLeverRoutes } from './relay-lever-routes.ts'
@@ -42,6 +43,7 @@ export const apiRoutes: readonly AnyApiRoute[] = [
   ...cryptoApiRoutes,
   ...relayApiRoutes,
   ...relayLeverRoutes,
+  ...inboxApiRoutes,
   ...auditApiRoutes,
   ...kioskApiRoutes,
   metricsRoute,

@@ -20,6 +20,7 @@ import {
   dpoReidentifyResult,
 } from '../../templates/pages/dpo/dpo-reidentify-view.ts'
 import { dpoReportsView } from '../../templates/pages/dpo/dpo-reports-view.ts'
+import { countUnacknowledgedNotices } from '../../db/inbox-repository.ts'
 import { listConsentsExpiringSoon } from '../audit/consent-lookups.ts'
 import { reidentifySubject } from '../audit/reidentify-subject.ts'
 import { verifyAndRecord } from '../audit/verify-audit-log.ts'
@@ -208,6 +209,10 @@ export const dpoReportsPage = pageRoute({
       problems: [],
       report,
       expiring: { withinDays: expiringWithinDays, items: expiring },
+      unacknowledgedNotices: await countUnacknowledgedNotices(
+        deps.db,
+        filter.agencyId !== undefined ? { agencyId: filter.agencyId } : {},
+      ),
     })
     return renderDpoPage(deps, ctx, { title: 'Berichte', active: 'reports', body })
   },

@@ -1,5 +1,6 @@
 import type { StaffPrincipal } from '../../accounts/roles.ts'
 import { listDataRequests } from '../../db/data-request-repository.ts'
+import { countInboxAttention } from '../../db/inbox-repository.ts'
 import type { SafeHtml } from '../../templates/pages/html.ts'
 import { staffFrame, type StaffNavEntry } from '../../templates/pages/staff/staff-frame.ts'
 import type { Deps } from '../deps.ts'
@@ -28,7 +29,10 @@ export async function openIncomingRequests(deps: Deps, agencyId: string | null):
   return incoming.filter((r) => r.status === 'open').length
 }
 
-/** Renders a staff page inside the workplace frame (navigation with the inbox count). */
+/**
+ * Renders a staff page inside the workplace frame (navigation with the request count, and the
+ * inbox banner while revocation notices or stopped items wait to be acknowledged).
+ */
 export async function staffPageFrame(
   deps: Deps,
   ctx: StaffCtx,
@@ -38,6 +42,7 @@ export async function staffPageFrame(
     language: staffLanguageOf(ctx.req),
     who: await whoOf(deps, ctx.principal, ctx.req.headers.cookie),
     openRequests: await openIncomingRequests(deps, ctx.principal.agencyId),
+    inboxAttention: await countInboxAttention(deps.db, ctx.principal.agencyId),
     ...page,
   })
 }

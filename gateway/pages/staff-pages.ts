@@ -58,6 +58,7 @@ import { partnerReceiptTexts } from '../staff/partner-receipt-text.ts'
 import { transferStatusTexts } from '../staff/transfer-status-text.ts'
 import { whoOf } from './home-pages.ts'
 import { staffPageFrame } from './staff-page-frame.ts'
+import { staffInboxPageRoutes } from './staff-inbox-pages.ts'
 import { staffRequestPageRoutes } from './staff-request-pages.ts'
 
 type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, unknown, StaffPrincipal>
@@ -559,6 +560,7 @@ export const staffPageRoutes: AnyPageRoute[] = [
   staffAnswerRequestPage,
   staffTransferPage,
   ...staffRequestPageRoutes,
+  ...staffInboxPageRoutes,
 ]
 
 /** The rule violations of a draft, checked before any warning so errors come first. */

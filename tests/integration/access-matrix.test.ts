@@ -189,6 +189,17 @@ const matrix: Record<string, MatrixRow> = {
     path: '/api/v1/partners/nobody-x/pause',
     expect: api({ admin: 404 }),
   },
+  // Inbox (issue 16 point 5): staff of the receiving agency only; an id no agency has is 404 for
+  // staff, as another agency's item is (inbox-api.test.ts tries every other party on a real one).
+  'GET /api/v1/inbox': { expect: api({ staff: 200, otherAgency: 200 }) },
+  'GET /api/v1/inbox/:id': {
+    path: '/api/v1/inbox/inb_missing',
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
+  'POST /api/v1/inbox/:id/acknowledgement': {
+    path: '/api/v1/inbox/inb_missing/acknowledgement',
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
   'POST /api/v1/requests': { body: {}, expect: api({ staff: 400, otherAgency: 400 }) },
   'GET /api/v1/requests': { expect: api({ staff: 200, otherAgency: 200 }) },
   // Kiosk API (issue 6)
@@ -263,6 +274,21 @@ const matrix: Record<string, MatrixRow> = {
   'POST /staff/requests/new': { body: {}, expect: page({ staff: 400, otherAgency: 400 }) },
   'GET /staff/requests/:id/answer': {
     path: '/staff/requests/req_unknown/answer',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  // Staff inbox (issue 16 point 5): an item id no agency has is 404, as another agency's item is
+  'GET /staff/inbox': { expect: page({ staff: 200, otherAgency: 200 }) },
+  'GET /staff/inbox/:id': {
+    path: '/staff/inbox/inb_unknown',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'POST /staff/inbox/:id/acknowledgement': {
+    path: '/staff/inbox/inb_unknown/acknowledgement',
+    body: {},
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'GET /staff/inbox/:id/copy.pdf': {
+    path: '/staff/inbox/inb_unknown/copy.pdf',
     expect: page({ staff: 404, otherAgency: 404 }),
   },
   'GET /dpo': { expect: page({ dpo: 200 }) },

@@ -1,6 +1,6 @@
 import { isoWeekOf, type AuditReport } from '../../../audit/audit-report.ts'
 import { html, type SafeHtml } from '../html.ts'
-import { formatCalendarDate } from '../view-models/format-berlin-time.ts'
+import { formatBerlinTime, formatCalendarDate } from '../view-models/format-berlin-time.ts'
 import { barChart } from './bar-chart.ts'
 
 /** An active consent that ends soon, by its pseudonym only. */
@@ -19,6 +19,19 @@ export interface DpoReportsViewInput {
   agencyFixed: boolean
   report: AuditReport | undefined
   expiring: { withinDays: number; items: readonly ExpiringConsentRow[] } | undefined
+  /**
+   * Per receiving agency, the revocation and lapse notices from partner gateways that its staff
+   * have not acknowledged yet (issue 16 point 6); undefined when the form had problems.
+   */
+  unacknowledgedNotices?: readonly UnacknowledgedNoticeRow[]
+}
+
+/** One agency's revocation and lapse notices nobody there has acknowledged. */
+export interface UnacknowledgedNoticeRow {
+  agencyId: string
+  notices: number
+  /** When the oldest of them arrived (ISO instant). */
+  oldestReceivedAt: string
 }
 
 const percent = (value: number): string => `${(value * 100).toFixed(0)} %`
@@ -69,6 +82,49 @@ function reportForm(input: DpoReportsViewInput): SafeHtml {
     </div>
     <p class="actions"><button type="submit">Berichte erstellen</button></p>
   </form>`
+}
+
+function unacknowledgedSection(
+  rows: readonly UnacknowledgedNoticeRow[],
+  agencies: DpoReportsViewInput['agencies'],
+): SafeHtml {
+  const name = (id: string) => agencies.find((a) => a.id === id)?.name ?? id
+  return html`<section class="card" aria-labelledby="notices-heading" data-unacknowledged-notices>
+    <h2 id="notices-heading">Nicht zur Kenntnis genommene Widerrufs- und Erlöschensmitteilungen</h2>
+    <p class="muted">
+      Mitteilungen von Partnerstellen, dass eine Einwilligung widerrufen wurde oder erloschen ist.
+      Solange niemand der empfangenden Behörde sie zur Kenntnis genommen hat, ist nicht belegt, dass
+      die weitere Verwendung der darunter empfangenen Daten beendet wurde.
+    </p>
+    ${
+      rows.length === 0
+        ? html`<p>Keine offenen Mitteilungen.</p>`
+        : html`<div class="table-scroll">
+            <table>
+              <caption>
+                Offene Mitteilungen je Behörde
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Behörde</th>
+                  <th scope="col" class="number">Mitteilungen</th>
+                  <th scope="col">älteste seit</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows.map(
+                  (r) =>
+                    html`<tr data-agency="${r.agencyId}">
+                      <td>${name(r.agencyId)}</td>
+                      <td class="number">${r.notices}</td>
+                      <td>${formatBerlinTime(r.oldestReceivedAt)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+    }
+  </section>`
 }
 
 function expiringSection(expiring: NonNullable<DpoReportsViewInput['expiring']>): SafeHtml {
@@ -264,6 +320,11 @@ export function dpoReportsView(input: DpoReportsViewInput): SafeHtml {
                 columns: { label: 'Kalenderwoche', value: 'Erloschen' },
               })}
             </section>
+            ${
+              input.unacknowledgedNotices
+                ? unacknowledgedSection(input.unacknowledgedNotices, input.agencies)
+                : ''
+            }
             ${input.expiring ? expiringSection(input.expiring) : ''} ${staffSection(report)}`
         : ''
     }`

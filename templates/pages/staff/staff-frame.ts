@@ -10,6 +10,12 @@ export interface StaffFrameInput {
   current: StaffNavEntry
   /** Open requests from partner agencies, shown on the inbox entry. */
   openRequests?: number
+  /**
+   * What the agency's inbox holds that staff must take note of: revocation and lapse notices not
+   * yet acknowledged, and received items whose further use must stop (issue 16 point 6). Shown as
+   * a banner on every staff page until acknowledged.
+   */
+  inboxAttention?: { unacknowledgedNotices: number; stoppedItems: number }
   /** Path to return to after switching the language (a /staff path). */
   here: string
   body: SafeHtml
@@ -17,7 +23,7 @@ export interface StaffFrameInput {
   scripts?: string[]
 }
 
-export type StaffNavEntry = 'overview' | 'prepare' | 'requests' | 'none'
+export type StaffNavEntry = 'overview' | 'prepare' | 'requests' | 'inbox' | 'none'
 
 const navEntries = [
   { id: 'overview', href: '/staff', de: 'Übersicht', en: 'Overview' },
@@ -28,7 +34,38 @@ const navEntries = [
     en: 'Prepare consent',
   },
   { id: 'requests', href: '/staff/requests', de: 'Anfragen', en: 'Requests' },
+  { id: 'inbox', href: '/staff/inbox', de: 'Posteingang', en: 'Inbox' },
 ] as const
+
+/** The banner while notices or stopped items wait for someone to take note (issue 16 point 6). */
+function inboxBanner(input: StaffFrameInput): SafeHtml | '' {
+  const attention = input.inboxAttention
+  if (!attention || (attention.unacknowledgedNotices === 0 && attention.stoppedItems === 0))
+    return ''
+  const de = input.language === 'de'
+  const parts: string[] = []
+  if (attention.unacknowledgedNotices > 0)
+    parts.push(
+      de
+        ? `${attention.unacknowledgedNotices} Mitteilung(en) über widerrufene oder erloschene Einwilligungen`
+        : `${attention.unacknowledgedNotices} notice(s) of revoked or lapsed consents`,
+    )
+  if (attention.stoppedItems > 0)
+    parts.push(
+      de
+        ? `${attention.stoppedItems} empfangene Übermittlung(en), deren weitere Verwendung beendet werden muss`
+        : `${attention.stoppedItems} received transfer(s) whose further use must stop`,
+    )
+  return html`<div class="alert error-box banner" role="alert" data-inbox-banner>
+    <strong>${de ? 'Posteingang' : 'Inbox'}:</strong>
+    ${parts.join(de ? ' und ' : ' and ')}
+    ${de ? '– bitte öffnen und zur Kenntnis nehmen.' : '– please open and acknowledge.'}
+    <a href="/staff/inbox">${de ? 'Zum Posteingang' : 'Go to the inbox'}</a>
+  </div>`
+}
+
+const inboxOpen = (input: StaffFrameInput): number =>
+  (input.inboxAttention?.unacknowledgedNotices ?? 0) + (input.inboxAttention?.stoppedItems ?? 0)
 
 /** The staff workplace frame: navigation, language switch, shared styles and script. */
 export function staffFrame(input: StaffFrameInput): string {
@@ -59,6 +96,12 @@ export function staffFrame(input: StaffFrameInput): string {
                           ${language === 'de' ? 'offen' : 'open'}</span
                         >`
                       : ''
+                  }${
+                    entry.id === 'inbox' && inboxOpen(input) > 0
+                      ? html` <span class="badge status-revoked" data-inbox-open
+                          >${String(inboxOpen(input))}</span
+                        >`
+                      : ''
                   }</a
                 >
               </li>`,
@@ -73,6 +116,6 @@ export function staffFrame(input: StaffFrameInput): string {
           </button>
         </form>
       </nav>
-      ${input.body}`,
+      ${inboxBanner(input)} ${input.body}`,
   })
 }

@@ -22,6 +22,7 @@ import {
   statusOfCode,
   toHttpFailure,
 } from '../../../gateway/http/error-status.ts'
+import { InboxError, inboxErrorCodes } from '../../../gateway/inbox/inbox-error.ts'
 import { KioskError, kioskErrorCodes } from '../../../gateway/kiosk/kiosk-error.ts'
 import {
   IngressStartError,
@@ -57,6 +58,7 @@ const families = [
   ],
   ['KioskError', kioskErrorCodes, (c: string) => new KioskError(c as never, 'x')],
   ['AccountError', accountErrorCodes, (c: string) => new AccountError(c as never, 'x')],
+  ['InboxError', inboxErrorCodes, (c: string) => new InboxError(c as never, 'x')],
 ] as const
 
 const allCodes = families.flatMap(([, codes]) => [...codes])
