@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { canonicalJson } from '../audit/canonical-json.ts'
 import { agencyKindSchema } from '../config/agency-kinds.ts'
-import { identifierSchema, smimeProfileSchema } from './account-schemas.ts'
+import { identifierSchema, privacyNoticeSchema, smimeProfileSchema } from './account-schemas.ts'
 
 /** One certificate in PEM (a single `CERTIFICATE` block, as `encodePem` writes it). */
 const pemCertificateSchema = z
@@ -40,6 +40,8 @@ export const partnerCardSchema = z.strictObject({
     name: z.string().trim().min(2).max(200),
     mailbox: z.email().max(254),
     smimeProfile: smimeProfileSchema,
+    /** Its Art. 13 GDPR information: a consent naming the agency shows it (and needs it). */
+    privacyNotice: privacyNoticeSchema.nullable(),
   }),
   /** The agency's S/MIME certificates: the current one first, more during a key rollover. */
   certificates: z.array(pemCertificateSchema).min(1).max(8),

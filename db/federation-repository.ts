@@ -72,6 +72,9 @@ export async function savePartnerAgency(
     kind: agency.kind,
     mailbox: agency.mailbox.toLowerCase(),
     smime_profile: agency.smimeProfile,
+    controller: agency.privacyNotice?.controller ?? null,
+    dpo_contact: agency.privacyNotice?.dpoContact ?? null,
+    supervisory_authority: agency.privacyNotice?.supervisoryAuthority ?? null,
     inbound_smtp: input.card.inboundSmtp,
     crl_url: input.card.crlUrl,
     card_issued_at: new Date(input.card.issuedAt).toISOString(),
@@ -93,9 +96,6 @@ export async function savePartnerAgency(
       ...values,
       hosted: 0,
       created_at: input.at.toISOString(),
-      controller: null,
-      dpo_contact: null,
-      supervisory_authority: null,
     })
     .execute()
 }

@@ -94,6 +94,7 @@ export async function exportPartnerCard(
       name: agency.name,
       mailbox: agency.mailbox,
       smimeProfile: agency.smimeProfile,
+      privacyNotice: agency.privacyNotice,
     },
     certificates: [encodePem(current.der, 'CERTIFICATE'), ...others].slice(0, maxCardCertificates),
     caChain: identity.chain.map((der) => encodePem(der, 'CERTIFICATE')),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodePem } from '../../crypto/certificate-pem.ts'
 import { parseCertificate } from '../../crypto/certificate-parse.ts'
+import { findAgency } from '../../db/account-repository.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import {
   findSealedAgencyKey,
@@ -17,7 +18,9 @@ import {
   previewPartnerCard,
 } from '../../gateway/federation/import-partner-card.ts'
 import { setAgencyProfile } from '../../gateway/federation/set-agency-profile.ts'
+import { addTestAccount } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
+import { startTestServer } from '../support/http-client.ts'
 import {
   addHostedCertificate,
   createGatewayPki,
@@ -113,6 +116,8 @@ describe.each(dialects)('partner cards between two gateways on %s', (dialect) =>
     })
     expect(federation?.cardIssuedAt?.toISOString()).toBe(exported.card.issuedAt)
     expect((await findAgencyFederation(a.deps.db, 'jc-demo'))?.hosted).toBe(true)
+    // The Art. 13 information travels with the card: A's consents may name the Jugendamt.
+    expect((await findAgency(a.deps.db, 'ja-demo'))?.privacyNotice).toEqual(jugendamt.privacyNotice)
     const anchor = (await listTrustAnchors(a.deps.db)).find(
       (candidate) => candidate.id === fingerprintOf(pkiB.caPem),
     )
@@ -138,9 +143,31 @@ describe.each(dialects)('partner cards between two gateways on %s', (dialect) =>
         caSha256: fingerprintOf(pkiB.caPem),
       }),
     )
-    expect((await listAuditEntries(b.deps.db, { limit: 10_000 })).map((entry) => entry.event)).toContainEqual(
+    expect(
+      (await listAuditEntries(b.deps.db, { limit: 10_000 })).map((entry) => entry.event),
+    ).toContainEqual(
       expect.objectContaining({ type: 'partner_card_exported', agencyId: 'ja-demo' }),
     )
+  })
+
+  it('when A lists the agencies over the API, then the Jugendamt is a partner and the Jobcenter hosted', async () => {
+    const token = await addTestAccount(a.deps, {
+      id: 'staff-a',
+      role: 'staff',
+      agencyId: 'jc-demo',
+    })
+    const server = await startTestServer(a.deps)
+    try {
+      const response = await server.api('GET', '/agencies', { token })
+      expect(response.status).toBe(200)
+      const { agencies } = response.body as { agencies: { id: string; hosted: boolean }[] }
+      expect(agencies.map((agency) => [agency.id, agency.hosted])).toEqual([
+        ['ja-demo', false],
+        ['jc-demo', true],
+      ])
+    } finally {
+      await server.close()
+    }
   })
 
   it('when a card is malformed, tampered with, signed by another agency, carries a foreign CA, is for an agency hosted here or is not newer, then it is refused and nothing is written', async () => {
@@ -240,7 +267,9 @@ describe.each(dialects)('partner cards between two gateways on %s', (dialect) =>
     )
     // …and not from then on.
     expect(await encryptTo(retireAt)).toBeUndefined()
-    expect((await listAuditEntries(a.deps.db, { limit: 10_000 })).map((entry) => entry.event)).toContainEqual(
+    expect(
+      (await listAuditEntries(a.deps.db, { limit: 10_000 })).map((entry) => entry.event),
+    ).toContainEqual(
       expect.objectContaining({
         type: 'partner_card_imported',
         certificatesRetiring: [fingerprintOf(jaFirst.certificatePem)],

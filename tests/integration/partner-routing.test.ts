@@ -74,6 +74,7 @@ describe.each(dialects)('outbound routing to partner gateways on %s', (dialect) 
           name: jugendamt.name,
           mailbox: jugendamt.mailbox,
           smimeProfile: 'compatible',
+          privacyNotice: null,
         },
         certificates: [],
         caChain: [],
