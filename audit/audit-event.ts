@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { accountEventSchemas } from './events/account-events.ts'
+import { cardEventSchemas } from './events/card-events.ts'
 import { auditEventSchemas as auditAreaEventSchemas } from './events/audit-events.ts'
 import { consentEventSchemas } from './events/consent-events.ts'
 import { cryptoEventSchemas } from './events/crypto-events.ts'
@@ -32,6 +33,7 @@ export const auditEventSchema = z.discriminatedUnion('type', [
   ...auditAreaEventSchemas,
   ...receiptEventSchemas,
   ...inboxEventSchemas,
+  ...cardEventSchemas,
 ])
 
 export type AuditEvent = z.infer<typeof auditEventSchema>

@@ -37,6 +37,25 @@ export const configSchema = z
     smtpIngressMaxClients: z.coerce.number().int().min(1).max(100_000).default(100),
     /** SMTP ingress: connections at once from one client address. */
     smtpIngressMaxClientsPerAddress: z.coerce.number().int().min(1).max(100_000).default(10),
+    /**
+     * Where partner gateways reach this instance's inbound S/MIME listener, `smtp://host:port`, as
+     * written into the partner cards it exports (a public name behind NAT or a relay).
+     */
+    inboundSmtpPublicUrl: z
+      .string()
+      .regex(/^smtp:\/\/[^/?#@\s]+:[0-9]{1,5}$/, 'must be smtp://host:port')
+      .optional(),
+    /** Days a certificate dropped from a newer partner card is still used and accepted. */
+    cardRolloverOverlapDays: z.coerce.number().int().min(0).max(365).default(14),
+    /**
+     * The demo agencies a fresh demo setup hosts, comma-separated (default all three); the
+     * others are left to partner gateways (issue 16, `npm run demo:federation`).
+     */
+    demoAgencies: z
+      .string()
+      .regex(/^\s*[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*\s*$/, 'a comma-separated list of agency ids')
+      .transform((value) => value.split(',').map((id) => id.trim()))
+      .optional(),
     demo: z
       .union([
         z.boolean(),
@@ -219,6 +238,9 @@ export const environmentNames = {
   smtpIngressTlsKeyFile: 'SMTP_INGRESS_TLS_KEY_FILE',
   smtpIngressMaxClients: 'SMTP_INGRESS_MAX_CLIENTS',
   smtpIngressMaxClientsPerAddress: 'SMTP_INGRESS_MAX_CLIENTS_PER_ADDRESS',
+  inboundSmtpPublicUrl: 'INBOUND_SMTP_PUBLIC_URL',
+  cardRolloverOverlapDays: 'CARD_ROLLOVER_OVERLAP_DAYS',
+  demoAgencies: 'BRUCKE_DEMO_AGENCIES',
   demo: 'BRUCKE_DEMO',
   masterKey: 'BRUCKE_MASTER_KEY',
   masterKeyFile: 'BRUCKE_MASTER_KEY_FILE',

@@ -21,6 +21,8 @@ export interface AgencyCertificateRecord {
   status: CertificateStatus
   addedAt: Date
   revokedAt: Date | null
+  /** Rollover (0210): dropped from a newer partner card, in service until then; null: no end. */
+  retireAt?: Date | null
 }
 
 export interface TrustAnchorRecord {
@@ -63,7 +65,21 @@ export async function insertAgencyCertificate(
       status: record.status,
       added_at: record.addedAt.toISOString(),
       revoked_at: record.revokedAt?.toISOString() ?? null,
+      retire_at: record.retireAt?.toISOString() ?? null,
     })
+    .execute()
+}
+
+/** Sets or clears (null) the instant a certificate leaves service after a key rollover. */
+export async function setAgencyCertificateRetireAt(
+  db: Executor,
+  id: string,
+  retireAt: Date | null,
+): Promise<void> {
+  await db
+    .updateTable('agency_certificates')
+    .set({ retire_at: retireAt?.toISOString() ?? null })
+    .where('id', '=', id)
     .execute()
 }
 
@@ -216,6 +232,7 @@ function toCertificate(row: {
   status: string
   added_at: string
   revoked_at: string | null
+  retire_at: string | null
 }): AgencyCertificateRecord {
   return {
     id: row.id,
@@ -230,5 +247,6 @@ function toCertificate(row: {
     status: certificateStatusSchema.parse(row.status),
     addedAt: date(row.added_at),
     revokedAt: optionalDate(row.revoked_at),
+    retireAt: optionalDate(row.retire_at),
   }
 }

@@ -6,6 +6,7 @@ import { addAgency, addUser, setAgencyPrivacyNotice } from './accounts/account-s
 import { ensureDemoPki } from './crypto/demo-pki-setup.ts'
 import { generatePassword } from './auth/password.ts'
 import type { Deps } from './deps.ts'
+import { ConfigError } from './runtime-config.ts'
 
 export const demoAgencies: NewAgency[] = [
   {
@@ -86,6 +87,40 @@ export const demoAccounts = [
   },
 ] as const
 
+/**
+ * The demo agencies this instance hosts (`BRUCKE_DEMO_AGENCIES`, default all three): a
+ * federated demo runs one instance per agency or pair. An unknown id stops the start.
+ */
+export function hostedDemoAgencies(ids: string[] | undefined): NewAgency[] {
+  if (ids === undefined) return demoAgencies
+  const known = new Set(demoAgencies.map((agency) => agency.id))
+  const unknown = ids.filter((id) => !known.has(id))
+  if (unknown.length > 0 || ids.length === 0)
+    throw new ConfigError([
+      {
+        key: 'BRUCKE_DEMO_AGENCIES',
+        source: 'environment',
+        message: `unknown demo agency ${unknown.join(', ') || '(none given)'}; choose from ${[...known].join(', ')}`,
+      },
+    ])
+  return demoAgencies.filter((agency) => ids.includes(agency.id))
+}
+
+/**
+ * The demo accounts of the hosted agencies: their staff, the kiosk only with the Jobcenter, and
+ * the DPO (for all agencies, seated at the first hosted one) and the administration always.
+ */
+function demoAccountsFor(hosted: NewAgency[]) {
+  const ids = new Set(hosted.map((agency) => agency.id))
+  const seat = hosted[0]?.id ?? 'jc-demo'
+  return demoAccounts
+    .filter(
+      (account) =>
+        account.role === 'admin' || account.role === 'dpo' || ids.has(account.agencyId ?? ''),
+    )
+    .map((account) => (account.role === 'dpo' ? { ...account, agencyId: seat } : account))
+}
+
 export interface DemoSetupOutcome {
   created: boolean
   /** Generated passwords, only on the run that created the accounts. */
@@ -101,6 +136,7 @@ const marker = 'demo_setup'
  */
 export async function ensureDemoSetup(deps: Deps): Promise<DemoSetupOutcome> {
   const credentialsFile = join(deps.config.dataDir, 'demo-credentials.txt')
+  const hosted = hostedDemoAgencies(deps.config.demoAgencies)
   if (await readSetting(deps.db, marker)) {
     // A demo set up before agencies carried their Art. 13 information gets the demo values, so
     // its staff can go on preparing consents.
@@ -116,12 +152,12 @@ export async function ensureDemoSetup(deps: Deps): Promise<DemoSetupOutcome> {
     return { created: false, credentials: [], credentialsFile }
   }
   // Each step is skipped when already done, so an interrupted first run completes on the next.
-  for (const agency of demoAgencies) {
+  for (const agency of hosted) {
     if (!(await findAgency(deps.db, agency.id))) await addAgency(deps, { actor: 'system', agency })
   }
-  await ensureDemoPki(deps, demoAgencies) // CA, CRL, certificates and keys in data/demo-pki
+  await ensureDemoPki(deps, hosted) // CA, CRL, certificates and keys in data/demo-pki
   const credentials: DemoSetupOutcome['credentials'] = []
-  for (const account of demoAccounts) {
+  for (const account of demoAccountsFor(hosted)) {
     if (await findUser(deps.db, account.id)) continue
     const password = generatePassword()
     await addUser(deps, { actor: 'system', user: { ...account, password } })

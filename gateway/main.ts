@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises'
 import { runCli } from './cli/program.ts'
 
 /**
@@ -10,6 +11,16 @@ export async function main(): Promise<void> {
     cwd: process.cwd(),
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
+    ...(process.stdin.isTTY ? { confirm: askAtTerminal } : {}),
   })
   if (exitCode !== 0) process.exitCode = exitCode
+}
+
+async function askAtTerminal(question: string): Promise<boolean> {
+  const terminal = createInterface({ input: process.stdin, output: process.stdout })
+  try {
+    return /^(y|yes|j|ja)$/i.test((await terminal.question(`${question} [y/N] `)).trim())
+  } finally {
+    terminal.close()
+  }
 }

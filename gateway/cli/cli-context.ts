@@ -8,6 +8,11 @@ export interface CliContext {
   cwd: string
   out: (line: string) => void
   err: (line: string) => void
+  /**
+   * Asks the operator a yes/no question at the terminal; absent when input is not a terminal
+   * (a script, a pipe), so a command needing confirmation refuses instead of guessing.
+   */
+  confirm?: (question: string) => Promise<boolean>
 }
 
 /** Thrown by commands for a failure the user can fix; printed without a stack trace. */

@@ -9,12 +9,14 @@ import { registerServeCommand } from './serve-command.ts'
 import { registerAuditCommands } from './audit-commands.ts'
 import { registerConsentCommands } from './consent-commands.ts'
 import { registerCryptoCommands } from './crypto-commands.ts'
+import { registerFederationCommands } from './federation-commands.ts'
 import { registerRelayCommands } from './relay-commands.ts'
 
 /** Registers every command; areas add theirs through {@link commandRegistrars}. */
 export const commandRegistrars: ((program: Command, context: CliContext) => void)[] = [
   registerServeCommand,
   registerAccountCommands,
+  registerFederationCommands,
   registerConsentCommands,
   registerCryptoCommands,
   registerRelayCommands,

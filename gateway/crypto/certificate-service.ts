@@ -317,13 +317,33 @@ export async function checkStoredKeys(deps: Pick<Deps, 'db' | 'config'>): Promis
   return keys.length
 }
 
-/** The agency's newest active certificate, if any. */
+/**
+ * Whether a registered certificate is still in service at `at` after a key rollover: one
+ * dropped from a newer partner card is used and accepted until its `retireAt`, then not at all.
+ */
+export function certificateInService(record: AgencyCertificateRecord, at: Date): boolean {
+  return record.retireAt == null || record.retireAt.getTime() > at.getTime()
+}
+
+/**
+ * The agency's newest active certificate, if any. With `at`, a certificate retired by a
+ * rollover is left out from its `retireAt` on, and one still in its overlap comes only after
+ * every certificate of the current card (the newest card says which key is current).
+ */
 export async function findCurrentAgencyCertificate(
   deps: Pick<Deps, 'db'>,
   agencyId: string,
-  input: { withKey?: boolean } = {},
+  input: { withKey?: boolean; at?: Date } = {},
 ): Promise<AgencyCertificateRecord | undefined> {
-  const records = await listAgencyCertificates(deps.db, { agencyId, status: 'active' })
+  const listed = await listAgencyCertificates(deps.db, { agencyId, status: 'active' })
+  const at = input.at
+  const records =
+    at === undefined
+      ? listed
+      : [
+          ...listed.filter((record) => record.retireAt == null),
+          ...listed.filter((record) => record.retireAt != null && certificateInService(record, at)),
+        ]
   if (input.withKey !== true) return records[0]
   for (const record of records) {
     if ((await findSealedAgencyKey(deps.db, record.id)) !== undefined) return record

@@ -27,10 +27,10 @@ export function createRegistryKeyring(
       if (agency === undefined) return { ok: false, problem: 'agency_unknown' }
       // A key in the token needs no stored key next to the certificate.
       const inToken = options.hardware?.holds(agencyId) === true
-      const record = await findCurrentAgencyCertificate(deps, agencyId, { withKey: !inToken })
+      const record = await findCurrentAgencyCertificate(deps, agencyId, { withKey: !inToken, at })
       if (record === undefined) {
         // A certificate imported without its key still encrypts to the agency, but cannot sign.
-        const withoutKey = await findCurrentAgencyCertificate(deps, agencyId)
+        const withoutKey = await findCurrentAgencyCertificate(deps, agencyId, { at })
         return { ok: false, problem: withoutKey ? 'key_missing' : 'certificate_missing' }
       }
       const result = await validateRegisteredCertificate(deps, {
@@ -68,7 +68,7 @@ export function createRegistryKeyring(
     async recipient(agencyId: string, at: Date): Promise<RecipientIdentity | undefined> {
       const agency = await findAgency(deps.db, agencyId)
       if (agency === undefined) return undefined
-      const record = await findCurrentAgencyCertificate(deps, agencyId)
+      const record = await findCurrentAgencyCertificate(deps, agencyId, { at })
       if (record === undefined) return undefined
       const result = await validateRegisteredCertificate(deps, {
         record,

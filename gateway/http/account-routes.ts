@@ -7,11 +7,14 @@ import {
   userSchema,
 } from '../../accounts/account-schemas.ts'
 import { findAgency, listAgencies, listUsersOfAgency } from '../../db/account-repository.ts'
+import { listHostedAgencyIds } from '../../db/federation-repository.ts'
 import { addAgency, addUser } from '../accounts/account-service.ts'
 import { ApiError } from './api-error.ts'
 import { apiRoute } from './route.ts'
 
-const agencyListSchema = z.strictObject({ agencies: z.array(agencySchema) })
+/** An agency as listed: `hosted` — its keys here (true) or a partner known by its card (false). */
+const listedAgencySchema = agencySchema.extend({ hosted: z.boolean() })
+const agencyListSchema = z.strictObject({ agencies: z.array(listedAgencySchema) })
 
 export const listAgenciesRoute = apiRoute({
   method: 'get',
@@ -19,7 +22,11 @@ export const listAgenciesRoute = apiRoute({
   summary: 'List the registered agencies',
   access: ['staff', 'dpo', 'admin', 'kiosk'],
   response: agencyListSchema,
-  handle: async ({ deps }) => ({ agencies: await listAgencies(deps.db) }),
+  handle: async ({ deps }) => {
+    const hosted = await listHostedAgencyIds(deps.db)
+    const agencies = await listAgencies(deps.db)
+    return { agencies: agencies.map((agency) => ({ ...agency, hosted: hosted.has(agency.id) })) }
+  },
 })
 
 export const addAgencyRoute = apiRoute({

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts'
+import { createOutboundMailer } from '../federation/partner-routing-mailer.ts'
 import type { Service } from '../serve.ts'
 import { startCatchallMailbox } from './catchall-mailbox.ts'
 import { newWorkerId, startDeliveryWorker } from './delivery-worker.ts'
@@ -10,7 +11,8 @@ import { startSmtpIngress, type SmtpIngress } from './smtp-ingress.ts'
 
 /**
  * Starts the relay inside `brucke serve`: the delivery worker to `SMTP_URL`, or — with no
- * `SMTP_URL` — to the built-in local catch-all under `<dataDir>/catchall` (offline demo); and
+ * `SMTP_URL` — to a partner agency's inbound address from its card and otherwise to the
+ * built-in local catch-all under `<dataDir>/catchall` (offline demo); and
  * the SMTP ingress on `SMTP_INGRESS_PORT` (unless `off`), whose denial replies go the same way. A port in use
  * stops the start (like HTTP), with a message naming the setting.
  */
@@ -44,7 +46,7 @@ export async function startRelayServices(deps: Deps): Promise<Service> {
   }
   const worker = startDeliveryWorker({
     deps,
-    mailer: createSmtpMailer(target),
+    mailer: createOutboundMailer(deps, target),
     settings,
     workerId: newWorkerId(),
     revocationSweep: newRevocationSweep(),

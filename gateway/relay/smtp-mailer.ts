@@ -24,7 +24,16 @@ export function classifySmtpError(error: unknown): MailerFailure {
  * several messages); a broken pooled connection surfaces as a temporary failure and is retried.
  */
 export function createSmtpMailer(
-  target: string | { host: string; port: number; secure: boolean; ignoreTLS?: boolean },
+  target:
+    | string
+    | {
+        host: string
+        port: number
+        secure: boolean
+        ignoreTLS?: boolean
+        /** STARTTLS when offered, without checking the server's certificate (RFC 7435). */
+        tls?: { rejectUnauthorized: boolean }
+      },
 ): Mailer {
   const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 }
   const transport = nodemailer.createTransport({

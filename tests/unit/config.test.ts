@@ -36,6 +36,8 @@ describe('configuration', () => {
         'smtpUrl',
         'smtpIngressTlsCertFile',
         'smtpIngressTlsKeyFile',
+        'inboundSmtpPublicUrl',
+        'demoAgencies',
         'demo',
         'masterKey',
         'masterKeyFile',
