@@ -205,7 +205,7 @@ export async function findConsentFacts(
 export async function findAttestationSource(
   db: Executor,
   id: string,
-): Promise<AttestationSource | undefined> {
+): Promise<(AttestationSource & { person: MessagePerson | null }) | undefined> {
   const [row, signatures] = await Promise.all([
     db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst(),
     db
@@ -239,7 +239,23 @@ export async function findAttestationSource(
           roleOrder.indexOf(a.role) - roleOrder.indexOf(b.role),
       ),
     revocation: facts.revokedAt === null ? null : { at: facts.revokedAt },
+    // The person as this agency typed them: only ever placed inside the encrypted message.
+    person:
+      row.subject_given_name !== null &&
+      row.subject_family_name !== null &&
+      row.subject_birth_date !== null
+        ? {
+            name: `${row.subject_given_name} ${row.subject_family_name}`,
+            birthDate: row.subject_birth_date,
+          }
+        : null,
   }
+}
+
+/** Who a case summary is about, as the recipient's staff read it (inside the encryption only). */
+export interface MessagePerson {
+  name: string
+  birthDate: string
 }
 
 /**

@@ -51,6 +51,25 @@ export interface ComposeMessageInput {
   necessity: string
   sections: readonly SummarySection[]
   attachments: readonly SummaryAttachment[]
+  /**
+   * Who the summary is about, so the recipient's staff can match it to their case (issue 16
+   * point 5). Inside the signed and encrypted entity only; absent for legacy consents without it.
+   */
+  person?: { name: string; birthDate: string }
+}
+
+/** RFC 2047 encoded word: the name may hold any script (Arabic, Cyrillic, …). */
+const encodedWord = (text: string) => `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`
+
+/** The person's name and birth date as signed inner headers (read by the receiving inbox). */
+function personHeaders(
+  input: ComposeMessageInput,
+): Record<string, string | { prepared: boolean; value: string }> {
+  if (!input.person) return {}
+  return {
+    'X-Brucke-Subject-Name': { prepared: true, value: encodedWord(input.person.name) },
+    'X-Brucke-Subject-Birth-Date': input.person.birthDate,
+  }
 }
 
 /**
@@ -205,7 +224,7 @@ export async function composeMessage(input: ComposeMessageInput): Promise<Buffer
     subject: `${form.title} – ${label('purposes', input.purpose)} (${input.transferId})`,
     messageId: input.messageId,
     date: input.at,
-    headers: bindingHeaders(input, attestation),
+    headers: { ...bindingHeaders(input, attestation), ...personHeaders(input) },
     text: renderText(input, rows),
     html: renderHtml(input, rows),
     attachments: [

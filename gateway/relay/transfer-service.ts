@@ -368,6 +368,7 @@ export async function submitTransfer(
       validUntil: consent.validUntil,
     },
     attestation: buildConsentAttestation(source, now),
+    ...(source.person ? { person: source.person } : {}),
     purpose: transfer.purpose,
     categories,
     entrustedCategories:

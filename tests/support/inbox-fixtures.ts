@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import MailComposer from 'nodemailer/lib/mail-composer/index.js'
 import type { Deps } from '../../gateway/deps.ts'
 import { demoAgencies } from '../../gateway/demo-setup.ts'
+import { buildConsentAttestation } from '../../consent/consent-attestation.ts'
 import { composeMessage, type SummarySection } from '../../gateway/relay/compose-message.ts'
 import { renderRevocationNotice } from '../../gateway/relay/revocation-notice.ts'
 import { sealMessage } from '../../gateway/relay/seal-message.ts'
@@ -20,7 +21,6 @@ function agency(id: string) {
 }
 
 /** RFC 2047 encoded-word, so a name with umlauts travels in a header. */
-const encodedWord = (text: string) => `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`
 
 async function sealFor(
   deps: Pick<Deps, 'relay'>,
@@ -127,6 +127,37 @@ export async function deliverCaseSummary(
       validFrom: '2026-01-01',
       validUntil: '2027-06-30',
     },
+    attestation: buildConsentAttestation(
+      {
+        id: input.consentId,
+        kind: 'einwilligung',
+        scope: 'standing',
+        senders: [input.from],
+        recipients: [input.to],
+        purposes: [purpose],
+        categories,
+        deselectedCategories: [],
+        deselectedRecipients: [],
+        validFrom: '2026-01-01',
+        validUntil: '2027-06-30',
+        entrustedCategories: [],
+        requiredSignatories: ['youth'],
+        discardedAt: null,
+        declinedAt: null,
+        lapsedAt: null,
+        text: {
+          templateId: 'einwilligung-standard',
+          version: 1,
+          sha256: createHash('sha256').update(input.consentId).digest('hex'),
+        },
+        signatures: [
+          { role: 'youth', signedAt: '2026-01-01T09:00:00.000Z', method: 'kiosk_drawn' },
+        ],
+        revocation: null,
+      },
+      input.at,
+    ),
+    ...(input.person ? { person: input.person } : {}),
     purpose,
     categories,
     entrustedCategories: [],
@@ -134,16 +165,7 @@ export async function deliverCaseSummary(
     sections: input.sections,
     attachments: [],
   })
-  // The person travels inside the signature (seam: compose-message does not write these yet).
-  const entity = input.person
-    ? Buffer.concat([
-        Buffer.from(
-          `X-Brucke-Subject-Name: ${encodedWord(input.person.name)}\r\n` +
-            `X-Brucke-Subject-Birth-Date: ${input.person.birthDate}\r\n`,
-        ),
-        composed,
-      ])
-    : composed
+  const entity = composed
   const sealed = await sealFor(deps, { ...input, entity, transferId, messageId })
   const id = `inb_${suffix}`
   await insertItem(deps, {
