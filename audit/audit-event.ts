@@ -3,6 +3,7 @@ import { accountEventSchemas } from './events/account-events.ts'
 import { auditEventSchemas as auditAreaEventSchemas } from './events/audit-events.ts'
 import { consentEventSchemas } from './events/consent-events.ts'
 import { cryptoEventSchemas } from './events/crypto-events.ts'
+import { inboundEventSchemas } from './events/inbound-events.ts'
 import { kioskEventSchemas } from './events/kiosk-events.ts'
 import { relayEventSchemas } from './events/relay-events.ts'
 
@@ -26,6 +27,7 @@ export const auditEventSchema = z.discriminatedUnion('type', [
   ...consentEventSchemas,
   ...cryptoEventSchemas,
   ...relayEventSchemas,
+  ...inboundEventSchemas,
   ...kioskEventSchemas,
   ...auditAreaEventSchemas,
 ])

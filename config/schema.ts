@@ -37,6 +37,17 @@ export const configSchema = z
     smtpIngressMaxClients: z.coerce.number().int().min(1).max(100_000).default(100),
     /** SMTP ingress: connections at once from one client address. */
     smtpIngressMaxClientsPerAddress: z.coerce.number().int().min(1).max(100_000).default(10),
+    /** Inbound S/MIME listener for partner gateways (issue 16); 0 = any free port, `off` = none. */
+    inboundSmtpPort: z
+      .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+      .default(2526),
+    /** Largest message the inbound listener takes (SIZE, RFC 1870); larger is refused with 552. */
+    inboundSmtpMaxBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(30 * 1024 * 1024),
     demo: z
       .union([
         z.boolean(),
@@ -214,6 +225,8 @@ export const environmentNames = {
   smtpIngressTlsKeyFile: 'SMTP_INGRESS_TLS_KEY_FILE',
   smtpIngressMaxClients: 'SMTP_INGRESS_MAX_CLIENTS',
   smtpIngressMaxClientsPerAddress: 'SMTP_INGRESS_MAX_CLIENTS_PER_ADDRESS',
+  inboundSmtpPort: 'INBOUND_SMTP_PORT',
+  inboundSmtpMaxBytes: 'INBOUND_SMTP_MAX_BYTES',
   demo: 'BRUCKE_DEMO',
   masterKey: 'BRUCKE_MASTER_KEY',
   masterKeyFile: 'BRUCKE_MASTER_KEY_FILE',
