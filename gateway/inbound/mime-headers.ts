@@ -26,7 +26,7 @@ export function readHeaderFields(entity: Uint8Array): HeaderField[] | undefined 
     if (line.startsWith(' ') || line.startsWith('\t')) {
       const last = fields[fields.length - 1]
       if (last === undefined) return undefined
-      last.value = `${last.value} ${line.trim()}`
+      last.value = `${last.value} ${line.trim()}`.trim()
       continue
     }
     const colon = line.indexOf(':')

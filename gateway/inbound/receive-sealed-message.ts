@@ -81,16 +81,23 @@ export type ReceiveResult =
       transferId?: string
     }
 
+/** What a refusal knows of the message: only what was read inside a verified signature. */
+interface RefusalFacts {
+  senderAgencyId?: string
+  transferId?: string
+  messageId?: string
+}
+
 class Refusal extends Error {
   constructor(
     readonly reason: InboundRefusalReason,
-    readonly senderAgencyId?: string,
+    readonly facts: RefusalFacts = {},
   ) {
     super(reason)
   }
 }
 
-const idValue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/)
+const idValue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/)
 const term = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/)
 const messageIdValue = z.string().regex(/^<[^<>\s]{1,300}>$/)
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex')
@@ -132,7 +139,6 @@ export async function receiveSealedMessage(
     recipient = await findHostedAgencyByMailbox(deps.db, address)
     if (recipient) break
   }
-  let verified: VerifiedInbound | undefined
   try {
     if (recipient === undefined) throw new Refusal('recipient_not_hosted')
     if (input.maxBytes !== undefined && input.raw.length > input.maxBytes)
@@ -144,7 +150,7 @@ export async function receiveSealedMessage(
       if (seen?.status === 'received' && seen.envelopeSha256 === envelopeSha256)
         return await duplicateOf(deps, seen.id)
     }
-    verified = await openAndCheck(deps, { input, outer, recipient, at })
+    const verified = await openAndCheck(deps, { input, outer, recipient, at })
     const seen = await findInboundItemByMessage(deps.db, recipient.id, verified.messageId)
     if (seen?.status === 'received') return await duplicateOf(deps, seen.id)
     // seam: fed-attest — `readAttestation(verified.mimeEntity)` and, for a case summary,
@@ -157,9 +163,9 @@ export async function receiveSealedMessage(
       input,
       reason: error.reason,
       recipient,
-      senderAgencyId: error.senderAgencyId ?? verified?.senderAgencyId,
-      transferId: verified?.transferId,
-      messageId: verified?.messageId ?? outerMessageId,
+      senderAgencyId: error.facts.senderAgencyId,
+      transferId: error.facts.transferId,
+      messageId: error.facts.messageId ?? outerMessageId,
       envelopeSha256,
       at,
     })
@@ -229,12 +235,37 @@ async function openAndCheck(
   )
     throw new Refusal('nested')
   const headers = readBindingHeaders(inner)
+  try {
+    return await checkBound(deps, { ...input, headers, opened, inner })
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error
+    // The signature verified, so these facts are the signer's words: kept with a quarantine.
+    throw new Refusal(error.reason, {
+      senderAgencyId: headers.sender,
+      transferId: headers.transferId,
+      messageId: headers.messageId,
+    })
+  }
+}
+
+async function checkBound(
+  deps: ReceiveDeps,
+  input: {
+    outer: HeaderField[]
+    recipient: HostedAgency
+    at: Date
+    headers: BindingHeaders
+    opened: Extract<DecryptAndVerifyResult, { ok: true }>
+    inner: HeaderField[]
+  },
+): Promise<VerifiedInbound> {
+  const { recipient, at, headers, opened, inner } = input
   await checkSigner(deps, { signer: opened.signer.certificate, senderAgencyId: headers.sender, at })
-  if (headers.recipient !== recipient.id) throw new Refusal('recipient_mismatch', headers.sender)
+  if (headers.recipient !== recipient.id) throw new Refusal('recipient_mismatch')
   checkOuterAgrees(input.outer, inner)
   if (headers.receiptFor !== undefined)
     // seam: fed-receipts — hand the verified receipt to `recordPartnerReceipt` instead.
-    throw new Refusal('receipt_unsupported', headers.sender)
+    throw new Refusal('receipt_unsupported')
   return {
     kind: headers.kind,
     senderAgencyId: headers.sender,
@@ -369,14 +400,14 @@ async function checkSigner(
   const record = await findAgencyCertificate(deps.db, fingerprint)
   if (record === undefined) throw new Refusal('signer_not_registered')
   if (record.agencyId !== input.senderAgencyId) throw new Refusal('signer_agency_mismatch')
-  if (record.status !== 'active') throw new Refusal('signer_revoked', record.agencyId)
+  if (record.status !== 'active') throw new Refusal('signer_revoked')
   const retired = await deps.db
     .selectFrom('agency_certificates')
     .select('retire_at')
     .where('id', '=', fingerprint)
     .executeTakeFirst()
   if (retired?.retire_at != null && retired.retire_at <= input.at.toISOString())
-    throw new Refusal('signer_retired', record.agencyId)
+    throw new Refusal('signer_retired')
   const agency = await findAgency(deps.db, record.agencyId)
   if (agency === undefined) throw new Refusal('signer_not_registered')
   const validation = await validateRegisteredCertificate(deps, {
@@ -385,7 +416,7 @@ async function checkSigner(
     at: input.at,
     usage: 'sign',
   })
-  if (!validation.ok) throw new Refusal(reasonOfCertificate(validation.code), record.agencyId)
+  if (!validation.ok) throw new Refusal(reasonOfCertificate(validation.code))
 }
 
 /** An outer header that has a signed counterpart must say the same; the signed one counts. */
