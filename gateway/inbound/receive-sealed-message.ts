@@ -8,6 +8,7 @@ import { findAgency } from '../../db/account-repository.ts'
 import { findAgencyCertificate } from '../../db/certificate-repository.ts'
 import {
   findHostedAgencyByMailbox,
+  findInboundCertificate,
   findInboundItemByMessage,
   insertInboundItem,
   type HostedAgency,
@@ -301,7 +302,7 @@ function reasonOfCms(code: string, validationCode: string | undefined): InboundR
 }
 
 function reasonOfCertificate(code: string | undefined): InboundRefusalReason {
-  switch (code) {
+  switch (code ?? '') {
     case 'ERR_CERT_REVOKED':
       return 'signer_revoked'
     case 'ERR_CERT_EXPIRED':
@@ -401,12 +402,9 @@ async function checkSigner(
   if (record === undefined) throw new Refusal('signer_not_registered')
   if (record.agencyId !== input.senderAgencyId) throw new Refusal('signer_agency_mismatch')
   if (record.status !== 'active') throw new Refusal('signer_revoked')
-  const retired = await deps.db
-    .selectFrom('agency_certificates')
-    .select('retire_at')
-    .where('id', '=', fingerprint)
-    .executeTakeFirst()
-  if (retired?.retire_at != null && retired.retire_at <= input.at.toISOString())
+  const retireAt = (await findInboundCertificate(deps.db, fingerprint))?.retireAt ?? null
+  // A certificate a rollover retired is accepted until then, not after (migration 0210).
+  if (retireAt !== null && Date.parse(retireAt) <= input.at.getTime())
     throw new Refusal('signer_retired')
   const agency = await findAgency(deps.db, record.agencyId)
   if (agency === undefined) throw new Refusal('signer_not_registered')

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import nodemailer from 'nodemailer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listAuditEntries } from '../../db/audit-repository.ts'
+import { importAgencyCertificate } from '../../gateway/crypto/certificate-service.ts'
 import { startInboundSmtp, type InboundSmtp } from '../../gateway/inbound/inbound-smtp.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
@@ -386,4 +387,49 @@ describe.each(dialects)('inbound S/MIME listener on %s', (dialect) => {
       })
     },
   )
+
+  it('when the signer certificate was retired by a key rollover before now, then it is refused', async () => {
+    const { raw } = caseSummary()
+    const retireAt = new Date(t.clock.now().getTime() - 60_000).toISOString()
+    await t.deps.db
+      .updateTable('agency_certificates')
+      .set({ retire_at: retireAt })
+      .where('agency_id', '=', 'jc-demo')
+      .execute()
+    try {
+      const answer = await deliver(raw)
+      expect(answer).toMatchObject({ ok: false, code: 554 })
+      expect(answer.response).toContain('signer_retired')
+    } finally {
+      await t.deps.db
+        .updateTable('agency_certificates')
+        .set({ retire_at: null })
+        .where('agency_id', '=', 'jc-demo')
+        .execute()
+    }
+  })
+
+  it('when the recipient rolled over to a new certificate, then mail encrypted to the old one and to the new one is read', async () => {
+    const fresh = await relayPki.pki.issue({ name: 'ja-demo-2', email: jaMailbox })
+    await importAgencyCertificate(t.deps, {
+      actor: 'system',
+      agencyId: 'ja-demo',
+      source: {
+        kind: 'certificate',
+        certificate: Buffer.from(fresh.certificatePem),
+        key: Buffer.from(fresh.privateKeyPem),
+      },
+    })
+    const toOld = caseSummary()
+    const headers = bindingHeadersFor()
+    const toNew = sealedTestMessage({
+      headers,
+      signer: signerOf(identity('jc-demo')),
+      recipient: { certificate: fresh.certificateDer, mailbox: jaMailbox },
+      contentEncryption: 'aes-256-gcm',
+      at: t.clock.now(),
+    })
+    expect(await deliver(toOld.raw)).toMatchObject({ ok: true })
+    expect(await deliver(toNew)).toMatchObject({ ok: true })
+  })
 })
