@@ -68,8 +68,12 @@ export async function startRelayServices(deps: Deps): Promise<Service> {
   return {
     name: 'relay',
     endpoints: [
-      ...(ingress ? [{ name: 'smtp_ingress' as const, host: ingress.host, port: ingress.port }] : []),
-      ...(inbound ? [{ name: 'inbound_smtp' as const, host: inbound.host, port: inbound.port }] : []),
+      ...(ingress
+        ? [{ name: 'smtp_ingress' as const, host: ingress.host, port: ingress.port }]
+        : []),
+      ...(inbound
+        ? [{ name: 'inbound_smtp' as const, host: inbound.host, port: inbound.port }]
+        : []),
     ],
     async stop() {
       await inbound?.stop()
