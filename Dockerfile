@@ -44,11 +44,13 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
     SMTP_INGRESS_PORT=2525 \
+    INBOUND_SMTP_PORT=2526 \
     BRUCKE_DATA_DIR=/var/lib/brucke
 # Data directory: the SQLite database, the generated demo secrets, the catch-all mail.
 VOLUME ["/var/lib/brucke"]
-# 8080: HTTP (put a TLS-terminating reverse proxy in front); 2525: SMTP ingress (STARTTLS).
-EXPOSE 8080 2525
+# 8080: HTTP (put a TLS-terminating reverse proxy in front); 2525: SMTP ingress (STARTTLS);
+# 2526: inbound S/MIME from partner gateways (STARTTLS).
+EXPOSE 8080 2525 2526
 USER brucke:brucke
 # Liveness only (the process answers HTTP). No curl in the slim image: Node's own fetch.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

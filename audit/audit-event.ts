@@ -5,6 +5,7 @@ import { auditEventSchemas as auditAreaEventSchemas } from './events/audit-event
 import { consentEventSchemas } from './events/consent-events.ts'
 import { cryptoEventSchemas } from './events/crypto-events.ts'
 import { inboxEventSchemas } from './events/inbox-events.ts'
+import { inboundEventSchemas } from './events/inbound-events.ts'
 import { kioskEventSchemas } from './events/kiosk-events.ts'
 import { receiptEventSchemas } from './events/receipt-events.ts'
 import { relayEventSchemas } from './events/relay-events.ts'
@@ -29,6 +30,7 @@ export const auditEventSchema = z.discriminatedUnion('type', [
   ...consentEventSchemas,
   ...cryptoEventSchemas,
   ...relayEventSchemas,
+  ...inboundEventSchemas,
   ...kioskEventSchemas,
   ...auditAreaEventSchemas,
   ...receiptEventSchemas,

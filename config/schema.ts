@@ -56,6 +56,17 @@ export const configSchema = z
       .regex(/^\s*[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*\s*$/, 'a comma-separated list of agency ids')
       .transform((value) => value.split(',').map((id) => id.trim()))
       .optional(),
+    /** Inbound S/MIME listener for partner gateways (issue 16); 0 = any free port, `off` = none. */
+    inboundSmtpPort: z
+      .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+      .default(2526),
+    /** Largest message the inbound listener takes (SIZE, RFC 1870); larger is refused with 552. */
+    inboundSmtpMaxBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 * 1024 * 1024)
+      .default(30 * 1024 * 1024),
     demo: z
       .union([
         z.boolean(),
@@ -241,6 +252,8 @@ export const environmentNames = {
   inboundSmtpPublicUrl: 'INBOUND_SMTP_PUBLIC_URL',
   cardRolloverOverlapDays: 'CARD_ROLLOVER_OVERLAP_DAYS',
   demoAgencies: 'BRUCKE_DEMO_AGENCIES',
+  inboundSmtpPort: 'INBOUND_SMTP_PORT',
+  inboundSmtpMaxBytes: 'INBOUND_SMTP_MAX_BYTES',
   demo: 'BRUCKE_DEMO',
   masterKey: 'BRUCKE_MASTER_KEY',
   masterKeyFile: 'BRUCKE_MASTER_KEY_FILE',

@@ -9,7 +9,7 @@ import { serviceStarters } from './services.ts'
 export interface Service {
   name: string
   /** Where the service listens, for the start banner (e.g. the SMTP ingress). */
-  endpoints?: { name: 'smtp_ingress'; host: string; port: number }[]
+  endpoints?: { name: 'smtp_ingress' | 'inbound_smtp'; host: string; port: number }[]
   stop(): Promise<void>
 }
 

@@ -56,11 +56,19 @@ function printBanner(
     `  Admin          ${base}/admin`,
     `  API            ${base}/api/v1   (OpenAPI: ${base}/api/v1/openapi.json)`,
   ]
-  const ingress = services.flatMap((s) => s.endpoints ?? []).find((e) => e.name === 'smtp_ingress')
+  const endpoints = services.flatMap((s) => s.endpoints ?? [])
+  const address = (e: { host: string; port: number }) =>
+    `smtp://${e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}`
+  const ingress = endpoints.find((e) => e.name === 'smtp_ingress')
   if (ingress) {
-    const hostPart = ingress.host.includes(':') ? `[${ingress.host}]` : ingress.host
     lines.push(
-      `  SMTP ingress   smtp://${hostPart}:${ingress.port}   (STARTTLS, then AUTH with user id and password; staff only)`,
+      `  SMTP ingress   ${address(ingress)}   (STARTTLS, then AUTH with user id and password; staff only)`,
+    )
+  }
+  const inbound = endpoints.find((e) => e.name === 'inbound_smtp')
+  if (inbound) {
+    lines.push(
+      `  Inbound S/MIME ${address(inbound)}   (STARTTLS; partner gateways' signed and encrypted mail)`,
     )
   }
   if (demo?.created) {

@@ -32,6 +32,12 @@ export interface DeliveryContext {
   revocationSweep: RevocationSweep
   /** Source of jitter in [0, 1); injectable so tests can pin it. */
   random?: () => number
+  /**
+   * Runs after a transfer was settled `delivered` (`brucke serve`: the receive pipeline for a
+   * recipient hosted here, gateway/inbound/local-delivery.ts). Must not throw; whatever it does
+   * never changes the transfer's status.
+   */
+  afterDelivered?: (delivered: { transfer: TransferRecord; envelope: string }) => Promise<void>
 }
 
 /**
@@ -161,6 +167,7 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
     commitOutcome(ctx, t.id, () => db.transaction().execute(write))
   if (outcome.ok) {
     const response = outcome.response
+    let settledNow = false
     await record(async (trx) => {
       const settled = await settleTransfer(trx, {
         id: t.id,
@@ -174,6 +181,7 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
         handoffStartedAt: handoffAt,
       })
       if (!settled) return
+      settledNow = true
       await appendAuditEvent(trx, {
         at,
         actor: 'system',
@@ -192,6 +200,7 @@ export async function deliverOne(ctx: DeliveryContext, claimed: ClaimedTransfer)
     if (t.kind !== 'receipt')
       ctx.deps.metrics.delivered((at.getTime() - Date.parse(t.createdAt)) / 1000)
     log.info({ transferId: t.id, attempt }, 'transfer delivered')
+    if (settledNow && ctx.afterDelivered) await ctx.afterDelivered({ transfer: t, envelope })
     return
   }
   const { failure } = outcome

@@ -1,5 +1,7 @@
 import type { Deps } from '../deps.ts'
 import { createOutboundMailer } from '../federation/partner-routing-mailer.ts'
+import { startInboundSmtp, type InboundSmtp } from '../inbound/inbound-smtp.ts'
+import { receiveLocalDelivery } from '../inbound/local-delivery.ts'
 import type { Service } from '../serve.ts'
 import { startCatchallMailbox } from './catchall-mailbox.ts'
 import { newWorkerId, startDeliveryWorker } from './delivery-worker.ts'
@@ -44,19 +46,39 @@ export async function startRelayServices(deps: Deps): Promise<Service> {
       },
     )
   }
+  // Partner gateways' S/MIME (issue 16): its own port, no AUTH, only for hosted agencies.
+  let inbound: InboundSmtp | undefined
+  if (deps.config.inboundSmtpPort !== 'off') {
+    inbound = await startInboundSmtp({ deps }).catch(async (error: unknown) => {
+      await ingress?.stop()
+      replyMailer?.close()
+      await catchall?.stop()
+      throw error
+    })
+  }
   const worker = startDeliveryWorker({
     deps,
     mailer: createOutboundMailer(deps, target),
     settings,
     workerId: newWorkerId(),
     revocationSweep: newRevocationSweep(),
+    // A recipient hosted here sees the transfer in its inbox too (single shared instance).
+    afterDelivered: (delivered) => receiveLocalDelivery(deps, delivered),
   })
   // `/readyz` says not ready once the worker is stopped (shutting down) while HTTP still answers.
   const workerReadiness = deps.readiness.register('delivery_worker')
   return {
     name: 'relay',
-    endpoints: ingress ? [{ name: 'smtp_ingress', host: ingress.host, port: ingress.port }] : [],
+    endpoints: [
+      ...(ingress
+        ? [{ name: 'smtp_ingress' as const, host: ingress.host, port: ingress.port }]
+        : []),
+      ...(inbound
+        ? [{ name: 'inbound_smtp' as const, host: inbound.host, port: inbound.port }]
+        : []),
+    ],
     async stop() {
+      await inbound?.stop()
       await ingress?.stop()
       replyMailer?.close()
       workerReadiness.stopped()

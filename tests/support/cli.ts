@@ -19,10 +19,11 @@ export function cleanEnv(env: Record<string, string>): Record<string, string> {
   const base: Record<string, string> = {}
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue
-    if (/^(BRUCKE_|DATABASE_URL|SMTP_|PORT|HOST|PUBLIC_URL|LOG_LEVEL)/.test(key)) continue
+    if (/^(BRUCKE_|DATABASE_URL|SMTP_|INBOUND_SMTP_|PORT|HOST|PUBLIC_URL|LOG_LEVEL)/.test(key))
+      continue
     base[key] = value
   }
-  return { ...base, SMTP_INGRESS_PORT: '0', ...env }
+  return { ...base, SMTP_INGRESS_PORT: '0', INBOUND_SMTP_PORT: '0', ...env }
 }
 
 /** Runs `brucke …` as a real process, as an operator would. */

@@ -20,8 +20,6 @@ function agency(id: string) {
   return { id: found.id, name: found.name, mailbox: found.mailbox }
 }
 
-/** RFC 2047 encoded-word, so a name with umlauts travels in a header. */
-
 async function sealFor(
   deps: Pick<Deps, 'relay'>,
   input: {

@@ -105,6 +105,7 @@ export async function startServeRelay(dialect: DialectName): Promise<ServeRelay>
           DATABASE_URL: t.testDatabase.url,
           SMTP_URL: smtp.url,
           SMTP_INGRESS_PORT: '0',
+          INBOUND_SMTP_PORT: '0',
           BRUCKE_DEMO: 'false',
           BRUCKE_MASTER_KEY: t.deps.config.secrets.masterKey.toString('base64'),
           BRUCKE_TOKEN_KEY: t.deps.config.secrets.tokenKey.toString('base64'),

@@ -36,6 +36,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dataDir,
     databaseUrl: 'file::memory:',
     smtpIngressPort: 0,
+    inboundSmtpPort: 0,
     demo: false,
     logLevel: 'info',
     tokenTtlMinutes: 60,

@@ -9,6 +9,8 @@ const labels: Record<string, string> = {
   certificate_added: 'Zertifikat hinzugefügt',
   certificate_revoked: 'Zertifikat widerrufen',
   configuration_changed: 'Konfiguration geändert',
+  inbound_received: 'Nachricht einer Partnerstelle empfangen',
+  inbound_refused: 'Nachricht einer Partnerstelle abgewiesen',
   consent_activated: 'Einwilligung wirksam',
   consent_created: 'Einwilligung vorbereitet',
   consent_declined: 'Einwilligung abgelehnt',

@@ -1,0 +1,131 @@
+import type { AddressInfo } from 'node:net'
+import { SMTPServer } from 'smtp-server'
+import { findHostedAgencyByMailbox } from '../../db/inbound-repository.ts'
+import type { Deps } from '../deps.ts'
+import { IngressStartError } from '../relay/ingress-start-error.ts'
+import { loadIngressTls } from '../relay/ingress-tls.ts'
+import { smtpReplyFor } from './inbound-refusal.ts'
+import { receiveSealedMessage } from './receive-sealed-message.ts'
+
+export interface InboundSmtp {
+  host: string
+  port: number
+  stop(): Promise<void>
+}
+
+/** A reply to the client: the enhanced status code (RFC 3463) is part of the text. */
+function reply(responseCode: number, text: string): Error {
+  return Object.assign(new Error(text), { responseCode })
+}
+
+/**
+ * The inbound S/MIME listener for partner gateways (issue 16, point 2), started by `brucke serve`
+ * on `INBOUND_SMTP_PORT`. STARTTLS with the ingress's TLS identity (the configured files or a
+ * self-signed certificate); no AUTH — a partner is known by the signature inside the message,
+ * which {@link receiveSealedMessage} verifies before anything is kept. RCPT only to a hosted
+ * agency's functional mailbox (else 550 5.1.1), one recipient per mail, SIZE
+ * `INBOUND_SMTP_MAX_BYTES` (larger: 552 5.3.4). Every refusal of the content is answered during
+ * DATA with 554 and the reason code, so the partner knows at once and nothing is kept.
+ */
+export async function startInboundSmtp(input: {
+  deps: Deps
+  /** Defaults to `INBOUND_SMTP_PORT` (0 = any free port). */
+  port?: number
+}): Promise<InboundSmtp> {
+  const { deps } = input
+  const maxBytes = deps.config.inboundSmtpMaxBytes
+  const host = deps.config.host
+  const configured = deps.config.inboundSmtpPort
+  const port = input.port ?? (configured === 'off' ? 0 : configured)
+  const reportingHost = new URL(deps.config.publicUrl).hostname || 'localhost'
+  const tls = await loadIngressTls({
+    certFile: deps.config.smtpIngressTlsCertFile,
+    keyFile: deps.config.smtpIngressTlsKeyFile,
+    hostname: reportingHost,
+    at: deps.clock.now(),
+  })
+  const server = new SMTPServer({
+    secure: false,
+    key: tls.key,
+    cert: tls.cert,
+    name: reportingHost,
+    banner: 'Brücke inbound S/MIME',
+    authOptional: true,
+    disabledCommands: ['AUTH'],
+    size: maxBytes,
+    disableReverseLookup: true,
+    closeTimeout: 2_000,
+    logger: false,
+    onRcptTo(address, session, callback) {
+      if (session.envelope.rcptTo.length > 0)
+        return callback(reply(550, '5.5.3 One recipient agency per message'))
+      findHostedAgencyByMailbox(deps.db, address.address).then(
+        (agency) =>
+          callback(agency ? undefined : reply(550, '5.1.1 No hosted agency has this mailbox')),
+        (error: unknown) => {
+          deps.log.error({ err: error }, 'inbound smtp: recipient lookup failed')
+          callback(reply(451, '4.3.0 Temporary failure, try again'))
+        },
+      )
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (chunk: Buffer) => {
+        // Past the limit the rest is only drained, never kept.
+        if (!stream.sizeExceeded) chunks.push(chunk)
+      })
+      stream.on('end', () => {
+        if (stream.sizeExceeded) {
+          const { code, text } = smtpReplyFor('too_large')
+          deps.log.info({ reason: 'too_large' }, 'inbound smtp: message refused')
+          return callback(reply(code, text))
+        }
+        receiveSealedMessage(deps, {
+          raw: Buffer.concat(chunks),
+          envelopeRecipients: session.envelope.rcptTo.map((r) => r.address),
+          channel: 'smtp',
+          maxBytes,
+        }).then(
+          (result) => {
+            if (result.outcome === 'accepted')
+              return callback(null, `2.0.0 received as ${result.itemId}`)
+            const { code, text } = smtpReplyFor(result.reason)
+            callback(reply(code, text))
+          },
+          (error: unknown) => {
+            deps.log.error({ err: error }, 'inbound smtp: receiving failed')
+            callback(reply(451, '4.3.0 Internal error, try again later'))
+          },
+        )
+      })
+    },
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new IngressStartError(
+          'ERR_SMTP_INGRESS_LISTEN',
+          error.code === 'EADDRINUSE'
+            ? `inbound SMTP cannot listen on ${host}:${port}: the port is in use (set INBOUND_SMTP_PORT to another port, 0 for any free port, or off)`
+            : `inbound SMTP cannot listen on ${host}:${port}: ${error.message}`,
+          { cause: error },
+        ),
+      )
+    })
+    server.listen(port, host, () => resolve())
+  })
+  server.removeAllListeners('error')
+  // A client's socket error (reset, failed TLS handshake) is reported on the server; without a
+  // listener it would end the gateway process.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    deps.log.debug({ code: error.code }, 'inbound smtp: client connection error')
+  })
+  const listening = (server.server.address() as AddressInfo).port
+  deps.log.info({ host, port: listening, tls: tls.source }, 'inbound smtp listening')
+  return {
+    host,
+    port: listening,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}

@@ -1,0 +1,598 @@
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { parseCertificate } from '../../crypto/certificate-parse.ts'
+import { parseContentType } from '../../crypto/smime-message.ts'
+import { decryptAndVerify, type DecryptAndVerifyResult } from '../../crypto/smime.ts'
+import { appendAuditEvent } from '../../db/audit-repository.ts'
+import { findAgency } from '../../db/account-repository.ts'
+import { findAgencyCertificate } from '../../db/certificate-repository.ts'
+import {
+  findHostedAgencyByMailbox,
+  findInboundCertificate,
+  findInboundItemByMessage,
+  insertInboundItem,
+  type HostedAgency,
+} from '../../db/inbound-repository.ts'
+import { isUniqueViolation } from '../../db/unique-violation.ts'
+import { validateRegisteredCertificate } from '../crypto/certificate-service.ts'
+import { loadValidationMaterial } from '../crypto/crl-source.ts'
+import type { Deps } from '../deps.ts'
+import { decryptionKeysOf } from './decryption-keys.ts'
+import type { InboundRefusalReason } from './inbound-refusal.ts'
+import { readHeaderFields, valuesOf, type HeaderField } from './mime-headers.ts'
+
+type ReceiveDeps = Pick<Deps, 'db' | 'config' | 'clock' | 'ids' | 'log' | 'relay' | 'auditAppender'>
+
+export type InboundChannel = 'smtp' | 'local'
+export type InboundKind = 'case_summary' | 'revocation_notice' | 'lapse_notice'
+
+export interface ReceiveInput {
+  /** The message exactly as it arrived (RFC 5322, outer headers + S/MIME body). */
+  raw: Buffer
+  /** The SMTP envelope's RCPT TO addresses (`local`: the transfer's recipient mailbox). */
+  envelopeRecipients: readonly string[]
+  channel: InboundChannel
+  /**
+   * `local` only: the pseudonym the sending side of this same instance already computed (same
+   * pseudonym key). A partner's message carries no name, so its items have none.
+   */
+  subjectPseudonym?: string | null
+  /** Largest message accepted (INBOUND_SMTP_MAX_BYTES). */
+  maxBytes?: number
+}
+
+/** What the binding headers inside the signature said, once every check passed. */
+export interface VerifiedInbound {
+  kind: InboundKind
+  senderAgencyId: string
+  recipientAgencyId: string
+  messageId: string
+  transferId: string
+  consentId: string
+  purpose: string | null
+  categories: string[]
+  /** The verified inner entity (plaintext): for the seams only, never stored or logged. */
+  mimeEntity: Buffer
+}
+
+/**
+ * The pipeline's answer. `accepted` (also for a message seen before: `duplicate`), or `refused`
+ * with its reason; a refusal on the `local` channel (nobody to answer at SMTP level) is kept
+ * `quarantined`. The seams plug in here: fed-receipts' `queuePartnerReceipt` after each decision on
+ * a case summary, fed-inbox's `honourEndingNotice` after a stored notice.
+ */
+export type ReceiveResult =
+  | {
+      outcome: 'accepted'
+      itemId: string
+      duplicate: boolean
+      kind: InboundKind
+      senderAgencyId: string
+      recipientAgencyId: string
+      transferId: string
+      consentId: string
+    }
+  | {
+      outcome: 'refused'
+      reason: InboundRefusalReason
+      /** Set when the refusal was kept as a quarantined item. */
+      quarantinedItemId?: string
+      recipientAgencyId?: string
+      senderAgencyId?: string
+      transferId?: string
+    }
+
+/** What a refusal knows of the message: only what was read inside a verified signature. */
+interface RefusalFacts {
+  senderAgencyId?: string
+  transferId?: string
+  messageId?: string
+}
+
+class Refusal extends Error {
+  constructor(
+    readonly reason: InboundRefusalReason,
+    readonly facts: RefusalFacts = {},
+  ) {
+    super(reason)
+  }
+}
+
+const idValue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/)
+const term = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/)
+const messageIdValue = z.string().regex(/^<[^<>\s]{1,300}>$/)
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex')
+
+/** The binding headers the sender signs (gateway/relay/compose-message.ts, revocation-notice.ts). */
+const bindingNames = [
+  'x-brucke-transfer-id',
+  'x-brucke-consent-id',
+  'x-brucke-consent-text-sha256',
+  'x-brucke-purpose',
+  'x-brucke-categories',
+  'x-brucke-entrusted-categories',
+  'x-brucke-sender',
+  'x-brucke-recipient',
+  'x-brucke-notice',
+  'x-brucke-related-transfers',
+  'x-brucke-receipt-for',
+  'message-id',
+]
+
+/**
+ * Receives one sealed message for a hosted agency (issue 16, point 3): nothing is kept unless it
+ * decrypts with the agency's key, its signature verifies against the trust anchors and CRLs, the
+ * signer's registered certificate belongs to the agency named in the signed `X-Brucke-Sender`,
+ * and the signed `X-Brucke-Recipient` is the receiving agency. Every binding fact is read from
+ * inside the signature; an outer header only has to agree. The item keeps the message as it
+ * arrived (still encrypted) and verified metadata — never plaintext.
+ */
+export async function receiveSealedMessage(
+  deps: ReceiveDeps,
+  input: ReceiveInput,
+): Promise<ReceiveResult> {
+  const at = deps.clock.now()
+  const envelopeSha256 = createHash('sha256').update(input.raw).digest('hex')
+  const outer = readHeaderFields(input.raw)
+  const outerMessageId = outer === undefined ? undefined : valuesOf(outer, 'message-id')[0]
+  let recipient: HostedAgency | undefined
+  for (const address of input.envelopeRecipients) {
+    recipient = await findHostedAgencyByMailbox(deps.db, address)
+    if (recipient) break
+  }
+  try {
+    if (recipient === undefined) throw new Refusal('recipient_not_hosted')
+    if (input.maxBytes !== undefined && input.raw.length > input.maxBytes)
+      throw new Refusal('too_large')
+    if (outer === undefined || !isEncryptedSmime(outer)) throw new Refusal('not_smime')
+    // The same bytes under the same Message-ID again (a partner that lost our 250): the first answer.
+    if (outerMessageId !== undefined) {
+      const seen = await findInboundItemByMessage(deps.db, recipient.id, outerMessageId)
+      if (seen?.status === 'received' && seen.envelopeSha256 === envelopeSha256)
+        return await duplicateOf(deps, seen.id)
+    }
+    const verified = await openAndCheck(deps, { input, outer, recipient, at })
+    const seen = await findInboundItemByMessage(deps.db, recipient.id, verified.messageId)
+    if (seen?.status === 'received') return await duplicateOf(deps, seen.id)
+    // seam: fed-attest — `readAttestation(verified.mimeEntity)` and, for a case summary,
+    // `attestationCoversTransfer(...)`; refuse `attestation_missing` / `attestation_mismatch`,
+    // and store the attestation in `attestation_json`.
+    return await store(deps, { input, verified, envelopeSha256, at })
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error
+    return refuse(deps, {
+      input,
+      reason: error.reason,
+      recipient,
+      senderAgencyId: error.facts.senderAgencyId,
+      transferId: error.facts.transferId,
+      messageId: error.facts.messageId ?? outerMessageId,
+      envelopeSha256,
+      at,
+    })
+  }
+}
+
+/** application/pkcs7-mime (or the x- form) with enveloped or authEnveloped data (RFC 8551 §3.3). */
+function isEncryptedSmime(outer: readonly HeaderField[]): boolean {
+  const value = valuesOf(outer, 'content-type')
+  if (value.length !== 1 || value[0] === undefined) return false
+  const { type, parameters } = parseContentType(value[0])
+  if (type !== 'application/pkcs7-mime' && type !== 'application/x-pkcs7-mime') return false
+  const smimeType = parameters.get('smime-type')?.toLowerCase()
+  return (
+    smimeType === undefined || smimeType === 'enveloped-data' || smimeType === 'authenveloped-data'
+  )
+}
+
+async function duplicateOf(deps: ReceiveDeps, itemId: string): Promise<ReceiveResult> {
+  const row = await deps.db
+    .selectFrom('inbound_items')
+    .select(['kind', 'sender_agency_id', 'recipient_agency_id', 'transfer_id', 'consent_id'])
+    .where('id', '=', itemId)
+    .executeTakeFirstOrThrow()
+  return {
+    outcome: 'accepted',
+    itemId,
+    duplicate: true,
+    kind: row.kind as InboundKind,
+    senderAgencyId: row.sender_agency_id ?? '',
+    recipientAgencyId: row.recipient_agency_id,
+    transferId: row.transfer_id ?? '',
+    consentId: row.consent_id ?? '',
+  }
+}
+
+/** Decrypts with each of the agency's keys, verifies, and checks signer and binding headers. */
+async function openAndCheck(
+  deps: ReceiveDeps,
+  input: { input: ReceiveInput; outer: HeaderField[]; recipient: HostedAgency; at: Date },
+): Promise<VerifiedInbound> {
+  const { recipient, at } = input
+  const material = await loadValidationMaterial(deps, { at })
+  let opened: DecryptAndVerifyResult | undefined
+  for (const candidate of await decryptionKeysOf(deps, recipient.id, at)) {
+    opened = decryptAndVerify({
+      message: input.input.raw,
+      recipient: candidate,
+      trustAnchors: material.trustAnchors,
+      crls: material.crls,
+      crlPolicy: 'if-present',
+      at,
+      ...(input.input.maxBytes === undefined ? {} : { maxBytes: input.input.maxBytes }),
+    })
+    if (opened.ok || opened.code !== 'ERR_CMS_NOT_FOR_US') break
+  }
+  if (opened === undefined) throw new Refusal('not_for_recipient')
+  if (!opened.ok) throw new Refusal(reasonOfCms(opened.code, opened.validationCode))
+  const inner = readHeaderFields(opened.mimeEntity)
+  if (inner === undefined) throw new Refusal('malformed')
+  const contentType = valuesOf(inner, 'content-type')[0]
+  const innerType = contentType === undefined ? '' : parseContentType(contentType).type
+  if (
+    innerType === 'multipart/signed' ||
+    innerType === 'application/pkcs7-mime' ||
+    innerType === 'application/x-pkcs7-mime'
+  )
+    throw new Refusal('nested')
+  const headers = readBindingHeaders(inner)
+  try {
+    return await checkBound(deps, { ...input, headers, opened, inner })
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error
+    // The signature verified, so these facts are the signer's words: kept with a quarantine.
+    throw new Refusal(error.reason, {
+      senderAgencyId: headers.sender,
+      transferId: headers.transferId,
+      messageId: headers.messageId,
+    })
+  }
+}
+
+async function checkBound(
+  deps: ReceiveDeps,
+  input: {
+    outer: HeaderField[]
+    recipient: HostedAgency
+    at: Date
+    headers: BindingHeaders
+    opened: Extract<DecryptAndVerifyResult, { ok: true }>
+    inner: HeaderField[]
+  },
+): Promise<VerifiedInbound> {
+  const { recipient, at, headers, opened, inner } = input
+  await checkSigner(deps, { signer: opened.signer.certificate, senderAgencyId: headers.sender, at })
+  if (headers.recipient !== recipient.id) throw new Refusal('recipient_mismatch')
+  checkOuterAgrees(input.outer, inner)
+  if (headers.receiptFor !== undefined)
+    // seam: fed-receipts — hand the verified receipt to `recordPartnerReceipt` instead.
+    throw new Refusal('receipt_unsupported')
+  return {
+    kind: headers.kind,
+    senderAgencyId: headers.sender,
+    recipientAgencyId: recipient.id,
+    messageId: headers.messageId,
+    transferId: headers.transferId,
+    consentId: headers.consentId,
+    purpose: headers.purpose,
+    categories: headers.categories,
+    mimeEntity: opened.mimeEntity,
+  }
+}
+
+function reasonOfCms(code: string, validationCode: string | undefined): InboundRefusalReason {
+  switch (code) {
+    case 'ERR_CMS_NOT_FOR_US':
+      return 'not_for_recipient'
+    case 'ERR_CMS_DECRYPT':
+      return 'decrypt_failed'
+    case 'ERR_CMS_UNSUPPORTED':
+      return 'unsupported'
+    case 'ERR_CMS_NOT_SIGNED':
+      return 'not_signed'
+    case 'ERR_CMS_BAD_SIGNATURE':
+      return 'bad_signature'
+    case 'ERR_CMS_TOO_LARGE':
+      return 'too_large'
+    case 'ERR_CMS_SIGNER_UNTRUSTED':
+      return reasonOfCertificate(validationCode)
+    default:
+      return 'malformed'
+  }
+}
+
+function reasonOfCertificate(code: string | undefined): InboundRefusalReason {
+  switch (code ?? '') {
+    case 'ERR_CERT_REVOKED':
+      return 'signer_revoked'
+    case 'ERR_CERT_EXPIRED':
+    case 'ERR_CERT_NOT_YET_VALID':
+      return 'signer_expired'
+    case 'ERR_CERT_CRL_MISSING':
+    case 'ERR_CERT_CRL_EXPIRED':
+    case 'ERR_CERT_CRL_INVALID':
+      return 'signer_crl_unavailable'
+    case 'ERR_CERT_KEY_USAGE':
+    case 'ERR_CERT_EKU':
+    case 'ERR_CERT_EMAIL_MISMATCH':
+      return 'signer_invalid'
+    default:
+      return 'signer_untrusted'
+  }
+}
+
+interface BindingHeaders {
+  kind: InboundKind
+  sender: string
+  recipient: string
+  messageId: string
+  transferId: string
+  consentId: string
+  purpose: string | null
+  categories: string[]
+  receiptFor: string | undefined
+}
+
+/** Reads the signed binding headers; each at most once, each well-formed. */
+function readBindingHeaders(inner: readonly HeaderField[]): BindingHeaders {
+  for (const name of bindingNames)
+    if (valuesOf(inner, name).length > 1) throw new Refusal('binding_header_invalid')
+  const one = (name: string) => valuesOf(inner, name)[0]
+  const required = (name: string, schema: z.ZodType<string>): string => {
+    const value = one(name)
+    if (value === undefined) throw new Refusal('binding_header_missing')
+    const parsed = schema.safeParse(value)
+    if (!parsed.success) throw new Refusal('binding_header_invalid')
+    return parsed.data
+  }
+  const sender = required('x-brucke-sender', idValue)
+  const recipient = required('x-brucke-recipient', idValue)
+  const messageId = required('message-id', messageIdValue)
+  const transferId = required('x-brucke-transfer-id', idValue)
+  const consentId = required('x-brucke-consent-id', idValue)
+  const receiptFor = one('x-brucke-receipt-for')
+  const notice = one('x-brucke-notice')
+  let kind: InboundKind = 'case_summary'
+  if (notice === 'consent-revoked') kind = 'revocation_notice'
+  else if (notice === 'consent-lapsed') kind = 'lapse_notice'
+  else if (notice !== undefined) throw new Refusal('binding_header_invalid')
+  if (kind !== 'case_summary' || receiptFor !== undefined)
+    return {
+      kind,
+      sender,
+      recipient,
+      messageId,
+      transferId,
+      consentId,
+      purpose: null,
+      categories: [],
+      receiptFor,
+    }
+  required('x-brucke-consent-text-sha256', z.string().regex(/^[0-9a-f]{64}$/))
+  const purpose = required('x-brucke-purpose', term)
+  const categories = required('x-brucke-categories', z.string().max(2000))
+    .split(',')
+    .map((c) => c.trim())
+  if (categories.length === 0 || !categories.every((c) => term.safeParse(c).success))
+    throw new Refusal('binding_header_invalid')
+  return {
+    kind,
+    sender,
+    recipient,
+    messageId,
+    transferId,
+    consentId,
+    purpose,
+    categories,
+    receiptFor,
+  }
+}
+
+/**
+ * The verified signer certificate must be registered here for the agency the signed
+ * `X-Brucke-Sender` names, not withdrawn, not retired by a rollover, and valid for signing with
+ * that agency's mailbox against the CRLs its CA requires.
+ */
+async function checkSigner(
+  deps: ReceiveDeps,
+  input: { signer: Buffer; senderAgencyId: string; at: Date },
+): Promise<void> {
+  const fingerprint = parseCertificate(input.signer).fingerprintSha256
+  const record = await findAgencyCertificate(deps.db, fingerprint)
+  if (record === undefined) throw new Refusal('signer_not_registered')
+  if (record.agencyId !== input.senderAgencyId) throw new Refusal('signer_agency_mismatch')
+  if (record.status !== 'active') throw new Refusal('signer_revoked')
+  const retireAt = (await findInboundCertificate(deps.db, fingerprint))?.retireAt ?? null
+  // A certificate a rollover retired is accepted until then, not after (migration 0210).
+  if (retireAt !== null && Date.parse(retireAt) <= input.at.getTime())
+    throw new Refusal('signer_retired')
+  const agency = await findAgency(deps.db, record.agencyId)
+  if (agency === undefined) throw new Refusal('signer_not_registered')
+  const validation = await validateRegisteredCertificate(deps, {
+    record,
+    mailbox: agency.mailbox,
+    at: input.at,
+    usage: 'sign',
+  })
+  if (!validation.ok) throw new Refusal(reasonOfCertificate(validation.code))
+}
+
+/** An outer header that has a signed counterpart must say the same; the signed one counts. */
+function checkOuterAgrees(outer: readonly HeaderField[], inner: readonly HeaderField[]): void {
+  for (const name of bindingNames) {
+    const outside = valuesOf(outer, name)
+    if (outside.length === 0) continue
+    const inside = valuesOf(inner, name)
+    if (outside.length !== inside.length || outside.some((value, i) => value !== inside[i]))
+      throw new Refusal('header_mismatch')
+  }
+}
+
+async function store(
+  deps: ReceiveDeps,
+  input: { input: ReceiveInput; verified: VerifiedInbound; envelopeSha256: string; at: Date },
+): Promise<ReceiveResult> {
+  const { verified, at } = input
+  const itemId = deps.ids.newId('inb')
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      await insertInboundItem(trx, {
+        id: itemId,
+        kind: verified.kind,
+        status: 'received',
+        recipientAgencyId: verified.recipientAgencyId,
+        senderAgencyId: verified.senderAgencyId,
+        messageId: verified.messageId,
+        transferId: verified.transferId,
+        consentId: verified.consentId,
+        subjectPseudonym: input.input.subjectPseudonym ?? null,
+        purpose: verified.purpose,
+        categories: verified.categories,
+        attestationJson: null,
+        envelope: input.input.raw.toString('latin1'),
+        envelopeSha256: input.envelopeSha256,
+        refusalReason: null,
+        receivedAt: at,
+      })
+      await appendAuditEvent(trx, {
+        at,
+        actor: 'system',
+        event: {
+          type: 'inbound_received',
+          itemId,
+          kind: verified.kind,
+          channel: input.input.channel,
+          senderAgencyId: verified.senderAgencyId,
+          recipientAgencyId: verified.recipientAgencyId,
+          transferId: verified.transferId,
+          consentId: verified.consentId,
+          messageIdSha256: sha256Hex(verified.messageId),
+          envelopeSha256: input.envelopeSha256,
+        },
+      })
+    })
+  } catch (error) {
+    // Another copy of the same message committed first: that one is the answer.
+    if (!isUniqueViolation(error)) throw error
+    const seen = await findInboundItemByMessage(
+      deps.db,
+      verified.recipientAgencyId,
+      verified.messageId,
+    )
+    if (seen?.status === 'received') return duplicateOf(deps, seen.id)
+    throw error
+  }
+  deps.log.info(
+    {
+      itemId,
+      kind: verified.kind,
+      sender: verified.senderAgencyId,
+      recipient: verified.recipientAgencyId,
+      channel: input.input.channel,
+    },
+    'inbound: message received',
+  )
+  // seam: fed-inbox — `honourEndingNotice(deps, itemId)` for a revocation or lapse notice.
+  // seam: fed-receipts — `queuePartnerReceipt(deps, { accepted })` for a case summary.
+  return {
+    outcome: 'accepted',
+    itemId,
+    duplicate: false,
+    kind: verified.kind,
+    senderAgencyId: verified.senderAgencyId,
+    recipientAgencyId: verified.recipientAgencyId,
+    transferId: verified.transferId,
+    consentId: verified.consentId,
+  }
+}
+
+/**
+ * Records a refusal: on SMTP only the audit entry (the partner gets the reply); on the `local`
+ * channel — already past any SMTP answer — a quarantined item with its reason, keeping the
+ * message encrypted as it was, never its plaintext.
+ */
+async function refuse(
+  deps: ReceiveDeps,
+  input: {
+    input: ReceiveInput
+    reason: InboundRefusalReason
+    recipient: HostedAgency | undefined
+    senderAgencyId: string | undefined
+    transferId: string | undefined
+    messageId: string | undefined
+    envelopeSha256: string
+    at: Date
+  },
+): Promise<ReceiveResult> {
+  const { at, recipient } = input
+  const event = {
+    type: 'inbound_refused' as const,
+    reason: input.reason,
+    channel: input.input.channel,
+    senderAgencyId: input.senderAgencyId ?? null,
+    recipientAgencyId: recipient?.id ?? null,
+    messageIdSha256: input.messageId === undefined ? null : sha256Hex(input.messageId),
+    envelopeSha256: input.envelopeSha256,
+  }
+  let quarantinedItemId: string | undefined
+  if (input.input.channel === 'local' && recipient !== undefined) {
+    const itemId = deps.ids.newId('inb')
+    const messageId = input.messageId ?? `<${input.envelopeSha256}@quarantine>`
+    try {
+      await deps.db.transaction().execute(async (trx) => {
+        await insertInboundItem(trx, {
+          id: itemId,
+          kind: 'case_summary',
+          status: 'quarantined',
+          recipientAgencyId: recipient.id,
+          senderAgencyId: input.senderAgencyId ?? null,
+          messageId,
+          transferId: input.transferId ?? null,
+          consentId: null,
+          subjectPseudonym: null,
+          purpose: null,
+          categories: [],
+          attestationJson: null,
+          envelope: input.input.raw.toString('latin1'),
+          envelopeSha256: input.envelopeSha256,
+          refusalReason: input.reason,
+          receivedAt: at,
+        })
+        await appendAuditEvent(trx, {
+          at,
+          actor: 'system',
+          event: { ...event, outcome: 'quarantined', itemId },
+        })
+      })
+      quarantinedItemId = itemId
+    } catch (error) {
+      // The same message quarantined before: once is enough.
+      if (!isUniqueViolation(error)) throw error
+    }
+  } else {
+    await deps.auditAppender.append({
+      at,
+      actor: 'system',
+      event: { ...event, outcome: 'refused' },
+    })
+  }
+  deps.log.info(
+    {
+      reason: input.reason,
+      recipient: recipient?.id,
+      sender: input.senderAgencyId,
+      channel: input.input.channel,
+      quarantined: quarantinedItemId !== undefined,
+    },
+    'inbound: message refused',
+  )
+  // seam: fed-receipts — `queuePartnerReceipt(deps, { refused, reason })` for a verified case summary.
+  return {
+    outcome: 'refused',
+    reason: input.reason,
+    ...(quarantinedItemId === undefined ? {} : { quarantinedItemId }),
+    ...(recipient === undefined ? {} : { recipientAgencyId: recipient.id }),
+    ...(input.senderAgencyId === undefined ? {} : { senderAgencyId: input.senderAgencyId }),
+    ...(input.transferId === undefined ? {} : { transferId: input.transferId }),
+  }
+}
