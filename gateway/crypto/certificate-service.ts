@@ -32,6 +32,7 @@ import {
 import type { AgencyCertificateRecord, TrustAnchorRecord } from '../../db/certificate-repository.ts'
 import type { Deps } from '../deps.ts'
 import { ApiError } from '../http/api-error.ts'
+import { fetchDistributionPointCrls } from './crl-refresh.ts'
 import { httpCrlFetcher, loadValidationMaterial, readAnchorCrl } from './crl-source.ts'
 import type { CrlFetcher, ValidationMaterial } from './crl-source.ts'
 
@@ -157,6 +158,12 @@ export async function importAgencyCertificate(
     throw new KeyError('ERR_KEY_MISMATCH', 'the private key does not belong to the certificate')
   }
   const at = deps.clock.now()
+  // CRLs published only at a distribution point (an intermediate CA's, typically) are fetched
+  // now, so the certificate validates at import as it will after each scheduled refresh.
+  await fetchDistributionPointCrls(deps, {
+    certificates: [certificate, ...chain],
+    ...fetcher(input.fetchCrl),
+  })
   const material = await loadValidationMaterial(deps, { at, ...fetcher(input.fetchCrl) })
   const usages: CertificateUsage[] = privateKey === undefined ? ['encrypt'] : ['encrypt', 'sign']
   let leaf: ParsedCertificate | undefined

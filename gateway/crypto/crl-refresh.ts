@@ -10,6 +10,7 @@ import {
   listTrustAnchors,
   saveCachedCrl,
 } from '../../db/certificate-repository.ts'
+import type { TrustAnchorRecord } from '../../db/certificate-repository.ts'
 import { recordCrlFetchFailure, saveFetchedCrl } from '../../db/crl-fetch-repository.ts'
 import type { Deps } from '../deps.ts'
 import { startPeriodicService } from '../periodic-service.ts'
@@ -62,6 +63,43 @@ export async function refreshCrls(
   ]
   for (const holder of holders) for (const url of holder.crlDistributionPoints) urls.add(url)
 
+  return fetchCrlSources(deps, { urls, issuers, anchors, fetchCrl })
+}
+
+/**
+ * Fetches the CRLs of a certificate about to be imported (its distribution points and those of
+ * its chain), so a certificate from an intermediate CA whose CRL is published only at a
+ * distribution point validates at import; issuers are the trust anchors and the given chain.
+ */
+export async function fetchDistributionPointCrls(
+  deps: RefreshDeps,
+  input: { certificates: Buffer[]; fetchCrl?: CrlFetcher },
+): Promise<CrlRefreshOutcome> {
+  const anchors = await listTrustAnchors(deps.db)
+  const parsed = input.certificates.map((der) => parseCertificate(der))
+  const issuers = [
+    ...anchors.map((anchor) => parseCertificate(decodePem(anchor.certificatePem, 'CERTIFICATE'))),
+    ...parsed.filter((certificate) => certificate.basicConstraints?.ca === true),
+  ]
+  const urls = new Set(parsed.flatMap((certificate) => certificate.crlDistributionPoints))
+  return fetchCrlSources(deps, {
+    urls,
+    issuers,
+    anchors,
+    fetchCrl: input.fetchCrl ?? httpCrlFetcher,
+  })
+}
+
+async function fetchCrlSources(
+  deps: RefreshDeps,
+  input: {
+    urls: Set<string>
+    issuers: ParsedCertificate[]
+    anchors: TrustAnchorRecord[]
+    fetchCrl: CrlFetcher
+  },
+): Promise<CrlRefreshOutcome> {
+  const { urls, issuers, anchors, fetchCrl } = input
   const outcome: CrlRefreshOutcome = { sources: urls.size, updated: 0, failed: [] }
   for (const url of [...urls].sort()) {
     const at = deps.clock.now()
