@@ -91,7 +91,7 @@ const requestArb: fc.Arbitrary<DecisionRequest> = fc.record({
     'expired',
     'untrusted',
     'invalid',
-  ) as fc.Arbitrary<CertificateStanding>,
+  ),
 })
 
 /** A request the facts of one consent fully cover, decided at a time inside its validity. */
