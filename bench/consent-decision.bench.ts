@@ -164,7 +164,7 @@ const request = (subjectPseudonym: string, i: number): DecisionRequest => ({
   purpose: purposes[i % purposes.length] ?? 'hilfeplanung',
   categories: ['stammdaten', 'berufswahl'],
   necessity: 'Abstimmung der Hilfeplanung vor der Fallkonferenz.',
-  recipientCertificateValid: true,
+  recipientCertificate: 'valid',
 })
 
 export async function benchConsentDecision(

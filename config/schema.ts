@@ -219,6 +219,11 @@ export const configSchema = z
     idempotencyKeyRetentionHours: z.coerce.number().int().min(1).max(8760).default(24),
     /** Minutes between the retention purges `brucke serve` runs by itself (0 = never). */
     retentionPurgeIntervalMinutes: z.coerce.number().int().min(0).max(10080).default(60),
+    /**
+     * Minutes between the CRL refreshes `brucke serve` runs (anchor CRL URLs and the certificates'
+     * CRL distribution points); a certificate revoked at its CA is refused within one (0 = never).
+     */
+    crlRefreshMinutes: z.coerce.number().int().min(0).max(10080).default(60),
     /** Seconds between signed audit checkpoints when the log grew (0 = only on shutdown). */
     auditCheckpointIntervalSeconds: z.coerce.number().int().min(0).max(86400).default(300),
     /** SQLite: milliseconds between checkpoints of the write-ahead log (commits never run one). */
@@ -289,6 +294,7 @@ export const environmentNames = {
   inboxRetentionDays: 'INBOX_RETENTION_DAYS',
   idempotencyKeyRetentionHours: 'IDEMPOTENCY_KEY_RETENTION_HOURS',
   retentionPurgeIntervalMinutes: 'RETENTION_PURGE_INTERVAL_MINUTES',
+  crlRefreshMinutes: 'CRL_REFRESH_MINUTES',
   auditCheckpointIntervalSeconds: 'AUDIT_CHECKPOINT_INTERVAL_SECONDS',
   sqliteCheckpointIntervalMs: 'SQLITE_CHECKPOINT_INTERVAL_MS',
   kioskIdleSeconds: 'KIOSK_IDLE_SECONDS',

@@ -26,13 +26,32 @@ export interface DecisionRequest {
   necessity?: string
   /** A dry run asks before the necessity is written; then its absence is not a reason. */
   dryRun?: boolean
-  /** Whether the recipient's certificate validated at `now`; unknown in a dry run. */
-  recipientCertificateValid?: boolean
+  /** How the recipient's certificate fared at `now`; undefined when not looked up. */
+  recipientCertificate?: CertificateStanding
+  /**
+   * Whether the sending agency can sign at `now` (certificate and key); undefined when not looked
+   * up. The transfer checks it after a permit and answers with its own `ERR_RELAY_SENDER_*` code;
+   * a dry run names the same cause as a `sender_*` reason, so it answers as the transfer would.
+   */
+  senderCertificate?: SenderStanding
   /** SHA-256 of the case summary, for single-transfer consents. */
   summarySha256?: string
   /** The transfer being decided, so a single-transfer consent it used up still permits it. */
   transferId?: string
 }
+
+/**
+ * A certificate's standing at the instant of the decision, as the caller established it:
+ * `missing` (none registered), `revoked` (on its CA's CRL or withdrawn here), `expired`,
+ * `untrusted` (no chain to a trust anchor, or its revocation status cannot be established: no
+ * current CRL) or `invalid` (not usable for S/MIME to this mailbox: key usage, mailbox, not yet
+ * valid, malformed).
+ */
+export type CertificateStanding =
+  'valid' | 'missing' | 'revoked' | 'expired' | 'untrusted' | 'invalid'
+
+/** The sender's standing adds `key_missing`: a certificate without the private key to sign. */
+export type SenderStanding = CertificateStanding | 'key_missing'
 
 /**
  * The stable deny reason codes (docs/design.md §3.2): the one list the type, the staff sentences
@@ -54,7 +73,17 @@ export const denyReasonCodes = [
   'guardian_signature_missing',
   'entrusting_person_signature_missing',
   'staff_not_in_sender_agency',
+  'recipient_certificate_missing',
+  'recipient_certificate_revoked',
+  'recipient_certificate_expired',
+  'recipient_certificate_untrusted',
   'recipient_certificate_invalid',
+  'sender_certificate_missing',
+  'sender_certificate_revoked',
+  'sender_certificate_expired',
+  'sender_certificate_untrusted',
+  'sender_certificate_invalid',
+  'sender_key_missing',
   'necessity_missing',
   'summary_mismatch',
   'consent_used_up',
@@ -78,6 +107,24 @@ export type Decision<C extends ConsentFacts = ConsentFacts> =
 
 /** Shortest statement of necessity that is taken as written (trimmed characters). */
 export const minimumNecessityLength = 10
+
+const recipientCertificateReason: Record<Exclude<CertificateStanding, 'valid'>, DenyReasonCode> = {
+  missing: 'recipient_certificate_missing',
+  revoked: 'recipient_certificate_revoked',
+  expired: 'recipient_certificate_expired',
+  untrusted: 'recipient_certificate_untrusted',
+  invalid: 'recipient_certificate_invalid',
+}
+
+/** The reason a sender's standing gives (also the `reason` of the transfer's 409). */
+export const senderCertificateReason: Record<Exclude<SenderStanding, 'valid'>, DenyReasonCode> = {
+  missing: 'sender_certificate_missing',
+  revoked: 'sender_certificate_revoked',
+  expired: 'sender_certificate_expired',
+  untrusted: 'sender_certificate_untrusted',
+  invalid: 'sender_certificate_invalid',
+  key_missing: 'sender_key_missing',
+}
 
 const signatureReason: Record<SignatoryRole, DenyReason> = {
   youth: 'youth_signature_missing',
@@ -104,8 +151,10 @@ export function decide<C extends ConsentFacts>(
 ): Decision<C> {
   const requestReasons: DenyReason[] = []
   if (request.staffAgencyId !== request.from) requestReasons.push('staff_not_in_sender_agency')
-  if (request.recipientCertificateValid === false)
-    requestReasons.push('recipient_certificate_invalid')
+  if (request.recipientCertificate !== undefined && request.recipientCertificate !== 'valid')
+    requestReasons.push(recipientCertificateReason[request.recipientCertificate])
+  if (request.senderCertificate !== undefined && request.senderCertificate !== 'valid')
+    requestReasons.push(senderCertificateReason[request.senderCertificate])
   const assessNecessity = !request.dryRun || request.necessity !== undefined
   const necessity = request.necessity?.trim() ?? ''
   if (assessNecessity && necessity.length < minimumNecessityLength)

@@ -6,6 +6,7 @@ import {
   AuthorityKeyIdentifier,
   BasicConstraints,
   Certificate,
+  CRLDistributionPoints,
   ExtendedKeyUsage,
   KeyUsage,
   KeyUsageFlags,
@@ -14,6 +15,7 @@ import {
   id_ce_authorityKeyIdentifier,
   id_ce_basicConstraints,
   id_ce_certificatePolicies,
+  id_ce_cRLDistributionPoints,
   id_ce_extKeyUsage,
   id_ce_keyUsage,
   id_ce_subjectAltName,
@@ -66,6 +68,8 @@ export interface ParsedCertificate {
   authorityKeyIdentifier: Buffer | undefined
   /** OIDs of critical extensions not in the understood set. */
   unknownCriticalExtensions: string[]
+  /** http(s) URIs of the cRLDistributionPoints (RFC 5280 §4.2.1.13), where the issuer's CRL is fetched. */
+  crlDistributionPoints: string[]
   /** SHA-256 over the DER, lower-case hex. */
   fingerprintSha256: string
 }
@@ -146,6 +150,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
       unknownCriticalExtensions: extensions
         .filter((extension) => extension.critical && !understoodExtensions.has(extension.extnID))
         .map((extension) => extension.extnID),
+      crlDistributionPoints: distributionPointUris(value(id_ce_cRLDistributionPoints)),
       fingerprintSha256: createHash('sha256').update(bytes).digest('hex'),
     }
     return parsed
@@ -187,6 +192,20 @@ export function sameAlgorithm(a: AlgorithmIdentifier, b: AlgorithmIdentifier): b
 
 function nameDer(name: Name): Buffer {
   return Buffer.from(AsnConvert.serialize(name))
+}
+
+/** The full-name http(s) URIs of a cRLDistributionPoints value; other forms (LDAP, relative names) are skipped. */
+function distributionPointUris(extension: ArrayBuffer | undefined): string[] {
+  if (extension === undefined) return []
+  const uris = AsnConvert.parse(extension, CRLDistributionPoints).flatMap(
+    (point) => point.distributionPoint?.fullName ?? [],
+  )
+  return uris.flatMap((name) =>
+    name.uniformResourceIdentifier !== undefined &&
+    /^https?:\/\//i.test(name.uniformResourceIdentifier)
+      ? [name.uniformResourceIdentifier]
+      : [],
+  )
 }
 
 function keyUsageNames(bits: number): Set<KeyUsageName> {

@@ -111,6 +111,18 @@ export async function listAgencyCertificates(
   return rows.map(toCertificate)
 }
 
+/** When each certificate with a rollover end (`retire_at`, 0210) retires, by certificate id. */
+export async function listRetirements(db: Executor): Promise<Map<string, Date>> {
+  const rows = await db
+    .selectFrom('agency_certificates')
+    .select(['id', 'retire_at'])
+    .where('retire_at', 'is not', null)
+    .execute()
+  return new Map(
+    rows.flatMap((row) => (row.retire_at === null ? [] : [[row.id, date(row.retire_at)]])),
+  )
+}
+
 export async function markAgencyCertificateRevoked(
   db: Executor,
   id: string,

@@ -48,6 +48,16 @@ export async function listCrlIssueTimes(
   return rows.map((r) => ({ trustAnchorId: r.trust_anchor_id, thisUpdate: r.this_update }))
 }
 
+/** How many CRL sources failed on their last refresh attempt (table `crl_fetches`). */
+export async function countFailingCrlSources(db: Kysely<Tables>): Promise<number> {
+  const row = await db
+    .selectFrom('crl_fetches')
+    .select((eb) => eb.fn.countAll<string | number>().as('count'))
+    .where('last_error', 'is not', null)
+    .executeTakeFirst()
+  return Number(row?.count ?? 0)
+}
+
 /** The audit log's last sequence number and the instant of its newest checkpoint (or null). */
 export async function readAuditProgress(
   db: Kysely<Tables>,

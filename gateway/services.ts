@@ -3,6 +3,7 @@ import { startRetentionSweeper } from './audit/retention-sweeper.ts'
 import { startWalCheckpointer } from './db-maintenance/wal-checkpointer.ts'
 import { startConsentExpirySweeper } from './consent/expiry-sweeper.ts'
 import { startCertificateMonitor } from './crypto/certificate-monitor.ts'
+import { startCrlRefresher } from './crypto/crl-refresh.ts'
 import type { Deps } from './deps.ts'
 import { startIdempotencyKeyPurge } from './idempotency/idempotency-key-purge.ts'
 import { startKioskIdleSweeper } from './kiosk/kiosk-idle-sweeper.ts'
@@ -17,6 +18,7 @@ import type { Service } from './serve.ts'
 export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] = [
   (deps) => startWalCheckpointer(deps), // first, so its final checkpoint follows every other write
   (deps) => startCertificateMonitor(deps), // opens the stored keys: a wrong master key stops the start
+  (deps) => Promise.resolve(startCrlRefresher(deps)), // revocations at the CAs reach the keyring
   (deps) => startCheckpointer(deps), // first, so it stops last and seals the final entries
   (deps) => startConsentExpirySweeper(deps),
   (deps) => startMajoritySweeper(deps),

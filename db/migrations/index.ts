@@ -12,6 +12,7 @@ import * as consentPrivacyNotices from './0103-consent-privacy-notices.ts'
 import * as entrustedCategories from './0104-entrusted-categories.ts'
 import * as certificates from './0201-certificates.ts'
 import * as certificateRetirement from './0210-certificate-retirement.ts'
+import * as crlFetches from './0220-crl-fetches.ts'
 import * as transfers from './0401-transfers.ts'
 import * as revocationSweep from './0402-revocation-sweep.ts'
 import * as transferMailboxes from './0403-transfer-mailboxes.ts'
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '0104-entrusted-categories': entrustedCategories,
   '0201-certificates': certificates,
   '0210-certificate-retirement': certificateRetirement,
+  '0220-crl-fetches': crlFetches,
   '0401-transfers': transfers,
   '0402-revocation-sweep': revocationSweep,
   '0403-transfer-mailboxes': transferMailboxes,

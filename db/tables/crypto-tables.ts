@@ -21,6 +21,25 @@ export interface CrlCacheTable {
   fetched_at: string
 }
 
+/**
+ * A CRL source fetched on a schedule (0220): a trust anchor's CRL URL or a cRLDistributionPoint,
+ * with the newest CRL obtained there (null until the first success) and the last attempt.
+ */
+export interface CrlFetchTable {
+  url: string
+  /** SHA-256 fingerprint of the CA certificate that signed the stored CRL. */
+  issuer_id: string | null
+  issuer_subject: string | null
+  crl_pem: string | null
+  this_update: string | null
+  next_update: string | null
+  /** The last attempt that obtained a CRL (stored or confirmed as not newer). */
+  fetched_at: string | null
+  attempted_at: string
+  /** Why the last attempt failed; null when it succeeded. */
+  last_error: string | null
+}
+
 /** An agency's S/MIME certificate. Several per agency over time; the newest active one is used. */
 export interface AgencyCertificateTable {
   /** SHA-256 fingerprint of the certificate DER, lower-case hex. */
@@ -52,6 +71,7 @@ export interface AgencyKeyTable {
 export interface CryptoTables {
   trust_anchors: TrustAnchorTable
   crl_cache: CrlCacheTable
+  crl_fetches: CrlFetchTable
   agency_certificates: AgencyCertificateTable
   agency_keys: AgencyKeyTable
 }

@@ -13,21 +13,19 @@ export const certificateWarningDays = expiryWarningDays
  * the crypto area's registry overview so the page and `brucke cert list` agree.
  */
 export async function loadCertificateOverview(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'log'>,
   now: Date,
 ): Promise<Map<string, CertificateOverviewRow[]>> {
   const byAgency = new Map<string, CertificateOverviewRow[]>()
   for (const c of await listCertificateOverview(deps, { at: now })) {
     const state: CertificateState =
-      c.status === 'revoked'
+      c.currentStatus === 'revoked_here'
         ? 'revoked'
-        : c.expired
-          ? 'expired'
-          : now < c.notBefore
-            ? 'not_yet_valid'
-            : c.expiringSoon
-              ? 'expiring'
-              : 'valid'
+        : c.currentStatus === 'active'
+          ? c.expiringSoon
+            ? 'expiring'
+            : 'valid'
+          : c.currentStatus
     const rows = byAgency.get(c.agencyId) ?? []
     rows.push({
       id: c.id,
@@ -39,6 +37,7 @@ export async function loadCertificateOverview(
       state,
       daysLeft: c.daysLeft,
       hasKey: c.hasKey,
+      crlIssuedAt: c.crl?.thisUpdate ?? null,
     })
     byAgency.set(c.agencyId, rows)
   }

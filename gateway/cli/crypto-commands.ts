@@ -8,13 +8,33 @@ import {
   listCertificateOverview,
   revokeAgencyCertificate,
 } from '../crypto/certificate-service.ts'
-import type { CertificateSource } from '../crypto/certificate-service.ts'
+import type { CertificateCurrentStatus, CertificateSource } from '../crypto/certificate-service.ts'
+import { refreshCrls } from '../crypto/crl-refresh.ts'
 import { writeDemoPki } from '../crypto/demo-pki-files.ts'
 import { demoAgencies } from '../demo-setup.ts'
 import { systemClock } from '../deps.ts'
 import { CliError, withRuntime } from './cli-context.ts'
 import type { CliContext } from './cli-context.ts'
 import { registerTokenKeysCommand } from './token-keys-command.ts'
+
+/** `brucke cert list` words for each current status. */
+const statusWords: Record<CertificateCurrentStatus, string> = {
+  active: 'active',
+  revoked_at_ca: 'REVOKED at CA',
+  revoked_here: 'revoked here',
+  expired: 'EXPIRED',
+  retired: 'retired',
+  not_yet_valid: 'not yet valid',
+  unverified: 'UNVERIFIED',
+}
+
+/** A CRL's age in the shortest unit that reads well: 42m, 5h, 3d; 'none' without a CRL. */
+function crlAge(seconds: number | undefined): string {
+  if (seconds === undefined) return 'none'
+  if (seconds < 3600) return `${Math.max(0, Math.floor(seconds / 60))}m`
+  if (seconds < 2 * 86400) return `${Math.floor(seconds / 3600)}h`
+  return `${Math.floor(seconds / 86400)}d`
+}
 
 /** CLI commands of the crypto area: `pki demo`, `cert import|list|trust|revoke|token-keys`. */
 export function registerCryptoCommands(program: Command, context: CliContext): void {
@@ -117,6 +137,12 @@ export function registerCryptoCommands(program: Command, context: CliContext): v
                 notAfter: entry.notAfter.toISOString(),
                 daysLeft: entry.daysLeft,
                 status: entry.status,
+                currentStatus: entry.currentStatus,
+                validationCode: entry.validationCode,
+                crlThisUpdate: entry.crl?.thisUpdate.toISOString() ?? null,
+                crlNextUpdate: entry.crl?.nextUpdate?.toISOString() ?? null,
+                crlAgeSeconds: entry.crl?.ageSeconds ?? null,
+                retired: entry.currentStatus === 'retired',
                 expired: entry.expired,
                 expiringSoon: entry.expiringSoon,
                 hasKey: entry.hasKey,
@@ -135,7 +161,28 @@ export function registerCryptoCommands(program: Command, context: CliContext): v
               ? `expires in ${entry.daysLeft} days!`
               : `${entry.daysLeft} days left`
           context.out(
-            `${entry.agencyId.padEnd(14)} ${entry.status.padEnd(8)} ${entry.notAfter.toISOString().slice(0, 10)}  ${state.padEnd(22)} ${entry.hasKey ? 'key ' : '    '} ${entry.serialNumber}  ${entry.subject}`,
+            `${entry.agencyId.padEnd(14)} ${statusWords[entry.currentStatus].padEnd(17)} ${entry.notAfter.toISOString().slice(0, 10)}  ${state.padEnd(22)} ${entry.hasKey ? 'key ' : '    '} CRL ${crlAge(entry.crl?.ageSeconds).padEnd(8)} ${entry.serialNumber}  ${entry.subject}`,
+          )
+        }
+      })
+    })
+
+  cert
+    .command('refresh-crls')
+    .description(
+      "fetch every CRL now: trust anchor URLs and the certificates' distribution points (as `brucke serve` does every CRL_REFRESH_MINUTES)",
+    )
+    .action(async () => {
+      await withRuntime(context, async (deps) => {
+        const outcome = await refreshCrls(deps)
+        context.out(
+          `${outcome.sources} CRL sources, ${outcome.updated} with a newer CRL, ${outcome.failed.length} failed.`,
+        )
+        if (outcome.failed.length > 0) {
+          throw new CliError(
+            outcome.failed
+              .map((failure) => `CRL refresh failed: ${failure.url}: ${failure.error}`)
+              .join('\n'),
           )
         }
       })

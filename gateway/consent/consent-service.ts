@@ -52,9 +52,10 @@ import {
 import { toConsentView, type ConsentView } from './consent-view.ts'
 import { kioskCodeTtlMs, newKioskCode, normaliseKioskCode } from './kiosk-code.ts'
 import { authorizeConsentAction } from '../../consent/permissions.ts'
+import { lookUpCertificateConditions } from '../relay/certificate-conditions.ts'
 
 type ServiceDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'consentTexts' | 'derivedKeys'>
-type DecisionDeps = Pick<Deps, 'db' | 'clock' | 'auditAppender' | 'metrics'>
+type DecisionDeps = Pick<Deps, 'db' | 'clock' | 'auditAppender' | 'metrics' | 'relay'>
 
 export { selfServiceCaller, type ConsentCaller } from './consent-caller.ts'
 export { signatureInputSchema, signConsent, type SignatureInput } from './sign-consent.ts'
@@ -407,8 +408,11 @@ export type DecisionInput = z.infer<typeof decisionInputSchema>
 
 /**
  * A dry-run decision (docs/design.md §6 `POST /decisions`): the sender is the caller's agency. A
- * consent the agency is no party to is "not found". The check is recorded as
- * `decision_checked`.
+ * consent the agency is no party to is "not found". The certificates are looked up as for the
+ * transfer (`lookUpCertificateConditions`): the recipient's names its cause
+ * (`recipient_certificate_*`), and the sender's own signing certificate and key, which the
+ * transfer refuses with an `ERR_RELAY_SENDER_*` 409, is named as `sender_*` — so the dry run says
+ * `permit` only where the transfer would go out. The check is recorded as `decision_checked`.
  */
 export async function checkDecision(
   deps: DecisionDeps,
@@ -422,9 +426,16 @@ export async function checkDecision(
   const facts: ConsentFacts | undefined = await findConsentFacts(deps.db, request.consentId)
   if (!facts || !(facts.senders.includes(agencyId) || facts.recipients.includes(agencyId)))
     throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No consent with this id for you.')
+  const certificates = await lookUpCertificateConditions(deps.relay.keyring, {
+    from: agencyId,
+    to: request.to,
+    at: now,
+  })
   const decision = decide(
     {
       subjectPseudonym: facts.subjectPseudonym,
+      recipientCertificate: certificates.recipientStanding,
+      senderCertificate: certificates.senderStanding,
       from: agencyId,
       staffAgencyId: agencyId,
       to: request.to,

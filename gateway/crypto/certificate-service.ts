@@ -2,7 +2,8 @@ import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { KeyObject } from 'node:crypto'
 import type { Actor } from '../../audit/audit-event.ts'
-import { decodePemAll, encodePem, isPem } from '../../crypto/certificate-pem.ts'
+import { decodePem, decodePemAll, encodePem, isPem } from '../../crypto/certificate-pem.ts'
+import { parseCrl } from '../../crypto/crl-parse.ts'
 import { parseCertificate } from '../../crypto/certificate-parse.ts'
 import type { ParsedCertificate } from '../../crypto/certificate-parse.ts'
 import { formatSerialNumber } from '../../crypto/certificate-serial.ts'
@@ -23,6 +24,7 @@ import {
   insertAgencyCertificate,
   insertAgencyKey,
   listAgencyCertificates,
+  listRetirements,
   listSealedAgencyKeys,
   markAgencyCertificateRevoked,
   upsertTrustAnchor,
@@ -30,6 +32,7 @@ import {
 import type { AgencyCertificateRecord, TrustAnchorRecord } from '../../db/certificate-repository.ts'
 import type { Deps } from '../deps.ts'
 import { ApiError } from '../http/api-error.ts'
+import { fetchDistributionPointCrls } from './crl-refresh.ts'
 import { httpCrlFetcher, loadValidationMaterial, readAnchorCrl } from './crl-source.ts'
 import type { CrlFetcher, ValidationMaterial } from './crl-source.ts'
 
@@ -155,6 +158,12 @@ export async function importAgencyCertificate(
     throw new KeyError('ERR_KEY_MISMATCH', 'the private key does not belong to the certificate')
   }
   const at = deps.clock.now()
+  // CRLs published only at a distribution point (an intermediate CA's, typically) are fetched
+  // now, so the certificate validates at import as it will after each scheduled refresh.
+  await fetchDistributionPointCrls(deps, {
+    certificates: [certificate, ...chain],
+    ...fetcher(input.fetchCrl),
+  })
   const material = await loadValidationMaterial(deps, { at, ...fetcher(input.fetchCrl) })
   const usages: CertificateUsage[] = privateKey === undefined ? ['encrypt'] : ['encrypt', 'sign']
   let leaf: ParsedCertificate | undefined
@@ -245,7 +254,22 @@ export async function revokeAgencyCertificate(
   })
 }
 
-/** A registered certificate with its remaining lifetime at `at`. */
+/**
+ * A registered certificate's current status (issue 16, point 8), as `brucke cert list` and the
+ * admin page show it: `revoked_here` (withdrawn with `brucke cert revoke`), `retired` (its
+ * rollover overlap ended), `expired`, `not_yet_valid`, `revoked_at_ca` (on its CA's stored CRL),
+ * `unverified` (no chain to a trust anchor or no current CRL: it would be refused) or `active`.
+ */
+export type CertificateCurrentStatus =
+  | 'active'
+  | 'revoked_at_ca'
+  | 'revoked_here'
+  | 'expired'
+  | 'retired'
+  | 'not_yet_valid'
+  | 'unverified'
+
+/** A registered certificate with its remaining lifetime and current status at `at`. */
 export interface CertificateOverview extends AgencyCertificateRecord {
   /** Whole days until notAfter (negative once expired). */
   daysLeft: number
@@ -253,11 +277,20 @@ export interface CertificateOverview extends AgencyCertificateRecord {
   /** Active, not expired, and expiring within {@link expiryWarningDays}. */
   expiringSoon: boolean
   hasKey: boolean
+  currentStatus: CertificateCurrentStatus
+  /** The validation code when the certificate would be refused now (e.g. ERR_CERT_REVOKED). */
+  validationCode: string | null
+  /** The newest stored CRL of the certificate's issuing CA: when it was issued and is due next. */
+  crl: { thisUpdate: Date; nextUpdate: Date | null; ageSeconds: number } | null
 }
 
-/** Every registered certificate with expiry information, for `brucke cert list` and /admin. */
+/**
+ * Every registered certificate with expiry information and its current status, for
+ * `brucke cert list` and /admin. Validates against the stored trust anchors and CRLs only —
+ * listing never fetches; the CRL refresher keeps them current.
+ */
 export async function listCertificateOverview(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'log'>,
   input: { at: Date; agencyId?: string },
 ): Promise<CertificateOverview[]> {
   const records = await listAgencyCertificates(
@@ -265,23 +298,70 @@ export async function listCertificateOverview(
     input.agencyId === undefined ? {} : { agencyId: input.agencyId },
   )
   const keys = new Set((await listSealedAgencyKeys(deps.db)).map((key) => key.certificateId))
-  return records.map((record) => {
+  const retireAt = await listRetirements(deps.db)
+  const material = await loadValidationMaterial(deps, { at: input.at, storedOnly: true })
+  const crls = material.crls.map((der) => parseCrl(der))
+  const mailboxes = new Map<string, string>()
+  const overview: CertificateOverview[] = []
+  for (const record of records) {
     const remaining = record.notAfter.getTime() - input.at.getTime()
     const daysLeft = Math.floor(remaining / day)
-    return {
+    let mailbox = mailboxes.get(record.agencyId)
+    if (mailbox === undefined) {
+      mailbox = (await findAgency(deps.db, record.agencyId))?.mailbox ?? ''
+      mailboxes.set(record.agencyId, mailbox)
+    }
+    const validation = validateWithMaterial(material, {
+      certificate: decodePem(record.certificatePem, 'CERTIFICATE'),
+      intermediates: decodePemAll(record.chainPem, 'CERTIFICATE'),
+      at: input.at,
+      expectedEmail: mailbox,
+      usage: 'encrypt',
+    })
+    const retired = retireAt.get(record.id)
+    const currentStatus: CertificateCurrentStatus =
+      record.status === 'revoked'
+        ? 'revoked_here'
+        : retired !== undefined && retired <= input.at
+          ? 'retired'
+          : remaining < 0
+            ? 'expired'
+            : input.at < record.notBefore
+              ? 'not_yet_valid'
+              : validation.ok
+                ? 'active'
+                : validation.code === 'ERR_CERT_REVOKED'
+                  ? 'revoked_at_ca'
+                  : 'unverified'
+    const issuerDer = parseCertificate(decodePem(record.certificatePem, 'CERTIFICATE')).issuerDer
+    const newest = crls
+      .filter((crl) => crl.issuerDer.equals(issuerDer))
+      .sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0]
+    overview.push({
       ...record,
       daysLeft,
       expired: remaining < 0,
       expiringSoon:
         record.status === 'active' && remaining >= 0 && remaining < expiryWarningDays * day,
       hasKey: keys.has(record.id),
-    }
-  })
+      currentStatus,
+      validationCode: validation.ok ? null : validation.code,
+      crl:
+        newest === undefined
+          ? null
+          : {
+              thisUpdate: newest.thisUpdate,
+              nextUpdate: newest.nextUpdate ?? null,
+              ageSeconds: Math.floor((input.at.getTime() - newest.thisUpdate.getTime()) / 1000),
+            },
+    })
+  }
+  return overview
 }
 
 /** Active certificates that expire within 30 days of `at` (the admin page shows these). */
 export async function findExpiringCertificates(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'log'>,
   at: Date,
 ): Promise<CertificateOverview[]> {
   return (await listCertificateOverview(deps, { at })).filter((entry) => entry.expiringSoon)
@@ -349,6 +429,14 @@ export async function findCurrentAgencyCertificate(
     if ((await findSealedAgencyKey(deps.db, record.id)) !== undefined) return record
   }
   return undefined
+}
+
+/** The agency's newest certificate withdrawn here (`brucke cert revoke`), if any. */
+export async function findRevokedAgencyCertificate(
+  deps: Pick<Deps, 'db'>,
+  agencyId: string,
+): Promise<AgencyCertificateRecord | undefined> {
+  return (await listAgencyCertificates(deps.db, { agencyId, status: 'revoked' }))[0]
 }
 
 /** Opens the sealed key of a certificate; undefined when none is stored. */

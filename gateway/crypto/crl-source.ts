@@ -7,6 +7,7 @@ import type { ParsedCrl } from '../../crypto/crl-parse.ts'
 import { CertificateError } from '../../crypto/errors.ts'
 import { listCachedCrls, listTrustAnchors, saveCachedCrl } from '../../db/certificate-repository.ts'
 import type { TrustAnchorRecord } from '../../db/certificate-repository.ts'
+import { listCrlFetches } from '../../db/crl-fetch-repository.ts'
 import type { Deps } from '../deps.ts'
 
 /** Fetches a CRL over HTTP(S); the adapter is passed in so tests can serve CRLs locally. */
@@ -79,7 +80,13 @@ export interface ValidationMaterial {
  */
 export async function loadValidationMaterial(
   deps: Pick<Deps, 'db' | 'log'>,
-  input: { at: Date; fetchCrl?: CrlFetcher; forceRefresh?: boolean },
+  input: {
+    at: Date
+    fetchCrl?: CrlFetcher
+    forceRefresh?: boolean
+    /** Only what is stored: no file read, no fetch (listing the certificates' status). */
+    storedOnly?: boolean
+  },
 ): Promise<ValidationMaterial> {
   const anchors = await listTrustAnchors(deps.db)
   const cached = new Map((await listCachedCrls(deps.db)).map((crl) => [crl.trustAnchorId, crl]))
@@ -94,8 +101,9 @@ export async function loadValidationMaterial(
     // A file is cheap to re-read, so a CRL dropped into place takes effect at once; a URL is
     // fetched only when the cached CRL is no longer current.
     const refresh =
-      anchor.crlFile !== null ||
-      (anchor.crlUrl !== null && (input.forceRefresh === true || !current))
+      input.storedOnly !== true &&
+      (anchor.crlFile !== null ||
+        (anchor.crlUrl !== null && (input.forceRefresh === true || !current)))
     if (refresh) {
       try {
         const bytes =
@@ -127,6 +135,12 @@ export async function loadValidationMaterial(
       }
     }
     if (crlPem !== undefined) crls.push(decodePem(crlPem, 'X509 CRL'))
+  }
+  // The CRLs the refresher fetched (anchor URLs, distribution points of leaves and intermediates);
+  // each was checked against its issuer before it was stored. The validator takes the newest
+  // current CRL of each issuer, so a copy that is also in the anchor's cache does no harm.
+  for (const fetched of await listCrlFetches(deps.db)) {
+    if (fetched.crlPem !== null) crls.push(decodePem(fetched.crlPem, 'X509 CRL'))
   }
   return {
     anchors,

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts'
 import type { AgencyKeyring, RecipientIdentity, SignerLookup } from '../relay/ports.ts'
 import {
   findCurrentAgencyCertificate,
+  findRevokedAgencyCertificate,
   openAgencyKey,
   validateRegisteredCertificate,
 } from './certificate-service.ts'
@@ -31,7 +32,11 @@ export function createRegistryKeyring(
       if (record === undefined) {
         // A certificate imported without its key still encrypts to the agency, but cannot sign.
         const withoutKey = await findCurrentAgencyCertificate(deps, agencyId, { at })
-        return { ok: false, problem: withoutKey ? 'key_missing' : 'certificate_missing' }
+        if (withoutKey) return { ok: false, problem: 'key_missing' }
+        // Only certificates withdrawn here: the cause is the revocation, not a missing import.
+        return (await findRevokedAgencyCertificate(deps, agencyId))
+          ? { ok: false, problem: 'certificate_invalid', certificateCode: 'ERR_CERT_REVOKED' }
+          : { ok: false, problem: 'certificate_missing' }
       }
       const result = await validateRegisteredCertificate(deps, {
         record,
@@ -69,7 +74,18 @@ export function createRegistryKeyring(
       const agency = await findAgency(deps.db, agencyId)
       if (agency === undefined) return undefined
       const record = await findCurrentAgencyCertificate(deps, agencyId, { at })
-      if (record === undefined) return undefined
+      if (record === undefined) {
+        // Only certificates withdrawn here (`brucke cert revoke`): refused as revoked, not missing.
+        const revoked = await findRevokedAgencyCertificate(deps, agencyId)
+        if (revoked === undefined) return undefined
+        return {
+          agencyId,
+          mailbox: agency.mailbox,
+          certificate: decodePem(revoked.certificatePem, 'CERTIFICATE'),
+          profile: agency.smimeProfile,
+          check: { ok: false, code: 'ERR_CERT_REVOKED' },
+        }
+      }
       const result = await validateRegisteredCertificate(deps, {
         record,
         mailbox: agency.mailbox,

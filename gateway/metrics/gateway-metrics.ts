@@ -35,6 +35,8 @@ export interface GatewayMetrics {
   delivered(latencySeconds: number): void
   /** Counts the error if it came from the database; true when it did. */
   databaseError(error: unknown): boolean
+  /** A CRL source (anchor URL or distribution point) could not be refreshed. */
+  crlRefreshFailure(): void
 }
 
 /** `category_not_covered:<term>` becomes one label value: the terms stay out of the series count. */
@@ -89,6 +91,11 @@ export function createGatewayMetrics(source: Pick<Deps, 'db' | 'clock' | 'log'>)
     labelNames: ['kind'],
     registers,
   })
+  const crlFailures = new Counter({
+    name: 'brucke_crl_refresh_failures_total',
+    help: 'CRL sources (anchor URLs, distribution points) whose scheduled refresh failed.',
+    registers,
+  })
   // Known label values start at 0, so rate() and alerts see a series before the first event.
   for (const outcome of ['delivered', 'retrying', 'failed'] as const) attempts.inc({ outcome }, 0)
   for (const reason of deliveryFailureReasons) failures.inc({ reason }, 0)
@@ -128,5 +135,8 @@ export function createGatewayMetrics(source: Pick<Deps, 'db' | 'clock' | 'log'>)
       latency.observe(Math.max(0, latencySeconds))
     },
     databaseError,
+    crlRefreshFailure() {
+      crlFailures.inc()
+    },
   }
 }

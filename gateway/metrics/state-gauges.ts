@@ -1,5 +1,6 @@
 import { Gauge, type Registry } from 'prom-client'
 import {
+  countFailingCrlSources,
   countOpenTransfers,
   listActiveCertificateExpiries,
   listCrlIssueTimes,
@@ -42,6 +43,11 @@ export function registerStateGauges(
     name: 'brucke_crl_age_seconds',
     help: 'Seconds since the cached CRL of each trust anchor was issued (its thisUpdate).',
     labelNames: ['trust_anchor'],
+    registers,
+  })
+  const failingCrlSources = new Gauge({
+    name: 'brucke_crl_sources_failing',
+    help: 'CRL sources (anchor URLs, distribution points) whose last refresh attempt failed.',
     registers,
   })
   const head = new Gauge({
@@ -87,6 +93,9 @@ export function registerStateGauges(
       guarded('CRL age', [crls], async () => {
         for (const c of await listCrlIssueTimes(db))
           crls.set({ trust_anchor: c.trustAnchorId }, (now - Date.parse(c.thisUpdate)) / 1000)
+      }),
+      guarded('CRL sources', [failingCrlSources], async () => {
+        failingCrlSources.set(await countFailingCrlSources(db))
       }),
       guarded('audit progress', [head, checkpoint], async () => {
         const audit = await readAuditProgress(db)

@@ -20,6 +20,7 @@ import { MailerFailure } from './ports.ts'
 import { reconcileUncertainHandoffs } from './handoff-reconcile.ts'
 import type { RelaySettings } from './relay-settings.ts'
 import { queueRevocationNotices, type RevocationSweep } from './revocation-notice.ts'
+import { recipientStandingOf } from './certificate-conditions.ts'
 
 export interface DeliveryContext {
   /** The keyring comes in `deps.relay`, the wake-up signal too. */
@@ -90,7 +91,7 @@ export async function redecide(
       categories: t.categories,
       // The statement of necessity was assessed at submission and is not kept (it is content).
       dryRun: true,
-      recipientCertificateValid: recipient?.check.ok ?? false,
+      recipientCertificate: recipientStandingOf(recipient),
       summarySha256: t.plaintextSha256,
       transferId: t.id,
     },

@@ -1,3 +1,5 @@
+import { senderCertificateReason } from '../../consent/decide.ts'
+import { senderStandingOf } from './certificate-conditions.ts'
 import type { SignerProblem } from './ports.ts'
 import { RelayError, type RelayErrorCode } from './relay-error.ts'
 
@@ -23,17 +25,21 @@ const signerErrors = {
   },
 } as const satisfies Record<SignerProblem, { code: RelayErrorCode; message: string }>
 
-/** Why the sending agency cannot sign, as the error its staff see. */
+/**
+ * Why the sending agency cannot sign, as the error its staff see; `details.reason` names the cause
+ * with the code a dry run gives (`sender_certificate_revoked`, …, `sender_key_missing`).
+ */
 export function signerError(lookup: {
   problem: SignerProblem
   certificateCode?: string
 }): RelayError {
   const { code, message } = signerErrors[lookup.problem]
-  return new RelayError(
-    code,
-    message,
-    lookup.certificateCode === undefined
-      ? {}
-      : { details: { certificateCode: lookup.certificateCode } },
-  )
+  const standing = senderStandingOf({ ok: false, ...lookup })
+  const reason = standing === 'valid' ? undefined : senderCertificateReason[standing]
+  return new RelayError(code, message, {
+    details: {
+      ...(lookup.certificateCode === undefined ? {} : { certificateCode: lookup.certificateCode }),
+      ...(reason === undefined ? {} : { reason }),
+    },
+  })
 }

@@ -27,6 +27,7 @@ import {
 import type { Deps } from '../deps.ts'
 import type { RecordOutcome } from '../idempotency/idempotent-call.ts'
 import { caseSummaryFormIds, defaultFormFor } from './case-summary-template.ts'
+import { lookUpCertificateConditions } from './certificate-conditions.ts'
 import { composeMessage, type SummaryAttachment } from './compose-message.ts'
 import { RelayError } from './relay-error.ts'
 import { relaySettingsOf } from './relay-settings.ts'
@@ -274,7 +275,13 @@ export async function submitTransfer(
     facts && (facts.senders.includes(caller.agencyId) || facts.recipients.includes(caller.agencyId))
       ? facts
       : undefined
-  const recipient = await deps.relay.keyring.recipient(transfer.to, now)
+  // The same look-up as the dry run (POST /decisions), so both answer alike.
+  const certificates = await lookUpCertificateConditions(deps.relay.keyring, {
+    from: caller.agencyId,
+    to: transfer.to,
+    at: now,
+  })
+  const recipient = certificates.recipient
   const decision = decide(
     {
       subjectPseudonym: visible?.subjectPseudonym ?? '',
@@ -284,7 +291,7 @@ export async function submitTransfer(
       purpose: transfer.purpose,
       categories,
       necessity: transfer.necessity,
-      recipientCertificateValid: recipient?.check.ok ?? false,
+      recipientCertificate: certificates.recipientStanding,
       summarySha256,
       transferId,
     },
@@ -316,7 +323,9 @@ export async function submitTransfer(
     })
   }
   const { consent } = decision
-  const signing = await deps.relay.keyring.signer(caller.agencyId, now)
+  // A permitted transfer that cannot be signed answers its own 409 (issue 12, point 7), with
+  // `details.reason` the `sender_*` code the dry run gives for the same cause.
+  const signing = certificates.signer
   if (!signing.ok) throw signerError(signing)
   const signer = signing.identity
   // The decision saw a valid recipient certificate, so these guards hold unless the registry

@@ -96,9 +96,49 @@ const sentences = {
     'Sie gehören nicht zur absendenden Stelle.',
     'You do not belong to the sending agency.',
   ],
+  recipient_certificate_missing: ({ recipient }) => [
+    `Für ${recipient} ist kein Zertifikat hinterlegt; verschlüsselt senden ist nicht möglich. Bitte wenden Sie sich an die Administration.`,
+    `No certificate is registered for ${recipient}; encrypted sending is impossible. Please contact the administrator.`,
+  ],
+  recipient_certificate_revoked: ({ recipient }) => [
+    `Das Zertifikat von ${recipient} ist gesperrt (von der Zertifizierungsstelle oder hier widerrufen); an dieses Zertifikat wird nicht verschlüsselt. Bitte wenden Sie sich an die Administration.`,
+    `The certificate of ${recipient} is revoked (by its certification authority or here); nothing is encrypted to it. Please contact the administrator.`,
+  ],
+  recipient_certificate_expired: ({ recipient }) => [
+    `Das Zertifikat von ${recipient} ist abgelaufen; verschlüsselt senden ist erst mit einem neuen Zertifikat möglich. Bitte wenden Sie sich an die Administration.`,
+    `The certificate of ${recipient} has expired; encrypted sending needs a new certificate. Please contact the administrator.`,
+  ],
+  recipient_certificate_untrusted: ({ recipient }) => [
+    `Dem Zertifikat von ${recipient} kann zurzeit nicht vertraut werden (keine vertrauenswürdige Zertifizierungsstelle, oder keine aktuelle Sperrliste). Bitte wenden Sie sich an die Administration.`,
+    `The certificate of ${recipient} cannot be trusted now (no trusted certification authority, or no current revocation list). Please contact the administrator.`,
+  ],
   recipient_certificate_invalid: ({ recipient }) => [
-    `Für ${recipient} liegt kein gültiges Zertifikat vor; verschlüsselt senden ist nicht möglich. Bitte wenden Sie sich an die Administration.`,
-    `There is no valid certificate for ${recipient}; encrypted sending is impossible. Please contact the administrator.`,
+    `Das Zertifikat von ${recipient} taugt nicht zum Verschlüsseln an dieses Postfach (Verwendungszweck, Postfach oder Gültigkeitsbeginn). Bitte wenden Sie sich an die Administration.`,
+    `The certificate of ${recipient} is not usable for encrypting to this mailbox (key usage, mailbox or start of validity). Please contact the administrator.`,
+  ],
+  sender_certificate_missing: () => [
+    'Für Ihre Stelle ist kein Zertifikat hinterlegt; ohne es kann Brücke nicht signiert senden. Bitte wenden Sie sich an die Administration.',
+    'No certificate is registered for your agency; without it Brücke cannot send signed mail. Please contact the administrator.',
+  ],
+  sender_certificate_revoked: () => [
+    'Das Zertifikat Ihrer Stelle ist gesperrt; mit ihm wird nicht signiert. Bitte wenden Sie sich an die Administration.',
+    'Your agency’s certificate is revoked; nothing is signed with it. Please contact the administrator.',
+  ],
+  sender_certificate_expired: () => [
+    'Das Zertifikat Ihrer Stelle ist abgelaufen. Bitte wenden Sie sich an die Administration.',
+    'Your agency’s certificate has expired. Please contact the administrator.',
+  ],
+  sender_certificate_untrusted: () => [
+    'Dem Zertifikat Ihrer Stelle kann zurzeit nicht vertraut werden (keine vertrauenswürdige Zertifizierungsstelle, oder keine aktuelle Sperrliste). Bitte wenden Sie sich an die Administration.',
+    'Your agency’s certificate cannot be trusted now (no trusted certification authority, or no current revocation list). Please contact the administrator.',
+  ],
+  sender_certificate_invalid: () => [
+    'Das Zertifikat Ihrer Stelle taugt nicht zum Signieren (Verwendungszweck, Postfach oder Gültigkeitsbeginn). Bitte wenden Sie sich an die Administration.',
+    'Your agency’s certificate is not usable for signing (key usage, mailbox or start of validity). Please contact the administrator.',
+  ],
+  sender_key_missing: () => [
+    'Zum Zertifikat Ihrer Stelle fehlt der private Schlüssel; ohne ihn kann Brücke nicht signieren. Bitte wenden Sie sich an die Administration.',
+    'The private key for your agency’s certificate is missing; without it Brücke cannot sign. Please contact the administrator.',
   ],
   necessity_missing: () => [
     'Bitte begründen Sie in einigen Worten, warum die Übermittlung erforderlich ist (§ 67a SGB X).',

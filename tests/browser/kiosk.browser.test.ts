@@ -10,6 +10,7 @@ import {
   seriousAccessibilityViolations,
 } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
+import { createRelayPki, registerRelayPki } from '../support/smtp-relay-setup.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
 import { reviewAllMajority } from '../../gateway/self-service/majority-review.ts'
@@ -35,6 +36,8 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
   beforeAll(async () => {
     t = await createTestDeps('sqlite')
     ;({ tokens } = await seedAccounts(t.deps))
+    // The dry run checks both certificates as the transfer does (issue 16, point 8).
+    await registerRelayPki(t.deps, await createRelayPki())
     server = await startTestServer(t.deps)
     browser = await launchBrowser()
   })

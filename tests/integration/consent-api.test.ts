@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
+import { createRelayPki, registerRelayPki } from '../support/smtp-relay-setup.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { signAtKioskOverApi } from '../support/consents.ts'
 import { attestedCircumstances, drawnSignature, paperScan } from '../support/signature-evidence.ts'
@@ -59,6 +60,8 @@ describe.each(dialects)('consent REST API on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestDeps(dialect)
     ;({ tokens } = await seedAccounts(t.deps))
+    // The dry run checks both certificates as the transfer does (issue 16, point 8).
+    await registerRelayPki(t.deps, await createRelayPki())
     server = await startTestServer(t.deps)
   })
   afterAll(async () => {

@@ -21,6 +21,7 @@ import {
 import { seedAccounts } from '../support/accounts.ts'
 import { signAtKioskFlow } from '../support/consents.ts'
 import { dialects } from '../support/databases.ts'
+import { createRelayPki, registerRelayPki } from '../support/smtp-relay-setup.ts'
 import { startTestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
@@ -38,6 +39,8 @@ describe.each(dialects)('consent lifecycle on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestDeps(dialect)
     await seedAccounts(t.deps)
+    // The dry run checks both certificates as the transfer does (issue 16, point 8).
+    await registerRelayPki(t.deps, await createRelayPki())
   })
   afterAll(async () => t.close())
 

@@ -83,15 +83,16 @@ describe.each(dialects)('runtime parts passed in Deps on %s', (dialect) => {
         body: transferBody(consentId),
       })
       expect(denied.status).toBe(403)
-      expect(JSON.stringify(denied.body)).toContain('recipient_certificate_invalid')
-      expect(asked).toEqual(['recipient ja-demo'])
+      expect(JSON.stringify(denied.body)).toContain('recipient_certificate_missing')
+      // Both certificates are looked up once, as the dry run does (certificate-conditions.ts).
+      expect(asked).toEqual(['recipient ja-demo', 'signer jc-demo'])
       // The registry has the certificate: the gateway built with the default parts sends.
       const sent = await server.api('POST', '/transfers', {
         token: tokens['staff-jc'],
         body: transferBody(consentId),
       })
       expect(sent.status, JSON.stringify(sent.body)).toBe(202)
-      expect(asked).toEqual(['recipient ja-demo'])
+      expect(asked).toEqual(['recipient ja-demo', 'signer jc-demo'])
     } finally {
       await own.close()
     }

@@ -120,6 +120,7 @@ describe.each(dialects)('what a permitted transfer still needs, on %s', (dialect
     later()
     expect(await expectRefused('ERR_RELAY_SENDER_CERTIFICATE_INVALID')).toEqual({
       certificateCode: 'ERR_CERT_REVOKED',
+      reason: 'sender_certificate_revoked',
     })
   })
 })

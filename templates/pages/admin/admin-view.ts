@@ -4,7 +4,15 @@ import { html, type SafeHtml } from '../html.ts'
 import { formatBerlinTime } from '../view-models/format-berlin-time.ts'
 import { relayLeversSection, type RelayLeversViewInput } from './relay-levers-view.ts'
 
-export type CertificateState = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'revoked'
+export type CertificateState =
+  | 'valid'
+  | 'expiring'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'revoked'
+  | 'revoked_at_ca'
+  | 'retired'
+  | 'unverified'
 
 /** One registered agency certificate and its state (gateway/admin/certificate-overview.ts). */
 export interface CertificateOverviewRow {
@@ -18,6 +26,8 @@ export interface CertificateOverviewRow {
   /** Whole days from `now` to the end of validity (negative once expired). */
   daysLeft: number
   hasKey: boolean
+  /** thisUpdate of the newest stored CRL of the issuing CA; null when none is stored. */
+  crlIssuedAt: Date | null
 }
 
 /** A message delivered to the local catch-all: metadata only (gateway/admin/delivered-mails.ts). */
@@ -62,7 +72,10 @@ const stateLabels: Record<CertificateState, string> = {
   expiring: 'läuft bald ab',
   expired: 'abgelaufen',
   not_yet_valid: 'noch nicht gültig',
-  revoked: 'widerrufen',
+  revoked: 'hier widerrufen',
+  revoked_at_ca: 'gesperrt (Zertifizierungsstelle)',
+  retired: 'außer Dienst (Schlüsselwechsel)',
+  unverified: 'nicht prüfbar (Vertrauensanker oder Sperrliste fehlt)',
 }
 const stateClasses: Record<CertificateState, string> = {
   valid: 'status-ok',
@@ -70,6 +83,9 @@ const stateClasses: Record<CertificateState, string> = {
   expired: 'status-bad',
   not_yet_valid: 'warning',
   revoked: 'status-bad',
+  revoked_at_ca: 'status-bad',
+  retired: 'muted',
+  unverified: 'status-bad',
 }
 const roleLabels: Record<User['role'], string> = {
   staff: 'Fachkraft',
@@ -81,6 +97,11 @@ const roleLabels: Record<User['role'], string> = {
 const dateOnly = new Intl.DateTimeFormat('de-DE', {
   timeZone: 'Europe/Berlin',
   dateStyle: 'medium',
+})
+const dateTime = new Intl.DateTimeFormat('de-DE', {
+  timeZone: 'Europe/Berlin',
+  dateStyle: 'medium',
+  timeStyle: 'short',
 })
 
 function problemsBox(problems: readonly string[] | undefined): SafeHtml | '' {
@@ -105,7 +126,14 @@ function certificateList(rows: readonly CertificateOverviewRow[] | undefined): S
               ? html` (noch ${c.daysLeft} ${c.daysLeft === 1 ? 'Tag' : 'Tage'})`
               : ''
           }
-          <br /><small class="muted">Seriennr. <code>${c.serialNumber}</code></small>
+          <br /><small class="muted"
+            >Seriennr. <code>${c.serialNumber}</code> · Sperrliste
+            ${
+              c.crlIssuedAt === null
+                ? 'keine gespeichert'
+                : html`vom ${dateTime.format(c.crlIssuedAt)}`
+            }</small
+          >
         </li>`,
     )}
   </ul>`

@@ -7,7 +7,12 @@ import {
   type ConsentFacts,
   type SignatoryRole,
 } from '../../../consent/consent.ts'
-import { decide, type Decision, type DecisionRequest } from '../../../consent/decide.ts'
+import {
+  decide,
+  type CertificateStanding,
+  type Decision,
+  type DecisionRequest,
+} from '../../../consent/decide.ts'
 import { consentStatus } from '../../../consent/status.ts'
 import { vocabulary } from './fixtures.ts'
 
@@ -79,7 +84,14 @@ const requestArb: fc.Arbitrary<DecisionRequest> = fc.record({
   purpose: fc.constantFrom(...purposes),
   categories: subset(categories, 1),
   necessity: fc.constantFrom('Abstimmung zur Hilfeplanung nötig.', '', 'kurz'),
-  recipientCertificateValid: fc.boolean(),
+  recipientCertificate: fc.constantFrom(
+    'valid',
+    'missing',
+    'revoked',
+    'expired',
+    'untrusted',
+    'invalid',
+  ),
 })
 
 /** A request the facts of one consent fully cover, decided at a time inside its validity. */
@@ -103,7 +115,7 @@ const coveredCaseArb = consentArb
         purpose: fc.constantFrom(...consent.purposes),
         categories: subset(coveredCategories(consent), 1),
         necessity: fc.constant('Abstimmung zur Hilfeplanung nötig.'),
-        recipientCertificateValid: fc.constant(true),
+        recipientCertificate: fc.constant<CertificateStanding>('valid'),
       }),
       offset: fc.double({ min: 0, max: 0.999999, noNaN: true }),
     }),
@@ -146,7 +158,7 @@ describe('decide (properties)', () => {
           })
           expect(covering).toBe(true)
           expect(req.staffAgencyId).toBe(req.from)
-          expect(req.recipientCertificateValid).toBe(true)
+          expect(req.recipientCertificate).toBe('valid')
         },
       ),
       runs,

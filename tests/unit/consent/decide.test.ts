@@ -63,11 +63,48 @@ describe('decide', () => {
     ],
     ['staff of another agency', { staffAgencyId: 'aa-demo' }, {}, ['staff_not_in_sender_agency']],
     [
-      'recipient certificate invalid',
-      { recipientCertificateValid: false },
+      'recipient certificate missing',
+      { recipientCertificate: 'missing' },
+      {},
+      ['recipient_certificate_missing'],
+    ],
+    [
+      'recipient certificate revoked',
+      { recipientCertificate: 'revoked' },
+      {},
+      ['recipient_certificate_revoked'],
+    ],
+    [
+      'recipient certificate expired',
+      { recipientCertificate: 'expired' },
+      {},
+      ['recipient_certificate_expired'],
+    ],
+    [
+      'recipient certificate untrusted',
+      { recipientCertificate: 'untrusted' },
+      {},
+      ['recipient_certificate_untrusted'],
+    ],
+    [
+      'recipient certificate unusable',
+      { recipientCertificate: 'invalid' },
       {},
       ['recipient_certificate_invalid'],
     ],
+    [
+      'sender certificate revoked',
+      { senderCertificate: 'revoked' },
+      {},
+      ['sender_certificate_revoked'],
+    ],
+    [
+      'sender certificate missing',
+      { senderCertificate: 'missing' },
+      {},
+      ['sender_certificate_missing'],
+    ],
+    ['sender key missing', { senderCertificate: 'key_missing' }, {}, ['sender_key_missing']],
     ['necessity missing', { necessity: '   ' }, {}, ['necessity_missing']],
     ['necessity absent', { necessity: undefined }, {}, ['necessity_missing']],
     ['no categories', { categories: [] }, {}, ['categories_missing']],
@@ -99,7 +136,7 @@ describe('decide', () => {
         purpose: 'uebergabe',
         categories: ['sucht', 'justiz', 'schule'],
         necessity: '',
-        recipientCertificateValid: false,
+        recipientCertificate: 'revoked',
       }),
       [
         activeConsent({
@@ -110,7 +147,7 @@ describe('decide', () => {
       now,
     )
     expect(result.reasons).toEqual([
-      'recipient_certificate_invalid',
+      'recipient_certificate_revoked',
       'necessity_missing',
       'guardian_signature_missing',
       'consent_revoked',

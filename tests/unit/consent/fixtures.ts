@@ -40,7 +40,7 @@ export function request(overrides: Partial<DecisionRequest> = {}): DecisionReque
     purpose: 'hilfeplanung',
     categories: ['schule'],
     necessity: 'Abstimmung des Hilfeplans vor der Fallkonferenz am Montag.',
-    recipientCertificateValid: true,
+    recipientCertificate: 'valid',
     ...overrides,
   }
 }
