@@ -25,13 +25,16 @@ const maxCardCertificates = 8
  * else this instance's host on the inbound listener's default port.
  */
 export function defaultInboundSmtpUrl(
-  config: Pick<Config, 'inboundSmtpPublicUrl' | 'host'>,
+  config: Pick<Config, 'inboundSmtpPublicUrl' | 'host' | 'inboundSmtpPort'>,
 ): string {
-  // seam: fed-inbound adds INBOUND_SMTP_PORT (default 2526); use config.inboundSmtpPort here
-  // (when numeric and not 0) once merged.
   if (config.inboundSmtpPublicUrl !== undefined) return config.inboundSmtpPublicUrl
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
-  return `smtp://${host.includes(':') ? `[${host}]` : host}:2526`
+  // A listener on any free port (0) or none has no fixed address: the default port stands in.
+  const port =
+    typeof config.inboundSmtpPort === 'number' && config.inboundSmtpPort > 0
+      ? config.inboundSmtpPort
+      : 2526
+  return `smtp://${host.includes(':') ? `[${host}]` : host}:${port}`
 }
 
 export interface ExportedPartnerCard {

@@ -48,9 +48,12 @@ export const inboundRefusalReasons = [
   'binding_header_invalid',
   /** An outer header disagrees with its signed counterpart. */
   'header_mismatch',
-  /** A signed receipt arrived; receipts are not handled on this instance yet. */
-  'receipt_unsupported',
-  // seam: fed-attest — `attestation_missing` / `attestation_mismatch` join this list.
+  /** A signed receipt that cannot be read, or answers no transfer this instance sent to the signer. */
+  'receipt_rejected',
+  /** A case summary without the consent attestation inside the signature. */
+  'attestation_missing',
+  /** The attestation is malformed, its hash differs from the signed header, or it does not cover the transfer. */
+  'attestation_mismatch',
 ] as const
 
 export type InboundRefusalReason = (typeof inboundRefusalReasons)[number]
@@ -84,5 +87,7 @@ const replies: Record<InboundRefusalReason, [number, string, string]> = {
   binding_header_missing: [554, '5.7.1', 'A binding header is missing inside the signature'],
   binding_header_invalid: [554, '5.7.1', 'A binding header inside the signature is invalid'],
   header_mismatch: [554, '5.7.1', 'An outer header disagrees with the signed one'],
-  receipt_unsupported: [554, '5.7.1', 'Receipts are not accepted by this gateway'],
+  receipt_rejected: [554, '5.7.1', 'The receipt answers no transfer sent to its signer'],
+  attestation_missing: [554, '5.7.1', 'No consent attestation inside the signature'],
+  attestation_mismatch: [554, '5.7.1', 'The consent attestation does not cover this transfer'],
 }

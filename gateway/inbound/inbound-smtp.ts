@@ -89,6 +89,8 @@ export async function startInboundSmtp(input: {
           (result) => {
             if (result.outcome === 'accepted')
               return callback(null, `2.0.0 received as ${result.itemId}`)
+            if (result.outcome === 'receipt')
+              return callback(null, `2.0.0 receipt for ${result.transferId} recorded`)
             const { code, text } = smtpReplyFor(result.reason)
             callback(reply(code, text))
           },

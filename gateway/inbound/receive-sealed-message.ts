@@ -17,6 +17,15 @@ import { isUniqueViolation } from '../../db/unique-violation.ts'
 import { validateRegisteredCertificate } from '../crypto/certificate-service.ts'
 import { loadValidationMaterial } from '../crypto/crl-source.ts'
 import type { Deps } from '../deps.ts'
+import {
+  attestationCoversTransfer,
+  type ConsentAttestation,
+} from '../../consent/consent-attestation.ts'
+import { honourEndingNotice } from '../inbox/honour-notice.ts'
+import { readPartnerReceipt } from '../receipts/partner-receipt.ts'
+import { sendPartnerReceipt } from '../receipts/queue-partner-receipt.ts'
+import { recordPartnerReceipt } from '../receipts/record-partner-receipt.ts'
+import { readAttestation } from '../relay/attestation-part.ts'
 import { decryptionKeysOf } from './decryption-keys.ts'
 import type { InboundRefusalReason } from './inbound-refusal.ts'
 import { readHeaderFields, valuesOf, type HeaderField } from './mime-headers.ts'
@@ -53,6 +62,8 @@ export interface VerifiedInbound {
   categories: string[]
   /** The verified inner entity (plaintext): for the seams only, never stored or logged. */
   mimeEntity: Buffer
+  /** Set on a signed receipt: the transfer (sent from here) it answers. */
+  receiptFor: string | undefined
 }
 
 /**
@@ -73,6 +84,13 @@ export type ReceiveResult =
       consentId: string
     }
   | {
+      /** A partner's signed receipt for a transfer sent from here, recorded on that transfer. */
+      outcome: 'receipt'
+      transferId: string
+      /** False when one was recorded before (the first receipt counts). */
+      recorded: boolean
+    }
+  | {
       outcome: 'refused'
       reason: InboundRefusalReason
       /** Set when the refusal was kept as a quarantined item. */
@@ -87,6 +105,8 @@ interface RefusalFacts {
   senderAgencyId?: string
   transferId?: string
   messageId?: string
+  /** What the signed headers said it was: only a case summary is answered with a receipt. */
+  kind?: InboundKind | 'receipt'
 }
 
 class Refusal extends Error {
@@ -154,12 +174,38 @@ export async function receiveSealedMessage(
     const verified = await openAndCheck(deps, { input, outer, recipient, at })
     const seen = await findInboundItemByMessage(deps.db, recipient.id, verified.messageId)
     if (seen?.status === 'received') return await duplicateOf(deps, seen.id)
-    // seam: fed-attest — `readAttestation(verified.mimeEntity)` and, for a case summary,
-    // `attestationCoversTransfer(...)`; refuse `attestation_missing` / `attestation_mismatch`,
-    // and store the attestation in `attestation_json`.
-    return await store(deps, { input, verified, envelopeSha256, at })
+    if (verified.receiptFor !== undefined) return await takeReceipt(deps, verified)
+    const attestation = checkAttestation(verified)
+    const result = await store(deps, { input, verified, envelopeSha256, at, attestation })
+    if (result.outcome === 'accepted' && !result.duplicate && verified.kind === 'case_summary')
+      await answerWithReceipt(deps, {
+        recipientAgencyId: verified.recipientAgencyId,
+        senderAgencyId: verified.senderAgencyId,
+        transferId: verified.transferId,
+        messageId: verified.messageId,
+        envelopeSha256,
+        outcome: 'accepted',
+      })
+    return result
   } catch (error) {
     if (!(error instanceof Refusal)) throw error
+    // A case summary whose signer was verified learns why it was refused, signed (point 7).
+    if (
+      recipient !== undefined &&
+      error.facts.senderAgencyId !== undefined &&
+      error.facts.transferId !== undefined &&
+      error.facts.messageId !== undefined &&
+      error.facts.kind === 'case_summary'
+    )
+      await answerWithReceipt(deps, {
+        recipientAgencyId: recipient.id,
+        senderAgencyId: error.facts.senderAgencyId,
+        transferId: error.facts.transferId,
+        messageId: error.facts.messageId,
+        envelopeSha256,
+        outcome: 'refused',
+        reason: error.reason,
+      })
     return refuse(deps, {
       input,
       reason: error.reason,
@@ -245,6 +291,7 @@ async function openAndCheck(
       senderAgencyId: headers.sender,
       transferId: headers.transferId,
       messageId: headers.messageId,
+      kind: headers.receiptFor === undefined ? headers.kind : 'receipt',
     })
   }
 }
@@ -264,9 +311,6 @@ async function checkBound(
   await checkSigner(deps, { signer: opened.signer.certificate, senderAgencyId: headers.sender, at })
   if (headers.recipient !== recipient.id) throw new Refusal('recipient_mismatch')
   checkOuterAgrees(input.outer, inner)
-  if (headers.receiptFor !== undefined)
-    // seam: fed-receipts — hand the verified receipt to `recordPartnerReceipt` instead.
-    throw new Refusal('receipt_unsupported')
   return {
     kind: headers.kind,
     senderAgencyId: headers.sender,
@@ -277,6 +321,7 @@ async function checkBound(
     purpose: headers.purpose,
     categories: headers.categories,
     mimeEntity: opened.mimeEntity,
+    receiptFor: headers.receiptFor,
   }
 }
 
@@ -349,8 +394,9 @@ function readBindingHeaders(inner: readonly HeaderField[]): BindingHeaders {
   const recipient = required('x-brucke-recipient', idValue)
   const messageId = required('message-id', messageIdValue)
   const transferId = required('x-brucke-transfer-id', idValue)
-  const consentId = required('x-brucke-consent-id', idValue)
   const receiptFor = one('x-brucke-receipt-for')
+  // A receipt is made under no consent (gateway/receipts/partner-receipt.ts).
+  const consentId = receiptFor === undefined ? required('x-brucke-consent-id', idValue) : ''
   const notice = one('x-brucke-notice')
   let kind: InboundKind = 'case_summary'
   if (notice === 'consent-revoked') kind = 'revocation_notice'
@@ -430,7 +476,13 @@ function checkOuterAgrees(outer: readonly HeaderField[], inner: readonly HeaderF
 
 async function store(
   deps: ReceiveDeps,
-  input: { input: ReceiveInput; verified: VerifiedInbound; envelopeSha256: string; at: Date },
+  input: {
+    input: ReceiveInput
+    verified: VerifiedInbound
+    envelopeSha256: string
+    at: Date
+    attestation: ConsentAttestation | null
+  },
 ): Promise<ReceiveResult> {
   const { verified, at } = input
   const itemId = deps.ids.newId('inb')
@@ -448,7 +500,7 @@ async function store(
         subjectPseudonym: input.input.subjectPseudonym ?? null,
         purpose: verified.purpose,
         categories: verified.categories,
-        attestationJson: null,
+        attestationJson: input.attestation === null ? null : JSON.stringify(input.attestation),
         envelope: input.input.raw.toString('latin1'),
         envelopeSha256: input.envelopeSha256,
         refusalReason: null,
@@ -470,6 +522,14 @@ async function store(
           envelopeSha256: input.envelopeSha256,
         },
       })
+      // A revocation or lapse notice stops further use of what came under that consent (point 6).
+      if (verified.kind !== 'case_summary')
+        await honourEndingNotice(trx, {
+          recipientAgencyId: verified.recipientAgencyId,
+          consentId: verified.consentId,
+          noticeItemId: itemId,
+          at,
+        })
     })
   } catch (error) {
     // Another copy of the same message committed first: that one is the answer.
@@ -492,8 +552,6 @@ async function store(
     },
     'inbound: message received',
   )
-  // seam: fed-inbox — `honourEndingNotice(deps, itemId)` for a revocation or lapse notice.
-  // seam: fed-receipts — `queuePartnerReceipt(deps, { accepted })` for a case summary.
   return {
     outcome: 'accepted',
     itemId,
@@ -586,7 +644,6 @@ async function refuse(
     },
     'inbound: message refused',
   )
-  // seam: fed-receipts — `queuePartnerReceipt(deps, { refused, reason })` for a verified case summary.
   return {
     outcome: 'refused',
     reason: input.reason,
@@ -594,5 +651,90 @@ async function refuse(
     ...(recipient === undefined ? {} : { recipientAgencyId: recipient.id }),
     ...(input.senderAgencyId === undefined ? {} : { senderAgencyId: input.senderAgencyId }),
     ...(input.transferId === undefined ? {} : { transferId: input.transferId }),
+  }
+}
+
+/**
+ * The consent attestation inside the signature (issue 16 point 4): a case summary must carry one
+ * that matches its signed hash and covers the signed sender, recipient, purpose and categories at
+ * the instant it was issued (when the sender decided); a notice carries one for the record (its
+ * status is revoked or lapsed by nature, and an erased consent leaves none).
+ */
+function checkAttestation(verified: VerifiedInbound): ConsentAttestation | null {
+  const facts = {
+    senderAgencyId: verified.senderAgencyId,
+    transferId: verified.transferId,
+    messageId: verified.messageId,
+    kind: verified.kind,
+  }
+  const read = readAttestation(verified.mimeEntity)
+  if (verified.kind !== 'case_summary') return read.ok ? read.attestation : null
+  if (!read.ok)
+    throw new Refusal(
+      read.reason === 'attestation_missing' ? 'attestation_missing' : 'attestation_mismatch',
+      facts,
+    )
+  const covered = attestationCoversTransfer(read.attestation, {
+    sender: verified.senderAgencyId,
+    recipient: verified.recipientAgencyId,
+    purpose: verified.purpose ?? '',
+    categories: verified.categories,
+    at: new Date(read.attestation.issuedAt),
+  })
+  if (!covered.ok || read.attestation.consentId !== verified.consentId)
+    throw new Refusal('attestation_mismatch', facts)
+  return read.attestation
+}
+
+/** A partner's signed receipt: recorded on the transfer it answers (issue 16 point 7). */
+async function takeReceipt(deps: ReceiveDeps, verified: VerifiedInbound): Promise<ReceiveResult> {
+  const facts = {
+    senderAgencyId: verified.senderAgencyId,
+    transferId: verified.transferId,
+    messageId: verified.messageId,
+    kind: 'receipt' as const,
+  }
+  const read = readPartnerReceipt(verified.mimeEntity)
+  if (!read.ok) throw new Refusal('receipt_rejected', facts)
+  const recorded = await recordPartnerReceipt(deps, {
+    signerAgencyId: verified.senderAgencyId,
+    receipt: read.receipt,
+  })
+  if (!recorded.ok && recorded.reason !== 'duplicate') throw new Refusal('receipt_rejected', facts)
+  return {
+    outcome: 'receipt',
+    transferId: read.receipt.receiptFor,
+    recorded: recorded.ok,
+  }
+}
+
+/**
+ * Queues the signed receipt for a case summary whose signer was verified; a failure to queue it
+ * is logged and never changes the answer to the message itself.
+ */
+async function answerWithReceipt(
+  deps: ReceiveDeps,
+  input: {
+    recipientAgencyId: string
+    senderAgencyId: string
+    transferId: string
+    messageId: string
+    envelopeSha256: string
+    outcome: 'accepted' | 'refused'
+    reason?: string
+  },
+): Promise<void> {
+  try {
+    await sendPartnerReceipt(deps, {
+      receivingAgencyId: input.recipientAgencyId,
+      senderAgencyId: input.senderAgencyId,
+      transferId: input.transferId,
+      messageId: input.messageId,
+      outcome: input.outcome,
+      ...(input.reason === undefined ? {} : { reason: input.reason }),
+      envelopeSha256: input.envelopeSha256,
+    })
+  } catch (error) {
+    deps.log.error({ err: error, transferId: input.transferId }, 'inbound: receipt not queued')
   }
 }

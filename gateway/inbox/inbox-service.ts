@@ -105,7 +105,6 @@ export type InboxItemDetail = z.infer<typeof inboxItemDetailSchema>
  * The attestation as fed-attest's `consentAttestationSchema` writes it (consent/consent-attestation.ts),
  * read leniently: what the page shows, or null when the stored JSON is not one.
  */
-// seam: once consent/consent-attestation.ts is merged, parse with consentAttestationSchema.
 const storedAttestationSchema = z.object({
   kind: z.string(),
   text: z.object({ version: z.number(), sha256: z.string() }).partial().optional(),

@@ -2,32 +2,38 @@ import { say, type StaffLanguage } from '../../templates/pages/view-models/staff
 import type { PartnerReceiptTexts } from '../../templates/pages/staff/transfer-view.ts'
 
 /**
- * The partner gateway's refusal codes (its quarantine reasons, issue 16 point 3) in plain words;
+ * The partner gateway's refusal codes (gateway/inbound/inbound-refusal.ts, for a message whose
+ * signer it verified) in plain words;
  * a code not listed here is shown with the general sentence and the code itself.
  */
 function reasonTexts(language: StaffLanguage): Record<string, string> {
   return {
-    decryption_failed: say(
-      language,
-      'Die Nachricht ließ sich bei der Partnerstelle nicht entschlüsseln.',
-      'The partner could not decrypt the message.',
-    ),
-    signature_invalid: say(
-      language,
-      'Die Signatur unserer Stelle war bei der Partnerstelle nicht gültig.',
-      "Our agency's signature was not valid at the partner.",
-    ),
-    signer_mismatch: say(
+    signer_agency_mismatch: say(
       language,
       'Das Signaturzertifikat passte nicht zur angegebenen absendenden Stelle.',
       'The signing certificate did not match the sending agency named.',
+    ),
+    signer_not_registered: say(
+      language,
+      'Das Signaturzertifikat unserer Stelle ist bei der Partnerstelle nicht eingetragen (Partnerkarte aktualisieren).',
+      "Our agency's signing certificate is not registered at the partner (update the partner card).",
+    ),
+    signer_retired: say(
+      language,
+      'Die Partnerstelle nimmt das bisherige Zertifikat unserer Stelle nicht mehr an (Schlüsselwechsel).',
+      "The partner no longer accepts our agency's previous certificate (key rollover).",
+    ),
+    header_mismatch: say(
+      language,
+      'Eine Angabe außerhalb der Signatur widersprach der signierten.',
+      'A field outside the signature contradicted the signed one.',
     ),
     recipient_mismatch: say(
       language,
       'Die Nachricht nannte eine andere empfangende Stelle.',
       'The message named another recipient agency.',
     ),
-    header_not_signed: say(
+    binding_header_missing: say(
       language,
       'Eine gebundene Angabe (Einwilligung, Zweck, Kategorien) stand nicht in der Signatur.',
       'A bound field (consent, purpose, categories) was not inside the signature.',
@@ -42,17 +48,17 @@ function reasonTexts(language: StaffLanguage): Record<string, string> {
       'Die Übermittlung lag nicht innerhalb der mitgeschickten Einwilligung.',
       'The transfer did not lie inside the attested consent.',
     ),
-    sender_certificate_revoked: say(
+    signer_revoked: say(
       language,
       'Das Zertifikat unserer Stelle ist bei der Partnerstelle als gesperrt bekannt.',
       "Our agency's certificate is known as revoked at the partner.",
     ),
-    sender_certificate_expired: say(
+    signer_expired: say(
       language,
       'Das Zertifikat unserer Stelle war abgelaufen.',
       "Our agency's certificate had expired.",
     ),
-    sender_certificate_untrusted: say(
+    signer_untrusted: say(
       language,
       'Die Partnerstelle vertraut dem Zertifikat unserer Stelle nicht.',
       "The partner does not trust our agency's certificate.",
