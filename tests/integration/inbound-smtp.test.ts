@@ -8,7 +8,9 @@ import { importAgencyCertificate } from '../../gateway/crypto/certificate-servic
 import { startInboundSmtp, type InboundSmtp } from '../../gateway/inbound/inbound-smtp.ts'
 import { seedAccounts } from '../support/accounts.ts'
 import { dialects } from '../support/databases.ts'
+import type { ConsentAttestation } from '../../consent/consent-attestation.ts'
 import {
+  attestationFor,
   bindingHeadersFor,
   inboundMarker,
   innerEntity,
@@ -95,11 +97,16 @@ describe.each(dialects)('inbound S/MIME listener on %s', (dialect) => {
 
   function caseSummary(
     overrides: Record<string, string | null> = {},
-    options: { signer?: TestIdentity; encryption?: 'aes-256-gcm' | 'aes-256-cbc' } = {},
+    options: {
+      signer?: TestIdentity
+      encryption?: 'aes-256-gcm' | 'aes-256-cbc'
+      attestation?: ConsentAttestation | null
+    } = {},
   ): { raw: Buffer; headers: Record<string, string> } {
     const headers = bindingHeadersFor(overrides)
     const raw = sealedTestMessage({
       headers,
+      ...(options.attestation === undefined ? {} : { attestation: options.attestation }),
       signer: signerOf(options.signer ?? identity('jc-demo')),
       recipient: recipientOf('ja-demo', jaMailbox),
       contentEncryption: options.encryption ?? 'aes-256-cbc',
@@ -168,6 +175,32 @@ describe.each(dialects)('inbound S/MIME listener on %s', (dialect) => {
       status: 'received',
       recipient_agency_id: 'aa-demo',
     })
+  })
+
+  it('when a case summary carries no consent attestation, or one that does not cover it, then it is refused with its reason and a signed refusal receipt goes back', async () => {
+    const missing = caseSummary({}, { attestation: null })
+    const refusedMissing = await deliver(missing.raw)
+    expect(refusedMissing).toMatchObject({ ok: false, code: 554 })
+    expect(refusedMissing.ok ? '' : refusedMissing.response).toContain('attestation_missing')
+    // Attested for another purpose than the signed X-Brucke-Purpose: not covered.
+    const other = bindingHeadersFor({ 'X-Brucke-Purpose': 'berufsberatung' })
+    const narrow = caseSummary({}, { attestation: attestationFor(other) })
+    const refusedNarrow = await deliver(narrow.raw)
+    expect(refusedNarrow.ok ? '' : refusedNarrow.response).toContain('attestation_mismatch')
+    expect(await refusalsAudited('attestation_missing')).toBeGreaterThanOrEqual(1)
+    expect(await refusalsAudited('attestation_mismatch')).toBeGreaterThanOrEqual(1)
+    const stored = (await items()).map((i) => i.message_id)
+    expect(stored).not.toContain(missing.headers['Message-ID'])
+    expect(stored).not.toContain(narrow.headers['Message-ID'])
+    // The verified sender learns why (issue 16 point 7): receipts queued to jc-demo.
+    const receipts = await t.deps.db
+      .selectFrom('transfers')
+      .select(['recipient_agency_id', 'related_transfer_ids'])
+      .where('kind', '=', 'receipt')
+      .execute()
+    const answered = receipts.map((r) => JSON.parse(r.related_transfer_ids) as string[]).flat()
+    expect(answered).toContain(missing.headers['X-Brucke-Transfer-Id'])
+    expect(answered).toContain(narrow.headers['X-Brucke-Transfer-Id'])
   })
 
   it('when a revocation notice arrives, then it is stored as a notice of its consent', async () => {

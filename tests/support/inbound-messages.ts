@@ -1,4 +1,13 @@
 import { randomBytes } from 'node:crypto'
+import {
+  buildConsentAttestation,
+  type ConsentAttestation,
+} from '../../consent/consent-attestation.ts'
+import {
+  attestationAttachment,
+  attestationHashHeader,
+  encodeAttestation,
+} from '../../gateway/relay/attestation-part.ts'
 import { signCms } from '../../crypto/cms-sign.ts'
 import { encryptCms } from '../../crypto/cms-encrypt.ts'
 import type { PrivateKey } from '../../crypto/private-key-operations.ts'
@@ -27,11 +36,62 @@ export function bindingHeadersFor(
   return headers
 }
 
-/** The inner MIME entity (CRLF) with the given headers and a text body holding the marker. */
-export function innerEntity(headers: Record<string, string>, body = inboundMarker): Buffer {
+/**
+ * The consent attestation a sender would attach for these binding headers (issue 16 point 4):
+ * an active consent covering exactly the signed sender, recipient, purpose and categories.
+ */
+export function attestationFor(headers: Record<string, string>): ConsentAttestation {
+  const categories = (headers['X-Brucke-Categories'] ?? 'schule').split(',').map((c) => c.trim())
+  return buildConsentAttestation(
+    {
+      id: headers['X-Brucke-Consent-Id'] ?? 'con-test-1',
+      kind: 'einwilligung',
+      scope: 'standing',
+      senders: [headers['X-Brucke-Sender'] ?? 'jc-demo'],
+      recipients: [headers['X-Brucke-Recipient'] ?? 'ja-demo'],
+      purposes: [headers['X-Brucke-Purpose'] ?? 'hilfeplanung'],
+      categories,
+      deselectedCategories: [],
+      deselectedRecipients: [],
+      validFrom: '2026-01-01',
+      validUntil: '2027-12-31',
+      entrustedCategories: [],
+      requiredSignatories: ['youth'],
+      discardedAt: null,
+      declinedAt: null,
+      lapsedAt: null,
+      text: { templateId: 'einwilligung-standard', version: 1, sha256: 'a'.repeat(64) },
+      signatures: [{ role: 'youth', signedAt: '2026-03-02T09:00:00.000Z', method: 'kiosk_drawn' }],
+      revocation: null,
+    },
+    new Date('2026-03-02T10:00:00.000Z'),
+  )
+}
+
+/**
+ * The inner MIME entity (CRLF) with the given headers: a text part holding the marker and, as a
+ * sender writes it, the consent attestation as a second part bound by its signed hash — unless
+ * `attestation` is null (a message without one).
+ */
+export function innerEntity(
+  headers: Record<string, string>,
+  body = inboundMarker,
+  attestation: ConsentAttestation | null = attestationFor(headers),
+): Buffer {
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`)
-  lines.push('Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit')
-  return Buffer.from(`${lines.join('\r\n')}\r\n\r\nFallverlauf: ${body}\r\n`)
+  const text = `Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nFallverlauf: ${body}\r\n`
+  if (attestation === null) return Buffer.from(`${lines.join('\r\n')}\r\n${text}`)
+  const encoded = encodeAttestation(attestation)
+  const boundary = `b-${randomBytes(8).toString('hex')}`
+  lines.push(
+    `${attestationHashHeader}: ${encoded.sha256}`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+  )
+  return Buffer.from(
+    `${lines.join('\r\n')}\r\n\r\n--${boundary}\r\n${text}--${boundary}\r\n` +
+      `${attestationAttachment(encoded).raw}\r\n--${boundary}--\r\n`,
+  )
 }
 
 export interface TestSigner {
@@ -92,8 +152,14 @@ export function sealedTestMessage(input: {
   contentEncryption: 'aes-256-gcm' | 'aes-256-cbc'
   at: Date
   from?: string
+  /** The attestation inside (default: one covering the headers); null for none. */
+  attestation?: ConsentAttestation | null
 }): Buffer {
-  const signed = signEntity(innerEntity(input.headers), input.signer, input.at)
+  const entity =
+    input.attestation === undefined
+      ? innerEntity(input.headers)
+      : innerEntity(input.headers, inboundMarker, input.attestation)
+  const signed = signEntity(entity, input.signer, input.at)
   return outerMessage(encryptEntity(signed, input.recipient, input.contentEncryption), {
     from: input.from ?? 'u25@jc-demo.example',
     to: input.recipient.mailbox,
