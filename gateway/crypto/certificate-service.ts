@@ -457,9 +457,13 @@ export async function validateRegisteredCertificate(
     at: Date
     usage: CertificateUsage
     fetchCrl?: CrlFetcher
+    /** Anchors and CRLs the caller loaded for this instant already (one load per message). */
+    material?: ValidationMaterial
   },
 ): Promise<CertificateValidationResult> {
-  const material = await loadValidationMaterial(deps, { at: input.at, ...fetcher(input.fetchCrl) })
+  const material =
+    input.material ??
+    (await loadValidationMaterial(deps, { at: input.at, ...fetcher(input.fetchCrl) }))
   return validateWithMaterial(material, {
     certificate: readCertificateFile(Buffer.from(input.record.certificatePem)).certificate,
     intermediates: decodePemAll(input.record.chainPem, 'CERTIFICATE'),

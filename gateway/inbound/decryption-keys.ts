@@ -24,9 +24,14 @@ export async function decryptionKeysOf(
   const keys: DecryptionKey[] = []
   const store = keyStoreOf(deps)
   const hardware = deps.relay.hardwareKeys
+  // The current key comes from the keyring's cache (opening a sealed key costs a PBKDF2 run and a
+  // key parse per message); only older certificates of a rollover are opened from the store.
+  const current = await deps.relay.keyring.signer(agencyId, at)
   for (const record of await listDecryptionCertificates(deps.db, agencyId, at)) {
     const certificate = decodePem(record.certificatePem, 'CERTIFICATE')
-    if (hardware?.holds(agencyId) === true) {
+    if (current.ok && current.identity.certificate.equals(certificate)) {
+      keys.push({ certificate, key: current.identity.key })
+    } else if (hardware?.holds(agencyId) === true) {
       const key = hardware.forAgency(agencyId, certificate)?.key
       if (key !== undefined) keys.push({ certificate, key })
     } else if (record.sealedKeyPem !== null) {
@@ -34,6 +39,7 @@ export async function decryptionKeysOf(
     }
   }
   if (keys.length > 0) return keys
-  const signer = await deps.relay.keyring.signer(agencyId, at)
-  return signer.ok ? [{ certificate: signer.identity.certificate, key: signer.identity.key }] : []
+  return current.ok
+    ? [{ certificate: current.identity.certificate, key: current.identity.key }]
+    : []
 }

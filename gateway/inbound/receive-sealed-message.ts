@@ -15,7 +15,7 @@ import {
 } from '../../db/inbound-repository.ts'
 import { isUniqueViolation } from '../../db/unique-violation.ts'
 import { validateRegisteredCertificate } from '../crypto/certificate-service.ts'
-import { loadValidationMaterial } from '../crypto/crl-source.ts'
+import { loadValidationMaterial, type ValidationMaterial } from '../crypto/crl-source.ts'
 import type { Deps } from '../deps.ts'
 import {
   attestationCoversTransfer,
@@ -283,7 +283,7 @@ async function openAndCheck(
     throw new Refusal('nested')
   const headers = readBindingHeaders(inner)
   try {
-    return await checkBound(deps, { ...input, headers, opened, inner })
+    return await checkBound(deps, { ...input, headers, opened, inner, material })
   } catch (error) {
     if (!(error instanceof Refusal)) throw error
     // The signature verified, so these facts are the signer's words: kept with a quarantine.
@@ -305,10 +305,16 @@ async function checkBound(
     headers: BindingHeaders
     opened: Extract<DecryptAndVerifyResult, { ok: true }>
     inner: HeaderField[]
+    material: ValidationMaterial
   },
 ): Promise<VerifiedInbound> {
   const { recipient, at, headers, opened, inner } = input
-  await checkSigner(deps, { signer: opened.signer.certificate, senderAgencyId: headers.sender, at })
+  await checkSigner(deps, {
+    signer: opened.signer.certificate,
+    senderAgencyId: headers.sender,
+    at,
+    material: input.material,
+  })
   if (headers.recipient !== recipient.id) throw new Refusal('recipient_mismatch')
   checkOuterAgrees(input.outer, inner)
   return {
@@ -441,7 +447,7 @@ function readBindingHeaders(inner: readonly HeaderField[]): BindingHeaders {
  */
 async function checkSigner(
   deps: ReceiveDeps,
-  input: { signer: Buffer; senderAgencyId: string; at: Date },
+  input: { signer: Buffer; senderAgencyId: string; at: Date; material: ValidationMaterial },
 ): Promise<void> {
   const fingerprint = parseCertificate(input.signer).fingerprintSha256
   const record = await findAgencyCertificate(deps.db, fingerprint)
@@ -459,6 +465,7 @@ async function checkSigner(
     mailbox: agency.mailbox,
     at: input.at,
     usage: 'sign',
+    material: input.material,
   })
   if (!validation.ok) throw new Refusal(reasonOfCertificate(validation.code))
 }

@@ -58,7 +58,7 @@ async function until<T>(
 interface InboxItem {
   id: string
   kind: string
-  senderAgencyId?: string
+  sender?: { id: string } | null
   consentId?: string
   transferId?: string
   useStopped?: boolean
@@ -175,7 +175,7 @@ describe.each(dialects)('two federated instances on %s', (dialect) => {
       const items = await inboxOf(b, staffB)
       return items.find((item) => item.transferId === transferId)
     })
-    expect(received.senderAgencyId).toBe('jc-demo')
+    expect(received.sender?.id).toBe('jc-demo')
     expect(received.consentId).toBe(consentId)
     const opened = await api(b, 'GET', `/inbox/${received.id}`, { token: staffB })
     expect(opened.status).toBe(200)
@@ -199,7 +199,7 @@ describe.each(dialects)('two federated instances on %s', (dialect) => {
       const items = await inboxOf(b, staffB)
       return items.find((item) => item.kind === 'revocation_notice' && item.consentId === consentId)
     })
-    expect(notice.senderAgencyId).toBe('jc-demo')
+    expect(notice.sender?.id).toBe('jc-demo')
     const stopped = (await inboxOf(b, staffB)).find((item) => item.id === received.id)
     expect(stopped?.useStopped).toBe(true)
   }, 240_000)
