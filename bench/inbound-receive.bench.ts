@@ -175,7 +175,7 @@ async function sendFrom(url: string, from: string, to: string, files: string[]) 
 }
 
 /** CPU of this process and (PostgreSQL) the pool's backends while `work` runs. */
-async function cpuOf(t: TestDeps, dialect: DialectName, work: () => Promise<void>) {
+async function cpuOf(t: TestDeps, dialect: DialectName, work: () => Promise<void> | void) {
   const backends = new PidsCpuMeter(
     dialect === 'postgres' ? await postgresBackendPids(t.deps.db, 10) : new Set(),
   )
@@ -257,7 +257,7 @@ async function benchDialect(dialect: DialectName, count: number): Promise<Row> {
     if (!own.ok) throw new Error('aa-demo cannot decrypt')
     const material = await loadValidationMaterial(t.deps, { at })
     const opened: Buffer[] = []
-    const openCpu = await cpuOf(t, dialect, async () => {
+    const openCpu = await cpuOf(t, dialect, () => {
       for (const m of measured) {
         const result = decryptAndVerify({
           message: m.raw,
@@ -274,7 +274,7 @@ async function benchDialect(dialect: DialectName, count: number): Promise<Row> {
     })
 
     // (3) The checks on the verified content: headers read, attestation read and checked.
-    const checksCpu = await cpuOf(t, dialect, async () => {
+    const checksCpu = await cpuOf(t, dialect, () => {
       for (const entity of opened) {
         if (readHeaderFields(entity) === undefined) throw new Error('bench: headers')
         const attestation = readAttestation(entity)
