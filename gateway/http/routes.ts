@@ -1,3 +1,4 @@
+import { adminCardPageRoutes } from '../pages/admin-card-pages.ts'
 import { adminLeverPageRoutes } from '../pages/admin-lever-pages.ts'
 import { adminPageRoutes } from '../pages/admin-pages.ts'
 import { dpoPageRoutes } from '../pages/dpo-pages.ts'
@@ -54,6 +55,7 @@ export const pageRoutes: readonly AnyPageRoute[] = [
   ...loginPageRoutes,
   ...adminPageRoutes,
   ...adminLeverPageRoutes,
+  ...adminCardPageRoutes,
   ...dpoPageRoutes,
   ...staffPageRoutes,
   ...kioskPageRoutes,

@@ -9,6 +9,7 @@ import {
 import { actorOf, type Principal } from '../../accounts/roles.ts'
 import { agencyKindSchema } from '../../config/agency-kinds.ts'
 import { findUser, listAgencies } from '../../db/account-repository.ts'
+import { listHostedAgencyIds } from '../../db/federation-repository.ts'
 import { listLiveApiTokens } from '../../db/api-token-repository.ts'
 import { html, type SafeHtml } from '../../templates/pages/html.ts'
 import { layout } from '../../templates/pages/layout.ts'
@@ -86,7 +87,7 @@ export async function renderAdmin(
   extra: Partial<AdminViewInput> & { status?: number } = {},
 ): Promise<PageResult> {
   const now = deps.clock.now()
-  const [who, agencies, certificates, accounts, mails, tokens, levers] = await Promise.all([
+  const [who, agencies, certificates, accounts, mails, tokens, levers, hosted] = await Promise.all([
     whoOf(deps, ctx.principal, ctx.cookie),
     listAgencies(deps.db),
     loadCertificateOverview(deps, now),
@@ -94,6 +95,7 @@ export async function renderAdmin(
     deps.config.smtpUrl ? undefined : listDeliveredMails(deps),
     listLiveApiTokens(deps.db, now),
     loadRelayLevers(deps, ctx.principal),
+    listHostedAgencyIds(deps.db),
   ])
   const liveTokens = new Map<string, AdminTokenView[]>()
   for (const token of tokens) {
@@ -119,13 +121,19 @@ export async function renderAdmin(
         agencyKinds: agencyKindSchema.options,
         deliveredMails: mails,
         levers,
+        federation: agencies.map((a) => ({
+          id: a.id,
+          name: a.name,
+          smimeProfile: a.smimeProfile,
+          hosted: hosted.has(a.id),
+        })),
         ...rest,
       }),
     }),
   }
 }
 
-const addedSchema = z.string().regex(/^agency:[a-z0-9][a-z0-9-]{1,62}$/)
+const addedSchema = z.string().regex(/^(agency|card|profile):[a-z0-9][a-z0-9-]{1,62}$/)
 
 /** What an account action did, carried to the page after its redirect (`?done=<what>:<id>`). */
 const doneSchema = z
@@ -167,8 +175,13 @@ export const adminPage = pageRoute({
     const added = addedSchema.safeParse(query.added)
     let notice: SafeHtml | undefined
     if (added.success) {
-      const [, id] = added.data.split(':')
-      notice = html`Behörde <code>${id}</code> angelegt.`
+      const [what, id] = added.data.split(':')
+      notice =
+        what === 'card'
+          ? html`Partnerkarte von <code>${id}</code> importiert.`
+          : what === 'profile'
+            ? html`S/MIME-Profil von <code>${id}</code> geändert.`
+            : html`Behörde <code>${id}</code> angelegt.`
     }
     notice = leverNotice(query.lever) ?? notice
     const done = doneSchema.safeParse(query.done)

@@ -1,3 +1,4 @@
+import { federationSection, type FederationAgencyRow } from './partner-card-view.ts'
 import type { Agency, User } from '../../../accounts/account-schemas.ts'
 import { agencyKindLabel, type AgencyKind } from '../../../config/agency-kinds.ts'
 import { html, type SafeHtml } from '../html.ts'
@@ -60,6 +61,8 @@ export interface AdminViewInput {
   deliveredMails: readonly DeliveredMail[] | undefined
   /** Waiting and failed transfers and paused partners, with their levers (issue 19 point 5). */
   levers: Omit<RelayLeversViewInput, 'csrfToken'>
+  /** Hosted and partner agencies, for the partner-card and profile forms (issue 16). */
+  federation: readonly FederationAgencyRow[]
   notice?: SafeHtml | undefined
   /** Why an account action or a lever was refused (shown as an alert). */
   problem?: string | undefined
@@ -480,6 +483,7 @@ export function adminView(input: AdminViewInput): SafeHtml {
     ${input.problem ? html`<p class="error" role="alert">${input.problem}</p>` : ''}
     ${warnings(input)} ${agenciesSection(input)} ${accountsSection(input)}
     ${relayLeversSection({ csrfToken: input.csrfToken, ...input.levers })}
+    ${federationSection({ csrfToken: input.csrfToken, agencies: input.federation })}
     ${mailsSection(input.deliveredMails)}`
 }
 
