@@ -20,7 +20,8 @@ const cardForm = z.strictObject({ card: z.string().max(200_000).optional() })
 
 /** Why a card was refused, in German for the page (the codes of import-partner-card.ts). */
 function cardProblem(error: ApiError): string {
-  const reason = String(error.details?.reason ?? '')
+  const detail = error.details?.reason
+  const reason = typeof detail === 'string' ? detail : ''
   const texts: Record<string, string> = {
     agency_hosted_here:
       'Diese Behörde ist hier gehostet (ihre Schlüssel liegen hier); eine Partnerkarte kann sie nicht ersetzen.',
