@@ -27,6 +27,7 @@ import {
   drawnSignature,
   typedSignature,
 } from '../support/signature-evidence.ts'
+import { createRelayPki, registerRelayPki } from '../support/smtp-relay-setup.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
 const kiosk: Principal = {
@@ -47,6 +48,8 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestDeps(dialect)
     ;({ tokens } = await seedAccounts(t.deps))
+    // The dry run checks the certificates as a transfer would (issue 16 point 8).
+    await registerRelayPki(t.deps, await createRelayPki())
     server = await startTestServer(t.deps)
   })
   afterAll(async () => {
@@ -269,6 +272,8 @@ describe.each(dialects)('kiosk and self-service on %s', (dialect) => {
     const after = await reviews()
     expect(after.find((r) => r.consentId === lapsing.id)?.state).toBe('lapsed')
     expect(after.find((r) => r.consentId === kept.id)?.state).toBe('confirmed')
+    // Years later: certificates and a CRL of that time, so only the consents decide.
+    await registerRelayPki(t.deps, await createRelayPki({ at: t.clock.now() }))
     const decision = async (consentId: string) =>
       (
         await server.api('POST', '/decisions', {
