@@ -250,7 +250,8 @@ describe.each(dialects)('partner cards between two gateways on %s', (dialect) =>
     const keyring = createRegistryKeyring(a.deps)
     const encryptTo = async (at: Date) => {
       const recipient = await keyring.recipient('ja-demo', at)
-      return recipient === undefined
+      // A certificate withdrawn here is reported (as revoked, issue 16 point 8) but never used.
+      return recipient === undefined || !recipient.check.ok
         ? undefined
         : parseCertificate(recipient.certificate).fingerprintSha256
     }
