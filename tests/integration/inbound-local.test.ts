@@ -123,6 +123,11 @@ describe.each(dialects)('local receive after delivery on %s', (dialect) => {
     expect(item?.envelope).toContain('application/pkcs7-mime')
     expect(JSON.stringify(item)).not.toContain(marker)
     expect(JSON.stringify(item)).not.toContain('Ostendorf')
+    // The receiving side's signed receipt took the same way back (issue 16 point 7).
+    await drain()
+    expect((await findTransfer(t.deps.db, id))?.partnerReceipt).toMatchObject({
+      outcome: 'accepted',
+    })
   })
 
   it('when the local receive refuses the message, then it is quarantined with its reason and the transfer stays delivered', async () => {
