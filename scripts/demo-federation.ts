@@ -174,7 +174,8 @@ export async function startFederation(plans: {
 function printInstance(instance: RunningInstance): void {
   const { plan } = instance
   console.log(`\nInstance ${plan.name} — hosts ${plan.hosts.join(', ')} — data in ${plan.dataDir}`)
-  for (const path of ['/login', '/staff', '/kiosk', '/dpo', '/admin'])
+  const kiosk = plan.hosts.includes('jc-demo') ? ['/kiosk'] : []
+  for (const path of ['/login', '/staff', ...kiosk, '/dpo', '/admin'])
     console.log(`  ${instance.url}${path}`)
   console.log(`  partner inbound  smtp://127.0.0.1:${plan.inboundPort}`)
   for (const [account, password] of Object.entries(instance.passwords))
