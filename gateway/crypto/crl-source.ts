@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { decodePem, encodePem, isPem } from '../../crypto/certificate-pem.ts'
 import { parseCertificate } from '../../crypto/certificate-parse.ts'
+import { BoundedCache } from '../../crypto/bounded-cache.ts'
 import { verifySignature } from '../../crypto/certificate-signature.ts'
 import { parseCrl } from '../../crypto/crl-parse.ts'
 import type { ParsedCrl } from '../../crypto/crl-parse.ts'
@@ -43,8 +45,20 @@ export const httpCrlFetcher: CrlFetcher = async (url) => {
   return body
 }
 
+/**
+ * Checked CRLs by the SHA-256 of anchor and CRL bytes: a CRL file is re-read on every validation
+ * (so a new one takes effect at once), and parsing it and checking its signature again for the
+ * same bytes was the largest cost of receiving a message. Pure and bounded; a failure is not kept.
+ */
+const checkedCrls = new BoundedCache<string, ParsedCrl>(64)
+
 /** Reads CRL bytes (PEM or DER) and checks that the anchor signed it; returns the parsed CRL. */
 export function readAnchorCrl(anchorPem: string, bytes: Buffer): ParsedCrl {
+  const key = createHash('sha256').update(anchorPem).update('\0').update(bytes).digest('hex')
+  return checkedCrls.getOrCompute(key, () => checkAnchorCrl(anchorPem, bytes))
+}
+
+function checkAnchorCrl(anchorPem: string, bytes: Buffer): ParsedCrl {
   const der = isPem(bytes) ? decodePem(bytes.toString('utf8'), 'X509 CRL') : bytes
   const crl = parseCrl(der)
   const anchor = parseCertificate(decodePem(anchorPem, 'CERTIFICATE'))
