@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { actorOf, type Principal } from '../../accounts/roles.ts'
 import { authorizeInboxAction, type InboxActor } from '../../consent/inbox-permissions.ts'
 import { decodePem } from '../../crypto/certificate-pem.ts'
-import { decryptAndVerify } from '../../crypto/smime.ts'
+import { decryptAndVerify, type DecryptAndVerifyResult } from '../../crypto/smime.ts'
 import { findAgency, listAgencies } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { listTrustAnchors } from '../../db/certificate-repository.ts'
@@ -14,6 +14,7 @@ import {
   type InboxItemRecord,
 } from '../../db/inbox-repository.ts'
 import type { Deps } from '../deps.ts'
+import { decryptionKeysOf } from '../inbound/decryption-keys.ts'
 import { coverSheetTexts } from '../relay/case-summary-template.ts'
 import { InboxError } from './inbox-error.ts'
 import { readInboxMessage } from './read-inbox-message.ts'
@@ -219,30 +220,40 @@ async function loadAuthorized(
  * never stored, never logged.
  */
 async function decryptItem(
-  deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'log'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'log' | 'config'>,
   item: InboxItemRecord,
 ): Promise<Buffer> {
   if (item.envelope === null)
     throw new InboxError('ERR_INBOX_CONTENT_GONE', 'The message was deleted after its retention.', {
       details: { itemId: item.id },
     })
-  const [signer, sender, anchors] = await Promise.all([
-    deps.relay.keyring.signer(item.recipientAgencyId, deps.clock.now()),
+  // Every current key of the agency: an item sealed to the certificate a rollover is retiring
+  // still opens during the overlap.
+  const [keys, sender, anchors] = await Promise.all([
+    decryptionKeysOf(deps, item.recipientAgencyId, deps.clock.now()),
     item.senderAgencyId ? findAgency(deps.db, item.senderAgencyId) : undefined,
     listTrustAnchors(deps.db),
   ])
-  if (!signer.ok)
+  if (keys.length === 0)
     throw new InboxError('ERR_INBOX_CONTENT_UNREADABLE', 'The agency has no usable key.', {
-      details: { itemId: item.id, problem: signer.problem },
+      details: { itemId: item.id, problem: 'key_missing' },
     })
-  const opened = decryptAndVerify({
-    message: Buffer.from(item.envelope, 'latin1'),
-    recipient: { key: signer.identity.key, certificate: signer.identity.certificate },
-    trustAnchors: anchors.map((a) => decodePem(a.certificatePem, 'CERTIFICATE')),
-    crlPolicy: 'if-present',
-    ...(sender ? { expectedSenderEmail: sender.mailbox } : {}),
-    at: new Date(item.receivedAt),
-  })
+  let opened: DecryptAndVerifyResult | undefined
+  for (const key of keys) {
+    opened = decryptAndVerify({
+      message: Buffer.from(item.envelope, 'latin1'),
+      recipient: { key: key.key, certificate: key.certificate },
+      trustAnchors: anchors.map((a) => decodePem(a.certificatePem, 'CERTIFICATE')),
+      crlPolicy: 'if-present',
+      ...(sender ? { expectedSenderEmail: sender.mailbox } : {}),
+      at: new Date(item.receivedAt),
+    })
+    if (opened.ok || opened.code !== 'ERR_CMS_NOT_FOR_US') break
+  }
+  if (opened === undefined)
+    throw new InboxError('ERR_INBOX_CONTENT_UNREADABLE', 'The agency has no usable key.', {
+      details: { itemId: item.id, problem: 'key_missing' },
+    })
   if (!opened.ok)
     throw new InboxError('ERR_INBOX_CONTENT_UNREADABLE', 'The stored message does not open.', {
       details: { itemId: item.id, cmsCode: opened.code },
@@ -252,7 +263,7 @@ async function decryptItem(
 
 /** Opens one item for the receiving agency's staff, audited as viewed (`via` says where). */
 export async function openInboxItem(
-  deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'log'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'log' | 'config'>,
   input: { caller: InboxCaller; id: string; via: 'api' | 'page' | 'pdf' },
 ): Promise<InboxItemDetail> {
   const item = await loadAuthorized(deps, input.caller, input.id, 'view')

@@ -343,6 +343,10 @@ const matrix: Record<string, MatrixRow> = {
     body: {},
     expect: page({ admin: 404 }),
   },
+  // Partner cards and profiles (issue 16 point 1): a malformed card or no choice is refused.
+  'POST /admin/partner-cards/preview': { body: { card: 'x' }, expect: page({ admin: 400 }) },
+  'POST /admin/partner-cards/import': { body: { card: 'x' }, expect: page({ admin: 400 }) },
+  'POST /admin/agencies/profile': { body: {}, expect: page({ admin: 400 }) },
   // end admin rows
   // Kiosk (issue 6): without a person's session, step pages send the device back to /kiosk.
   'GET /kiosk': { expect: page({ kiosk: 200 }) },
