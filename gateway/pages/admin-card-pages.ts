@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { identifierSchema } from '../../accounts/account-schemas.ts'
-import { actorOf } from '../../accounts/roles.ts'
+import { mayManageFederation } from '../../accounts/federation-permissions.ts'
+import { actorOf, type Principal } from '../../accounts/roles.ts'
 import { layout } from '../../templates/pages/layout.ts'
 import { partnerCardPreviewView } from '../../templates/pages/admin/partner-card-view.ts'
 import { importPartnerCard, previewPartnerCard } from '../federation/import-partner-card.ts'
@@ -33,6 +34,17 @@ function cardProblem(error: ApiError): string {
   return `Partnerkarte abgelehnt: ${texts[reason] ?? `Die Karte ist ungültig oder ihre Signatur stimmt nicht (${reason || 'unlesbar'}).`}`
 }
 
+/** An agency's administrator does not import cards for the whole instance (accounts/federation-permissions.ts). */
+function notAllowed(
+  deps: Parameters<typeof renderAdmin>[0],
+  ctx: { principal: Principal; cookie: string | undefined },
+): Promise<PageResult> {
+  return renderAdmin(deps, ctx, {
+    status: 403,
+    problem: 'Partnerkarten importiert nur die Verwaltung der ganzen Instanz.',
+  })
+}
+
 async function refused(
   deps: Parameters<typeof renderAdmin>[0],
   ctx: Parameters<typeof renderAdmin>[1],
@@ -52,6 +64,7 @@ export const previewPartnerCardPage = pageRoute({
   form: cardForm,
   handle: async ({ deps, principal, body, req }): Promise<PageResult> => {
     const ctx = { principal, cookie: req.headers.cookie }
+    if (!mayManageFederation(principal, { kind: 'import_card' })) return notAllowed(deps, ctx)
     const cardText = (body.card ?? '').trim()
     try {
       const preview = await previewPartnerCard(deps, Buffer.from(cardText, 'utf8'))
@@ -87,6 +100,8 @@ export const importPartnerCardPage = pageRoute({
   access: adminOnly,
   form: cardForm,
   handle: async ({ deps, principal, body, req }): Promise<PageResult> => {
+    if (!mayManageFederation(principal, { kind: 'import_card' }))
+      return notAllowed(deps, { principal, cookie: req.headers.cookie })
     try {
       const imported = await importPartnerCard(deps, {
         actor: actorOf(principal),
@@ -115,6 +130,13 @@ export const setAgencyProfilePage = pageRoute({
         deps,
         { principal, cookie: req.headers.cookie },
         { status: 400, problem: 'Bitte eine Behörde und ein Profil wählen.' },
+      )
+    // Another agency's profile: answered as if it did not exist, like every other object here.
+    if (!mayManageFederation(principal, { kind: 'set_profile', agencyId: agencyId.data }))
+      return renderAdmin(
+        deps,
+        { principal, cookie: req.headers.cookie },
+        { status: 404, problem: 'Diese Behörde gibt es hier nicht.' },
       )
     try {
       await setAgencyProfile(deps, {

@@ -6,6 +6,7 @@ import {
   newUserSchema,
   type User,
 } from '../../accounts/account-schemas.ts'
+import { mayManageFederation } from '../../accounts/federation-permissions.ts'
 import { actorOf, type Principal } from '../../accounts/roles.ts'
 import { agencyKindSchema } from '../../config/agency-kinds.ts'
 import { findUser, listAgencies } from '../../db/account-repository.ts'
@@ -121,12 +122,19 @@ export async function renderAdmin(
         agencyKinds: agencyKindSchema.options,
         deliveredMails: mails,
         levers,
-        federation: agencies.map((a) => ({
-          id: a.id,
-          name: a.name,
-          smimeProfile: a.smimeProfile,
-          hosted: hosted.has(a.id),
-        })),
+        federation: {
+          mayImportCards: mayManageFederation(ctx.principal, { kind: 'import_card' }),
+          agencies: agencies
+            .filter((a) =>
+              mayManageFederation(ctx.principal, { kind: 'set_profile', agencyId: a.id }),
+            )
+            .map((a) => ({
+              id: a.id,
+              name: a.name,
+              smimeProfile: a.smimeProfile,
+              hosted: hosted.has(a.id),
+            })),
+        },
         ...rest,
       }),
     }),

@@ -91,6 +91,19 @@ describe.each(dialects)('partner cards on the admin page on %s', (dialect) => {
     expect(text).toContain('Partner (nur Partnerkarte hier)')
   })
 
+  it("when an agency's administrator tries to import a card, then it is refused and nothing is imported", async () => {
+    await addTestAccount(a.deps, { id: 'admin-jc', role: 'admin', agencyId: 'jc-demo' })
+    const agencyAdmin = await sessionFor(a.deps, 'admin-jc')
+    const res = await fetch(`${server.url}/admin/partner-cards/preview`, {
+      method: 'POST',
+      headers: { cookie: agencyAdmin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: agencyAdmin.csrfToken, card: cardText }).toString(),
+      redirect: 'manual',
+    })
+    expect(res.status).toBe(403)
+    expect(await res.text()).toContain('nur die Verwaltung der ganzen Instanz')
+  })
+
   it('when the card was tampered with, or is the same card again, then it is refused with a German reason and nothing changes', async () => {
     const tampered = cardText.replace('gateway-b.example', 'evil.example')
     const refused = await post('/admin/partner-cards/preview', { card: tampered })

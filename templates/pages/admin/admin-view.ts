@@ -62,7 +62,7 @@ export interface AdminViewInput {
   /** Waiting and failed transfers and paused partners, with their levers (issue 19 point 5). */
   levers: Omit<RelayLeversViewInput, 'csrfToken'>
   /** Hosted and partner agencies, for the partner-card and profile forms (issue 16). */
-  federation: readonly FederationAgencyRow[]
+  federation: { mayImportCards: boolean; agencies: readonly FederationAgencyRow[] }
   notice?: SafeHtml | undefined
   /** Why an account action or a lever was refused (shown as an alert). */
   problem?: string | undefined
@@ -483,7 +483,7 @@ export function adminView(input: AdminViewInput): SafeHtml {
     ${input.problem ? html`<p class="error" role="alert">${input.problem}</p>` : ''}
     ${warnings(input)} ${agenciesSection(input)} ${accountsSection(input)}
     ${relayLeversSection({ csrfToken: input.csrfToken, ...input.levers })}
-    ${federationSection({ csrfToken: input.csrfToken, agencies: input.federation })}
+    ${federationSection({ csrfToken: input.csrfToken, ...input.federation })}
     ${mailsSection(input.deliveredMails)}`
 }
 

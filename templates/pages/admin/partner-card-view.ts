@@ -16,8 +16,11 @@ export interface FederationAgencyRow {
  */
 export function federationSection(input: {
   csrfToken: string
+  /** Only an administrator of the whole instance imports cards. */
+  mayImportCards: boolean
   agencies: readonly FederationAgencyRow[]
 }): SafeHtml {
+  if (input.agencies.length === 0 && !input.mayImportCards) return html``
   return html`<section class="card" aria-labelledby="federation-heading">
     <h2 id="federation-heading">Partner-Gateways (Partnerkarten)</h2>
     <ul>
@@ -29,17 +32,7 @@ export function federationSection(input: {
           </li>`,
       )}
     </ul>
-    <form method="post" action="/admin/partner-cards/preview">
-      <input type="hidden" name="_csrf" value="${input.csrfToken}" />
-      <label for="partner-card">Partnerkarte einer Partnerbehörde (Inhalt der Datei)</label>
-      <textarea id="partner-card" name="card" rows="6" required></textarea>
-      <p class="muted">
-        Nach „Prüfen“ zeigt die Seite die Fingerabdrücke; importiert wird erst nach Ihrer
-        Bestätigung. Vergleichen Sie die Fingerabdrücke vorher auf einem anderen Weg (Telefon,
-        Schreiben) mit der Partnerbehörde.
-      </p>
-      <button type="submit">Prüfen</button>
-    </form>
+    ${input.mayImportCards ? cardForm(input.csrfToken) : ''}
     <form method="post" action="/admin/agencies/profile">
       <input type="hidden" name="_csrf" value="${input.csrfToken}" />
       <label for="profile-agency">S/MIME-Profil ändern für</label>
@@ -56,6 +49,20 @@ export function federationSection(input: {
       <button type="submit" class="secondary">Profil ändern</button>
     </form>
   </section>`
+}
+
+function cardForm(csrfToken: string): SafeHtml {
+  return html`<form method="post" action="/admin/partner-cards/preview">
+    <input type="hidden" name="_csrf" value="${csrfToken}" />
+    <label for="partner-card">Partnerkarte einer Partnerbehörde (Inhalt der Datei)</label>
+    <textarea id="partner-card" name="card" rows="6" required></textarea>
+    <p class="muted">
+      Nach „Prüfen“ zeigt die Seite die Fingerabdrücke; importiert wird erst nach Ihrer Bestätigung.
+      Vergleichen Sie die Fingerabdrücke vorher auf einem anderen Weg (Telefon, Schreiben) mit der
+      Partnerbehörde.
+    </p>
+    <button type="submit">Prüfen</button>
+  </form>`
 }
 
 /** What the operator compares before confirming an import. */
