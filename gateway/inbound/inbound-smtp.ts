@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
 import { findHostedAgencyByMailbox } from '../../db/inbound-repository.ts'
 import type { Deps } from '../deps.ts'
-import { IngressStartError } from '../relay/ingress-start-error.ts'
 import { loadIngressTls } from '../relay/ingress-tls.ts'
 import { smtpReplyFor } from './inbound-refusal.ts'
 import { receiveSealedMessage } from './receive-sealed-message.ts'
+import { listenSmtp } from '../relay/listen-smtp.ts'
 
 export interface InboundSmtp {
   host: string
@@ -103,31 +102,12 @@ export async function startInboundSmtp(input: {
     },
   })
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        new IngressStartError(
-          'ERR_SMTP_INGRESS_LISTEN',
-          error.code === 'EADDRINUSE'
-            ? `inbound SMTP cannot listen on ${host}:${port}: the port is in use (set INBOUND_SMTP_PORT to another port, 0 for any free port, or off)`
-            : `inbound SMTP cannot listen on ${host}:${port}: ${error.message}`,
-          { cause: error },
-        ),
-      )
-    })
-    server.listen(port, host, () => resolve())
-  })
-  server.removeAllListeners('error')
-  // A client's socket error (reset, failed TLS handshake) is reported on the server; without a
-  // listener it would end the gateway process.
-  server.on('error', (error: NodeJS.ErrnoException) => {
-    deps.log.debug({ code: error.code }, 'inbound smtp: client connection error')
-  })
-  const listening = (server.server.address() as AddressInfo).port
-  deps.log.info({ host, port: listening, tls: tls.source }, 'inbound smtp listening')
-  return {
+  return listenSmtp(server, {
+    deps,
     host,
-    port: listening,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
+    port,
+    name: 'inbound SMTP',
+    setting: 'INBOUND_SMTP_PORT',
+    tlsSource: tls.source,
+  })
 }

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net'
 import { simpleParser } from 'mailparser'
 import { SMTPServer, type SMTPServerSession } from 'smtp-server'
 import { z } from 'zod'
@@ -14,12 +13,12 @@ import { explainTransferRefusal, isTransferRefusal } from '../staff/transfer-ref
 import { authenticateIngressUser, type IngressUser } from './ingress-auth.ts'
 import { composeDenialReply, plainMessageId } from './ingress-denial-reply.ts'
 import { describeIngressProblems, readIngressMail, type IngressMail } from './ingress-mail.ts'
-import { IngressStartError } from './ingress-start-error.ts'
 import { ingressConnectionCapsOf } from './ingress-settings.ts'
 import { loadIngressTls } from './ingress-tls.ts'
 import type { Mailer } from './ports.ts'
 import { RelayError } from './relay-error.ts'
 import { maxAttachmentBytes, submitTransfer, type TransferInput } from './transfer-service.ts'
+import { listenSmtp } from './listen-smtp.ts'
 
 /** The reasons a `transfer_denied` carries in its details (docs/design.md §3.2 codes). */
 const deniedReasonsSchema = z.array(z.string())
@@ -412,31 +411,12 @@ export async function startSmtpIngress(input: SmtpIngressInput): Promise<SmtpIng
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        new IngressStartError(
-          'ERR_SMTP_INGRESS_LISTEN',
-          error.code === 'EADDRINUSE'
-            ? `SMTP ingress cannot listen on ${host}:${port}: the port is in use (set SMTP_INGRESS_PORT to another port, 0 for any free port, or off)`
-            : `SMTP ingress cannot listen on ${host}:${port}: ${error.message}`,
-          { cause: error },
-        ),
-      )
-    })
-    server.listen(port, host, () => resolve())
-  })
-  server.removeAllListeners('error')
-  // smtp-server reports each client's socket errors (a reset, a TLS handshake gone wrong) on the
-  // server; without a listener one such error would end the whole gateway process.
-  server.on('error', (error: NodeJS.ErrnoException) => {
-    deps.log.debug({ code: error.code }, 'smtp ingress: client connection error')
-  })
-  const listening = (server.server.address() as AddressInfo).port
-  deps.log.info({ host, port: listening, tls: tls.source }, 'smtp ingress listening')
-  return {
+  return listenSmtp(server, {
+    deps,
     host,
-    port: listening,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
+    port,
+    name: 'SMTP ingress',
+    setting: 'SMTP_INGRESS_PORT',
+    tlsSource: tls.source,
+  })
 }
