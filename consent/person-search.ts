@@ -269,8 +269,7 @@ export function personConsentActions(
   const sends = relation === 'creator' || relation === 'sender'
   const ended =
     consent.status === 'revoked' || consent.status === 'expired' || consent.status === 'lapsed'
-  const ending =
-    consent.status === 'active' && consent.validUntil <= addDays(today, endingSoonDays)
+  const ending = consent.status === 'active' && consent.validUntil <= addDays(today, endingSoonDays)
   return {
     send: sends && consent.status === 'active',
     renew: sends && (ended || ending),

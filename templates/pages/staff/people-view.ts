@@ -36,7 +36,13 @@ function statusSummary(consents: PersonResultRow['consents'], lang: StaffLanguag
 /** The search form; the same field sits in the staff navigation. */
 function searchForm(input: PeopleViewInput): SafeHtml {
   const lang = input.language
-  return html`<form method="get" action="/staff/people" role="search" class="person-search" aria-labelledby="people-h">
+  return html`<form
+    method="get"
+    action="/staff/people"
+    role="search"
+    class="person-search"
+    aria-labelledby="people-h"
+  >
     <label for="people-q"
       >${say(lang, 'Name, Geburtsdatum oder Aktenzeichen', 'Name, date of birth or case reference')}</label
     >

@@ -157,9 +157,7 @@ function consentsSection(input: PersonViewInput): SafeHtml {
                     >${statusLabel(c.status, lang)}</span
                   >
                 </td>
-                <td>
-                  ${formatCalendarDate(c.validFrom)} – ${formatCalendarDate(c.validUntil)}
-                </td>
+                <td>${formatCalendarDate(c.validFrom)} – ${formatCalendarDate(c.validUntil)}</td>
                 <td>${names(c.senders, input)} → ${names(c.coveredRecipients, input)}</td>
                 <td>
                   ${c.purposes.map((p) => purposeLabel(p, input.vocabulary, lang)).join(', ')}<br />
@@ -177,9 +175,7 @@ function consentsSection(input: PersonViewInput): SafeHtml {
 function transfersSection(input: PersonViewInput): SafeHtml {
   const lang = input.language
   return html`<section class="card" aria-labelledby="person-transfers-h" data-person-transfers>
-    <h2 id="person-transfers-h">
-      ${say(lang, 'Gesendete Übermittlungen', 'Transfers sent')}
-    </h2>
+    <h2 id="person-transfers-h">${say(lang, 'Gesendete Übermittlungen', 'Transfers sent')}</h2>
     ${
       input.transfers.length === 0
         ? html`<p class="muted">
@@ -268,7 +264,9 @@ function inboxSection(input: PersonViewInput): SafeHtml {
                       <td>
                         ${i.purpose ? purposeLabel(i.purpose, input.vocabulary, lang) : '–'}${
                           i.categories.length > 0
-                            ? html`<br /><span class="muted">${categories(i.categories, input)}</span>`
+                            ? html`<br /><span class="muted"
+                                  >${categories(i.categories, input)}</span
+                                >`
                             : ''
                         }
                       </td>
@@ -319,7 +317,9 @@ function requestsSection(input: PersonViewInput): SafeHtml {
                     ? html`<a href="/staff/requests/${r.id}/answer"
                         >${say(lang, 'Beantworten', 'Answer')}</a
                       >`
-                    : html`<a href="/staff/requests">${say(lang, 'Zu den Anfragen', 'To the requests')}</a>`
+                    : html`<a href="/staff/requests"
+                        >${say(lang, 'Zu den Anfragen', 'To the requests')}</a
+                      >`
                 }
               </li>`
             })}
