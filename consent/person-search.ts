@@ -64,8 +64,15 @@ function calendarDateOf(token: string): CalendarDate | null {
   return date.toISOString().slice(0, 10)
 }
 
-/** How a case reference is compared: case folded, without spaces. */
-const normaliseCaseRef = (ref: string): string => normaliseName(ref).replace(/\s/gu, '')
+/**
+ * How names are compared in a search: as for the pseudonym (`normaliseName`), and without accents,
+ * so "Ozdemir" typed on a German keyboard finds "Özdemir".
+ */
+const foldForSearch = (text: string): string =>
+  normaliseName(text).normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC')
+
+/** How a case reference is compared: folded like a name, without spaces. */
+const normaliseCaseRef = (ref: string): string => foldForSearch(ref).replace(/\s/gu, '')
 
 /**
  * Reads the search box: a date (`14.03.2007` or `2007-03-14`) is the birth date, every other
@@ -75,7 +82,7 @@ const normaliseCaseRef = (ref: string): string => normaliseName(ref).replace(/\s
 export function parsePersonQuery(text: string): PersonQuery | null {
   const terms: string[] = []
   let birthDate: CalendarDate | null = null
-  for (const token of normaliseName(text).split(/[\s,;]+/u)) {
+  for (const token of foldForSearch(text).split(/[\s,;]+/u)) {
     if (token === '') continue
     const date: CalendarDate | null = birthDate === null ? calendarDateOf(token) : null
     if (date !== null) birthDate = date
@@ -88,7 +95,7 @@ export function parsePersonQuery(text: string): PersonQuery | null {
 export function matchesPersonQuery(consent: PersonConsentFacts, query: PersonQuery): boolean {
   const { subject } = consent
   if (query.birthDate !== null && subject.birthDate !== query.birthDate) return false
-  const names = [normaliseName(subject.givenName), normaliseName(subject.familyName)]
+  const names = [foldForSearch(subject.givenName), foldForSearch(subject.familyName)]
   const refs = Object.values(subject.caseRefs).map(normaliseCaseRef)
   return query.terms.every(
     (term) =>

@@ -132,7 +132,7 @@ const record = {
 describe('reading the search box', () => {
   it('takes a German or ISO date as the birth date and every other word as a term, case folded', () => {
     expect(parsePersonQuery('  Mira  ÖZDEMIR 03.11.2007 ')).toEqual({
-      terms: ['mira', 'özdemir'],
+      terms: ['mira', 'ozdemir'],
       birthDate: '2007-11-03',
     })
     expect(parsePersonQuery('2007-11-03')).toEqual({ terms: [], birthDate: '2007-11-03' })
@@ -147,7 +147,15 @@ describe('reading the search box', () => {
 
 describe('matching one consent', () => {
   it('finds by part of a name, by birth date, by case reference (spaces and case ignored), and by all at once', () => {
-    for (const text of ['özd', 'MIRA', '03.11.2007', 'jc123', 'JC 123/2026', 'mira 2007-11-03 123'])
+    for (const text of [
+      'özd',
+      'Ozdemir',
+      'MIRA',
+      '03.11.2007',
+      'jc123',
+      'JC 123/2026',
+      'mira 2007-11-03 123',
+    ])
       expect(matchesPersonQuery(mira, query(text)), text).toBe(true)
   })
 
