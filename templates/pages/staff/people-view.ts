@@ -41,7 +41,7 @@ function searchForm(input: PeopleViewInput): SafeHtml {
     action="/staff/people"
     role="search"
     class="person-search"
-    aria-labelledby="people-h"
+    aria-label="${say(lang, 'Personensuche auf dieser Seite', 'Person search on this page')}"
   >
     <label for="people-q"
       >${say(lang, 'Name, Geburtsdatum oder Aktenzeichen', 'Name, date of birth or case reference')}</label

@@ -84,7 +84,7 @@ function personSearchBox(input: StaffFrameInput): SafeHtml {
       name="q"
       maxlength="200"
       autocomplete="off"
-      placeholder="${de ? 'Name, Geburtsdatum, Aktenzeichen' : 'Name, birth date, case ref.'}"
+      placeholder="${de ? 'Name, Geb.-Datum, Az.' : 'Name, birth date, ref.'}"
     />
     <button type="submit" class="secondary">${de ? 'Suchen' : 'Search'}</button>
   </form>`
