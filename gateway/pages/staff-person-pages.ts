@@ -27,48 +27,66 @@ const pseudonymOf = (ctx: StaffCtx): string => {
   return parsed.data
 }
 
-/** `GET /staff/people?q=`: search by name, birth date or case reference (issue 18 point 1). */
+/**
+ * The search page: `GET` shows the form, `POST` (field `q`) the people found. The search is
+ * posted, never put in the address, so a name typed into it stays out of browser histories and
+ * proxy logs (staff guide: names never appear in a URL).
+ */
+async function renderPeople(ctx: StaffCtx, raw: unknown) {
+  const lang = staffLanguageOf(ctx.req)
+  const typed = querySchema.safeParse(raw ?? '')
+  let results = null
+  let error: string | undefined
+  if (!typed.success) {
+    error = say(
+      lang,
+      'Die Suche ist zu lang oder unlesbar (höchstens 200 Zeichen).',
+      'The search is too long or unreadable (200 characters at most).',
+    )
+  } else if (raw !== undefined) {
+    const query = parsePersonQuery(typed.data)
+    if (query === null)
+      error = say(
+        lang,
+        'Bitte einen Namen, ein Geburtsdatum (TT.MM.JJJJ) oder ein Aktenzeichen eingeben.',
+        'Please enter a name, a date of birth (DD.MM.YYYY) or a case reference.',
+      )
+    else results = await findPeople(ctx.deps, { principal: ctx.principal, query })
+  }
+  const who = await whoOf(ctx.deps, ctx.principal, ctx.req.headers.cookie)
+  return {
+    status: error ? 400 : 200,
+    html: await staffPageFrame(ctx.deps, ctx, {
+      title: say(lang, 'Person suchen', 'Find a person'),
+      current: 'people',
+      here: '/staff/people',
+      body: peopleView({
+        language: lang,
+        csrfToken: who.csrfToken,
+        query: typed.success ? typed.data : '',
+        results,
+        ...(error ? { error } : {}),
+      }),
+    }),
+  }
+}
+
+/** `GET /staff/people`: the search form (issue 18 point 1). */
 export const staffPeoplePage = pageRoute({
   method: 'get',
   path: '/staff/people',
   access: ['staff'],
-  handle: async (ctx) => {
-    const lang = staffLanguageOf(ctx.req)
-    const raw = ctx.query.q === undefined ? '' : ctx.query.q
-    const typed = querySchema.safeParse(raw)
-    let results = null
-    let error: string | undefined
-    if (!typed.success) {
-      error = say(
-        lang,
-        'Die Suche ist zu lang oder unlesbar (höchstens 200 Zeichen).',
-        'The search is too long or unreadable (200 characters at most).',
-      )
-    } else if (typed.data !== '') {
-      const query = parsePersonQuery(typed.data)
-      if (query === null)
-        error = say(
-          lang,
-          'Bitte einen Namen, ein Geburtsdatum (TT.MM.JJJJ) oder ein Aktenzeichen eingeben.',
-          'Please enter a name, a date of birth (DD.MM.YYYY) or a case reference.',
-        )
-      else results = await findPeople(ctx.deps, { principal: ctx.principal, query })
-    }
-    return {
-      status: error ? 400 : 200,
-      html: await staffPageFrame(ctx.deps, ctx, {
-        title: say(lang, 'Person suchen', 'Find a person'),
-        current: 'people',
-        here: '/staff/people',
-        body: peopleView({
-          language: lang,
-          query: typed.success ? typed.data : '',
-          results,
-          ...(error ? { error } : {}),
-        }),
-      }),
-    }
-  },
+  handle: (ctx) => renderPeople(ctx, undefined),
+})
+
+/** `POST /staff/people`: search by name, birth date or case reference (issue 18 point 1). */
+export const staffSearchPeoplePage = pageRoute({
+  method: 'post',
+  path: '/staff/people',
+  access: ['staff'],
+  // Shapes only; the length and what can be searched for are told on the page (400).
+  form: z.strictObject({ q: z.string().max(10_000).default('') }),
+  handle: (ctx) => renderPeople(ctx, ctx.body.q),
 })
 
 /** `GET /staff/people/:pseudonym`: the person page of one young person (issue 18 point 1). */
@@ -113,4 +131,8 @@ export const staffPersonPage = pageRoute({
 })
 
 /** The person pages of the staff workplace. */
-export const staffPersonPageRoutes: AnyPageRoute[] = [staffPeoplePage, staffPersonPage]
+export const staffPersonPageRoutes: AnyPageRoute[] = [
+  staffPeoplePage,
+  staffSearchPeoplePage,
+  staffPersonPage,
+]

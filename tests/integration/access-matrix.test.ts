@@ -294,6 +294,7 @@ const matrix: Record<string, MatrixRow> = {
   // Person search and page (issue 18 point 1): a pseudonym no agency knows is 404, as another
   // agency's person is
   'GET /staff/people': { expect: page({ staff: 200, otherAgency: 200 }) },
+  'POST /staff/people': { body: { q: 'Mira' }, expect: page({ staff: 200, otherAgency: 200 }) },
   'GET /staff/people/:pseudonym': {
     path: '/staff/people/psn_00000000000000000000000000000000',
     expect: page({ staff: 404, otherAgency: 404 }),

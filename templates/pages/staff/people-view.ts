@@ -16,6 +16,7 @@ export interface PersonResultRow {
 
 export interface PeopleViewInput {
   language: StaffLanguage
+  csrfToken: string
   /** The search as typed ('' before the first search). */
   query: string
   /** Null before a search; the people found after one. */
@@ -37,12 +38,13 @@ function statusSummary(consents: PersonResultRow['consents'], lang: StaffLanguag
 function searchForm(input: PeopleViewInput): SafeHtml {
   const lang = input.language
   return html`<form
-    method="get"
+    method="post"
     action="/staff/people"
     role="search"
     class="person-search"
     aria-label="${say(lang, 'Personensuche auf dieser Seite', 'Person search on this page')}"
   >
+    <input type="hidden" name="_csrf" value="${input.csrfToken}" />
     <label for="people-q"
       >${say(lang, 'Name, Geburtsdatum oder Aktenzeichen', 'Name, date of birth or case reference')}</label
     >

@@ -71,12 +71,13 @@ const inboxOpen = (input: StaffFrameInput): number =>
 function personSearchBox(input: StaffFrameInput): SafeHtml {
   const de = input.language === 'de'
   return html`<form
-    method="get"
+    method="post"
     action="/staff/people"
     role="search"
     class="nav-search"
     aria-label="${de ? 'Person suchen' : 'Find a person'}"
   >
+    <input type="hidden" name="_csrf" value="${input.who.csrfToken}" />
     <label for="nav-person-q">${de ? 'Person' : 'Person'}</label>
     <input
       type="search"
