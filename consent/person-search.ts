@@ -256,6 +256,8 @@ export interface PersonConsentActions {
   revoke: boolean
   /** Print the form (a draft, for the paper signature) or the signed consent. */
   print: boolean
+  /** Active and ending within {@link endingSoonDays}: said beside its validity. */
+  endingSoon: boolean
 }
 
 /** Days before `validUntil` from which an active consent counts as ending. */
@@ -263,13 +265,18 @@ export const endingSoonDays = 30
 
 /**
  * What fits a consent on the person page, for staff of `agencyId`: sending and renewing only for
- * a sending agency (the renewal's draft names it as sender), sending only while active, renewing
+ * a sending agency (the renewal's draft names it as sender), sending only while active and not
+ * used up (a single-transfer consent carries one transfer), renewing
  * once it ends within {@link endingSoonDays} or has ended (revoked, expired, lapsed), recording
  * a revocation while active (any party may take the person's declaration, `permissions.ts`).
  */
 export function personConsentActions(
   agencyId: string,
-  consent: ConsentPartyFacts & { validUntil: CalendarDate },
+  consent: ConsentPartyFacts & {
+    validUntil: CalendarDate
+    /** A single-transfer consent, once its one transfer was sent, carries nothing more. */
+    singleTransfer?: { usedByTransferId?: string | undefined } | null
+  },
   today: CalendarDate,
 ): PersonConsentActions {
   const relation = relationOf(consent, agencyId)
@@ -278,9 +285,13 @@ export function personConsentActions(
     consent.status === 'revoked' || consent.status === 'expired' || consent.status === 'lapsed'
   const ending = consent.status === 'active' && consent.validUntil <= addDays(today, endingSoonDays)
   return {
-    send: sends && consent.status === 'active',
+    send:
+      sends &&
+      consent.status === 'active' &&
+      consent.singleTransfer?.usedByTransferId === undefined,
     renew: sends && (ended || ending),
     revoke: relation !== 'none' && consent.status === 'active',
     print: relation !== 'none',
+    endingSoon: ending,
   }
 }

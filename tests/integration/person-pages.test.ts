@@ -221,6 +221,7 @@ describe.each(dialects)('the person search and page on %s', (dialect) => {
     expect(page).toContain(`href="/staff/consents/${miraConsent}/print"`)
     expect(page).toContain(`action="/staff/consents/${miraConsent}/revocation"`)
     expect(page).toContain(`href="/staff/consents/${miraConsent}/renewal"`)
+    expect(page).toContain('data-ending-soon')
     expect(page).toContain(`href="/staff/consents/new?person=${miraPseudonym}"`)
     expect(page).toContain('data-person-transfer="trf_mira1"')
     expect(page).toContain('data-person-inbox-item="inb_mira_jc"')

@@ -157,7 +157,16 @@ function consentsSection(input: PersonViewInput): SafeHtml {
                     >${statusLabel(c.status, lang)}</span
                   >
                 </td>
-                <td>${formatCalendarDate(c.validFrom)} – ${formatCalendarDate(c.validUntil)}</td>
+                <td>
+                  ${formatCalendarDate(c.validFrom)} –
+                  ${formatCalendarDate(c.validUntil)}${
+                    actions.endingSoon
+                      ? html`<br /><span class="badge status-draft" data-ending-soon
+                            >${say(lang, 'endet bald', 'ends soon')}</span
+                          >`
+                      : ''
+                  }
+                </td>
                 <td>${names(c.senders, input)} → ${names(c.coveredRecipients, input)}</td>
                 <td>
                   ${c.purposes.map((p) => purposeLabel(p, input.vocabulary, lang)).join(', ')}<br />

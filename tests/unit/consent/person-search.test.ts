@@ -226,28 +226,38 @@ describe('the actions that fit a consent', () => {
   it('offers the sender send, revoke and print while active; renew only once it ends within 30 days', () => {
     expect(
       personConsentActions('jc-demo', withValidity({ validUntil: '2026-12-31' }), today),
-    ).toEqual({ send: true, renew: false, revoke: true, print: true })
+    ).toEqual({ send: true, renew: false, revoke: true, print: true, endingSoon: false })
     expect(
       personConsentActions('jc-demo', withValidity({ validUntil: '2026-04-01' }), today),
-    ).toMatchObject({ send: true, renew: true })
+    ).toMatchObject({ send: true, renew: true, endingSoon: true })
+  })
+
+  it('does not offer sending under a single-transfer consent whose one transfer was sent', () => {
+    const used = {
+      ...withValidity({ validUntil: '2026-12-31' }),
+      singleTransfer: { usedByTransferId: 'trf_1' },
+    }
+    expect(personConsentActions('jc-demo', used, today)).toMatchObject({ send: false })
+    const unused = { ...used, singleTransfer: {} }
+    expect(personConsentActions('jc-demo', unused, today)).toMatchObject({ send: true })
   })
 
   it('offers renewal instead of sending once a consent has ended', () => {
     for (const status of ['revoked', 'expired', 'lapsed'] as const)
       expect(
         personConsentActions('jc-demo', withValidity({ status, validUntil: '2026-12-31' }), today),
-      ).toEqual({ send: false, renew: true, revoke: false, print: true })
+      ).toEqual({ send: false, renew: true, revoke: false, print: true, endingSoon: false })
   })
 
   it('never offers the recipient sending or renewal, only recording a revocation and printing', () => {
     expect(
       personConsentActions('ja-demo', withValidity({ validUntil: '2026-04-01' }), today),
-    ).toEqual({ send: false, renew: false, revoke: true, print: true })
+    ).toEqual({ send: false, renew: false, revoke: true, print: true, endingSoon: true })
   })
 
   it('offers an agency that is no party nothing', () => {
     expect(
       personConsentActions('aa-demo', withValidity({ validUntil: '2026-04-01' }), today),
-    ).toEqual({ send: false, renew: false, revoke: false, print: false })
+    ).toEqual({ send: false, renew: false, revoke: false, print: false, endingSoon: true })
   })
 })
