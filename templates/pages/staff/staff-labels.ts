@@ -1,5 +1,6 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import { localized, type Vocabulary } from '../../../consent/vocabulary.ts'
+import { formatBerlinTime, formatCalendarDate } from '../view-models/format-berlin-time.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 
 /** Display names for the codes the staff pages show. */
@@ -72,18 +73,12 @@ export function agencyName(id: string, agencies: readonly Agency[]): string {
   return agencies.find((a) => a.id === id)?.name ?? id
 }
 
-/** A calendar date (YYYY-MM-DD) as staff read it. */
-export function showDate(date: string, lang: StaffLanguage): string {
-  if (lang === 'en') return date
-  const [y, m, d] = date.split('-')
-  return `${d}.${m}.${y}`
+/** A calendar date (YYYY-MM-DD) as staff read it: DD.MM.YYYY in every page language. */
+export function showDate(date: string, _lang?: StaffLanguage): string {
+  return formatCalendarDate(date)
 }
 
-/** An instant in Europe/Berlin time. */
-export function showInstant(iso: string, lang: StaffLanguage): string {
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/Berlin',
-  }).format(new Date(iso))
+/** An instant in Europe/Berlin time: DD.MM.YYYY, HH:MM in every page language. */
+export function showInstant(iso: string, _lang?: StaffLanguage): string {
+  return formatBerlinTime(iso)
 }
