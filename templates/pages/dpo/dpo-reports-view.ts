@@ -264,7 +264,7 @@ export function dpoReportsView(input: DpoReportsViewInput): SafeHtml {
                 id: 'chart-transfers',
                 title: 'Übermittlungen je Woche, Behördenpaar und Zweck',
                 description:
-                  'Eingereihte (erlaubte) Übermittlungen je Kalenderwoche, von Behörde an Behörde und Zweck.',
+                  'Erlaubte Übermittlungen von Falldaten je Kalenderwoche, von Behörde an Behörde und Zweck; verweigerte, von der Partnerstelle abgewiesene, gescheiterte und abgebrochene zählen nicht.',
                 rows: report.transfersPerWeek.map((r) => ({
                   label: `${r.week} · ${r.fromAgencyId} → ${r.toAgencyId} · ${r.purpose}`,
                   value: r.count,
