@@ -6,7 +6,11 @@
  * (templates/pages/raw-codes.ts, tests/integration/raw-codes-pages.test.ts) fails a page that
  * shows one. An unknown code comes back unchanged, so the check catches a table that lacks it.
  */
+import { vocabulary } from '../../config/vocabulary.ts'
 import { categoryNotCoveredPrefix } from '../../consent/decide.ts'
+import { localized } from '../../consent/vocabulary.ts'
+import { eventTypeLabel } from './dpo/event-labels.ts'
+import { stringsFor } from './i18n/person-language.ts'
 export { decisionLabel, eventTypeLabel } from './dpo/event-labels.ts'
 
 /** No label yet: the code itself, which the raw-code check then reports. */
@@ -197,4 +201,104 @@ export function actorLabel(actor: string): { role: string; id: string } {
     cli: 'Kommandozeile',
   }
   return { role: roles[kind] ?? kind, id }
+}
+
+/** A category or purpose of the vocabulary by its German name (the id when unknown). */
+export function categoryName(id: string): string {
+  const term = vocabulary.categories[id]
+  return term ? localized(term.label, 'de') : unknown(id)
+}
+export function purposeName(id: string): string {
+  const term = vocabulary.purposes[id]
+  return term ? localized(term.label, 'de') : unknown(id)
+}
+
+const signatories: Record<string, string> = {
+  youth: 'junge Person',
+  guardian: 'Erziehungsberechtigte/r',
+  entrusting_person: 'anvertrauende Person',
+  entrusting_person_2: 'zweite anvertrauende Person',
+  entrusting_person_3: 'dritte anvertrauende Person',
+}
+const valueTables: Record<string, Record<string, string>> = {
+  kind: {
+    transfer: 'Übermittlung',
+    revocation_notice: 'Widerrufsmitteilung',
+    receipt: 'Empfangsbestätigung',
+    case_summary: 'Fallzusammenfassung',
+    einwilligung: 'Einwilligung',
+    schweigepflichtsentbindung: 'Schweigepflichtsentbindung',
+    lapse_notice: 'Erlöschensmitteilung',
+  },
+  method: {
+    kiosk_drawn: 'am Kiosk unterschrieben',
+    kiosk_typed: 'am Kiosk mit getipptem Namen bestätigt',
+    paper_scan: 'auf Papier (Scan)',
+    staff_attested: 'von Fachkraft bestätigt',
+  },
+  outcome: { accepted: 'angenommen', refused: 'abgewiesen' },
+  decision: { permit: 'erlaubt', deny: 'verweigert' },
+  role: {
+    staff: 'Fachkraft',
+    dpo: 'Datenschutzbeauftragte/r',
+    admin: 'Administration',
+    kiosk: 'Kiosk-Gerät',
+    ...signatories,
+  },
+  signatoryRoles: signatories,
+  requiredSignatories: signatories,
+  previousStatus: {
+    draft: 'Entwurf',
+    active: 'gültig',
+    revoked: 'widerrufen',
+    lapsed: 'erloschen',
+    expired: 'abgelaufen',
+    declined: 'abgelehnt',
+    discarded: 'verworfen',
+  },
+  reason: {
+    unknown_user: 'unbekanntes Konto',
+    bad_password: 'falsches Passwort',
+    disabled: 'Konto gesperrt',
+    rate_limited: 'zu viele Versuche',
+    unknown_code_or_birth_date: 'Code oder Geburtsdatum unbekannt',
+    unknown_transfer: 'unbekannte Übermittlung',
+    signer_not_recipient: 'nicht vom Empfänger signiert',
+    recipient_mismatch: 'Empfänger passt nicht',
+    message_mismatch: 'Nachricht passt nicht',
+    duplicate: 'doppelt',
+  },
+}
+
+/**
+ * A stored value as words, by the field it stands in (`channel`, `reasons`, `categories`,
+ * `method`, …); undefined when the value is no code or has no label yet.
+ */
+export function codeValueLabel(field: string, value: string): string | undefined {
+  let label: string | undefined
+  if (field === 'channel' || field === 'via') label = channels[value]
+  else if (field === 'reasons' || field === 'reason')
+    label =
+      value.startsWith(categoryNotCoveredPrefix) || reasons[value]
+        ? denyReasonLabel(value, categoryName)
+        : valueTables.reason?.[value]
+  else if (/categor/i.test(field)) label = vocabulary.categories[value] && categoryName(value)
+  else if (/^purposes?$/.test(field)) label = vocabulary.purposes[value] && purposeName(value)
+  else if (field === 'type') label = eventTypeLabel(value)
+  else label = valueTables[field]?.[value]
+  return label !== undefined && label !== value ? label : undefined
+}
+
+const textTemplates: Record<string, string> = {
+  einwilligung: 'Einwilligung',
+  schweigepflichtsentbindung: 'Schweigepflichtsentbindung',
+}
+/** A consent text as read: "Einwilligung, Fassung 2, Deutsch" (its hash is shown beside it). */
+export function textVersionLabel(text: {
+  templateId: string
+  version: number | string
+  language: string
+}): string {
+  const name = textTemplates[text.templateId] ?? unknown(text.templateId)
+  return `${name}, Fassung ${text.version}, ${stringsFor(text.language).languageName}`
 }

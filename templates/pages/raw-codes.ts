@@ -100,8 +100,8 @@ export function visibleText(page: string): string {
   return out.join('').replace(/\s+/g, ' ')
 }
 
-/** Identifiers of records, which staff and DPOs read and quote: prefix + 20 base32 chars. */
-const recordId = /^[a-z]{2,8}_(?:[0-9a-hjkmnp-tv-z]{20}|[0-9a-f]{32})$/
+/** Identifiers of records, which staff and DPOs read and quote: a prefix, `_`, random characters. */
+const recordId = /^[a-z]{2,8}_(?=[0-9a-z]*[0-9])[0-9a-z]{10,}$/
 const allowedToken = (token: string): boolean =>
   recordId.test(token) ||
   /^[0-9a-f]{16,}$/.test(token) ||
@@ -116,16 +116,49 @@ const codeShapes = [
   /^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+$/,
 ]
 
-/** Every raw code the page shows a reader (empty: the page speaks German throughout). */
-export function findRawCodes(page: string): RawCode[] {
+/**
+ * Every raw code the page shows a reader (empty: the page speaks German throughout). `codes` adds
+ * one-word codes the shapes cannot tell from words — vocabulary ids (`schule`), statuses
+ * (`revoked`), channels (`kiosk`) — flagged when they stand as written (German nouns are
+ * capitalised, so "Kiosk" passes and "kiosk" does not).
+ */
+export function findRawCodes(page: string, codes: Iterable<string> = []): RawCode[] {
+  const known = new Set(codes)
   const text = visibleText(page)
   const found: RawCode[] = []
   for (const m of text.matchAll(/[^\s,;()[\]{}"'„“«»<>|·→–—]+/g)) {
     const token = m[0].replace(/^[.:!?¿¡…]+|[.:!?…]+$/g, '')
     if (token === '' || allowedToken(token)) continue
-    if (!codeShapes.some((shape) => shape.test(token))) continue
+    if (!known.has(token) && !codeShapes.some((shape) => shape.test(token))) continue
     const at = m.index
     found.push({ code: token, context: text.slice(Math.max(0, at - 40), at + token.length + 40) })
   }
+  return found
+}
+
+/**
+ * Dates and times a staff, DPO or admin page shows in any format but the one of
+ * templates/pages/view-models/format-berlin-time.ts (DD.MM.YYYY, HH:MM): ISO dates and instants,
+ * times with seconds, spelled-out months. Inside `data-code` they pass (an ISO instant shown on
+ * purpose beside the Berlin time).
+ */
+export function findForeignDates(page: string): RawCode[] {
+  const text = visibleText(page)
+  const months =
+    'Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|' +
+    'Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Okt|Nov|Dez'
+  const shapes = [
+    /\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?\b/g,
+    /\b\d{1,2}:\d{2}:\d{2}\b/g,
+    new RegExp(`\\b\\d{1,2}\\.\\s?(?:${months})\\.?\\s\\d{4}\\b`, 'g'),
+    /\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/g,
+  ]
+  const found: RawCode[] = []
+  for (const shape of shapes)
+    for (const m of text.matchAll(shape))
+      found.push({
+        code: m[0],
+        context: text.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40),
+      })
   return found
 }

@@ -3,6 +3,7 @@ import type { ConsentKind } from '../../../consent/consent.ts'
 import { isSpecialCategory, localized, type Vocabulary } from '../../../consent/vocabulary.ts'
 import { html, type SafeHtml } from '../html.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
+import { formatCalendarDate } from '../view-models/format-berlin-time.ts'
 
 /** The form's values as typed (or prefilled), shown again after a refused submit. */
 export interface ConsentFormValues {
@@ -263,7 +264,7 @@ ${values.releasedProfessionals}</textarea>
               required
             />
             <p class="explanation" id="validUntil-help">
-              ${say(lang, `Höchstens bis ${input.maxValidUntil} (konfigurierte Höchstdauer).`, `At most until ${input.maxValidUntil} (configured maximum).`)}
+              ${say(lang, `Höchstens bis ${formatCalendarDate(input.maxValidUntil)} (konfigurierte Höchstdauer).`, `At most until ${formatCalendarDate(input.maxValidUntil)} (configured maximum).`)}
             </p>
           </div>
           <div>

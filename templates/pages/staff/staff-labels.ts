@@ -1,5 +1,6 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import { localized, type Vocabulary } from '../../../consent/vocabulary.ts'
+import { channelLabel as germanChannelLabel } from '../code-labels.ts'
 import { formatBerlinTime, formatCalendarDate } from '../view-models/format-berlin-time.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 
@@ -51,6 +52,20 @@ export function methodLabel(method: string, lang: StaffLanguage): string {
   }
   const pair = labels[method]
   return pair ? say(lang, pair[0], pair[1]) : method
+}
+
+/** The channel an action came by (e.g. a revocation: kiosk, self-service, staff). */
+export function channelLabel(code: string, lang: StaffLanguage): string {
+  const english: Record<string, string> = {
+    page: 'web page (staff)',
+    api: 'API',
+    smtp_ingress: 'e-mail to Brücke (SMTP ingress)',
+    kiosk: 'at the kiosk',
+    self_service: 'self-service (/me)',
+    staff: 'by staff',
+    system: 'automatically (Brücke)',
+  }
+  return say(lang, germanChannelLabel(code), english[code] ?? code)
 }
 
 export function kindLabel(kind: string, lang: StaffLanguage): string {

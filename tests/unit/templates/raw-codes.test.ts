@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findRawCodes, visibleText } from '../../../templates/pages/raw-codes.ts'
+import { findForeignDates, findRawCodes, visibleText } from '../../../templates/pages/raw-codes.ts'
 
 const codes = (page: string) => findRawCodes(page).map((c) => c.code)
 
@@ -33,5 +33,29 @@ describe('the raw-code check (issue 18 point 6)', () => {
     const text = visibleText('<p><span data-code><b>a_b</b></span> danach c_d</p>')
     expect(text).not.toContain('a_b')
     expect(codes('<p><span data-code><b>a_b</b></span> danach c_d</p>')).toEqual(['c_d'])
+  })
+})
+
+describe('one-word codes', () => {
+  it('flags a listed code as written, not the capitalised German word', () => {
+    expect(
+      findRawCodes('<p>Kanal: staff · am Kiosk · Kategorien: schule</p>', [
+        'staff',
+        'kiosk',
+        'schule',
+      ]).map((c) => c.code),
+    ).toEqual(['staff', 'schule'])
+  })
+})
+
+describe('one date format, one time format', () => {
+  it('flags ISO dates, seconds, spelled-out months and slashes; passes DD.MM.YYYY, HH:MM', () => {
+    const dates = (page: string) => findForeignDates(page).map((d) => d.code)
+    expect(dates('<p>01.03.2026, 10:15 · 31.12.2026</p>')).toEqual([])
+    expect(dates('<p>2026-03-01</p>')).toEqual(['2026-03-01'])
+    expect(dates('<p>01.03.2026, 10:15:00</p>')).toEqual(['10:15:00'])
+    expect(dates('<p>2. März 2026</p>')).toEqual(['2. März 2026'])
+    expect(dates('<p>3/1/2026</p>')).toEqual(['3/1/2026'])
+    expect(dates('<p>10:15 <code data-code>2026-03-01T09:15:00.000Z</code></p>')).toEqual([])
   })
 })
