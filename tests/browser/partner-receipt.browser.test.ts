@@ -8,7 +8,7 @@ import {
   launchBrowser,
   newContext,
   screenshot,
-  seriousAccessibilityViolations,
+  accessibilityViolations,
 } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
@@ -111,7 +111,7 @@ describe.runIf(chromiumAvailable)('partner receipts on the staff pages in Chromi
       /^Empfangsbestätigung der Partnerstelle: angenommen am \d{1,2}\.\d{1,2}\.\d{4}, \d{1,2}:\d{2}:\d{2}$/,
     )
     await page.waitForLoadState('networkidle')
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'staff-transfer-partner-receipt')
     expect(await receiptLine(page, 'trf_browser_refused', 'refused')).toBe(
       'Empfangsbestätigung der Partnerstelle: abgelehnt: Die Übermittlung lag nicht innerhalb der mitgeschickten Einwilligung.',

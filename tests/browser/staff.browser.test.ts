@@ -18,7 +18,7 @@ import {
   launchBrowser,
   newContext,
   screenshot,
-  seriousAccessibilityViolations,
+  accessibilityViolations,
 } from '../support/browser.ts'
 import { repoRoot } from '../support/cli.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
@@ -78,7 +78,7 @@ describe.runIf(chromiumAvailable)('staff workplace in Chromium (1366×768)', () 
    */
   async function check(page: Page, name: string): Promise<void> {
     await page.waitForLoadState('networkidle')
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     const path = await screenshot(page, `staff-${name}`)
     if (process.env.UPDATE_GUIDE_SCREENSHOTS === '1') {
       mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true })

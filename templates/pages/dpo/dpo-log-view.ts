@@ -151,7 +151,8 @@ function entryRow(entry: AuditRecord): SafeHtml {
 
 /** The searchable, paginated audit log of the DPO workplace (docs/design.md §3.5). */
 export function dpoLogView(input: DpoLogViewInput): SafeHtml {
-  return html`${filterForm(input)}
+  return html`<h1>Protokoll</h1>
+    ${filterForm(input)}
     <section class="card" aria-labelledby="results-heading">
       <h2 id="results-heading">Einträge</h2>
       <p data-testid="result-count">
@@ -183,11 +184,11 @@ export function dpoLogView(input: DpoLogViewInput): SafeHtml {
                 </caption>
                 <thead>
                   <tr>
-                    <th scope="col">Nr.</th>
-                    <th scope="col">Zeit</th>
+                    <th scope="col" class="col-seq">Nr.</th>
+                    <th scope="col" class="col-time">Zeit</th>
                     <th scope="col">Ereignis</th>
                     <th scope="col">Handelnd</th>
-                    <th scope="col">Behörden</th>
+                    <th scope="col" class="col-agencies">Behörden</th>
                     <th scope="col">Pseudonym</th>
                     <th scope="col">Einwilligung / Übermittlung</th>
                     <th scope="col">Entscheidung</th>
