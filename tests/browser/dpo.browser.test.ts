@@ -117,11 +117,10 @@ describe.runIf(chromiumAvailable)('DPO workplace in Chromium', () => {
     await expectAccessible(page, 'dpo-log')
     // At 1280 px the log table needs no sideways scrolling (issue 18).
     await page.setViewportSize({ width: 1280, height: 800 })
-    const overflow = await page.evaluate(() =>
-      [document.documentElement, ...document.querySelectorAll('.table-scroll, .log-table')]
-        .filter((el) => el.scrollWidth > el.clientWidth + 1)
-        .map((el) => `${el.className || el.tagName}: ${el.scrollWidth} > ${el.clientWidth}`),
-    )
+    const overflow = await page.evaluate(`[document.documentElement,
+      ...document.querySelectorAll('.table-scroll, .log-table')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => (el.className || el.tagName) + ': ' + el.scrollWidth + ' > ' + el.clientWidth)`)
     expect(overflow).toEqual([])
     // Times in the one format, Berlin time: "02.03.2026, 11:00", no seconds.
     await expect(page.locator('.log-table time').first().textContent()).resolves.toMatch(

@@ -97,7 +97,6 @@ const roleLabels: Record<User['role'], string> = {
   kiosk: 'Kiosk-Gerät',
 }
 
-
 function problemsBox(problems: readonly string[] | undefined): SafeHtml | '' {
   if (!problems || problems.length === 0) return ''
   return html`<div class="error" role="alert">
@@ -192,7 +191,12 @@ function agenciesSection(input: AdminViewInput): SafeHtml {
   return html`<section class="card" aria-labelledby="agencies-heading">
     <h2 id="agencies-heading">Behörden und Zertifikate</h2>
     <!-- Focusable, so a keyboard can scroll the wide table (axe scrollable-region-focusable). -->
-    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="agencies-heading">
+    <div
+      class="table-scroll"
+      tabindex="0"
+      role="region"
+      aria-label="Tabelle der Behörden und Zertifikate"
+    >
       <table>
         <caption class="visually-hidden">
           Registrierte Behörden
