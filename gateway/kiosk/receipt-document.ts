@@ -158,9 +158,7 @@ function signatureOf(
           : s.method === 'staff_attested'
             ? evidence
             : null,
-    textRead: s.text
-      ? `${textVersionLabel(s.text)}, SHA-256 ${s.text.sha256}`
-      : null,
+    textRead: s.text ? `${textVersionLabel(s.text)}, SHA-256 ${s.text.sha256}` : null,
   }
 }
 

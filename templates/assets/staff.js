@@ -372,11 +372,7 @@
       state.textContent = texts[data.status] || data.status
       const parts = [panel.getAttribute('data-msg-attempts') + ' ' + data.attempts]
       if (data.status === 'retrying' && data.nextAttemptAt)
-        parts.push(
-          panel.getAttribute('data-msg-next') +
-            ' ' +
-            berlinTime(data.nextAttemptAt),
-        )
+        parts.push(panel.getAttribute('data-msg-next') + ' ' + berlinTime(data.nextAttemptAt))
       const reply = data.smtpResponse || data.lastError
       if (reply) parts.push(panel.getAttribute('data-msg-smtp') + ' ' + reply)
       detail.textContent = parts.join(' · ')
@@ -387,10 +383,7 @@
       if (!receipt)
         receiptLine.textContent = data.status === 'delivered' ? receiptTexts.pending : ''
       else if (receipt.outcome === 'accepted')
-        receiptLine.textContent =
-          receiptTexts.acceptedAt +
-          ' ' +
-          berlinTime(receipt.at)
+        receiptLine.textContent = receiptTexts.acceptedAt + ' ' + berlinTime(receipt.at)
       else
         receiptLine.textContent =
           receiptTexts.refused +
