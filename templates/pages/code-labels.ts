@@ -11,7 +11,7 @@ import { categoryNotCoveredPrefix } from '../../consent/decide.ts'
 import { localized } from '../../consent/vocabulary.ts'
 import { eventTypeLabel } from './dpo/event-labels.ts'
 import { stringsFor } from './i18n/person-language.ts'
-export { decisionLabel, eventTypeLabel } from './dpo/event-labels.ts'
+export { eventTypeLabel } from './dpo/event-labels.ts'
 
 /** No label yet: the code itself, which the raw-code check then reports. */
 const unknown = (code: string) => code
