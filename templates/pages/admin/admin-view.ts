@@ -2,7 +2,7 @@ import { federationSection, type FederationAgencyRow } from './partner-card-view
 import type { Agency, User } from '../../../accounts/account-schemas.ts'
 import { agencyKindLabel, type AgencyKind } from '../../../config/agency-kinds.ts'
 import { html, type SafeHtml } from '../html.ts'
-import { formatBerlinTime } from '../view-models/format-berlin-time.ts'
+import { formatBerlinDate, formatBerlinTime } from '../view-models/format-berlin-time.ts'
 import { relayLeversSection, type RelayLeversViewInput } from './relay-levers-view.ts'
 
 export type CertificateState =
@@ -97,16 +97,6 @@ const roleLabels: Record<User['role'], string> = {
   kiosk: 'Kiosk-Gerät',
 }
 
-const dateOnly = new Intl.DateTimeFormat('de-DE', {
-  timeZone: 'Europe/Berlin',
-  dateStyle: 'medium',
-})
-const dateTime = new Intl.DateTimeFormat('de-DE', {
-  timeZone: 'Europe/Berlin',
-  dateStyle: 'medium',
-  timeStyle: 'short',
-})
-
 function problemsBox(problems: readonly string[] | undefined): SafeHtml | '' {
   if (!problems || problems.length === 0) return ''
   return html`<div class="error" role="alert">
@@ -124,7 +114,7 @@ function certificateList(rows: readonly CertificateOverviewRow[] | undefined): S
         html`<li>
           <span class="${stateClasses[c.state]}">${stateLabels[c.state]}</span>
           bis
-          ${dateOnly.format(c.notAfter)}${
+          ${formatBerlinDate(c.notAfter)}${
             c.state === 'expiring'
               ? html` (noch ${c.daysLeft} ${c.daysLeft === 1 ? 'Tag' : 'Tage'})`
               : ''
@@ -134,7 +124,7 @@ function certificateList(rows: readonly CertificateOverviewRow[] | undefined): S
             ${
               c.crlIssuedAt === null
                 ? 'keine gespeichert'
-                : html`vom ${dateTime.format(c.crlIssuedAt)}`
+                : html`vom ${formatBerlinTime(c.crlIssuedAt)}`
             }</small
           >
         </li>`,
@@ -164,11 +154,11 @@ function warnings(input: AdminViewInput): SafeHtml | '' {
             </li>`
           : row.state === 'expired'
             ? html`<li>
-                <strong>${agencyId}</strong>: Zertifikat seit ${dateOnly.format(row.notAfter)}
+                <strong>${agencyId}</strong>: Zertifikat seit ${formatBerlinDate(row.notAfter)}
                 abgelaufen.
               </li>`
             : html`<li>
-                <strong>${agencyId}</strong>: Zertifikat läuft am ${dateOnly.format(row.notAfter)}
+                <strong>${agencyId}</strong>: Zertifikat läuft am ${formatBerlinDate(row.notAfter)}
                 ab (in ${row.daysLeft} ${row.daysLeft === 1 ? 'Tag' : 'Tagen'}; Warnung
                 ${input.warningDays} Tage vorher).
               </li>`,
@@ -201,7 +191,12 @@ function agenciesSection(input: AdminViewInput): SafeHtml {
   return html`<section class="card" aria-labelledby="agencies-heading">
     <h2 id="agencies-heading">Behörden und Zertifikate</h2>
     <!-- Focusable, so a keyboard can scroll the wide table (axe scrollable-region-focusable). -->
-    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="agencies-heading">
+    <div
+      class="table-scroll"
+      tabindex="0"
+      role="region"
+      aria-label="Tabelle der Behörden und Zertifikate"
+    >
       <table>
         <caption class="visually-hidden">
           Registrierte Behörden

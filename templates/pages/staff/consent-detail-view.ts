@@ -1,11 +1,13 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import type { Vocabulary } from '../../../consent/vocabulary.ts'
+import { textVersionLabel } from '../code-labels.ts'
 import { html, type SafeHtml } from '../html.ts'
 import type { ConsentViewModel } from '../view-models/consent-view-model.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 import {
   agencyName,
   categoryLabel,
+  channelLabel,
   kindLabel,
   methodLabel,
   purposeLabel,
@@ -79,7 +81,7 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
         <dd>${showDate(c.validFrom, lang)} – ${showDate(c.validUntil, lang)}</dd>
         <dt>${say(lang, 'Text', 'Text')}</dt>
         <dd>
-          ${c.text.templateId} v${c.text.version} (${c.text.language}), SHA-256
+          ${textVersionLabel(c.text)}, SHA-256
           <code>${c.text.sha256.slice(0, 16)}…</code>
         </dd>
       </dl>
@@ -109,7 +111,7 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
                       <td>
                         ${
                           s.text
-                            ? html`${s.text.language} · v${s.text.version} · SHA-256
+                            ? html`${textVersionLabel(s.text)} · SHA-256
                                 <code title="${s.text.sha256}"
                                   >${s.text.sha256.slice(0, 16)}…</code
                                 >`
@@ -182,7 +184,8 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
             <h2>${say(lang, 'Widerruf', 'Revocation')}</h2>
             <p>
               ${showInstant(c.revocation.at, lang)} · ${say(lang, 'Kanal', 'channel')}:
-              ${c.revocation.channel} ${c.revocation.reason ? html` · ${c.revocation.reason}` : ''}
+              ${channelLabel(c.revocation.channel, lang)}
+              ${c.revocation.reason ? html` · ${c.revocation.reason}` : ''}
             </p>
           </section>`
         : ''

@@ -3,6 +3,7 @@ import type { ConsentKind } from '../../../consent/consent.ts'
 import { isSpecialCategory, localized, type Vocabulary } from '../../../consent/vocabulary.ts'
 import { html, type SafeHtml } from '../html.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
+import { formatCalendarDate } from '../view-models/format-berlin-time.ts'
 
 /** The form's values as typed (or prefilled), shown again after a refused submit. */
 export interface ConsentFormValues {
@@ -203,11 +204,11 @@ ${values.releasedProfessionals}</textarea>
         </p>
         <div class="grid-2">
           <div role="group" aria-labelledby="senders-h">
-            <h3 id="senders-h">${say(lang, 'Absendende Stellen', 'Senders')}</h3>
+            <h2 class="sub" id="senders-h">${say(lang, 'Absendende Stellen', 'Senders')}</h2>
             ${agencyBoxes('senders')}
           </div>
           <div role="group" aria-labelledby="recipients-h">
-            <h3 id="recipients-h">${say(lang, 'Empfangende Stellen', 'Recipients')}</h3>
+            <h2 class="sub" id="recipients-h">${say(lang, 'Empfangende Stellen', 'Recipients')}</h2>
             ${agencyBoxes('recipients')}
           </div>
         </div>
@@ -232,9 +233,9 @@ ${values.releasedProfessionals}</textarea>
       <fieldset>
         <legend>${say(lang, 'Datenkategorien', 'Data categories')}</legend>
         ${normal.map(categoryBox)}
-        <h3>
+        <h2 class="sub">
           ${say(lang, 'Besondere Kategorien (Art. 9/10 DSGVO) – nur ausdrücklich wählen', 'Special categories (Art. 9/10 GDPR) – choose only expressly')}
-        </h3>
+        </h2>
         ${special.map(categoryBox)}
       </fieldset>
       <fieldset>
@@ -263,7 +264,7 @@ ${values.releasedProfessionals}</textarea>
               required
             />
             <p class="explanation" id="validUntil-help">
-              ${say(lang, `Höchstens bis ${input.maxValidUntil} (konfigurierte Höchstdauer).`, `At most until ${input.maxValidUntil} (configured maximum).`)}
+              ${say(lang, `Höchstens bis ${formatCalendarDate(input.maxValidUntil)} (konfigurierte Höchstdauer).`, `At most until ${formatCalendarDate(input.maxValidUntil)} (configured maximum).`)}
             </p>
           </div>
           <div>
