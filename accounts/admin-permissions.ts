@@ -15,12 +15,7 @@ import type { Principal } from './roles.ts'
  */
 export type CertificateAction = 'view' | 'import' | 'roll_over' | 'revoke'
 export type AccountAction =
-  | 'view'
-  | 'disable'
-  | 'enable'
-  | 'reset_password'
-  | 'end_sessions'
-  | 'revoke_tokens'
+  'view' | 'create' | 'disable' | 'enable' | 'reset_password' | 'end_sessions' | 'revoke_tokens'
 export type KioskAction = 'view' | 'lock' | 'unlock'
 
 /** What the rule reads of an agency whose certificates are acted on. */

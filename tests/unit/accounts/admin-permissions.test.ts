@@ -33,6 +33,7 @@ const everyOtherParty: [string, Principal | undefined][] = [
 const certificateActions: CertificateAction[] = ['view', 'import', 'roll_over', 'revoke']
 const accountActions: AccountAction[] = [
   'view',
+  'create',
   'disable',
   'enable',
   'reset_password',
