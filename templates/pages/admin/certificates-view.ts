@@ -100,7 +100,12 @@ function agencySection(input: CertificatesViewInput, agency: CertificateAgencyVi
         ? html`<p class="status-bad">
             Kein Zertifikat — an diese Behörde kann nichts verschlüsselt werden.
           </p>`
-        : html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="${headingId}">
+        : html`<div
+            class="table-scroll"
+            tabindex="0"
+            role="region"
+            aria-label="Tabelle: Zertifikate von ${agency.name}"
+          >
             <table>
               <caption class="visually-hidden">
                 Zertifikate von ${agency.name}
@@ -151,8 +156,8 @@ function importSection(input: CertificatesViewInput): SafeHtml | '' {
     <p>
       Das Zertifikat wird beim Einspielen gegen die Vertrauensanker und Sperrlisten geprüft und muss
       das Funktionspostfach der Behörde nennen. Beim Schlüsselwechsel bleiben die bisherigen
-      Zertifikate noch ${days(input.overlapDays)} in Dienst (CARD_ROLLOVER_OVERLAP_DAYS), damit
-      unterwegs befindliche Nachrichten ankommen; danach gilt nur noch das neue.
+      Zertifikate noch ${days(input.overlapDays)} in Dienst, damit unterwegs befindliche Nachrichten
+      ankommen; danach gilt nur noch das neue.
     </p>
     <form method="post" action="/admin/certificates" aria-labelledby="import-heading">
       <input type="hidden" name="_csrf" value="${input.csrfToken}" />

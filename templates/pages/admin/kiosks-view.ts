@@ -78,7 +78,7 @@ export function kiosksView(input: KiosksViewInput): SafeHtml {
               class="table-scroll"
               tabindex="0"
               role="region"
-              aria-labelledby="kiosks-heading"
+              aria-label="Tabelle: Kiosk-Geräte"
             >
               <table>
                 <caption class="visually-hidden">
