@@ -40,7 +40,7 @@ export interface CertificatesViewInput {
   importForm?: { agencyId: string; mode: string; certificate: string } | undefined
 }
 
-export const certificateStateLabels: Record<CertificateState, string> = {
+const certificateStateLabels: Record<CertificateState, string> = {
   valid: 'gültig',
   expiring: 'läuft bald ab',
   expired: 'abgelaufen',
