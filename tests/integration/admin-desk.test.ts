@@ -6,6 +6,7 @@ import type { AuditEntry } from '../../audit/audit-event.ts'
 import { findUser } from '../../db/account-repository.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { listAgencyCertificates } from '../../db/certificate-repository.ts'
+import { writePkcs12 } from '../../crypto/pkcs12.ts'
 import {
   addTrustAnchor,
   importAgencyCertificate,
@@ -143,6 +144,55 @@ describe.each(dialects)('admin desk: certificates, kiosk devices, accounts on %s
     const page = await get(done.location ?? '', adminJa)
     expect(page.text).toContain('Schlüssel von ja-demo gewechselt')
     expect(page.text).toContain('außer Dienst ab')
+  })
+
+  it('when the instance admin adds a PKCS#12 file, then a wrong passphrase is refused in German and the right one imports it; the API lists certificates by the same rule', async () => {
+    const aa = await pki.issue({
+      name: 'aa-demo',
+      email: 'berufsberatung@aa-demo.example',
+      keyAlgorithm: 'rsa-2048',
+    })
+    const p12 = writePkcs12({
+      certificate: aa.certificateDer,
+      privateKey: aa.privateKey,
+      passphrase: 'richtig-geheim',
+    }).toString('base64')
+    const wrong = await post('/admin/certificates', instance, {
+      agencyId: 'aa-demo',
+      mode: 'add',
+      p12,
+      passphrase: 'falsch',
+    })
+    expect(wrong.status).toBe(400)
+    expect(wrong.text).toContain('Das Passwort der PKCS#12-Datei stimmt nicht.')
+    const notBase64 = await post('/admin/certificates', instance, {
+      agencyId: 'aa-demo',
+      mode: 'add',
+      p12: '%%%',
+    })
+    expect(notBase64.status).toBe(400)
+    const done = await post('/admin/certificates', instance, {
+      agencyId: 'aa-demo',
+      mode: 'add',
+      p12,
+      passphrase: 'richtig-geheim',
+    })
+    expect(done.status).toBe(303)
+    expect(done.location).toBe('/admin/certificates?done=imported:aa-demo')
+    expect((await entries()).at(-1)).toMatchObject({
+      actor: 'user:admin',
+      event: { type: 'certificate_added', agencyId: 'aa-demo', withKey: true },
+    })
+    const listed = async (token: string) =>
+      (
+        (await server.api('GET', '/certificates', { token })).body as {
+          certificates: { agencyId: string }[]
+        }
+      ).certificates.map((c) => c.agencyId)
+    expect(new Set(await listed(tokens.admin ?? ''))).toEqual(
+      new Set(['aa-demo', 'jc-demo', 'ja-demo']),
+    )
+    expect(new Set(await listed(tokens['admin-ja'] ?? ''))).toEqual(new Set(['ja-demo']))
   })
 
   it("when an agency's admin reaches for another agency's certificate, then it does not exist for them and nothing is audited", async () => {
