@@ -1,3 +1,4 @@
+import { adminNav } from './admin-nav.ts'
 import { federationSection, type FederationAgencyRow } from './partner-card-view.ts'
 import type { Agency, User } from '../../../accounts/account-schemas.ts'
 import { agencyKindLabel, type AgencyKind } from '../../../config/agency-kinds.ts'
@@ -164,7 +165,10 @@ function warnings(input: AdminViewInput): SafeHtml | '' {
               </li>`,
       )}
     </ul>
-    <p class="muted">Neues Zertifikat einspielen: <code>brucke cert import</code>.</p>
+    <p class="muted">
+      Neues Zertifikat einspielen oder Schlüssel wechseln:
+      <a href="/admin/certificates">Zertifikate</a>.
+    </p>
   </section>`
 }
 
@@ -474,6 +478,7 @@ function mailsSection(mails: readonly DeliveredMail[] | undefined): SafeHtml {
 /** The admin page (docs/design.md §6 Pages: agencies, certificates, users, kiosks). */
 export function adminView(input: AdminViewInput): SafeHtml {
   return html`<h1>Verwaltung</h1>
+    ${adminNav('overview')}
     ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
     ${input.problem ? html`<p class="error" role="alert">${input.problem}</p>` : ''}
     ${warnings(input)} ${agenciesSection(input)} ${accountsSection(input)}

@@ -9,6 +9,7 @@ const labels: Record<string, string> = {
   audit_verified: 'Protokoll geprüft',
   certificate_added: 'Zertifikat hinzugefügt',
   certificate_revoked: 'Zertifikat widerrufen',
+  certificate_rolled_over: 'Zertifikat gewechselt (Schlüsselwechsel)',
   configuration_changed: 'Konfiguration geändert',
   inbound_received: 'Nachricht einer Partnerstelle empfangen',
   inbound_refused: 'Nachricht einer Partnerstelle abgewiesen',
