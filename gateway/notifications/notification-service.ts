@@ -37,12 +37,15 @@ const transferEventKinds: Record<string, NotificationKind> = {
   transfer_failed: 'failed',
 }
 
-const receivedEventSchema = z.object({
-  type: z.literal('inbound_received'),
-  itemId: z.string(),
-  kind: z.string(),
-  recipientAgencyId: z.string(),
-  senderAgencyId: z.string(),
+/** The stored entry (`{ actor, at, event, seq }`, audit/hash-chain.ts), as far as read here. */
+const receivedEntrySchema = z.object({
+  event: z.object({
+    type: z.literal('inbound_received'),
+    itemId: z.string(),
+    kind: z.string(),
+    recipientAgencyId: z.string(),
+    senderAgencyId: z.string(),
+  }),
 })
 
 /** One notification as the centre shows it. Names only for the agency's own pages. */
@@ -159,19 +162,20 @@ export async function listNotifications(
     })
   }
   for (const row of receivedEvents) {
-    const event = receivedEventSchema.safeParse(JSON.parse(row.data))
-    if (!event.success) continue
+    const entry = receivedEntrySchema.safeParse(JSON.parse(row.data))
+    if (!entry.success) continue
+    const event = entry.data
     items.push({
       ...blank,
       kind: 'received',
       at: row.at,
       seq: row.seq,
-      inboxItemId: event.data.itemId,
-      itemKind: event.data.kind,
-      otherAgencyId: event.data.senderAgencyId,
+      inboxItemId: event.event.itemId,
+      itemKind: event.event.kind,
+      otherAgencyId: event.event.senderAgencyId,
       audienceAgencyIds: notificationAudience({
         kind: 'received',
-        recipientAgencyId: event.data.recipientAgencyId,
+        recipientAgencyId: event.event.recipientAgencyId,
       }),
     })
   }

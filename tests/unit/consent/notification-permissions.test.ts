@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   mayActOnNotification,
+  notificationAudience,
+  notificationKinds,
   type NotificationAction,
   type NotificationActor,
   type NotificationFacts,
@@ -50,5 +52,48 @@ describe('who sees a notification of the staff desk', () => {
         audienceAgencyIds: [],
       }),
     ).toBe(false)
+  })
+})
+
+describe('whom a notification concerns', () => {
+  const consent = {
+    createdByAgencyId: 'jc-demo',
+    senders: ['jc-demo', 'aa-demo'],
+    recipients: ['ja-demo'],
+  }
+
+  it('tells only the preparing agency that the person signed or declined', () => {
+    expect(notificationAudience({ kind: 'signed', consent })).toEqual(['jc-demo'])
+    expect(notificationAudience({ kind: 'declined', consent })).toEqual(['jc-demo'])
+  })
+
+  it('tells every party of a revocation or lapse', () => {
+    for (const kind of ['revoked', 'lapsed'] as const)
+      expect(notificationAudience({ kind, consent }).sort()).toEqual([
+        'aa-demo',
+        'ja-demo',
+        'jc-demo',
+      ])
+  })
+
+  it('tells the preparing and sending agencies, not the recipients, that a consent ends soon', () => {
+    expect(notificationAudience({ kind: 'lapsing_soon', consent }).sort()).toEqual([
+      'aa-demo',
+      'jc-demo',
+    ])
+  })
+
+  it('tells the sender of a transfer’s outcome and the recipient of what arrived', () => {
+    expect(notificationAudience({ kind: 'delivered', senderAgencyId: 'jc-demo' })).toEqual([
+      'jc-demo',
+    ])
+    expect(notificationAudience({ kind: 'failed', senderAgencyId: 'jc-demo' })).toEqual(['jc-demo'])
+    expect(notificationAudience({ kind: 'received', recipientAgencyId: 'ja-demo' })).toEqual([
+      'ja-demo',
+    ])
+  })
+
+  it('tells nobody when the source names no agency', () => {
+    for (const kind of notificationKinds) expect(notificationAudience({ kind })).toEqual([])
   })
 })
