@@ -130,7 +130,12 @@ export function notificationsView(input: NotificationsViewInput): SafeHtml {
                           : notificationTitle(row, lang)
                       }</strong
                     >
-                    <span class="muted">${formatBerlinTime(row.at)}</span>
+                    ${
+                      // Lapsing soon is a state, not an event: its date is in the detail line.
+                      row.kind === 'lapsing_soon'
+                        ? ''
+                        : html`<span class="muted">${formatBerlinTime(row.at)}</span>`
+                    }
                     ${detail(row, lang) ? html`<br />${detail(row, lang)}` : ''}
                   </li>`,
               )}
