@@ -158,6 +158,97 @@ describe.each(dialects)('the staff notification centre on %s', (dialect) => {
     expect(list.items.find((n) => n.kind === 'received')?.inboxItemId).toBe(ids.item)
   })
 
+  it('when a transfer of the Jobcenter is delivered and another fails, then only the Jobcenter hears of both', async () => {
+    const at = t.clock.now().toISOString()
+    const facts = (transferId: string) => ({
+      transferId,
+      kind: 'transfer' as const,
+      consentId: ids.later ?? '',
+      subjectPseudonym: null,
+      senderAgencyId: 'jc-demo',
+      recipientAgencyId: 'ja-demo',
+    })
+    for (const transferId of ['trf_notify_ok', 'trf_notify_bad']) {
+      // The row as the relay keeps it after the outcome (the outbox and its envelope are gone).
+      await t.deps.db
+        .insertInto('transfers')
+        .values({
+          id: transferId,
+          kind: 'transfer',
+          status: transferId === 'trf_notify_ok' ? 'delivered' : 'failed',
+          sender_agency_id: 'jc-demo',
+          recipient_agency_id: 'ja-demo',
+          sender_mailbox: null,
+          recipient_mailbox: null,
+          staff_id: 'staff-jc',
+          consent_id: ids.later ?? '',
+          purpose: 'hilfeplanung',
+          categories: '["schule"]',
+          subject_pseudonym: 'psn_notify',
+          request_id: null,
+          related_transfer_ids: '[]',
+          plaintext_sha256: 'c'.repeat(64),
+          envelope_sha256: 'd'.repeat(64),
+          message_id: `<${transferId}@jc-demo.example>`,
+          attempts: 1,
+          next_attempt_at: null,
+          give_up_at: at,
+          last_error: null,
+          smtp_response: null,
+          claimed_by: null,
+          claim_expires_at: null,
+          handoff_started_at: null,
+          handoff_worker: null,
+          created_at: at,
+          updated_at: at,
+          delivered_at: null,
+          partner_receipt_at: null,
+          partner_receipt_outcome: null,
+          partner_receipt_reason: null,
+        })
+        .execute()
+    }
+    await appendAuditEvent(t.deps.db, {
+      at: t.clock.now(),
+      actor: 'system',
+      event: {
+        type: 'transfer_delivered',
+        ...facts('trf_notify_ok'),
+        attempt: 1,
+        messageId: '<trf_notify_ok@jc-demo.example>',
+        smtpResponse: '250 OK',
+        envelopeSha256: 'd'.repeat(64),
+      },
+    })
+    await appendAuditEvent(t.deps.db, {
+      at: t.clock.now(),
+      actor: 'system',
+      event: {
+        type: 'transfer_failed',
+        ...facts('trf_notify_bad'),
+        attempt: 1,
+        permanent: true,
+        error: '550 no such mailbox',
+      },
+    })
+    const jc = await listNotifications(t.deps, {
+      caller: { userId: 'staff-jc', agencyId: 'jc-demo' },
+    })
+    const outcomes = jc.items
+      .filter((n) => n.transferId !== null)
+      .map((n) => `${n.kind}:${n.transferId ?? ''}:${n.otherAgencyId ?? ''}`)
+      .sort()
+    expect(outcomes).toEqual(['delivered:trf_notify_ok:ja-demo', 'failed:trf_notify_bad:ja-demo'])
+    expect(jc.items.find((n) => n.transferId === 'trf_notify_ok')?.person).toEqual({
+      givenName: 'Dora',
+      familyName: 'Quellberg',
+    })
+    const ja = await listNotifications(t.deps, {
+      caller: { userId: 'staff-ja', agencyId: 'ja-demo' },
+    })
+    expect(ja.items.some((n) => n.transferId !== null)).toBe(false)
+  })
+
   it('when the Agentur lists its notifications, then it sees none of them', async () => {
     const list = await listNotifications(t.deps, {
       caller: { userId: 'staff-aa', agencyId: 'aa-demo' },
@@ -175,12 +266,12 @@ describe.each(dialects)('the staff notification centre on %s', (dialect) => {
     expect(page).toContain('Einwilligung läuft bald ab')
     expect(page).toContain('gültig bis 10.03.2026')
     expect(page).toContain('Clara Quellberg')
-    expect(page).toMatch(/data-notifications-unread[^>]*>\s*6 neu/)
+    expect(page).toMatch(/data-notifications-unread[^>]*>\s*8 neu/)
     expect(page).toContain('/assets/staff-live.js')
     const summary = await server.api('GET', '/notifications/summary', {
       token: tokens['staff-jc'],
     })
-    expect(summary.body).toMatchObject({ unread: 6 })
+    expect(summary.body).toMatchObject({ unread: 8 })
   })
 
   it('when staff mark all as read, then the count is zero for them and unchanged for a colleague’s agency', async () => {
