@@ -232,11 +232,28 @@ export const configSchema = z
     kioskIdleSeconds: z.coerce.number().int().min(15).max(3600).default(120),
     /** Days a youth has after turning 18 to confirm a guardian-signed consent. */
     majorityGraceDays: z.coerce.number().int().min(1).max(365).default(90),
+    /** Days before a consent's last valid day that staff are told it ends soon. */
+    notifyLapsingDays: z.coerce.number().int().min(1).max(90).default(14),
+    /**
+     * Whether staff may ask for an e-mail notice of new notifications (sent through `SMTP_URL`,
+     * without any personal data: only that there is news and the link). Off unless set.
+     */
+    notifyEmail: z
+      .union([
+        z.boolean(),
+        z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+      ])
+      .default(false),
   })
   // A heartbeat as slow as the lease would let a live worker's claims lapse between two beats.
   .refine((c) => c.relayHeartbeatSeconds * 2 <= c.relayLeaseSeconds, {
     path: ['relayHeartbeatSeconds'],
     message: 'must be at most half of RELAY_LEASE_SECONDS',
+  })
+  // The notice goes out through a real mail server, never into the demo's local catch-all.
+  .refine((c) => !c.notifyEmail || c.smtpUrl !== undefined, {
+    path: ['notifyEmail'],
+    message: 'needs SMTP_URL',
   })
 
 export type ParsedConfig = z.output<typeof configSchema>
@@ -299,6 +316,8 @@ export const environmentNames = {
   sqliteCheckpointIntervalMs: 'SQLITE_CHECKPOINT_INTERVAL_MS',
   kioskIdleSeconds: 'KIOSK_IDLE_SECONDS',
   majorityGraceDays: 'MAJORITY_GRACE_DAYS',
+  notifyLapsingDays: 'NOTIFY_LAPSING_DAYS',
+  notifyEmail: 'NOTIFY_EMAIL',
 } as const satisfies Record<keyof ParsedConfig, string>
 
 export type ConfigKey = keyof typeof environmentNames

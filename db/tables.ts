@@ -5,6 +5,7 @@ import type { CryptoTables } from './tables/crypto-tables.ts'
 import type { IdempotencyTables } from './tables/idempotency-tables.ts'
 import type { KioskTables } from './tables/kiosk-tables.ts'
 import type { RelayTables } from './tables/relay-tables.ts'
+import type { StaffTables } from './tables/staff-tables.ts'
 import type { SystemTables } from './tables/system-tables.ts'
 
 /**
@@ -20,4 +21,5 @@ export interface Tables
     IdempotencyTables,
     KioskTables,
     RelayTables,
+    StaffTables,
     SystemTables {}

@@ -7,6 +7,7 @@ import { startCrlRefresher } from './crypto/crl-refresh.ts'
 import type { Deps } from './deps.ts'
 import { startIdempotencyKeyPurge } from './idempotency/idempotency-key-purge.ts'
 import { startKioskIdleSweeper } from './kiosk/kiosk-idle-sweeper.ts'
+import { startNotificationNotices } from './notifications/notification-notice.ts'
 import { startRelayServices } from './relay/relay-services.ts'
 import { startMajoritySweeper } from './self-service/majority-review.ts'
 import type { Service } from './serve.ts'
@@ -25,5 +26,6 @@ export const serviceStarters: ((deps: Deps) => Promise<Service | undefined>)[] =
   (deps) => startRetentionSweeper(deps), // personal data goes when its time is up, unattended
   (deps) => startKioskIdleSweeper(deps), // receipt codes in clear do not wait for the next request
   (deps) => startIdempotencyKeyPurge(deps), // keys of create calls live only as long as configured
+  (deps) => startNotificationNotices(deps), // NOTIFY_EMAIL: no personal data, only the link
   (deps) => startRelayServices(deps),
 ]

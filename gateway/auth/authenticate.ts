@@ -64,7 +64,11 @@ export async function authenticate(deps: Deps, req: Request, now: Date): Promise
   }
   const cookie = parseCookies(req.headers.cookie)[sessionCookieName]
   if (cookie) {
-    const session = await touchSession(deps.db, cookie, now, deps.config.sessionIdleMinutes)
+    // A page's background poll (`X-Brucke-Background: 1`) is no sign of someone at the desk.
+    const refresh = req.headers['x-brucke-background'] !== '1'
+    const session = await touchSession(deps.db, cookie, now, deps.config.sessionIdleMinutes, {
+      refresh,
+    })
     if (session) {
       const user = await findUser(deps.db, session.userId)
       if (user && !user.disabled) {

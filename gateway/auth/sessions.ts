@@ -35,12 +35,17 @@ export async function createSession(
   return { token, csrfToken }
 }
 
-/** Finds a live session and refreshes its idle timer; an idle or expired session is removed. */
+/**
+ * Finds a live session and refreshes its idle timer; an idle or expired session is removed.
+ * `refresh: false` (a page's background poll) leaves the timer alone, so an open page nobody
+ * uses still ends its session after `SESSION_IDLE_MINUTES`.
+ */
 export async function touchSession(
   db: Kysely<Tables>,
   token: string,
   now: Date,
   idleMinutes: number,
+  options: { refresh?: boolean } = {},
 ): Promise<BrowserSession | undefined> {
   const idHash = hashSessionToken(token)
   const row = await db
@@ -54,7 +59,7 @@ export async function touchSession(
     await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute()
     return undefined
   }
-  if (now.getTime() - new Date(row.last_seen_at).getTime() > 15_000) {
+  if (options.refresh !== false && now.getTime() - new Date(row.last_seen_at).getTime() > 15_000) {
     await db
       .updateTable('sessions')
       .set({ last_seen_at: now.toISOString() })

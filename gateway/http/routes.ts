@@ -7,6 +7,7 @@ import { dpoPageRoutes } from '../pages/dpo-pages.ts'
 import { kioskPageRoutes } from '../pages/kiosk-pages.ts'
 import { loginPageRoutes } from '../pages/login-pages.ts'
 import { selfServicePageRoutes } from '../pages/self-service-pages.ts'
+import { staffNotificationPageRoutes } from '../pages/staff-notification-pages.ts'
 import { staffPageRoutes } from '../pages/staff-pages.ts'
 import {
   addAgencyRoute,
@@ -24,6 +25,7 @@ import { cryptoApiRoutes } from './crypto-routes.ts'
 import { inboxApiRoutes } from './inbox-routes.ts'
 import { kioskApiRoutes } from './kiosk-routes.ts'
 import { metricsRoute } from './metrics-routes.ts'
+import { notificationApiRoutes } from './notification-routes.ts'
 import { relayLeverRoutes } from './relay-lever-routes.ts'
 import { relayApiRoutes } from './relay-routes.ts'
 
@@ -49,6 +51,7 @@ export const apiRoutes: readonly AnyApiRoute[] = [
   ...inboxApiRoutes,
   ...auditApiRoutes,
   ...kioskApiRoutes,
+  ...notificationApiRoutes,
   metricsRoute,
 ]
 
@@ -62,6 +65,7 @@ export const pageRoutes: readonly AnyPageRoute[] = [
   ...adminKioskPageRoutes,
   ...dpoPageRoutes,
   ...staffPageRoutes,
+  ...staffNotificationPageRoutes,
   ...kioskPageRoutes,
   ...selfServicePageRoutes,
 ]

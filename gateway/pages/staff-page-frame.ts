@@ -4,6 +4,7 @@ import { countInboxAttention } from '../../db/inbox-repository.ts'
 import type { SafeHtml } from '../../templates/pages/html.ts'
 import { staffFrame, type StaffNavEntry } from '../../templates/pages/staff/staff-frame.ts'
 import type { Deps } from '../deps.ts'
+import { listNotifications } from '../notifications/notification-service.ts'
 import type { RouteContext } from '../http/route.ts'
 import { staffLanguageOf } from '../staff/staff-language-cookie.ts'
 import { whoOf } from './home-pages.ts'
@@ -36,13 +37,23 @@ export async function openIncomingRequests(deps: Deps, agencyId: string | null):
 export async function staffPageFrame(
   deps: Deps,
   ctx: StaffCtx,
-  page: { title: string; current: StaffNavEntry; here: string; body: SafeHtml },
+  page: {
+    title: string
+    current: StaffNavEntry
+    here: string
+    body: SafeHtml
+    /** Given by the notification centre, which has just counted them. */
+    unreadNotifications?: number
+  },
 ): Promise<string> {
+  const unreadNotifications =
+    page.unreadNotifications ?? (await listNotifications(deps, { caller: ctx.principal })).unread
   return staffFrame({
     language: staffLanguageOf(ctx.req),
     who: await whoOf(deps, ctx.principal, ctx.req.headers.cookie),
     openRequests: await openIncomingRequests(deps, ctx.principal.agencyId),
     inboxAttention: await countInboxAttention(deps.db, ctx.principal.agencyId),
     ...page,
+    unreadNotifications,
   })
 }

@@ -192,6 +192,8 @@ const matrix: Record<string, MatrixRow> = {
   // Inbox (issue 16 point 5): staff of the receiving agency only; an id no agency has is 404 for
   // staff, as another agency's item is (inbox-api.test.ts tries every other party on a real one).
   'GET /api/v1/inbox': { expect: api({ staff: 200, otherAgency: 200 }) },
+  'GET /api/v1/notifications': { expect: api({ staff: 200, otherAgency: 200 }) },
+  'GET /api/v1/notifications/summary': { expect: api({ staff: 200, otherAgency: 200 }) },
   'GET /api/v1/inbox/:id': {
     path: '/api/v1/inbox/inb_missing',
     expect: api({ staff: 404, otherAgency: 404 }),
@@ -299,6 +301,11 @@ const matrix: Record<string, MatrixRow> = {
     path: '/staff/people/psn_00000000000000000000000000000000',
     expect: page({ staff: 404, otherAgency: 404 }),
   },
+  // Notification centre (issue 18 point 4): each caller sees only its own agency's; the e-mail
+  // notice is off in the test config (409), a read mark without its sequence number is 400
+  'GET /staff/notifications': { expect: page({ staff: 200, otherAgency: 200 }) },
+  'POST /staff/notifications/read': { body: {}, expect: page({ staff: 400, otherAgency: 400 }) },
+  'POST /staff/notifications/email': { body: {}, expect: page({ staff: 409, otherAgency: 409 }) },
   'GET /dpo': { expect: page({ dpo: 200 }) },
   // DPO workplace (dpo-jc reads jc-demo; entry 1 is the audit entry of adding jc-demo)
   'GET /dpo/entries/:seq': { path: '/dpo/entries/1', expect: page({ dpo: 200 }) },

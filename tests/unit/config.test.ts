@@ -165,6 +165,22 @@ describe('configuration', () => {
     if (!bad.ok) expect(bad.problems.map((p) => p.key)).toContain('SMTP_INGRESS_PORT')
   })
 
+  it('when the e-mail notice is turned on, then it needs SMTP_URL, and it is off by default with lapsing notices 14 days ahead', () => {
+    const dir = tempDir()
+    expect(loadConfig({ env: {}, cwd: dir })).toMatchObject({
+      config: { notifyEmail: false, notifyLapsingDays: 14 },
+    })
+    const bad = loadConfig({ env: { NOTIFY_EMAIL: 'true' }, cwd: dir })
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.problems.map((p) => p.key)).toContain('NOTIFY_EMAIL')
+    expect(
+      loadConfig({
+        env: { NOTIFY_EMAIL: 'true', SMTP_URL: 'smtp://mail.example:25', NOTIFY_LAPSING_DAYS: '7' },
+        cwd: dir,
+      }),
+    ).toMatchObject({ ok: true, config: { notifyEmail: true, notifyLapsingDays: 7 } })
+  })
+
   it('when the file has an unknown key or is not JSON, then the problem says so', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'a.json'), JSON.stringify({ prot: 1 }))

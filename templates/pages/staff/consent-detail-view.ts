@@ -37,12 +37,26 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
   const { language: lang, consent: c, vocabulary, agencies } = input
   const isSender = c.senders.includes(input.ownAgencyId)
   const isCreator = c.createdByAgencyId === input.ownAgencyId
-  return html`<section class="card">
+  // A draft watches for the kiosk to finish (templates/assets/staff-live.js reloads the page).
+  const watch =
+    c.status === 'draft' ? html`data-watch-consent="${c.id}" data-watch-status="draft"` : ''
+  return html`<section class="card" ${watch}>
       <h1>
         ${kindLabel(c.kind, lang)}: ${c.subject.givenName} ${c.subject.familyName}
         <span class="badge status-${c.status}">${statusLabel(c.status, lang)}</span>
       </h1>
       ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
+      ${
+        c.status === 'draft'
+          ? html`<p
+              class="notice"
+              role="status"
+              data-watch-message
+              data-text="${say(lang, 'Die Einwilligung wurde am Kiosk abgeschlossen. Die Seite wird aktualisiert …', 'The consent was completed at the kiosk. The page is being updated …')}"
+              hidden
+            ></p>`
+          : ''
+      }
       ${input.error ? html`<p class="alert error-box" role="alert">${input.error}</p>` : ''}
       <dl class="facts">
         <dt>${say(lang, 'Geburtsdatum', 'Date of birth')}</dt>

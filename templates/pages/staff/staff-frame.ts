@@ -16,6 +16,8 @@ export interface StaffFrameInput {
    * a banner on every staff page until acknowledged.
    */
   inboxAttention?: { unacknowledgedNotices: number; stoppedItems: number }
+  /** Unread notifications of the centre (issue 18 point 4), shown on its entry and kept live. */
+  unreadNotifications?: number
   /** Path to return to after switching the language (a /staff path). */
   here: string
   body: SafeHtml
@@ -23,7 +25,14 @@ export interface StaffFrameInput {
   scripts?: string[]
 }
 
-export type StaffNavEntry = 'overview' | 'prepare' | 'requests' | 'inbox' | 'people' | 'none'
+export type StaffNavEntry =
+  | 'overview'
+  | 'prepare'
+  | 'requests'
+  | 'inbox'
+  | 'people'
+  | 'notifications'
+  | 'none'
 
 const navEntries = [
   { id: 'overview', href: '/staff', de: 'Übersicht', en: 'Overview' },
@@ -35,7 +44,29 @@ const navEntries = [
   },
   { id: 'requests', href: '/staff/requests', de: 'Anfragen', en: 'Requests' },
   { id: 'inbox', href: '/staff/inbox', de: 'Posteingang', en: 'Inbox' },
+  {
+    id: 'notifications',
+    href: '/staff/notifications',
+    de: 'Benachrichtigungen',
+    en: 'Notifications',
+  },
 ] as const
+
+/**
+ * The unread count on the notification entry. Always present (hidden at 0) so the page's script
+ * can update it when the short poll of `GET /api/v1/notifications/summary` finds news.
+ */
+function unreadBadge(input: StaffFrameInput): SafeHtml {
+  const unread = input.unreadNotifications ?? 0
+  const de = input.language === 'de'
+  return html` <span
+    class="badge status-active"
+    data-notifications-unread
+    data-label="${de ? 'neu' : 'new'}"
+    ${unread === 0 ? html`hidden` : ''}
+    >${String(unread)} ${de ? 'neu' : 'new'}</span
+  >`
+}
 
 /** The banner while notices or stopped items wait for someone to take note (issue 16 point 6). */
 function inboxBanner(input: StaffFrameInput): SafeHtml | '' {
@@ -100,7 +131,7 @@ export function staffFrame(input: StaffFrameInput): string {
     lang: language,
     who: input.who,
     styles: ['/assets/staff.css'],
-    scripts: ['/assets/staff.js', ...(input.scripts ?? [])],
+    scripts: ['/assets/staff.js', '/assets/staff-live.js', ...(input.scripts ?? [])],
     bodyClass: 'staff',
     body: html`<nav
         class="staff-nav"
@@ -120,7 +151,7 @@ export function staffFrame(input: StaffFrameInput): string {
                           ${language === 'de' ? 'offen' : 'open'}</span
                         >`
                       : ''
-                  }${
+                  }${entry.id === 'notifications' ? unreadBadge(input) : ''}${
                     entry.id === 'inbox' && inboxOpen(input) > 0
                       ? html` <span class="badge status-revoked" data-inbox-open
                           >${String(inboxOpen(input))}</span
@@ -141,6 +172,12 @@ export function staffFrame(input: StaffFrameInput): string {
           </button>
         </form>
       </nav>
+      <p
+        class="visually-hidden"
+        role="status"
+        data-notifications-live
+        data-text="${language === 'de' ? 'Neue Benachrichtigungen' : 'New notifications'}"
+      ></p>
       ${inboxBanner(input)} ${input.body}`,
   })
 }
