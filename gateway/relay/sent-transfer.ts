@@ -92,6 +92,28 @@ const historyTypes = [
   'partner_receipt_recorded',
 ] as const
 
+type HistoryEvent = Awaited<ReturnType<typeof searchAuditEntries>>['entries'][number]['event']
+
+/** The step an audit event of a transfer stands for; undefined for any other event. */
+function stepOf(
+  event: HistoryEvent,
+): (Pick<TransferHistoryStep, 'step'> & Partial<TransferHistoryStep>) | undefined {
+  if (event.type === 'transfer_queued') return { step: 'queued' }
+  if (event.type === 'transfer_retrying')
+    return { step: 'retrying', attempt: event.attempt, nextAttemptAt: event.nextAttemptAt }
+  if (event.type === 'transfer_delivered') return { step: 'delivered', attempt: event.attempt }
+  if (event.type === 'transfer_failed') return { step: 'failed', attempt: event.attempt }
+  if (event.type === 'transfer_handoff_uncertain')
+    return { step: 'handoff_uncertain', attempt: event.attempt }
+  if (event.type === 'transfer_cancelled') return { step: 'cancelled_revoked' }
+  if (event.type === 'transfer_retried') return { step: 'retried' }
+  if (event.type === 'transfer_retry_refused') return { step: 'retry_refused' }
+  if (event.type === 'transfer_withdrawn') return { step: 'withdrawn' }
+  if (event.type === 'partner_receipt_recorded')
+    return { step: event.outcome === 'accepted' ? 'receipt_accepted' : 'receipt_refused' }
+  return undefined
+}
+
 async function historyOf(deps: Pick<Deps, 'db'>, transferId: string) {
   const page = await searchAuditEntries(
     deps.db,
@@ -101,48 +123,8 @@ async function historyOf(deps: Pick<Deps, 'db'>, transferId: string) {
   const steps: TransferHistoryStep[] = []
   for (const { at, event } of page.entries) {
     const base = { at, attempt: null, nextAttemptAt: null }
-    switch (event.type) {
-      case 'transfer_queued':
-        steps.push({ ...base, step: 'queued' })
-        break
-      case 'transfer_retrying':
-        steps.push({
-          ...base,
-          step: 'retrying',
-          attempt: event.attempt,
-          nextAttemptAt: event.nextAttemptAt,
-        })
-        break
-      case 'transfer_delivered':
-        steps.push({ ...base, step: 'delivered', attempt: event.attempt })
-        break
-      case 'transfer_failed':
-        steps.push({ ...base, step: 'failed', attempt: event.attempt })
-        break
-      case 'transfer_handoff_uncertain':
-        steps.push({ ...base, step: 'handoff_uncertain', attempt: event.attempt })
-        break
-      case 'transfer_cancelled':
-        steps.push({ ...base, step: 'cancelled_revoked' })
-        break
-      case 'transfer_retried':
-        steps.push({ ...base, step: 'retried' })
-        break
-      case 'transfer_retry_refused':
-        steps.push({ ...base, step: 'retry_refused' })
-        break
-      case 'transfer_withdrawn':
-        steps.push({ ...base, step: 'withdrawn' })
-        break
-      case 'partner_receipt_recorded':
-        steps.push({
-          ...base,
-          step: event.outcome === 'accepted' ? 'receipt_accepted' : 'receipt_refused',
-        })
-        break
-      default:
-        break
-    }
+    const step = stepOf(event)
+    if (step) steps.push({ ...base, ...step })
   }
   return steps
 }
