@@ -18,6 +18,7 @@ import {
 import type { Deps } from '../deps.ts'
 import { decryptionKeysOf } from '../inbound/decryption-keys.ts'
 import { readInboxMessage, type InboxContent } from '../inbox/read-inbox-message.ts'
+import { attestationContentType } from './attestation-part.ts'
 import { coverSheetTexts } from './case-summary-template.ts'
 import { RelayError } from './relay-error.ts'
 import { toTransferView, type TransferView } from './transfer-service.ts'
@@ -165,7 +166,8 @@ async function openCopy(
     person: content.person,
     necessity: content.necessity,
     sections: content.sections,
-    attachments: content.attachments,
+    // The PDFs staff attached carry their category; the consent attestation part is no attachment.
+    attachments: content.attachments.filter((a) => a.contentType !== attestationContentType),
   }
 }
 
