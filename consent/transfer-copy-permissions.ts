@@ -30,8 +30,7 @@ export interface TransferCopyFacts {
 }
 
 export type TransferCopyVerdict =
-  | { allowed: true }
-  | { allowed: false; code: TransferCopyRefusalCode; message: string }
+  { allowed: true } | { allowed: false; code: TransferCopyRefusalCode; message: string }
 
 const notFound: TransferCopyVerdict = {
   allowed: false,
