@@ -311,12 +311,14 @@ async function benchDialect(dialect: DialectName, count: number): Promise<RelayB
       dialect,
       count,
       composeInput,
+      // As a transfer is sealed (issue 18 point 2): one encryption, the sender's RecipientInfo
+      // beside the recipient's, and the sender's copy built around the same ciphertext.
       seal: (entity) =>
         sealMessage({
           entity,
           signer,
           recipient,
-          encryptToSender: false,
+          encryptToSender: true,
           at: now,
           transferId: 'trf_bench',
           messageId: '<trf_bench@jc-demo.example>',

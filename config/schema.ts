@@ -213,6 +213,12 @@ export const configSchema = z
      */
     inboxRetentionDays: z.coerce.number().int().min(1).max(3650).default(90),
     /**
+     * Days the sending agency's sealed copy of a transfer (what it sent, readable only with its
+     * own key) is kept; then the retention purge deletes it. Staff file what they need in the
+     * case file (the transfer page's PDF copy) before then.
+     */
+    transferCopyRetentionDays: z.coerce.number().int().min(1).max(3650).default(90),
+    /**
      * Hours an idempotency key (the `Idempotency-Key` header, a mail's Message-ID at the ingress)
      * is kept with its first outcome; a retry within them gets that outcome, not a second record.
      */
@@ -309,6 +315,7 @@ export const environmentNames = {
   draftRetentionHours: 'DRAFT_RETENTION_HOURS',
   failedMessageRetentionDays: 'FAILED_MESSAGE_RETENTION_DAYS',
   inboxRetentionDays: 'INBOX_RETENTION_DAYS',
+  transferCopyRetentionDays: 'TRANSFER_COPY_RETENTION_DAYS',
   idempotencyKeyRetentionHours: 'IDEMPOTENCY_KEY_RETENTION_HOURS',
   retentionPurgeIntervalMinutes: 'RETENTION_PURGE_INTERVAL_MINUTES',
   crlRefreshMinutes: 'CRL_REFRESH_MINUTES',

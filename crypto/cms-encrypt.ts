@@ -46,9 +46,25 @@ export function encryptCms(input: EncryptCmsInput): Buffer {
  * structure around it, for a caller that base64-encodes the pieces straight into the message.
  */
 export function encryptCmsParts(input: EncryptCmsInput): Buffer[] {
+  return encryptCmsViews(input, [input.recipients.map((_, index) => index)])[0]!
+}
+
+/**
+ * Encrypts the content once and returns the DER pieces of one `ContentInfo` per view: each view
+ * names the recipients (indexes into `input.recipients`) whose RecipientInfos it carries, around
+ * the same ciphertext under the same content-encryption key (RFC 5652 §6.1). A sender keeps a
+ * view with only its own RecipientInfo as its record of what it sent, while the message carries
+ * both; nothing is encrypted twice.
+ */
+export function encryptCmsViews(
+  input: EncryptCmsInput,
+  views: readonly (readonly number[])[],
+): Buffer[][] {
   if (input.recipients.length === 0) {
     throw new CmsError('ERR_CMS_INVALID_INPUT', 'at least one recipient is required')
   }
+  if (views.some((view) => view.length === 0 || view.some((i) => !input.recipients[i])))
+    throw new CmsError('ERR_CMS_INVALID_INPUT', 'a view names no recipient or an unknown one')
   const certificates = input.recipients.map((recipient) => ({
     certificate: readCmsCertificate(recipient.certificate),
     keyTransport: recipient.keyTransport,
@@ -67,32 +83,34 @@ export function encryptCmsParts(input: EncryptCmsInput): Buffer[] {
       { tag: 0x80, children: encrypted.ciphertext },
     ],
   }
-  // RecipientInfos is a SET OF: DER sorts it (X.690 §11.6).
-  const recipientInfosDer = derSetOf(recipientInfos)
-  if (encrypted.tag) {
-    // AuthEnvelopedData, RFC 5083 §2.1: version 0, no authAttrs (content type is id-data).
+  return views.map((view) => {
+    // RecipientInfos is a SET OF: DER sorts it (X.690 §11.6).
+    const recipientInfosDer = derSetOf(view.map((i) => recipientInfos[i]!))
+    if (encrypted.tag) {
+      // AuthEnvelopedData, RFC 5083 §2.1: version 0, no authAttrs (content type is id-data).
+      return derTreeChunks(
+        contentInfoTree(oid.authEnvelopedData, {
+          tag: 0x30,
+          children: [
+            derSmallInteger(0),
+            recipientInfosDer,
+            encryptedContentInfo,
+            derPrimitiveBytes(0x04, encrypted.tag),
+          ],
+        }),
+      )
+    }
+    // RFC 5652 §6.1: version 0 only when every RecipientInfo is version 0 (ktri); kari is v3 → 2.
+    const allVersion0 = view.every(
+      (i) => certificates[i]!.certificate.publicKey.asymmetricKeyType === 'rsa',
+    )
     return derTreeChunks(
-      contentInfoTree(oid.authEnvelopedData, {
+      contentInfoTree(oid.envelopedData, {
         tag: 0x30,
-        children: [
-          derSmallInteger(0),
-          recipientInfosDer,
-          encryptedContentInfo,
-          derPrimitiveBytes(0x04, encrypted.tag),
-        ],
+        children: [derSmallInteger(allVersion0 ? 0 : 2), recipientInfosDer, encryptedContentInfo],
       }),
     )
-  }
-  // RFC 5652 §6.1: version 0 only when every RecipientInfo is version 0 (ktri); kari is v3 → 2.
-  const allVersion0 = certificates.every(
-    ({ certificate }) => certificate.publicKey.asymmetricKeyType === 'rsa',
-  )
-  return derTreeChunks(
-    contentInfoTree(oid.envelopedData, {
-      tag: 0x30,
-      children: [derSmallInteger(allVersion0 ? 0 : 2), recipientInfosDer, encryptedContentInfo],
-    }),
-  )
+  })
 }
 
 /** One RecipientInfo, DER: ktri (RFC 5652 §6.2.1) for RSA, [1] kari (§6.2.2, RFC 5753) for EC. */

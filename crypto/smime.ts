@@ -1,5 +1,5 @@
 import { decryptCms } from './cms-decrypt.ts'
-import { encryptCmsParts } from './cms-encrypt.ts'
+import { encryptCmsViews } from './cms-encrypt.ts'
 import { signCms } from './cms-sign.ts'
 import type { RsaSignatureScheme } from './cms-signature-algorithm.ts'
 import { verifyCms } from './cms-verify.ts'
@@ -38,6 +38,27 @@ export interface SignAndEncryptInput {
  * the caller puts the mail headers (From, To, Subject, Date) in front.
  */
 export function signAndEncrypt(input: SignAndEncryptInput): Buffer {
+  return sealViews(input, [input.recipients.map((_, index) => index)])[0]!
+}
+
+/**
+ * {@link signAndEncrypt}, and beside the message a copy for one of its recipients — the sender,
+ * for its own records (docs/design.md §3.3): the same signed entity under the same ciphertext and
+ * content-encryption key, with only that recipient's RecipientInfo (RFC 5652 §6.1). One
+ * signature, one encryption; the copy opens with that recipient's key alone.
+ */
+export function signAndEncryptWithCopy(input: SignAndEncryptInput & { copyFor: number }): {
+  message: Buffer
+  copy: Buffer
+} {
+  const [message, copy] = sealViews(input, [
+    input.recipients.map((_, index) => index),
+    [input.copyFor],
+  ])
+  return { message: message!, copy: copy! }
+}
+
+function sealViews(input: SignAndEncryptInput, views: readonly (readonly number[])[]): Buffer[] {
   if (input.recipients.length === 0) {
     throw new CmsError('ERR_CMS_INVALID_INPUT', 'at least one recipient is required')
   }
@@ -62,18 +83,19 @@ export function signAndEncrypt(input: SignAndEncryptInput): Buffer {
       ? multipartSignedParts(canonical, signature)
       : wrapPkcs7Mime(signature, 'signed-data')
   const contentEncryption = contentEncryptionFor(input.recipients.map((item) => item.profile))
-  const envelope = encryptCmsParts({
-    content: signedEntity,
-    recipients: input.recipients.map((item) => ({
-      certificate: item.certificate,
-      keyTransport: algorithmsOf(item.profile).rsaKeyTransport,
-    })),
-    contentEncryption,
-  })
-  return wrapPkcs7Mime(
-    envelope,
-    contentEncryption === 'aes-256-gcm' ? 'authEnveloped-data' : 'enveloped-data',
+  const envelopes = encryptCmsViews(
+    {
+      content: signedEntity,
+      recipients: input.recipients.map((item) => ({
+        certificate: item.certificate,
+        keyTransport: algorithmsOf(item.profile).rsaKeyTransport,
+      })),
+      contentEncryption,
+    },
+    views,
   )
+  const smimeType = contentEncryption === 'aes-256-gcm' ? 'authEnveloped-data' : 'enveloped-data'
+  return envelopes.map((envelope) => wrapPkcs7Mime(envelope, smimeType))
 }
 
 export interface DecryptAndVerifyInput {

@@ -211,6 +211,24 @@ export async function listTransfersOfSender(
   return (await query.execute()).map(fromRow)
 }
 
+/** The transfers an agency sent under one consent, newest first (the consent page lists them). */
+export async function listTransfersOfConsent(
+  db: Executor,
+  input: { agencyId: string; consentId: string; limit: number },
+): Promise<TransferRecord[]> {
+  const rows = await db
+    .selectFrom('transfers')
+    .selectAll()
+    .where('consent_id', '=', input.consentId)
+    .where('sender_agency_id', '=', input.agencyId)
+    .where('kind', '=', 'transfer')
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(input.limit)
+    .execute()
+  return rows.map(fromRow)
+}
+
 /** Transfers and notices delivered to an agency, newest first (what it received through Brücke). */
 export async function listTransfersDeliveredTo(
   db: Executor,

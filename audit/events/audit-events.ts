@@ -53,5 +53,7 @@ export const auditEventSchemas = [
     messagesDropped: z.number().int().min(0).optional(),
     /** Inbound items (received or quarantined) deleted after INBOX_RETENTION_DAYS. */
     inboxItemsPurged: z.number().int().min(0).optional(),
+    /** Senders' sealed copies of transfers deleted after TRANSFER_COPY_RETENTION_DAYS. */
+    transferCopiesPurged: z.number().int().min(0).optional(),
   }),
 ] as const

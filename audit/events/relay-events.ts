@@ -108,6 +108,17 @@ export const relayEventSchemas = [
     previousStatus: z.enum(['queued', 'retrying', 'failed', 'handoff_uncertain']),
   }),
   z.strictObject({
+    // Staff of the sending agency opened its sealed copy of a transfer (issue 18 point 2): on
+    // the transfer page or as the copy for the case file. Metadata only, never the content.
+    type: z.literal('transfer_copy_viewed'),
+    transferId: id,
+    consentId: id,
+    subjectPseudonym: id,
+    senderAgencyId: id,
+    recipientAgencyId: id,
+    via: z.enum(['page', 'pdf']),
+  }),
+  z.strictObject({
     type: z.literal('partner_delivery_paused'),
     /** The partner agency nothing is delivered to until it is resumed. */
     agencyId: id,

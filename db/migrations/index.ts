@@ -19,6 +19,7 @@ import * as transferMailboxes from './0403-transfer-mailboxes.ts'
 import * as transferHandoff from './0404-transfer-handoff.ts'
 import * as partnerPauses from './0410-partner-pauses.ts'
 import * as inboundItems from './0420-inbound-items.ts'
+import * as transferSenderCopies from './0430-transfer-sender-copies.ts'
 import * as kiosk from './0501-kiosk.ts'
 import * as kioskIntegrity from './0502-kiosk-integrity.ts'
 import * as staffNotifications from './0620-staff-notifications.ts'
@@ -49,6 +50,7 @@ export const migrations: Record<string, Migration> = {
   '0404-transfer-handoff': transferHandoff,
   '0410-partner-pauses': partnerPauses,
   '0420-inbound-items': inboundItems,
+  '0430-transfer-sender-copies': transferSenderCopies,
   '0501-kiosk': kiosk,
   '0502-kiosk-integrity': kioskIntegrity,
   '0620-staff-notifications': staffNotifications,

@@ -132,11 +132,23 @@ export interface InboundItemTable {
   received_at: string
 }
 
+/**
+ * The sending agency's sealed copy of a transfer (migration 0430): an S/MIME entity only the
+ * sender's key opens; deleted after TRANSFER_COPY_RETENTION_DAYS.
+ */
+export interface TransferSenderCopyTable {
+  transfer_id: string
+  sender_agency_id: string
+  envelope: string
+  created_at: string
+}
+
 /** Tables of the relay area. */
 export interface RelayTables {
   inbound_items: InboundItemTable
   transfers: TransferTable
   partner_pauses: PartnerPauseTable
   transfer_outbox: TransferOutboxTable
+  transfer_sender_copies: TransferSenderCopyTable
   data_requests: DataRequestTable
 }

@@ -1,12 +1,13 @@
 import type { Config } from '../runtime-config.ts'
 
-/** The audit configuration keys (config/schema.ts: AUDIT_*, CONSENT_RETENTION_DAYS, FAILED_MESSAGE_RETENTION_DAYS, INBOX_RETENTION_DAYS). */
+/** The audit configuration keys (config/schema.ts: AUDIT_*, CONSENT_RETENTION_DAYS, FAILED_MESSAGE_RETENTION_DAYS, INBOX_RETENTION_DAYS, TRANSFER_COPY_RETENTION_DAYS). */
 export interface AuditSettings {
   auditRetentionDays: number
   consentRetentionDays: number
   draftRetentionHours: number
   failedMessageRetentionDays: number
   inboxRetentionDays: number
+  transferCopyRetentionDays: number
   retentionPurgeIntervalMinutes: number
   auditCheckpointIntervalSeconds: number
 }
@@ -18,6 +19,7 @@ export function auditSettingsOf(config: Config): AuditSettings {
     draftRetentionHours: config.draftRetentionHours,
     failedMessageRetentionDays: config.failedMessageRetentionDays,
     inboxRetentionDays: config.inboxRetentionDays,
+    transferCopyRetentionDays: config.transferCopyRetentionDays,
     retentionPurgeIntervalMinutes: config.retentionPurgeIntervalMinutes,
     auditCheckpointIntervalSeconds: config.auditCheckpointIntervalSeconds,
   }

@@ -1,5 +1,6 @@
 import { appendAuditEvent, erasePersonalData } from '../../db/audit-repository.ts'
 import { purgeInboxItems } from '../../db/inbox-repository.ts'
+import { purgeSenderCopies } from '../../db/transfer-copy-repository.ts'
 import { dropStaleEnvelopes } from '../../db/transfer-lever-repository.ts'
 import { eraseEndedConsents } from '../consent/consent-retention.ts'
 import type { Deps } from '../deps.ts'
@@ -14,6 +15,8 @@ export interface PurgeOutcome {
   messagesDropped: number
   /** Inbound items deleted after INBOX_RETENTION_DAYS (received or quarantined). */
   inboxItemsPurged: number
+  /** Senders' sealed copies of transfers deleted after TRANSFER_COPY_RETENTION_DAYS. */
+  transferCopiesPurged: number
   /** False when a scheduled run found nothing to do and so wrote no entry. */
   recorded: boolean
 }
@@ -29,7 +32,8 @@ const dayMs = 86_400_000
  * validity), each with a `consent_erased` entry, and drops the sealed messages failed or uncertain
  * transfers kept for the retry lever after FAILED_MESSAGE_RETENTION_DAYS, and deletes what partner
  * gateways delivered to the inbox after INBOX_RETENTION_DAYS (the sealed message and its
- * metadata; staff keep what they need in their case file). Entries keep their hashes and salted
+ * metadata; staff keep what they need in their case file), and the sending agencies' sealed copies
+ * of their transfers after TRANSFER_COPY_RETENTION_DAYS. Entries keep their hashes and salted
  * commitments, so the chain, the Merkle tree and all checkpoints still verify. The purge is itself
  * audited (`retention_purged`); a scheduled run that changed nothing writes no entry (`quiet`),
  * so an hourly schedule does not fill the log with empty purges.
@@ -57,8 +61,12 @@ export async function purgeExpiredData(
     const inboxItemsPurged = await purgeInboxItems(trx, {
       before: new Date(now.getTime() - settings.inboxRetentionDays * dayMs),
     })
+    const transferCopiesPurged = await purgeSenderCopies(trx, {
+      before: new Date(now.getTime() - settings.transferCopyRetentionDays * dayMs),
+    })
     const recorded =
       !options.quiet ||
+      transferCopiesPurged > 0 ||
       entriesErased > 0 ||
       consentsPurged > 0 ||
       messagesDropped > 0 ||
@@ -74,6 +82,7 @@ export async function purgeExpiredData(
           consentsPurged,
           ...(messagesDropped > 0 ? { messagesDropped } : {}),
           ...(inboxItemsPurged > 0 ? { inboxItemsPurged } : {}),
+          ...(transferCopiesPurged > 0 ? { transferCopiesPurged } : {}),
         },
       })
     return {
@@ -83,6 +92,7 @@ export async function purgeExpiredData(
       consentsPurged,
       messagesDropped,
       inboxItemsPurged,
+      transferCopiesPurged,
       recorded,
     }
   })

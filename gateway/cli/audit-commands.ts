@@ -253,6 +253,9 @@ export function registerAuditCommands(program: Command, context: CliContext): vo
         context.out(
           `Deleted ${outcome.inboxItemsPurged} inbox items received more than INBOX_RETENTION_DAYS ago.`,
         )
+        context.out(
+          `Deleted ${outcome.transferCopiesPurged} sealed sender copies of transfers made more than TRANSFER_COPY_RETENTION_DAYS ago.`,
+        )
       })
     })
 }

@@ -19,7 +19,6 @@ import { consentPrintView } from '../../templates/pages/staff/consent-print-view
 import { listReceivedTransfers } from '../relay/transfer-service.ts'
 import { overviewView } from '../../templates/pages/staff/overview-view.ts'
 import type { StaffNavEntry } from '../../templates/pages/staff/staff-frame.ts'
-import { transferView } from '../../templates/pages/staff/transfer-view.ts'
 import {
   say,
   staffLanguages,
@@ -59,6 +58,10 @@ import { transferStatusTexts } from '../staff/transfer-status-text.ts'
 import { whoOf } from './home-pages.ts'
 import { staffPageFrame } from './staff-page-frame.ts'
 import { staffInboxPageRoutes } from './staff-inbox-pages.ts'
+import { staffTransferPageRoutes } from './staff-transfer-pages.ts'
+import { listSentUnderConsent } from '../relay/sent-transfer.ts'
+import { consentTransfersView } from '../../templates/pages/staff/consent-transfers-view.ts'
+import { html } from '../../templates/pages/html.ts'
 import { staffRequestPageRoutes } from './staff-request-pages.ts'
 import { pseudonymParamSchema, staffPersonPageRoutes } from './staff-person-pages.ts'
 import { personPrefill } from '../staff/person-desk.ts'
@@ -164,17 +167,22 @@ const renderDetail = async (
     validUntil: consent.validUntil,
     vocabulary,
   }).map((w) => describeWarning(w, lang, vocabulary))
+  const agencies = await listAgencies(deps.db)
+  const transfers = await listSentUnderConsent(deps, {
+    agencyId: ctx.principal.agencyId,
+    consentId: consent.id,
+  })
   return {
     status: extra.status ?? 200,
     html: await frame(deps, ctx, {
       title: say(lang, 'Einwilligung', 'Consent'),
       current: 'none',
       here: `/staff/consents/${consent.id}`,
-      body: consentDetailView({
+      body: html`${consentDetailView({
         language: lang,
         csrfToken: who.csrfToken,
         consent,
-        agencies: await listAgencies(deps.db),
+        agencies,
         ownAgencyId: ctx.principal.agencyId,
         vocabulary,
         warnings,
@@ -183,7 +191,14 @@ const renderDetail = async (
           .map((u) => ({ id: u.id, name: u.displayName })),
         ...(extra.error ? { error: extra.error } : {}),
         ...(extra.notice ? { notice: extra.notice } : {}),
-      }),
+      })}${consentTransfersView({
+        language: lang,
+        transfers,
+        agencies,
+        vocabulary,
+        statusTexts: transferStatusTexts(lang),
+        isSender: consent.senders.includes(ctx.principal.agencyId),
+      })}`,
     }),
   }
 }
@@ -530,29 +545,6 @@ export const staffAnswerRequestPage = pageRoute({
   },
 })
 
-export const staffTransferPage = pageRoute({
-  method: 'get',
-  path: '/staff/transfers/:id',
-  access: ['staff'],
-  handle: async (ctx) => {
-    const lang = staffLanguageOf(ctx.req)
-    const transferId = idOf(ctx)
-    return {
-      html: await frame(ctx.deps, ctx, {
-        title: say(lang, 'Übermittlung', 'Transfer'),
-        current: 'none',
-        here: `/staff/transfers/${transferId}`,
-        body: transferView({
-          language: lang,
-          transferId,
-          statusTexts: transferStatusTexts(lang),
-          receiptTexts: partnerReceiptTexts(lang),
-        }),
-      }),
-    }
-  },
-})
-
 /** The staff workplace (docs/design.md §2, §6 `/staff`). */
 export const staffPageRoutes: AnyPageRoute[] = [
   staffOverviewPage,
@@ -567,7 +559,7 @@ export const staffPageRoutes: AnyPageRoute[] = [
   staffDiscardPage,
   staffComposePage,
   staffAnswerRequestPage,
-  staffTransferPage,
+  ...staffTransferPageRoutes,
   ...staffRequestPageRoutes,
   ...staffInboxPageRoutes,
   ...staffPersonPageRoutes,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { signAndEncrypt } from '../../crypto/smime.ts'
+import { signAndEncrypt, signAndEncryptWithCopy } from '../../crypto/smime.ts'
 import type { RecipientIdentity, SenderIdentity } from './ports.ts'
 
 export interface SealMessageInput {
@@ -7,7 +7,11 @@ export interface SealMessageInput {
   entity: Buffer
   signer: SenderIdentity
   recipient: RecipientIdentity
-  /** Also encrypt to the sender's own certificate, for its records. */
+  /**
+   * Also encrypt to the sender's own certificate, for its records (docs/design.md §3.3): the
+   * message carries a second RecipientInfo, and `senderCopy` is the same envelope with the
+   * sender's alone.
+   */
   encryptToSender: boolean
   at: Date
   transferId: string
@@ -21,6 +25,12 @@ export interface SealedMessage {
   /** The addresses of its `From:` and `To:`: the SMTP envelope it is delivered with (RFC 5321). */
   senderMailbox: string
   recipientMailbox: string
+  /**
+   * With `encryptToSender`: the S/MIME entity (`application/pkcs7-mime`) of the same signed and
+   * encrypted content that only the sender's key opens — kept after delivery as its record of
+   * what it sent. Null otherwise.
+   */
+  senderCopy: string | null
 }
 
 const crlf = '\r\n'
@@ -42,18 +52,26 @@ export function sealMessage(input: SealMessageInput): SealedMessage {
   const recipients = [
     { certificate: input.recipient.certificate, profile: input.recipient.profile },
   ]
-  if (input.encryptToSender)
+  const signer = {
+    key: input.signer.key,
+    certificate: input.signer.certificate,
+    chain: input.signer.chain,
+  }
+  const mimeEntity = stripTrailingNewlines(input.entity)
+  let entity: Buffer
+  let senderCopy: string | null = null
+  if (input.encryptToSender) {
     recipients.push({ certificate: input.signer.certificate, profile: input.recipient.profile })
-  const entity = signAndEncrypt({
-    mimeEntity: stripTrailingNewlines(input.entity),
-    signer: {
-      key: input.signer.key,
-      certificate: input.signer.certificate,
-      chain: input.signer.chain,
-    },
-    recipients,
-    at: input.at,
-  })
+    const sealed = signAndEncryptWithCopy({
+      mimeEntity,
+      signer,
+      recipients,
+      at: input.at,
+      copyFor: 1,
+    })
+    entity = sealed.message
+    senderCopy = sealed.copy.toString('latin1')
+  } else entity = signAndEncrypt({ mimeEntity, signer, recipients, at: input.at })
   const headers =
     [
       `From: ${input.signer.mailbox}`,
@@ -69,5 +87,6 @@ export function sealMessage(input: SealMessageInput): SealedMessage {
     sha256: createHash('sha256').update(raw).digest('hex'),
     senderMailbox: input.signer.mailbox,
     recipientMailbox: input.recipient.mailbox,
+    senderCopy,
   }
 }

@@ -24,6 +24,7 @@ import {
   type TransferRecord,
   type TransferStatus,
 } from '../../db/transfer-repository.ts'
+import { insertSenderCopy } from '../../db/transfer-copy-repository.ts'
 import type { Deps } from '../deps.ts'
 import type { RecordOutcome } from '../idempotency/idempotent-call.ts'
 import { caseSummaryFormIds, defaultFormFor } from './case-summary-template.ts'
@@ -393,7 +394,8 @@ export async function submitTransfer(
     entity,
     signer,
     recipient,
-    encryptToSender: false,
+    // The sending agency keeps what it sent readable to itself (issue 18 point 2, §3.3).
+    encryptToSender: true,
     at: now,
     transferId,
     messageId,
@@ -424,6 +426,13 @@ export async function submitTransfer(
       at: now,
       giveUpAt,
     })
+    if (sealed.senderCopy !== null)
+      await insertSenderCopy(trx, {
+        transferId,
+        senderAgencyId: caller.agencyId,
+        envelope: sealed.senderCopy,
+        at: now,
+      })
     if (transfer.requestId) {
       const answered = await markDataRequestAnswered(trx, {
         id: transfer.requestId,

@@ -266,9 +266,14 @@ const matrix: Record<string, MatrixRow> = {
     path: '/staff/compose/cns_unknown',
     expect: page({ staff: 404, otherAgency: 404 }),
   },
+  // A transfer id no agency sent is 404, as another agency's transfer is (issue 18 point 2)
   'GET /staff/transfers/:id': {
     path: '/staff/transfers/trf_unknown',
-    expect: page({ staff: 200, otherAgency: 200 }),
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'GET /staff/transfers/:id/copy.pdf': {
+    path: '/staff/transfers/trf_unknown/copy.pdf',
+    expect: page({ staff: 404, otherAgency: 404 }),
   },
   // Staff requests inbox (a request id no agency has: staff get 404, as for another agency's)
   'GET /staff/requests': { expect: page({ staff: 200, otherAgency: 200 }) },

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { decryptCms } from '../../crypto/cms-decrypt.ts'
 import { verifyCms } from '../../crypto/cms-verify.ts'
-import { decryptAndVerify, signAndEncrypt } from '../../crypto/smime.ts'
+import { decryptAndVerify, signAndEncrypt, signAndEncryptWithCopy } from '../../crypto/smime.ts'
 import {
   canonicalizeMimeEntity,
   parseSmimeEntity,
@@ -135,6 +135,39 @@ describeWithTools(['gpgsm', 'gpgconf', 'openssl'], 'interop with gpgsm', () => {
     const status = verified.stdout.toString()
     expect(status).toContain('[GNUPG:] GOODSIG')
     expect(status).toContain('[GNUPG:] VALIDSIG')
+  })
+
+  it('gpgsm decrypts a transfer also encrypted to the sender (two RecipientInfos), and the sender opens its copy', async () => {
+    const { message, copy } = signAndEncryptWithCopy({
+      mimeEntity: entity,
+      signer: { key: pki.rsa.privateKey, certificate: pki.rsa.certificateDer },
+      recipients: [
+        { certificate: peer.certificateDer, profile: 'compatible' },
+        { certificate: pki.rsa.certificateDer, profile: 'compatible' },
+      ],
+      at: pki.at,
+      copyFor: 1,
+    })
+    const outer = parseSmimeEntity(message)
+    if (outer.kind !== 'pkcs7-mime') throw new Error('not an S/MIME envelope')
+    await writeFile(file('to-gpgsm-both.p7m'), outer.der)
+    const decrypted = await gpgsm([
+      '--output',
+      file('from-brucke-both.eml'),
+      '--decrypt',
+      file('to-gpgsm-both.p7m'),
+    ])
+    expect(decrypted.code).toBe(0)
+    const inner = parseSmimeEntity(await readBytes(file('from-brucke-both.eml')))
+    expect(inner.kind === 'multipart-signed' && inner.signedContent.equals(entity)).toBe(true)
+    const own = decryptAndVerify({
+      message: copy,
+      recipient: { key: pki.rsa.privateKey, certificate: pki.rsa.certificateDer },
+      trustAnchors: [pki.ca.certificateDer],
+      crls: [pki.crlDer],
+      at: pki.at,
+    })
+    expect(own.ok && own.mimeEntity.equals(entity)).toBe(true)
   })
 
   it('Brücke decrypts and verifies what gpgsm signs (detached) and encrypts (AES-256-CBC)', async () => {

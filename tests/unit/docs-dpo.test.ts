@@ -47,6 +47,7 @@ function productDefaults(): Map<string, number> {
     ['AUDIT_RETENTION_DAYS', audit.auditRetentionDays],
     ['CONSENT_RETENTION_DAYS', audit.consentRetentionDays],
     ['DRAFT_RETENTION_HOURS', audit.draftRetentionHours],
+    ['TRANSFER_COPY_RETENTION_DAYS', audit.transferCopyRetentionDays],
     ['RETENTION_PURGE_INTERVAL_MINUTES', audit.retentionPurgeIntervalMinutes],
     ['AUDIT_CHECKPOINT_INTERVAL_SECONDS', audit.auditCheckpointIntervalSeconds],
     ['KIOSK_IDLE_SECONDS', kioskIdleSecondsOf(config)],

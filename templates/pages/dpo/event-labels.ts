@@ -54,6 +54,7 @@ const labels: Record<string, string> = {
   token_revoked: 'API-Token widerrufen',
   tokens_revoked: 'Alle API-Tokens widerrufen',
   transfer_cancelled: 'Übermittlung abgebrochen',
+  transfer_copy_viewed: 'Übermittlung: Kopie der absendenden Stelle geöffnet',
   transfer_delivered: 'Übermittlung zugestellt',
   transfer_denied: 'Übermittlung verweigert',
   transfer_failed: 'Übermittlung gescheitert',

@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { encryptCms } from '../../../crypto/cms-encrypt.ts'
-import { decryptAndVerify, signAndEncrypt, verifySmimeEntity } from '../../../crypto/smime.ts'
+import {
+  decryptAndVerify,
+  signAndEncrypt,
+  signAndEncryptWithCopy,
+  verifySmimeEntity,
+} from '../../../crypto/smime.ts'
 import { wrapPkcs7Mime } from '../../../crypto/smime-message.ts'
 import { createTestPki } from '../../support/test-pki.ts'
 import type { TestIdentity, TestPki } from '../../support/test-pki.ts'
@@ -86,6 +91,41 @@ describe('signAndEncrypt / decryptAndVerify', () => {
       code: 'ERR_CMS_NOT_FOR_US',
     })
   })
+
+  it.each(['modern', 'compatible'] as const)(
+    'sender copy (%s): one encryption, the message opens for both, the copy for the sender alone',
+    (profile) => {
+      for (const sender of [pki.rsa, pki.ecP256]) {
+        const { message, copy } = signAndEncryptWithCopy({
+          mimeEntity: entityCrlf,
+          signer: signer(sender),
+          recipients: [
+            { certificate: pki.rsaPeer.certificateDer, profile },
+            { certificate: sender.certificateDer, profile },
+          ],
+          at: pki.at,
+          copyFor: 1,
+        })
+        const opened = [receive(pki, pki.rsaPeer, message), receive(pki, sender, message)]
+        for (const result of opened) expect(result).toMatchObject({ ok: true })
+        const own = receive(pki, sender, copy)
+        expect(own).toMatchObject({ ok: true })
+        if (!own.ok) return
+        expect(own.mimeEntity.equals(entityCrlf)).toBe(true)
+        expect(own.signer.email).toBe(sender.email)
+        expect(receive(pki, pki.rsaPeer, copy)).toMatchObject({
+          ok: false,
+          code: 'ERR_CMS_NOT_FOR_US',
+        })
+        // The same ciphertext: the copy is the message's envelope minus one RecipientInfo.
+        const body = (raw: Buffer) =>
+          Buffer.from(raw.toString('latin1').split('\r\n\r\n')[1]!.replace(/\s+/g, ''), 'base64')
+        expect(body(copy).length).toBeLessThan(body(message).length)
+        const tail = body(copy).subarray(-64)
+        expect(body(message).includes(tail)).toBe(true)
+      }
+    },
+  )
 
   it('when a mail hop rewrote CRLF to LF, then the message still opens and verifies', () => {
     const message = signAndEncrypt({
