@@ -39,6 +39,8 @@ interface Ids {
   transfer: string
   inboxItem: string
   request: string
+  /** The pseudonym of the person of the active consent (the person page). */
+  person: string
 }
 type PageRow = { as: Who; paths?: (ids: Ids) => string[] } | { skip: string }
 
@@ -66,6 +68,12 @@ const pages: Record<string, PageRow> = {
   '/staff/inbox': { as: 'staff-ja' },
   '/staff/inbox/:id': { as: 'staff-ja', paths: (i) => [`/staff/inbox/${i.inboxItem}`] },
   '/staff/inbox/:id/copy.pdf': { skip: 'a PDF (receipt-pdf and inbox tests read it)' },
+  '/staff/people': { as: 'staff-jc' },
+  '/staff/people/:pseudonym': { as: 'staff-jc', paths: (i) => [`/staff/people/${i.person}`] },
+  '/staff/notifications': { as: 'staff-jc' },
+  '/staff/transfers/:id/copy.pdf': { skip: 'a PDF (transfer-sender-copy.test.ts reads it)' },
+  '/admin/certificates': { as: 'admin' },
+  '/admin/kiosks': { as: 'admin' },
   '/dpo': { as: 'dpo-all' },
   '/dpo/entries/:seq': { skip: 'read below, one entry of each event type' },
   '/dpo/reports': { as: 'dpo-all', paths: () => ['/dpo/reports?from=2026-01-01&to=2026-12-31'] },
@@ -223,6 +231,13 @@ describe.each(dialects)('no raw code on any page on %s', (dialect) => {
       transfer: (sent.body as { id: string }).id,
       inboxItem: inbox.id,
       request: (request.body as { id: string }).id,
+      person: (
+        await t.deps.db
+          .selectFrom('consents')
+          .select('subject_pseudonym')
+          .where('id', '=', scenario.expiringConsentId)
+          .executeTakeFirstOrThrow()
+      ).subject_pseudonym,
     }
   }, 180_000)
   afterAll(async () => {
