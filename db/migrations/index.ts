@@ -21,6 +21,7 @@ import * as partnerPauses from './0410-partner-pauses.ts'
 import * as inboundItems from './0420-inbound-items.ts'
 import * as kiosk from './0501-kiosk.ts'
 import * as kioskIntegrity from './0502-kiosk-integrity.ts'
+import * as composerDrafts from './0610-composer-drafts.ts'
 
 /**
  * Every migration, by name; names sort in the order they apply. Number ranges per area keep
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0420-inbound-items': inboundItems,
   '0501-kiosk': kiosk,
   '0502-kiosk-integrity': kioskIntegrity,
+  '0610-composer-drafts': composerDrafts,
 }

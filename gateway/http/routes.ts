@@ -17,6 +17,7 @@ import { accountLockoutRoutes } from './account-lockout-routes.ts'
 import type { AnyApiRoute, AnyPageRoute } from './route.ts'
 import { healthzRoute, readyzRoute } from './system-routes.ts'
 import { auditApiRoutes } from './audit-routes.ts'
+import { composerDraftApiRoutes } from './composer-draft-routes.ts'
 import { consentApiRoutes } from './consent-routes.ts'
 import { cryptoApiRoutes } from './crypto-routes.ts'
 import { inboxApiRoutes } from './inbox-routes.ts'
@@ -45,6 +46,7 @@ export const apiRoutes: readonly AnyApiRoute[] = [
   ...relayApiRoutes,
   ...relayLeverRoutes,
   ...inboxApiRoutes,
+  ...composerDraftApiRoutes,
   ...auditApiRoutes,
   ...kioskApiRoutes,
   metricsRoute,

@@ -32,8 +32,8 @@ describe('a record sealed at rest (AES-256-GCM)', () => {
     expect(openRecord({ key, sealed: flipped.toString('base64'), associatedData: aad })).toEqual(
       unreadable,
     )
-    expect(openRecord({ key, sealed: bytes.subarray(0, 20).toString('base64'), associatedData: aad })).toEqual(
-      unreadable,
-    )
+    expect(
+      openRecord({ key, sealed: bytes.subarray(0, 20).toString('base64'), associatedData: aad }),
+    ).toEqual(unreadable)
   })
 })
