@@ -56,6 +56,8 @@ import {
 import { setStaffLanguage, staffLanguageOf } from '../staff/staff-language-cookie.ts'
 import { partnerReceiptTexts } from '../staff/partner-receipt-text.ts'
 import { transferStatusTexts } from '../staff/transfer-status-text.ts'
+import { ComposerDraftError } from '../staff/composer-draft-error.ts'
+import { listComposerDrafts, openComposerDraft } from '../staff/composer-drafts.ts'
 import { whoOf } from './home-pages.ts'
 import { staffPageFrame } from './staff-page-frame.ts'
 import { staffInboxPageRoutes } from './staff-inbox-pages.ts'
@@ -460,9 +462,20 @@ export const staffDiscardPage = pageRoute({
     ),
 })
 
-const renderComposer = async (ctx: Ctx, consentId: string, prefill?: ComposerPrefill) => {
+const renderComposer = async (
+  ctx: Ctx,
+  consentId: string,
+  options: { prefill?: ComposerPrefill; draftId?: string } = {},
+) => {
   const lang = staffLanguageOf(ctx.req)
+  const { prefill } = options
   const consent = await getConsent(ctx.deps, { caller: callerOf(ctx.principal), consentId })
+  const resumed = options.draftId
+    ? await openComposerDraft(ctx.deps, { principal: ctx.principal, id: options.draftId })
+    : undefined
+  // A draft opens only in the composer of its own consent.
+  if (resumed && resumed.consentId !== consent.id)
+    throw new ComposerDraftError('ERR_DRAFT_NOT_FOUND', 'No such draft of yours.')
   return {
     html: await frame(ctx.deps, ctx, {
       title: say(lang, 'Zusammenfassung verfassen', 'Compose summary'),
@@ -473,6 +486,7 @@ const renderComposer = async (ctx: Ctx, consentId: string, prefill?: ComposerPre
       body: composerView({
         language: lang,
         consent,
+        ownAgencyId: ctx.principal.agencyId,
         agencies: await listAgencies(ctx.deps.db),
         vocabulary,
         reasonTexts: reasonTextTable(lang, vocabulary, {
@@ -481,17 +495,28 @@ const renderComposer = async (ctx: Ctx, consentId: string, prefill?: ComposerPre
         }),
         errorTexts: transferRefusalTextTable(lang),
         statusTexts: transferStatusTexts(lang),
+        drafts: await listComposerDrafts(ctx.deps, {
+          principal: ctx.principal,
+          consentId: consent.id,
+        }),
         ...(prefill ? { prefill } : {}),
+        ...(resumed ? { resumed } : {}),
       }),
     }),
   }
 }
 
+const composeQuery = z.object({ draft: z.string().min(1).max(64).optional() })
+
 export const staffComposePage = pageRoute({
   method: 'get',
   path: '/staff/compose/:id',
   access: ['staff'],
-  handle: (ctx) => renderComposer(ctx, idOf(ctx)),
+  handle: (ctx) => {
+    const query = composeQuery.safeParse(ctx.query)
+    const draftId = query.success ? query.data.draft : undefined
+    return renderComposer(ctx, idOf(ctx), draftId ? { draftId } : {})
+  },
 })
 
 /** The composer pre-filled from an open request to this agency (only ids in the URL). */
@@ -513,10 +538,12 @@ export const staffAnswerRequestPage = pageRoute({
           : '/staff/requests',
       }
     return renderComposer(ctx, request.consentId, {
-      to: request.requesterAgencyId,
-      purpose: request.purpose,
-      categories: request.categories,
-      requestId: request.id,
+      prefill: {
+        to: request.requesterAgencyId,
+        purpose: request.purpose,
+        categories: request.categories,
+        requestId: request.id,
+      },
     })
   },
 })
