@@ -14,7 +14,10 @@ import { findIncomingDataRequest } from '../../db/data-request-repository.ts'
 import type { SafeHtml } from '../../templates/pages/html.ts'
 import { composerView, type ComposerViewInput } from '../../templates/pages/staff/composer-view.ts'
 import { consentDetailView } from '../../templates/pages/staff/consent-detail-view.ts'
-import { consentFormView } from '../../templates/pages/staff/consent-form-view.ts'
+import {
+  consentFormView,
+  type ConsentFormWarning,
+} from '../../templates/pages/staff/consent-form-view.ts'
 import { consentPrintView } from '../../templates/pages/staff/consent-print-view.ts'
 import { listReceivedTransfers } from '../relay/transfer-service.ts'
 import { overviewView } from '../../templates/pages/staff/overview-view.ts'
@@ -44,7 +47,13 @@ import { consentErrorStatus } from '../http/consent-error-status.ts'
 import { toHttpFailure } from '../http/error-status.ts'
 import { RelayError } from '../relay/relay-error.ts'
 import { findCertificateBanners, describeBanner } from '../staff/certificate-banners.ts'
-import { broadChoiceWarnings, describeWarning } from '../staff/broad-choice-warnings.ts'
+import {
+  broadChoiceWarnings,
+  describeWarning,
+  fieldOfWarning,
+  longestUnwarnedValidUntil,
+  type BroadChoiceWarning,
+} from '../staff/broad-choice-warnings.ts'
 import { explainConsentProblem } from '../staff/consent-problem-text.ts'
 import { reasonTextTable } from '../staff/deny-reason-text.ts'
 import { transferRefusalTextTable } from '../staff/transfer-refusal-text.ts'
@@ -104,10 +113,14 @@ function maxValidUntil(deps: Deps, today: string): string {
 }
 
 function emptyForm(deps: Deps, agencyId: string, today: string): PrepareConsentForm {
+  // The longest validity that draws no warning, within the configured maximum: the proposal
+  // never warns against itself (issue 18 point 8).
+  const unwarned = longestUnwarnedValidUntil(today)
+  const max = maxValidUntil(deps, today)
   return prepareConsentFormSchema.parse({
     senders: [agencyId],
     validFrom: today,
-    validUntil: maxValidUntil(deps, today),
+    validUntil: unwarned < max ? unwarned : max,
     // Preselected where a Jugendamt prepares; the form shows the marks only there.
     entrustedCategories: Object.entries(vocabulary.categories)
       .filter(([, term]) => term.section65)
@@ -115,11 +128,23 @@ function emptyForm(deps: Deps, agencyId: string, today: string): PrepareConsentF
   })
 }
 
+/** The broad-choice warnings as the form shows them: text, field and the code to confirm. */
+function formWarnings(
+  warnings: readonly BroadChoiceWarning[],
+  lang: StaffLanguage,
+): ConsentFormWarning[] {
+  return warnings.map((w) => ({
+    code: w.code,
+    field: fieldOfWarning(w),
+    text: describeWarning(w, lang, vocabulary),
+  }))
+}
+
 const renderForm = async (
   ctx: Ctx,
   values: PrepareConsentForm,
   errors: string[],
-  warnings: string[],
+  warnings: ConsentFormWarning[],
   status = 200,
 ) => {
   const { deps } = ctx
@@ -307,14 +332,16 @@ export const staffCreateConsentPage = pageRoute({
         [],
         400,
       )
-    const warnings = broadChoiceWarnings({
+    const broad = broadChoiceWarnings({
       categories: form.categories,
       recipients: form.recipients,
       validFrom: form.validFrom || berlinDateOf(ctx.deps.clock.now()),
       validUntil: form.validUntil,
       vocabulary,
-    }).map((w) => describeWarning(w, lang, vocabulary))
-    if (warnings.length > 0 && form.confirmBroad !== 'yes')
+    })
+    const warnings = formWarnings(broad, lang)
+    // Each warning is confirmed by its own box, next to it; one left unticked shows the form again.
+    if (broad.some((w) => !form.confirmBroad.includes(w.code)))
       return renderForm(ctx, form, [], warnings, 200)
     try {
       const consent = await createConsentDraft(ctx.deps, {
@@ -327,7 +354,7 @@ export const staffCreateConsentPage = pageRoute({
       const codes = error.details?.problems?.map((p) => p.code) ?? [error.code]
       return renderForm(
         ctx,
-        { ...form, confirmBroad: undefined },
+        { ...form, confirmBroad: [] },
         [...new Set(codes)].map((code) => explainConsentProblem(code, lang)),
         warnings,
         consentErrorStatus[error.code],

@@ -139,4 +139,90 @@ describe.each(dialects)('the composer follows the consent on %s', (dialect) => {
     const other = await activeConsent()
     expect((await get(jc, `/staff/compose/${other}?draft=${draftId}`)).status).toBe(404)
   })
+
+  it('when the form is opened, then its proposed validity draws no warning and creating with it asks nothing more', async () => {
+    const form = await get(jc, '/staff/consents/new')
+    // Today is 2026-03-02: six calendar months, that day included.
+    expect(form.text).toMatch(/id="validUntil"\s+name="validUntil"\s+value="2026-09-01"/)
+    expect(form.text).toContain('Höchstens bis 01.03.2027')
+    const created = await post(jc, '/staff/consents', [
+      ['givenName', 'Jannik'],
+      ['familyName', 'Oberländer'],
+      ['birthDate', '2006-01-20'],
+      ['senders', 'jc-demo'],
+      ['recipients', 'ja-demo'],
+      ['purposes', 'hilfeplanung'],
+      ['categories', 'schule'],
+      ['validFrom', '2026-03-02'],
+      ['validUntil', '2026-09-01'],
+    ])
+    expect(created.status, created.text.slice(0, 300)).toBe(303)
+  })
+
+  it('when a choice is broad, then each warning stands beside its field with its own confirm box, in exact words', async () => {
+    const res = await post(jc, '/staff/consents', [
+      ['givenName', 'Jannik'],
+      ['familyName', 'Oberländer'],
+      ['birthDate', '2006-01-20'],
+      ['senders', 'jc-demo'],
+      ['recipients', 'ja-demo'],
+      ['purposes', 'hilfeplanung'],
+      ['categories', 'schule'],
+      ['categories', 'gesundheit'],
+      ['validFrom', '2026-03-02'],
+      ['validUntil', '2026-10-01'],
+    ])
+    expect(res.status).toBe(200)
+    const page = res.text
+    expect(page).toContain('Lange Gültigkeit (7 Monate,')
+    expect(page).not.toContain('etwa')
+    // The validity warning and its box come right after the validity fields, before the next
+    // fieldset; the category warning inside the categories' fieldset.
+    const validity = page.indexOf('id="validUntil"')
+    const validityWarning = page.indexOf('id="warn-long_validity"')
+    const validityBox = page.indexOf('id="confirm-long_validity"')
+    const nextFieldset = page.indexOf('<fieldset', validity)
+    expect(validity).toBeGreaterThan(0)
+    expect(validityWarning).toBeGreaterThan(validity)
+    expect(validityBox).toBeGreaterThan(validityWarning)
+    expect(validityBox).toBeLessThan(nextFieldset)
+    const categories = page.indexOf('id="cat-gesundheit"')
+    const categoryWarning = page.indexOf('id="warn-special_categories"')
+    expect(categoryWarning).toBeGreaterThan(categories)
+    expect(categoryWarning).toBeLessThan(page.indexOf('</fieldset>', categories))
+    expect(page).toContain('href="#warn-long_validity"')
+  })
+
+  it('when a consent is created, then its detail page shows every field entered again, the case reference too', async () => {
+    const created = await post(jc, '/staff/consents', [
+      ['kind', 'schweigepflichtsentbindung'],
+      ['releasedProfessionals', 'Sozialpädagogin Frau Brandt, Träger Lichtblick'],
+      ['givenName', 'Jannik'],
+      ['familyName', 'Oberländer'],
+      ['birthDate', '2006-01-20'],
+      ['caseRef', 'BG-4711-U25'],
+      ['senders', 'jc-demo'],
+      ['recipients', 'ja-demo'],
+      ['purposes', 'hilfeplanung'],
+      ['categories', 'schule'],
+      ['validFrom', '2026-03-09'],
+      ['validUntil', '2026-06-30'],
+      ['language', 'de-ls'],
+    ])
+    expect(created.status, created.text.slice(0, 400)).toBe(303)
+    const page = (await get(jc, created.location ?? '')).text
+    for (const shown of [
+      'Schweigepflichtsentbindung',
+      'Jannik',
+      'Oberländer',
+      '20.01.2006',
+      'BG-4711-U25',
+      'Sozialpädagogin Frau Brandt, Träger Lichtblick',
+      'Hilfeplanung',
+      '09.03.2026',
+      '30.06.2026',
+      'Leichte Sprache',
+    ])
+      expect(page, shown).toContain(shown)
+  })
 })
