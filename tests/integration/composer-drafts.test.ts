@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deleteConsentRecords } from '../../db/consent-erasure-repository.ts'
 import { seedAccounts, addTestAccount } from '../support/accounts.ts'
 import { signedEinwilligung } from '../support/consents.ts'
 import { dialects } from '../support/databases.ts'
@@ -155,5 +156,28 @@ describe.each(dialects)('composer drafts on %s', (dialect) => {
     const res = await server.api('GET', `/composer-drafts/${idB}`, { token: tokens['staff-jc'] })
     expect(res.status).toBe(500)
     expect(JSON.stringify(res.body)).not.toContain('"a"')
+  })
+
+  it('when its consent is erased by retention, then the drafts under it go with it', async () => {
+    const other = await signedEinwilligung(server, {
+      staffToken: tokens['staff-jc']!,
+      kioskToken: tokens['kiosk-jc']!,
+      subject: { givenName: 'Timo', familyName: 'Wellershoff', birthDate: '2003-07-14' },
+      purpose: 'hilfeplanung',
+      categories: ['schule'],
+    })
+    const created = await server.api('POST', '/composer-drafts', {
+      token: tokens['staff-jc'],
+      body: { consentId: other, ...content('Vor dem Löschen', 'x') },
+    })
+    expect(created.status).toBe(201)
+    await t.deps.db.transaction().execute((trx) => deleteConsentRecords(trx, [other]))
+    expect(
+      await t.deps.db
+        .selectFrom('composer_drafts')
+        .select('id')
+        .where('consent_id', '=', other)
+        .execute(),
+    ).toEqual([])
   })
 })
