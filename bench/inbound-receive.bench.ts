@@ -27,7 +27,6 @@ import {
   buildConsentAttestation,
   type ConsentAttestation,
 } from '../consent/consent-attestation.ts'
-import { parseCertificate } from '../crypto/certificate-parse.ts'
 import { decryptAndVerify } from '../crypto/smime.ts'
 import type { DialectName } from '../db/database.ts'
 import { appendAuditEvent } from '../db/audit-repository.ts'
@@ -269,7 +268,6 @@ async function benchDialect(dialect: DialectName, count: number): Promise<Row> {
         })
         if (!result.ok) throw new Error(`bench: ${result.code}`)
         opened.push(result.mimeEntity)
-        parseCertificate(result.signer.certificate)
       }
     })
 

@@ -95,6 +95,24 @@ export async function findAgencyCertificate(
   return row ? toCertificate(row) : undefined
 }
 
+/**
+ * A registered certificate with its agency's mailbox, in one read: what the inbound pipeline
+ * checks a verified signer against (retire_at included).
+ */
+export async function findCertificateWithMailbox(
+  db: Executor,
+  id: string,
+): Promise<{ record: AgencyCertificateRecord; mailbox: string } | undefined> {
+  const row = await db
+    .selectFrom('agency_certificates')
+    .innerJoin('agencies', 'agencies.id', 'agency_certificates.agency_id')
+    .selectAll('agency_certificates')
+    .select('agencies.mailbox as agency_mailbox')
+    .where('agency_certificates.id', '=', id)
+    .executeTakeFirst()
+  return row ? { record: toCertificate(row), mailbox: row.agency_mailbox } : undefined
+}
+
 /** Every certificate, or one agency's, newest first. */
 export async function listAgencyCertificates(
   db: Executor,

@@ -488,6 +488,12 @@ function validateWithMaterial(
   },
 ): CertificateValidationResult {
   const base = { ...input, trustAnchors: material.trustAnchors, crls: material.crls }
+  // A chain that validates with CRLs required is valid under either policy: one run settles the
+  // usual case; only a failure needs to know which anchor it ends at.
+  if (material.anchors.some((anchor) => (anchor.crlFile ?? anchor.crlUrl) !== null)) {
+    const strict = validateCertificate({ ...base, crlPolicy: 'require' })
+    if (strict.ok) return strict
+  }
   const lenient = validateCertificate({ ...base, crlPolicy: 'if-present' })
   if (!lenient.ok) return lenient
   const anchor = lenient.chain[lenient.chain.length - 1]

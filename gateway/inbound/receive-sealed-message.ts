@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { parseCertificate } from '../../crypto/certificate-parse.ts'
 import { parseContentType } from '../../crypto/smime-message.ts'
 import { decryptAndVerify, type DecryptAndVerifyResult } from '../../crypto/smime.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
-import { findAgency } from '../../db/account-repository.ts'
-import { findAgencyCertificate } from '../../db/certificate-repository.ts'
+import { findCertificateWithMailbox } from '../../db/certificate-repository.ts'
 import {
   findHostedAgencyByMailbox,
-  findInboundCertificate,
   findInboundItemByMessage,
   insertInboundItem,
   type HostedAgency,
@@ -23,7 +20,13 @@ import {
 } from '../../consent/consent-attestation.ts'
 import { honourEndingNotice } from '../inbox/honour-notice.ts'
 import { readPartnerReceipt } from '../receipts/partner-receipt.ts'
-import { sendPartnerReceipt } from '../receipts/queue-partner-receipt.ts'
+import {
+  preparePartnerReceipt,
+  queuePartnerReceipt,
+  sendPartnerReceipt,
+  type PartnerReceiptInput,
+  type PreparedPartnerReceipt,
+} from '../receipts/queue-partner-receipt.ts'
 import { recordPartnerReceipt } from '../receipts/record-partner-receipt.ts'
 import { readAttestation } from '../relay/attestation-part.ts'
 import { decryptionKeysOf } from './decryption-keys.ts'
@@ -166,26 +169,37 @@ export async function receiveSealedMessage(
       throw new Refusal('too_large')
     if (outer === undefined || !isEncryptedSmime(outer)) throw new Refusal('not_smime')
     // The same bytes under the same Message-ID again (a partner that lost our 250): the first answer.
-    if (outerMessageId !== undefined) {
-      const seen = await findInboundItemByMessage(deps.db, recipient.id, outerMessageId)
-      if (seen?.status === 'received' && seen.envelopeSha256 === envelopeSha256)
-        return await duplicateOf(deps, seen.id)
-    }
+    const seenOuter =
+      outerMessageId === undefined
+        ? undefined
+        : await findInboundItemByMessage(deps.db, recipient.id, outerMessageId)
+    if (seenOuter?.status === 'received' && seenOuter.envelopeSha256 === envelopeSha256)
+      return await duplicateOf(deps, seenOuter.id)
     const verified = await openAndCheck(deps, { input, outer, recipient, at })
-    const seen = await findInboundItemByMessage(deps.db, recipient.id, verified.messageId)
+    // An outer Message-ID must equal the signed one (checkOuterAgrees): then it was looked up.
+    const seen =
+      verified.messageId === outerMessageId
+        ? seenOuter
+        : await findInboundItemByMessage(deps.db, recipient.id, verified.messageId)
     if (seen?.status === 'received') return await duplicateOf(deps, seen.id)
     if (verified.receiptFor !== undefined) return await takeReceipt(deps, verified)
     const attestation = checkAttestation(verified)
-    const result = await store(deps, { input, verified, envelopeSha256, at, attestation })
-    if (result.outcome === 'accepted' && !result.duplicate && verified.kind === 'case_summary')
-      await answerWithReceipt(deps, {
-        recipientAgencyId: verified.recipientAgencyId,
-        senderAgencyId: verified.senderAgencyId,
-        transferId: verified.transferId,
-        messageId: verified.messageId,
-        envelopeSha256,
-        outcome: 'accepted',
-      })
+    // The accepted case summary's signed receipt is made before and queued in the same commit
+    // as the item: one durable write, and never an item without its receipt or the reverse.
+    const receipt =
+      verified.kind === 'case_summary'
+        ? await prepareReceipt(deps, {
+            receivingAgencyId: verified.recipientAgencyId,
+            senderAgencyId: verified.senderAgencyId,
+            transferId: verified.transferId,
+            messageId: verified.messageId,
+            envelopeSha256,
+            outcome: 'accepted',
+          })
+        : undefined
+    const result = await store(deps, { input, verified, envelopeSha256, at, attestation, receipt })
+    if (receipt !== undefined && result.outcome === 'accepted' && !result.duplicate)
+      deps.relay.outbox.queued()
     return result
   } catch (error) {
     if (!(error instanceof Refusal)) throw error
@@ -449,20 +463,20 @@ async function checkSigner(
   deps: ReceiveDeps,
   input: { signer: Buffer; senderAgencyId: string; at: Date; material: ValidationMaterial },
 ): Promise<void> {
-  const fingerprint = parseCertificate(input.signer).fingerprintSha256
-  const record = await findAgencyCertificate(deps.db, fingerprint)
-  if (record === undefined) throw new Refusal('signer_not_registered')
+  // Registered certificates are keyed by the SHA-256 of their DER: a hash, not a second parse.
+  const fingerprint = createHash('sha256').update(input.signer).digest('hex')
+  const found = await findCertificateWithMailbox(deps.db, fingerprint)
+  if (found === undefined) throw new Refusal('signer_not_registered')
+  const { record, mailbox } = found
   if (record.agencyId !== input.senderAgencyId) throw new Refusal('signer_agency_mismatch')
   if (record.status !== 'active') throw new Refusal('signer_revoked')
-  const retireAt = (await findInboundCertificate(deps.db, fingerprint))?.retireAt ?? null
   // A certificate a rollover retired is accepted until then, not after (migration 0210).
-  if (retireAt !== null && Date.parse(retireAt) <= input.at.getTime())
+  const retireAt = record.retireAt ?? null
+  if (retireAt !== null && retireAt.getTime() <= input.at.getTime())
     throw new Refusal('signer_retired')
-  const agency = await findAgency(deps.db, record.agencyId)
-  if (agency === undefined) throw new Refusal('signer_not_registered')
   const validation = await validateRegisteredCertificate(deps, {
     record,
-    mailbox: agency.mailbox,
+    mailbox,
     at: input.at,
     usage: 'sign',
     material: input.material,
@@ -489,6 +503,8 @@ async function store(
     envelopeSha256: string
     at: Date
     attestation: ConsentAttestation | null
+    /** The signed receipt to queue beside the item (a case summary), when one could be made. */
+    receipt: PreparedPartnerReceipt | undefined
   },
 ): Promise<ReceiveResult> {
   const { verified, at } = input
@@ -537,6 +553,7 @@ async function store(
           noticeItemId: itemId,
           at,
         })
+      if (input.receipt !== undefined) await queuePartnerReceipt(trx, input.receipt)
     })
   } catch (error) {
     // Another copy of the same message committed first: that one is the answer.
@@ -713,6 +730,28 @@ async function takeReceipt(deps: ReceiveDeps, verified: VerifiedInbound): Promis
     transferId: read.receipt.receiptFor,
     recorded: recorded.ok,
   }
+}
+
+/**
+ * Makes the signed receipt for an accepted case summary, outside any transaction; when none can
+ * be made (no signing key, no valid certificate of the sender) that is logged and the item is
+ * kept all the same.
+ */
+async function prepareReceipt(
+  deps: ReceiveDeps,
+  input: PartnerReceiptInput,
+): Promise<PreparedPartnerReceipt | undefined> {
+  try {
+    const made = await preparePartnerReceipt(deps, input)
+    if (made.ok) return made.prepared
+    deps.log.warn(
+      { transferId: input.transferId, senderAgencyId: input.senderAgencyId, problem: made.problem },
+      'inbound: no receipt can be made',
+    )
+  } catch (error) {
+    deps.log.error({ err: error, transferId: input.transferId }, 'inbound: receipt not made')
+  }
+  return undefined
 }
 
 /**

@@ -71,6 +71,8 @@ import { whoOf } from './home-pages.ts'
 import { staffPageFrame } from './staff-page-frame.ts'
 import { staffInboxPageRoutes } from './staff-inbox-pages.ts'
 import { staffRequestPageRoutes } from './staff-request-pages.ts'
+import { pseudonymParamSchema, staffPersonPageRoutes } from './staff-person-pages.ts'
+import { personPrefill } from '../staff/person-desk.ts'
 
 type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, unknown, StaffPrincipal>
 type ComposerPrefill = NonNullable<ComposerViewInput['prefill']>
@@ -297,9 +299,16 @@ export const staffNewConsentPage = pageRoute({
   method: 'get',
   path: '/staff/consents/new',
   access: ['staff'],
-  handle: (ctx) => {
+  handle: async (ctx) => {
     const today = berlinDateOf(ctx.deps.clock.now())
-    return renderForm(ctx, emptyForm(ctx.deps, ctx.principal.agencyId, today), [], [])
+    const form = emptyForm(ctx.deps, ctx.principal.agencyId, today)
+    // `?person=` (from the person page): prefilled for someone the agency knows; only the
+    // pseudonym is in the address, never a name.
+    const pseudonym = pseudonymParamSchema.safeParse(ctx.query.person)
+    const person = pseudonym.success
+      ? await personPrefill(ctx.deps, { principal: ctx.principal, pseudonym: pseudonym.data })
+      : undefined
+    return renderForm(ctx, person ? { ...form, ...person } : form, [], [])
   },
 })
 
@@ -615,6 +624,7 @@ export const staffPageRoutes: AnyPageRoute[] = [
   staffTransferPage,
   ...staffRequestPageRoutes,
   ...staffInboxPageRoutes,
+  ...staffPersonPageRoutes,
 ]
 
 /** The rule violations of a draft, checked before any warning so errors come first. */

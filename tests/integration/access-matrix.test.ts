@@ -318,6 +318,14 @@ const matrix: Record<string, MatrixRow> = {
     path: '/staff/inbox/inb_unknown/copy.pdf',
     expect: page({ staff: 404, otherAgency: 404 }),
   },
+  // Person search and page (issue 18 point 1): a pseudonym no agency knows is 404, as another
+  // agency's person is
+  'GET /staff/people': { expect: page({ staff: 200, otherAgency: 200 }) },
+  'POST /staff/people': { body: { q: 'Mira' }, expect: page({ staff: 200, otherAgency: 200 }) },
+  'GET /staff/people/:pseudonym': {
+    path: '/staff/people/psn_00000000000000000000000000000000',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
   'GET /dpo': { expect: page({ dpo: 200 }) },
   // DPO workplace (dpo-jc reads jc-demo; entry 1 is the audit entry of adding jc-demo)
   'GET /dpo/entries/:seq': { path: '/dpo/entries/1', expect: page({ dpo: 200 }) },

@@ -23,7 +23,7 @@ export interface StaffFrameInput {
   scripts?: string[]
 }
 
-export type StaffNavEntry = 'overview' | 'prepare' | 'requests' | 'inbox' | 'none'
+export type StaffNavEntry = 'overview' | 'prepare' | 'requests' | 'inbox' | 'people' | 'none'
 
 const navEntries = [
   { id: 'overview', href: '/staff', de: 'Übersicht', en: 'Overview' },
@@ -67,6 +67,30 @@ function inboxBanner(input: StaffFrameInput): SafeHtml | '' {
 const inboxOpen = (input: StaffFrameInput): number =>
   (input.inboxAttention?.unacknowledgedNotices ?? 0) + (input.inboxAttention?.stoppedItems ?? 0)
 
+/** The search box for a young person (issue 18 point 1), on every staff page. */
+function personSearchBox(input: StaffFrameInput): SafeHtml {
+  const de = input.language === 'de'
+  return html`<form
+    method="post"
+    action="/staff/people"
+    role="search"
+    class="nav-search"
+    aria-label="${de ? 'Person suchen' : 'Find a person'}"
+  >
+    <input type="hidden" name="_csrf" value="${input.who.csrfToken}" />
+    <label for="nav-person-q">${de ? 'Person' : 'Person'}</label>
+    <input
+      type="search"
+      id="nav-person-q"
+      name="q"
+      maxlength="200"
+      autocomplete="off"
+      placeholder="${de ? 'Name, Geb.-Datum, Az.' : 'Name, birth date, ref.'}"
+    />
+    <button type="submit" class="secondary">${de ? 'Suchen' : 'Search'}</button>
+  </form>`
+}
+
 /** The staff workplace frame: navigation, language switch, shared styles and script. */
 export function staffFrame(input: StaffFrameInput): string {
   const { language } = input
@@ -107,6 +131,7 @@ export function staffFrame(input: StaffFrameInput): string {
               </li>`,
           )}
         </ul>
+        ${personSearchBox(input)}
         <form method="post" action="/staff/language" class="language-switch">
           <input type="hidden" name="_csrf" value="${input.who.csrfToken}" />
           <input type="hidden" name="language" value="${other}" />
