@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDemoPki } from '../../crypto/demo-pki.ts'
 import { writeDemoPki } from '../../gateway/crypto/demo-pki-files.ts'
@@ -25,6 +25,11 @@ import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
  * only, sending disabled while the check is red, one refusal box), drafts saved and resumed,
  * and an ended consent offering its renewal. One browser, one staff session.
  */
+/** The values of the options a locator finds. */
+async function optionValues(options: Locator): Promise<(string | null)[]> {
+  return Promise.all((await options.all()).map((o) => o.getAttribute('value')))
+}
+
 describe.runIf(chromiumAvailable)('the caseworker’s composer in Chromium (1366×768)', () => {
   let t: TestDeps
   let server: TestServer
@@ -121,14 +126,8 @@ describe.runIf(chromiumAvailable)('the caseworker’s composer in Chromium (1366
     await page.goto(`${server.url}/staff/compose/${consentId}`)
     await page.waitForSelector('[data-dry-run] [data-reason="necessity_missing"]')
     expect(await page.isDisabled('[data-send]')).toBe(true)
-    expect(
-      await page.locator('#to option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
-    ).toEqual(['ja-demo'])
-    expect(
-      await page
-        .locator('#sec-0-cat option')
-        .evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
-    ).toEqual(['schule', 'berufswahl'])
+    expect(await optionValues(page.locator('#to option'))).toEqual(['ja-demo'])
+    expect(await optionValues(page.locator('#sec-0-cat option'))).toEqual(['schule', 'berufswahl'])
     await check(page, 'check-red')
     await page.fill('#necessity', 'Abstimmung des Kooperationsplans mit dem Hilfeplan.')
     const bodies = page.locator('[data-section-body]')

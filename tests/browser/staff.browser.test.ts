@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDemoPki } from '../../crypto/demo-pki.ts'
 import { issueToken } from '../../gateway/auth/tokens.ts'
@@ -29,6 +29,11 @@ import { signAtKioskOverApi } from '../support/consents.ts'
 
 /** A string that may appear only inside the encrypted message. */
 const marker = 'KORMORAN-4410-Ausbildungswunsch'
+
+/** The values of the options a locator finds. */
+async function optionValues(options: Locator): Promise<(string | null)[]> {
+  return Promise.all((await options.all()).map((o) => o.getAttribute('value')))
+}
 
 describe.runIf(chromiumAvailable)('staff workplace in Chromium (1366×768)', () => {
   let t: TestDeps
@@ -162,11 +167,10 @@ describe.runIf(chromiumAvailable)('staff workplace in Chromium (1366×768)', () 
     // added and removed again leaves the check green.
     await page.click('text=Abschnitt hinzufügen')
     const added = page.locator('[data-section]').nth(2)
-    expect(
-      await added
-        .locator('[data-section-category] option')
-        .evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
-    ).toEqual(['schule', 'berufswahl'])
+    expect(await optionValues(added.locator('[data-section-category] option'))).toEqual([
+      'schule',
+      'berufswahl',
+    ])
     await added.locator('[data-remove-section]').click()
     await page.waitForSelector('[data-decision="permit"]')
     expect(await page.locator('[data-section]').count()).toBe(2)
