@@ -28,8 +28,7 @@ export interface ComposerDraftFacts {
 }
 
 export type ComposerDraftVerdict =
-  | { allowed: true }
-  | { allowed: false; code: ComposerDraftRefusalCode; message: string }
+  { allowed: true } | { allowed: false; code: ComposerDraftRefusalCode; message: string }
 
 const notFound: ComposerDraftVerdict = {
   allowed: false,
