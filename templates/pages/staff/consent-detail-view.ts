@@ -30,12 +30,17 @@ export interface ConsentDetailViewInput {
   error?: string
 }
 
-/** The consent text's language by name (the languages the form offers; others by their tag). */
+/** The consent text's language by its German name (every language of templates/pages/i18n). */
 function textLanguageLabel(tag: string): string {
   const names: Record<string, string> = {
     de: 'Deutsch',
     'de-ls': 'Leichte Sprache',
-    en: 'English',
+    en: 'Englisch',
+    ar: 'Arabisch',
+    tr: 'Türkisch',
+    uk: 'Ukrainisch',
+    ru: 'Russisch',
+    fa: 'Dari/Farsi',
   }
   return names[tag] ?? tag
 }
