@@ -4,6 +4,11 @@ import type { AuditEntry } from './audit-event.ts'
 export const reportEventTypes = [
   'transfer_queued',
   'transfer_denied',
+  // A queued transfer that did not get through is no Übermittlung (issue 18):
+  'transfer_failed',
+  'transfer_cancelled',
+  'transfer_withdrawn',
+  'partner_receipt_recorded',
   'consent_revoked',
   'consent_majority_lapsed',
 ] as const
@@ -76,14 +81,18 @@ function increment(map: Map<string, number>, key: string): void {
 }
 
 /**
- * Aggregates the DPO reports from entries (any order): permitted transfers per week by agency
- * pair and purpose, denials by reason code, revocations, and each staff member's denial rate
+ * Aggregates the DPO reports from entries (any order): transfers of case data per week by agency
+ * pair and purpose — permitted and not refused afterwards (a partner's refusal receipt, a failed,
+ * cancelled or withdrawn delivery does not count; nor do revocation notices and receipts) — denials by reason code, revocations, and each staff member's denial rate
  * beside their colleagues', flagged when far above it.
  */
 export async function buildAuditReport(
   entries: AsyncIterable<AuditEntry> | Iterable<AuditEntry>,
 ): Promise<AuditReport> {
-  const transfers = new Map<string, number>()
+  /** Queued case-data transfers: id (or entry seq) -> report key. */
+  const queuedTransfers = new Map<string, string>()
+  /** Transfers that did not get through: refused by the partner, failed, cancelled, withdrawn. */
+  const notThrough = new Set<string>()
   const denials = new Map<string, number>()
   const revocationWeeks = new Map<string, number>()
   const revocationChannels = new Map<string, number>()
@@ -103,10 +112,24 @@ export async function buildAuditReport(
       }
     }
     if (event.type === 'transfer_queued') {
+      // Revocation notices and receipts travel as transfers too, but carry no case data.
+      const kind = text(event, 'kind') ?? 'transfer'
       const from = text(event, 'senderAgencyId', 'fromAgencyId', 'agencyId') ?? '?'
       const to = text(event, 'recipientAgencyId', 'toAgencyId') ?? '?'
       const purpose = text(event, 'purpose') ?? '?'
-      increment(transfers, JSON.stringify([week, from, to, purpose]))
+      if (kind === 'transfer')
+        queuedTransfers.set(
+          text(event, 'transferId') ?? `seq:${entry.seq}`,
+          JSON.stringify([week, from, to, purpose]),
+        )
+    } else if (
+      event.type === 'transfer_failed' ||
+      event.type === 'transfer_cancelled' ||
+      event.type === 'transfer_withdrawn' ||
+      (event.type === 'partner_receipt_recorded' && event.outcome === 'refused')
+    ) {
+      const transferId = text(event, 'transferId')
+      if (transferId) notThrough.add(transferId)
     } else if (event.type === 'transfer_denied') {
       const reasons = Array.isArray(event.reasons) ? event.reasons : []
       for (const reason of reasons) if (typeof reason === 'string') increment(denials, reason)
@@ -122,6 +145,8 @@ export async function buildAuditReport(
       increment(revocationChannels, text(event, 'channel') ?? '?')
     }
   }
+  const transfers = new Map<string, number>()
+  for (const [id, key] of queuedTransfers) if (!notThrough.has(id)) increment(transfers, key)
   const totalAttempts = [...staff.values()].reduce((sum, s) => sum + s.attempts, 0)
   const totalDenials = [...staff.values()].reduce((sum, s) => sum + s.denials, 0)
   const staffDenialRates = [...staff.entries()]

@@ -21,6 +21,15 @@ export const cryptoEventSchemas = [
     reason: z.string().max(200),
   }),
   z.strictObject({
+    /** A hosted agency's key change (issue 18 point 7): the new certificate, those retiring. */
+    type: z.literal('certificate_rolled_over'),
+    agencyId: id,
+    certificateSha256: sha256HexSchema,
+    certificatesRetiring: z.array(sha256HexSchema).max(50),
+    /** When the retiring certificates leave service; absent when none was retiring. */
+    retireAt: z.iso.datetime().optional(),
+  }),
+  z.strictObject({
     type: z.literal('trust_anchor_added'),
     certificateSha256: sha256HexSchema,
     subject: z.string().max(500),

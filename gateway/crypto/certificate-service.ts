@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { KeyObject } from 'node:crypto'
+import { planCertificateRollover } from '../../accounts/partner-card.ts'
 import type { Actor } from '../../audit/audit-event.ts'
 import { decodePem, decodePemAll, encodePem, isPem } from '../../crypto/certificate-pem.ts'
 import { parseCrl } from '../../crypto/crl-parse.ts'
@@ -27,6 +28,7 @@ import {
   listRetirements,
   listSealedAgencyKeys,
   markAgencyCertificateRevoked,
+  setAgencyCertificateRetireAt,
   upsertTrustAnchor,
 } from '../../db/certificate-repository.ts'
 import type { AgencyCertificateRecord, TrustAnchorRecord } from '../../db/certificate-repository.ts'
@@ -145,17 +147,37 @@ export type CertificateSource =
  * Imports an agency's certificate after validating it against the trust anchors at the current
  * instant, for encryption always and for signing when the private key comes with it; the
  * certificate must name the agency's mailbox. The key is stored sealed by the key store.
+ *
+ * With `rollover` (a key change of a hosted agency, issue 18 point 7) the new certificate must
+ * come with its key, and every other active certificate of the agency not yet retiring stays in
+ * service for `overlapDays`, then retires — the rule partner cards follow
+ * (`planCertificateRollover`), recorded as `certificate_rolled_over` in the same transaction.
  */
 export async function importAgencyCertificate(
   deps: ServiceDeps,
-  input: { actor: Actor; agencyId: string; source: CertificateSource; fetchCrl?: CrlFetcher },
-): Promise<AgencyCertificateRecord> {
+  input: {
+    actor: Actor
+    agencyId: string
+    source: CertificateSource
+    fetchCrl?: CrlFetcher
+    rollover?: { overlapDays: number }
+  },
+): Promise<AgencyCertificateRecord & { retiring?: { ids: string[]; retireAt: Date | null } }> {
   const agency = await findAgency(deps.db, input.agencyId)
   if (agency === undefined) throw new ApiError('not_found', `No agency ${input.agencyId}.`)
   const { certificate, chain, privateKey } = readSource(input.source)
   parseCertificate(certificate)
   if (privateKey !== undefined && !new X509Certificate(certificate).checkPrivateKey(privateKey)) {
     throw new KeyError('ERR_KEY_MISMATCH', 'the private key does not belong to the certificate')
+  }
+  if (input.rollover !== undefined && privateKey === undefined) {
+    throw new ApiError(
+      'validation_failed',
+      'A key change needs the new private key with the certificate.',
+      {
+        details: { reason: 'rollover_needs_key' },
+      },
+    )
   }
   const at = deps.clock.now()
   // CRLs published only at a distribution point (an intermediate CA's, typically) are fetched
@@ -207,7 +229,11 @@ export async function importAgencyCertificate(
     revokedAt: null,
   }
   const sealed = privateKey === undefined ? undefined : keyStoreOf(deps).seal(privateKey)
-  await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
+    const previous =
+      input.rollover === undefined
+        ? []
+        : await listAgencyCertificates(trx, { agencyId: agency.id, status: 'active' })
     await insertAgencyCertificate(trx, record)
     if (sealed !== undefined) {
       await insertAgencyKey(trx, { certificateId: record.id, sealedKeyPem: sealed, at })
@@ -224,8 +250,29 @@ export async function importAgencyCertificate(
         withKey: sealed !== undefined,
       },
     })
+    if (input.rollover === undefined) return record
+    const plan = planCertificateRollover({
+      registered: previous.map((r) => ({ id: r.id, retireAt: r.retireAt ?? null })),
+      onCard: [record.id],
+      at,
+      overlapDays: input.rollover.overlapDays,
+    })
+    for (const retiring of plan.retire)
+      await setAgencyCertificateRetireAt(trx, retiring.id, retiring.retireAt)
+    const retireAt = plan.retire[0]?.retireAt ?? null
+    await appendAuditEvent(trx, {
+      at,
+      actor: input.actor,
+      event: {
+        type: 'certificate_rolled_over',
+        agencyId: agency.id,
+        certificateSha256: record.id,
+        certificatesRetiring: plan.retire.map((r) => r.id),
+        ...(retireAt === null ? {} : { retireAt: retireAt.toISOString() }),
+      },
+    })
+    return { ...record, retiring: { ids: plan.retire.map((r) => r.id), retireAt } }
   })
-  return record
 }
 
 /** Withdraws a registered certificate (e.g. key compromise reported by the agency). */

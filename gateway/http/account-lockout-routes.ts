@@ -9,6 +9,7 @@ import {
   revokeAllTokens,
   revokeToken,
 } from '../accounts/account-lockout.ts'
+import { requireAdministrableAccount } from '../admin/account-admin.ts'
 import { tokenIdSchema } from '../auth/tokens.ts'
 import { apiRoute } from './route.ts'
 
@@ -35,6 +36,7 @@ export const disableAccountRoute = apiRoute({
     tokensNotBefore: z.iso.datetime().nullable(),
   }),
   handle: async ({ deps, principal, params }) => {
+    await requireAdministrableAccount(deps, { principal, userId: params.userId, action: 'disable' })
     const result = await disableAccount(deps, {
       actor: actorOf(principal),
       userId: params.userId,
@@ -51,8 +53,10 @@ export const enableAccountRoute = apiRoute({
   access: ['admin'],
   params: accountParams,
   response: z.strictObject({ account: userSchema, changed: z.boolean() }),
-  handle: ({ deps, principal, params }) =>
-    enableAccount(deps, { actor: actorOf(principal), userId: params.userId }),
+  handle: async ({ deps, principal, params }) => {
+    await requireAdministrableAccount(deps, { principal, userId: params.userId, action: 'enable' })
+    return enableAccount(deps, { actor: actorOf(principal), userId: params.userId })
+  },
 })
 
 export const resetPasswordRoute = apiRoute({
@@ -68,6 +72,11 @@ export const resetPasswordRoute = apiRoute({
     tokensNotBefore: z.iso.datetime(),
   }),
   handle: async ({ deps, principal, params, res }) => {
+    await requireAdministrableAccount(deps, {
+      principal,
+      userId: params.userId,
+      action: 'reset_password',
+    })
     const result = await resetPassword(deps, { actor: actorOf(principal), userId: params.userId })
     // The one answer that carries a password: no cache may keep it.
     res.setHeader('Cache-Control', 'no-store')
@@ -82,8 +91,14 @@ export const endSessionsRoute = apiRoute({
   access: ['admin'],
   params: accountParams,
   response: z.strictObject({ account: userSchema, sessionsEnded }),
-  handle: ({ deps, principal, params }) =>
-    endAllSessions(deps, { actor: actorOf(principal), userId: params.userId }),
+  handle: async ({ deps, principal, params }) => {
+    await requireAdministrableAccount(deps, {
+      principal,
+      userId: params.userId,
+      action: 'end_sessions',
+    })
+    return endAllSessions(deps, { actor: actorOf(principal), userId: params.userId })
+  },
 })
 
 export const revokeTokensRoute = apiRoute({
@@ -105,6 +120,11 @@ export const revokeTokensRoute = apiRoute({
     tokensNotBefore: z.iso.datetime().optional(),
   }),
   handle: async ({ deps, principal, params, body }) => {
+    await requireAdministrableAccount(deps, {
+      principal,
+      userId: params.userId,
+      action: 'revoke_tokens',
+    })
     const actor = actorOf(principal)
     if (body?.jti !== undefined) {
       const result = await revokeToken(deps, { actor, tokenId: body.jti, userId: params.userId })

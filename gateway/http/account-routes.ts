@@ -6,6 +6,7 @@ import {
   newUserSchema,
   userSchema,
 } from '../../accounts/account-schemas.ts'
+import { mayAdminister } from '../../accounts/admin-permissions.ts'
 import { findAgency, listAgencies, listUsersOfAgency } from '../../db/account-repository.ts'
 import { listHostedAgencyIds } from '../../db/federation-repository.ts'
 import { addAgency, addUser } from '../accounts/account-service.ts'
@@ -70,6 +71,12 @@ export const addUserRoute = apiRoute({
   status: 201,
   response: publicUserSchema,
   handle: async ({ deps, principal, body }) => {
+    // An agency's administrator makes accounts of its own agency only (issue 18 point 7).
+    if (!mayAdminister(principal, { kind: 'account', action: 'create', account: body }))
+      throw new ApiError(
+        'forbidden',
+        'An agency administrator creates accounts of its own agency only.',
+      )
     const { disabled: _d, ...user } = await addUser(deps, {
       actor: `user:${principal.userId}`,
       user: body,

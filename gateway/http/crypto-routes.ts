@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { mayAdminister } from '../../accounts/admin-permissions.ts'
+import { listHostedAgencyIds } from '../../db/federation-repository.ts'
 import { listCertificateOverview } from '../crypto/certificate-service.ts'
 import { apiRoute } from './route.ts'
 import type { AnyApiRoute } from './route.ts'
@@ -20,15 +22,28 @@ const certificateOverviewSchema = z.strictObject({
   hasKey: z.boolean(),
 })
 
-/** `GET /api/v1/certificates` (admin): every agency certificate with expiry, no key material. */
+/**
+ * `GET /api/v1/certificates` (admin): the agency certificates with expiry the caller may see (an
+ * agency's admin: its own agency's, `accounts/admin-permissions.ts`), no key material.
+ */
 export const listCertificatesRoute = apiRoute({
   method: 'get',
   path: '/certificates',
   summary: 'List agency certificates with expiry (admin)',
   access: ['admin'],
   response: z.strictObject({ certificates: z.array(certificateOverviewSchema) }),
-  handle: async ({ deps }) => {
-    const entries = await listCertificateOverview(deps, { at: deps.clock.now() })
+  handle: async ({ deps, principal }) => {
+    const [all, hosted] = await Promise.all([
+      listCertificateOverview(deps, { at: deps.clock.now() }),
+      listHostedAgencyIds(deps.db),
+    ])
+    const entries = all.filter((entry) =>
+      mayAdminister(principal, {
+        kind: 'certificate',
+        action: 'view',
+        agency: { id: entry.agencyId, hosted: hosted.has(entry.agencyId) },
+      }),
+    )
     return {
       certificates: entries.map((entry) => ({
         id: entry.id,

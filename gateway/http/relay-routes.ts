@@ -52,7 +52,9 @@ export const submitTransferRoute = apiRoute({
           submitTransfer(deps, {
             caller: callerOf(principal),
             transfer: body,
-            channel: 'api',
+            // The staff composer posts here with the browser session: that is the web page
+            // channel; a bearer token is the API (issue 18 point 6).
+            channel: principal.via === 'session' ? 'page' : 'api',
             ...(recordOutcome ? { recordOutcome } : {}),
           }),
         // The answer is metadata only ({ id, status }), so it is stored and given back as it was.

@@ -1,4 +1,6 @@
 import { adminCardPageRoutes } from '../pages/admin-card-pages.ts'
+import { adminCertificatePageRoutes } from '../pages/admin-certificate-pages.ts'
+import { adminKioskPageRoutes } from '../pages/admin-kiosk-pages.ts'
 import { adminLeverPageRoutes } from '../pages/admin-lever-pages.ts'
 import { adminPageRoutes } from '../pages/admin-pages.ts'
 import { dpoPageRoutes } from '../pages/dpo-pages.ts'
@@ -58,6 +60,8 @@ export const pageRoutes: readonly AnyPageRoute[] = [
   ...adminPageRoutes,
   ...adminLeverPageRoutes,
   ...adminCardPageRoutes,
+  ...adminCertificatePageRoutes,
+  ...adminKioskPageRoutes,
   ...dpoPageRoutes,
   ...staffPageRoutes,
   ...kioskPageRoutes,

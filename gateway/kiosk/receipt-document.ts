@@ -5,6 +5,7 @@ import { consentRecordSha256 } from '../../consent/consent-record.ts'
 import { localized } from '../../consent/vocabulary.ts'
 import { signPdf } from '../../crypto/pdf-sign.ts'
 import { findSignatureEvidence } from '../../db/consent-repository.ts'
+import { textVersionLabel } from '../../templates/pages/code-labels.ts'
 import { stringsFor } from '../../templates/pages/i18n/person-language.ts'
 import type {
   ReceiptDocument,
@@ -157,9 +158,7 @@ function signatureOf(
           : s.method === 'staff_attested'
             ? evidence
             : null,
-    textRead: s.text
-      ? `${s.text.templateId} v${s.text.version} (${s.text.language}), SHA-256 ${s.text.sha256}`
-      : null,
+    textRead: s.text ? `${textVersionLabel(s.text)}, SHA-256 ${s.text.sha256}` : null,
   }
 }
 

@@ -6,6 +6,10 @@ import {
   newUserSchema,
   type User,
 } from '../../accounts/account-schemas.ts'
+import {
+  mayAdminister,
+  type AccountAction as AccountRuleAction,
+} from '../../accounts/admin-permissions.ts'
 import { mayManageFederation } from '../../accounts/federation-permissions.ts'
 import { actorOf, type Principal } from '../../accounts/roles.ts'
 import { agencyKindSchema } from '../../config/agency-kinds.ts'
@@ -35,6 +39,7 @@ import { listDeliveredMails } from '../admin/delivered-mails.ts'
 import { leverNotice } from '../admin/lever-notice.ts'
 import { loadRelayLevers } from '../admin/relay-levers.ts'
 import { listAllAccounts } from '../admin/list-accounts.ts'
+import { requireAdministrableAccount } from '../admin/account-admin.ts'
 import { generatePassword } from '../auth/password.ts'
 import { tokenIdSchema } from '../auth/tokens.ts'
 import type { Deps } from '../deps.ts'
@@ -116,7 +121,9 @@ export async function renderAdmin(
         agencies,
         certificates,
         warningDays: certificateWarningDays,
-        accounts,
+        accounts: accounts.filter((account) =>
+          mayAdminister(ctx.principal, { kind: 'account', action: 'view', account }),
+        ),
         liveTokens,
         selfId: ctx.principal.userId,
         agencyKinds: agencyKindSchema.options,
@@ -290,6 +297,16 @@ export const addAccountPage = pageRoute({
         status: 400,
         accountForm: { values, problems: problemsOf(parsed.error.issues) },
       })
+    if (!mayAdminister(principal, { kind: 'account', action: 'create', account: parsed.data }))
+      return renderAdmin(deps, ctx, {
+        status: 403,
+        accountForm: {
+          values,
+          problems: [
+            'Konten anderer Behörden und Konten ohne Behörde legt nur die Verwaltung der ganzen Instanz an.',
+          ],
+        },
+      })
     try {
       const user = await addUser(deps, { actor: actorOf(principal), user: parsed.data })
       const who = await whoOf(deps, principal, req.headers.cookie)
@@ -345,6 +362,7 @@ type AccountAction = (input: {
 
 function accountActionPage(
   path: string,
+  rule: AccountRuleAction,
   form: z.ZodType<Record<string, string | undefined>>,
   action: AccountAction,
 ) {
@@ -357,6 +375,7 @@ function accountActionPage(
       try {
         const userId = identifierSchema.safeParse(params.userId)
         if (!userId.success) throw new AccountError('ERR_ACCOUNT_NOT_FOUND', 'No such account.')
+        await requireAdministrableAccount(deps, { principal, userId: userId.data, action: rule })
         return await action({
           deps,
           principal,
@@ -382,6 +401,7 @@ const noFields = z.strictObject({})
 
 export const disableAccountPage = accountActionPage(
   'disable',
+  'disable',
   noFields,
   async ({ deps, principal, userId }) => {
     await disableAccount(deps, { actor: actorOf(principal), userId, protectLastAdmin: true })
@@ -390,6 +410,7 @@ export const disableAccountPage = accountActionPage(
 )
 
 export const enableAccountPage = accountActionPage(
+  'enable',
   'enable',
   noFields,
   async ({ deps, principal, userId }) => {
@@ -400,6 +421,7 @@ export const enableAccountPage = accountActionPage(
 
 export const resetPasswordPage = accountActionPage(
   'password-reset',
+  'reset_password',
   noFields,
   async ({ deps, principal, userId, cookie }) => {
     const result = await resetPassword(deps, { actor: actorOf(principal), userId })
@@ -423,6 +445,7 @@ export const resetPasswordPage = accountActionPage(
 
 export const endSessionsPage = accountActionPage(
   'sessions/end',
+  'end_sessions',
   noFields,
   async ({ deps, principal, userId }) => {
     await endAllSessions(deps, { actor: actorOf(principal), userId })
@@ -432,6 +455,7 @@ export const endSessionsPage = accountActionPage(
 
 export const revokeTokensPage = accountActionPage(
   'tokens/revoke',
+  'revoke_tokens',
   z.strictObject({ jti: z.string().max(200).optional() }),
   async ({ deps, principal, userId, form }) => {
     const actor = actorOf(principal)

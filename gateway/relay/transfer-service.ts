@@ -233,7 +233,8 @@ export async function submitTransfer(
   input: {
     caller: TransferCaller
     transfer: TransferInput
-    channel: 'api' | 'smtp_ingress'
+    /** Where the staff member sent it from: web page (session), API (token), SMTP ingress. */
+    channel: 'page' | 'api' | 'smtp_ingress'
     /** Stores the caller's idempotency key with the new transfer, in its transaction. */
     recordOutcome?: RecordOutcome
   },

@@ -5,6 +5,22 @@
 ;(() => {
   const csrfToken = () => document.querySelector('input[name="_csrf"]')?.value ?? ''
   const json = (element, name) => JSON.parse(element.getAttribute(name) || '{}')
+  // Times as the server renders them (templates/pages/view-models/format-berlin-time.ts):
+  // Europe/Berlin whatever the browser's zone, "DD.MM.YYYY, HH:MM" in every page language.
+  const berlinParts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Berlin',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+  const berlinTime = (iso) => {
+    const p = {}
+    for (const part of berlinParts.formatToParts(new Date(iso))) p[part.type] = part.value
+    return p.day + '.' + p.month + '.' + p.year + ', ' + p.hour + ':' + p.minute
+  }
 
   async function api(method, path, body, extraHeaders) {
     const headers = { accept: 'application/json', ...extraHeaders }
@@ -101,7 +117,7 @@
       for (const t of transfers) {
         const row = element('tr')
         const link = element('a', { href: '/staff/transfers/' + encodeURIComponent(t.id) })
-        link.textContent = new Date(t.createdAt).toLocaleString(document.documentElement.lang)
+        link.textContent = berlinTime(t.createdAt)
         const cell = element('td')
         cell.append(link)
         row.append(
@@ -449,11 +465,7 @@
       state.textContent = texts[data.status] || data.status
       const parts = [panel.getAttribute('data-msg-attempts') + ' ' + data.attempts]
       if (data.status === 'retrying' && data.nextAttemptAt)
-        parts.push(
-          panel.getAttribute('data-msg-next') +
-            ' ' +
-            new Date(data.nextAttemptAt).toLocaleString(document.documentElement.lang),
-        )
+        parts.push(panel.getAttribute('data-msg-next') + ' ' + berlinTime(data.nextAttemptAt))
       const reply = data.smtpResponse || data.lastError
       if (reply) parts.push(panel.getAttribute('data-msg-smtp') + ' ' + reply)
       detail.textContent = parts.join(' · ')
@@ -464,12 +476,7 @@
       if (!receipt)
         receiptLine.textContent = data.status === 'delivered' ? receiptTexts.pending : ''
       else if (receipt.outcome === 'accepted')
-        receiptLine.textContent =
-          receiptTexts.acceptedAt +
-          ' ' +
-          new Date(receipt.at).toLocaleString(document.documentElement.lang, {
-            timeZone: 'Europe/Berlin',
-          })
+        receiptLine.textContent = receiptTexts.acceptedAt + ' ' + berlinTime(receipt.at)
       else
         receiptLine.textContent =
           receiptTexts.refused +

@@ -10,7 +10,7 @@ import {
   launchBrowser,
   newContext,
   screenshot,
-  seriousAccessibilityViolations,
+  accessibilityViolations,
 } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
@@ -99,11 +99,11 @@ describe.runIf(chromiumAvailable)('DPO workplace in Chromium', () => {
   })
 
   async function expectAccessible(page: Page, name: string): Promise<void> {
-    expect(await seriousAccessibilityViolations(page), name).toEqual([])
+    expect(await accessibilityViolations(page), name).toEqual([])
     await screenshot(page, name)
   }
 
-  it('lets demo-dpo filter, open an entry with its proof, export CSV, read the charts and re-identify; axe finds nothing serious', async () => {
+  it('lets demo-dpo filter, open an entry with its proof, export CSV, read the charts and re-identify; axe finds no violation of any level', async () => {
     const context = await newContext(browser)
     const page = await context.newPage()
     await page.goto(`${server.url}/login`)
@@ -115,6 +115,18 @@ describe.runIf(chromiumAvailable)('DPO workplace in Chromium', () => {
       /Checkpoint \d+ · .* Signatur\s+gültig/s,
     )
     await expectAccessible(page, 'dpo-log')
+    // At 1280 px the log table needs no sideways scrolling (issue 18).
+    await page.setViewportSize({ width: 1280, height: 800 })
+    const overflow = await page.evaluate(`[document.documentElement,
+      ...document.querySelectorAll('.table-scroll, .log-table')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => (el.className || el.tagName) + ': ' + el.scrollWidth + ' > ' + el.clientWidth)`)
+    expect(overflow).toEqual([])
+    // Times in the one format, Berlin time: "02.03.2026, 11:00", no seconds.
+    await expect(page.locator('.log-table time').first().textContent()).resolves.toMatch(
+      /^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/,
+    )
+    await page.setViewportSize({ width: 1366, height: 768 })
 
     // Filter with the keyboard-operable form: denied transfers only.
     await page.selectOption('#f-type', 'transfer_denied')
@@ -157,8 +169,9 @@ describe.runIf(chromiumAvailable)('DPO workplace in Chromium', () => {
     await expect(chart.locator('title').textContent()).resolves.toBe(
       'Verweigerte Übermittlungen nach Grund',
     )
+    // The reason in words (issue 18), not the code `consent_revoked`.
     await expect(page.locator('#chart-denials table').textContent()).resolves.toContain(
-      'consent_revoked',
+      'Einwilligung widerrufen',
     )
     await expectAccessible(page, 'dpo-reports')
 

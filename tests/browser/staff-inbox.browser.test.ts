@@ -7,7 +7,7 @@ import {
   launchBrowser,
   newContext,
   screenshot,
-  seriousAccessibilityViolations,
+  accessibilityViolations,
 } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { deliverCaseSummary, deliverEndingNotice } from '../support/inbox-fixtures.ts'
@@ -60,7 +60,7 @@ describe.runIf(chromiumAvailable)('staff inbox in Chromium (1366×768)', () => {
 
   async function check(page: Page, name: string): Promise<void> {
     await page.waitForLoadState('networkidle')
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, `staff-inbox-${name}`)
   }
 

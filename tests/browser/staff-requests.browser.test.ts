@@ -6,7 +6,7 @@ import {
   launchBrowser,
   newContext,
   screenshot,
-  seriousAccessibilityViolations,
+  accessibilityViolations,
 } from '../support/browser.ts'
 import { sessionFor } from '../support/browser-session.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
@@ -69,7 +69,7 @@ describe.runIf(chromiumAvailable)('staff requests inbox in Chromium (1366×768)'
 
   async function check(page: Page, name: string): Promise<void> {
     await page.waitForLoadState('networkidle')
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, `staff-${name}`)
   }
 

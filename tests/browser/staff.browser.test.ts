@@ -18,7 +18,7 @@ import {
   launchBrowser,
   newContext,
   screenshot,
-  seriousAccessibilityViolations,
+  accessibilityViolations,
 } from '../support/browser.ts'
 import { repoRoot } from '../support/cli.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
@@ -26,6 +26,7 @@ import { startSmtpCapture, type SmtpCapture } from '../support/smtp-capture.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 import { drawSignature, signInKiosk } from './kiosk-support.ts'
 import { signAtKioskOverApi } from '../support/consents.ts'
+import { formatBerlinTime } from '../../templates/pages/view-models/format-berlin-time.ts'
 
 /** A string that may appear only inside the encrypted message. */
 const marker = 'KORMORAN-4410-Ausbildungswunsch'
@@ -83,7 +84,7 @@ describe.runIf(chromiumAvailable)('staff workplace in Chromium (1366×768)', () 
    */
   async function check(page: Page, name: string): Promise<void> {
     await page.waitForLoadState('networkidle')
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     const path = await screenshot(page, `staff-${name}`)
     if (process.env.UPDATE_GUIDE_SCREENSHOTS === '1') {
       mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true })
@@ -320,7 +321,12 @@ describe.runIf(chromiumAvailable)('staff workplace in Chromium (1366×768)', () 
 
   it('when the mail server refuses for now and then for good, then the page shows the next attempt and then the SMTP reply', async () => {
     const { transferId } = await queuedTransfer()
-    const context = await newContext(browser)
+    // A browser set to another zone still shows Berlin time (issue 18 point 6).
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 768 },
+      locale: 'de-DE',
+      timezoneId: 'America/New_York',
+    })
     const page = await context.newPage()
     await signInStaff(page)
     smtp.mode = 'tempfail'
@@ -328,6 +334,13 @@ describe.runIf(chromiumAvailable)('staff workplace in Chromium (1366×768)', () 
     await page.goto(`${server.url}/staff/transfers/${transferId}`)
     await page.waitForSelector('[data-transfer-status][data-status="retrying"]')
     expect(await page.textContent('[data-detail]')).toContain('Nächster Versuch:')
+    const view = await server.api('GET', `/transfers/${transferId}`, {
+      token: await tokenFor('staff-jc', 'staff'),
+    })
+    const next = (view.body as { nextAttemptAt: string }).nextAttemptAt
+    expect(await page.textContent('[data-detail]')).toContain(
+      `Nächster Versuch: ${formatBerlinTime(next)}`,
+    )
     expect(await page.textContent('[data-detail]')).toMatch(/451/)
     await check(page, 'transfer-retrying')
     smtp.mode = 'permfail'

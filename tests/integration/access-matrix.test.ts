@@ -362,6 +362,26 @@ const matrix: Record<string, MatrixRow> = {
     body: {},
     expect: page({ admin: 404 }),
   },
+  // Certificates and kiosk devices (issue 18 point 7): admins only; which agency's objects an
+  // admin reaches is the object rule's (admin-desk.test.ts tries the agency-bound admins).
+  'GET /admin/certificates': { expect: page({ admin: 200 }) },
+  'POST /admin/certificates': { body: {}, expect: page({ admin: 404 }) },
+  'POST /admin/certificates/:id/revoke': {
+    path: `/admin/certificates/${'0'.repeat(64)}/revoke`,
+    body: {},
+    expect: page({ admin: 404 }),
+  },
+  'GET /admin/kiosks': { expect: page({ admin: 200 }) },
+  'POST /admin/kiosks/:kioskId/lock': {
+    path: '/admin/kiosks/nobody-x/lock',
+    body: {},
+    expect: page({ admin: 404 }),
+  },
+  'POST /admin/kiosks/:kioskId/unlock': {
+    path: '/admin/kiosks/nobody-x/unlock',
+    body: {},
+    expect: page({ admin: 404 }),
+  },
   'POST /admin/transfers/:id/retry': {
     path: '/admin/transfers/trf_missing/retry',
     body: {},

@@ -175,8 +175,9 @@ describe.each(dialects)('DPO pages on %s', (dialect) => {
     expect(page.text).not.toMatch(/<script|style="/)
     expect(page.text).toContain('Auffällig: user:staff-jc')
     expect(page.text).not.toContain('jc-demo → ja-demo') // staff-jc was never permitted
-    expect(page.text).toContain('aa-demo → ja-demo · hilfeplanung')
-    expect(page.text).toContain('category_not_covered:gesundheit')
+    expect(page.text).toContain('aa-demo → ja-demo · Hilfeplanung')
+    // Reasons in words (issue 18), not `category_not_covered:gesundheit`.
+    expect(page.text).toContain('Datenkategorie „Gesundheit“ nicht abgedeckt')
     expect(page.text).toContain('Widerrufe (insgesamt 1)')
     expect(page.text).toContain(scenario.expiringConsentId)
     expect(page.text).not.toContain(scenario.revokedConsentId)

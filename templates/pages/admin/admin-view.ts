@@ -1,8 +1,9 @@
+import { adminNav } from './admin-nav.ts'
 import { federationSection, type FederationAgencyRow } from './partner-card-view.ts'
 import type { Agency, User } from '../../../accounts/account-schemas.ts'
 import { agencyKindLabel, type AgencyKind } from '../../../config/agency-kinds.ts'
 import { html, type SafeHtml } from '../html.ts'
-import { formatBerlinTime } from '../view-models/format-berlin-time.ts'
+import { formatBerlinDate, formatBerlinTime } from '../view-models/format-berlin-time.ts'
 import { relayLeversSection, type RelayLeversViewInput } from './relay-levers-view.ts'
 
 export type CertificateState =
@@ -97,16 +98,6 @@ const roleLabels: Record<User['role'], string> = {
   kiosk: 'Kiosk-Gerät',
 }
 
-const dateOnly = new Intl.DateTimeFormat('de-DE', {
-  timeZone: 'Europe/Berlin',
-  dateStyle: 'medium',
-})
-const dateTime = new Intl.DateTimeFormat('de-DE', {
-  timeZone: 'Europe/Berlin',
-  dateStyle: 'medium',
-  timeStyle: 'short',
-})
-
 function problemsBox(problems: readonly string[] | undefined): SafeHtml | '' {
   if (!problems || problems.length === 0) return ''
   return html`<div class="error" role="alert">
@@ -124,7 +115,7 @@ function certificateList(rows: readonly CertificateOverviewRow[] | undefined): S
         html`<li>
           <span class="${stateClasses[c.state]}">${stateLabels[c.state]}</span>
           bis
-          ${dateOnly.format(c.notAfter)}${
+          ${formatBerlinDate(c.notAfter)}${
             c.state === 'expiring'
               ? html` (noch ${c.daysLeft} ${c.daysLeft === 1 ? 'Tag' : 'Tage'})`
               : ''
@@ -134,7 +125,7 @@ function certificateList(rows: readonly CertificateOverviewRow[] | undefined): S
             ${
               c.crlIssuedAt === null
                 ? 'keine gespeichert'
-                : html`vom ${dateTime.format(c.crlIssuedAt)}`
+                : html`vom ${formatBerlinTime(c.crlIssuedAt)}`
             }</small
           >
         </li>`,
@@ -164,17 +155,20 @@ function warnings(input: AdminViewInput): SafeHtml | '' {
             </li>`
           : row.state === 'expired'
             ? html`<li>
-                <strong>${agencyId}</strong>: Zertifikat seit ${dateOnly.format(row.notAfter)}
+                <strong>${agencyId}</strong>: Zertifikat seit ${formatBerlinDate(row.notAfter)}
                 abgelaufen.
               </li>`
             : html`<li>
-                <strong>${agencyId}</strong>: Zertifikat läuft am ${dateOnly.format(row.notAfter)}
+                <strong>${agencyId}</strong>: Zertifikat läuft am ${formatBerlinDate(row.notAfter)}
                 ab (in ${row.daysLeft} ${row.daysLeft === 1 ? 'Tag' : 'Tagen'}; Warnung
                 ${input.warningDays} Tage vorher).
               </li>`,
       )}
     </ul>
-    <p class="muted">Neues Zertifikat einspielen: <code>brucke cert import</code>.</p>
+    <p class="muted">
+      Neues Zertifikat einspielen oder Schlüssel wechseln:
+      <a href="/admin/certificates">Zertifikate</a>.
+    </p>
   </section>`
 }
 
@@ -201,7 +195,12 @@ function agenciesSection(input: AdminViewInput): SafeHtml {
   return html`<section class="card" aria-labelledby="agencies-heading">
     <h2 id="agencies-heading">Behörden und Zertifikate</h2>
     <!-- Focusable, so a keyboard can scroll the wide table (axe scrollable-region-focusable). -->
-    <div class="table-scroll" tabindex="0" role="region" aria-labelledby="agencies-heading">
+    <div
+      class="table-scroll"
+      tabindex="0"
+      role="region"
+      aria-label="Tabelle der Behörden und Zertifikate"
+    >
       <table>
         <caption class="visually-hidden">
           Registrierte Behörden
@@ -479,6 +478,7 @@ function mailsSection(mails: readonly DeliveredMail[] | undefined): SafeHtml {
 /** The admin page (docs/design.md §6 Pages: agencies, certificates, users, kiosks). */
 export function adminView(input: AdminViewInput): SafeHtml {
   return html`<h1>Verwaltung</h1>
+    ${adminNav('overview')}
     ${input.notice ? html`<p class="notice" role="status">${input.notice}</p>` : ''}
     ${input.problem ? html`<p class="error" role="alert">${input.problem}</p>` : ''}
     ${warnings(input)} ${agenciesSection(input)} ${accountsSection(input)}

@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../../../audit/audit-event.ts'
 import { html, type SafeHtml } from '../html.ts'
-import { formatBerlinTime } from '../view-models/format-berlin-time.ts'
+import { formatBerlinTime, formatCalendarDate } from '../view-models/format-berlin-time.ts'
+import { actorLabel, auditFieldLabel, codeValueLabel } from '../code-labels.ts'
 import { eventTypeLabel } from './event-labels.ts'
 
 /** The outcome of checking an entry's inclusion proof (gateway/dpo/entry-proof.ts). */
@@ -15,9 +16,29 @@ export type EntryProofView =
   | { state: 'pending'; treeSize: number | null }
   | { state: 'failed'; reason: string }
 
-function valueOf(value: unknown): SafeHtml {
-  if (typeof value === 'string') return html`<code>${value}</code>`
-  if (typeof value === 'number' || typeof value === 'boolean') return html`${String(value)}`
+/** A value in words where it is a code (the code beside it, marked), else as stored. */
+function oneValue(name: string, value: string): SafeHtml {
+  // Dates and instants in the one format (Berlin time); the stored value beside it.
+  const label = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? formatCalendarDate(value)
+    : /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value)
+      ? formatBerlinTime(value)
+      : codeValueLabel(name, value)
+  return label
+    ? html`${label} <code class="muted" data-code>${value}</code>`
+    : html`<code>${value}</code>`
+}
+
+function valueOf(name: string, value: unknown): SafeHtml {
+  if (typeof value === 'string') return oneValue(name, value)
+  if (typeof value === 'boolean') return html`${value ? 'ja' : 'nein'}`
+  if (typeof value === 'number') return html`${String(value)}`
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    return value.length === 0
+      ? html`<span class="muted">keine</span>`
+      : html`<ul class="plain">
+          ${value.map((v) => html`<li>${oneValue(name, v)}</li>`)}
+        </ul>`
   return html`<code>${JSON.stringify(value)}</code>`
 }
 
@@ -70,16 +91,16 @@ export function dpoEntryView(entry: AuditRecord, proof: EntryProofView): SafeHtm
         <dt>Zeit</dt>
         <dd>
           <time datetime="${entry.at}">${formatBerlinTime(entry.at)}</time>
-          <span class="muted">(${entry.at} UTC)</span>
+          <code class="muted" data-code>${entry.at}</code>
         </dd>
         <dt>Ereignis</dt>
-        <dd><code>${type}</code></dd>
+        <dd>${eventTypeLabel(type)} <code class="muted" data-code>${type}</code></dd>
         <dt>Handelnd</dt>
-        <dd><code>${entry.actor}</code></dd>
+        <dd>${actorLabel(entry.actor).role} <code>${actorLabel(entry.actor).id}</code></dd>
         ${Object.entries(fields).map(
           ([name, value]) =>
-            html`<dt>${name}</dt>
-              <dd>${valueOf(value)}</dd>`,
+            html`<dt>${auditFieldLabel(name)}</dt>
+              <dd>${valueOf(name, value)}</dd>`,
         )}
         <dt>Vorheriger Hash</dt>
         <dd><code class="hash">${entry.prevHash}</code></dd>

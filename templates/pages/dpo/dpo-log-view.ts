@@ -2,6 +2,7 @@ import type { AuditRecord } from '../../../audit/audit-event.ts'
 import { indexEntry } from '../../../audit/entry-index.ts'
 import { html, type SafeHtml } from '../html.ts'
 import { formatBerlinTime } from '../view-models/format-berlin-time.ts'
+import { categoryName, denyReasonLabel } from '../code-labels.ts'
 import { decisionLabel, eventTypeLabel } from './event-labels.ts'
 
 export interface DpoLogViewInput {
@@ -89,7 +90,7 @@ function filterForm(input: DpoLogViewInput): SafeHtml {
         <label for="f-type">Ereignis</label>
         <select id="f-type" name="type">
           ${option('', 'alle Ereignisse', v.type)}
-          ${input.eventTypes.map((t) => option(t, `${eventTypeLabel(t)} (${t})`, v.type))}
+          ${input.eventTypes.map((t) => option(t, eventTypeLabel(t), v.type))}
         </select>
       </div>
       <div class="field">
@@ -109,7 +110,10 @@ function filterForm(input: DpoLogViewInput): SafeHtml {
 
 function reasonsOf(event: Record<string, unknown>): string {
   return Array.isArray(event.reasons)
-    ? event.reasons.filter((r) => typeof r === 'string').join(', ')
+    ? event.reasons
+        .filter((r) => typeof r === 'string')
+        .map((r) => denyReasonLabel(r, categoryName))
+        .join(', ')
     : ''
 }
 
@@ -122,7 +126,7 @@ function entryRow(entry: AuditRecord): SafeHtml {
       <a href="/dpo/entries/${entry.seq}" aria-label="Eintrag ${entry.seq} öffnen">${entry.seq}</a>
     </td>
     <td><time datetime="${entry.at}">${formatBerlinTime(entry.at)}</time></td>
-    <td>${eventTypeLabel(entry.event.type)}<br /><code class="muted">${entry.event.type}</code></td>
+    <td>${eventTypeLabel(entry.event.type)}</td>
     <td><code>${entry.actor}</code></td>
     <td>${index.agencyIds.join(', ')}</td>
     <td>
@@ -147,7 +151,8 @@ function entryRow(entry: AuditRecord): SafeHtml {
 
 /** The searchable, paginated audit log of the DPO workplace (docs/design.md §3.5). */
 export function dpoLogView(input: DpoLogViewInput): SafeHtml {
-  return html`${filterForm(input)}
+  return html`<h1>Protokoll</h1>
+    ${filterForm(input)}
     <section class="card" aria-labelledby="results-heading">
       <h2 id="results-heading">Einträge</h2>
       <p data-testid="result-count">
@@ -179,11 +184,11 @@ export function dpoLogView(input: DpoLogViewInput): SafeHtml {
                 </caption>
                 <thead>
                   <tr>
-                    <th scope="col">Nr.</th>
-                    <th scope="col">Zeit</th>
+                    <th scope="col" class="col-seq">Nr.</th>
+                    <th scope="col" class="col-time">Zeit</th>
                     <th scope="col">Ereignis</th>
                     <th scope="col">Handelnd</th>
-                    <th scope="col">Behörden</th>
+                    <th scope="col" class="col-agencies">Behörden</th>
                     <th scope="col">Pseudonym</th>
                     <th scope="col">Einwilligung / Übermittlung</th>
                     <th scope="col">Entscheidung</th>

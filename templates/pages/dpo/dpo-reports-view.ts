@@ -1,6 +1,7 @@
 import { isoWeekOf, type AuditReport } from '../../../audit/audit-report.ts'
 import { html, type SafeHtml } from '../html.ts'
 import { formatBerlinTime, formatCalendarDate } from '../view-models/format-berlin-time.ts'
+import { categoryName, channelLabel, denyReasonLabel, purposeName } from '../code-labels.ts'
 import { barChart } from './bar-chart.ts'
 
 /** An active consent that ends soon, by its pseudonym only. */
@@ -264,9 +265,9 @@ export function dpoReportsView(input: DpoReportsViewInput): SafeHtml {
                 id: 'chart-transfers',
                 title: 'Übermittlungen je Woche, Behördenpaar und Zweck',
                 description:
-                  'Eingereihte (erlaubte) Übermittlungen je Kalenderwoche, von Behörde an Behörde und Zweck.',
+                  'Erlaubte Übermittlungen von Falldaten je Kalenderwoche, von Behörde an Behörde und Zweck; verweigerte, von der Partnerstelle abgewiesene, gescheiterte und abgebrochene zählen nicht.',
                 rows: report.transfersPerWeek.map((r) => ({
-                  label: `${r.week} · ${r.fromAgencyId} → ${r.toAgencyId} · ${r.purpose}`,
+                  label: `${r.week} · ${r.fromAgencyId} → ${r.toAgencyId} · ${purposeName(r.purpose)}`,
                   value: r.count,
                 })),
                 columns: { label: 'Woche · Von → An · Zweck', value: 'Übermittlungen' },
@@ -279,7 +280,10 @@ export function dpoReportsView(input: DpoReportsViewInput): SafeHtml {
                 title: 'Verweigerte Übermittlungen nach Grund',
                 description:
                   'Anzahl der Gründe, mit denen Übermittlungen verweigert wurden; ein Versuch kann mehrere Gründe haben.',
-                rows: report.denialsByReason.map((r) => ({ label: r.reason, value: r.count })),
+                rows: report.denialsByReason.map((r) => ({
+                  label: denyReasonLabel(r.reason, categoryName),
+                  value: r.count,
+                })),
                 columns: { label: 'Grund', value: 'Anzahl' },
               })}
             </section>
@@ -297,7 +301,7 @@ export function dpoReportsView(input: DpoReportsViewInput): SafeHtml {
                 title: 'Widerrufe nach Weg',
                 description: 'Anzahl der Widerrufe nach dem Weg, auf dem sie erklärt wurden.',
                 rows: report.revocations.byChannel.map((r) => ({
-                  label: r.channel,
+                  label: channelLabel(r.channel),
                   value: r.count,
                 })),
                 columns: { label: 'Weg', value: 'Widerrufe' },

@@ -1,11 +1,13 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import type { Vocabulary } from '../../../consent/vocabulary.ts'
+import { textVersionLabel } from '../code-labels.ts'
 import { html, type SafeHtml } from '../html.ts'
 import type { ConsentViewModel } from '../view-models/consent-view-model.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 import {
   agencyName,
   categoryLabel,
+  channelLabel,
   kindLabel,
   methodLabel,
   purposeLabel,
@@ -28,21 +30,6 @@ export interface ConsentDetailViewInput {
   /** A message after an action (e.g. "signature recorded"). */
   notice?: string
   error?: string
-}
-
-/** The consent text's language by its German name (every language of templates/pages/i18n). */
-function textLanguageLabel(tag: string): string {
-  const names: Record<string, string> = {
-    de: 'Deutsch',
-    'de-ls': 'Leichte Sprache',
-    en: 'Englisch',
-    ar: 'Arabisch',
-    tr: 'Türkisch',
-    uk: 'Ukrainisch',
-    ru: 'Russisch',
-    fa: 'Dari/Farsi',
-  }
-  return names[tag] ?? tag
 }
 
 /** One consent: what it covers, who signed, the hand-off (pickup code, paper) and revocation. */
@@ -137,11 +124,9 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
                 </dd>`
             : ''
         }
-        <dt>${say(lang, 'Sprache des Textes', 'Language of the text')}</dt>
-        <dd>${textLanguageLabel(c.text.language)}</dd>
         <dt>${say(lang, 'Text', 'Text')}</dt>
         <dd>
-          ${c.text.templateId} v${c.text.version}, SHA-256
+          ${textVersionLabel(c.text)}, SHA-256
           <code>${c.text.sha256.slice(0, 16)}…</code>
         </dd>
       </dl>
@@ -171,7 +156,7 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
                       <td>
                         ${
                           s.text
-                            ? html`${s.text.language} · v${s.text.version} · SHA-256
+                            ? html`${textVersionLabel(s.text)} · SHA-256
                                 <code title="${s.text.sha256}"
                                   >${s.text.sha256.slice(0, 16)}…</code
                                 >`
@@ -244,7 +229,8 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
             <h2>${say(lang, 'Widerruf', 'Revocation')}</h2>
             <p>
               ${showInstant(c.revocation.at, lang)} · ${say(lang, 'Kanal', 'channel')}:
-              ${c.revocation.channel} ${c.revocation.reason ? html` · ${c.revocation.reason}` : ''}
+              ${channelLabel(c.revocation.channel, lang)}
+              ${c.revocation.reason ? html` · ${c.revocation.reason}` : ''}
             </p>
           </section>`
         : ''

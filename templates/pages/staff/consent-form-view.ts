@@ -3,7 +3,7 @@ import type { ConsentKind } from '../../../consent/consent.ts'
 import { isSpecialCategory, localized, type Vocabulary } from '../../../consent/vocabulary.ts'
 import { html, type SafeHtml } from '../html.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
-import { showDate } from './staff-labels.ts'
+import { formatCalendarDate } from '../view-models/format-berlin-time.ts'
 
 /** The form's values as typed (or prefilled), shown again after a refused submit. */
 export interface ConsentFormValues {
@@ -261,11 +261,11 @@ ${values.releasedProfessionals}</textarea>
         </p>
         <div class="grid-2">
           <div role="group" aria-labelledby="senders-h">
-            <h3 id="senders-h">${say(lang, 'Absendende Stellen', 'Senders')}</h3>
+            <h2 class="sub" id="senders-h">${say(lang, 'Absendende Stellen', 'Senders')}</h2>
             ${agencyBoxes('senders')}
           </div>
           <div role="group" aria-labelledby="recipients-h">
-            <h3 id="recipients-h">${say(lang, 'Empfangende Stellen', 'Recipients')}</h3>
+            <h2 class="sub" id="recipients-h">${say(lang, 'Empfangende Stellen', 'Recipients')}</h2>
             ${agencyBoxes('recipients')}
           </div>
         </div>
@@ -291,9 +291,9 @@ ${values.releasedProfessionals}</textarea>
       <fieldset>
         <legend>${say(lang, 'Datenkategorien', 'Data categories')}</legend>
         ${normal.map(categoryBox)}
-        <h3>
+        <h2 class="sub">
           ${say(lang, 'Besondere Kategorien (Art. 9/10 DSGVO) – nur ausdrücklich wählen', 'Special categories (Art. 9/10 GDPR) – choose only expressly')}
-        </h3>
+        </h2>
         ${special.map(categoryBox)} ${warningsAt(input, 'categories')}
       </fieldset>
       <fieldset>
@@ -322,7 +322,7 @@ ${values.releasedProfessionals}</textarea>
               required
             />
             <p class="explanation" id="validUntil-help">
-              ${say(lang, `Höchstens bis ${showDate(input.maxValidUntil, lang)} (konfigurierte Höchstdauer).`, `At most until ${showDate(input.maxValidUntil, lang)} (configured maximum).`)}
+              ${say(lang, `Höchstens bis ${formatCalendarDate(input.maxValidUntil)} (konfigurierte Höchstdauer).`, `At most until ${formatCalendarDate(input.maxValidUntil)} (configured maximum).`)}
             </p>
           </div>
           <div>

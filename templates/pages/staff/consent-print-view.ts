@@ -1,7 +1,8 @@
+import { textVersionLabel } from '../code-labels.ts'
 import { html, type SafeHtml } from '../html.ts'
 import type { ConsentViewModel } from '../view-models/consent-view-model.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
-import { signatoryLabel } from './staff-labels.ts'
+import { showDate, signatoryLabel } from './staff-labels.ts'
 
 /**
  * The consent as a paper form: the exact rendered text (its SHA-256 printed, so the scan can be
@@ -19,11 +20,11 @@ export function consentPrintView(input: {
       <button type="button" data-print>${say(lang, 'Drucken', 'Print')}</button>
       <a href="/staff/consents/${c.id}">${say(lang, 'Zurück', 'Back')}</a>
     </p>
-    <h1>${c.subject.givenName} ${c.subject.familyName} (${c.subject.birthDate})</h1>
+    <h1>${c.subject.givenName} ${c.subject.familyName} (${showDate(c.subject.birthDate, lang)})</h1>
     <div class="consent-text">${input.text.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}</div>
     <p class="muted">
-      ${say(lang, 'Vorgang', 'Record')} ${c.id} · ${c.text.templateId} v${c.text.version}
-      (${c.text.language}) · SHA-256 ${input.textSha256}
+      ${say(lang, 'Vorgang', 'Record')} ${c.id} · ${textVersionLabel(c.text)} · SHA-256
+      ${input.textSha256}
     </p>
     ${c.requiredSignatories.map(
       (role) =>

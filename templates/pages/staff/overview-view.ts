@@ -242,7 +242,7 @@ export function overviewView(input: OverviewViewInput): SafeHtml {
                 ${input.received.map(
                   (t) =>
                     html`<tr>
-                      <td>${showDate((t.deliveredAt ?? t.updatedAt).slice(0, 10), lang)}</td>
+                      <td>${showInstant(t.deliveredAt ?? t.updatedAt, lang)}</td>
                       <td>${agencyName(t.from, agencies)}</td>
                       <td>
                         ${

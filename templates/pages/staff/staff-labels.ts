@@ -1,5 +1,7 @@
 import type { Agency } from '../../../accounts/account-schemas.ts'
 import { localized, type Vocabulary } from '../../../consent/vocabulary.ts'
+import { channelLabel as germanChannelLabel } from '../code-labels.ts'
+import { formatBerlinTime, formatCalendarDate } from '../view-models/format-berlin-time.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
 
 /** Display names for the codes the staff pages show. */
@@ -52,6 +54,20 @@ export function methodLabel(method: string, lang: StaffLanguage): string {
   return pair ? say(lang, pair[0], pair[1]) : method
 }
 
+/** The channel an action came by (e.g. a revocation: kiosk, self-service, staff). */
+export function channelLabel(code: string, lang: StaffLanguage): string {
+  const english: Record<string, string> = {
+    page: 'web page (staff)',
+    api: 'API',
+    smtp_ingress: 'e-mail to Brücke (SMTP ingress)',
+    kiosk: 'at the kiosk',
+    self_service: 'self-service (/me)',
+    staff: 'by staff',
+    system: 'automatically (Brücke)',
+  }
+  return say(lang, germanChannelLabel(code), english[code] ?? code)
+}
+
 export function kindLabel(kind: string, lang: StaffLanguage): string {
   return kind === 'schweigepflichtsentbindung'
     ? 'Schweigepflichtsentbindung'
@@ -72,18 +88,12 @@ export function agencyName(id: string, agencies: readonly Agency[]): string {
   return agencies.find((a) => a.id === id)?.name ?? id
 }
 
-/** A calendar date (YYYY-MM-DD) as staff read it. */
-export function showDate(date: string, lang: StaffLanguage): string {
-  if (lang === 'en') return date
-  const [y, m, d] = date.split('-')
-  return `${d}.${m}.${y}`
+/** A calendar date (YYYY-MM-DD) as staff read it: DD.MM.YYYY in every page language. */
+export function showDate(date: string, _lang?: StaffLanguage): string {
+  return formatCalendarDate(date)
 }
 
-/** An instant in Europe/Berlin time. */
-export function showInstant(iso: string, lang: StaffLanguage): string {
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: 'Europe/Berlin',
-  }).format(new Date(iso))
+/** An instant in Europe/Berlin time: DD.MM.YYYY, HH:MM in every page language. */
+export function showInstant(iso: string, _lang?: StaffLanguage): string {
+  return formatBerlinTime(iso)
 }

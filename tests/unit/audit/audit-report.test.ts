@@ -90,3 +90,63 @@ describe('DPO report aggregates', () => {
     })
   })
 })
+
+describe('the Übermittlungen report (issue 18)', () => {
+  const sent = (transferId: string, kind = 'transfer') =>
+    entry('2026-03-02T09:00:00Z', 'user:a', {
+      type: 'transfer_queued',
+      transferId,
+      kind,
+      senderAgencyId: 'jc',
+      recipientAgencyId: 'ja',
+      purpose: 'hilfeplanung',
+    })
+
+  it('counts no refused attempt, no undelivered transfer and no notice', async () => {
+    const report = await buildAuditReport([
+      sent('trf_ok'),
+      // Refused by the consent check: never queued.
+      denied('2026-03-02T09:05:00Z', 'user:a', ['category_not_covered:gesundheit']),
+      // Refused by the partner gateway (signed receipt), after the queued entry.
+      sent('trf_refused'),
+      entry('2026-03-02T09:10:00Z', 'system', {
+        type: 'partner_receipt_recorded',
+        transferId: 'trf_refused',
+        agencyId: 'ja',
+        outcome: 'refused',
+        reason: 'decision_denied',
+        envelopeMatches: true,
+      }),
+      // Refused at SMTP, cancelled by a revocation, withdrawn by the administration.
+      sent('trf_failed'),
+      entry('2026-03-02T09:11:00Z', 'system', {
+        type: 'transfer_failed',
+        transferId: 'trf_failed',
+      }),
+      sent('trf_cancelled'),
+      entry('2026-03-02T09:12:00Z', 'system', {
+        type: 'transfer_cancelled',
+        transferId: 'trf_cancelled',
+      }),
+      sent('trf_withdrawn'),
+      entry('2026-03-02T09:13:00Z', 'user:admin', {
+        type: 'transfer_withdrawn',
+        transferId: 'trf_withdrawn',
+      }),
+      // A revocation notice travels as a transfer but is none.
+      sent('trf_notice', 'revocation_notice'),
+      // An accepted receipt does not take a transfer out.
+      sent('trf_accepted'),
+      entry('2026-03-02T09:14:00Z', 'system', {
+        type: 'partner_receipt_recorded',
+        transferId: 'trf_accepted',
+        agencyId: 'ja',
+        outcome: 'accepted',
+        envelopeMatches: true,
+      }),
+    ])
+    expect(report.transfersPerWeek).toEqual([
+      { week: '2026-W10', fromAgencyId: 'jc', toAgencyId: 'ja', purpose: 'hilfeplanung', count: 2 },
+    ])
+  })
+})
