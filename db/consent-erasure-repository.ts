@@ -63,6 +63,7 @@ export async function deleteConsentRecords(trx: Executor, ids: readonly string[]
     'consent_signatures',
     'consent_revocations',
     'consent_parties',
+    'composer_drafts',
   ] as const)
     await trx.deleteFrom(table).where('consent_id', 'in', ids).execute()
   for (const table of ['transfers', 'data_requests'] as const)

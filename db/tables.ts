@@ -1,6 +1,7 @@
 import type { AccountTables } from './tables/account-tables.ts'
 import type { AuditTables } from './tables/audit-tables.ts'
 import type { ConsentTables } from './tables/consent-tables.ts'
+import type { ComposerTables } from './tables/composer-tables.ts'
 import type { CryptoTables } from './tables/crypto-tables.ts'
 import type { IdempotencyTables } from './tables/idempotency-tables.ts'
 import type { KioskTables } from './tables/kiosk-tables.ts'
@@ -16,6 +17,7 @@ export interface Tables
   extends
     AccountTables,
     AuditTables,
+    ComposerTables,
     ConsentTables,
     CryptoTables,
     IdempotencyTables,

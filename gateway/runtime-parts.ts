@@ -1,11 +1,13 @@
 import type { AuditKeyPair } from '../audit/checkpoint.ts'
 import { derivePseudonymKey } from '../consent/pseudonym.ts'
+import { deriveRecordKey } from '../crypto/sealed-record.ts'
 import { createAuditAppender, type AuditAppender } from '../db/audit-group-commit.ts'
 import { deriveAuditKey } from './audit/audit-key.ts'
 import { createVerifiedTokens, type VerifiedTokens } from './auth/verified-tokens.ts'
 import { createHardwareKeys, type HardwareKeys } from './crypto/hardware-keys.ts'
 import type { Deps } from './deps.ts'
 import { createReadinessBoard, type ReadinessBoard } from './readiness.ts'
+import { composerDraftKeyInfo } from './staff/composer-drafts.ts'
 import { createKioskSummaryStore, type KioskSummaryStore } from './kiosk/kiosk-summaries.ts'
 import { createGatewayMetrics, type GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { createOutboxSignal, type OutboxSignal } from './relay/outbox-signal.ts'
@@ -26,6 +28,8 @@ export interface RuntimeParts {
     audit: AuditKeyPair
     /** HMAC key of the subject pseudonyms (HKDF info "brucke pseudonym v1"). */
     pseudonym: Buffer
+    /** AES-256-GCM key of the staff's composer drafts (HKDF info "brucke composer drafts v1"). */
+    composerDrafts: Buffer
   }
   relay: {
     keyring: AgencyKeyring
@@ -52,7 +56,11 @@ export function createRuntimeParts(
   const masterKey = base.config.secrets.masterKey
   const hardwareKeys = createHardwareKeys(base.config, base.log)
   return {
-    derivedKeys: { audit: deriveAuditKey(masterKey), pseudonym: derivePseudonymKey(masterKey) },
+    derivedKeys: {
+      audit: deriveAuditKey(masterKey),
+      pseudonym: derivePseudonymKey(masterKey),
+      composerDrafts: deriveRecordKey(masterKey, composerDraftKeyInfo),
+    },
     relay: {
       keyring: createRelayKeyring(base, hardwareKeys),
       hardwareKeys,

@@ -22,6 +22,7 @@ import * as inboundItems from './0420-inbound-items.ts'
 import * as transferSenderCopies from './0430-transfer-sender-copies.ts'
 import * as kiosk from './0501-kiosk.ts'
 import * as kioskIntegrity from './0502-kiosk-integrity.ts'
+import * as composerDrafts from './0610-composer-drafts.ts'
 import * as staffNotifications from './0620-staff-notifications.ts'
 
 /**
@@ -53,5 +54,6 @@ export const migrations: Record<string, Migration> = {
   '0430-transfer-sender-copies': transferSenderCopies,
   '0501-kiosk': kiosk,
   '0502-kiosk-integrity': kioskIntegrity,
+  '0610-composer-drafts': composerDrafts,
   '0620-staff-notifications': staffNotifications,
 }

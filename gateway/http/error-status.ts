@@ -7,12 +7,14 @@ import type { AuditStoreErrorCode } from '../../db/audit-repository.ts'
 import { classifyDatabaseFailure } from '../../db/database-failure.ts'
 import { isCodedError } from '../../errors/coded-error.ts'
 import type { InboxErrorCode } from '../inbox/inbox-error.ts'
+import type { ComposerDraftErrorCode } from '../staff/composer-draft-error.ts'
 import type { KioskErrorCode } from '../kiosk/kiosk-error.ts'
 import type { IngressStartErrorCode } from '../relay/ingress-start-error.ts'
 import type { RelayErrorCode } from '../relay/relay-error.ts'
 import { accountErrorStatus } from './account-error-status.ts'
 import { apiErrorStatus, type ApiErrorCode } from './api-error.ts'
 import { auditErrorStatus } from './audit-error-status.ts'
+import { composerDraftErrorStatus } from './composer-draft-error-status.ts'
 import { consentErrorStatus } from './consent-error-status.ts'
 import { databaseFailureAnswer } from './database-failure-status.ts'
 import { cryptoErrorStatus, type CryptoErrorCode } from './crypto-error-status.ts'
@@ -32,6 +34,7 @@ export type DomainErrorCode =
   | KioskErrorCode
   | AccountErrorCode
   | InboxErrorCode
+  | ComposerDraftErrorCode
 
 /**
  * Domain error codes and the HTTP status each maps to. Each area keeps its table beside it
@@ -46,6 +49,7 @@ export const domainErrorStatus = {
   ...kioskErrorStatus,
   ...accountErrorStatus,
   ...inboxErrorStatus,
+  ...composerDraftErrorStatus,
 } as const satisfies Record<DomainErrorCode, number>
 
 /** Every code an error body can carry: the HTTP layer's own and the domain's. */

@@ -20,6 +20,7 @@ import { accountLockoutRoutes } from './account-lockout-routes.ts'
 import type { AnyApiRoute, AnyPageRoute } from './route.ts'
 import { healthzRoute, readyzRoute } from './system-routes.ts'
 import { auditApiRoutes } from './audit-routes.ts'
+import { composerDraftApiRoutes } from './composer-draft-routes.ts'
 import { consentApiRoutes } from './consent-routes.ts'
 import { cryptoApiRoutes } from './crypto-routes.ts'
 import { inboxApiRoutes } from './inbox-routes.ts'
@@ -49,6 +50,7 @@ export const apiRoutes: readonly AnyApiRoute[] = [
   ...relayApiRoutes,
   ...relayLeverRoutes,
   ...inboxApiRoutes,
+  ...composerDraftApiRoutes,
   ...auditApiRoutes,
   ...kioskApiRoutes,
   ...notificationApiRoutes,

@@ -14,7 +14,10 @@ import { findIncomingDataRequest } from '../../db/data-request-repository.ts'
 import type { SafeHtml } from '../../templates/pages/html.ts'
 import { composerView, type ComposerViewInput } from '../../templates/pages/staff/composer-view.ts'
 import { consentDetailView } from '../../templates/pages/staff/consent-detail-view.ts'
-import { consentFormView } from '../../templates/pages/staff/consent-form-view.ts'
+import {
+  consentFormView,
+  type ConsentFormWarning,
+} from '../../templates/pages/staff/consent-form-view.ts'
 import { consentPrintView } from '../../templates/pages/staff/consent-print-view.ts'
 import { listReceivedTransfers } from '../relay/transfer-service.ts'
 import { overviewView } from '../../templates/pages/staff/overview-view.ts'
@@ -43,7 +46,13 @@ import { consentErrorStatus } from '../http/consent-error-status.ts'
 import { toHttpFailure } from '../http/error-status.ts'
 import { RelayError } from '../relay/relay-error.ts'
 import { findCertificateBanners, describeBanner } from '../staff/certificate-banners.ts'
-import { broadChoiceWarnings, describeWarning } from '../staff/broad-choice-warnings.ts'
+import {
+  broadChoiceWarnings,
+  describeWarning,
+  fieldOfWarning,
+  longestUnwarnedValidUntil,
+  type BroadChoiceWarning,
+} from '../staff/broad-choice-warnings.ts'
 import { explainConsentProblem } from '../staff/consent-problem-text.ts'
 import { reasonTextTable } from '../staff/deny-reason-text.ts'
 import { transferRefusalTextTable } from '../staff/transfer-refusal-text.ts'
@@ -55,6 +64,8 @@ import {
 import { setStaffLanguage, staffLanguageOf } from '../staff/staff-language-cookie.ts'
 import { partnerReceiptTexts } from '../staff/partner-receipt-text.ts'
 import { transferStatusTexts } from '../staff/transfer-status-text.ts'
+import { ComposerDraftError } from '../staff/composer-draft-error.ts'
+import { listComposerDrafts, openComposerDraft } from '../staff/composer-drafts.ts'
 import { whoOf } from './home-pages.ts'
 import { staffPageFrame } from './staff-page-frame.ts'
 import { staffInboxPageRoutes } from './staff-inbox-pages.ts'
@@ -107,10 +118,14 @@ function maxValidUntil(deps: Deps, today: string): string {
 }
 
 function emptyForm(deps: Deps, agencyId: string, today: string): PrepareConsentForm {
+  // The longest validity that draws no warning, within the configured maximum: the proposal
+  // never warns against itself (issue 18 point 8).
+  const unwarned = longestUnwarnedValidUntil(today)
+  const max = maxValidUntil(deps, today)
   return prepareConsentFormSchema.parse({
     senders: [agencyId],
     validFrom: today,
-    validUntil: maxValidUntil(deps, today),
+    validUntil: unwarned < max ? unwarned : max,
     // Preselected where a Jugendamt prepares; the form shows the marks only there.
     entrustedCategories: Object.entries(vocabulary.categories)
       .filter(([, term]) => term.section65)
@@ -118,11 +133,23 @@ function emptyForm(deps: Deps, agencyId: string, today: string): PrepareConsentF
   })
 }
 
+/** The broad-choice warnings as the form shows them: text, field and the code to confirm. */
+function formWarnings(
+  warnings: readonly BroadChoiceWarning[],
+  lang: StaffLanguage,
+): ConsentFormWarning[] {
+  return warnings.map((w) => ({
+    code: w.code,
+    field: fieldOfWarning(w),
+    text: describeWarning(w, lang, vocabulary),
+  }))
+}
+
 const renderForm = async (
   ctx: Ctx,
   values: PrepareConsentForm,
   errors: string[],
-  warnings: string[],
+  warnings: ConsentFormWarning[],
   status = 200,
 ) => {
   const { deps } = ctx
@@ -329,14 +356,16 @@ export const staffCreateConsentPage = pageRoute({
         [],
         400,
       )
-    const warnings = broadChoiceWarnings({
+    const broad = broadChoiceWarnings({
       categories: form.categories,
       recipients: form.recipients,
       validFrom: form.validFrom || berlinDateOf(ctx.deps.clock.now()),
       validUntil: form.validUntil,
       vocabulary,
-    }).map((w) => describeWarning(w, lang, vocabulary))
-    if (warnings.length > 0 && form.confirmBroad !== 'yes')
+    })
+    const warnings = formWarnings(broad, lang)
+    // Each warning is confirmed by its own box, next to it; one left unticked shows the form again.
+    if (broad.some((w) => !form.confirmBroad.includes(w.code)))
       return renderForm(ctx, form, [], warnings, 200)
     try {
       const consent = await createConsentDraft(ctx.deps, {
@@ -349,7 +378,7 @@ export const staffCreateConsentPage = pageRoute({
       const codes = error.details?.problems?.map((p) => p.code) ?? [error.code]
       return renderForm(
         ctx,
-        { ...form, confirmBroad: undefined },
+        { ...form, confirmBroad: [] },
         [...new Set(codes)].map((code) => explainConsentProblem(code, lang)),
         warnings,
         consentErrorStatus[error.code],
@@ -484,9 +513,20 @@ export const staffDiscardPage = pageRoute({
     ),
 })
 
-const renderComposer = async (ctx: Ctx, consentId: string, prefill?: ComposerPrefill) => {
+const renderComposer = async (
+  ctx: Ctx,
+  consentId: string,
+  options: { prefill?: ComposerPrefill; draftId?: string } = {},
+) => {
   const lang = staffLanguageOf(ctx.req)
+  const { prefill } = options
   const consent = await getConsent(ctx.deps, { caller: callerOf(ctx.principal), consentId })
+  const resumed = options.draftId
+    ? await openComposerDraft(ctx.deps, { principal: ctx.principal, id: options.draftId })
+    : undefined
+  // A draft opens only in the composer of its own consent.
+  if (resumed && resumed.consentId !== consent.id)
+    throw new ComposerDraftError('ERR_DRAFT_NOT_FOUND', 'No such draft of yours.')
   return {
     html: await frame(ctx.deps, ctx, {
       title: say(lang, 'Zusammenfassung verfassen', 'Compose summary'),
@@ -497,6 +537,7 @@ const renderComposer = async (ctx: Ctx, consentId: string, prefill?: ComposerPre
       body: composerView({
         language: lang,
         consent,
+        ownAgencyId: ctx.principal.agencyId,
         agencies: await listAgencies(ctx.deps.db),
         vocabulary,
         reasonTexts: reasonTextTable(lang, vocabulary, {
@@ -505,17 +546,28 @@ const renderComposer = async (ctx: Ctx, consentId: string, prefill?: ComposerPre
         }),
         errorTexts: transferRefusalTextTable(lang),
         statusTexts: transferStatusTexts(lang),
+        drafts: await listComposerDrafts(ctx.deps, {
+          principal: ctx.principal,
+          consentId: consent.id,
+        }),
         ...(prefill ? { prefill } : {}),
+        ...(resumed ? { resumed } : {}),
       }),
     }),
   }
 }
 
+const composeQuery = z.object({ draft: z.string().min(1).max(64).optional() })
+
 export const staffComposePage = pageRoute({
   method: 'get',
   path: '/staff/compose/:id',
   access: ['staff'],
-  handle: (ctx) => renderComposer(ctx, idOf(ctx)),
+  handle: (ctx) => {
+    const query = composeQuery.safeParse(ctx.query)
+    const draftId = query.success ? query.data.draft : undefined
+    return renderComposer(ctx, idOf(ctx), draftId ? { draftId } : {})
+  },
 })
 
 /** The composer pre-filled from an open request to this agency (only ids in the URL). */
@@ -537,10 +589,12 @@ export const staffAnswerRequestPage = pageRoute({
           : '/staff/requests',
       }
     return renderComposer(ctx, request.consentId, {
-      to: request.requesterAgencyId,
-      purpose: request.purpose,
-      categories: request.categories,
-      requestId: request.id,
+      prefill: {
+        to: request.requesterAgencyId,
+        purpose: request.purpose,
+        categories: request.categories,
+        requestId: request.id,
+      },
     })
   },
 })

@@ -1,4 +1,4 @@
-import { addMonths } from '../../consent/calendar.ts'
+import { addDays, addMonths } from '../../consent/calendar.ts'
 import { isSpecialCategory, localized, type Vocabulary } from '../../consent/vocabulary.ts'
 import { say, type StaffLanguage } from '../../templates/pages/view-models/staff-language.ts'
 
@@ -8,7 +8,7 @@ export const broadChoiceLimits = { categories: 5, recipients: 2, validityMonths:
 export type BroadChoiceWarning =
   | { code: 'many_categories'; count: number }
   | { code: 'special_categories'; categories: string[] }
-  | { code: 'long_validity'; months: number }
+  | { code: 'long_validity'; months: number; days: number }
   | { code: 'many_recipients'; count: number }
 
 /**
@@ -28,14 +28,76 @@ export function broadChoiceWarnings(input: {
     warnings.push({ code: 'many_categories', count: input.categories.length })
   const special = input.categories.filter((c) => isSpecialCategory(input.vocabulary, c))
   if (special.length > 0) warnings.push({ code: 'special_categories', categories: special })
-  if (input.validUntil >= addMonths(input.validFrom, broadChoiceLimits.validityMonths)) {
-    const [fy, fm] = input.validFrom.split('-').map(Number) as [number, number]
-    const [uy, um] = input.validUntil.split('-').map(Number) as [number, number]
-    warnings.push({ code: 'long_validity', months: (uy - fy) * 12 + (um - fm) })
-  }
+  if (input.validUntil >= addMonths(input.validFrom, broadChoiceLimits.validityMonths))
+    warnings.push({ code: 'long_validity', ...validityDuration(input.validFrom, input.validUntil) })
   if (input.recipients.length > broadChoiceLimits.recipients)
     warnings.push({ code: 'many_recipients', count: input.recipients.length })
   return warnings
+}
+
+/** The form field a warning is about, so the form shows it there. */
+export type BroadChoiceField = 'categories' | 'recipients' | 'validity'
+
+export function fieldOfWarning(warning: BroadChoiceWarning): BroadChoiceField {
+  switch (warning.code) {
+    case 'many_categories':
+    case 'special_categories':
+      return 'categories'
+    case 'many_recipients':
+      return 'recipients'
+    case 'long_validity':
+      return 'validity'
+  }
+}
+
+/**
+ * The last day of the longest validity that draws no warning: six calendar months from
+ * `validFrom`, that day included (the form's default, so it never warns against itself).
+ */
+export function longestUnwarnedValidUntil(validFrom: string): string {
+  return addDays(addMonths(validFrom, broadChoiceLimits.validityMonths), -1)
+}
+
+/**
+ * How long a validity from `validFrom` through `validUntil` (both days included) is, in whole
+ * calendar months and the days left over: 2026-03-02 – 2026-10-01 is 7 months, 0 days.
+ */
+export function validityDuration(
+  validFrom: string,
+  validUntil: string,
+): { months: number; days: number } {
+  const end = addDays(validUntil, 1)
+  let months = 0
+  while (addMonths(validFrom, months + 1) <= end) months++
+  const start = addMonths(validFrom, months)
+  let days = 0
+  while (addDays(start, days) < end) days++
+  return { months, days }
+}
+
+/** "7 Monate", "1 Monat und 12 Tage", "20 Tage" — exact, never "etwa". */
+export function describeDuration(
+  duration: { months: number; days: number },
+  language: StaffLanguage,
+): string {
+  const parts: string[] = []
+  if (duration.months > 0)
+    parts.push(
+      say(
+        language,
+        `${duration.months} ${duration.months === 1 ? 'Monat' : 'Monate'}`,
+        `${duration.months} ${duration.months === 1 ? 'month' : 'months'}`,
+      ),
+    )
+  if (duration.days > 0 || parts.length === 0)
+    parts.push(
+      say(
+        language,
+        `${duration.days} ${duration.days === 1 ? 'Tag' : 'Tage'}`,
+        `${duration.days} ${duration.days === 1 ? 'day' : 'days'}`,
+      ),
+    )
+  return parts.join(say(language, ' und ', ' and '))
 }
 
 export function describeWarning(
@@ -66,8 +128,8 @@ export function describeWarning(
     case 'long_validity':
       return say(
         language,
-        `Lange Gültigkeit (etwa ${warning.months} Monate): Wählen Sie die kürzeste Dauer, die für den Zweck reicht.`,
-        `Long validity (about ${warning.months} months): choose the shortest period that serves the purpose.`,
+        `Lange Gültigkeit (${describeDuration(warning, 'de')}, länger als ${broadChoiceLimits.validityMonths} Monate): Wählen Sie die kürzeste Dauer, die für den Zweck reicht.`,
+        `Long validity (${describeDuration(warning, 'en')}, longer than ${broadChoiceLimits.validityMonths} months): choose the shortest period that serves the purpose.`,
       )
     case 'many_recipients':
       return say(

@@ -42,8 +42,8 @@ export const prepareConsentFormSchema = z.strictObject({
   entrustedCategories: manyValues,
   /** Set when the form offered the entrusted marks (only to a Jugendamt's staff). */
   entrustedMarked: z.literal('yes').optional(),
-  /** Set when staff confirmed they talked the broad-choice warnings through. */
-  confirmBroad: z.literal('yes').optional(),
+  /** The broad-choice warnings (their codes) staff confirmed they talked through, one box each. */
+  confirmBroad: manyValues,
 })
 export type PrepareConsentForm = z.infer<typeof prepareConsentFormSchema>
 

@@ -1,4 +1,4 @@
-/* global document, window, fetch, crypto, setTimeout, clearTimeout, btoa, FileReader */
+/* global document, window, fetch, crypto, setTimeout, clearTimeout, btoa, FileReader, URL */
 // Staff workplace script (self-hosted; the CSP forbids inline scripts). Plain ES2020, no build.
 // It talks to the JSON API with the session cookie and the page's CSRF token.
 'use strict'
@@ -165,7 +165,16 @@
     const necessity = form.querySelector('[data-necessity]')
     const pdf = form.querySelector('[data-pdf-file]')
     const pdfCategory = form.querySelector('[data-pdf-category]')
+    const send = form.querySelector('[data-send]')
     let counter = 1000
+    // Sending is possible only while the last dry run permitted what the form now holds: the
+    // button is disabled while a check is due or running and whenever it is red (the gateway
+    // decides again on sending in any case).
+    let lastDecision = ''
+    let sending = false
+    const allowSend = () => {
+      send.disabled = sending || lastDecision !== 'permit'
+    }
     // The same summary sent again (a double click, a retry after a lost answer) carries the
     // same Idempotency-Key, so the gateway answers with the first transfer instead of queuing a
     // second one; a changed summary gets a new key.
@@ -230,10 +239,15 @@
       const cats = categories()
       const necessityOk = necessity.value.trim().length >= 10
       const key = JSON.stringify([to.value, purpose.value, cats, necessityOk])
-      if (!force && key === lastKey) return
+      if (!force && key === lastKey) {
+        allowSend()
+        return
+      }
       lastKey = key
       if (cats.length === 0) {
+        lastDecision = 'deny'
         showReasons(output, 'deny', ['categories_missing'])
+        allowSend()
         return
       }
       output.setAttribute('aria-busy', 'true')
@@ -245,11 +259,16 @@
         necessity: necessity.value.trim(),
       })
       output.removeAttribute('aria-busy')
+      // An answer to an older question (the form changed meanwhile) is not shown.
+      if (key !== lastKey) return
+      lastDecision = status === 200 && data ? data.decision : ''
       if (status === 200 && data) showReasons(output, data.decision, data.reasons)
       else showError(output, status, data)
+      allowSend()
     }
 
     function schedule(force) {
+      send.disabled = true
       clearTimeout(timer)
       timer = setTimeout(() => void dryRun(force), 300)
     }
@@ -295,6 +314,18 @@
 
     form.addEventListener('submit', async (event) => {
       event.preventDefault()
+      if (send.disabled || sending) return
+      sending = true
+      allowSend()
+      try {
+        await submit()
+      } finally {
+        sending = false
+        allowSend()
+      }
+    })
+
+    async function submit() {
       const body = {
         consentId: form.getAttribute('data-consent-id'),
         to: to.value,
@@ -347,11 +378,73 @@
       if (status === 202 && data?.id) {
         window.location.assign('/staff/transfers/' + encodeURIComponent(data.id))
       } else if (status === 403 && data?.error?.code === 'transfer_denied') {
-        showReasons(result, 'deny', data.error.details?.reasons || [])
+        // The gateway refused after all (the consent changed since the check): the one refusal
+        // box is the check's, replaced — never a second one below the button.
+        result.replaceChildren()
+        lastDecision = 'deny'
+        showReasons(output, 'deny', data.error.details?.reasons || [])
+        output.scrollIntoView({ block: 'nearest' })
       } else showError(result, status, data)
+    }
+
+    // Drafts: the composer's fields put aside, encrypted by the gateway, for the author alone.
+    const draftName = form.querySelector('[data-draft-name]')
+    const draftResult = form.querySelector('[data-draft-result]')
+    form.querySelector('[data-save-draft]').addEventListener('click', async () => {
+      const name = draftName.value.trim()
+      if (!name) {
+        draftResult.replaceChildren(
+          element('p', { class: 'error', role: 'alert' }, form.getAttribute('data-msg-draft-name')),
+        )
+        draftName.focus()
+        return
+      }
+      const content = {
+        name,
+        to: to.value,
+        purpose: purpose.value,
+        form: form.querySelector('[data-form-id]').value,
+        necessity: necessity.value,
+        sections: [...sections.querySelectorAll('[data-section]')].map((s) => ({
+          category: s.querySelector('[data-section-category]').value,
+          title: s.querySelector('[data-section-title]').value,
+          body: s.querySelector('[data-section-body]').value,
+        })),
+      }
+      const draftId = form.getAttribute('data-draft-id')
+      const { status, data } = draftId
+        ? await api('PUT', '/composer-drafts/' + encodeURIComponent(draftId), content)
+        : await api('POST', '/composer-drafts', {
+            consentId: form.getAttribute('data-consent-id'),
+            ...content,
+          })
+      if ((status === 200 || status === 201) && data?.id) {
+        form.setAttribute('data-draft-id', data.id)
+        draftResult.replaceChildren(
+          element(
+            'p',
+            { class: 'notice', role: 'status', 'data-draft-saved': data.id },
+            form.getAttribute('data-msg-draft-saved') + ' ' + data.name,
+          ),
+        )
+      } else showError(draftResult, status, data)
     })
     schedule(true)
   }
+
+  // The composer's saved drafts: delete one (after a confirmation), then show the list again.
+  for (const button of document.querySelectorAll('[data-delete-draft]'))
+    button.addEventListener('click', async () => {
+      const composer = document.querySelector('[data-composer]')
+      if (!window.confirm(composer?.getAttribute('data-msg-draft-delete') || '?')) return
+      const id = button.getAttribute('data-delete-draft')
+      const { status } = await api('DELETE', '/composer-drafts/' + encodeURIComponent(id))
+      if (status === 200) {
+        const url = new URL(window.location.href)
+        if (url.searchParams.get('draft') === id) url.searchParams.delete('draft')
+        window.location.assign(url.pathname + url.search)
+      }
+    })
 
   // A sent transfer: follow its status until it settles.
   for (const panel of document.querySelectorAll('[data-transfer-status]')) {

@@ -198,6 +198,33 @@ const matrix: Record<string, MatrixRow> = {
     path: '/api/v1/inbox/inb_missing',
     expect: api({ staff: 404, otherAgency: 404 }),
   },
+  // Composer drafts (issue 18 point 3): only their author; a draft id nobody has is 404, as
+  // anyone else's is (composer-drafts.test.ts tries every other party on a real one).
+  'GET /api/v1/composer-drafts': {
+    path: '/api/v1/composer-drafts?consentId=cns_missing',
+    expect: api({ staff: 200, otherAgency: 200 }),
+  },
+  'POST /api/v1/composer-drafts': { body: {}, expect: api({ staff: 400, otherAgency: 400 }) },
+  'GET /api/v1/composer-drafts/:id': {
+    path: '/api/v1/composer-drafts/drf_missing',
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
+  'PUT /api/v1/composer-drafts/:id': {
+    path: '/api/v1/composer-drafts/drf_missing',
+    body: {
+      name: 'x',
+      to: 'ja-demo',
+      purpose: 'hilfeplanung',
+      form: 'uebergabebogen',
+      necessity: '',
+      sections: [],
+    },
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
+  'DELETE /api/v1/composer-drafts/:id': {
+    path: '/api/v1/composer-drafts/drf_missing',
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
   'POST /api/v1/inbox/:id/acknowledgement': {
     path: '/api/v1/inbox/inb_missing/acknowledgement',
     expect: api({ staff: 404, otherAgency: 404 }),

@@ -57,7 +57,11 @@ const pages: Record<string, PageRow> = {
     as: 'staff-jc',
     paths: (i) => [`/staff/consents/${i.draft}/print`],
   },
-  '/staff/compose/:id': { as: 'staff-jc', paths: (i) => [`/staff/compose/${i.active}`] },
+  '/staff/compose/:id': {
+    as: 'staff-jc',
+    // An ended consent's composer page offers its renewal instead (issue 18 point 3).
+    paths: (i) => [`/staff/compose/${i.active}`, `/staff/compose/${i.revoked}`],
+  },
   '/staff/transfers/:id': { as: 'staff-jc', paths: (i) => [`/staff/transfers/${i.transfer}`] },
   '/staff/requests': { as: 'staff-jc' },
   '/staff/requests/new': { as: 'staff-ja' },

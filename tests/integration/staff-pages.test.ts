@@ -186,7 +186,20 @@ describe.each(dialects)('staff workplace pages on %s', (dialect) => {
     expect(after.text.match(/\/staff\/consents\/cns/g)?.length).toBe(
       before.text.match(/\/staff\/consents\/cns/g)?.length,
     )
-    const confirmed = await post(jc, '/staff/consents', [...broad, ['confirmBroad', 'yes']])
+    // Each warning has its own confirm box beside it: one left unticked is not enough.
+    const half = await post(jc, '/staff/consents', [
+      ...broad,
+      ['confirmBroad', 'special_categories'],
+    ])
+    expect(half.status).toBe(200)
+    expect(half.text).toMatch(
+      /id="confirm-special_categories"\s+aria-describedby="[^"]+"\s+checked/,
+    )
+    const confirmed = await post(jc, '/staff/consents', [
+      ...broad,
+      ['confirmBroad', 'special_categories'],
+      ['confirmBroad', 'long_validity'],
+    ])
     expect(confirmed.status).toBe(303)
   })
 

@@ -61,6 +61,17 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
       <dl class="facts">
         <dt>${say(lang, 'Geburtsdatum', 'Date of birth')}</dt>
         <dd>${showDate(c.subject.birthDate, lang)}</dd>
+        <dt>${say(lang, 'Aktenzeichen', 'File number')}</dt>
+        <dd data-case-refs>
+          ${
+            Object.keys(c.subject.caseRefs).length > 0
+              ? Object.entries(c.subject.caseRefs).map(
+                  ([agencyId, ref]) =>
+                    html`<span>${ref} (${agencyName(agencyId, agencies)})</span> `,
+                )
+              : say(lang, '— (keines angegeben)', '— (none given)')
+          }
+        </dd>
         <dt>${say(lang, 'Von', 'From')}</dt>
         <dd>${c.senders.map((id) => agencyName(id, agencies)).join(', ')}</dd>
         <dt>${say(lang, 'An', 'To')}</dt>
@@ -93,6 +104,40 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
         </dd>
         <dt>${say(lang, 'Gültig', 'Valid')}</dt>
         <dd>${showDate(c.validFrom, lang)} – ${showDate(c.validUntil, lang)}</dd>
+        ${
+          c.kind === 'schweigepflichtsentbindung' || c.releasedProfessionals.length > 0
+            ? html`<dt>
+                  ${say(lang, 'Entbundene Fachkräfte oder Stellen', 'Professionals or bodies released')}
+                </dt>
+                <dd>${c.releasedProfessionals.join('; ') || '—'}</dd>`
+            : ''
+        }
+        ${
+          c.entrustingPersons.length > 0
+            ? html`<dt>
+                  ${say(lang, 'Anvertraut von (§ 65 SGB VIII)', 'Entrusted by (§ 65 SGB VIII)')}
+                </dt>
+                <dd>
+                  ${c.entrustingPersons
+                    .map((p) =>
+                      p.isYouth
+                        ? say(lang, 'der jungen Person selbst', 'the young person')
+                        : `${p.name}${p.relation ? ` (${p.relation})` : ''}`,
+                    )
+                    .join('; ')}
+                </dd>`
+            : ''
+        }
+        ${
+          c.entrustedCategories.length > 0
+            ? html`<dt>
+                  ${say(lang, 'Anvertraute Kategorien (§ 65 SGB VIII)', 'Entrusted categories (§ 65 SGB VIII)')}
+                </dt>
+                <dd>
+                  ${c.entrustedCategories.map((id) => categoryLabel(id, vocabulary, lang)).join(', ')}
+                </dd>`
+            : ''
+        }
         <dt>${say(lang, 'Text', 'Text')}</dt>
         <dd>
           ${textVersionLabel(c.text)}, SHA-256

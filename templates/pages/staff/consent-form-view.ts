@@ -28,6 +28,16 @@ export interface ConsentFormValues {
   entrustingName3: string
   entrustingRelation3: string
   entrustedCategories: readonly string[]
+  /** The warnings staff ticked as talked through (their codes). */
+  confirmBroad?: readonly string[]
+}
+
+/** A warning about a broad choice, shown beside the field it is about with its own confirm box. */
+export interface ConsentFormWarning {
+  /** Stable code (the confirm box's value). */
+  code: string
+  field: 'categories' | 'recipients' | 'validity'
+  text: string
 }
 
 export interface ConsentFormViewInput {
@@ -41,12 +51,45 @@ export interface ConsentFormViewInput {
   maxValidUntil: string
   today: string
   errors: readonly string[]
-  warnings: readonly string[]
+  warnings: readonly ConsentFormWarning[]
   consentLanguages: readonly { id: string; label: string }[]
 }
 
 function checked(list: readonly string[], value: string): SafeHtml | '' {
   return list.includes(value) ? html`checked` : ''
+}
+
+const fieldNames: Record<ConsentFormWarning['field'], [string, string]> = {
+  categories: ['Datenkategorien', 'Data categories'],
+  recipients: ['Empfangende Stellen', 'Recipients'],
+  validity: ['Gültigkeit', 'Validity'],
+}
+
+/** The warnings about one field, each with its confirm box right below it. */
+function warningsAt(input: ConsentFormViewInput, field: ConsentFormWarning['field']): SafeHtml {
+  const { language: lang } = input
+  const confirmed = input.values.confirmBroad ?? []
+  return html`${input.warnings
+    .filter((w) => w.field === field)
+    .map(
+      (w) =>
+        html`<div class="alert warning-box field-warning" id="warn-${w.code}">
+          <p id="warn-${w.code}-text">${w.text}</p>
+          <div class="choice confirm">
+            <input
+              type="checkbox"
+              name="confirmBroad"
+              value="${w.code}"
+              id="confirm-${w.code}"
+              aria-describedby="warn-${w.code}-text"
+              ${checked(confirmed, w.code)}
+            />
+            <label for="confirm-${w.code}"
+              >${say(lang, 'Mit der Person besprochen', 'Talked through with the person')}</label
+            >
+          </div>
+        </div>`,
+    )}`
 }
 
 /** The form to prepare a consent draft with the young person (docs/design.md §3.1, §6). */
@@ -109,8 +152,22 @@ export function consentFormView(input: ConsentFormViewInput): SafeHtml {
             <h2>
               ${say(lang, 'Bitte vor der Unterschrift besprechen', 'Talk this through before signing')}
             </h2>
+            <p>
+              ${say(
+                lang,
+                'Jeder Hinweis steht bei seinem Feld. Bestätigen Sie dort, dass Sie ihn mit der Person besprochen haben, oder ändern Sie die Auswahl.',
+                'Each note stands next to its field. Confirm there that you talked it through with the person, or change the choice.',
+              )}
+            </p>
             <ul>
-              ${input.warnings.map((w) => html`<li>${w}</li>`)}
+              ${input.warnings.map(
+                (w) =>
+                  html`<li>
+                    <a href="#warn-${w.code}"
+                      >${say(lang, fieldNames[w.field][0], fieldNames[w.field][1])}</a
+                    >
+                  </li>`,
+              )}
             </ul>
           </div>`
         : ''
@@ -212,6 +269,7 @@ ${values.releasedProfessionals}</textarea>
             ${agencyBoxes('recipients')}
           </div>
         </div>
+        ${warningsAt(input, 'recipients')}
       </fieldset>
       <fieldset>
         <legend>${say(lang, 'Zwecke', 'Purposes')}</legend>
@@ -236,7 +294,7 @@ ${values.releasedProfessionals}</textarea>
         <h2 class="sub">
           ${say(lang, 'Besondere Kategorien (Art. 9/10 DSGVO) – nur ausdrücklich wählen', 'Special categories (Art. 9/10 GDPR) – choose only expressly')}
         </h2>
-        ${special.map(categoryBox)}
+        ${special.map(categoryBox)} ${warningsAt(input, 'categories')}
       </fieldset>
       <fieldset>
         <legend>${say(lang, 'Gültigkeit und Sprache', 'Validity and language')}</legend>
@@ -279,6 +337,7 @@ ${values.releasedProfessionals}</textarea>
             </select>
           </div>
         </div>
+        ${warningsAt(input, 'validity')}
       </fieldset>
       ${
         ownIsJugendamt
@@ -395,16 +454,6 @@ ${values.releasedProfessionals}</textarea>
           </div>`
         })}
       </fieldset>
-      ${
-        input.warnings.length > 0
-          ? html`<div class="choice confirm">
-              <input type="checkbox" name="confirmBroad" value="yes" id="confirmBroad" />
-              <label for="confirmBroad"
-                >${say(lang, 'Ich habe die Hinweise oben mit der Person besprochen.', 'I have talked the notes above through with the person.')}</label
-              >
-            </div>`
-          : ''
-      }
       <button type="submit">${say(lang, 'Entwurf anlegen', 'Create draft')}</button>
     </form>
   </section>`

@@ -23,6 +23,10 @@ import {
   toHttpFailure,
 } from '../../../gateway/http/error-status.ts'
 import { InboxError, inboxErrorCodes } from '../../../gateway/inbox/inbox-error.ts'
+import {
+  ComposerDraftError,
+  composerDraftErrorCodes,
+} from '../../../gateway/staff/composer-draft-error.ts'
 import { KioskError, kioskErrorCodes } from '../../../gateway/kiosk/kiosk-error.ts'
 import {
   IngressStartError,
@@ -59,6 +63,11 @@ const families = [
   ['KioskError', kioskErrorCodes, (c: string) => new KioskError(c as never, 'x')],
   ['AccountError', accountErrorCodes, (c: string) => new AccountError(c as never, 'x')],
   ['InboxError', inboxErrorCodes, (c: string) => new InboxError(c as never, 'x')],
+  [
+    'ComposerDraftError',
+    composerDraftErrorCodes,
+    (c: string) => new ComposerDraftError(c as never, 'x'),
+  ],
 ] as const
 
 const allCodes = families.flatMap(([, codes]) => [...codes])
