@@ -37,6 +37,8 @@ export const consentEventSchemas = [
     validUntil: calendarDate,
     textSha256: sha256HexSchema,
     requiredSignatories: z.array(role),
+    /** The consent this draft renews (issue 18 point 5); absent on a new consent. */
+    renewsConsentId: id.optional(),
   }),
   z.strictObject({
     type: z.literal('consent_signed'),
@@ -88,6 +90,18 @@ export const consentEventSchemas = [
     version: z.number().int().positive(),
     language,
     bodySha256: sha256HexSchema,
+  }),
+  z.strictObject({
+    /**
+     * A renewal of the consent was fully signed: the consent ended at that instant (issue 18
+     * point 5). Not a revocation — nobody revoked — and written in the renewal's signing
+     * transaction.
+     */
+    type: z.literal('consent_renewed'),
+    consentId: id,
+    subjectPseudonym: id,
+    agencyId: id,
+    renewedByConsentId: id,
   }),
   z.strictObject({
     type: z.literal('consent_expired'),

@@ -6,6 +6,7 @@ import { kioskPageRoutes } from '../pages/kiosk-pages.ts'
 import { loginPageRoutes } from '../pages/login-pages.ts'
 import { selfServicePageRoutes } from '../pages/self-service-pages.ts'
 import { staffPageRoutes } from '../pages/staff-pages.ts'
+import { staffRenewalPageRoutes } from '../pages/staff-renewal-pages.ts'
 import {
   addAgencyRoute,
   addUserRoute,
@@ -58,6 +59,7 @@ export const pageRoutes: readonly AnyPageRoute[] = [
   ...adminCardPageRoutes,
   ...dpoPageRoutes,
   ...staffPageRoutes,
+  ...staffRenewalPageRoutes,
   ...kioskPageRoutes,
   ...selfServicePageRoutes,
 ]
