@@ -14,6 +14,7 @@ import {
   renderDetail,
   renderForm,
   submitConsentForm,
+  type StaffCtx,
 } from './staff-pages.ts'
 
 /**
@@ -38,16 +39,24 @@ export const staffRenewalFormPage = pageRoute({
       })
       return await renderForm(ctx, formFromDraft(draft, agencyId), [], [], 200, { consentId })
     } catch (error) {
-      if (!(error instanceof ConsentError) || error.code === 'ERR_CONSENT_NOT_FOUND') throw error
-      // Not renewable (or not by this agency): the consent page says why.
-      const lang = staffLanguageOf(ctx.req)
-      return renderDetail(ctx, await getConsent(ctx.deps, { caller, consentId }), {
-        error: `${say(lang, 'Nicht möglich:', 'Not possible:')} ${explainConsentProblem(error.code, lang)}`,
-        status: consentErrorStatus[error.code],
-      })
+      return refusal(ctx, consentId, error)
     }
   },
 })
+
+/**
+ * Not renewable, or not by this agency: the consent page says why. A consent the caller may not
+ * see stays "not found".
+ */
+async function refusal(ctx: StaffCtx, consentId: string, error: unknown) {
+  if (!(error instanceof ConsentError) || error.code === 'ERR_CONSENT_NOT_FOUND') throw error
+  const lang = staffLanguageOf(ctx.req)
+  const consent = await getConsent(ctx.deps, { caller: callerOf(ctx.principal), consentId })
+  return renderDetail(ctx, consent, {
+    error: `${say(lang, 'Nicht möglich:', 'Not possible:')} ${explainConsentProblem(error.code, lang)}`,
+    status: consentErrorStatus[error.code],
+  })
+}
 
 /** The renewal form posted: a new draft linked to the consent it renews. */
 export const staffCreateRenewalPage = pageRoute({
@@ -55,7 +64,21 @@ export const staffCreateRenewalPage = pageRoute({
   path: '/staff/consents/:id/renewal',
   access: ['staff'],
   form: prepareConsentFormSchema,
-  handle: (ctx) => submitConsentForm(ctx, ctx.body, { consentId: idOf(ctx) }),
+  handle: async (ctx) => {
+    const consentId = idOf(ctx)
+    const today = berlinDateOf(ctx.deps.clock.now())
+    try {
+      // Who may renew is asked before the form is looked at; the service asks again on storing.
+      await prepareRenewal(ctx.deps, {
+        caller: callerOf(ctx.principal),
+        consentId,
+        validUntil: today,
+      })
+    } catch (error) {
+      return refusal(ctx, consentId, error)
+    }
+    return submitConsentForm(ctx, ctx.body, { consentId })
+  },
 })
 
 export const staffRenewalPageRoutes: AnyPageRoute[] = [staffRenewalFormPage, staffCreateRenewalPage]
