@@ -237,11 +237,13 @@ ${values.releasedProfessionals}</textarea>
         </p>
         <div class="grid-2">
           <div role="group" aria-labelledby="senders-h">
-            <h3 id="senders-h">${say(lang, 'Absendende Stellen', 'Senders')}</h3>
+            <h2 id="senders-h" class="subhead">${say(lang, 'Absendende Stellen', 'Senders')}</h2>
             ${agencyBoxes('senders')}
           </div>
           <div role="group" aria-labelledby="recipients-h">
-            <h3 id="recipients-h">${say(lang, 'Empfangende Stellen', 'Recipients')}</h3>
+            <h2 id="recipients-h" class="subhead">
+              ${say(lang, 'Empfangende Stellen', 'Recipients')}
+            </h2>
             ${agencyBoxes('recipients')}
           </div>
         </div>
@@ -266,9 +268,9 @@ ${values.releasedProfessionals}</textarea>
       <fieldset>
         <legend>${say(lang, 'Datenkategorien', 'Data categories')}</legend>
         ${normal.map(categoryBox)}
-        <h3>
+        <h2 class="subhead">
           ${say(lang, 'Besondere Kategorien (Art. 9/10 DSGVO) – nur ausdrücklich wählen', 'Special categories (Art. 9/10 GDPR) – choose only expressly')}
-        </h3>
+        </h2>
         ${special.map(categoryBox)}
       </fieldset>
       <fieldset>
