@@ -169,7 +169,7 @@ export function authorizeConsentAction(
  * or lapse. A draft, a declined or discarded draft has nothing to renew; a renewed consent
  * already has its successor.
  */
-export const renewableStatuses: readonly ConsentStatus[] = [
+const renewableStatuses: readonly ConsentStatus[] = [
   'active',
   'expired',
   'revoked',

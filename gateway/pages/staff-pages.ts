@@ -79,7 +79,7 @@ const consentLanguages = [
 ]
 
 /** How far ahead "expiring soon" looks (and the consent page offers a renewal). */
-export const expiringWithinDays = 30
+const expiringWithinDays = 30
 
 export function callerOf(principal: Principal): ConsentCaller {
   return {
