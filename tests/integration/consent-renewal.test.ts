@@ -7,7 +7,12 @@ import { sessionFor } from '../support/browser-session.ts'
 import { signAtKioskOverApi } from '../support/consents.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
-import { createRelayPki, registerRelayPki } from '../support/smtp-relay-setup.ts'
+import {
+  createRelayPki,
+  registerRelayPki,
+  testDeliveryContext,
+} from '../support/smtp-relay-setup.ts'
+import { runDeliveryRound } from '../../gateway/relay/delivery-worker.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
 /**
@@ -201,6 +206,18 @@ describe.each(dialects)('consent renewal on %s', (dialect) => {
       renewedByConsentId: newId,
       revocation: null,
     })
+
+    // A transfer queued under the old consent before is cancelled at delivery, never sent.
+    const worker = testDeliveryContext(t.deps, 'smtp://127.0.0.1:9')
+    await runDeliveryRound(worker)
+    worker.mailer.close()
+    const queued = (before.body as { id: string }).id
+    const queuedNow = await server.api('GET', `/transfers/${queued}`, { token: await staffJc() })
+    expect(queuedNow.body).toMatchObject({ status: 'cancelled_revoked' })
+    const cancelled = (await listAuditEntries(t.deps.db, { limit: 5000 })).find(
+      (e) => e.event.type === 'transfer_cancelled' && e.event.transferId === queued,
+    )
+    expect(cancelled?.event).toMatchObject({ reasons: ['consent_renewed'] })
 
     const underOld = await server.api('POST', '/transfers', {
       token: await staffJc(),
