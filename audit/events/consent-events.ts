@@ -117,7 +117,15 @@ export const consentEventSchemas = [
      */
     type: z.literal('consent_erased'),
     consentId: id,
-    ground: z.enum(['revoked', 'lapsed', 'expired', 'declined', 'discarded', 'abandoned']),
+    ground: z.enum([
+      'revoked',
+      'lapsed',
+      'renewed',
+      'expired',
+      'declined',
+      'discarded',
+      'abandoned',
+    ]),
     endedAt: z.iso.datetime(),
   }),
   z.strictObject({
