@@ -13,6 +13,7 @@ import {
   testDeliveryContext,
 } from '../support/smtp-relay-setup.ts'
 import { runDeliveryRound } from '../../gateway/relay/delivery-worker.ts'
+import { listConsentsExpiringSoon } from '../../gateway/audit/consent-lookups.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
 /**
@@ -194,6 +195,12 @@ describe.each(dialects)('consent renewal on %s', (dialect) => {
     })
     expect(before.status, JSON.stringify(before.body)).toBe(202)
 
+    const expiring = async () =>
+      (await listConsentsExpiringSoon(t.deps, { now: t.clock.now(), days: 30 })).map(
+        (c) => c.consentId,
+      )
+    expect(await expiring()).toContain(oldId)
+
     // The person signs the renewal at the kiosk, like any draft.
     t.clock.advance(60_000)
     const signedAt = t.clock.now().toISOString()
@@ -206,6 +213,9 @@ describe.each(dialects)('consent renewal on %s', (dialect) => {
       renewedByConsentId: newId,
       revocation: null,
     })
+
+    // The DPO's "expiring soon" no longer lists a consent that was renewed.
+    expect(await expiring()).not.toContain(oldId)
 
     // A transfer queued under the old consent before is cancelled at delivery, never sent.
     const worker = testDeliveryContext(t.deps, 'smtp://127.0.0.1:9')
