@@ -87,6 +87,7 @@ function attestationAt(at: Date): ConsentAttestation {
       discardedAt: null,
       declinedAt: null,
       lapsedAt: null,
+      renewedAt: null,
       text: { templateId: 'einwilligung-standard', version: 1, sha256: '0'.repeat(64) },
       signatures: [{ role: 'youth', signedAt: at.toISOString(), method: 'kiosk_drawn' }],
       revocation: null,

@@ -87,6 +87,7 @@ export interface AttestationSource {
   discardedAt: string | null
   declinedAt: string | null
   lapsedAt: string | null
+  renewedAt: string | null
   text: Pick<TextReference, 'templateId' | 'version' | 'sha256'>
   signatures: readonly Pick<Signature, 'role' | 'signedAt' | 'method'>[]
   revocation: Pick<Revocation, 'at'> | null
@@ -126,6 +127,7 @@ export function buildConsentAttestation(consent: AttestationSource, at: Date): C
         discardedAt: consent.discardedAt,
         declinedAt: consent.declinedAt,
         lapsedAt: consent.lapsedAt,
+        renewedAt: consent.renewedAt,
         validFrom: consent.validFrom,
         validUntil: consent.validUntil,
       },

@@ -227,6 +227,14 @@ export const consentSchema = z.strictObject({
    * revoked it, so it is not a revocation (issue «Consent integrity» point 6).
    */
   lapsedAt: instantSchema.nullable(),
+  /** The consent this one renews (issue 18 point 5): it ends when this one is signed. */
+  renewsConsentId: z.string().min(1).max(64).nullable(),
+  /**
+   * A renewal of this consent was signed: it ended then (`renewed`). Nobody revoked it, and its
+   * validity did not run out; `renewedByConsentId` names the consent that took its place.
+   */
+  renewedAt: instantSchema.nullable(),
+  renewedByConsentId: z.string().min(1).max(64).nullable(),
   /**
    * The approved template version fixed per language when the draft was made; a person who
    * reads the draft in another language reads that version. Empty on consents made before.
@@ -262,6 +270,8 @@ export interface ConsentFacts {
   discardedAt: string | null
   declinedAt: string | null
   lapsedAt: string | null
+  /** When a renewal of this consent was signed (it ended then), or null. */
+  renewedAt: string | null
   singleTransfer: SingleTransferBinding | null
 }
 
@@ -283,6 +293,7 @@ export function factsOf(consent: Consent): ConsentFacts {
     discardedAt: consent.discardedAt,
     declinedAt: consent.declinedAt,
     lapsedAt: consent.lapsedAt,
+    renewedAt: consent.renewedAt,
     singleTransfer: consent.singleTransfer,
   }
 }

@@ -64,6 +64,7 @@ export const denyReasonCodes = [
   'consent_discarded',
   'consent_declined',
   'consent_lapsed',
+  'consent_renewed',
   'not_yet_valid',
   'recipient_not_covered',
   'sender_not_covered',
@@ -192,6 +193,8 @@ function reasonsOf(request: DecisionRequest, consent: ConsentFacts, now: Date): 
     reasons.push('consent_revoked')
   if (consent.lapsedAt !== null && Date.parse(consent.lapsedAt) <= at)
     reasons.push('consent_lapsed')
+  if (consent.renewedAt !== null && Date.parse(consent.renewedAt) <= at)
+    reasons.push('consent_renewed')
   const window = validityWindow(consent.validFrom, consent.validUntil)
   if (at >= window.end.getTime()) reasons.push('consent_expired')
   if (at < window.start.getTime()) reasons.push('not_yet_valid')

@@ -45,6 +45,8 @@ export const consentErrorCodes = [
   'ERR_CONSENT_VALIDITY_ENDED',
   'ERR_CONSENT_ENTRUSTED_WITHOUT_JUGENDAMT',
   'ERR_CONSENT_ENTRUSTED_NOT_A_CATEGORY',
+  'ERR_CONSENT_NOT_RENEWABLE',
+  'ERR_CONSENT_RENEWAL_OTHER_PERSON',
 ] as const
 
 export type ConsentErrorCode = (typeof consentErrorCodes)[number]

@@ -52,6 +52,8 @@ export type ConsentAction =
   | { type: 'decline' }
   | { type: 'revoke' }
   | { type: 'confirm_majority'; method: MajorityConfirmationMethod }
+  /** Prepare a new draft that takes this consent's place once signed (issue 18 point 5). */
+  | { type: 'renew' }
 
 /** The facts of a consent a permission depends on. */
 export interface ConsentPartyFacts {
@@ -157,7 +159,37 @@ export function authorizeConsentAction(
       return authorizeRevocation(actor, consent)
     case 'confirm_majority':
       return authorizeMajorityConfirmation(actor, action.method, consent)
+    case 'renew':
+      return authorizeRenewal(actor, consent)
   }
+}
+
+/**
+ * The statuses a consent is renewed from: in force (about to end) or ended by time, revocation
+ * or lapse. A draft, a declined or discarded draft has nothing to renew; a renewed consent
+ * already has its successor.
+ */
+const renewableStatuses: readonly ConsentStatus[] = [
+  'active',
+  'expired',
+  'revoked',
+  'lapsed',
+]
+
+/**
+ * Renewal prepares a new draft, so it follows the draft's rule: staff of an agency that would
+ * prepare it — the creator or another sending agency (the preparer of a draft is always among its
+ * senders). A recipient never prepares the consent for data flowing to itself.
+ */
+function authorizeRenewal(actor: ConsentActor, consent: ConsentPartyFacts): Permission {
+  if (actor.kind !== 'staff')
+    return deny('ERR_CONSENT_METHOD_NOT_ALLOWED', 'Only staff of a sending agency renew a consent.')
+  const relation = relationOf(consent, actor.agencyId)
+  if (relation !== 'creator' && relation !== 'sender')
+    return deny('ERR_CONSENT_NOT_SENDER', 'Only a sending agency named in the consent renews it.')
+  return renewableStatuses.includes(consent.status)
+    ? allow
+    : deny('ERR_CONSENT_NOT_RENEWABLE', `A ${consent.status} consent cannot be renewed.`)
 }
 
 function inLiveFlow(

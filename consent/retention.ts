@@ -3,7 +3,7 @@ import { missingSignatories, type LifecycleFacts } from './status.ts'
 
 /** How long personal data of a consent is kept after its end (Art. 5(1)(e) DSGVO). */
 export interface ConsentRetention {
-  /** After a consent that took effect ended: revoked, lapsed or expired. */
+  /** After a consent that took effect ended: revoked, lapsed, renewed or expired. */
   consentRetentionDays: number
   /** After a draft that never took effect ended: declined, discarded or left unsigned. */
   draftRetentionHours: number
@@ -11,7 +11,7 @@ export interface ConsentRetention {
 
 /** Why a consent's personal data is erased: the way it ended. */
 export type ErasureGround =
-  'revoked' | 'lapsed' | 'expired' | 'declined' | 'discarded' | 'abandoned'
+  'revoked' | 'lapsed' | 'renewed' | 'expired' | 'declined' | 'discarded' | 'abandoned'
 
 export interface ErasureDue {
   ground: ErasureGround
@@ -55,10 +55,12 @@ export function erasureDue(
     const due = ended(ground[0], ground[1], retention.draftRetentionHours * hourMs)
     return due.endedAt.getTime() <= now.getTime() ? due : undefined
   }
-  // It took effect; it ended at the first of revocation, lapse and the end of its validity.
+  // It took effect; it ended at the first of revocation, lapse, renewal and the end of its
+  // validity.
   const ends: [ErasureGround, string | Date | null][] = [
     ['revoked', facts.revokedAt],
     ['lapsed', facts.lapsedAt],
+    ['renewed', facts.renewedAt],
     ['expired', validityEnd],
   ]
   let first: ErasureDue | undefined

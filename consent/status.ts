@@ -7,6 +7,7 @@ export const consentStatuses = [
   'declined',
   'revoked',
   'lapsed',
+  'renewed',
   'expired',
   'discarded',
 ] as const
@@ -28,6 +29,7 @@ export type LifecycleFacts = Pick<
   | 'discardedAt'
   | 'declinedAt'
   | 'lapsedAt'
+  | 'renewedAt'
   | 'validFrom'
   | 'validUntil'
 >
@@ -36,7 +38,8 @@ export type LifecycleFacts = Pick<
  * The status of a consent at `now`, derived from facts and never stored (docs/design.md §3.1):
  * `draft` until every required signatory has signed — unless the person `declined` it or the
  * preparing agency `discarded` it; then `active` until it is revoked (effective from the
- * revocation instant), lapses at majority, or its validity ends. An active consent whose
+ * revocation instant), lapses at majority, is `renewed` (a renewal of it was signed), or its
+ * validity ends. An active consent whose
  * `validFrom` lies ahead is `active` but not yet valid — `decide` says `not_yet_valid`.
  */
 export function consentStatus(facts: LifecycleFacts, now: Date): ConsentStatus {
@@ -47,6 +50,7 @@ export function consentStatus(facts: LifecycleFacts, now: Date): ConsentStatus {
   const at = now.getTime()
   if (facts.revokedAt !== null && Date.parse(facts.revokedAt) <= at) return 'revoked'
   if (facts.lapsedAt !== null && Date.parse(facts.lapsedAt) <= at) return 'lapsed'
+  if (facts.renewedAt !== null && Date.parse(facts.renewedAt) <= at) return 'renewed'
   if (at >= validityWindow(facts.validFrom, facts.validUntil).end.getTime()) return 'expired'
   return 'active'
 }

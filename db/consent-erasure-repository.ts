@@ -6,7 +6,7 @@ import type { Tables } from './tables.ts'
 type Executor = Kysely<Tables> | Transaction<Tables>
 
 /**
- * Consents that ended — revoked, lapsed, declined or discarded, or whose validity ended — before
+ * Consents that ended — revoked, lapsed, renewed, declined or discarded, or whose validity ended — before
  * `endedBefore`, in id order after `afterId`. A coarse filter: the retention rule
  * (consent/retention.ts) decides which of them are due; `endedBefore` is the shortest retention
  * ago, so nothing due is missed.
@@ -23,6 +23,7 @@ export async function listEndedConsents(
       eb.or([
         eb('revoked_at', '<=', before),
         eb('lapsed_at', '<=', before),
+        eb('renewed_at', '<=', before),
         eb('declined_at', '<=', before),
         eb('discarded_at', '<=', before),
         eb('valid_end_at', '<=', before),

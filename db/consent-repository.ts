@@ -101,6 +101,9 @@ export async function insertConsent(db: Executor, input: InsertConsentInput): Pr
       declined_at: null,
       decline_reason: null,
       lapsed_at: null,
+      renews_consent_id: consent.renewsConsentId,
+      renewed_at: null,
+      renewed_by_consent_id: null,
       text_versions: json(consent.textVersions),
       privacy_notices: json(consent.privacyNotices),
       subject_given_name: subject.givenName,
@@ -151,6 +154,7 @@ const factsColumns = [
   'discarded_at',
   'declined_at',
   'lapsed_at',
+  'renewed_at',
   'summary_sha256',
   'used_by_transfer_id',
 ] as const satisfies readonly (keyof ConsentRow)[]
@@ -174,6 +178,7 @@ export function factsFromRow(row: FactsRow): ConsentFacts {
     discardedAt: row.discarded_at,
     declinedAt: row.declined_at,
     lapsedAt: row.lapsed_at,
+    renewedAt: row.renewed_at,
     singleTransfer:
       row.summary_sha256 === null
         ? null
@@ -372,6 +377,9 @@ async function assemble(db: Executor, rows: ConsentRow[]): Promise<StoredConsent
       declinedAt: row.declined_at,
       declineReason: row.decline_reason,
       lapsedAt: row.lapsed_at,
+      renewsConsentId: row.renews_consent_id,
+      renewedAt: row.renewed_at,
+      renewedByConsentId: row.renewed_by_consent_id,
       textVersions: textVersionsSchema.parse(JSON.parse(row.text_versions)),
       privacyNotices: privacyNoticesSchema.parse(JSON.parse(row.privacy_notices)),
       singleTransfer: facts.singleTransfer,
@@ -592,6 +600,24 @@ export async function markConsentLapsed(db: Executor, consentId: string, at: Dat
     .set({ lapsed_at: at.toISOString() })
     .where('id', '=', consentId)
     .execute()
+}
+
+/**
+ * A renewal of the consent was signed at `at` (issue 18 point 5): it ends then. Only an end not
+ * yet recorded is written; returns whether this call wrote it.
+ */
+export async function markConsentRenewed(
+  db: Executor,
+  consentId: string,
+  input: { at: Date; byConsentId: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('consents')
+    .set({ renewed_at: input.at.toISOString(), renewed_by_consent_id: input.byConsentId })
+    .where('id', '=', consentId)
+    .where('renewed_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
 }
 
 /**

@@ -188,6 +188,7 @@ export async function listConsentsEndingFor(
       'c.discarded_at',
       'c.declined_at',
       'c.lapsed_at',
+      'c.renewed_at',
       'c.summary_sha256',
       'c.used_by_transfer_id',
       'c.created_by_agency_id',
@@ -198,6 +199,8 @@ export async function listConsentsEndingFor(
     .where('c.valid_end_at', '<=', input.until.toISOString())
     .where('c.revoked_at', 'is', null)
     .where('c.lapsed_at', 'is', null)
+    // A renewed consent ends as its renewal is signed: nothing to warn about.
+    .where('c.renewed_at', 'is', null)
     .where('c.discarded_at', 'is', null)
     .where('c.declined_at', 'is', null)
     .where((eb) =>

@@ -37,6 +37,8 @@ export const consentEventSchemas = [
     validUntil: calendarDate,
     textSha256: sha256HexSchema,
     requiredSignatories: z.array(role),
+    /** The consent this draft renews (issue 18 point 5); absent on a new consent. */
+    renewsConsentId: id.optional(),
   }),
   z.strictObject({
     type: z.literal('consent_signed'),
@@ -90,6 +92,18 @@ export const consentEventSchemas = [
     bodySha256: sha256HexSchema,
   }),
   z.strictObject({
+    /**
+     * A renewal of the consent was fully signed: the consent ended at that instant (issue 18
+     * point 5). Not a revocation — nobody revoked — and written in the renewal's signing
+     * transaction.
+     */
+    type: z.literal('consent_renewed'),
+    consentId: id,
+    subjectPseudonym: id,
+    agencyId: id,
+    renewedByConsentId: id,
+  }),
+  z.strictObject({
     type: z.literal('consent_expired'),
     consentId: id,
     subjectPseudonym: id,
@@ -103,7 +117,15 @@ export const consentEventSchemas = [
      */
     type: z.literal('consent_erased'),
     consentId: id,
-    ground: z.enum(['revoked', 'lapsed', 'expired', 'declined', 'discarded', 'abandoned']),
+    ground: z.enum([
+      'revoked',
+      'lapsed',
+      'renewed',
+      'expired',
+      'declined',
+      'discarded',
+      'abandoned',
+    ]),
     endedAt: z.iso.datetime(),
   }),
   z.strictObject({

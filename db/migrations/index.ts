@@ -10,6 +10,7 @@ import * as consents from './0101-consents.ts'
 import * as consentIntegrity from './0102-consent-integrity.ts'
 import * as consentPrivacyNotices from './0103-consent-privacy-notices.ts'
 import * as entrustedCategories from './0104-entrusted-categories.ts'
+import * as consentRenewal from './0110-consent-renewal.ts'
 import * as certificates from './0201-certificates.ts'
 import * as certificateRetirement from './0210-certificate-retirement.ts'
 import * as crlFetches from './0220-crl-fetches.ts'
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '0102-consent-integrity': consentIntegrity,
   '0103-consent-privacy-notices': consentPrivacyNotices,
   '0104-entrusted-categories': entrustedCategories,
+  '0110-consent-renewal': consentRenewal,
   '0201-certificates': certificates,
   '0210-certificate-retirement': certificateRetirement,
   '0220-crl-fetches': crlFetches,

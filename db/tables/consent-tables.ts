@@ -43,6 +43,11 @@ export interface ConsentTable {
   decline_reason: string | null
   /** Not confirmed by the youth come of age (not a revocation). */
   lapsed_at: string | null
+  /** The consent this draft renews; it ends when this one is fully signed (issue 18 point 5). */
+  renews_consent_id: string | null
+  /** A renewal of this consent was signed then, and which consent it was. */
+  renewed_at: string | null
+  renewed_by_consent_id: string | null
   /** JSON object: language → approved template version fixed at drafting. */
   text_versions: string
   /** JSON array: the agencies' Art. 13 GDPR information as it was when the draft was made. */

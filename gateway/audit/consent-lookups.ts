@@ -17,7 +17,7 @@ export interface ExpiringConsent {
 
 /**
  * Active consents whose validity ends within `days` after `now` (active: every required
- * signatory signed, not revoked, discarded or used up), optionally only those an agency is a
+ * signatory signed, not revoked, renewed, discarded or used up), optionally only those an agency is a
  * party to or prepared.
  */
 export async function listConsentsExpiringSoon(
@@ -39,6 +39,8 @@ export async function listConsentsExpiringSoon(
     .where('valid_end_at', '>', input.now.toISOString())
     .where('valid_end_at', '<=', until)
     .where('revoked_at', 'is', null)
+    // Ended by a signed renewal: the renewal is what runs on (issue 18 point 5).
+    .where('renewed_at', 'is', null)
     .where('discarded_at', 'is', null)
     .where('used_by_transfer_id', 'is', null)
   if (input.agencyId !== undefined) {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { identifierSchema } from '../../accounts/account-schemas.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
-import { validityWindow } from '../../consent/calendar.ts'
+import { berlinDateOf, validityWindow } from '../../consent/calendar.ts'
 import { revocationChannelSchema, type Consent, type ConsentFacts } from '../../consent/consent.ts'
 import {
   approvedTextVersions,
@@ -11,6 +11,7 @@ import {
 import { decide, type Decision } from '../../consent/decide.ts'
 import { ConsentError } from '../../consent/errors.ts'
 import { pseudonymOf } from '../../consent/pseudonym.ts'
+import { checkRenewalSubject, renewalDraftOf } from '../../consent/renewal.ts'
 import { requiredSignatories } from '../../consent/signatories.ts'
 import { termIdSchema } from '../../consent/vocabulary.ts'
 import {
@@ -72,6 +73,11 @@ export async function createConsentDraft(
     draft: z.input<typeof consentDraftInputSchema> | ConsentDraftInput
     /** Stores the caller's idempotency key with the new consent, in its transaction. */
     recordOutcome?: RecordOutcome
+    /**
+     * The consent this draft renews (issue 18 point 5): the caller must be allowed to renew it
+     * (consent/permissions.ts), and the draft must be for the same person.
+     */
+    renewsConsentId?: string
   },
 ): Promise<ConsentView> {
   const { caller } = input
@@ -144,6 +150,9 @@ export async function createConsentDraft(
     declinedAt: null,
     declineReason: null,
     lapsedAt: null,
+    renewsConsentId: input.renewsConsentId ?? null,
+    renewedAt: null,
+    renewedByConsentId: null,
     textVersions,
     privacyNotices: privacyNoticesOf(draft, directory),
     singleTransfer: draft.summarySha256 ? { summarySha256: draft.summarySha256 } : null,
@@ -163,6 +172,19 @@ export async function createConsentDraft(
     deps.db.transaction().execute(async (trx) => {
       // The consent view holds the person's name: only its id goes with the key.
       await input.recordOutcome?.(trx, { resourceId: consent.id })
+      if (input.renewsConsentId !== undefined) {
+        // Checked in the transaction that stores the draft, at the same instant.
+        const old = await loadAuthorized(
+          { db: trx, config: deps.config },
+          { caller, consentId: input.renewsConsentId, action: { type: 'renew' }, now },
+        )
+        if (old.consent.scope === 'single_transfer')
+          throw new ConsentError(
+            'ERR_CONSENT_NOT_RENEWABLE',
+            'A single-transfer consent is bound to one case summary and is not renewed.',
+          )
+        checkRenewalSubject(old.consent, subjectPseudonym)
+      }
       await releaseExpiredKioskCodes(trx, now)
       let code = newKioskCode()
       for (let attempt = 0; await isKioskCodeTaken(trx, code); attempt++) {
@@ -194,6 +216,7 @@ export async function createConsentDraft(
           validUntil: consent.validUntil,
           textSha256: consent.text.sha256,
           requiredSignatories: [...consent.requiredSignatories],
+          ...(consent.renewsConsentId !== null ? { renewsConsentId: consent.renewsConsentId } : {}),
         },
       })
       return code
@@ -203,6 +226,30 @@ export async function createConsentDraft(
     { consent, subject: draft.subject, kioskCode, kioskCodeExpiresAt: expiresAt.toISOString() },
     now,
   )
+}
+
+/**
+ * What the renewal form starts from (issue 18 point 5): the consent to renew, checked against
+ * the object-level rule, and the draft prefilled from it, valid from today until `validUntil`.
+ */
+export async function prepareRenewal(
+  deps: ServiceDeps,
+  input: { caller: ConsentCaller; consentId: string; validUntil: string },
+): Promise<{ renews: ConsentView; draft: ConsentDraftInput }> {
+  const now = deps.clock.now()
+  const stored = await loadAuthorized(deps, {
+    caller: input.caller,
+    consentId: input.consentId,
+    action: { type: 'renew' },
+    now,
+  })
+  const draft = renewalDraftOf({
+    consent: stored.consent,
+    subject: stored.subject,
+    today: berlinDateOf(now),
+    validUntil: input.validUntil,
+  })
+  return { renews: toConsentView(stored, now), draft }
 }
 
 export async function getConsent(

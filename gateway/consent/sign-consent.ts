@@ -3,6 +3,7 @@ import { vocabulary } from '../../config/vocabulary.ts'
 import {
   signatoryRoleSchema,
   signatureMethodSchema,
+  type Consent,
   type TextReference,
 } from '../../consent/consent.ts'
 import { ConsentError } from '../../consent/errors.ts'
@@ -11,7 +12,13 @@ import { applySignature } from '../../consent/sign.ts'
 import { termIdSchema } from '../../consent/vocabulary.ts'
 import { findUser } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
-import { findConsent, insertSignature } from '../../db/consent-repository.ts'
+import {
+  findConsent,
+  findConsentFacts,
+  insertSignature,
+  markConsentRenewed,
+} from '../../db/consent-repository.ts'
+import { renewalEnding } from '../../consent/renewal.ts'
 import { isUniqueViolation } from '../../db/unique-violation.ts'
 import type { Deps } from '../deps.ts'
 import {
@@ -179,6 +186,14 @@ export async function signConsent(
             agencyId,
           },
         })
+        if (consent.renewsConsentId !== null)
+          await endRenewedConsent(trx, {
+            renewsConsentId: consent.renewsConsentId,
+            renewal: consent,
+            agencyId: consent.createdByAgencyId,
+            actor: caller.actor,
+            at: now,
+          })
       }
       return findConsent(trx, consent.id)
     })
@@ -193,6 +208,40 @@ export async function signConsent(
     })
   if (!stored) throw new Error('signed consent vanished')
   return toConsentView(stored, now)
+}
+
+/**
+ * The renewal is in force: the consent it renews ends at the same instant, if it is still in
+ * force then (consent/renewal.ts), recorded and audited in the signing transaction.
+ */
+async function endRenewedConsent(
+  trx: Deps['db'],
+  input: {
+    renewsConsentId: string
+    renewal: Pick<Consent, 'id' | 'subjectPseudonym'>
+    agencyId: string
+    actor: string
+    at: Date
+  },
+): Promise<void> {
+  const old = await findConsentFacts(trx, input.renewsConsentId)
+  // Erased by retention meanwhile: nothing left to end.
+  if (!old || old.subjectPseudonym !== input.renewal.subjectPseudonym) return
+  const ending = renewalEnding(old, input.at)
+  if (!ending.end) return
+  if (!(await markConsentRenewed(trx, old.id, { at: input.at, byConsentId: input.renewal.id })))
+    return
+  await appendAuditEvent(trx, {
+    at: input.at,
+    actor: input.actor,
+    event: {
+      type: 'consent_renewed',
+      consentId: old.id,
+      subjectPseudonym: old.subjectPseudonym,
+      agencyId: input.agencyId,
+      renewedByConsentId: input.renewal.id,
+    },
+  })
 }
 
 /** The attending staff member of a kiosk signature: an enabled staff account of its agency. */

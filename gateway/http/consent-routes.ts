@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { actorOf, type Principal } from '../../accounts/roles.ts'
+import { calendarDateSchema } from '../../consent/calendar.ts'
 import { consentDraftInputSchema } from '../../consent/validate-draft.ts'
 import {
   checkDecision,
@@ -11,6 +12,7 @@ import {
   discardConsent,
   getConsent,
   listConsents,
+  prepareRenewal,
   revocationInputSchema,
   revokeConsent,
   signatureInputSchema,
@@ -194,6 +196,32 @@ export const revokeConsentRoute = apiRoute({
   },
 })
 
+/**
+ * "verlängern / erneuern" (issue 18 point 5): a new draft prefilled from the consent (same person,
+ * parties, purposes, covered categories and recipients, text language), valid from today until
+ * `validUntil`, linked to it; it goes to the kiosk like any draft, and when it is fully signed
+ * the consent it renews ends (`renewed`).
+ */
+export const renewConsentRoute = apiRoute({
+  method: 'post',
+  path: '/consents/:id/renewal',
+  summary: 'Prepare a renewal of a consent: a new draft that ends this consent once it is signed',
+  access: ['staff'],
+  params: idParams,
+  body: z.strictObject({ validUntil: calendarDateSchema }),
+  status: 201,
+  response: consentViewSchema,
+  handle: async ({ deps, principal, params, body }) => {
+    const caller = callerOf(principal)
+    const { draft } = await prepareRenewal(deps, {
+      caller,
+      consentId: params.id,
+      validUntil: body.validUntil,
+    })
+    return createConsentDraft(deps, { caller, draft, renewsConsentId: params.id })
+  },
+})
+
 export const discardConsentRoute = apiRoute({
   method: 'post',
   path: '/consents/:id/discard',
@@ -301,6 +329,7 @@ export const consentApiRoutes: AnyApiRoute[] = [
   consentTextRoute,
   signConsentRoute,
   revokeConsentRoute,
+  renewConsentRoute,
   discardConsentRoute,
   declineConsentRoute,
   majorityConfirmationRoute,

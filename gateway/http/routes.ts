@@ -9,6 +9,7 @@ import { loginPageRoutes } from '../pages/login-pages.ts'
 import { selfServicePageRoutes } from '../pages/self-service-pages.ts'
 import { staffNotificationPageRoutes } from '../pages/staff-notification-pages.ts'
 import { staffPageRoutes } from '../pages/staff-pages.ts'
+import { staffRenewalPageRoutes } from '../pages/staff-renewal-pages.ts'
 import {
   addAgencyRoute,
   addUserRoute,
@@ -68,6 +69,7 @@ export const pageRoutes: readonly AnyPageRoute[] = [
   ...dpoPageRoutes,
   ...staffPageRoutes,
   ...staffNotificationPageRoutes,
+  ...staffRenewalPageRoutes,
   ...kioskPageRoutes,
   ...selfServicePageRoutes,
 ]

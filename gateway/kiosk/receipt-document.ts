@@ -120,6 +120,9 @@ function statusOf(status: ConsentView['status']): ReceiptDocument['status'] {
     case 'declined':
     case 'discarded':
       return 'other'
+    // Ended by a signed renewal: not in force; the renewal has its own receipt.
+    case 'renewed':
+      return 'other'
   }
 }
 

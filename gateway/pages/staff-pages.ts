@@ -4,6 +4,7 @@ import { actorOf, type Principal, type StaffPrincipal } from '../../accounts/rol
 import { vocabulary } from '../../config/vocabulary.ts'
 import { addDays, addMonths, berlinDateOf } from '../../consent/calendar.ts'
 import { ConsentError } from '../../consent/errors.ts'
+import { offersRenewal } from '../../consent/renewal.ts'
 import {
   consentDraftInputSchema,
   validateDraft,
@@ -77,7 +78,13 @@ import { staffRequestPageRoutes } from './staff-request-pages.ts'
 import { pseudonymParamSchema, staffPersonPageRoutes } from './staff-person-pages.ts'
 import { personPrefill } from '../staff/person-desk.ts'
 
-type Ctx = RouteContext<Record<string, string>, Record<string, unknown>, unknown, StaffPrincipal>
+export type StaffCtx = RouteContext<
+  Record<string, string>,
+  Record<string, unknown>,
+  unknown,
+  StaffPrincipal
+>
+type Ctx = StaffCtx
 type ComposerPrefill = NonNullable<ComposerViewInput['prefill']>
 
 /** Languages a consent text can be prepared in (templates/consent). */
@@ -87,10 +94,10 @@ const consentLanguages = [
   { id: 'en', label: 'English' },
 ]
 
-/** How far ahead "expiring soon" looks. */
+/** How far ahead "expiring soon" looks (and the consent page offers a renewal). */
 const expiringWithinDays = 30
 
-function callerOf(principal: Principal): ConsentCaller {
+export function callerOf(principal: Principal): ConsentCaller {
   return {
     actor: actorOf(principal),
     role: principal.role,
@@ -101,7 +108,7 @@ function callerOf(principal: Principal): ConsentCaller {
 
 const idParams = z.strictObject({ id: z.string().min(1).max(64) })
 
-function idOf(ctx: Ctx): string {
+export function idOf(ctx: Ctx): string {
   return idParams.parse(ctx.params).id
 }
 
@@ -117,7 +124,7 @@ function maxValidUntil(deps: Deps, today: string): string {
   return addDays(addMonths(today, deps.config.consentMaxMonths), -1)
 }
 
-function emptyForm(deps: Deps, agencyId: string, today: string): PrepareConsentForm {
+export function emptyForm(deps: Deps, agencyId: string, today: string): PrepareConsentForm {
   // The longest validity that draws no warning, within the configured maximum: the proposal
   // never warns against itself (issue 18 point 8).
   const unwarned = longestUnwarnedValidUntil(today)
@@ -145,12 +152,13 @@ function formWarnings(
   }))
 }
 
-const renderForm = async (
+export const renderForm = async (
   ctx: Ctx,
   values: PrepareConsentForm,
   errors: string[],
   warnings: ConsentFormWarning[],
   status = 200,
+  renewal?: { consentId: string },
 ) => {
   const { deps } = ctx
   const lang = staffLanguageOf(ctx.req)
@@ -159,9 +167,11 @@ const renderForm = async (
   return {
     status,
     html: await frame(deps, ctx, {
-      title: say(lang, 'Einwilligung vorbereiten', 'Prepare a consent'),
-      current: 'prepare',
-      here: '/staff/consents/new',
+      title: renewal
+        ? say(lang, 'Einwilligung erneuern', 'Renew a consent')
+        : say(lang, 'Einwilligung vorbereiten', 'Prepare a consent'),
+      current: renewal ? 'none' : 'prepare',
+      here: renewal ? `/staff/consents/${renewal.consentId}/renewal` : '/staff/consents/new',
       body: consentFormView({
         language: lang,
         csrfToken: who.csrfToken,
@@ -174,12 +184,13 @@ const renderForm = async (
         errors,
         warnings,
         consentLanguages,
+        ...(renewal ? { renewal } : {}),
       }),
     }),
   }
 }
 
-const renderDetail = async (
+export const renderDetail = async (
   ctx: Ctx,
   consent: ConsentView,
   extra: { error?: string; notice?: string; status?: number } = {},
@@ -216,6 +227,12 @@ const renderDetail = async (
         kiosks: (await listUsersOfAgency(deps.db, ctx.principal.agencyId))
           .filter((u) => u.role === 'kiosk' && !u.disabled)
           .map((u) => ({ id: u.id, name: u.displayName })),
+        offerRenewal: offersRenewal({
+          actor: { kind: 'staff', agencyId: ctx.principal.agencyId },
+          consent,
+          today: berlinDateOf(deps.clock.now()),
+          withinDays: expiringWithinDays,
+        }),
         ...(extra.error ? { error: extra.error } : {}),
         ...(extra.notice ? { notice: extra.notice } : {}),
       })}${consentTransfersView({
@@ -332,60 +349,76 @@ export const staffCreateConsentPage = pageRoute({
   path: '/staff/consents',
   access: ['staff'],
   form: prepareConsentFormSchema,
-  handle: async (ctx) => {
-    const lang = staffLanguageOf(ctx.req)
-    const form = ctx.body
-    const agencyId = ctx.principal.agencyId
-    const draft = consentDraftInputSchema.safeParse(draftFromForm(form, agencyId))
-    if (!draft.success) {
-      const fields = [...new Set(draft.error.issues.map((i) => i.path.join('.')))]
-      return renderForm(
-        ctx,
-        form,
-        fields.map((f) => `${say(lang, 'Bitte prüfen:', 'Please check:')} ${fieldLabel(f, lang)}`),
-        [],
-        400,
-      )
-    }
-    const problems = await draftProblems(ctx.deps, draft.data, agencyId)
-    if (problems.length > 0)
-      return renderForm(
-        ctx,
-        form,
-        problems.map((code) => explainConsentProblem(code, lang)),
-        [],
-        400,
-      )
-    const broad = broadChoiceWarnings({
-      categories: form.categories,
-      recipients: form.recipients,
-      validFrom: form.validFrom || berlinDateOf(ctx.deps.clock.now()),
-      validUntil: form.validUntil,
-      vocabulary,
-    })
-    const warnings = formWarnings(broad, lang)
-    // Each warning is confirmed by its own box, next to it; one left unticked shows the form again.
-    if (broad.some((w) => !form.confirmBroad.includes(w.code)))
-      return renderForm(ctx, form, [], warnings, 200)
-    try {
-      const consent = await createConsentDraft(ctx.deps, {
-        caller: callerOf(ctx.principal),
-        draft: draft.data,
-      })
-      return { redirect: `/staff/consents/${consent.id}` }
-    } catch (error) {
-      if (!(error instanceof ConsentError)) throw error
-      const codes = error.details?.problems?.map((p) => p.code) ?? [error.code]
-      return renderForm(
-        ctx,
-        { ...form, confirmBroad: [] },
-        [...new Set(codes)].map((code) => explainConsentProblem(code, lang)),
-        warnings,
-        consentErrorStatus[error.code],
-      )
-    }
-  },
+  handle: (ctx) => submitConsentForm(ctx, ctx.body),
 })
+
+/**
+ * Creates a draft from the prepare form (or, with `renewal`, a draft that renews that consent,
+ * issue 18 point 5): field errors and domain problems show the form again; each broad-choice
+ * warning must be confirmed by its own box next to it (issue 18 point 8).
+ */
+export async function submitConsentForm(
+  ctx: Ctx,
+  form: PrepareConsentForm,
+  renewal?: { consentId: string },
+) {
+  const lang = staffLanguageOf(ctx.req)
+  const agencyId = ctx.principal.agencyId
+  const draft = consentDraftInputSchema.safeParse(draftFromForm(form, agencyId))
+  if (!draft.success) {
+    const fields = [...new Set(draft.error.issues.map((i) => i.path.join('.')))]
+    return renderForm(
+      ctx,
+      form,
+      fields.map((f) => `${say(lang, 'Bitte prüfen:', 'Please check:')} ${fieldLabel(f, lang)}`),
+      [],
+      400,
+      renewal,
+    )
+  }
+  const problems = await draftProblems(ctx.deps, draft.data, agencyId)
+  if (problems.length > 0)
+    return renderForm(
+      ctx,
+      form,
+      problems.map((code) => explainConsentProblem(code, lang)),
+      [],
+      400,
+      renewal,
+    )
+  const broad = broadChoiceWarnings({
+    categories: form.categories,
+    recipients: form.recipients,
+    validFrom: form.validFrom || berlinDateOf(ctx.deps.clock.now()),
+    validUntil: form.validUntil,
+    vocabulary,
+  })
+  const warnings = formWarnings(broad, lang)
+  // Each warning is confirmed by its own box, next to it; one left unticked shows the form again.
+  if (broad.some((w) => !form.confirmBroad.includes(w.code)))
+    return renderForm(ctx, form, [], warnings, 200, renewal)
+  try {
+    const consent = await createConsentDraft(ctx.deps, {
+      caller: callerOf(ctx.principal),
+      draft: draft.data,
+      ...(renewal ? { renewsConsentId: renewal.consentId } : {}),
+    })
+    return { redirect: `/staff/consents/${consent.id}` }
+  } catch (error) {
+    if (!(error instanceof ConsentError)) throw error
+    // The consent to renew is not this agency's to see: "not found", as everywhere.
+    if (renewal && error.code === 'ERR_CONSENT_NOT_FOUND') throw error
+    const codes = error.details?.problems?.map((p) => p.code) ?? [error.code]
+    return renderForm(
+      ctx,
+      { ...form, confirmBroad: [] },
+      [...new Set(codes)].map((code) => explainConsentProblem(code, lang)),
+      warnings,
+      consentErrorStatus[error.code],
+      renewal,
+    )
+  }
+}
 
 export const staffShowConsentPage = pageRoute({
   method: 'get',

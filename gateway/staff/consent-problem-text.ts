@@ -172,6 +172,14 @@ const texts = {
     'Als anvertraut kann nur eine der gewählten Datenkategorien markiert werden.',
     'Only one of the chosen data categories can be marked as entrusted.',
   ],
+  ERR_CONSENT_NOT_RENEWABLE: [
+    'Diese Einwilligung kann nicht erneuert werden: Sie ist ein Entwurf, abgelehnt, verworfen, schon erneuert oder galt nur für eine einzelne Übermittlung. Bereiten Sie bei Bedarf eine neue Einwilligung vor.',
+    'This consent cannot be renewed: it is a draft, declined, discarded, already renewed or was for a single transfer only. Prepare a new consent if needed.',
+  ],
+  ERR_CONSENT_RENEWAL_OTHER_PERSON: [
+    'Eine Erneuerung gilt für dieselbe Person: Name und Geburtsdatum bleiben wie in der bisherigen Einwilligung. Für eine andere Person bereiten Sie bitte eine neue Einwilligung vor.',
+    'A renewal is for the same person: name and date of birth stay as in the previous consent. For another person, prepare a new consent.',
+  ],
 } as const satisfies Record<ConsentErrorCode, readonly [string, string]>
 
 /** A plain sentence for a consent code; a string that is no consent code is shown as it is. */

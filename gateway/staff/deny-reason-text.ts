@@ -60,6 +60,10 @@ const sentences = {
     'Die Einwilligung ist erloschen: Die Person hat sie nach ihrem 18. Geburtstag nicht selbst bestätigt. Bitte holen Sie, falls nötig, eine neue Einwilligung ein.',
     'The consent has lapsed: the person did not confirm it after turning 18. Obtain a new consent if needed.',
   ],
+  consent_renewed: () => [
+    'Die Einwilligung wurde erneuert und gilt nicht mehr: Die Person hat eine neue Einwilligung unterschrieben. Senden Sie unter der neuen Einwilligung.',
+    'The consent was renewed and no longer applies: the person signed a new consent. Send under the new consent.',
+  ],
   not_yet_valid: ({ context }) => [
     `Die Einwilligung gilt erst ab ${germanDate(context.validFrom)}.`,
     `The consent is valid only from ${context.validFrom ?? '?'}.`,

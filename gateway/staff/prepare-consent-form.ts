@@ -103,3 +103,37 @@ function entrustingPersonsOf(
   )
   return { entrustingPersons: named }
 }
+
+/**
+ * The form prefilled from a draft (the renewal of issue 18 point 5): the inverse of
+ * {@link draftFromForm} for what the form holds — the case reference is the caller's agency's.
+ */
+export function formFromDraft(draft: ConsentDraftInput, agencyId: string): PrepareConsentForm {
+  const persons =
+    draft.entrustingPersons ?? (draft.entrustingPerson ? [draft.entrustingPerson] : [])
+  const named = persons.flatMap((p) => (p.isYouth ? [] : [p]))
+  const row = (i: number) => ({ name: named[i]?.name ?? '', relation: named[i]?.relation ?? '' })
+  return prepareConsentFormSchema.parse({
+    kind: draft.kind,
+    givenName: draft.subject.givenName,
+    familyName: draft.subject.familyName,
+    birthDate: draft.subject.birthDate,
+    caseRef: draft.subject.caseRefs[agencyId] ?? '',
+    senders: draft.senders,
+    recipients: draft.recipients,
+    purposes: draft.purposes,
+    categories: draft.categories,
+    validFrom: draft.validFrom ?? '',
+    validUntil: draft.validUntil,
+    language: draft.language,
+    releasedProfessionals: draft.releasedProfessionals.join('\n'),
+    entrusting: persons.some((p) => p.isYouth) ? 'youth' : named.length > 0 ? 'other' : '',
+    entrustingName: row(0).name,
+    entrustingRelation: row(0).relation,
+    entrustingName2: row(1).name,
+    entrustingRelation2: row(1).relation,
+    entrustingName3: row(2).name,
+    entrustingRelation3: row(2).relation,
+    entrustedCategories: draft.entrustedCategories ?? [],
+  })
+}

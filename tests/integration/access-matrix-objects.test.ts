@@ -160,6 +160,22 @@ const rows: Record<string, Row> = {
       kioskOutsideFlow: 400,
     },
   },
+  'renew the consent (issue 18 point 5)': {
+    on: 'active',
+    request: (id) => ({
+      method: 'POST',
+      path: `/consents/${id}/renewal`,
+      body: { validUntil: '2026-09-01' },
+    }),
+    // A sending agency prepares the renewal; the recipient never does; the kiosk has no say.
+    expect: {
+      creator: 201,
+      partyNotCreator: 201,
+      recipient: 403,
+      otherAgency: 404,
+      kioskOutsideFlow: 403,
+    },
+  },
   'revoke at a kiosk with a receipt code of nothing': {
     on: 'active',
     request: (id) => ({

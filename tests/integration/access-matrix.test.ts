@@ -140,6 +140,11 @@ const matrix: Record<string, MatrixRow> = {
     body: {},
     expect: api({ staff: 400, otherAgency: 400, kiosk: 400 }),
   },
+  'POST /api/v1/consents/:id/renewal': {
+    path: '/api/v1/consents/cns_missing/renewal',
+    body: { validUntil: '2026-09-01' },
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
   'POST /api/v1/consents/:id/discard': {
     path: '/api/v1/consents/cns_missing/discard',
     expect: api({ staff: 404, otherAgency: 404 }),
@@ -282,6 +287,15 @@ const matrix: Record<string, MatrixRow> = {
   'POST /staff/consents/:id/revocation': {
     path: '/staff/consents/cns_unknown/revocation',
     body: { reason: 'asked by phone' },
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'GET /staff/consents/:id/renewal': {
+    path: '/staff/consents/cns_unknown/renewal',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'POST /staff/consents/:id/renewal': {
+    path: '/staff/consents/cns_unknown/renewal',
+    body: {},
     expect: page({ staff: 404, otherAgency: 404 }),
   },
   'POST /staff/consents/:id/discard': {

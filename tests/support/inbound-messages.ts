@@ -60,6 +60,7 @@ export function attestationFor(headers: Record<string, string>): ConsentAttestat
       discardedAt: null,
       declinedAt: null,
       lapsedAt: null,
+      renewedAt: null,
       text: { templateId: 'einwilligung-standard', version: 1, sha256: 'a'.repeat(64) },
       signatures: [{ role: 'youth', signedAt: '2026-03-02T09:00:00.000Z', method: 'kiosk_drawn' }],
       revocation: null,

@@ -143,6 +143,7 @@ export async function deliverCaseSummary(
         discardedAt: null,
         declinedAt: null,
         lapsedAt: null,
+        renewedAt: null,
         text: {
           templateId: 'einwilligung-standard',
           version: 1,

@@ -14,6 +14,7 @@ const labels: Record<string, string> = {
   inbound_received: 'Nachricht einer Partnerstelle empfangen',
   inbound_refused: 'Nachricht einer Partnerstelle abgewiesen',
   consent_activated: 'Einwilligung wirksam',
+  consent_renewed: 'Einwilligung durch Erneuerung beendet',
   consent_created: 'Einwilligung vorbereitet',
   consent_declined: 'Einwilligung abgelehnt',
   consent_discarded: 'Entwurf verworfen',

@@ -38,6 +38,7 @@ const statuses: Record<string, PersonStringKey> = {
   declined: 'statusDeclined',
   revoked: 'statusRevoked',
   lapsed: 'statusLapsed',
+  renewed: 'statusRenewed',
   expired: 'statusExpired',
   discarded: 'statusDiscarded',
 }
@@ -78,6 +79,7 @@ const events: Record<string, PersonStringKey> = {
   consent_signed: 'eventConsentSigned',
   consent_activated: 'eventConsentActivated',
   consent_revoked: 'eventConsentRevoked',
+  consent_renewed: 'eventConsentRenewed',
   consent_declined: 'eventConsentDeclined',
   consent_discarded: 'eventConsentDiscarded',
   consent_expired: 'eventConsentExpired',

@@ -27,6 +27,11 @@ export interface ConsentDetailViewInput {
   warnings: readonly string[]
   /** The agency's kiosks a draft can be pushed to. */
   kiosks: readonly { id: string; name: string }[]
+  /**
+   * Offer "verlängern / erneuern" (issue 18 point 5): the consent is ending or has ended and the
+   * caller's agency may renew it (consent/permissions.ts).
+   */
+  offerRenewal?: boolean
   /** A message after an action (e.g. "signature recorded"). */
   notice?: string
   error?: string
@@ -236,7 +241,7 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
           </section>`
         : ''
     }
-    ${c.status === 'active' ? activeActions(input, isSender) : ''}
+    ${renewalSection(input)} ${c.status === 'active' ? activeActions(input, isSender) : ''}
     ${
       c.revocation
         ? html`<section class="card">
@@ -249,6 +254,79 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
           </section>`
         : ''
     }`
+}
+
+/** Where this consent stands in a renewal: renews another, was renewed, or may be renewed. */
+function renewalSection(input: ConsentDetailViewInput): SafeHtml {
+  const { language: lang, consent: c } = input
+  return html`${
+    c.renewsConsentId !== null
+      ? html`<section class="card" aria-labelledby="renews-h">
+          <h2 id="renews-h">${say(lang, 'Erneuerung', 'Renewal')}</h2>
+          <p>
+            ${say(lang, 'Diese Einwilligung erneuert eine bisherige Einwilligung.', 'This consent renews an earlier consent.')}
+            ${
+              c.status === 'draft'
+                ? say(
+                    lang,
+                    'Die bisherige endet, sobald diese vollständig unterschrieben ist.',
+                    'The earlier one ends as soon as this one is fully signed.',
+                  )
+                : ''
+            }
+            <a href="/staff/consents/${c.renewsConsentId}"
+              >${say(lang, 'Bisherige Einwilligung öffnen', 'Open the earlier consent')}</a
+            >
+          </p>
+        </section>`
+      : ''
+  }
+  ${
+    c.status === 'renewed' && c.renewedAt !== null
+      ? html`<section class="card" aria-labelledby="renewed-h">
+          <h2 id="renewed-h">${say(lang, 'Erneuert', 'Renewed')}</h2>
+          <p>
+            ${say(lang, 'Die Person hat eine neue Einwilligung unterschrieben; diese hier gilt seit', 'The person signed a new consent; this one no longer applies since')}
+            ${showInstant(c.renewedAt, lang)}
+            ${say(lang, 'nicht mehr. Niemand hat widerrufen.', '. Nobody revoked it.')}
+            ${
+              c.renewedByConsentId !== null
+                ? html`<a href="/staff/consents/${c.renewedByConsentId}"
+                    >${say(lang, 'Neue Einwilligung öffnen', 'Open the new consent')}</a
+                  >`
+                : ''
+            }
+          </p>
+        </section>`
+      : ''
+  }
+  ${
+    input.offerRenewal
+      ? html`<section class="card" aria-labelledby="renew-h">
+          <h2 id="renew-h">${say(lang, 'Verlängern / erneuern', 'Extend / renew')}</h2>
+          <p>
+            ${
+              c.status === 'active'
+                ? say(
+                    lang,
+                    'Die Einwilligung endet bald. Bereiten Sie mit denselben Angaben eine neue vor; die Person liest und unterschreibt sie am Kiosk. Mit der Unterschrift endet diese Einwilligung.',
+                    'The consent ends soon. Prepare a new one with the same details; the person reads and signs it at the kiosk. With that signature this consent ends.',
+                  )
+                : say(
+                    lang,
+                    'Diese Einwilligung gilt nicht mehr. Bereiten Sie mit denselben Angaben eine neue vor; die Person liest und unterschreibt sie am Kiosk.',
+                    'This consent no longer applies. Prepare a new one with the same details; the person reads and signs it at the kiosk.',
+                  )
+            }
+          </p>
+          <p>
+            <a class="button" href="/staff/consents/${c.id}/renewal"
+              >${say(lang, 'verlängern / erneuern', 'extend / renew')}</a
+            >
+          </p>
+        </section>`
+      : ''
+  }`
 }
 
 function handOff(input: ConsentDetailViewInput): SafeHtml {

@@ -53,6 +53,11 @@ export interface ConsentFormViewInput {
   errors: readonly string[]
   warnings: readonly ConsentFormWarning[]
   consentLanguages: readonly { id: string; label: string }[]
+  /**
+   * Set when the form renews a consent (issue 18 point 5): it posts to that consent's renewal,
+   * and the person stays the one of the consent renewed.
+   */
+  renewal?: { consentId: string }
 }
 
 function checked(list: readonly string[], value: string): SafeHtml | '' {
@@ -127,8 +132,22 @@ export function consentFormView(input: ConsentFormViewInput): SafeHtml {
           <label for="${side}-${agency.id}">${agency.name}</label>
         </div>`,
     )
+  const renewal = input.renewal
+  const personFixed = renewal ? html`readonly aria-describedby="person-fixed"` : ''
   return html`<section class="card">
-    <h1>${say(lang, 'Einwilligung vorbereiten', 'Prepare a consent')}</h1>
+    <h1>
+      ${renewal ? say(lang, 'Einwilligung erneuern', 'Renew a consent') : say(lang, 'Einwilligung vorbereiten', 'Prepare a consent')}
+    </h1>
+    ${
+      renewal
+        ? html`<p class="notice">
+            ${say(lang, 'Die Angaben stammen aus der bisherigen Einwilligung. Prüfen Sie sie mit der jungen Person; sie unterschreibt die neue Einwilligung wie jede andere am Kiosk oder auf Papier. Sobald die neue vollständig unterschrieben ist, endet die bisherige.', 'The details come from the earlier consent. Check them with the young person; they sign the new consent like any other at the kiosk or on paper. As soon as the new one is fully signed, the earlier one ends.')}
+            <a href="/staff/consents/${renewal.consentId}"
+              >${say(lang, 'Bisherige Einwilligung öffnen', 'Open the earlier consent')}</a
+            >
+          </p>`
+        : ''
+    }
     <p class="muted">
       ${say(
         lang,
@@ -172,7 +191,12 @@ export function consentFormView(input: ConsentFormViewInput): SafeHtml {
           </div>`
         : ''
     }
-    <form method="post" action="/staff/consents" class="prepare-form" novalidate>
+    <form
+      method="post"
+      action="${renewal ? `/staff/consents/${renewal.consentId}/renewal` : '/staff/consents'}"
+      class="prepare-form"
+      novalidate
+    >
       <input type="hidden" name="_csrf" value="${input.csrfToken}" />
       <fieldset>
         <legend>${say(lang, 'Art', 'Kind')}</legend>
@@ -208,6 +232,13 @@ ${values.releasedProfessionals}</textarea>
       </fieldset>
       <fieldset>
         <legend>${say(lang, 'Junge Person', 'Young person')}</legend>
+        ${
+          renewal
+            ? html`<p class="explanation" id="person-fixed">
+                ${say(lang, 'Eine Erneuerung gilt für dieselbe Person: Name und Geburtsdatum bleiben.', 'A renewal is for the same person: name and date of birth stay.')}
+              </p>`
+            : ''
+        }
         <div class="grid-3">
           <div>
             <label for="givenName">${say(lang, 'Vorname', 'Given name')}</label>
@@ -218,6 +249,7 @@ ${values.releasedProfessionals}</textarea>
               value="${values.givenName}"
               autocomplete="off"
               required
+              ${personFixed}
             />
           </div>
           <div>
@@ -229,6 +261,7 @@ ${values.releasedProfessionals}</textarea>
               value="${values.familyName}"
               autocomplete="off"
               required
+              ${personFixed}
             />
           </div>
           <div>
@@ -240,6 +273,7 @@ ${values.releasedProfessionals}</textarea>
               value="${values.birthDate}"
               max="${input.today}"
               required
+              ${personFixed}
             />
           </div>
         </div>

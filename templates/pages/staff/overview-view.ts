@@ -49,6 +49,7 @@ const statuses = [
   'declined',
   'revoked',
   'lapsed',
+  'renewed',
   'expired',
   'discarded',
 ] as const

@@ -11,6 +11,7 @@ export function statusLabel(status: string, lang: StaffLanguage): string {
     active: ['Gültig', 'Active'],
     revoked: ['Widerrufen', 'Revoked'],
     lapsed: ['Erloschen (nicht bestätigt)', 'Lapsed (not confirmed)'],
+    renewed: ['Erneuert (durch neue Einwilligung ersetzt)', 'Renewed (replaced by a new consent)'],
     expired: ['Abgelaufen', 'Expired'],
     declined: ['Abgelehnt', 'Declined'],
     discarded: ['Verworfen', 'Discarded'],

@@ -70,6 +70,7 @@ const consentArb: fc.Arbitrary<ConsentFacts> = fc
         r.discarded && signed.length < required.length ? '2026-01-01T00:00:00.000Z' : null,
       declinedAt: null,
       lapsedAt: null,
+      renewedAt: null,
       singleTransfer:
         r.used === null
           ? null

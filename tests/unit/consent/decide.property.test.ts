@@ -45,6 +45,7 @@ const consentArb: fc.Arbitrary<ConsentFacts> = fc
     signed: fc.subarray<SignatoryRole>(['youth', 'guardian', 'entrusting_person']),
     revokedAt: fc.option(instant, { nil: null }),
     lapsedAt: fc.option(instant, { nil: null }),
+    renewedAt: fc.option(instant, { nil: null }),
     discarded: fc.boolean(),
     declined: fc.boolean(),
   })
@@ -72,6 +73,7 @@ const consentArb: fc.Arbitrary<ConsentFacts> = fc
       declinedAt:
         r.declined && r.signed.length < required.length ? '2026-01-01T00:00:00.000Z' : null,
       lapsedAt: r.lapsedAt?.toISOString() ?? null,
+      renewedAt: r.renewedAt?.toISOString() ?? null,
       singleTransfer: null,
     }
   })
@@ -106,6 +108,7 @@ const coveredCaseArb = consentArb
         discardedAt: null,
         declinedAt: null,
         lapsedAt: null,
+        renewedAt: null,
       }),
       request: fc.record({
         subjectPseudonym: fc.constant(consent.subjectPseudonym),
@@ -214,6 +217,25 @@ describe('decide (properties)', () => {
           const atLater = decide(request, [lapsed], new Date(t.getTime() + after))
           expect(atLater.decision).toBe('deny')
           expect(atLater.reasons).toContain('consent_lapsed')
+          expect(atLater.reasons).not.toContain('consent_revoked')
+        },
+      ),
+      runs,
+    )
+  })
+
+  it('after a renewal was signed at t, denies under the old consent as renewed at every t2 >= t', () => {
+    fc.assert(
+      fc.property(
+        coveredCaseArb,
+        fc.integer({ min: -5_000_000_000, max: 5_000_000_000 }),
+        fc.integer({ min: 0, max: 10_000_000_000 }),
+        ({ consent, request, now }, shift, after) => {
+          const t = new Date(now.getTime() + shift)
+          const renewed = { ...consent, renewedAt: t.toISOString() }
+          const atLater = decide(request, [renewed], new Date(t.getTime() + after))
+          expect(atLater.decision).toBe('deny')
+          expect(atLater.reasons).toContain('consent_renewed')
           expect(atLater.reasons).not.toContain('consent_revoked')
         },
       ),

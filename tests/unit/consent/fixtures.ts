@@ -26,6 +26,7 @@ export function activeConsent(overrides: Partial<ConsentFacts> = {}): ConsentFac
     discardedAt: null,
     declinedAt: null,
     lapsedAt: null,
+    renewedAt: null,
     singleTransfer: null,
     ...overrides,
   }

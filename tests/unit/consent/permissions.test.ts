@@ -41,6 +41,7 @@ const actions: ConsentAction[] = [
   { type: 'confirm_majority', method: 'kiosk_drawn' },
   { type: 'confirm_majority', method: 'kiosk_typed' },
   { type: 'confirm_majority', method: 'staff_attested' },
+  { type: 'renew' },
 ]
 
 const flowArb: fc.Arbitrary<KioskFlow | null> = fc.option(

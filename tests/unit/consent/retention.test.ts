@@ -29,6 +29,13 @@ describe('consent retention rule', () => {
       dueAt: new Date(Date.parse(revokedAt) + 30 * day),
     })
     expect(erasureDue(activeConsent({ lapsedAt }), retention, at)?.ground).toBe('lapsed')
+    // Ended by a signed renewal (issue 18 point 5): kept as long as any other ending.
+    const renewedAt = '2026-04-01T10:00:00.000Z'
+    expect(erasureDue(activeConsent({ renewedAt, lapsedAt }), retention, at)).toEqual({
+      ground: 'renewed',
+      endedAt: new Date(renewedAt),
+      dueAt: new Date(Date.parse(renewedAt) + 30 * day),
+    })
     expect(erasureDue(activeConsent(), retention, at)).toEqual({
       ground: 'expired',
       endedAt: validityEnd,
