@@ -90,21 +90,6 @@ export async function listDecryptionCertificates(
     .execute()
   return rows.map(toCertificate)
 }
-
-/** A registered certificate by its SHA-256 fingerprint, whatever its status. */
-export async function findInboundCertificate(
-  db: Executor,
-  id: string,
-): Promise<InboundCertificate | undefined> {
-  const row = await db
-    .selectFrom('agency_certificates')
-    .leftJoin('agency_keys', 'agency_keys.certificate_id', 'agency_certificates.id')
-    .select(certificateColumns)
-    .where('agency_certificates.id', '=', id)
-    .executeTakeFirst()
-  return row ? toCertificate(row) : undefined
-}
-
 /** The item a message with this Message-ID already became for the agency, if any. */
 export async function findInboundItemByMessage(
   db: Executor,
