@@ -90,6 +90,7 @@ export async function listDecryptionCertificates(
     .execute()
   return rows.map(toCertificate)
 }
+
 /** The item a message with this Message-ID already became for the agency, if any. */
 export async function findInboundItemByMessage(
   db: Executor,
