@@ -72,6 +72,10 @@ const pages: Record<string, PageRow> = {
   '/staff/inbox': { as: 'staff-ja' },
   '/staff/inbox/:id': { as: 'staff-ja', paths: (i) => [`/staff/inbox/${i.inboxItem}`] },
   '/staff/inbox/:id/copy.pdf': { skip: 'a PDF (receipt-pdf and inbox tests read it)' },
+  '/staff/consents/:id/renewal': {
+    as: 'staff-jc',
+    paths: (i) => [`/staff/consents/${i.active}/renewal`],
+  },
   '/staff/people': { as: 'staff-jc' },
   '/staff/people/:pseudonym': { as: 'staff-jc', paths: (i) => [`/staff/people/${i.person}`] },
   '/staff/notifications': { as: 'staff-jc' },
