@@ -228,6 +228,9 @@ describe.each(dialects)('the person search and page on %s', (dialect) => {
     expect(page).not.toContain('inb_mira_ja')
     expect(page).toContain('data-person-request="req_mira1"')
     expect(page).toContain('href="/staff/requests/req_mira1/answer"')
+    // The consent's own page leads back to the person.
+    const detail = await (await as('staff-jc')).get(`/staff/consents/${miraConsent}`)
+    expect(await detail.text()).toContain(`href="/staff/people/${miraPseudonym}"`)
   })
 
   it('when the recipient agency opens the page, then it sees its own side: no sending, what it received, its request', async () => {

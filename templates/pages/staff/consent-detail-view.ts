@@ -63,6 +63,11 @@ export function consentDetailView(input: ConsentDetailViewInput): SafeHtml {
           : ''
       }
       ${input.error ? html`<p class="alert error-box" role="alert">${input.error}</p>` : ''}
+      <p>
+        <a href="/staff/people/${c.subjectPseudonym}"
+          >${say(lang, 'Alles zu dieser Person', 'Everything about this person')}</a
+        >
+      </p>
       <dl class="facts">
         <dt>${say(lang, 'Geburtsdatum', 'Date of birth')}</dt>
         <dd>${showDate(c.subject.birthDate, lang)}</dd>
