@@ -1,3 +1,4 @@
+import { mayManageFederation } from '../../accounts/federation-permissions.ts'
 import { z } from 'zod'
 import {
   agencySchema,
@@ -38,8 +39,14 @@ export const addAgencyRoute = apiRoute({
   body: newAgencySchema,
   status: 201,
   response: agencySchema,
-  handle: async ({ deps, principal, body }) =>
-    addAgency(deps, { actor: `user:${principal.userId}`, agency: body }),
+  handle: async ({ deps, principal, body }) => {
+    if (!mayManageFederation(principal, { kind: 'register_agency' }))
+      throw new ApiError(
+        'forbidden',
+        'Only the administration of the whole instance registers agencies.',
+      )
+    return addAgency(deps, { actor: `user:${principal.userId}`, agency: body })
+  },
 })
 
 const publicUserSchema = userSchema.omit({ disabled: true })

@@ -250,6 +250,14 @@ export const addAgencyPage = pageRoute({
         status: 400,
         agencyForm: { values, problems: problemsOf(parsed.error.issues) },
       })
+    if (!mayManageFederation(principal, { kind: 'register_agency' }))
+      return renderAdmin(deps, ctx, {
+        status: 403,
+        agencyForm: {
+          values,
+          problems: ['Neue Behörden legt nur die Verwaltung der ganzen Instanz an.'],
+        },
+      })
     try {
       await addAgency(deps, { actor: actorOf(principal), agency: parsed.data })
     } catch (error) {

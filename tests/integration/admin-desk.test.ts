@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEntry } from '../../audit/audit-event.ts'
-import { findUser } from '../../db/account-repository.ts'
+import { findAgency, findUser } from '../../db/account-repository.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { listAgencyCertificates } from '../../db/certificate-repository.ts'
 import { writePkcs12 } from '../../crypto/pkcs12.ts'
@@ -309,5 +309,23 @@ describe.each(dialects)('admin desk: certificates, kiosk devices, accounts on %s
       },
     })
     expect(apiEscalate.status).toBe(403)
+  })
+
+  it("when an agency's admin tries to register a new agency, then only the instance's administration may, on the page and through the API", async () => {
+    const agency = {
+      id: 'neu-demo',
+      name: 'Neue Behörde',
+      kind: 'jugendamt',
+      mailbox: 'neu@neu-demo.example',
+    }
+    const page = await post('/admin/agencies', adminJa, { ...agency, smimeProfile: '' })
+    expect(page.status).toBe(403)
+    expect(page.text).toContain('nur die Verwaltung der ganzen Instanz')
+    const api = await server.api('POST', '/agencies', {
+      token: tokens['admin-ja'] ?? '',
+      body: agency,
+    })
+    expect(api.status).toBe(403)
+    expect(await findAgency(t.deps.db, 'neu-demo')).toBeUndefined()
   })
 })

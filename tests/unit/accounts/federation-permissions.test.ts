@@ -11,17 +11,20 @@ const who = (role: Role, agencyId: string | null): Principal => ({
 })
 
 describe('who may manage federation (issue 16 point 1)', () => {
-  it('only an instance administrator imports partner cards; every other party is refused', () => {
-    expect(mayManageFederation(who('admin', null), { kind: 'import_card' })).toBe(true)
-    for (const party of [
-      who('admin', 'jc-demo'),
-      who('staff', 'jc-demo'),
-      who('dpo', null),
-      who('dpo', 'jc-demo'),
-      who('kiosk', 'jc-demo'),
-    ])
-      expect(mayManageFederation(party, { kind: 'import_card' }), party.userId).toBe(false)
-  })
+  it.each(['import_card', 'register_agency'] as const)(
+    'only an instance administrator may %s; every other party is refused',
+    (kind) => {
+      expect(mayManageFederation(who('admin', null), { kind })).toBe(true)
+      for (const party of [
+        who('admin', 'jc-demo'),
+        who('staff', 'jc-demo'),
+        who('dpo', null),
+        who('dpo', 'jc-demo'),
+        who('kiosk', 'jc-demo'),
+      ])
+        expect(mayManageFederation(party, { kind }), party.userId).toBe(false)
+    },
+  )
 
   it("an agency's profile: the instance administrator or that agency's administrator only", () => {
     const action = { kind: 'set_profile', agencyId: 'ja-demo' } as const
