@@ -78,10 +78,15 @@ async function renderDpoPage(
 async function selectableAgencies(
   deps: Deps,
   principal: Principal,
-): Promise<{ agencies: { id: string; name: string }[]; fixed: boolean }> {
+): Promise<{
+  agencies: { id: string; name: string }[]
+  fixed: boolean
+  /** Every agency by name: an entry of one's own agency may name another. */
+  names: { id: string; name: string }[]
+}> {
   const all = await listAgencies(deps.db)
-  if (principal.allAgencies) return { agencies: all, fixed: false }
-  return { agencies: all.filter((a) => a.id === principal.agencyId), fixed: true }
+  if (principal.allAgencies) return { agencies: all, fixed: false, names: all }
+  return { agencies: all.filter((a) => a.id === principal.agencyId), fixed: true, names: all }
 }
 
 const dpoOnly = ['dpo'] as const
@@ -95,6 +100,7 @@ export const dpoLogPage = pageRoute({
     const choice = await selectableAgencies(deps, principal)
     const common = {
       agencies: choice.agencies,
+      agencyNames: choice.names,
       agencyFixed: choice.fixed,
       eventTypes: auditEventTypes,
     }
@@ -167,10 +173,15 @@ export const dpoEntryPage = pageRoute({
   handle: async ({ deps, principal, params, req }) => {
     const record = await visibleEntry(deps, principal, params.seq)
     const proof = await proveEntry(deps, record.seq)
+    const agencies = await listAgencies(deps.db)
     return renderDpoPage(
       deps,
       { principal, cookie: req.headers.cookie },
-      { title: `Eintrag ${record.seq}`, active: 'log', body: dpoEntryView(record, proof) },
+      {
+        title: `Eintrag ${record.seq}`,
+        active: 'log',
+        body: dpoEntryView(record, proof, agencies),
+      },
     )
   },
 })
@@ -182,7 +193,11 @@ export const dpoReportsPage = pageRoute({
   handle: async ({ deps, principal, query, req }) => {
     const parsed = parseDpoLogQuery(query, dpoReportQuerySchema)
     const choice = await selectableAgencies(deps, principal)
-    const common = { agencies: choice.agencies, agencyFixed: choice.fixed }
+    const common = {
+      agencies: choice.agencies,
+      agencyNames: choice.names,
+      agencyFixed: choice.fixed,
+    }
     const ctx = { principal, cookie: req.headers.cookie }
     if (!parsed.ok) {
       const body = dpoReportsView({

@@ -6,6 +6,7 @@
  * (templates/pages/raw-codes.ts, tests/integration/raw-codes-pages.test.ts) fails a page that
  * shows one. An unknown code comes back unchanged, so the check catches a table that lacks it.
  */
+import { agencyKindLabel } from '../../config/agency-kinds.ts'
 import { vocabulary } from '../../config/vocabulary.ts'
 import { categoryNotCoveredPrefix } from '../../consent/decide.ts'
 import { localized } from '../../consent/vocabulary.ts'
@@ -224,8 +225,19 @@ const signatories: Record<string, string> = {
   entrusting_person_2: 'zweite anvertrauende Person',
   entrusting_person_3: 'dritte anvertrauende Person',
 }
+/** Why a kiosk session was opened (audit/events/kiosk-events.ts). */
+const kioskPurposes: Record<string, string> = {
+  sign: 'Unterschreiben',
+  confirm_majority: 'Bestätigen bei Volljährigkeit',
+}
+
 const valueTables: Record<string, Record<string, string>> = {
+  scope: { standing: 'fortlaufend', single_transfer: 'für eine einzige Übermittlung' },
   kind: {
+    jobcenter: agencyKindLabel('jobcenter'),
+    agentur: agencyKindLabel('agentur'),
+    jugendamt: agencyKindLabel('jugendamt'),
+    traeger: agencyKindLabel('traeger'),
     transfer: 'Übermittlung',
     revocation_notice: 'Widerrufsmitteilung',
     receipt: 'Empfangsbestätigung',
@@ -287,7 +299,8 @@ export function codeValueLabel(field: string, value: string): string | undefined
         ? denyReasonLabel(value, categoryName)
         : valueTables.reason?.[value]
   else if (/categor/i.test(field)) label = vocabulary.categories[value] && categoryName(value)
-  else if (/^purposes?$/.test(field)) label = vocabulary.purposes[value] && purposeName(value)
+  else if (/^purposes?$/.test(field))
+    label = vocabulary.purposes[value] ? purposeName(value) : kioskPurposes[value]
   else if (field === 'type') label = eventTypeLabel(value)
   else label = valueTables[field]?.[value]
   return label !== undefined && label !== value ? label : undefined

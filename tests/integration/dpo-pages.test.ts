@@ -175,7 +175,9 @@ describe.each(dialects)('DPO pages on %s', (dialect) => {
     expect(page.text).not.toMatch(/<script|style="/)
     expect(page.text).toContain('Auffällig: user:staff-jc')
     expect(page.text).not.toContain('jc-demo → ja-demo') // staff-jc was never permitted
-    expect(page.text).toContain('aa-demo → ja-demo · Hilfeplanung')
+    expect(page.text).toContain(
+      'Agentur für Arbeit Demo-Stadt, Berufsberatung → Jugendamt Demo-Stadt · Hilfeplanung',
+    )
     // Reasons in words (issue 18), not `category_not_covered:gesundheit`.
     expect(page.text).toContain('Datenkategorie „Gesundheit“ nicht abgedeckt')
     expect(page.text).toContain('Widerrufe (insgesamt 1)')
@@ -257,7 +259,9 @@ describe.each(dialects)('DPO pages on %s', (dialect) => {
   it('when a DPO bound to one agency opens the reports, then only their agency is counted', async () => {
     const page = await get('/dpo/reports', scoped)
     expect(page.status).toBe(200)
-    expect(page.text).not.toContain('aa-demo → ja-demo')
+    expect(page.text).not.toContain(
+      'Agentur für Arbeit Demo-Stadt, Berufsberatung → Jugendamt Demo-Stadt',
+    )
     // Within jc-demo staff-jc has no colleagues with attempts to compare with: nothing is flagged.
     expect(page.text).toContain('Keine Auffälligkeiten.')
     expect(page.text).toContain('user:staff-jc')

@@ -16,28 +16,31 @@ export type EntryProofView =
   | { state: 'pending'; treeSize: number | null }
   | { state: 'failed'; reason: string }
 
+/** Agencies by id, to name them where an entry holds an agency's id. */
+type AgencyNames = ReadonlyMap<string, string>
+
 /** A value in words where it is a code (the code beside it, marked), else as stored. */
-function oneValue(name: string, value: string): SafeHtml {
+function oneValue(name: string, value: string, agencies: AgencyNames): SafeHtml {
   // Dates and instants in the one format (Berlin time); the stored value beside it.
   const label = /^\d{4}-\d{2}-\d{2}$/.test(value)
     ? formatCalendarDate(value)
     : /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value)
       ? formatBerlinTime(value)
-      : codeValueLabel(name, value)
+      : (agencies.get(value) ?? codeValueLabel(name, value))
   return label
     ? html`${label} <code class="muted" data-code>${value}</code>`
     : html`<code>${value}</code>`
 }
 
-function valueOf(name: string, value: unknown): SafeHtml {
-  if (typeof value === 'string') return oneValue(name, value)
+function valueOf(name: string, value: unknown, agencies: AgencyNames): SafeHtml {
+  if (typeof value === 'string') return oneValue(name, value, agencies)
   if (typeof value === 'boolean') return html`${value ? 'ja' : 'nein'}`
   if (typeof value === 'number') return html`${String(value)}`
   if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
     return value.length === 0
       ? html`<span class="muted">keine</span>`
       : html`<ul class="plain">
-          ${value.map((v) => html`<li>${oneValue(name, v)}</li>`)}
+          ${value.map((v) => html`<li>${oneValue(name, v, agencies)}</li>`)}
         </ul>`
   return html`<code>${JSON.stringify(value)}</code>`
 }
@@ -79,7 +82,12 @@ function proofPanel(seq: number, proof: EntryProofView): SafeHtml {
 }
 
 /** One audit entry in full, with its chain hashes and its checked inclusion proof. */
-export function dpoEntryView(entry: AuditRecord, proof: EntryProofView): SafeHtml {
+export function dpoEntryView(
+  entry: AuditRecord,
+  proof: EntryProofView,
+  agencies: readonly { id: string; name: string }[],
+): SafeHtml {
+  const names: AgencyNames = new Map(agencies.map((a) => [a.id, a.name]))
   const { type, ...fields } = entry.event as Record<string, unknown> & { type: string }
   const subject = typeof fields.subjectPseudonym === 'string' ? fields.subjectPseudonym : undefined
   return html`<section class="card" aria-labelledby="entry-heading">
@@ -100,7 +108,7 @@ export function dpoEntryView(entry: AuditRecord, proof: EntryProofView): SafeHtm
         ${Object.entries(fields).map(
           ([name, value]) =>
             html`<dt>${auditFieldLabel(name)}</dt>
-              <dd>${valueOf(name, value)}</dd>`,
+              <dd>${valueOf(name, value, names)}</dd>`,
         )}
         <dt>Vorheriger Hash</dt>
         <dd><code class="hash">${entry.prevHash}</code></dd>

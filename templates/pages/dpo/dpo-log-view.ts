@@ -11,6 +11,8 @@ export interface DpoLogViewInput {
   problems: readonly string[]
   /** Agencies the DPO may choose; one entry (fixed) for a DPO bound to one agency. */
   agencies: readonly { id: string; name: string }[]
+  /** Every agency by name, for the entries' agency column (ids are not shown). */
+  agencyNames: readonly { id: string; name: string }[]
   agencyFixed: boolean
   eventTypes: readonly string[]
   entries: readonly AuditRecord[]
@@ -79,7 +81,7 @@ function filterForm(input: DpoLogViewInput): SafeHtml {
         <label for="f-agency">Behörde</label>
         <select id="f-agency" name="agency" ${input.agencyFixed ? html`disabled` : ''}>
           ${input.agencyFixed ? '' : option('', 'alle Behörden', v.agency)}
-          ${input.agencies.map((a) => option(a.id, `${a.name} (${a.id})`, v.agency))}
+          ${input.agencies.map((a) => option(a.id, a.name, v.agency))}
         </select>
       </div>
       ${textField('staff', 'Mitarbeiter/in (Kennung)', v.staff, 'z. B. demo-jc')}
@@ -117,7 +119,8 @@ function reasonsOf(event: Record<string, unknown>): string {
     : ''
 }
 
-function entryRow(entry: AuditRecord): SafeHtml {
+function entryRow(entry: AuditRecord, agencyNames: DpoLogViewInput['agencyNames']): SafeHtml {
+  const name = (id: string) => agencyNames.find((a) => a.id === id)?.name ?? id
   const index = indexEntry(entry.event)
   const event = entry.event as Record<string, unknown>
   const reasons = reasonsOf(event)
@@ -128,7 +131,7 @@ function entryRow(entry: AuditRecord): SafeHtml {
     <td><time datetime="${entry.at}">${formatBerlinTime(entry.at)}</time></td>
     <td>${eventTypeLabel(entry.event.type)}</td>
     <td><code>${entry.actor}</code></td>
-    <td>${index.agencyIds.join(', ')}</td>
+    <td>${index.agencyIds.map(name).join(', ')}</td>
     <td>
       ${
         index.subjectPseudonym
@@ -195,7 +198,7 @@ export function dpoLogView(input: DpoLogViewInput): SafeHtml {
                   </tr>
                 </thead>
                 <tbody>
-                  ${input.entries.map(entryRow)}
+                  ${input.entries.map((entry) => entryRow(entry, input.agencyNames))}
                 </tbody>
               </table>
             </div>`

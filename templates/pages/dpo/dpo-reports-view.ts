@@ -17,6 +17,8 @@ export interface DpoReportsViewInput {
   values: { from?: string | undefined; to?: string | undefined; agency?: string | undefined }
   problems: readonly string[]
   agencies: readonly { id: string; name: string }[]
+  /** Every agency by name: a report of one's own agency names its partners. */
+  agencyNames: readonly { id: string; name: string }[]
   agencyFixed: boolean
   report: AuditReport | undefined
   expiring: { withinDays: number; items: readonly ExpiringConsentRow[] } | undefined
@@ -75,7 +77,7 @@ function reportForm(input: DpoReportsViewInput): SafeHtml {
           ${input.agencies.map(
             (a) =>
               html`<option value="${a.id}" ${v.agency === a.id ? html`selected` : ''}>
-                ${a.name} (${a.id})
+                ${a.name}
               </option>`,
           )}
         </select>
@@ -128,7 +130,11 @@ function unacknowledgedSection(
   </section>`
 }
 
-function expiringSection(expiring: NonNullable<DpoReportsViewInput['expiring']>): SafeHtml {
+function expiringSection(
+  expiring: NonNullable<DpoReportsViewInput['expiring']>,
+  agencies: DpoReportsViewInput['agencies'],
+): SafeHtml {
+  const agencyNameOf = (id: string) => agencies.find((a) => a.id === id)?.name ?? id
   const perWeek = new Map<string, number>()
   for (const item of expiring.items) {
     const week = isoWeekOf(new Date(`${item.validUntil}T12:00:00Z`))
@@ -171,7 +177,7 @@ function expiringSection(expiring: NonNullable<DpoReportsViewInput['expiring']>)
                       </td>
                       <td><code>${item.subjectPseudonym}</code></td>
                       <td>${formatCalendarDate(item.validUntil)}</td>
-                      <td>${item.agencyId}</td>
+                      <td>${agencyNameOf(item.agencyId)}</td>
                     </tr>`,
                 )}
               </tbody>
@@ -255,6 +261,7 @@ function staffSection(report: AuditReport): SafeHtml {
 /** Reports with server-rendered charts (docs/design.md §3.5), each with its data table. */
 export function dpoReportsView(input: DpoReportsViewInput): SafeHtml {
   const report = input.report
+  const agencyName = (id: string) => input.agencyNames.find((a) => a.id === id)?.name ?? id
   return html`<h1>Berichte</h1>
     ${reportForm(input)}
     ${
@@ -267,7 +274,7 @@ export function dpoReportsView(input: DpoReportsViewInput): SafeHtml {
                 description:
                   'Erlaubte Übermittlungen von Falldaten je Kalenderwoche, von Behörde an Behörde und Zweck; verweigerte, von der Partnerstelle abgewiesene, gescheiterte und abgebrochene zählen nicht.',
                 rows: report.transfersPerWeek.map((r) => ({
-                  label: `${r.week} · ${r.fromAgencyId} → ${r.toAgencyId} · ${purposeName(r.purpose)}`,
+                  label: `${r.week} · ${agencyName(r.fromAgencyId)} → ${agencyName(r.toAgencyId)} · ${purposeName(r.purpose)}`,
                   value: r.count,
                 })),
                 columns: { label: 'Woche · Von → An · Zweck', value: 'Übermittlungen' },
@@ -329,7 +336,8 @@ export function dpoReportsView(input: DpoReportsViewInput): SafeHtml {
                 ? unacknowledgedSection(input.unacknowledgedNotices, input.agencies)
                 : ''
             }
-            ${input.expiring ? expiringSection(input.expiring) : ''} ${staffSection(report)}`
+            ${input.expiring ? expiringSection(input.expiring, input.agencyNames) : ''}
+            ${staffSection(report)}`
         : ''
     }`
 }
