@@ -7,7 +7,7 @@ import {
   launchBrowser,
   newContext,
   screenshot,
-  seriousAccessibilityViolations,
+  accessibilityViolations,
 } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createRelayPki, registerRelayPki } from '../support/smtp-relay-setup.ts'
@@ -64,7 +64,7 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
       await page.waitForLoadState('networkidle')
       weights[name] = weight.bytes()
       expect(weight.bytes()).toBeLessThan(maxPageBytes)
-      expect(await seriousAccessibilityViolations(page)).toEqual([])
+      expect(await accessibilityViolations(page)).toEqual([])
       await screenshot(page, `kiosk-adult-${name}`)
       weight.reset()
     }
@@ -149,7 +149,7 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
     await page.click('button.agree')
     await page.waitForURL(`${server.url}/kiosk/sign`)
     expect(await page.textContent('h1')).toContain('Erziehungsberechtigte Person')
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'kiosk-minor-guardian-sign')
     // An empty pad is refused, not signed.
     await page.fill('#signer-name', 'Petra Zwirbelmann')
@@ -184,7 +184,7 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
     await page.fill('.decision-row textarea[name=reason]', 'Ich frage erst meine Betreuerin.')
     await page.click('button.decline')
     await page.waitForURL(`${server.url}/kiosk/done`)
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'kiosk-declined')
     await page.goBack()
     await page.waitForLoadState()
@@ -223,7 +223,7 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
       await page.waitForURL(`${server.url}/kiosk/read`)
       expect(await page.getAttribute('html', 'lang')).toBe(lang === 'de-ls' ? 'de' : lang)
       expect((await page.textContent('.binding-note'))?.length).toBeGreaterThan(10)
-      expect(await seriousAccessibilityViolations(page)).toEqual([])
+      expect(await accessibilityViolations(page)).toEqual([])
     }
     expect(await page.getAttribute('html', 'dir')).toBe('rtl')
     // Runs in the page; typed loosely because the test project has no DOM lib.
@@ -312,7 +312,7 @@ describe.runIf(chromiumAvailable)('signing kiosk in Chromium (tablet 1024×768)'
     await page.click('button.agree')
     await page.waitForURL(`${server.url}/kiosk/choose`)
     expect(await page.textContent('.summary')).toContain('Wunsch: Ausbildung zur Tischlerin.')
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'kiosk-single-transfer-summary')
     await page.click('button.decline')
     await page.waitForURL(`${server.url}/kiosk/done`)
@@ -430,7 +430,7 @@ describe.runIf(chromiumAvailable)('kiosk idle wipe in Chromium', () => {
     await page.click('button.agree')
     await page.waitForURL(`${server.url}/kiosk/sign`)
     expect(await page.textContent('h1')).toContain('Selbst bestätigen')
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'kiosk-majority-confirm')
     await drawSignature(page)
     await page.fill('#signer-name', 'Ole Brandhorst')

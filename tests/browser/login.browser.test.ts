@@ -6,7 +6,7 @@ import {
   launchBrowser,
   newContext,
   screenshot,
-  seriousAccessibilityViolations,
+  accessibilityViolations,
 } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
@@ -32,7 +32,7 @@ describe.runIf(chromiumAvailable)('login page in Chromium', () => {
     const context = await newContext(browser)
     const page = await context.newPage()
     await page.goto(`${server.url}/login`)
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'login')
     await page.keyboard.type('staff-jc')
     await page.keyboard.press('Tab')
@@ -40,7 +40,7 @@ describe.runIf(chromiumAvailable)('login page in Chromium', () => {
     await page.keyboard.press('Enter')
     await page.waitForURL(`${server.url}/staff`)
     expect(await page.textContent('h1')).toContain('Arbeitsplatz')
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     const cookies = await context.cookies()
     expect(cookies.find((c) => c.name === 'brucke_session')).toMatchObject({
       httpOnly: true,

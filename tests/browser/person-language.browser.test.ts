@@ -8,7 +8,7 @@ import {
   launchBrowser,
   newContext,
   screenshot,
-  seriousAccessibilityViolations,
+  accessibilityViolations,
 } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createRelayPki } from '../support/smtp-relay-setup.ts'
@@ -64,7 +64,7 @@ describe.runIf(chromiumAvailable)('one language from start to finish, in Chromiu
       name,
     ).toEqual([])
     expect(await rawCodes(page), name).toEqual([])
-    expect(await seriousAccessibilityViolations(page), name).toEqual([])
+    expect(await accessibilityViolations(page), name).toEqual([])
     await screenshot(page, `person-${walk.language}-${name}`)
   }
 

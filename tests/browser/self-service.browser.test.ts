@@ -7,7 +7,7 @@ import {
   launchBrowser,
   newContext,
   screenshot,
-  seriousAccessibilityViolations,
+  accessibilityViolations,
 } from '../support/browser.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
 import { createRelayPki } from '../support/smtp-relay-setup.ts'
@@ -70,7 +70,7 @@ describe.runIf(chromiumAvailable)('self-service page in Chromium (tablet 1024×7
     await page.goto(`${server.url}/me#${code}`)
     expect(await page.inputValue('#receipt-code')).toBe(code)
     expect(page.url()).toBe(`${server.url}/me`)
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'self-service-entry')
     await page.fill('#birth-date', '2005-06-10')
     await page.click('button[type=submit].big')
@@ -78,7 +78,7 @@ describe.runIf(chromiumAvailable)('self-service page in Chromium (tablet 1024×7
     await page.waitForLoadState('networkidle')
     console.log(`[self-service page weight] consents=${(weight.bytes() / 1024).toFixed(1)}KB`)
     expect(weight.bytes()).toBeLessThan(150 * 1024)
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'self-service-consents')
     const cookies = await phone.cookies()
     const me = cookies.find((c) => c.name === 'brucke_me')
@@ -99,7 +99,7 @@ describe.runIf(chromiumAvailable)('self-service page in Chromium (tablet 1024×7
 
     await page.click('button.decline')
     expect(await page.textContent('h1')).toContain('Wirklich widerrufen')
-    expect(await seriousAccessibilityViolations(page)).toEqual([])
+    expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'self-service-confirm-revoke')
     await page.click('text=Ja, widerrufen')
     await page.waitForURL(`${server.url}/me/consents?done=revoked`)

@@ -53,31 +53,6 @@ export interface AxeViolation {
   nodes: number
 }
 
-/** Runs axe-core in the page and returns the serious and critical violations. */
-export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
-  // Evaluated through the DevTools protocol, so our strict CSP (no inline scripts) stays on.
-  await page.evaluate(axeSource)
-  // Runs inside the page; typed loosely because the test project has no DOM lib.
-  const violations = await page.evaluate(async () => {
-    const scope = globalThis as unknown as {
-      document: unknown
-      axe: {
-        run: (context: unknown) => Promise<{
-          violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[]
-        }>
-      }
-    }
-    const result = await scope.axe.run(scope.document)
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.length,
-    }))
-  })
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-}
-
 /**
  * Every rule axe-core has for WCAG 2.0/2.1/2.2 A, AA and AAA and its best practices, at every
  * impact (minor to critical): the kiosk pages must pass them all (issue «The person's side»
