@@ -202,26 +202,13 @@ export async function findConsentFacts(
   return row ? factsFromRow(row) : undefined
 }
 
-/**
- * What a transfer's consent attestation is built from (consent/consent-attestation.ts): the row
- * by primary key and the signatures' role, instant and method — never names or evidence. Two
- * indexed reads on the relay's hot path; nothing of the subject is read.
- */
-export async function findAttestationSource(
-  db: Executor,
-  id: string,
-): Promise<(AttestationSource & { person: MessagePerson | null }) | undefined> {
-  const [row, signatures] = await Promise.all([
-    db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst(),
-    db
-      .selectFrom('consent_signatures')
-      .select(['role', 'signed_at', 'method'])
-      .where('consent_id', '=', id)
-      .execute(),
-  ])
-  if (!row) return undefined
+/** What an attestation reads of the consent row itself; the signatures come from their table. */
+export type AttestationRowSource = Omit<AttestationSource, 'signatures'> & {
+  person: MessagePerson | null
+}
+
+function attestationRowSource(row: ConsentRow): AttestationRowSource {
   const facts = factsFromRow(row)
-  const roleOrder: readonly SignatoryRole[] = signatoryRoleSchema.options
   return {
     ...facts,
     kind: consentKindSchema.parse(row.kind),
@@ -232,17 +219,6 @@ export async function findAttestationSource(
       sha256: row.text_sha256,
     },
     entrustedCategories: list(row.entrusted_categories),
-    signatures: signatures
-      .map((s) => ({
-        role: signatoryRoleSchema.parse(s.role),
-        signedAt: s.signed_at,
-        method: signatureMethodSchema.parse(s.method),
-      }))
-      .sort(
-        (a, b) =>
-          a.signedAt.localeCompare(b.signedAt) ||
-          roleOrder.indexOf(a.role) - roleOrder.indexOf(b.role),
-      ),
     revocation: facts.revokedAt === null ? null : { at: facts.revokedAt },
     // The person as this agency typed them: only ever placed inside the encrypted message.
     person:
@@ -257,6 +233,46 @@ export async function findAttestationSource(
   }
 }
 
+/** The signatures' role, instant and method, in signing order — never names or evidence. */
+export async function listSignatureFacts(
+  db: Executor,
+  consentId: string,
+): Promise<AttestationSource['signatures']> {
+  const rows = await db
+    .selectFrom('consent_signatures')
+    .select(['role', 'signed_at', 'method'])
+    .where('consent_id', '=', consentId)
+    .execute()
+  const roleOrder: readonly SignatoryRole[] = signatoryRoleSchema.options
+  return rows
+    .map((s) => ({
+      role: signatoryRoleSchema.parse(s.role),
+      signedAt: s.signed_at,
+      method: signatureMethodSchema.parse(s.method),
+    }))
+    .sort(
+      (a, b) =>
+        a.signedAt.localeCompare(b.signedAt) ||
+        roleOrder.indexOf(a.role) - roleOrder.indexOf(b.role),
+    )
+}
+
+/**
+ * What a transfer's consent attestation is built from (consent/consent-attestation.ts): the row
+ * by primary key and the signatures' role, instant and method — never names or evidence. Two
+ * indexed reads; nothing of the subject table is read.
+ */
+export async function findAttestationSource(
+  db: Executor,
+  id: string,
+): Promise<(AttestationSource & { person: MessagePerson | null }) | undefined> {
+  const [row, signatures] = await Promise.all([
+    db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst(),
+    listSignatureFacts(db, id),
+  ])
+  return row ? { ...attestationRowSource(row), signatures } : undefined
+}
+
 /** Who a case summary is about, as the recipient's staff read it (inside the encryption only). */
 export interface MessagePerson {
   name: string
@@ -265,23 +281,30 @@ export interface MessagePerson {
 
 /**
  * What submitting a transfer reads of its consent, from one row in one statement: the facts of
- * the decision, the SHA-256 of the rendered text (what the message binds) and the categories
- * marked as entrusted to the Jugendamt (§ 65 SGB VIII).
+ * the decision, the SHA-256 of the rendered text (what the message binds), the categories marked
+ * as entrusted to the Jugendamt (§ 65 SGB VIII), and the row's part of the consent attestation —
+ * so a permitted transfer reads only the signatures besides (not the row a second time).
  */
 export async function findConsentForTransfer(
   db: Executor,
   id: string,
-): Promise<{ facts: ConsentFacts; textSha256: string; entrustedCategories: string[] } | undefined> {
-  const row = await db
-    .selectFrom('consents')
-    .select([...factsColumns, 'text_sha256', 'entrusted_categories'])
-    .where('id', '=', id)
-    .executeTakeFirst()
+): Promise<
+  | {
+      facts: ConsentFacts
+      textSha256: string
+      entrustedCategories: string[]
+      attestation: AttestationRowSource
+    }
+  | undefined
+> {
+  const row = await db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst()
   if (!row) return undefined
+  const attestation = attestationRowSource(row)
   return {
     facts: factsFromRow(row),
     textSha256: row.text_sha256,
     entrustedCategories: list(row.entrusted_categories),
+    attestation,
   }
 }
 

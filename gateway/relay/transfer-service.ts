@@ -7,8 +7,8 @@ import { termIdSchema } from '../../consent/vocabulary.ts'
 import { findAgencies } from '../../db/account-repository.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import {
-  findAttestationSource,
   findConsentForTransfer,
+  listSignatureFacts,
   markConsentUsed,
 } from '../../db/consent-repository.ts'
 import {
@@ -339,10 +339,13 @@ export async function submitTransfer(
     )
   // The attestation's source: the consent row and the signatures' roles, dates and methods —
   // not the assembled consent with the subject and the evidence.
-  const [source, agencies] = await Promise.all([
-    findAttestationSource(deps.db, consent.id),
+  const [signatures, agencies] = await Promise.all([
+    listSignatureFacts(deps.db, consent.id),
     findAgencies(deps.db, [caller.agencyId, transfer.to]),
   ])
+  // The consent the decision permitted is the row read above (`stored`): its attestation part.
+  const source =
+    stored?.attestation.id === consent.id ? { ...stored.attestation, signatures } : undefined
   const senderAgency = agencies.get(caller.agencyId)
   const recipientAgency = agencies.get(transfer.to)
   if (!senderAgency)
