@@ -211,6 +211,47 @@ export async function upsertTrustAnchor(db: Executor, anchor: TrustAnchorRecord)
     .execute()
 }
 
+/** Every trust anchor with its cached CRL, if any, in one statement (the validation material). */
+export async function listTrustAnchorsWithCachedCrl(
+  db: Executor,
+): Promise<{ anchor: TrustAnchorRecord; cached: CachedCrlRecord | undefined }[]> {
+  const rows = await db
+    .selectFrom('trust_anchors')
+    .leftJoin('crl_cache', 'crl_cache.trust_anchor_id', 'trust_anchors.id')
+    .selectAll('trust_anchors')
+    .select([
+      'crl_cache.crl_pem as cached_crl_pem',
+      'crl_cache.this_update as cached_this_update',
+      'crl_cache.next_update as cached_next_update',
+      'crl_cache.fetched_at as cached_fetched_at',
+    ])
+    .orderBy('trust_anchors.added_at')
+    .execute()
+  return rows.map((row) => ({
+    anchor: {
+      id: row.id,
+      subject: row.subject,
+      certificatePem: row.certificate_pem,
+      notAfter: date(row.not_after),
+      crlFile: row.crl_file,
+      crlUrl: row.crl_url,
+      addedAt: date(row.added_at),
+    },
+    cached:
+      row.cached_crl_pem === null ||
+      row.cached_this_update === null ||
+      row.cached_fetched_at === null
+        ? undefined
+        : {
+            trustAnchorId: row.id,
+            crlPem: row.cached_crl_pem,
+            thisUpdate: date(row.cached_this_update),
+            nextUpdate: optionalDate(row.cached_next_update),
+            fetchedAt: date(row.cached_fetched_at),
+          },
+  }))
+}
+
 export async function listTrustAnchors(db: Executor): Promise<TrustAnchorRecord[]> {
   const rows = await db.selectFrom('trust_anchors').selectAll().orderBy('added_at').execute()
   return rows.map((row) => ({

@@ -23,6 +23,72 @@ export async function findHostedAgencyByMailbox(
   return row
 }
 
+/**
+ * The hosted agency of this mailbox with every certificate it decrypts with at `at` (as
+ * {@link listDecryptionCertificates}), in one statement: receiving a message reads both first.
+ */
+export async function findHostedRecipient(
+  db: Executor,
+  mailbox: string,
+  at: Date,
+): Promise<{ agency: HostedAgency; certificates: InboundCertificate[] } | undefined> {
+  const rows = await db
+    .selectFrom('agencies')
+    .leftJoin('agency_certificates', (join) =>
+      join
+        .onRef('agency_certificates.agency_id', '=', 'agencies.id')
+        .on('agency_certificates.status', '=', 'active')
+        .on((eb) =>
+          eb.or([
+            eb('agency_certificates.retire_at', 'is', null),
+            eb('agency_certificates.retire_at', '>', at.toISOString()),
+          ]),
+        ),
+    )
+    .leftJoin('agency_keys', 'agency_keys.certificate_id', 'agency_certificates.id')
+    .select([
+      'agencies.id as hosted_id',
+      'agencies.mailbox as hosted_mailbox',
+      'agency_certificates.id',
+      'agency_certificates.agency_id',
+      'agency_certificates.certificate_pem',
+      'agency_certificates.chain_pem',
+      'agency_certificates.status',
+      'agency_certificates.retire_at',
+      'agency_keys.sealed_key_pem',
+    ])
+    .where('agencies.mailbox', '=', mailbox.toLowerCase())
+    .where('agencies.hosted', '=', 1)
+    .orderBy('agency_certificates.not_before', 'desc')
+    .orderBy('agency_certificates.added_at', 'desc')
+    .execute()
+  const first = rows[0]
+  if (first === undefined) return undefined
+  const certificates: InboundCertificate[] = []
+  for (const row of rows) {
+    if (
+      row.id === null ||
+      row.agency_id === null ||
+      row.certificate_pem === null ||
+      row.chain_pem === null ||
+      row.status === null
+    )
+      continue
+    certificates.push(
+      toCertificate({
+        id: row.id,
+        agency_id: row.agency_id,
+        certificate_pem: row.certificate_pem,
+        chain_pem: row.chain_pem,
+        status: row.status,
+        retire_at: row.retire_at,
+        sealed_key_pem: row.sealed_key_pem,
+      }),
+    )
+  }
+  return { agency: { id: first.hosted_id, mailbox: first.hosted_mailbox }, certificates }
+}
+
 /** A registered certificate as the inbound checks read it (status and rollover end). */
 export interface InboundCertificate {
   id: string

@@ -7,7 +7,7 @@ import { verifySignature } from '../../crypto/certificate-signature.ts'
 import { parseCrl } from '../../crypto/crl-parse.ts'
 import type { ParsedCrl } from '../../crypto/crl-parse.ts'
 import { CertificateError } from '../../crypto/errors.ts'
-import { listCachedCrls, listTrustAnchors, saveCachedCrl } from '../../db/certificate-repository.ts'
+import { listTrustAnchorsWithCachedCrl, saveCachedCrl } from '../../db/certificate-repository.ts'
 import type { TrustAnchorRecord } from '../../db/certificate-repository.ts'
 import { listCrlFetches } from '../../db/crl-fetch-repository.ts'
 import type { Deps } from '../deps.ts'
@@ -102,12 +102,11 @@ export async function loadValidationMaterial(
     storedOnly?: boolean
   },
 ): Promise<ValidationMaterial> {
-  const anchors = await listTrustAnchors(deps.db)
-  const cached = new Map((await listCachedCrls(deps.db)).map((crl) => [crl.trustAnchorId, crl]))
+  const rows = await listTrustAnchorsWithCachedCrl(deps.db)
+  const anchors = rows.map((row) => row.anchor)
   const crls: Buffer[] = []
-  for (const anchor of anchors) {
-    let crlPem = cached.get(anchor.id)?.crlPem
-    const entry = cached.get(anchor.id)
+  for (const { anchor, cached: entry } of rows) {
+    let crlPem = entry?.crlPem
     const current =
       entry !== undefined &&
       entry.thisUpdate <= input.at &&

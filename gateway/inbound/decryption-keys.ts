@@ -1,6 +1,6 @@
 import { decodePem } from '../../crypto/certificate-pem.ts'
 import type { PrivateKey } from '../../crypto/private-key-operations.ts'
-import { listDecryptionCertificates } from '../../db/inbound-repository.ts'
+import { listDecryptionCertificates, type InboundCertificate } from '../../db/inbound-repository.ts'
 import { keyStoreOf } from '../crypto/certificate-service.ts'
 import type { Deps } from '../deps.ts'
 
@@ -20,6 +20,8 @@ export async function decryptionKeysOf(
   deps: Pick<Deps, 'db' | 'config' | 'relay'>,
   agencyId: string,
   at: Date,
+  /** The agency's decryption certificates when the caller read them already (one read less). */
+  records?: readonly InboundCertificate[],
 ): Promise<DecryptionKey[]> {
   const keys: DecryptionKey[] = []
   const store = keyStoreOf(deps)
@@ -27,7 +29,7 @@ export async function decryptionKeysOf(
   // The current key comes from the keyring's cache (opening a sealed key costs a PBKDF2 run and a
   // key parse per message); only older certificates of a rollover are opened from the store.
   const current = await deps.relay.keyring.signer(agencyId, at)
-  for (const record of await listDecryptionCertificates(deps.db, agencyId, at)) {
+  for (const record of records ?? (await listDecryptionCertificates(deps.db, agencyId, at))) {
     const certificate = decodePem(record.certificatePem, 'CERTIFICATE')
     if (current.ok && current.identity.certificate.equals(certificate)) {
       keys.push({ certificate, key: current.identity.key })

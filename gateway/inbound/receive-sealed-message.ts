@@ -5,10 +5,11 @@ import { decryptAndVerify, type DecryptAndVerifyResult } from '../../crypto/smim
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { findCertificateWithMailbox } from '../../db/certificate-repository.ts'
 import {
-  findHostedAgencyByMailbox,
+  findHostedRecipient,
   findInboundItemByMessage,
   insertInboundItem,
   type HostedAgency,
+  type InboundCertificate,
 } from '../../db/inbound-repository.ts'
 import { isUniqueViolation } from '../../db/unique-violation.ts'
 import { validateRegisteredCertificate } from '../crypto/certificate-service.ts'
@@ -159,9 +160,13 @@ export async function receiveSealedMessage(
   const outer = readHeaderFields(input.raw)
   const outerMessageId = outer === undefined ? undefined : valuesOf(outer, 'message-id')[0]
   let recipient: HostedAgency | undefined
+  let certificates: InboundCertificate[] = []
   for (const address of input.envelopeRecipients) {
-    recipient = await findHostedAgencyByMailbox(deps.db, address)
-    if (recipient) break
+    const found = await findHostedRecipient(deps.db, address, at)
+    if (found === undefined) continue
+    recipient = found.agency
+    certificates = found.certificates
+    break
   }
   try {
     if (recipient === undefined) throw new Refusal('recipient_not_hosted')
@@ -169,19 +174,9 @@ export async function receiveSealedMessage(
       throw new Refusal('too_large')
     if (outer === undefined || !isEncryptedSmime(outer)) throw new Refusal('not_smime')
     // The same bytes under the same Message-ID again (a partner that lost our 250): the first answer.
-    const seenOuter =
-      outerMessageId === undefined
-        ? undefined
-        : await findInboundItemByMessage(deps.db, recipient.id, outerMessageId)
-    if (seenOuter?.status === 'received' && seenOuter.envelopeSha256 === envelopeSha256)
-      return await duplicateOf(deps, seenOuter.id)
-    const verified = await openAndCheck(deps, { input, outer, recipient, at })
-    // An outer Message-ID must equal the signed one (checkOuterAgrees): then it was looked up.
-    const seen =
-      verified.messageId === outerMessageId
-        ? seenOuter
-        : await findInboundItemByMessage(deps.db, recipient.id, verified.messageId)
-    if (seen?.status === 'received') return await duplicateOf(deps, seen.id)
+    const verified = await openAndCheck(deps, { input, outer, recipient, certificates, at })
+    // A message seen before (a partner that lost our 250 sends it again) is not looked up first:
+    // the item's unique Message-ID turns the second commit into the first answer (see store).
     if (verified.receiptFor !== undefined) return await takeReceipt(deps, verified)
     const attestation = checkAttestation(verified)
     // The accepted case summary's signed receipt is made before and queued in the same commit
@@ -266,12 +261,18 @@ async function duplicateOf(deps: ReceiveDeps, itemId: string): Promise<ReceiveRe
 /** Decrypts with each of the agency's keys, verifies, and checks signer and binding headers. */
 async function openAndCheck(
   deps: ReceiveDeps,
-  input: { input: ReceiveInput; outer: HeaderField[]; recipient: HostedAgency; at: Date },
+  input: {
+    input: ReceiveInput
+    outer: HeaderField[]
+    recipient: HostedAgency
+    certificates: readonly InboundCertificate[]
+    at: Date
+  },
 ): Promise<VerifiedInbound> {
   const { recipient, at } = input
   const material = await loadValidationMaterial(deps, { at })
   let opened: DecryptAndVerifyResult | undefined
-  for (const candidate of await decryptionKeysOf(deps, recipient.id, at)) {
+  for (const candidate of await decryptionKeysOf(deps, recipient.id, at, input.certificates)) {
     opened = decryptAndVerify({
       message: input.input.raw,
       recipient: candidate,
