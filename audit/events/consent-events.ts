@@ -39,6 +39,8 @@ export const consentEventSchemas = [
     requiredSignatories: z.array(role),
     /** The consent this draft renews (issue 18 point 5); absent on a new consent. */
     renewsConsentId: id.optional(),
+    /** Staff pages or API (issue 18 point 6); absent on entries written before it was recorded. */
+    via: z.enum(['page', 'api']).optional(),
   }),
   z.strictObject({
     type: z.literal('consent_signed'),
@@ -67,6 +69,8 @@ export const consentEventSchemas = [
     subjectPseudonym: id,
     agencyId: id.optional(),
     channel: z.enum(['kiosk', 'self_service', 'staff']),
+    /** A staff revocation: staff pages or API (issue 18 point 6); absent before it was recorded. */
+    via: z.enum(['page', 'api']).optional(),
     /** Whether a reason was given; the reason itself stays in the consent store. */
     reasonGiven: z.boolean(),
   }),

@@ -27,6 +27,11 @@ export interface ConsentCaller {
    * just typed on a kiosk.
    */
   receiptConsentIds?: readonly string[]
+  /**
+   * How a staff member's action came (issue 18 point 6): the staff pages (a browser session) or
+   * the API (a bearer token); recorded in the audit entry as `via`.
+   */
+  via?: 'page' | 'api'
 }
 
 /** The caller of the youth's self-service (docs/design.md §3.6), bound to one receipt. */

@@ -217,6 +217,7 @@ export async function createConsentDraft(
           textSha256: consent.text.sha256,
           requiredSignatories: [...consent.requiredSignatories],
           ...(consent.renewsConsentId !== null ? { renewsConsentId: consent.renewsConsentId } : {}),
+          ...(caller.via ? { via: caller.via } : {}),
         },
       })
       return code
@@ -360,6 +361,7 @@ export async function revokeConsent(
         subjectPseudonym: consent.subjectPseudonym,
         agencyId: caller.agencyId ?? consent.createdByAgencyId,
         channel: revocation.channel,
+        ...(revocation.channel === 'staff' && caller.via ? { via: caller.via } : {}),
         reasonGiven: revocation.reason !== undefined,
       },
     })

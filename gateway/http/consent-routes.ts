@@ -38,6 +38,8 @@ function callerOf(principal: Principal): ConsentCaller {
     role: principal.role,
     agencyId: principal.agencyId,
     userId: principal.userId,
+    // The staff pages call the API with their browser session: that is the page, not the API.
+    via: principal.via === 'session' ? 'page' : 'api',
   }
 }
 

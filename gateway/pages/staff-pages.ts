@@ -103,6 +103,7 @@ export function callerOf(principal: Principal): ConsentCaller {
     role: principal.role,
     agencyId: principal.agencyId,
     userId: principal.userId,
+    via: 'page',
   }
 }
 

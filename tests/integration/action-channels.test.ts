@@ -12,6 +12,7 @@ import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 /*
  * Issue 18 point 6: each action is recorded with the channel it came by. A transfer sent from
  * the staff composer (browser session) is `page`; the same call with a bearer token is `api`.
+ * So is a consent prepared or revoked by staff (`via` beside the revocation's channel `staff`).
  */
 const subject = { givenName: 'Mira', familyName: 'Kanalweg', birthDate: '2006-02-11' }
 const body = (consentId: string, category = 'schule') => ({
@@ -59,6 +60,13 @@ describe.each(dialects)('channel of a transfer on %s', (dialect) => {
     await t?.close()
   })
 
+  async function vias(type: string): Promise<unknown[]> {
+    const entries = await listAuditEntries(t.deps.db, { limit: 1000 })
+    return entries
+      .filter((e) => (e.event as { type: string }).type === type)
+      .map((e) => (e.event as { via?: unknown }).via)
+  }
+
   async function channels(type: string): Promise<unknown[]> {
     const entries = await listAuditEntries(t.deps.db, { limit: 1000 })
     return entries
@@ -85,5 +93,34 @@ describe.each(dialects)('channel of a transfer on %s', (dialect) => {
     })
     expect(refused.status).toBe(403)
     expect(await channels('transfer_denied')).toEqual(['page'])
+  })
+
+  it('records api or page for a consent staff prepare and for a revocation staff record', async () => {
+    // The consent of beforeAll was prepared with a bearer token.
+    expect(await vias('consent_created')).toEqual(['api'])
+    const session = await sessionFor(t.deps, 'staff-jc')
+    const headers = { cookie: session.cookie, 'x-csrf-token': session.csrfToken }
+    const drafted = await server.api('POST', '/consents', {
+      headers,
+      body: {
+        kind: 'einwilligung',
+        subject: { ...subject, givenName: 'Lea' },
+        senders: ['jc-demo'],
+        recipients: ['ja-demo'],
+        purposes: ['hilfeplanung'],
+        categories: ['schule'],
+        validUntil: '2026-12-31',
+      },
+    })
+    expect(drafted.status, JSON.stringify(drafted.body)).toBe(201)
+    expect(await vias('consent_created')).toEqual(['api', 'page'])
+
+    const revoked = await server.api('POST', `/consents/${consentId}/revocation`, {
+      headers,
+      body: { channel: 'staff', reason: 'telefonisch widerrufen' },
+    })
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200)
+    expect(await channels('consent_revoked')).toEqual(['staff'])
+    expect(await vias('consent_revoked')).toEqual(['page'])
   })
 })
