@@ -62,8 +62,11 @@ export async function migrateToLatest(
 /**
  * Kysely's PostgreSQL introspection (the migrator asks it whether its own tables exist) reads the
  * catalog of every schema, and fails with 3F000 when another schema is dropped in the middle of
- * that read — on a shared server, or when test files drop theirs. Such a failure is about someone
- * else's schema and nothing was migrated yet, so the run is repeated (a few times, briefly).
+ * that read — on a shared server, or when test files drop theirs — or with 42703 when another
+ * schema's table changes its columns meanwhile (seen in CI: `column "role" of relation
+ * "consent_signatures" does not exist` while a parallel test file migrated its own schema). Such a
+ * failure is about someone else's schema and nothing was migrated yet, so the run is repeated (a
+ * few times, briefly).
  */
 async function migrateRetryingForeignSchemaRace(
   migrator: Migrator,
@@ -72,9 +75,12 @@ async function migrateRetryingForeignSchemaRace(
   for (let attempt = 1; ; attempt++) {
     const outcome = await migrator.migrateToLatest()
     const failedMigration = (outcome.results ?? []).some((r) => r.status === 'Error')
+    // Only a failure before any migration ran (the introspection) is another schema's doing.
+    const migratedSome = (outcome.results ?? []).length > 0
     if (
       outcome.error === undefined ||
       failedMigration ||
+      migratedSome ||
       attempt >= 5 ||
       !isForeignSchemaVanished(outcome.error, ownSchema)
     )
@@ -86,6 +92,6 @@ async function migrateRetryingForeignSchemaRace(
 export function isForeignSchemaVanished(error: unknown, ownSchema: string | undefined): boolean {
   if (typeof error !== 'object' || error === null) return false
   const { code, message } = error as { code?: unknown; message?: unknown }
-  if (code !== '3F000' || typeof message !== 'string') return false
+  if ((code !== '3F000' && code !== '42703') || typeof message !== 'string') return false
   return ownSchema === undefined || !message.includes(`"${ownSchema}"`)
 }

@@ -13,6 +13,13 @@ describe('which migration failures are another schema vanishing', () => {
   it('repeats when another schema vanished', () => {
     expect(isForeignSchemaVanished(vanished('t_627e7e637d13'), 't_own')).toBe(true)
   })
+  it('repeats when another schema changed its columns during the catalog read (42703)', () => {
+    const changed = Object.assign(
+      new Error('column "role" of relation "consent_signatures" does not exist'),
+      { code: '42703' },
+    )
+    expect(isForeignSchemaVanished(changed, 't_own')).toBe(true)
+  })
   it('does not repeat when our own schema is missing', () => {
     expect(isForeignSchemaVanished(vanished('t_own'), 't_own')).toBe(false)
   })

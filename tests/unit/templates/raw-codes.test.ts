@@ -19,7 +19,7 @@ describe('the raw-code check (issue 18 point 6)', () => {
     const page = `<html><head><style>.a_b{}</style><script>var consentId = 1</script></head>
       <body data-consent-id="cns_x" class="log_table">
       <h1>Einwilligung widerrufen</h1><p>am 01.03.2026, 10:15 – Gültig bis 31.12.2026.</p>
-      <p>Einwilligung <code>cns_0123456789abcdefghjk</code>, Person
+      <p>Einwilligung <code>cns_0123456789abcdefghjk</code>, Beleg rcp_egceqpkmeetjkrxrvzed, Person
         <code>psn_0123456789abcdef0123456789abcdef</code>, Hash 3f2a9c0d1e2b3c4d5e6f</p>
       <p>post@jobcenter.example, https://example.org/a_b, aktenvermerk_1.pdf</p>
       <p>Ereignis: Einwilligung widerrufen <code data-code>consent_revoked</code></p>
