@@ -249,19 +249,27 @@ export const renderDetail = async (
 }
 
 /** Runs an action on a consent; a refusal re-shows the consent with the reason, not a bare error. */
+/**
+ * A consent action the rules refused: the consent page says why. A consent the caller may not see
+ * stays "not found" (the error is thrown on).
+ */
+export async function consentRefusalPage(ctx: Ctx, consentId: string, error: unknown) {
+  if (!(error instanceof ConsentError) || error.code === 'ERR_CONSENT_NOT_FOUND') throw error
+  const lang = staffLanguageOf(ctx.req)
+  const consent = await getConsent(ctx.deps, { caller: callerOf(ctx.principal), consentId })
+  return renderDetail(ctx, consent, {
+    error: `${say(lang, 'Nicht möglich:', 'Not possible:')} ${explainConsentProblem(error.code, lang)}`,
+    status: consentErrorStatus[error.code],
+  })
+}
+
 const consentAction = async (ctx: Ctx, action: () => Promise<unknown>) => {
   const consentId = idOf(ctx)
   try {
     await action()
     return { redirect: `/staff/consents/${consentId}` }
   } catch (error) {
-    if (!(error instanceof ConsentError) || error.code === 'ERR_CONSENT_NOT_FOUND') throw error
-    const lang = staffLanguageOf(ctx.req)
-    const consent = await getConsent(ctx.deps, { caller: callerOf(ctx.principal), consentId })
-    return renderDetail(ctx, consent, {
-      error: `${say(lang, 'Nicht möglich:', 'Not possible:')} ${explainConsentProblem(error.code, lang)}`,
-      status: consentErrorStatus[error.code],
-    })
+    return consentRefusalPage(ctx, consentId, error)
   }
 }
 

@@ -1,20 +1,14 @@
 import { berlinDateOf } from '../../consent/calendar.ts'
-import { ConsentError } from '../../consent/errors.ts'
-import { say } from '../../templates/pages/view-models/staff-language.ts'
-import { getConsent, prepareRenewal } from '../consent/consent-service.ts'
-import { consentErrorStatus } from '../http/consent-error-status.ts'
+import { prepareRenewal } from '../consent/consent-service.ts'
 import { pageRoute, type AnyPageRoute } from '../http/route.ts'
-import { explainConsentProblem } from '../staff/consent-problem-text.ts'
 import { formFromDraft, prepareConsentFormSchema } from '../staff/prepare-consent-form.ts'
-import { staffLanguageOf } from '../staff/staff-language-cookie.ts'
 import {
   callerOf,
+  consentRefusalPage,
   emptyForm,
   idOf,
-  renderDetail,
   renderForm,
   submitConsentForm,
-  type StaffCtx,
 } from './staff-pages.ts'
 
 /**
@@ -39,24 +33,10 @@ export const staffRenewalFormPage = pageRoute({
       })
       return await renderForm(ctx, formFromDraft(draft, agencyId), [], [], 200, { consentId })
     } catch (error) {
-      return refusal(ctx, consentId, error)
+      return consentRefusalPage(ctx, consentId, error)
     }
   },
 })
-
-/**
- * Not renewable, or not by this agency: the consent page says why. A consent the caller may not
- * see stays "not found".
- */
-async function refusal(ctx: StaffCtx, consentId: string, error: unknown) {
-  if (!(error instanceof ConsentError) || error.code === 'ERR_CONSENT_NOT_FOUND') throw error
-  const lang = staffLanguageOf(ctx.req)
-  const consent = await getConsent(ctx.deps, { caller: callerOf(ctx.principal), consentId })
-  return renderDetail(ctx, consent, {
-    error: `${say(lang, 'Nicht möglich:', 'Not possible:')} ${explainConsentProblem(error.code, lang)}`,
-    status: consentErrorStatus[error.code],
-  })
-}
 
 /** The renewal form posted: a new draft linked to the consent it renews. */
 export const staffCreateRenewalPage = pageRoute({
@@ -75,7 +55,7 @@ export const staffCreateRenewalPage = pageRoute({
         validUntil: today,
       })
     } catch (error) {
-      return refusal(ctx, consentId, error)
+      return consentRefusalPage(ctx, consentId, error)
     }
     return submitConsentForm(ctx, ctx.body, { consentId })
   },

@@ -1,6 +1,7 @@
 import type { Vocabulary } from '../../../consent/vocabulary.ts'
 import { html, type SafeHtml } from '../html.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
+import { caseSummarySectionsCard } from './case-summary-sections.ts'
 import { inboxKindLabel, inboxStateBadge, type InboxRow } from './inbox-view.ts'
 import {
   categoryLabel,
@@ -222,30 +223,6 @@ export function inboxItemView(input: InboxItemViewInput): SafeHtml {
           </section>`
         : ''
     }
-    ${
-      item.sections.length > 0
-        ? html`<section class="card" data-sections>
-            <h2>${say(lang, 'Inhalt', 'Content')}</h2>
-            ${item.sections.map(
-              (s) =>
-                html`<section>
-                  <h3>
-                    ${s.title}
-                    <small class="muted">[${categoryLabel(s.category, vocabulary, lang)}]</small>
-                  </h3>
-                  <p class="preserve-lines">${s.body}</p>
-                </section>`,
-            )}
-            ${
-              item.attachments.length > 0
-                ? html`<p class="muted">
-                    ${say(lang, 'Anlagen', 'Attachments')}:
-                    ${item.attachments.map((a) => a.filename).join(', ')}
-                  </p>`
-                : ''
-            }
-          </section>`
-        : ''
-    }
+    ${caseSummarySectionsCard(item, vocabulary, lang)}
     <p><a href="/staff/inbox">${say(lang, 'Zurück zum Posteingang', 'Back to the inbox')}</a></p>`
 }

@@ -26,13 +26,7 @@ export interface StaffFrameInput {
 }
 
 export type StaffNavEntry =
-  | 'overview'
-  | 'prepare'
-  | 'requests'
-  | 'inbox'
-  | 'people'
-  | 'notifications'
-  | 'none'
+  'overview' | 'prepare' | 'requests' | 'inbox' | 'people' | 'notifications' | 'none'
 
 const navEntries = [
   { id: 'overview', href: '/staff', de: 'Übersicht', en: 'Overview' },

@@ -1,6 +1,7 @@
 import type { Vocabulary } from '../../../consent/vocabulary.ts'
 import { html, type SafeHtml } from '../html.ts'
 import { say, type StaffLanguage } from '../view-models/staff-language.ts'
+import { caseSummarySectionsCard } from './case-summary-sections.ts'
 import { categoryLabel, purposeLabel, showDate, showInstant } from './staff-labels.ts'
 
 /** What the pages say about the partner gateway's signed receipt (issue 16 point 7). */
@@ -229,31 +230,7 @@ function sentView(sent: SentTransferViewModel, vocabulary: Vocabulary, lang: Sta
             : ''
       }
     </section>
-    ${
-      shown && shown.sections.length > 0
-        ? html`<section class="card" data-sections>
-            <h2>${say(lang, 'Inhalt', 'Content')}</h2>
-            ${shown.sections.map(
-              (s) =>
-                html`<section>
-                  <h3>
-                    ${s.title}
-                    <small class="muted">[${categoryLabel(s.category, vocabulary, lang)}]</small>
-                  </h3>
-                  <p class="preserve-lines">${s.body}</p>
-                </section>`,
-            )}
-            ${
-              shown.attachments.length > 0
-                ? html`<p class="muted">
-                    ${say(lang, 'Anlagen', 'Attachments')}:
-                    ${shown.attachments.map((a) => a.filename).join(', ')}
-                  </p>`
-                : ''
-            }
-          </section>`
-        : ''
-    }
+    ${shown ? caseSummarySectionsCard(shown, vocabulary, lang) : ''}
     <section class="card" data-transfer-history>
       <h2>${say(lang, 'Verlauf', 'History')}</h2>
       <ol class="plain">
