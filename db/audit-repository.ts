@@ -73,6 +73,19 @@ export async function appendAuditEvents(
   )
 }
 
+/**
+ * Appends the events one change records, in order, in the caller's transaction: each is checked
+ * (`auditEventSchema`) and chained as by {@link appendAuditEvent}, but all of them take three
+ * statements together instead of three each — for a change that writes more than one entry (an
+ * inbound item and the signed receipt it is answered with).
+ */
+export async function appendAuditEventsOfChange(
+  trx: Transaction<Tables>,
+  inputs: readonly AppendAuditInput[],
+): Promise<AuditEntry[]> {
+  return appendAllInTransaction(trx, inputs)
+}
+
 /** Rows per INSERT: 16 columns each stays far below SQLite's and PostgreSQL's parameter limits. */
 const rowsPerInsert = 200
 

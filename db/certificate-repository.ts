@@ -211,6 +211,19 @@ export async function upsertTrustAnchor(db: Executor, anchor: TrustAnchorRecord)
     .execute()
 }
 
+/**
+ * The counter every change of the trust anchors and the cached and fetched CRLs moves on (a
+ * trigger of migration 0630, in the changing transaction): equal counters, equal material.
+ */
+export async function readTrustMaterialVersion(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('trust_material_version')
+    .select('version')
+    .where('id', '=', 1)
+    .executeTakeFirst()
+  return Number(row?.version ?? -1)
+}
+
 /** Every trust anchor with its cached CRL, if any, in one statement (the validation material). */
 export async function listTrustAnchorsWithCachedCrl(
   db: Executor,

@@ -7,20 +7,16 @@ type Executor = Kysely<Tables> | Transaction<Tables>
 export interface HostedAgency {
   id: string
   mailbox: string
+  /** Its display name: the signed receipt it sends names it in `From`. */
+  name: string
 }
 
-/** The hosted agency whose functional mailbox this is; undefined for partners and strangers. */
-export async function findHostedAgencyByMailbox(
-  db: Executor,
-  mailbox: string,
-): Promise<HostedAgency | undefined> {
-  const row = await db
-    .selectFrom('agencies')
-    .select(['id', 'mailbox'])
-    .where('mailbox', '=', mailbox.toLowerCase())
-    .where('hosted', '=', 1)
-    .executeTakeFirst()
-  return row
+/** A hosted agency with every certificate it decrypts with (see {@link findHostedRecipient}). */
+export interface HostedRecipient {
+  agency: HostedAgency
+  certificates: InboundCertificate[]
+  /** `trust_material_version` (migration 0630) read in the same statement. */
+  materialVersion: number
 }
 
 /**
@@ -31,7 +27,7 @@ export async function findHostedRecipient(
   db: Executor,
   mailbox: string,
   at: Date,
-): Promise<{ agency: HostedAgency; certificates: InboundCertificate[] } | undefined> {
+): Promise<HostedRecipient | undefined> {
   const rows = await db
     .selectFrom('agencies')
     .leftJoin('agency_certificates', (join) =>
@@ -49,6 +45,7 @@ export async function findHostedRecipient(
     .select([
       'agencies.id as hosted_id',
       'agencies.mailbox as hosted_mailbox',
+      'agencies.name as hosted_name',
       'agency_certificates.id',
       'agency_certificates.agency_id',
       'agency_certificates.certificate_pem',
@@ -56,6 +53,13 @@ export async function findHostedRecipient(
       'agency_certificates.status',
       'agency_certificates.retire_at',
       'agency_keys.sealed_key_pem',
+      // The trust material's counter, read with no round trip of its own (crl-source.ts).
+      (eb) =>
+        eb
+          .selectFrom('trust_material_version')
+          .select('version')
+          .where('trust_material_version.id', '=', 1)
+          .as('material_version'),
     ])
     .where('agencies.mailbox', '=', mailbox.toLowerCase())
     .where('agencies.hosted', '=', 1)
@@ -86,7 +90,11 @@ export async function findHostedRecipient(
       }),
     )
   }
-  return { agency: { id: first.hosted_id, mailbox: first.hosted_mailbox }, certificates }
+  return {
+    agency: { id: first.hosted_id, mailbox: first.hosted_mailbox, name: first.hosted_name },
+    certificates,
+    materialVersion: Number(first.material_version ?? -1),
+  }
 }
 
 /** A registered certificate as the inbound checks read it (status and rollover end). */

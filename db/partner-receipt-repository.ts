@@ -25,14 +25,3 @@ export async function recordReceiptOnTransfer(
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
-
-/** Whether a receipt with this id is queued or was sent already (one receipt per message). */
-export async function receiptExists(db: Executor, receiptId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('transfers')
-    .select('id')
-    .where('id', '=', receiptId)
-    .where('kind', '=', 'receipt')
-    .executeTakeFirst()
-  return row !== undefined
-}

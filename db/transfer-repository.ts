@@ -147,44 +147,70 @@ export async function insertQueuedTransfer(
   db: Executor,
   input: InsertTransferInput,
 ): Promise<void> {
-  const at = input.at.toISOString()
-  await db
+  await db.insertInto('transfers').values(queuedTransferRow(input)).execute()
+  await insertOutboxEnvelope(db, input)
+}
+
+/**
+ * As {@link insertQueuedTransfer}, but a transfer with this id already there is left alone (false,
+ * nothing written): for ids derived from what they answer (a partner receipt's), where a second
+ * one is a repeat. One statement decides it — no read ahead, no failed insert that would abort a
+ * PostgreSQL transaction.
+ */
+export async function insertQueuedTransferIfAbsent(
+  db: Executor,
+  input: InsertTransferInput,
+): Promise<boolean> {
+  const inserted = await db
     .insertInto('transfers')
-    .values({
-      id: input.id,
-      kind: input.kind,
-      status: 'queued',
-      sender_agency_id: input.senderAgencyId,
-      recipient_agency_id: input.recipientAgencyId,
-      sender_mailbox: input.senderMailbox,
-      recipient_mailbox: input.recipientMailbox,
-      staff_id: input.staffId,
-      consent_id: input.consentId,
-      purpose: input.purpose,
-      categories: JSON.stringify(input.categories),
-      subject_pseudonym: input.subjectPseudonym,
-      request_id: input.requestId ?? null,
-      related_transfer_ids: JSON.stringify(input.relatedTransferIds ?? []),
-      plaintext_sha256: input.plaintextSha256,
-      envelope_sha256: input.envelopeSha256,
-      message_id: input.messageId,
-      attempts: 0,
-      next_attempt_at: at,
-      give_up_at: input.giveUpAt.toISOString(),
-      last_error: null,
-      smtp_response: null,
-      claimed_by: null,
-      claim_expires_at: null,
-      handoff_started_at: null,
-      handoff_worker: null,
-      created_at: at,
-      updated_at: at,
-      delivered_at: null,
-    })
-    .execute()
+    .values(queuedTransferRow(input))
+    .onConflict((conflict) => conflict.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  if (inserted === undefined) return false
+  await insertOutboxEnvelope(db, input)
+  return true
+}
+
+function queuedTransferRow(input: InsertTransferInput) {
+  const at = input.at.toISOString()
+  return {
+    id: input.id,
+    kind: input.kind,
+    status: 'queued' as const,
+    sender_agency_id: input.senderAgencyId,
+    recipient_agency_id: input.recipientAgencyId,
+    sender_mailbox: input.senderMailbox,
+    recipient_mailbox: input.recipientMailbox,
+    staff_id: input.staffId,
+    consent_id: input.consentId,
+    purpose: input.purpose,
+    categories: JSON.stringify(input.categories),
+    subject_pseudonym: input.subjectPseudonym,
+    request_id: input.requestId ?? null,
+    related_transfer_ids: JSON.stringify(input.relatedTransferIds ?? []),
+    plaintext_sha256: input.plaintextSha256,
+    envelope_sha256: input.envelopeSha256,
+    message_id: input.messageId,
+    attempts: 0,
+    next_attempt_at: at,
+    give_up_at: input.giveUpAt.toISOString(),
+    last_error: null,
+    smtp_response: null,
+    claimed_by: null,
+    claim_expires_at: null,
+    handoff_started_at: null,
+    handoff_worker: null,
+    created_at: at,
+    updated_at: at,
+    delivered_at: null,
+  }
+}
+
+async function insertOutboxEnvelope(db: Executor, input: InsertTransferInput): Promise<void> {
   await db
     .insertInto('transfer_outbox')
-    .values({ transfer_id: input.id, envelope: input.envelope, created_at: at })
+    .values({ transfer_id: input.id, envelope: input.envelope, created_at: input.at.toISOString() })
     .execute()
 }
 

@@ -5,6 +5,7 @@ import { createAuditAppender, type AuditAppender } from '../db/audit-group-commi
 import { deriveAuditKey } from './audit/audit-key.ts'
 import { createVerifiedTokens, type VerifiedTokens } from './auth/verified-tokens.ts'
 import { createHardwareKeys, type HardwareKeys } from './crypto/hardware-keys.ts'
+import { createTrustMaterialCache, type TrustMaterialCache } from './crypto/trust-material-cache.ts'
 import type { Deps } from './deps.ts'
 import { createReadinessBoard, type ReadinessBoard } from './readiness.ts'
 import { composerDraftKeyInfo } from './staff/composer-drafts.ts'
@@ -48,6 +49,8 @@ export interface RuntimeParts {
   auditAppender: AuditAppender
   /** Bearer tokens whose signature was checked; revocation is still read on every request. */
   verifiedTokens: VerifiedTokens
+  /** Trust anchors and CRLs as last loaded, reused while the database says they are unchanged. */
+  trustMaterial: TrustMaterialCache
 }
 
 export function createRuntimeParts(
@@ -71,5 +74,6 @@ export function createRuntimeParts(
     metrics: createGatewayMetrics(base),
     auditAppender: createAuditAppender(base.db),
     verifiedTokens: createVerifiedTokens(),
+    trustMaterial: createTrustMaterialCache(),
   }
 }

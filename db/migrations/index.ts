@@ -25,6 +25,7 @@ import * as kiosk from './0501-kiosk.ts'
 import * as kioskIntegrity from './0502-kiosk-integrity.ts'
 import * as composerDrafts from './0610-composer-drafts.ts'
 import * as staffNotifications from './0620-staff-notifications.ts'
+import * as trustMaterialVersion from './0630-trust-material-version.ts'
 
 /**
  * Every migration, by name; names sort in the order they apply. Number ranges per area keep
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '0502-kiosk-integrity': kioskIntegrity,
   '0610-composer-drafts': composerDrafts,
   '0620-staff-notifications': staffNotifications,
+  '0630-trust-material-version': trustMaterialVersion,
 }

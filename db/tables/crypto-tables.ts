@@ -68,7 +68,17 @@ export interface AgencyKeyTable {
   added_at: string
 }
 
+/**
+ * One row (id 1): moved on by trigger with every change of `trust_anchors`, `crl_cache` and
+ * `crl_fetches` (migration 0630), so a gateway can tell whether its loaded material is current.
+ */
+export interface TrustMaterialVersionTable {
+  id: number
+  version: number
+}
+
 export interface CryptoTables {
+  trust_material_version: TrustMaterialVersionTable
   trust_anchors: TrustAnchorTable
   crl_cache: CrlCacheTable
   crl_fetches: CrlFetchTable

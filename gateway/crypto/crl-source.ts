@@ -1,16 +1,27 @@
 import { createHash } from 'node:crypto'
+import { statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { decodePem, encodePem, isPem } from '../../crypto/certificate-pem.ts'
 import { parseCertificate } from '../../crypto/certificate-parse.ts'
-import { BoundedCache } from '../../crypto/bounded-cache.ts'
 import { verifySignature } from '../../crypto/certificate-signature.ts'
 import { parseCrl } from '../../crypto/crl-parse.ts'
 import type { ParsedCrl } from '../../crypto/crl-parse.ts'
 import { CertificateError } from '../../crypto/errors.ts'
-import { listTrustAnchorsWithCachedCrl, saveCachedCrl } from '../../db/certificate-repository.ts'
+import {
+  findCertificateWithMailbox,
+  listTrustAnchorsWithCachedCrl,
+  readTrustMaterialVersion,
+  saveCachedCrl,
+  type AgencyCertificateRecord,
+} from '../../db/certificate-repository.ts'
 import type { TrustAnchorRecord } from '../../db/certificate-repository.ts'
 import { listCrlFetches } from '../../db/crl-fetch-repository.ts'
 import type { Deps } from '../deps.ts'
+import {
+  maxRememberedSigners,
+  type StoredTrustMaterial,
+  type TrustMaterialCache,
+} from './trust-material-cache.ts'
 
 /** Fetches a CRL over HTTP(S); the adapter is passed in so tests can serve CRLs locally. */
 export type CrlFetcher = (url: string) => Promise<Buffer>
@@ -46,16 +57,19 @@ export const httpCrlFetcher: CrlFetcher = async (url) => {
 }
 
 /**
- * Checked CRLs by the SHA-256 of anchor and CRL bytes: a CRL file is re-read on every validation
- * (so a new one takes effect at once), and parsing it and checking its signature again for the
- * same bytes was the largest cost of receiving a message. Pure and bounded; a failure is not kept.
+ * Reads CRL bytes (PEM or DER) and checks that the anchor signed it; returns the parsed CRL. With
+ * `checked` (the gateway's memo, by the SHA-256 of anchor and CRL bytes) the same bytes are
+ * parsed and their signature checked once: a CRL file is re-read on every validation, and doing
+ * that work again was once the largest cost of receiving a message. A failure is not kept.
  */
-const checkedCrls = new BoundedCache<string, ParsedCrl>(64)
-
-/** Reads CRL bytes (PEM or DER) and checks that the anchor signed it; returns the parsed CRL. */
-export function readAnchorCrl(anchorPem: string, bytes: Buffer): ParsedCrl {
+export function readAnchorCrl(
+  anchorPem: string,
+  bytes: Buffer,
+  checked?: TrustMaterialCache['checkedCrls'],
+): ParsedCrl {
+  if (checked === undefined) return checkAnchorCrl(anchorPem, bytes)
   const key = createHash('sha256').update(anchorPem).update('\0').update(bytes).digest('hex')
-  return checkedCrls.getOrCompute(key, () => checkAnchorCrl(anchorPem, bytes))
+  return checked.getOrCompute(key, () => checkAnchorCrl(anchorPem, bytes))
 }
 
 function checkAnchorCrl(anchorPem: string, bytes: Buffer): ParsedCrl {
@@ -83,6 +97,8 @@ export interface ValidationMaterial {
   anchors: TrustAnchorRecord[]
   trustAnchors: Buffer[]
   crls: Buffer[]
+  /** What was stored when it was loaded (with the gateway's cache; else read afresh each time). */
+  stored: StoredTrustMaterial
 }
 
 /**
@@ -93,16 +109,23 @@ export interface ValidationMaterial {
  * ERR_CERT_CRL_EXPIRED or ERR_CERT_CRL_MISSING itself rather than this function failing.
  */
 export async function loadValidationMaterial(
-  deps: Pick<Deps, 'db' | 'log'>,
+  deps: Pick<Deps, 'db' | 'log'> & Partial<Pick<Deps, 'trustMaterial'>>,
   input: {
     at: Date
     fetchCrl?: CrlFetcher
     forceRefresh?: boolean
     /** Only what is stored: no file read, no fetch (listing the certificates' status). */
     storedOnly?: boolean
+    /**
+     * The counter of migration 0630 as a read of this same message already returned it (the
+     * inbound recipient's lookup): not read again.
+     */
+    knownVersion?: number
   },
 ): Promise<ValidationMaterial> {
-  const rows = await listTrustAnchorsWithCachedCrl(deps.db)
+  const cache = deps.trustMaterial
+  const stored = await storedMaterial(deps.db, cache, input.knownVersion)
+  const rows = stored.rows
   const anchors = rows.map((row) => row.anchor)
   const crls: Buffer[] = []
   for (const { anchor, cached: entry } of rows) {
@@ -121,9 +144,9 @@ export async function loadValidationMaterial(
       try {
         const bytes =
           anchor.crlFile !== null
-            ? await readFile(anchor.crlFile)
+            ? await readCrlFile(anchor.crlFile, cache)
             : await (input.fetchCrl ?? httpCrlFetcher)(anchor.crlUrl ?? '')
-        const crl = readAnchorCrl(anchor.certificatePem, bytes)
+        const crl = readAnchorCrl(anchor.certificatePem, bytes, cache?.checkedCrls)
         const newer = entry === undefined || crl.thisUpdate > entry.thisUpdate
         if (newer) {
           crlPem = encodePem(crl.der, 'X509 CRL')
@@ -152,12 +175,72 @@ export async function loadValidationMaterial(
   // The CRLs the refresher fetched (anchor URLs, distribution points of leaves and intermediates);
   // each was checked against its issuer before it was stored. The validator takes the newest
   // current CRL of each issuer, so a copy that is also in the anchor's cache does no harm.
-  for (const fetched of await listCrlFetches(deps.db)) {
-    if (fetched.crlPem !== null) crls.push(decodePem(fetched.crlPem, 'X509 CRL'))
+  crls.push(...stored.fetchedCrls)
+  return { anchors, trustAnchors: stored.trustAnchors, crls, stored }
+}
+
+/**
+ * The stored anchors, cached CRLs and fetched CRLs. With the gateway's cache, the counter that
+ * every change of them moves on (migration 0630) is read first and the rows are read again only
+ * when it moved: one small read instead of two large ones and their decoding. Read before the
+ * rows, a change committed in between leaves newer rows under the older counter — read again
+ * next time, never the reverse.
+ */
+async function storedMaterial(
+  db: Deps['db'],
+  cache: TrustMaterialCache | undefined,
+  knownVersion: number | undefined,
+): Promise<StoredTrustMaterial> {
+  const version = cache === undefined ? -1 : (knownVersion ?? (await readTrustMaterialVersion(db)))
+  if (cache?.stored !== undefined && cache.stored.version === version) return cache.stored
+  const [rows, fetched] = await Promise.all([listTrustAnchorsWithCachedCrl(db), listCrlFetches(db)])
+  const material: StoredTrustMaterial = {
+    version,
+    rows,
+    trustAnchors: rows.map((row) => decodePem(row.anchor.certificatePem, 'CERTIFICATE')),
+    fetchedCrls: fetched.flatMap((entry) =>
+      entry.crlPem === null ? [] : [decodePem(entry.crlPem, 'X509 CRL')],
+    ),
+    signers: new Map(),
   }
-  return {
-    anchors,
-    trustAnchors: anchors.map((anchor) => decodePem(anchor.certificatePem, 'CERTIFICATE')),
-    crls,
-  }
+  if (cache !== undefined) cache.stored = material
+  return material
+}
+
+/**
+ * The registered certificate with this SHA-256 and its agency's mailbox, as stored when
+ * `material` was loaded: remembered under the counter the material was loaded with (which every
+ * change of certificates and agencies moves on, migration 0630), read when unknown.
+ */
+export async function findRegisteredSigner(
+  db: Deps['db'],
+  material: ValidationMaterial,
+  fingerprint: string,
+): Promise<{ record: AgencyCertificateRecord; mailbox: string } | undefined> {
+  const remembered = material.stored.signers
+  const known = remembered.get(fingerprint)
+  if (known !== undefined) return known ?? undefined
+  const found = await findCertificateWithMailbox(db, fingerprint)
+  // Without the gateway's cache the counter is -1 and nothing is kept for another message.
+  if (material.stored.version >= 0 && remembered.size < maxRememberedSigners)
+    remembered.set(fingerprint, found ?? null)
+  return found
+}
+
+/**
+ * A CRL file's bytes, read again whenever the file may have changed: a CRL dropped into place
+ * (a new file, or the old one rewritten) differs in inode, size or modification/change time, so
+ * it takes effect at the next validation. The `stat` is synchronous on purpose — a few
+ * microseconds on a local file, where an asynchronous read cost a hundred and fifty of CPU per
+ * message.
+ */
+async function readCrlFile(path: string, cache: TrustMaterialCache | undefined): Promise<Buffer> {
+  if (cache === undefined) return readFile(path)
+  const status = statSync(path, { bigint: true })
+  const identity = `${status.dev}:${status.ino}:${status.size}:${status.mtimeNs}:${status.ctimeNs}`
+  const known = cache.crlFiles.get(path)
+  if (known !== undefined && known.identity === identity) return known.bytes
+  const bytes = await readFile(path)
+  cache.crlFiles.set(path, { identity, bytes })
+  return bytes
 }

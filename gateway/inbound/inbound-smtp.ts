@@ -1,5 +1,5 @@
 import { SMTPServer } from 'smtp-server'
-import { findHostedAgencyByMailbox } from '../../db/inbound-repository.ts'
+import { findHostedRecipient, type HostedRecipient } from '../../db/inbound-repository.ts'
 import type { Deps } from '../deps.ts'
 import { loadIngressTls } from '../relay/ingress-tls.ts'
 import { smtpReplyFor } from './inbound-refusal.ts'
@@ -43,6 +43,10 @@ export async function startInboundSmtp(input: {
     hostname: reportingHost,
     at: deps.clock.now(),
   })
+  // The hosted recipient RCPT found, with its decryption certificates, kept for that mail's DATA:
+  // read once per message, not again when the content arrives. Keyed by the session object, so
+  // it goes with the connection; a later RCPT on the same connection replaces it.
+  const recipientOfSession = new WeakMap<object, { address: string; found: HostedRecipient }>()
   const server = new SMTPServer({
     secure: false,
     key: tls.key,
@@ -58,9 +62,13 @@ export async function startInboundSmtp(input: {
     onRcptTo(address, session, callback) {
       if (session.envelope.rcptTo.length > 0)
         return callback(reply(550, '5.5.3 One recipient agency per message'))
-      findHostedAgencyByMailbox(deps.db, address.address).then(
-        (agency) =>
-          callback(agency ? undefined : reply(550, '5.1.1 No hosted agency has this mailbox')),
+      findHostedRecipient(deps.db, address.address, deps.clock.now()).then(
+        (found) => {
+          if (found === undefined)
+            return callback(reply(550, '5.1.1 No hosted agency has this mailbox'))
+          recipientOfSession.set(session, { address: address.address, found })
+          callback()
+        },
         (error: unknown) => {
           deps.log.error({ err: error }, 'inbound smtp: recipient lookup failed')
           callback(reply(451, '4.3.0 Temporary failure, try again'))
@@ -79,9 +87,14 @@ export async function startInboundSmtp(input: {
           deps.log.info({ reason: 'too_large' }, 'inbound smtp: message refused')
           return callback(reply(code, text))
         }
+        const envelopeRecipients = session.envelope.rcptTo.map((r) => r.address)
+        const named = recipientOfSession.get(session)
         receiveSealedMessage(deps, {
           raw: Buffer.concat(chunks),
-          envelopeRecipients: session.envelope.rcptTo.map((r) => r.address),
+          envelopeRecipients,
+          ...(named !== undefined && named.address === envelopeRecipients[0]
+            ? { hostedRecipient: named.found }
+            : {}),
           channel: 'smtp',
           maxBytes,
         }).then(

@@ -2,18 +2,26 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { parseContentType } from '../../crypto/smime-message.ts'
 import { decryptAndVerify, type DecryptAndVerifyResult } from '../../crypto/smime.ts'
-import { appendAuditEvent } from '../../db/audit-repository.ts'
-import { findCertificateWithMailbox } from '../../db/certificate-repository.ts'
+import {
+  appendAuditEvent,
+  appendAuditEventsOfChange,
+  type AppendAuditInput,
+} from '../../db/audit-repository.ts'
 import {
   findHostedRecipient,
   findInboundItemByMessage,
   insertInboundItem,
   type HostedAgency,
+  type HostedRecipient,
   type InboundCertificate,
 } from '../../db/inbound-repository.ts'
 import { isUniqueViolation } from '../../db/unique-violation.ts'
 import { validateRegisteredCertificate } from '../crypto/certificate-service.ts'
-import { loadValidationMaterial, type ValidationMaterial } from '../crypto/crl-source.ts'
+import {
+  findRegisteredSigner,
+  loadValidationMaterial,
+  type ValidationMaterial,
+} from '../crypto/crl-source.ts'
 import type { Deps } from '../deps.ts'
 import {
   attestationCoversTransfer,
@@ -22,8 +30,8 @@ import {
 import { honourEndingNotice } from '../inbox/honour-notice.ts'
 import { readPartnerReceipt } from '../receipts/partner-receipt.ts'
 import {
+  insertPartnerReceipt,
   preparePartnerReceipt,
-  queuePartnerReceipt,
   sendPartnerReceipt,
   type PartnerReceiptInput,
   type PreparedPartnerReceipt,
@@ -52,6 +60,11 @@ export interface ReceiveInput {
   subjectPseudonym?: string | null
   /** Largest message accepted (INBOUND_SMTP_MAX_BYTES). */
   maxBytes?: number
+  /**
+   * The hosted agency (with its decryption certificates) the SMTP listener already found for the
+   * envelope's recipient at RCPT: not read a second time. Without it, it is looked up here.
+   */
+  hostedRecipient?: HostedRecipient
 }
 
 /** What the binding headers inside the signature said, once every check passed. */
@@ -159,13 +172,15 @@ export async function receiveSealedMessage(
   const envelopeSha256 = createHash('sha256').update(input.raw).digest('hex')
   const outer = readHeaderFields(input.raw)
   const outerMessageId = outer === undefined ? undefined : valuesOf(outer, 'message-id')[0]
-  let recipient: HostedAgency | undefined
-  let certificates: InboundCertificate[] = []
-  for (const address of input.envelopeRecipients) {
+  let recipient: HostedAgency | undefined = input.hostedRecipient?.agency
+  let certificates: InboundCertificate[] = input.hostedRecipient?.certificates ?? []
+  let materialVersion = input.hostedRecipient?.materialVersion
+  for (const address of recipient === undefined ? input.envelopeRecipients : []) {
     const found = await findHostedRecipient(deps.db, address, at)
     if (found === undefined) continue
     recipient = found.agency
     certificates = found.certificates
+    materialVersion = found.materialVersion
     break
   }
   try {
@@ -174,7 +189,14 @@ export async function receiveSealedMessage(
       throw new Refusal('too_large')
     if (outer === undefined || !isEncryptedSmime(outer)) throw new Refusal('not_smime')
     // The same bytes under the same Message-ID again (a partner that lost our 250): the first answer.
-    const verified = await openAndCheck(deps, { input, outer, recipient, certificates, at })
+    const verified = await openAndCheck(deps, {
+      input,
+      outer,
+      recipient,
+      certificates,
+      at,
+      materialVersion,
+    })
     // A message seen before (a partner that lost our 250 sends it again) is not looked up first:
     // the item's unique Message-ID turns the second commit into the first answer (see store).
     if (verified.receiptFor !== undefined) return await takeReceipt(deps, verified)
@@ -183,14 +205,18 @@ export async function receiveSealedMessage(
     // as the item: one durable write, and never an item without its receipt or the reverse.
     const receipt =
       verified.kind === 'case_summary'
-        ? await prepareReceipt(deps, {
-            receivingAgencyId: verified.recipientAgencyId,
-            senderAgencyId: verified.senderAgencyId,
-            transferId: verified.transferId,
-            messageId: verified.messageId,
-            envelopeSha256,
-            outcome: 'accepted',
-          })
+        ? await prepareReceipt(
+            deps,
+            {
+              receivingAgencyId: verified.recipientAgencyId,
+              senderAgencyId: verified.senderAgencyId,
+              transferId: verified.transferId,
+              messageId: verified.messageId,
+              envelopeSha256,
+              outcome: 'accepted',
+            },
+            recipient,
+          )
         : undefined
     const result = await store(deps, { input, verified, envelopeSha256, at, attestation, receipt })
     if (receipt !== undefined && result.outcome === 'accepted' && !result.duplicate)
@@ -267,10 +293,15 @@ async function openAndCheck(
     recipient: HostedAgency
     certificates: readonly InboundCertificate[]
     at: Date
+    /** The trust material's counter, read with the recipient (see loadValidationMaterial). */
+    materialVersion: number | undefined
   },
 ): Promise<VerifiedInbound> {
   const { recipient, at } = input
-  const material = await loadValidationMaterial(deps, { at })
+  const material = await loadValidationMaterial(deps, {
+    at,
+    ...(input.materialVersion === undefined ? {} : { knownVersion: input.materialVersion }),
+  })
   let opened: DecryptAndVerifyResult | undefined
   for (const candidate of await decryptionKeysOf(deps, recipient.id, at, input.certificates)) {
     opened = decryptAndVerify({
@@ -466,7 +497,7 @@ async function checkSigner(
 ): Promise<void> {
   // Registered certificates are keyed by the SHA-256 of their DER: a hash, not a second parse.
   const fingerprint = createHash('sha256').update(input.signer).digest('hex')
-  const found = await findCertificateWithMailbox(deps.db, fingerprint)
+  const found = await findRegisteredSigner(deps.db, input.material, fingerprint)
   if (found === undefined) throw new Refusal('signer_not_registered')
   const { record, mailbox } = found
   if (record.agencyId !== input.senderAgencyId) throw new Refusal('signer_agency_mismatch')
@@ -530,7 +561,7 @@ async function store(
         refusalReason: null,
         receivedAt: at,
       })
-      await appendAuditEvent(trx, {
+      const received: AppendAuditInput = {
         at,
         actor: 'system',
         event: {
@@ -545,16 +576,24 @@ async function store(
           messageIdSha256: sha256Hex(verified.messageId),
           envelopeSha256: input.envelopeSha256,
         },
-      })
-      // A revocation or lapse notice stops further use of what came under that consent (point 6).
-      if (verified.kind !== 'case_summary')
+      }
+      const entries: AppendAuditInput[] = [received]
+      // A revocation or lapse notice stops further use of what came under that consent (point 6);
+      // its own entry goes first, before the entries of the stops it causes.
+      if (verified.kind !== 'case_summary') {
+        await appendAuditEventsOfChange(trx, entries.splice(0))
         await honourEndingNotice(trx, {
           recipientAgencyId: verified.recipientAgencyId,
           consentId: verified.consentId,
           noticeItemId: itemId,
           at,
         })
-      if (input.receipt !== undefined) await queuePartnerReceipt(trx, input.receipt)
+      }
+      const receiptSent =
+        input.receipt === undefined ? undefined : await insertPartnerReceipt(trx, input.receipt)
+      if (receiptSent !== undefined) entries.push(receiptSent)
+      // The item's and its receipt's entries in one append (three statements, not six).
+      if (entries.length > 0) await appendAuditEventsOfChange(trx, entries)
     })
   } catch (error) {
     // Another copy of the same message committed first: that one is the answer.
@@ -741,9 +780,10 @@ async function takeReceipt(deps: ReceiveDeps, verified: VerifiedInbound): Promis
 async function prepareReceipt(
   deps: ReceiveDeps,
   input: PartnerReceiptInput,
+  receiving: HostedAgency,
 ): Promise<PreparedPartnerReceipt | undefined> {
   try {
-    const made = await preparePartnerReceipt(deps, input)
+    const made = await preparePartnerReceipt(deps, input, { receiving })
     if (made.ok) return made.prepared
     deps.log.warn(
       { transferId: input.transferId, senderAgencyId: input.senderAgencyId, problem: made.problem },

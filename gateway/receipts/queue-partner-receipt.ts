@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import { findAgency } from '../../db/account-repository.ts'
-import { appendAuditEvent } from '../../db/audit-repository.ts'
-import { receiptExists } from '../../db/partner-receipt-repository.ts'
+import { appendAuditEvent, type AppendAuditInput } from '../../db/audit-repository.ts'
 import type { Tables } from '../../db/tables.ts'
-import { insertQueuedTransfer } from '../../db/transfer-repository.ts'
+import { insertQueuedTransferIfAbsent } from '../../db/transfer-repository.ts'
 import type { Deps } from '../deps.ts'
 import { relaySettingsOf } from '../relay/relay-settings.ts'
 import { sealMessage } from '../relay/seal-message.ts'
@@ -72,12 +71,16 @@ function receiptIdOf(input: PartnerReceiptInput): string {
 export async function preparePartnerReceipt(
   deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'config'>,
   input: PartnerReceiptInput,
+  /** The receiving agency's name and mailbox when the caller has read them already. */
+  known?: { receiving?: { id: string; name: string; mailbox: string } },
 ): Promise<PreparePartnerReceiptResult> {
   const at = deps.clock.now()
+  const knownReceiving =
+    known?.receiving?.id === input.receivingAgencyId ? known.receiving : undefined
   const [signing, recipient, receiving] = await Promise.all([
     deps.relay.keyring.signer(input.receivingAgencyId, at),
     deps.relay.keyring.recipient(input.senderAgencyId, at),
-    findAgency(deps.db, input.receivingAgencyId),
+    knownReceiving ?? findAgency(deps.db, input.receivingAgencyId),
   ])
   if (!receiving) return { ok: false, problem: 'agency_unknown' }
   if (!signing.ok) return { ok: false, problem: 'no_signing_key' }
@@ -144,9 +147,23 @@ export async function queuePartnerReceipt(
   trx: Transaction<Tables>,
   prepared: PreparedPartnerReceipt,
 ): Promise<boolean> {
-  if (await receiptExists(trx, prepared.id)) return false
+  const audit = await insertPartnerReceipt(trx, prepared)
+  if (audit === undefined) return false
+  await appendAuditEvent(trx, audit)
+  return true
+}
+
+/**
+ * The rows of {@link queuePartnerReceipt} without its audit entry, which it returns for the caller
+ * to append in the same transaction with its own (one append for both); undefined, and nothing
+ * written, when a receipt for the same message was queued before.
+ */
+export async function insertPartnerReceipt(
+  trx: Transaction<Tables>,
+  prepared: PreparedPartnerReceipt,
+): Promise<AppendAuditInput | undefined> {
   const { receipt } = prepared
-  await insertQueuedTransfer(trx, {
+  const inserted = await insertQueuedTransferIfAbsent(trx, {
     id: prepared.id,
     kind: 'receipt',
     senderAgencyId: receipt.sender,
@@ -167,7 +184,8 @@ export async function queuePartnerReceipt(
     at: prepared.at,
     giveUpAt: prepared.giveUpAt,
   })
-  await appendAuditEvent(trx, {
+  if (!inserted) return undefined
+  return {
     at: prepared.at,
     actor: 'system',
     event: {
@@ -180,8 +198,7 @@ export async function queuePartnerReceipt(
       ...(receipt.reason ? { reason: receipt.reason } : {}),
       envelopeSha256: receipt.envelopeSha256,
     },
-  })
-  return true
+  }
 }
 
 /**
