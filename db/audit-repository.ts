@@ -15,6 +15,7 @@ import { sealEntry } from '../audit/hash-chain.ts'
 import { joinPersonalData, maskedYouthActor, personalFieldNames } from '../audit/personal-data.ts'
 import { retentionPurgeOf, type RetentionPurge } from '../audit/erasure-check.ts'
 import { storedIndexOf, type StoredField, type StoredRow } from '../audit/stored-entry-check.ts'
+import { isPostgres } from './dialect-of.ts'
 import type { AuditEntryTable } from './tables/audit-tables.ts'
 import type { Tables } from './tables.ts'
 
@@ -136,16 +137,25 @@ async function appendAllInTransaction(
       entry_hash: sealed.entryHash,
     }
   })
-  for (let i = 0; i < rows.length; i += rowsPerInsert)
+  const lastHash = rows[rows.length - 1]!.entry_hash
+  if (isPostgres(trx) && rows.length <= rowsPerInsert) {
+    // One round trip for the entries and the head's new hash: on PostgreSQL every statement is
+    // one, and this append is part of nearly every write (a data-modifying WITH; SQLite has none,
+    // and in-process statements cost it no round trip).
     await trx
-      .insertInto('audit_entries')
-      .values(rows.slice(i, i + rowsPerInsert))
+      .with('appended', (db) => db.insertInto('audit_entries').values(rows))
+      .updateTable('audit_head')
+      .set({ last_hash: lastHash })
+      .where('id', '=', 1)
       .execute()
-  await trx
-    .updateTable('audit_head')
-    .set({ last_hash: rows[rows.length - 1]!.entry_hash })
-    .where('id', '=', 1)
-    .execute()
+  } else {
+    for (let i = 0; i < rows.length; i += rowsPerInsert)
+      await trx
+        .insertInto('audit_entries')
+        .values(rows.slice(i, i + rowsPerInsert))
+        .execute()
+    await trx.updateTable('audit_head').set({ last_hash: lastHash }).where('id', '=', 1).execute()
+  }
   return inputs.map((input, i) => ({
     seq: firstSeq + i,
     at: input.at.toISOString(),
