@@ -29,8 +29,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute()
   await sql`insert into trust_material_version (id, version) values (1, 0)`.execute(db)
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    // The function finds the counter in the schema it was created in, whatever the search_path
+    // of the session whose change fires it (an operator's psql, another schema's tool).
     await sql`
-      create function bump_trust_material_version() returns trigger language plpgsql as $$
+      create function bump_trust_material_version() returns trigger language plpgsql
+      set search_path from current as $$
       begin
         update trust_material_version set version = version + 1 where id = 1;
         return null;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sql } from 'kysely'
+import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readTrustMaterialVersion } from '../../db/certificate-repository.ts'
 import { findHostedRecipient } from '../../db/inbound-repository.ts'
@@ -9,7 +10,7 @@ import { demoAgencies } from '../../gateway/demo-setup.ts'
 import { validateRegisteredCertificate } from '../../gateway/crypto/certificate-service.ts'
 import { findRegisteredSigner, loadValidationMaterial } from '../../gateway/crypto/crl-source.ts'
 import { seedAccounts } from '../support/accounts.ts'
-import { dialects } from '../support/databases.ts'
+import { dialects, postgresAdminUrl } from '../support/databases.ts'
 import { createRelayPki, registerRelayPki, type RelayPki } from '../support/smtp-relay-setup.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
@@ -128,3 +129,40 @@ describe.each(dialects)('trust material kept between messages, on %s', (dialect)
     expect(next.stored.signers.get(stranger)).toBeNull()
   })
 })
+
+/**
+ * PostgreSQL: the trigger's function finds the counter in its own schema whatever the search_path
+ * of the session that fires it (an operator's psql with the default one, naming the table with
+ * its schema).
+ */
+describe.each(dialects.filter((dialect) => dialect === 'postgres'))(
+  'the trust material counter from another session, on %s',
+  (dialect) => {
+    let t: TestDeps
+    beforeEach(async () => {
+      t = await createTestDeps(dialect)
+      await seedAccounts(t.deps)
+      await registerRelayPki(t.deps, await createRelayPki())
+    })
+    afterEach(async () => {
+      await t.close()
+    })
+
+    it('when an operator’s session with another search_path changes a certificate, then the counter still moves', async () => {
+      const schema = new URL(t.testDatabase.url).searchParams.get('schema')
+      expect(schema).toMatch(/^t_/)
+      const before = await readTrustMaterialVersion(t.deps.db)
+      // A plain psql-like session: default search_path, the table named with its schema.
+      const operator = new pg.Client({ connectionString: postgresAdminUrl })
+      await operator.connect()
+      try {
+        await operator.query(
+          `update ${schema}.agency_certificates set status = 'revoked' where agency_id = 'jc-demo'`,
+        )
+      } finally {
+        await operator.end()
+      }
+      expect(await readTrustMaterialVersion(t.deps.db)).toBeGreaterThan(before)
+    })
+  },
+)
