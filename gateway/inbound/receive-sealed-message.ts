@@ -13,7 +13,6 @@ import {
   insertInboundItem,
   type HostedAgency,
   type HostedRecipient,
-  type InboundCertificate,
 } from '../../db/inbound-repository.ts'
 import { isUniqueViolation } from '../../db/unique-violation.ts'
 import { validateRegisteredCertificate } from '../crypto/certificate-service.ts'
@@ -172,31 +171,16 @@ export async function receiveSealedMessage(
   const envelopeSha256 = createHash('sha256').update(input.raw).digest('hex')
   const outer = readHeaderFields(input.raw)
   const outerMessageId = outer === undefined ? undefined : valuesOf(outer, 'message-id')[0]
-  let recipient: HostedAgency | undefined = input.hostedRecipient?.agency
-  let certificates: InboundCertificate[] = input.hostedRecipient?.certificates ?? []
-  let materialVersion = input.hostedRecipient?.materialVersion
-  for (const address of recipient === undefined ? input.envelopeRecipients : []) {
-    const found = await findHostedRecipient(deps.db, address, at)
-    if (found === undefined) continue
-    recipient = found.agency
-    certificates = found.certificates
-    materialVersion = found.materialVersion
-    break
-  }
+  const hosted =
+    input.hostedRecipient ?? (await firstHostedRecipient(deps, input.envelopeRecipients, at))
+  const recipient = hosted?.agency
   try {
-    if (recipient === undefined) throw new Refusal('recipient_not_hosted')
+    if (hosted === undefined) throw new Refusal('recipient_not_hosted')
     if (input.maxBytes !== undefined && input.raw.length > input.maxBytes)
       throw new Refusal('too_large')
     if (outer === undefined || !isEncryptedSmime(outer)) throw new Refusal('not_smime')
     // The same bytes under the same Message-ID again (a partner that lost our 250): the first answer.
-    const verified = await openAndCheck(deps, {
-      input,
-      outer,
-      recipient,
-      certificates,
-      at,
-      materialVersion,
-    })
+    const verified = await openAndCheck(deps, { input, outer, hosted, at })
     // A message seen before (a partner that lost our 250 sends it again) is not looked up first:
     // the item's unique Message-ID turns the second commit into the first answer (see store).
     if (verified.receiptFor !== undefined) return await takeReceipt(deps, verified)
@@ -215,7 +199,7 @@ export async function receiveSealedMessage(
               envelopeSha256,
               outcome: 'accepted',
             },
-            recipient,
+            hosted.agency,
           )
         : undefined
     const result = await store(deps, { input, verified, envelopeSha256, at, attestation, receipt })
@@ -284,26 +268,35 @@ async function duplicateOf(deps: ReceiveDeps, itemId: string): Promise<ReceiveRe
   }
 }
 
+/** The first envelope recipient that is an agency hosted here, with its decryption certificates. */
+async function firstHostedRecipient(
+  deps: ReceiveDeps,
+  addresses: readonly string[],
+  at: Date,
+): Promise<HostedRecipient | undefined> {
+  for (const address of addresses) {
+    const found = await findHostedRecipient(deps.db, address, at)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
 /** Decrypts with each of the agency's keys, verifies, and checks signer and binding headers. */
 async function openAndCheck(
   deps: ReceiveDeps,
   input: {
     input: ReceiveInput
     outer: HeaderField[]
-    recipient: HostedAgency
-    certificates: readonly InboundCertificate[]
+    hosted: HostedRecipient
     at: Date
-    /** The trust material's counter, read with the recipient (see loadValidationMaterial). */
-    materialVersion: number | undefined
   },
 ): Promise<VerifiedInbound> {
-  const { recipient, at } = input
-  const material = await loadValidationMaterial(deps, {
-    at,
-    ...(input.materialVersion === undefined ? {} : { knownVersion: input.materialVersion }),
-  })
+  const { hosted, at } = input
+  const recipient = hosted.agency
+  // The trust material's counter came with the recipient's lookup (see loadValidationMaterial).
+  const material = await loadValidationMaterial(deps, { at, knownVersion: hosted.materialVersion })
   let opened: DecryptAndVerifyResult | undefined
-  for (const candidate of await decryptionKeysOf(deps, recipient.id, at, input.certificates)) {
+  for (const candidate of await decryptionKeysOf(deps, recipient.id, at, hosted.certificates)) {
     opened = decryptAndVerify({
       message: input.input.raw,
       recipient: candidate,
@@ -329,7 +322,7 @@ async function openAndCheck(
     throw new Refusal('nested')
   const headers = readBindingHeaders(inner)
   try {
-    return await checkBound(deps, { ...input, headers, opened, inner, material })
+    return await checkBound(deps, { ...input, recipient, headers, opened, inner, material })
   } catch (error) {
     if (!(error instanceof Refusal)) throw error
     // The signature verified, so these facts are the signer's words: kept with a quarantine.
@@ -783,7 +776,7 @@ async function prepareReceipt(
   receiving: HostedAgency,
 ): Promise<PreparedPartnerReceipt | undefined> {
   try {
-    const made = await preparePartnerReceipt(deps, input, { receiving })
+    const made = await preparePartnerReceipt(deps, input, receiving)
     if (made.ok) return made.prepared
     deps.log.warn(
       { transferId: input.transferId, senderAgencyId: input.senderAgencyId, problem: made.problem },

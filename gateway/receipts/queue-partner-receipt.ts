@@ -72,15 +72,15 @@ export async function preparePartnerReceipt(
   deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'config'>,
   input: PartnerReceiptInput,
   /** The receiving agency's name and mailbox when the caller has read them already. */
-  known?: { receiving?: { id: string; name: string; mailbox: string } },
+  knownReceiving?: { id: string; name: string; mailbox: string },
 ): Promise<PreparePartnerReceiptResult> {
   const at = deps.clock.now()
-  const knownReceiving =
-    known?.receiving?.id === input.receivingAgencyId ? known.receiving : undefined
   const [signing, recipient, receiving] = await Promise.all([
     deps.relay.keyring.signer(input.receivingAgencyId, at),
     deps.relay.keyring.recipient(input.senderAgencyId, at),
-    knownReceiving ?? findAgency(deps.db, input.receivingAgencyId),
+    knownReceiving?.id === input.receivingAgencyId
+      ? knownReceiving
+      : findAgency(deps.db, input.receivingAgencyId),
   ])
   if (!receiving) return { ok: false, problem: 'agency_unknown' }
   if (!signing.ok) return { ok: false, problem: 'no_signing_key' }
