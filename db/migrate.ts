@@ -64,7 +64,8 @@ export async function migrateToLatest(
  * catalog of every schema, and fails with 3F000 when another schema is dropped in the middle of
  * that read — on a shared server, or when test files drop theirs — or with 42703 when another
  * schema's table changes its columns meanwhile (seen in CI: `column "role" of relation
- * "consent_signatures" does not exist` while a parallel test file migrated its own schema). Such a
+ * "consent_signatures" does not exist` while a parallel test file migrated its own schema), or with
+ * 42P01 when a table of another schema vanished with it. Such a
  * failure is about someone else's schema and nothing was migrated yet, so the run is repeated (a
  * few times, briefly).
  */
@@ -92,6 +93,13 @@ async function migrateRetryingForeignSchemaRace(
 export function isForeignSchemaVanished(error: unknown, ownSchema: string | undefined): boolean {
   if (typeof error !== 'object' || error === null) return false
   const { code, message } = error as { code?: unknown; message?: unknown }
-  if ((code !== '3F000' && code !== '42703') || typeof message !== 'string') return false
+  if (typeof message !== 'string') return false
+  // 42P01 counts only for a table named with another schema (seen in CI: `relation
+  // "t_9d94fd818df1.audit_head" does not exist` while that test file dropped its schema).
+  if (code === '42P01') {
+    const schema = /relation "([^".]+)\./.exec(message)?.[1]
+    return schema !== undefined && schema !== ownSchema
+  }
+  if (code !== '3F000' && code !== '42703') return false
   return ownSchema === undefined || !message.includes(`"${ownSchema}"`)
 }

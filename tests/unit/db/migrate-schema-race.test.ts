@@ -20,6 +20,12 @@ describe('which migration failures are another schema vanishing', () => {
     )
     expect(isForeignSchemaVanished(changed, 't_own')).toBe(true)
   })
+  it('repeats when a table of another schema vanished during the catalog read (42P01)', () => {
+    const gone = (schema: string) =>
+      Object.assign(new Error(`relation "${schema}.audit_head" does not exist`), { code: '42P01' })
+    expect(isForeignSchemaVanished(gone('t_9d94fd818df1'), 't_own')).toBe(true)
+    expect(isForeignSchemaVanished(gone('t_own'), 't_own')).toBe(false)
+  })
   it('does not repeat when our own schema is missing', () => {
     expect(isForeignSchemaVanished(vanished('t_own'), 't_own')).toBe(false)
   })
