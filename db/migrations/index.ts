@@ -26,6 +26,7 @@ import * as kioskIntegrity from './0502-kiosk-integrity.ts'
 import * as composerDrafts from './0610-composer-drafts.ts'
 import * as staffNotifications from './0620-staff-notifications.ts'
 import * as trustMaterialVersion from './0630-trust-material-version.ts'
+import * as ciphertextStorage from './0640-ciphertext-storage.ts'
 
 /**
  * Every migration, by name; names sort in the order they apply. Number ranges per area keep
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   '0610-composer-drafts': composerDrafts,
   '0620-staff-notifications': staffNotifications,
   '0630-trust-material-version': trustMaterialVersion,
+  '0640-ciphertext-storage': ciphertextStorage,
 }
