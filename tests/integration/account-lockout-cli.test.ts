@@ -15,7 +15,7 @@ import { randomIds } from '../../gateway/ids.ts'
 import { createLogger } from '../../gateway/logger.ts'
 import { createRuntimeParts } from '../../gateway/runtime-parts.ts'
 import { resolveConfig } from '../../gateway/runtime-config.ts'
-import { runBrucke } from '../support/cli.ts'
+import { runBrucke, runBruckeInProcess } from '../support/cli.ts'
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts'
 import { scryptPasswords } from '../../gateway/auth/password.ts'
 import { loadConsentTextLibrary } from '../../templates/consent/load-consent-templates.ts'
@@ -81,6 +81,8 @@ describe.each(dialects)('taking access away with the CLI against %s', (dialect) 
     (await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status
 
   it('issues a token with its jti, revokes it by jti and all of an account’s tokens by --user, each audited as cli:accounts', async () => {
+    // The binary itself, as an operator starts it; the other commands run in this process
+    // (runBruckeInProcess: the same code minus main.ts) because each start costs seconds.
     const issued = await runBrucke(['token', '--user', 'fm-cli'], { env })
     expect(issued.code, issued.stderr).toBe(0)
     const token = issued.stdout.trim()
@@ -89,25 +91,28 @@ describe.each(dialects)('taking access away with the CLI against %s', (dialect) 
     expect(jti).toMatch(/^tok_/)
     expect(await meStatus(token)).toBe(200)
 
-    const revoked = await runBrucke(['token', 'revoke', '--jti', jti!], { env })
+    const revoked = await runBruckeInProcess(['token', 'revoke', '--jti', jti!], { env })
     expect(revoked.code, revoked.stderr).toBe(0)
     expect(revoked.stdout).toContain(`Token ${jti} of fm-cli revoked.`)
     expect(await meStatus(token)).toBe(401)
 
-    const asJson = await runBrucke(['token', '--user', 'fm-cli', '--json'], { env })
+    const asJson = await runBruckeInProcess(['token', '--user', 'fm-cli', '--json'], { env })
     expect(asJson.code, asJson.stderr).toBe(0)
     const second = JSON.parse(asJson.stdout) as { token: string; tokenId: string }
     expect(second.tokenId).not.toBe(jti)
     expect(await meStatus(second.token)).toBe(200)
-    const all = await runBrucke(['token', 'revoke', '--user', 'fm-cli'], { env })
+    const all = await runBruckeInProcess(['token', 'revoke', '--user', 'fm-cli'], { env })
     expect(all.code, all.stderr).toBe(0)
     expect(all.stdout).toMatch(/Every token of fm-cli issued up to \S+ is revoked\./)
     expect(await meStatus(second.token)).toBe(401)
 
-    const neither = await runBrucke(['token', 'revoke'], { env })
+    const neither = await runBruckeInProcess(['token', 'revoke'], { env })
     expect(neither.code).toBe(1)
     expect(neither.stderr).toContain('either --jti <id> or --user <id>')
-    const tooLong = await runBrucke(['token', '--user', 'fm-cli', '--ttl-minutes', '121'], { env })
+    const tooLong = await runBruckeInProcess(
+      ['token', '--user', 'fm-cli', '--ttl-minutes', '121'],
+      { env },
+    )
     expect(tooLong.code).toBe(1)
     expect(tooLong.stderr).toContain('from 1 to 120 (TOKEN_TTL_MINUTES)')
 
@@ -128,22 +133,22 @@ describe.each(dialects)('taking access away with the CLI against %s', (dialect) 
     const kioskToken = (await issueApiToken(deps, { actor: 'system', userId: 'kiosk-cli' })).token
     expect(await meStatus(kioskToken)).toBe(200)
 
-    const notAKiosk = await runBrucke(['kiosk', 'disable', '--kiosk', 'fm-cli'], { env })
+    const notAKiosk = await runBruckeInProcess(['kiosk', 'disable', '--kiosk', 'fm-cli'], { env })
     expect(notAKiosk.code).toBe(1)
     expect(notAKiosk.stderr).toContain('fm-cli is not a kiosk device')
-    const unknown = await runBrucke(['user', 'disable', '--user', 'nobody'], { env })
+    const unknown = await runBruckeInProcess(['user', 'disable', '--user', 'nobody'], { env })
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('No account nobody.')
     expect(unknown.stderr).not.toMatch(/\n\s+at /)
 
-    const disabled = await runBrucke(['kiosk', 'disable', '--kiosk', 'kiosk-cli'], { env })
+    const disabled = await runBruckeInProcess(['kiosk', 'disable', '--kiosk', 'kiosk-cli'], { env })
     expect(disabled.code, disabled.stderr).toBe(0)
     expect(disabled.stdout).toMatch(
       /^kiosk-cli disabled: 0 session\(s\) ended, .*kiosk state wiped\./,
     )
     expect(await meStatus(kioskToken)).toBe(401)
 
-    const enabled = await runBrucke(['user', 'enable', '--user', 'kiosk-cli'], { env })
+    const enabled = await runBruckeInProcess(['user', 'enable', '--user', 'kiosk-cli'], { env })
     expect(enabled.code, enabled.stderr).toBe(0)
     expect(enabled.stdout).toContain('kiosk-cli enabled.')
     expect(await meStatus(kioskToken)).toBe(401)
@@ -157,7 +162,7 @@ describe.each(dialects)('taking access away with the CLI against %s', (dialect) 
   it('resets a password (printed once; the old one refused) and ends sessions', async () => {
     const now = new Date()
     await createSession(deps.db, 'fm-cli', now)
-    const reset = await runBrucke(['user', 'reset-password', '--user', 'fm-cli'], { env })
+    const reset = await runBruckeInProcess(['user', 'reset-password', '--user', 'fm-cli'], { env })
     expect(reset.code, reset.stderr).toBe(0)
     expect(reset.stdout).toContain('Password of fm-cli reset: 1 session(s) ended')
     const fresh = /New password \(shown once\): (\S+)/.exec(reset.stdout)?.[1] ?? ''
@@ -169,7 +174,7 @@ describe.each(dialects)('taking access away with the CLI against %s', (dialect) 
 
     await createSession(deps.db, 'fm-cli', now)
     await createSession(deps.db, 'fm-cli', now)
-    const ended = await runBrucke(['user', 'end-sessions', '--user', 'fm-cli'], { env })
+    const ended = await runBruckeInProcess(['user', 'end-sessions', '--user', 'fm-cli'], { env })
     expect(ended.code, ended.stderr).toBe(0)
     expect(ended.stdout).toContain('2 session(s) of fm-cli ended.')
     const rows = await deps.db

@@ -3,7 +3,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runBrucke } from '../support/cli.ts'
+import { runBrucke, runBruckeInProcess } from '../support/cli.ts'
 import { createTestDatabase, dialects } from '../support/databases.ts'
 import type { TestDatabase } from '../support/databases.ts'
 
@@ -39,6 +39,8 @@ describe.each(dialects)('certificate CLI against %s', (dialect) => {
       ['jc-demo', 'jobcenter', 'u25@jc-demo.example'],
       ['ja-demo', 'jugendamt', 'jugendhilfe@ja-demo.example'],
     ] as const) {
+      // The binary itself, as an operator starts it; the file's other commands run in this process
+      // (runBruckeInProcess: the same code minus main.ts) because each start costs seconds.
       const added = await runBrucke(
         ['agency', 'add', '--id', id, '--name', id, '--kind', kind, '--mailbox', mailbox]
           // With its Art. 13 information, else the CLI notes on stderr that consents need it.
@@ -52,7 +54,7 @@ describe.each(dialects)('certificate CLI against %s', (dialect) => {
   afterAll(async () => database.drop())
 
   it('when the demo PKI is written, then openssl accepts its certificates, CRL and PKCS#12 files and the keys are private', async () => {
-    const run = await runBrucke(['pki', 'demo', '--out', pkiDir], { env })
+    const run = await runBruckeInProcess(['pki', 'demo', '--out', pkiDir], { env })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('brucke-demo')
     const ca = join(pkiDir, 'ca.pem')
@@ -85,14 +87,14 @@ describe.each(dialects)('certificate CLI against %s', (dialect) => {
   }, 120_000)
 
   it('when the CA is trusted and the certificates imported, then cert list shows them with expiry', async () => {
-    const trust = await runBrucke(
+    const trust = await runBruckeInProcess(
       ['cert', 'trust', '--file', join(pkiDir, 'ca.pem'), '--crl-file', join(pkiDir, 'ca.crl.pem')],
       { env },
     )
     expect(trust.stderr).toBe('')
     expect(trust.stdout).toContain('Brücke Demo CA')
 
-    const pem = await runBrucke(
+    const pem = await runBruckeInProcess(
       [
         'cert',
         'import',
@@ -110,7 +112,7 @@ describe.each(dialects)('certificate CLI against %s', (dialect) => {
 
     const passphraseFile = join(work, 'passphrase.txt')
     writeFileSync(passphraseFile, 'brucke-demo\n')
-    const p12 = await runBrucke(
+    const p12 = await runBruckeInProcess(
       [
         'cert',
         'import',
@@ -126,7 +128,7 @@ describe.each(dialects)('certificate CLI against %s', (dialect) => {
     expect(p12.stderr).toBe('')
     expect(p12.code).toBe(0)
 
-    const list = await runBrucke(['cert', 'list', '--json'], { env })
+    const list = await runBruckeInProcess(['cert', 'list', '--json'], { env })
     const entries = JSON.parse(list.stdout) as {
       agencyId: string
       daysLeft: number
@@ -138,12 +140,12 @@ describe.each(dialects)('certificate CLI against %s', (dialect) => {
       expect(entry).toMatchObject({ status: 'active', hasKey: true })
       expect(entry.daysLeft).toBeGreaterThan(700)
     }
-    const text = await runBrucke(['cert', 'list'], { env })
+    const text = await runBruckeInProcess(['cert', 'list'], { env })
     expect(text.stdout).toMatch(/jc-demo\s+active\s+\d{4}-\d{2}-\d{2}\s+\d+ days left/)
   }, 120_000)
 
   it('when a certificate does not fit, then the import stops with its error code and no stack trace', async () => {
-    const wrongMailbox = await runBrucke(
+    const wrongMailbox = await runBruckeInProcess(
       ['cert', 'import', '--agency', 'ja-demo', '--file', join(pkiDir, 'aa-demo.cert.pem')],
       { env },
     )
@@ -153,7 +155,7 @@ describe.each(dialects)('certificate CLI against %s', (dialect) => {
 
     const wrongPassphrase = join(work, 'wrong.txt')
     writeFileSync(wrongPassphrase, 'nope')
-    const badP12 = await runBrucke(
+    const badP12 = await runBruckeInProcess(
       [
         'cert',
         'import',
@@ -169,7 +171,7 @@ describe.each(dialects)('certificate CLI against %s', (dialect) => {
     expect(badP12.code).toBe(1)
     expect(badP12.stderr).toContain('ERR_KEY_WRONG_PASSPHRASE')
 
-    const missing = await runBrucke(
+    const missing = await runBruckeInProcess(
       ['cert', 'import', '--agency', 'ja-demo', '--file', join(work, 'nothing.pem')],
       { env },
     )

@@ -11,7 +11,7 @@ import { createLogger } from '../../gateway/logger.ts'
 import { createRuntimeParts } from '../../gateway/runtime-parts.ts'
 import { resolveConfig } from '../../gateway/runtime-config.ts'
 import { loadConsentTextLibrary } from '../../templates/consent/load-consent-templates.ts'
-import { runBrucke } from '../support/cli.ts'
+import { runBrucke, runBruckeInProcess } from '../support/cli.ts'
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts'
 
 const secret = (byte: number) => Buffer.alloc(32, byte).toString('base64')
@@ -19,6 +19,8 @@ const secret = (byte: number) => Buffer.alloc(32, byte).toString('base64')
 describe('CLI configuration errors', () => {
   it('when a value is invalid, then start-up stops with a message naming the key and no stack trace', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'brucke-cli-'))
+    // The binary itself, as an operator starts it; the file's other commands run in this process
+    // (runBruckeInProcess: the same code minus main.ts) because each start costs seconds.
     const run = await runBrucke(['db', 'migrate'], {
       env: { PORT: 'not-a-port', BRUCKE_DATA_DIR: dataDir },
     })
@@ -69,12 +71,13 @@ describe.each(dialects)('CLI against %s', (dialect) => {
   afterAll(async () => database.drop())
 
   it('migrates, registers an agency and an account, and issues a token the API accepts', async () => {
+    // A real process against each database; the commands after it run in this process.
     const migrate = await runBrucke(['db', 'migrate'], { env })
     expect(migrate.stderr).toBe('')
     expect(migrate.code).toBe(0)
     expect(migrate.stdout).toContain('up to date')
 
-    const add = await runBrucke(
+    const add = await runBruckeInProcess(
       [
         'agency',
         'add',
@@ -90,7 +93,7 @@ describe.each(dialects)('CLI against %s', (dialect) => {
       { env },
     )
     expect(add.code).toBe(0)
-    const badKind = await runBrucke(
+    const badKind = await runBruckeInProcess(
       [
         'agency',
         'add',
@@ -109,12 +112,12 @@ describe.each(dialects)('CLI against %s', (dialect) => {
     expect(badKind.stderr).toMatch(/kind/)
     expect(badKind.stderr).not.toMatch(/\n\s+at /)
 
-    const list = await runBrucke(['agency', 'list', '--json'], { env })
+    const list = await runBruckeInProcess(['agency', 'list', '--json'], { env })
     expect(JSON.parse(list.stdout)).toEqual([
       expect.objectContaining({ id: 'jc-test', kind: 'jobcenter', smimeProfile: 'modern' }),
     ])
 
-    const user = await runBrucke(
+    const user = await runBruckeInProcess(
       [
         'user',
         'add',
@@ -131,16 +134,19 @@ describe.each(dialects)('CLI against %s', (dialect) => {
     )
     expect(user.code).toBe(0)
     expect(user.stdout).toMatch(/Password \(shown once\): \S+/)
-    const kiosk = await runBrucke(['kiosk', 'add', '--id', 'kiosk-test', '--agency', 'jc-test'], {
-      env,
-    })
+    const kiosk = await runBruckeInProcess(
+      ['kiosk', 'add', '--id', 'kiosk-test', '--agency', 'jc-test'],
+      {
+        env,
+      },
+    )
     expect(kiosk.code).toBe(0)
 
-    const tokenRun = await runBrucke(['token', '--user', 'fm-test'], { env })
+    const tokenRun = await runBruckeInProcess(['token', '--user', 'fm-test'], { env })
     expect(tokenRun.code).toBe(0)
     const token = tokenRun.stdout.trim()
     expect(token.split('.')).toHaveLength(3)
-    const unknown = await runBrucke(['token', '--user', 'nobody'], { env })
+    const unknown = await runBruckeInProcess(['token', '--user', 'nobody'], { env })
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('No account nobody')
 

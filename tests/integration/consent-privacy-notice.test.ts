@@ -7,7 +7,7 @@ import { demoAgencies, ensureDemoSetup } from '../../gateway/demo-setup.ts'
 import { findAgency, writeSetting } from '../../db/account-repository.ts'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { seedAccounts } from '../support/accounts.ts'
-import { runBrucke } from '../support/cli.ts'
+import { runBrucke, runBruckeInProcess } from '../support/cli.ts'
 import { signAtKioskOverApi } from '../support/consents.ts'
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
@@ -206,6 +206,8 @@ describe.each(dialects)('brucke agency privacy-notice on %s', (dialect) => {
   afterAll(async () => database.drop())
 
   it('when the operator registers an agency without it, then the CLI says so; the three values set it, and fewer are refused', async () => {
+    // The binary itself, as an operator starts it; the file's other commands run in this process
+    // (runBruckeInProcess: the same code minus main.ts) because each start costs seconds.
     const added = await runBrucke(
       ['agency', 'add', '--id', 'tr-nord', '--name', 'Träger Nord', '--kind', 'traeger'].concat([
         '--mailbox',
@@ -216,14 +218,14 @@ describe.each(dialects)('brucke agency privacy-notice on %s', (dialect) => {
     expect(added.code, added.stderr).toBe(0)
     expect(added.stderr).toContain('brucke agency privacy-notice --id tr-nord')
 
-    const partial = await runBrucke(
+    const partial = await runBruckeInProcess(
       ['agency', 'privacy-notice', '--id', 'tr-nord', '--controller', 'Träger Nord gGmbH'],
       { env },
     )
     expect(partial.code).not.toBe(0)
     expect(partial.stdout).not.toContain('set')
 
-    const set = await runBrucke(
+    const set = await runBruckeInProcess(
       [
         'agency',
         'privacy-notice',
@@ -239,7 +241,7 @@ describe.each(dialects)('brucke agency privacy-notice on %s', (dialect) => {
       { env },
     )
     expect(set.code, set.stderr).toBe(0)
-    const listed = await runBrucke(['agency', 'list', '--json'], { env })
+    const listed = await runBruckeInProcess(['agency', 'list', '--json'], { env })
     expect(JSON.parse(listed.stdout)).toMatchObject([
       {
         id: 'tr-nord',
@@ -251,7 +253,7 @@ describe.each(dialects)('brucke agency privacy-notice on %s', (dialect) => {
       },
     ])
 
-    const unknown = await runBrucke(
+    const unknown = await runBruckeInProcess(
       [
         'agency',
         'privacy-notice',

@@ -6,7 +6,7 @@ import { findAgency } from '../../db/account-repository.ts'
 import { findAgencyFederation } from '../../db/federation-repository.ts'
 import { runCli } from '../../gateway/cli/program.ts'
 import { demoAgencies } from '../../gateway/demo-setup.ts'
-import { runBrucke, repoRoot } from '../support/cli.ts'
+import { repoRoot, runBrucke, runBruckeInProcess } from '../support/cli.ts'
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts'
 import { createGatewayPki, hostAgency, type GatewayPki } from '../support/federation-pki.ts'
 import { depsOnDatabase } from '../support/test-deps.ts'
@@ -72,6 +72,8 @@ describe.each(dialects)('partner card CLI against %s', (dialect) => {
   })
 
   it('when B exports its card, then the file is written with the configured inbound address and the fingerprint is printed', async () => {
+    // The binary itself, as an operator starts it; the file's other commands run in this process
+    // (runBruckeInProcess: the same code minus main.ts) because each start costs seconds.
     const run = await runBrucke(['agency', 'card', '--agency', 'ja-demo', '--out', cardFile], {
       env: b.env,
     })
@@ -86,7 +88,7 @@ describe.each(dialects)('partner card CLI against %s', (dialect) => {
   }, 300_000)
 
   it('when the card is imported without --yes and without a terminal, then the fingerprints are shown, nothing is written and the exit code is not 0', async () => {
-    const run = await runBrucke(['agency', 'import-card', cardFile], { env: a.env })
+    const run = await runBruckeInProcess(['agency', 'import-card', cardFile], { env: a.env })
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/SHA-256 of the card: [0-9a-f]{64}/)
     expect(run.stdout).toMatch(/SHA-256 of certificate 1 \(current\): [0-9a-f]{64}/)
@@ -116,7 +118,9 @@ describe.each(dialects)('partner card CLI against %s', (dialect) => {
   }, 300_000)
 
   it('when the card is imported with --yes, then A knows the Jugendamt as a partner; the same card again is refused', async () => {
-    const run = await runBrucke(['agency', 'import-card', cardFile, '--yes'], { env: a.env })
+    const run = await runBruckeInProcess(['agency', 'import-card', cardFile, '--yes'], {
+      env: a.env,
+    })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('Imported ja-demo as a partner agency')
@@ -124,7 +128,9 @@ describe.each(dialects)('partner card CLI against %s', (dialect) => {
       hosted: false,
       inboundSmtp: 'smtp://gateway-b.example:2526',
     })
-    const again = await runBrucke(['agency', 'import-card', cardFile, '--yes'], { env: a.env })
+    const again = await runBruckeInProcess(['agency', 'import-card', cardFile, '--yes'], {
+      env: a.env,
+    })
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('not newer')
   }, 300_000)
@@ -140,8 +146,11 @@ describe.each(dialects)('partner card CLI against %s', (dialect) => {
     writeFileSync(broken, '{"card": 1')
     const own = join(work, 'own.json')
     expect(
-      (await runBrucke(['agency', 'card', '--agency', 'jc-demo', '--out', own], { env: a.env }))
-        .code,
+      (
+        await runBruckeInProcess(['agency', 'card', '--agency', 'jc-demo', '--out', own], {
+          env: a.env,
+        })
+      ).code,
     ).toBe(0)
     // Into B, except A's own card, which goes back into A where the Jobcenter is hosted.
     const cases: [string, string, Record<string, string>][] = [
@@ -151,7 +160,7 @@ describe.each(dialects)('partner card CLI against %s', (dialect) => {
       [own, 'hosted here', a.env],
     ]
     for (const [file, message, env] of cases) {
-      const run = await runBrucke(['agency', 'import-card', file, '--yes'], { env })
+      const run = await runBruckeInProcess(['agency', 'import-card', file, '--yes'], { env })
       expect(run.code, file).toBe(1)
       expect(run.stderr, file).toContain(message)
     }
@@ -159,13 +168,13 @@ describe.each(dialects)('partner card CLI against %s', (dialect) => {
   }, 300_000)
 
   it('when a card is asked for an agency that is not hosted here, then the CLI refuses clearly', async () => {
-    const partner = await runBrucke(
+    const partner = await runBruckeInProcess(
       ['agency', 'card', '--agency', 'ja-demo', '--out', join(work, 'x.json')],
       { env: a.env },
     )
     expect(partner.code).toBe(1)
     expect(partner.stderr).toContain('not hosted here')
-    const unknown = await runBrucke(
+    const unknown = await runBruckeInProcess(
       ['agency', 'card', '--agency', 'xx-none', '--out', join(work, 'y.json')],
       { env: a.env },
     )
@@ -174,14 +183,14 @@ describe.each(dialects)('partner card CLI against %s', (dialect) => {
   }, 300_000)
 
   it('when set-profile is run, then the profile changes; an unknown profile is refused', async () => {
-    const run = await runBrucke(
+    const run = await runBruckeInProcess(
       ['agency', 'set-profile', '--agency', 'ja-demo', '--profile', 'modern'],
       { env: a.env },
     )
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('is now modern')
     expect((await findAgency(a.database.database.db, 'ja-demo'))?.smimeProfile).toBe('modern')
-    const bad = await runBrucke(
+    const bad = await runBruckeInProcess(
       ['agency', 'set-profile', '--agency', 'ja-demo', '--profile', 'fancy'],
       { env: a.env },
     )

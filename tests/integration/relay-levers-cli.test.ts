@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listAuditEntries } from '../../db/audit-repository.ts'
 import { findTransfer, insertQueuedTransfer } from '../../db/transfer-repository.ts'
 import { seedAccounts } from '../support/accounts.ts'
-import { runBrucke } from '../support/cli.ts'
+import { runBrucke, runBruckeInProcess } from '../support/cli.ts'
 import { dialects } from '../support/databases.ts'
 import { createTestDeps, type TestDeps } from '../support/test-deps.ts'
 
@@ -56,11 +56,14 @@ describe.each(dialects)('brucke relay levers against %s', (dialect) => {
     })
   }
 
-  const relay = (...args: string[]) => runBrucke(['relay', ...args], { env })
+  // The file's commands run in this process (runBruckeInProcess: the same code minus main.ts)
+  // because each start of the binary costs seconds; the first one starts the binary itself.
+  const relay = (...args: string[]) => runBruckeInProcess(['relay', ...args], { env })
+  const relayBinary = (...args: string[]) => runBrucke(['relay', ...args], { env })
 
   it('pauses, lists, and resumes a partner, audited as the CLI', async () => {
     await queued('trf_cli_paused')
-    const paused = await relay('pause', '--agency', 'ja-demo')
+    const paused = await relayBinary('pause', '--agency', 'ja-demo')
     expect(paused.code, paused.stderr).toBe(0)
     expect(paused.stdout).toMatch(/^Delivery to ja-demo paused since .* \(cli:relay\)\.$/m)
     const listed = await relay('paused')

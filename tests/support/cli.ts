@@ -46,6 +46,30 @@ export function runBrucke(
   })
 }
 
+/**
+ * Runs `brucke …` in this process through `runCli`: everything the binary runs except main.ts,
+ * which only hands it `process.argv`, `process.env` and the terminal (so: no confirmation prompt,
+ * as with a spawned process whose input is a pipe). Starting the binary costs 2–5 s of CPU here
+ * (tsx loads ~1 000 modules); test files that run many commands run most of them this way and
+ * keep real processes for the rest. Log lines go to this process's stderr and are not captured.
+ */
+export async function runBruckeInProcess(
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string },
+): Promise<CliRun> {
+  // Loaded on first use: a file that only spawns processes does not pay for the CLI's modules.
+  const { runCli } = await import('../../gateway/cli/program.ts')
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(args, {
+    env: cleanEnv(options.env),
+    cwd: options.cwd ?? repoRoot,
+    out: (line) => (stdout += `${line}\n`),
+    err: (line) => (stderr += `${line}\n`),
+  })
+  return { code, stdout, stderr }
+}
+
 /** Starts `brucke serve` and resolves once its banner says it is running. */
 export function startBruckeServe(options: {
   env: Record<string, string>
