@@ -219,6 +219,12 @@ export const configSchema = z
      */
     transferCopyRetentionDays: z.coerce.number().int().min(1).max(3650).default(90),
     /**
+     * Days a saved composer draft (a case summary being written, sealed for its author) is kept
+     * after its last change; then the retention purge deletes it. A draft is work in progress,
+     * not a record: what was sent is kept as the transfer's copy.
+     */
+    composerDraftRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
+    /**
      * Hours an idempotency key (the `Idempotency-Key` header, a mail's Message-ID at the ingress)
      * is kept with its first outcome; a retry within them gets that outcome, not a second record.
      */
@@ -316,6 +322,7 @@ export const environmentNames = {
   failedMessageRetentionDays: 'FAILED_MESSAGE_RETENTION_DAYS',
   inboxRetentionDays: 'INBOX_RETENTION_DAYS',
   transferCopyRetentionDays: 'TRANSFER_COPY_RETENTION_DAYS',
+  composerDraftRetentionDays: 'COMPOSER_DRAFT_RETENTION_DAYS',
   idempotencyKeyRetentionHours: 'IDEMPOTENCY_KEY_RETENTION_HOURS',
   retentionPurgeIntervalMinutes: 'RETENTION_PURGE_INTERVAL_MINUTES',
   crlRefreshMinutes: 'CRL_REFRESH_MINUTES',

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Tables } from './tables.ts'
 
 /** One draft's row as stored: ids, times and the sealed content. */
@@ -84,4 +84,16 @@ export async function updateComposerDraft(
 
 export async function deleteComposerDraft(db: Kysely<Tables>, id: string): Promise<void> {
   await db.deleteFrom('composer_drafts').where('id', '=', id).execute()
+}
+
+/** Deletes the drafts last changed before `changedBefore` (COMPOSER_DRAFT_RETENTION_DAYS); returns how many. */
+export async function purgeComposerDrafts(
+  db: Kysely<Tables> | Transaction<Tables>,
+  input: { changedBefore: Date },
+): Promise<number> {
+  const result = await db
+    .deleteFrom('composer_drafts')
+    .where('updated_at', '<', input.changedBefore.toISOString())
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
 }

@@ -55,5 +55,7 @@ export const auditEventSchemas = [
     inboxItemsPurged: z.number().int().min(0).optional(),
     /** Senders' sealed copies of transfers deleted after TRANSFER_COPY_RETENTION_DAYS. */
     transferCopiesPurged: z.number().int().min(0).optional(),
+    /** Composer drafts deleted COMPOSER_DRAFT_RETENTION_DAYS after their last change. */
+    composerDraftsPurged: z.number().int().min(0).optional(),
   }),
 ] as const

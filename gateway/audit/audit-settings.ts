@@ -1,6 +1,6 @@
 import type { Config } from '../runtime-config.ts'
 
-/** The audit configuration keys (config/schema.ts: AUDIT_*, CONSENT_RETENTION_DAYS, FAILED_MESSAGE_RETENTION_DAYS, INBOX_RETENTION_DAYS, TRANSFER_COPY_RETENTION_DAYS). */
+/** The audit configuration keys (config/schema.ts: AUDIT_*, CONSENT_RETENTION_DAYS, FAILED_MESSAGE_RETENTION_DAYS, INBOX_RETENTION_DAYS, TRANSFER_COPY_RETENTION_DAYS, COMPOSER_DRAFT_RETENTION_DAYS). */
 export interface AuditSettings {
   auditRetentionDays: number
   consentRetentionDays: number
@@ -8,6 +8,7 @@ export interface AuditSettings {
   failedMessageRetentionDays: number
   inboxRetentionDays: number
   transferCopyRetentionDays: number
+  composerDraftRetentionDays: number
   retentionPurgeIntervalMinutes: number
   auditCheckpointIntervalSeconds: number
 }
@@ -20,6 +21,7 @@ export function auditSettingsOf(config: Config): AuditSettings {
     failedMessageRetentionDays: config.failedMessageRetentionDays,
     inboxRetentionDays: config.inboxRetentionDays,
     transferCopyRetentionDays: config.transferCopyRetentionDays,
+    composerDraftRetentionDays: config.composerDraftRetentionDays,
     retentionPurgeIntervalMinutes: config.retentionPurgeIntervalMinutes,
     auditCheckpointIntervalSeconds: config.auditCheckpointIntervalSeconds,
   }

@@ -1,4 +1,5 @@
 import { appendAuditEvent, erasePersonalData } from '../../db/audit-repository.ts'
+import { purgeComposerDrafts } from '../../db/composer-draft-repository.ts'
 import { purgeInboxItems } from '../../db/inbox-repository.ts'
 import { purgeSenderCopies } from '../../db/transfer-copy-repository.ts'
 import { dropStaleEnvelopes } from '../../db/transfer-lever-repository.ts'
@@ -17,6 +18,8 @@ export interface PurgeOutcome {
   inboxItemsPurged: number
   /** Senders' sealed copies of transfers deleted after TRANSFER_COPY_RETENTION_DAYS. */
   transferCopiesPurged: number
+  /** Composer drafts deleted COMPOSER_DRAFT_RETENTION_DAYS after their last change. */
+  composerDraftsPurged: number
   /** False when a scheduled run found nothing to do and so wrote no entry. */
   recorded: boolean
 }
@@ -33,7 +36,8 @@ const dayMs = 86_400_000
  * transfers kept for the retry lever after FAILED_MESSAGE_RETENTION_DAYS, and deletes what partner
  * gateways delivered to the inbox after INBOX_RETENTION_DAYS (the sealed message and its
  * metadata; staff keep what they need in their case file), and the sending agencies' sealed copies
- * of their transfers after TRANSFER_COPY_RETENTION_DAYS. Entries keep their hashes and salted
+ * of their transfers after TRANSFER_COPY_RETENTION_DAYS, and composer drafts (sealed case
+ * summaries in progress) COMPOSER_DRAFT_RETENTION_DAYS after their last change. Entries keep their hashes and salted
  * commitments, so the chain, the Merkle tree and all checkpoints still verify. The purge is itself
  * audited (`retention_purged`); a scheduled run that changed nothing writes no entry (`quiet`),
  * so an hourly schedule does not fill the log with empty purges.
@@ -64,8 +68,12 @@ export async function purgeExpiredData(
     const transferCopiesPurged = await purgeSenderCopies(trx, {
       before: new Date(now.getTime() - settings.transferCopyRetentionDays * dayMs),
     })
+    const composerDraftsPurged = await purgeComposerDrafts(trx, {
+      changedBefore: new Date(now.getTime() - settings.composerDraftRetentionDays * dayMs),
+    })
     const recorded =
       !options.quiet ||
+      composerDraftsPurged > 0 ||
       transferCopiesPurged > 0 ||
       entriesErased > 0 ||
       consentsPurged > 0 ||
@@ -83,6 +91,7 @@ export async function purgeExpiredData(
           ...(messagesDropped > 0 ? { messagesDropped } : {}),
           ...(inboxItemsPurged > 0 ? { inboxItemsPurged } : {}),
           ...(transferCopiesPurged > 0 ? { transferCopiesPurged } : {}),
+          ...(composerDraftsPurged > 0 ? { composerDraftsPurged } : {}),
         },
       })
     return {
@@ -93,6 +102,7 @@ export async function purgeExpiredData(
       messagesDropped,
       inboxItemsPurged,
       transferCopiesPurged,
+      composerDraftsPurged,
       recorded,
     }
   })

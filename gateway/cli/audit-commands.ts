@@ -256,6 +256,9 @@ export function registerAuditCommands(program: Command, context: CliContext): vo
         context.out(
           `Deleted ${outcome.transferCopiesPurged} sealed sender copies of transfers made more than TRANSFER_COPY_RETENTION_DAYS ago.`,
         )
+        context.out(
+          `Deleted ${outcome.composerDraftsPurged} composer drafts last changed more than COMPOSER_DRAFT_RETENTION_DAYS ago.`,
+        )
       })
     })
 }

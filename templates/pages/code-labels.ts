@@ -100,6 +100,7 @@ const fields: Record<string, string> = {
   consentId: 'Einwilligung',
   consentsPurged: 'gelöschte Einwilligungen',
   transferCopiesPurged: 'gelöschte Kopien gesendeter Übermittlungen',
+  composerDraftsPurged: 'gelöschte Entwürfe im Verfasser',
   renewsConsentId: 'erneuert die Einwilligung',
   renewedByConsentId: 'ersetzt durch die Einwilligung',
   crlSource: 'Quelle der Sperrliste',

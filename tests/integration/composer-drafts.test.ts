@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listAuditEntries } from '../../db/audit-repository.ts'
 import { deleteConsentRecords } from '../../db/consent-erasure-repository.ts'
+import { issueApiToken } from '../../gateway/accounts/issue-api-token.ts'
+import { purgeExpiredData } from '../../gateway/audit/purge-retention.ts'
 import { seedAccounts, addTestAccount } from '../support/accounts.ts'
 import { signedEinwilligung } from '../support/consents.ts'
 import { dialects } from '../support/databases.ts'
@@ -179,5 +182,41 @@ describe.each(dialects)('composer drafts on %s', (dialect) => {
         .where('consent_id', '=', other)
         .execute(),
     ).toEqual([])
+  })
+
+  // Moves the test clock: last in this file.
+  it('when a draft was last changed more than COMPOSER_DRAFT_RETENTION_DAYS ago, then the retention purge deletes it and counts it; a draft changed since stays', async () => {
+    const dayMs = 86_400_000
+    const days = t.deps.config.composerDraftRetentionDays
+    const old = await server.api('POST', '/composer-drafts', {
+      token: tokens['staff-jc'],
+      body: { consentId, ...content('Alt', 'alt') },
+    })
+    expect(old.status).toBe(201)
+    t.clock.advance((days - 5) * dayMs)
+    // The seeded token has expired by now: a fresh one, as the caseworker would log in again.
+    const { token } = await issueApiToken(t.deps, { actor: 'system', userId: 'staff-jc' })
+    const recent = await server.api('POST', '/composer-drafts', {
+      token,
+      body: { consentId, ...content('Neu', 'neu') },
+    })
+    expect(recent.status).toBe(201)
+    t.clock.advance(6 * dayMs)
+    const rows = () =>
+      t.deps.db.selectFrom('composer_drafts').select(['id', 'updated_at']).execute()
+    const cutoff = new Date(t.clock.now().getTime() - days * dayMs).toISOString()
+    const before = await rows()
+    const expired = before.filter((r) => r.updated_at < cutoff).map((r) => r.id)
+    expect(expired).toContain((old.body as { id: string }).id)
+
+    const outcome = await purgeExpiredData(t.deps)
+    expect(outcome.composerDraftsPurged).toBe(expired.length)
+    const after = (await rows()).map((r) => r.id)
+    expect(after).toContain((recent.body as { id: string }).id)
+    for (const id of expired) expect(after).not.toContain(id)
+    const [entry] = (await listAuditEntries(t.deps.db, { limit: 1000 }))
+      .filter((e) => e.event.type === 'retention_purged')
+      .slice(-1)
+    expect(entry?.event).toMatchObject({ composerDraftsPurged: expired.length })
   })
 })

@@ -48,6 +48,7 @@ function productDefaults(): Map<string, number> {
     ['CONSENT_RETENTION_DAYS', audit.consentRetentionDays],
     ['DRAFT_RETENTION_HOURS', audit.draftRetentionHours],
     ['TRANSFER_COPY_RETENTION_DAYS', audit.transferCopyRetentionDays],
+    ['COMPOSER_DRAFT_RETENTION_DAYS', audit.composerDraftRetentionDays],
     ['RETENTION_PURGE_INTERVAL_MINUTES', audit.retentionPurgeIntervalMinutes],
     ['AUDIT_CHECKPOINT_INTERVAL_SECONDS', audit.auditCheckpointIntervalSeconds],
     ['KIOSK_IDLE_SECONDS', kioskIdleSecondsOf(config)],
