@@ -9,7 +9,7 @@ export interface IdempotencyKeyTable {
   principal: string
   /** SHA-256 of the channel and the key (`http` header or `smtp` Message-ID). */
   key_sha256: string
-  /** `transfer.submit` | `consent.create`. */
+  /** `transfer.submit` | `consent.create` | `consent.renew`. */
   operation: string
   /** SHA-256 of the operation and the canonical JSON of the validated request. */
   request_sha256: string

@@ -207,20 +207,41 @@ export const revokeConsentRoute = apiRoute({
 export const renewConsentRoute = apiRoute({
   method: 'post',
   path: '/consents/:id/renewal',
-  summary: 'Prepare a renewal of a consent: a new draft that ends this consent once it is signed',
+  summary:
+    'Prepare a renewal of a consent: a new draft that ends this consent once it is signed; idempotent with an Idempotency-Key',
   access: ['staff'],
+  headers: idempotencyHeadersSchema,
   params: idParams,
   body: z.strictObject({ validUntil: calendarDateSchema }),
   status: 201,
   response: consentViewSchema,
-  handle: async ({ deps, principal, params, body }) => {
+  handle: async ({ deps, principal, headers, params, body, res }) => {
     const caller = callerOf(principal)
-    const { draft } = await prepareRenewal(deps, {
-      caller,
-      consentId: params.id,
-      validUntil: body.validUntil,
-    })
-    return createConsentDraft(deps, { caller, draft, renewsConsentId: params.id })
+    const { result, replayed } = await runIdempotently(
+      deps,
+      // The key covers which consent is renewed, not only the body.
+      idempotencyClaimOf(principal, headers, 'consent.renew', { consentId: params.id, ...body }),
+      {
+        status: 201,
+        run: async (recordOutcome) => {
+          const { draft } = await prepareRenewal(deps, {
+            caller,
+            consentId: params.id,
+            validUntil: body.validUntil,
+          })
+          return createConsentDraft(deps, {
+            caller,
+            draft,
+            renewsConsentId: params.id,
+            ...(recordOutcome ? { recordOutcome } : {}),
+          })
+        },
+        // As for a new consent: the view is read again, the key table holds no personal data.
+        replay: (stored) => getConsent(deps, { caller, consentId: stored.resourceId }),
+      },
+    )
+    markReplayed(res, replayed)
+    return result
   },
 })
 

@@ -12,7 +12,7 @@ import type { Deps } from '../deps.ts'
 import { ApiError } from '../http/api-error.ts'
 
 /** The create calls that take an idempotency key. */
-export type IdempotentOperation = 'transfer.submit' | 'consent.create'
+export type IdempotentOperation = 'transfer.submit' | 'consent.create' | 'consent.renew'
 
 /**
  * A key sent with a create call: whose it is, where it came from (the `Idempotency-Key` header

@@ -260,6 +260,36 @@ describe.each(dialects)('idempotency keys on %s', (dialect) => {
     expect(JSON.stringify(row)).not.toContain(subject.familyName)
   })
 
+  it('when a renewal is retried with its key, then the same new draft is answered and only one exists; the key on another consent is refused', async () => {
+    const renewals = async () =>
+      (
+        await t.deps.db
+          .selectFrom('consents')
+          .select('id')
+          .where('renews_consent_id', '=', consentId)
+          .execute()
+      ).map((r) => r.id)
+    const before = await renewals()
+    const renew = async (id: string) =>
+      server.api('POST', `/consents/${id}/renewal`, {
+        token: await token('staff-jc'),
+        body: { validUntil: '2026-09-30' },
+        headers: { 'idempotency-key': 'renew-1' },
+      })
+    const first = await renew(consentId)
+    expect(first.status, JSON.stringify(first.body)).toBe(201)
+    const again = await renew(consentId)
+    expect(again.status).toBe(201)
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
+    expect(again.body).toEqual(first.body)
+    expect(await renewals()).toEqual([...before, (first.body as { id: string }).id])
+
+    // The same key and body for another consent is another request: refused, nothing created.
+    const other = await renew('cns_other')
+    expect(other.status).toBe(422)
+    expect((other.body as { error: { code: string } }).error.code).toBe('idempotency_key_reused')
+  })
+
   it('when another agency sends the same key, then its request is its own', async () => {
     const jc = await server.api('POST', '/consents', {
       token: await token('staff-jc'),
@@ -280,7 +310,7 @@ describe.each(dialects)('idempotency keys on %s', (dialect) => {
   it('when the openapi document describes the create routes, then it names the Idempotency-Key header', async () => {
     const res = await server.api('GET', '/openapi.json')
     const paths = (res.body as { paths: Record<string, { post: { parameters: unknown[] } }> }).paths
-    for (const path of ['/api/v1/transfers', '/api/v1/consents'])
+    for (const path of ['/api/v1/transfers', '/api/v1/consents', '/api/v1/consents/{id}/renewal'])
       expect(paths[path]?.post.parameters).toContainEqual(
         expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
       )
