@@ -1,3 +1,7 @@
+import {
+  authorizePartnerReceipt,
+  type PartnerReceiptRefusal,
+} from '../../consent/partner-receipt-permissions.ts'
 import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { recordReceiptOnTransfer } from '../../db/partner-receipt-repository.ts'
 import { findTransfer } from '../../db/transfer-repository.ts'
@@ -15,21 +19,17 @@ export interface ArrivedPartnerReceipt {
   receipt: PartnerReceiptHeaders
 }
 
-export type PartnerReceiptRejection =
-  | 'unknown_transfer'
-  | 'signer_not_recipient'
-  | 'recipient_mismatch'
-  | 'message_mismatch'
-  | 'duplicate'
+/** The rule's refusals (consent/partner-receipt-permissions.ts), and a second receipt. */
+export type PartnerReceiptRejection = PartnerReceiptRefusal | 'duplicate'
 
 export type RecordPartnerReceiptResult =
   { ok: true; transferId: string } | { ok: false; reason: PartnerReceiptRejection }
 
 /**
- * Records a partner's signed receipt on the transfer it answers (issue 16 point 7). It counts only
- * when the transfer was sent by this instance, the receipt was signed by the agency the transfer
- * went to, names this transfer's sender and Message-ID, and is the first one: anything else is
- * refused with `partner_receipt_rejected` and changes nothing. One transaction with its audit.
+ * Records a partner's signed receipt on the transfer it answers (issue 16 point 7) when the rule
+ * allows it (`authorizePartnerReceipt`: a transfer this instance sent, signed by the agency it went
+ * to, naming its sender and Message-ID) and it is the first one: anything else is refused with
+ * `partner_receipt_rejected` and changes nothing. One transaction with its audit.
  */
 // seam: fed-inbound hands over a verified message whose signed entity carries
 // `X-Brucke-Receipt-For` (`readPartnerReceipt` ok) here instead of storing it as an inbound item.
@@ -54,12 +54,15 @@ export async function recordPartnerReceipt(
       return { ok: false, reason } as const
     }
     const transfer = await findTransfer(trx, receipt.receiptFor)
-    // Only transfers (not notices, not receipts) get a receipt; any other id is unknown here.
-    if (!transfer || transfer.kind !== 'transfer') return rejected('unknown_transfer')
-    if (signerAgencyId !== transfer.recipientAgencyId || receipt.sender !== signerAgencyId)
-      return rejected('signer_not_recipient')
-    if (receipt.recipient !== transfer.senderAgencyId) return rejected('recipient_mismatch')
-    if (receipt.receivedMessageId !== transfer.messageId) return rejected('message_mismatch')
+    const verdict = authorizePartnerReceipt(transfer, {
+      signerAgencyId,
+      sender: receipt.sender,
+      recipient: receipt.recipient,
+      receivedMessageId: receipt.receivedMessageId,
+    })
+    if (!verdict.allowed) return rejected(verdict.reason)
+    // The rule allows only a transfer that exists; this only narrows the type.
+    if (!transfer) return rejected('unknown_transfer')
     const recorded = await recordReceiptOnTransfer(trx, {
       transferId: transfer.id,
       at,
