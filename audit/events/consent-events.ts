@@ -143,4 +143,22 @@ export const consentEventSchemas = [
     decision: z.enum(['permit', 'deny']),
     reasons: z.array(reason).max(60),
   }),
+  z.strictObject({
+    // Staff searched the agency's consents for a young person (issue 18 point 1): how the search
+    // was made and how many people it found, never what was typed (names, a birth date).
+    type: z.literal('person_searched'),
+    agencyId: id,
+    /** Name or case-reference words in the search. */
+    termCount: z.number().int().min(0).max(50),
+    withBirthDate: z.boolean(),
+    matches: z.number().int().min(0),
+  }),
+  z.strictObject({
+    // Staff opened what their agency holds on one young person: the person page, or the new
+    // consent form prefilled from it. Who looked at whom; not what the page showed.
+    type: z.literal('person_viewed'),
+    subjectPseudonym: id,
+    agencyId: id,
+    via: z.enum(['page', 'prefill']),
+  }),
 ] as const

@@ -97,7 +97,11 @@ export const staffPersonPage = pageRoute({
   handle: async (ctx) => {
     const lang = staffLanguageOf(ctx.req)
     const pseudonym = pseudonymOf(ctx)
-    const desk = await loadPersonDesk(ctx.deps, { principal: ctx.principal, pseudonym })
+    const desk = await loadPersonDesk(ctx.deps, {
+      principal: ctx.principal,
+      pseudonym,
+      via: 'page',
+    })
     const agencyId = ctx.principal.agencyId
     const today = berlinDateOf(ctx.deps.clock.now())
     const who = await whoOf(ctx.deps, ctx.principal, ctx.req.headers.cookie)

@@ -16,6 +16,7 @@ import {
   type PersonRequestRow,
   type PersonTransferRow,
 } from '../../db/person-repository.ts'
+import { appendAuditEvent } from '../../db/audit-repository.ts'
 import { listConsentsOfAgency } from '../../db/consent-repository.ts'
 import { toConsentView, type ConsentView } from '../consent/consent-view.ts'
 import type { Deps } from '../deps.ts'
@@ -34,13 +35,29 @@ async function consentsOfAgency(deps: Deps, agencyId: string, now: Date): Promis
   return stored.map((s) => toConsentView(s, now))
 }
 
-/** The people among the caller's agency's consents who fit the search (issue 18 point 1). */
+/**
+ * The people among the caller's agency's consents who fit the search (issue 18 point 1). Audited
+ * (`person_searched`): how many words, whether a birth date, how many matches — not the words.
+ */
 export async function findPeople(
   deps: Deps,
   input: { principal: StaffPrincipal; query: PersonQuery },
 ): Promise<PersonMatch<ConsentView>[]> {
-  const consents = await consentsOfAgency(deps, input.principal.agencyId, deps.clock.now())
-  return searchPeople(staffActor(input.principal), consents, input.query)
+  const now = deps.clock.now()
+  const consents = await consentsOfAgency(deps, input.principal.agencyId, now)
+  const matches = searchPeople(staffActor(input.principal), consents, input.query)
+  await appendAuditEvent(deps.db, {
+    at: now,
+    actor: `user:${input.principal.userId}`,
+    event: {
+      type: 'person_searched',
+      agencyId: input.principal.agencyId,
+      termCount: input.query.terms.length,
+      withBirthDate: input.query.birthDate !== null,
+      matches: matches.length,
+    },
+  })
+  return matches
 }
 
 export type PersonDesk = PersonRecord<
@@ -53,10 +70,11 @@ export type PersonDesk = PersonRecord<
 /**
  * One person as the caller's agency knows them; `ERR_CONSENT_NOT_FOUND` (404) when the agency is
  * party to none of their consents, so an unknown pseudonym and another agency's person look alike.
+ * Audited (`person_viewed`, `via` the page or a prefilled form) when it was found.
  */
 export async function loadPersonDesk(
   deps: Deps,
-  input: { principal: StaffPrincipal; pseudonym: string },
+  input: { principal: StaffPrincipal; pseudonym: string; via: 'page' | 'prefill' },
 ): Promise<PersonDesk> {
   const agencyId = input.principal.agencyId
   const all = await consentsOfAgency(deps, agencyId, deps.clock.now())
@@ -82,6 +100,16 @@ export async function loadPersonDesk(
     requests,
   })
   if (!record) throw new ConsentError('ERR_CONSENT_NOT_FOUND', 'No such person for you.')
+  await appendAuditEvent(deps.db, {
+    at: deps.clock.now(),
+    actor: `user:${input.principal.userId}`,
+    event: {
+      type: 'person_viewed',
+      subjectPseudonym: input.pseudonym,
+      agencyId,
+      via: input.via,
+    },
+  })
   return record
 }
 
@@ -96,7 +124,7 @@ export async function personPrefill(
   { givenName: string; familyName: string; birthDate: string; caseRef: string } | undefined
 > {
   try {
-    const desk = await loadPersonDesk(deps, input)
+    const desk = await loadPersonDesk(deps, { ...input, via: 'prefill' })
     const newest = desk.consents[0]
     return {
       givenName: desk.person.givenName,

@@ -30,6 +30,7 @@ const channels: Record<string, string> = {
   system: 'automatisch (Brücke)',
   http: 'Programmschnittstelle (API)',
   pdf: 'als PDF',
+  prefill: 'im vorausgefüllten Formular',
 }
 export function channelLabel(code: string): string {
   return channels[code] ?? unknown(code)
@@ -101,6 +102,9 @@ const fields: Record<string, string> = {
   consentsPurged: 'gelöschte Einwilligungen',
   transferCopiesPurged: 'gelöschte Kopien gesendeter Übermittlungen',
   composerDraftsPurged: 'gelöschte Entwürfe im Verfasser',
+  termCount: 'Suchwörter (Name, Aktenzeichen)',
+  withBirthDate: 'mit Geburtsdatum',
+  matches: 'gefundene Personen',
   renewsConsentId: 'erneuert die Einwilligung',
   renewedByConsentId: 'ersetzt durch die Einwilligung',
   crlSource: 'Quelle der Sperrliste',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listAuditEntries } from '../../db/audit-repository.ts'
 import { insertDataRequest } from '../../db/data-request-repository.ts'
 import { insertQueuedTransfer } from '../../db/transfer-repository.ts'
 import { seedAccounts } from '../support/accounts.ts'
@@ -259,5 +260,39 @@ describe.each(dialects)('the person search and page on %s', (dialect) => {
       await (await as('staff-aa')).get(`/staff/consents/new?person=${miraPseudonym}`)
     ).text()
     expect(aaForm).not.toContain('Özdemir')
+  })
+
+  it('when staff search for a person and open their page, then both are audited — who, how many words and matches, whom they viewed — and nothing typed is in the log', async () => {
+    const latest = async (type: string) =>
+      (await listAuditEntries(t.deps.db, { limit: 5000 }))
+        .filter((e) => e.event.type === type)
+        .at(-1)
+    const jc = await as('staff-jc')
+    expect((await jc.search('özdemir 03.11.2007')).status).toBe(200)
+    const searched = await latest('person_searched')
+    expect(searched?.actor).toBe('user:staff-jc')
+    expect(searched?.event).toEqual({
+      type: 'person_searched',
+      agencyId: 'jc-demo',
+      termCount: 1,
+      withBirthDate: true,
+      matches: 1,
+    })
+    expect(JSON.stringify(searched)).not.toMatch(/zdemir|2007-11-03|03\.11\.2007/i)
+
+    expect((await jc.get(`/staff/people/${miraPseudonym}`)).status).toBe(200)
+    const viewed = await latest('person_viewed')
+    expect(viewed?.actor).toBe('user:staff-jc')
+    expect(viewed?.event).toMatchObject({
+      type: 'person_viewed',
+      subjectPseudonym: miraPseudonym,
+      agencyId: 'jc-demo',
+      via: 'page',
+    })
+    // Another agency's attempt finds nobody: a 404, and no view is recorded for it.
+    const before = (await listAuditEntries(t.deps.db, { limit: 5000 })).length
+    expect((await (await as('staff-aa')).get(`/staff/people/${miraPseudonym}`)).status).toBe(404)
+    const after = await listAuditEntries(t.deps.db, { limit: 5000 })
+    expect(after.slice(before).filter((e) => e.event.type === 'person_viewed')).toEqual([])
   })
 })

@@ -42,6 +42,8 @@ const labels: Record<string, string> = {
   partner_receipt_rejected: 'Empfangsbestätigung zurückgewiesen',
   partner_receipt_sent: 'Empfangsbestätigung an Partnerstelle eingereiht',
   permission_refused: 'Zugriff verweigert',
+  person_searched: 'Person gesucht',
+  person_viewed: 'Personenseite geöffnet',
   pseudonym_resolved: 'Pseudonym aufgelöst',
   receipt_issued: 'Quittung ausgegeben',
   inbox_item_acknowledged: 'Posteingang: zur Kenntnis genommen',
