@@ -18,7 +18,9 @@ export const inboxEventSchemas = [
     consentId: id.optional(),
     subjectPseudonym: id.optional(),
     /** How it was opened: the API, the staff page, or the copy for the case file. */
-    via: z.enum(['api', 'page', 'pdf']),
+    /** `attachment`: one attachment downloaded (`attachmentIndex`), on the page or through the API. */
+    via: z.enum(['api', 'page', 'pdf', 'attachment']),
+    attachmentIndex: z.number().int().min(0).max(100).optional(),
   }),
   z.strictObject({
     type: z.literal('inbox_item_acknowledged'),

@@ -6,6 +6,7 @@ import {
   inboxItemSummarySchema,
   inboxPageSize,
   listInbox,
+  openInboxAttachment,
   openInboxItem,
 } from '../inbox/inbox-service.ts'
 import { apiRoute, type AnyApiRoute } from './route.ts'
@@ -69,9 +70,39 @@ export const acknowledgeInboxItemRoute = apiRoute({
     acknowledgeInbox(deps, { caller: inboxCallerOf(principal), id: params.id }),
 })
 
+export const getInboxAttachmentRoute = apiRoute({
+  method: 'get',
+  path: '/inbox/:id/attachments/:index',
+  summary:
+    'One attachment of an inbox item (its place in the item’s `attachments`), as base64: decrypted with your agency key for this answer only; audited',
+  access: ['staff'],
+  params: z.strictObject({
+    id: z.string().min(1).max(64),
+    index: z.coerce.number().int().min(0).max(100),
+  }),
+  response: z.strictObject({
+    filename: z.string(),
+    contentType: z.string(),
+    contentBase64: z.string(),
+  }),
+  handle: async ({ deps, principal, params }) => {
+    const attachment = await openInboxAttachment(deps, {
+      caller: inboxCallerOf(principal),
+      id: params.id,
+      index: params.index,
+    })
+    return {
+      filename: attachment.filename,
+      contentType: attachment.contentType,
+      contentBase64: attachment.content.toString('base64'),
+    }
+  },
+})
+
 /** JSON routes of the receiving agency's inbox under /api/v1 (issue 16 point 5). */
 export const inboxApiRoutes: AnyApiRoute[] = [
   listInboxRoute,
   getInboxItemRoute,
   acknowledgeInboxItemRoute,
+  getInboxAttachmentRoute,
 ]

@@ -17,7 +17,11 @@ import type { Deps } from '../deps.ts'
 import { decryptionKeysOf } from '../inbound/decryption-keys.ts'
 import { coverSheetTexts } from '../relay/case-summary-template.ts'
 import { InboxError } from './inbox-error.ts'
-import { readInboxMessage } from './read-inbox-message.ts'
+import {
+  readInboxAttachment,
+  readInboxMessage,
+  type InboxAttachment,
+} from './read-inbox-message.ts'
 
 /** The caller as the inbox sees it: who acts (audit) and what the object rule judges. */
 export interface InboxCaller {
@@ -294,6 +298,36 @@ export async function openInboxItem(
     attachments: content.attachments,
     purposeBinding: coverSheetTexts.purposeBinding,
   }
+}
+
+/**
+ * One attachment of an item for the receiving agency's staff (a PDF the sender attached), after
+ * the same rule as opening the item; audited as viewed `via: 'attachment'` with its index.
+ * `ERR_INBOX_ITEM_NOT_FOUND` for another agency's item and for an index the item does not have.
+ */
+export async function openInboxAttachment(
+  deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'log' | 'config'>,
+  input: { caller: InboxCaller; id: string; index: number },
+): Promise<InboxAttachment> {
+  const item = await loadAuthorized(deps, input.caller, input.id, 'view')
+  const attachment = await readInboxAttachment(await decryptItem(deps, item), input.index)
+  if (!attachment) throw new InboxError('ERR_INBOX_ITEM_NOT_FOUND', 'No such attachment.')
+  await appendAuditEvent(deps.db, {
+    at: deps.clock.now(),
+    actor: input.caller.actor,
+    event: {
+      type: 'inbox_item_viewed',
+      itemId: item.id,
+      kind: item.kind,
+      agencyId: item.recipientAgencyId,
+      ...(item.senderAgencyId ? { senderAgencyId: item.senderAgencyId } : {}),
+      ...(item.consentId ? { consentId: item.consentId } : {}),
+      ...(item.subjectPseudonym ? { subjectPseudonym: item.subjectPseudonym } : {}),
+      via: 'attachment',
+      attachmentIndex: input.index,
+    },
+  })
+  return attachment
 }
 
 /**

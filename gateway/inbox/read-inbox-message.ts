@@ -153,3 +153,28 @@ export async function readInboxMessage(
     }),
   }
 }
+
+/** One attachment of a received message, by its place in `readInboxMessage`'s list. */
+export interface InboxAttachment {
+  filename: string
+  contentType: string
+  content: Buffer
+}
+
+/**
+ * The attachment at `index` of the decrypted entity (the order `readInboxMessage` lists them in),
+ * or undefined when there is none there. Its bytes live in memory for one answer only.
+ */
+export async function readInboxAttachment(
+  entity: Buffer,
+  index: number,
+): Promise<InboxAttachment | undefined> {
+  const parsed = await simpleParser(entity, { skipHtmlToText: true, skipTextLinks: true })
+  const attachment = parsed.attachments[index]
+  if (!attachment) return undefined
+  return {
+    filename: attachment.filename ?? 'anlage',
+    contentType: attachment.contentType,
+    content: attachment.content,
+  }
+}

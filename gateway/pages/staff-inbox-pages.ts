@@ -10,6 +10,7 @@ import {
   inboxCallerOf,
   inboxPageSize,
   listInbox,
+  openInboxAttachment,
   openInboxItem,
 } from '../inbox/inbox-service.ts'
 import { staffLanguageOf } from '../staff/staff-language-cookie.ts'
@@ -110,10 +111,40 @@ export const staffInboxCopyPage = pageRoute({
   },
 })
 
+const attachmentIndexSchema = z.coerce.number().int().min(0).max(100)
+
+/**
+ * One attachment of a received case summary, as a download (never shown inline: a partner's
+ * attachment is not trusted to be what it says); decrypted in memory, audited.
+ */
+export const staffInboxAttachmentPage = pageRoute({
+  method: 'get',
+  path: '/staff/inbox/:id/attachments/:index',
+  access: ['staff'],
+  handle: async (ctx) => {
+    const index = attachmentIndexSchema.safeParse(ctx.params.index)
+    const attachment = await openInboxAttachment(ctx.deps, {
+      caller: inboxCallerOf(ctx.principal),
+      id: idOf(ctx),
+      // A malformed index is as absent as a missing one.
+      index: index.success ? index.data : 101,
+    })
+    return {
+      file: attachment.content,
+      contentType:
+        attachment.contentType === 'application/pdf'
+          ? 'application/pdf'
+          : 'application/octet-stream',
+      filename: attachment.filename,
+    }
+  },
+})
+
 /** The receiving agency's inbox in the staff workplace (issue 16 points 5 and 6). */
 export const staffInboxPageRoutes: AnyPageRoute[] = [
   staffInboxPage,
   staffInboxItemPage,
   staffInboxAcknowledgePage,
   staffInboxCopyPage,
+  staffInboxAttachmentPage,
 ]

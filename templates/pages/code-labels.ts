@@ -31,6 +31,7 @@ const channels: Record<string, string> = {
   http: 'Programmschnittstelle (API)',
   pdf: 'als PDF',
   prefill: 'im vorausgefüllten Formular',
+  attachment: 'Anlage heruntergeladen',
 }
 export function channelLabel(code: string): string {
   return channels[code] ?? unknown(code)
@@ -105,6 +106,7 @@ const fields: Record<string, string> = {
   termCount: 'Suchwörter (Name, Aktenzeichen)',
   withBirthDate: 'mit Geburtsdatum',
   matches: 'gefundene Personen',
+  attachmentIndex: 'Anlage Nr. (ab 0)',
   renewsConsentId: 'erneuert die Einwilligung',
   renewedByConsentId: 'ersetzt durch die Einwilligung',
   crlSource: 'Quelle der Sperrliste',

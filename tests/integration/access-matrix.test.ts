@@ -234,6 +234,10 @@ const matrix: Record<string, MatrixRow> = {
     path: '/api/v1/inbox/inb_missing/acknowledgement',
     expect: api({ staff: 404, otherAgency: 404 }),
   },
+  'GET /api/v1/inbox/:id/attachments/:index': {
+    path: '/api/v1/inbox/inb_missing/attachments/0',
+    expect: api({ staff: 404, otherAgency: 404 }),
+  },
   'POST /api/v1/requests': { body: {}, expect: api({ staff: 400, otherAgency: 400 }) },
   'GET /api/v1/requests': { expect: api({ staff: 200, otherAgency: 200 }) },
   // Kiosk API (issue 6)
@@ -337,6 +341,10 @@ const matrix: Record<string, MatrixRow> = {
   },
   'GET /staff/inbox/:id/copy.pdf': {
     path: '/staff/inbox/inb_unknown/copy.pdf',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
+  'GET /staff/inbox/:id/attachments/:index': {
+    path: '/staff/inbox/inb_unknown/attachments/0',
     expect: page({ staff: 404, otherAgency: 404 }),
   },
   // Person search and page (issue 18 point 1): a pseudonym no agency knows is 404, as another

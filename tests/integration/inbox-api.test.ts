@@ -178,6 +178,64 @@ describe.each(dialects)('the receiving agency’s inbox on %s', (dialect) => {
     expect((await findInboxItem(t.deps.db, summaryId))?.acknowledgedAt).toBeNull()
   })
 
+  it('when the receiving agency downloads an attachment, then it gets the PDF as sent, audited; every other party and every other index gets 404', async () => {
+    const pdf = Buffer.from(`%PDF-1.4\n% ${marker} Zeugnis\n%%EOF\n`, 'latin1')
+    const { id } = await deliverCaseSummary(t.deps, {
+      from: 'jc-demo',
+      to: 'ja-demo',
+      consentId: 'cns_inbox_pdf',
+      sections: [{ category: 'schule', title: 'Schule', body: 'Zeugnis anbei.' }],
+      attachments: [
+        {
+          filename: 'zeugnis.pdf',
+          contentType: 'application/pdf',
+          content: pdf,
+          category: 'schule',
+        },
+      ],
+      at: t.clock.now(),
+    })
+    const opened = await server.api('GET', `/inbox/${id}`, { token: tokens['staff-ja'] })
+    expect(opened.status).toBe(200)
+    const listed = (opened.body as { attachments: { filename: string }[] }).attachments
+    const index = listed.findIndex((a) => a.filename === 'zeugnis.pdf')
+    expect(index).toBeGreaterThanOrEqual(0)
+
+    const got = await server.api('GET', `/inbox/${id}/attachments/${index}`, {
+      token: tokens['staff-ja'],
+    })
+    expect(got.status, JSON.stringify(got.body)).toBe(200)
+    const body = got.body as { filename: string; contentType: string; contentBase64: string }
+    expect(body.filename).toBe('zeugnis.pdf')
+    expect(body.contentType).toBe('application/pdf')
+    expect(Buffer.from(body.contentBase64, 'base64').equals(pdf)).toBe(true)
+    const entry = (await listAuditEntries(t.deps.db, { limit: 5000 }))
+      .filter((e) => e.event.type === 'inbox_item_viewed')
+      .at(-1)
+    expect(entry?.event).toMatchObject({ itemId: id, via: 'attachment', attachmentIndex: index })
+
+    for (const who of ['staff-jc', 'staff-aa'])
+      expect(
+        (await server.api('GET', `/inbox/${id}/attachments/${index}`, { token: tokens[who] }))
+          .status,
+      ).toBe(404)
+    for (const who of ['dpo-jc', 'admin', 'kiosk-jc'])
+      expect(
+        (await server.api('GET', `/inbox/${id}/attachments/${index}`, { token: tokens[who] }))
+          .status,
+      ).toBe(403)
+    expect(
+      (
+        await server.api('GET', `/inbox/${id}/attachments/${listed.length}`, {
+          token: tokens['staff-ja'],
+        })
+      ).status,
+    ).toBe(404)
+    expect(
+      (await server.api('GET', `/inbox/${id}/attachments/x`, { token: tokens['staff-ja'] })).status,
+    ).toBe(400)
+  })
+
   it('when an item was quarantined, then even the receiving agency gets 404', async () => {
     const quarantined = await t.deps.db
       .selectFrom('inbound_items')

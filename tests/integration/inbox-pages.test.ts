@@ -109,6 +109,37 @@ describe.each(dialects)('the staff inbox pages on %s', (dialect) => {
       expect(text).toContain(expected)
   })
 
+  it('when a received case summary carries a PDF, then its page links it and the link downloads the PDF as sent; other agencies get 404', async () => {
+    const pdf = Buffer.from(`%PDF-1.4\n% ${marker}\n%%EOF\n`, 'latin1')
+    const { id } = await deliverCaseSummary(t.deps, {
+      from: 'jc-demo',
+      to: 'ja-demo',
+      consentId: 'cns_pages_pdf',
+      sections: [{ category: 'schule', title: 'Schule', body: 'Zeugnis anbei.' }],
+      attachments: [
+        {
+          filename: 'zeugnis.pdf',
+          contentType: 'application/pdf',
+          content: pdf,
+          category: 'schule',
+        },
+      ],
+      at: t.clock.now(),
+    })
+    const page = await (await get('staff-ja', `/staff/inbox/${id}`)).res.text()
+    const href = new RegExp(
+      `href="(/staff/inbox/${id}/attachments/\\d+)" download>zeugnis\\.pdf<`,
+    ).exec(page)?.[1]
+    expect(href).toBeDefined()
+    const { res } = await get('staff-ja', href!)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('application/pdf')
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="zeugnis.pdf"')
+    expect(Buffer.from(await res.arrayBuffer()).equals(pdf)).toBe(true)
+    for (const who of ['staff-jc', 'staff-aa']) expect((await get(who, href!)).res.status).toBe(404)
+    expect((await get('staff-ja', `/staff/inbox/${id}/attachments/x`)).res.status).toBe(404)
+  })
+
   it('when a revocation notice stops the item, then a banner shows on the staff pages until both are acknowledged, and the DPO report lists the notice', async () => {
     const notice = await deliverEndingNotice(t.deps, {
       from: 'jc-demo',

@@ -3,7 +3,11 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js'
 import type { Deps } from '../../gateway/deps.ts'
 import { demoAgencies } from '../../gateway/demo-setup.ts'
 import { buildConsentAttestation } from '../../consent/consent-attestation.ts'
-import { composeMessage, type SummarySection } from '../../gateway/relay/compose-message.ts'
+import {
+  composeMessage,
+  type SummaryAttachment,
+  type SummarySection,
+} from '../../gateway/relay/compose-message.ts'
 import { renderRevocationNotice } from '../../gateway/relay/revocation-notice.ts'
 import { sealMessage } from '../../gateway/relay/seal-message.ts'
 
@@ -100,6 +104,8 @@ export interface CaseSummaryFixture {
   receivedAt?: Date
   /** Stored as quarantined instead of received (a message that failed a check). */
   quarantined?: boolean
+  /** Attachments as the composer carries them (a PDF, tagged with its category). */
+  attachments?: SummaryAttachment[]
 }
 
 /** A sealed case summary in the receiving agency's inbox; returns its item id and the raw mail. */
@@ -162,7 +168,7 @@ export async function deliverCaseSummary(
     entrustedCategories: [],
     necessity: input.necessity ?? 'Abstimmung des Hilfeplans vor dem Gespräch.',
     sections: input.sections,
-    attachments: [],
+    attachments: input.attachments ?? [],
   })
   const entity = composed
   const sealed = await sealFor(deps, { ...input, entity, transferId, messageId })

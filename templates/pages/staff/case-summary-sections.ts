@@ -9,11 +9,15 @@ export interface CaseSummaryContent {
   attachments: readonly { filename: string }[]
 }
 
-/** The sections of a case summary (with their categories) and the names of its attachments. */
+/**
+ * The sections of a case summary (with their categories) and its attachments: their names, or
+ * links to download them when `attachmentHref` says where (a received item's).
+ */
 export function caseSummarySectionsCard(
   content: CaseSummaryContent,
   vocabulary: Vocabulary,
   lang: StaffLanguage,
+  attachmentHref?: (index: number) => string,
 ): SafeHtml | '' {
   if (content.sections.length === 0) return ''
   return html`<section class="card" data-sections>
@@ -29,12 +33,20 @@ export function caseSummarySectionsCard(
         </section>`,
     )}
     ${
-      content.attachments.length > 0
-        ? html`<p class="muted">
-            ${say(lang, 'Anlagen', 'Attachments')}:
-            ${content.attachments.map((a) => a.filename).join(', ')}
-          </p>`
-        : ''
+      content.attachments.length === 0
+        ? ''
+        : attachmentHref
+          ? html`<h3>${say(lang, 'Anlagen', 'Attachments')}</h3>
+              <ul data-attachments>
+                ${content.attachments.map(
+                  (a, index) =>
+                    html`<li><a href="${attachmentHref(index)}" download>${a.filename}</a></li>`,
+                )}
+              </ul>`
+          : html`<p class="muted">
+              ${say(lang, 'Anlagen', 'Attachments')}:
+              ${content.attachments.map((a) => a.filename).join(', ')}
+            </p>`
     }
   </section>`
 }

@@ -223,6 +223,11 @@ export function inboxItemView(input: InboxItemViewInput): SafeHtml {
           </section>`
         : ''
     }
-    ${caseSummarySectionsCard(item, vocabulary, lang)}
+    ${caseSummarySectionsCard(
+      item,
+      vocabulary,
+      lang,
+      (index) => `/staff/inbox/${item.id}/attachments/${index}`,
+    )}
     <p><a href="/staff/inbox">${say(lang, 'Zurück zum Posteingang', 'Back to the inbox')}</a></p>`
 }
