@@ -116,7 +116,9 @@ export const relayEventSchemas = [
     subjectPseudonym: id,
     senderAgencyId: id,
     recipientAgencyId: id,
-    via: z.enum(['page', 'pdf']),
+    /** `attachment`: one attachment downloaded (`attachmentIndex`). */
+    via: z.enum(['page', 'pdf', 'attachment']),
+    attachmentIndex: z.number().int().min(0).max(100).optional(),
   }),
   z.strictObject({
     type: z.literal('partner_delivery_paused'),

@@ -168,9 +168,11 @@ export interface InboxAttachment {
 export async function readInboxAttachment(
   entity: Buffer,
   index: number,
+  /** Which parts count as attachments (the sender's page leaves the consent attestation out). */
+  counts: (contentType: string) => boolean = () => true,
 ): Promise<InboxAttachment | undefined> {
   const parsed = await simpleParser(entity, { skipHtmlToText: true, skipTextLinks: true })
-  const attachment = parsed.attachments[index]
+  const attachment = parsed.attachments.filter((a) => counts(a.contentType))[index]
   if (!attachment) return undefined
   return {
     filename: attachment.filename ?? 'anlage',

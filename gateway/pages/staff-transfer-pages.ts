@@ -3,7 +3,11 @@ import { vocabulary } from '../../config/vocabulary.ts'
 import { transferView } from '../../templates/pages/staff/transfer-view.ts'
 import { say } from '../../templates/pages/view-models/staff-language.ts'
 import { pageRoute, type AnyPageRoute } from '../http/route.ts'
-import { openSentTransfer, sentTransferCallerOf } from '../relay/sent-transfer.ts'
+import {
+  openSentAttachment,
+  openSentTransfer,
+  sentTransferCallerOf,
+} from '../relay/sent-transfer.ts'
 import { transferCopyPdf } from '../relay/transfer-copy-pdf.ts'
 import { partnerReceiptTexts } from '../staff/partner-receipt-text.ts'
 import { staffLanguageOf } from '../staff/staff-language-cookie.ts'
@@ -72,5 +76,35 @@ export const staffTransferCopyPage = pageRoute({
   },
 })
 
+const attachmentIndexSchema = z.coerce.number().int().min(0).max(100)
+
+/** One attachment of what was sent, from the sealed copy: always a download; audited. */
+export const staffTransferAttachmentPage = pageRoute({
+  method: 'get',
+  path: '/staff/transfers/:id/attachments/:index',
+  access: ['staff'],
+  handle: async (ctx) => {
+    const index = attachmentIndexSchema.safeParse(ctx.params.index)
+    const attachment = await openSentAttachment(ctx.deps, {
+      caller: sentTransferCallerOf(ctx.principal),
+      id: idOf(ctx),
+      // A malformed index is as absent as a missing one.
+      index: index.success ? index.data : 101,
+    })
+    return {
+      file: attachment.content,
+      contentType:
+        attachment.contentType === 'application/pdf'
+          ? 'application/pdf'
+          : 'application/octet-stream',
+      filename: attachment.filename,
+    }
+  },
+})
+
 /** What the sending agency sent, in the staff workplace. */
-export const staffTransferPageRoutes: AnyPageRoute[] = [staffTransferPage, staffTransferCopyPage]
+export const staffTransferPageRoutes: AnyPageRoute[] = [
+  staffTransferPage,
+  staffTransferCopyPage,
+  staffTransferAttachmentPage,
+]

@@ -17,7 +17,12 @@ import {
 } from '../../db/transfer-repository.ts'
 import type { Deps } from '../deps.ts'
 import { decryptionKeysOf } from '../inbound/decryption-keys.ts'
-import { readInboxMessage, type InboxContent } from '../inbox/read-inbox-message.ts'
+import {
+  readInboxAttachment,
+  readInboxMessage,
+  type InboxAttachment,
+  type InboxContent,
+} from '../inbox/read-inbox-message.ts'
 import { attestationContentType } from './attestation-part.ts'
 import { coverSheetTexts } from './case-summary-template.ts'
 import { RelayError } from './relay-error.ts'
@@ -139,6 +144,24 @@ async function openCopy(
   deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'config'>,
   transfer: TransferRecord,
 ): Promise<SentContent> {
+  const entity = await decryptCopy(deps, transfer)
+  if (entity.state !== 'opened') return entity
+  const content = await readInboxMessage(entity.mimeEntity, 'case_summary')
+  return {
+    state: 'shown',
+    person: content.person,
+    necessity: content.necessity,
+    sections: content.sections,
+    // The PDFs staff attached carry their category; the consent attestation part is no attachment.
+    attachments: content.attachments.filter((a) => a.contentType !== attestationContentType),
+  }
+}
+
+/** The signed entity inside the sender's copy, verified; or why there is none to show. */
+async function decryptCopy(
+  deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'config'>,
+  transfer: TransferRecord,
+): Promise<{ state: 'opened'; mimeEntity: Buffer } | { state: 'none' | 'unreadable' }> {
   const copy = await findSenderCopy(deps.db, transfer.id)
   if (!copy || copy.senderAgencyId !== transfer.senderAgencyId) return { state: 'none' }
   const [keys, anchors, agencies] = await Promise.all([
@@ -160,15 +183,49 @@ async function openCopy(
     if (opened.ok || opened.code !== 'ERR_CMS_NOT_FOR_US') break
   }
   if (!opened?.ok) return { state: 'unreadable' }
-  const content = await readInboxMessage(opened.mimeEntity, 'case_summary')
-  return {
-    state: 'shown',
-    person: content.person,
-    necessity: content.necessity,
-    sections: content.sections,
-    // The PDFs staff attached carry their category; the consent attestation part is no attachment.
-    attachments: content.attachments.filter((a) => a.contentType !== attestationContentType),
-  }
+  return { state: 'opened', mimeEntity: opened.mimeEntity }
+}
+
+/**
+ * One attachment of what the caller's agency sent (its place among the attachments the transfer
+ * page lists, the consent attestation not counted), from the sealed copy; audited as
+ * `transfer_copy_viewed` `via: 'attachment'` with its index. Not found for every other party, a
+ * transfer without a readable copy, and an index it does not have.
+ */
+export async function openSentAttachment(
+  deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'config'>,
+  input: { caller: SentTransferCaller; id: string; index: number },
+): Promise<InboxAttachment> {
+  const transfer = await findTransfer(deps.db, input.id)
+  const verdict = transfer
+    ? authorizeTransferCopyAction(input.caller.rule, 'download_copy', transfer)
+    : undefined
+  const notFound = () =>
+    new RelayError('ERR_RELAY_TRANSFER_NOT_FOUND', 'No such transfer of your agency.')
+  if (!transfer || !verdict?.allowed) throw notFound()
+  const entity = await decryptCopy(deps, transfer)
+  if (entity.state !== 'opened') throw notFound()
+  const attachment = await readInboxAttachment(
+    entity.mimeEntity,
+    input.index,
+    (contentType) => contentType !== attestationContentType,
+  )
+  if (!attachment) throw notFound()
+  await appendAuditEvent(deps.db, {
+    at: deps.clock.now(),
+    actor: input.caller.actor,
+    event: {
+      type: 'transfer_copy_viewed',
+      transferId: transfer.id,
+      consentId: transfer.consentId,
+      subjectPseudonym: transfer.subjectPseudonym,
+      senderAgencyId: transfer.senderAgencyId,
+      recipientAgencyId: transfer.recipientAgencyId,
+      via: 'attachment',
+      attachmentIndex: input.index,
+    },
+  })
+  return attachment
 }
 
 /**

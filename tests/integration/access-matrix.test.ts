@@ -343,6 +343,10 @@ const matrix: Record<string, MatrixRow> = {
     path: '/staff/inbox/inb_unknown/copy.pdf',
     expect: page({ staff: 404, otherAgency: 404 }),
   },
+  'GET /staff/transfers/:id/attachments/:index': {
+    path: '/staff/transfers/trf_unknown/attachments/0',
+    expect: page({ staff: 404, otherAgency: 404 }),
+  },
   'GET /staff/inbox/:id/attachments/:index': {
     path: '/staff/inbox/inb_unknown/attachments/0',
     expect: page({ staff: 404, otherAgency: 404 }),

@@ -72,6 +72,9 @@ const pages: Record<string, PageRow> = {
   '/staff/inbox': { as: 'staff-ja' },
   '/staff/inbox/:id': { as: 'staff-ja', paths: (i) => [`/staff/inbox/${i.inboxItem}`] },
   '/staff/inbox/:id/copy.pdf': { skip: 'a PDF (receipt-pdf and inbox tests read it)' },
+  '/staff/transfers/:id/attachments/:index': {
+    skip: 'a download of what was sent (transfer-sender-copy.test.ts reads it)',
+  },
   '/staff/inbox/:id/attachments/:index': {
     skip: 'a download of what a partner sent (inbox-pages and inbox-api tests read it)',
   },

@@ -197,6 +197,48 @@ describe.each(dialects)('what an agency sent stays readable to it on %s', (diale
       expect(text).toContain(expected)
   })
 
+  it('when the transfer carried a PDF, then the sender’s page links it and the link downloads it as sent, audited; other agencies get 404', async () => {
+    const pdf = Buffer.from(`%PDF-1.4\n% ${marker} Anlage\n%%EOF\n`, 'latin1')
+    const res = await server.api('POST', '/transfers', {
+      token: await token('staff-jc'),
+      body: {
+        consentId,
+        to: 'ja-demo',
+        purpose: 'hilfeplanung',
+        necessity: 'Zeugnis für das Hilfeplangespräch.',
+        sections: [{ category: 'schule', title: 'Schule', body: 'Zeugnis anbei.' }],
+        attachments: [
+          {
+            filename: 'zeugnis.pdf',
+            contentType: 'application/pdf',
+            contentBase64: pdf.toString('base64'),
+            category: 'schule',
+          },
+        ],
+      },
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(202)
+    const id = (res.body as { id: string }).id
+    while ((await runDeliveryRound(ctx)) > 0) {
+      /* until delivered */
+    }
+    const page = await (await get('staff-jc', `/staff/transfers/${id}`)).text()
+    const href = new RegExp(
+      `href="(/staff/transfers/${id}/attachments/\\d+)" download>zeugnis\\.pdf<`,
+    ).exec(page)?.[1]
+    expect(href).toBeDefined()
+    const download = await get('staff-jc', href!)
+    expect(download.status).toBe(200)
+    expect(download.headers.get('content-type')).toContain('application/pdf')
+    expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true)
+    const viewed = (await listAuditEntries(t.deps.db, { limit: 5000 }))
+      .filter((e) => e.event.type === 'transfer_copy_viewed')
+      .at(-1)
+    expect(viewed?.event).toMatchObject({ transferId: id, via: 'attachment', attachmentIndex: 0 })
+    for (const who of ['staff-ja', 'staff-aa']) expect((await get(who, href!)).status).toBe(404)
+    expect((await get('staff-jc', `/staff/transfers/${id}/attachments/1`)).status).toBe(404)
+  })
+
   it('when staff open the consent, then it lists the transfers sent under it with a link', async () => {
     const page = await (await get('staff-jc', `/staff/consents/${consentId}`)).text()
     expect(page).toContain('data-consent-transfers')
@@ -229,8 +271,14 @@ describe.each(dialects)('what an agency sent stays readable to it on %s', (diale
     t.clock.advance((days - 1) * dayMs)
     expect((await purgeExpiredData(t.deps, { quiet: true })).transferCopiesPurged).toBe(0)
     t.clock.advance(2 * dayMs)
+    // Every copy of this file's transfers (the one made in beforeAll and the one with a PDF).
+    const copies = await t.deps.db
+      .selectFrom('transfer_sender_copies')
+      .select('transfer_id')
+      .execute()
+    expect(copies.length).toBeGreaterThanOrEqual(1)
     const outcome = await purgeExpiredData(t.deps, { quiet: true })
-    expect(outcome.transferCopiesPurged).toBe(1)
+    expect(outcome.transferCopiesPurged).toBe(copies.length)
     expect(await findSenderCopy(t.deps.db, transferId)).toBeUndefined()
     const res = await get('staff-jc', `/staff/transfers/${transferId}`)
     expect(res.status).toBe(200)

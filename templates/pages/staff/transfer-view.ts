@@ -230,7 +230,16 @@ function sentView(sent: SentTransferViewModel, vocabulary: Vocabulary, lang: Sta
             : ''
       }
     </section>
-    ${shown ? caseSummarySectionsCard(shown, vocabulary, lang) : ''}
+    ${
+      shown
+        ? caseSummarySectionsCard(
+            shown,
+            vocabulary,
+            lang,
+            (index) => `/staff/transfers/${transfer.id}/attachments/${index}`,
+          )
+        : ''
+    }
     <section class="card" data-transfer-history>
       <h2>${say(lang, 'Verlauf', 'History')}</h2>
       <ol class="plain">
