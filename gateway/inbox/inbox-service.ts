@@ -265,17 +265,16 @@ async function decryptItem(
   return opened.mimeEntity
 }
 
-/** Opens one item for the receiving agency's staff, audited as viewed (`via` says where). */
-export async function openInboxItem(
-  deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'log' | 'config'>,
-  input: { caller: InboxCaller; id: string; via: 'api' | 'page' | 'pdf' },
-): Promise<InboxItemDetail> {
-  const item = await loadAuthorized(deps, input.caller, input.id, 'view')
-  const entity = await decryptItem(deps, item)
-  const content = await readInboxMessage(entity, item.kind)
+/** `inbox_item_viewed`: who opened which item, and how (the page, the API, the PDF, an attachment). */
+async function auditViewed(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  caller: InboxCaller,
+  item: InboxItemRecord,
+  how: { via: 'api' | 'page' | 'pdf' } | { via: 'attachment'; attachmentIndex: number },
+): Promise<void> {
   await appendAuditEvent(deps.db, {
     at: deps.clock.now(),
-    actor: input.caller.actor,
+    actor: caller.actor,
     event: {
       type: 'inbox_item_viewed',
       itemId: item.id,
@@ -284,9 +283,20 @@ export async function openInboxItem(
       ...(item.senderAgencyId ? { senderAgencyId: item.senderAgencyId } : {}),
       ...(item.consentId ? { consentId: item.consentId } : {}),
       ...(item.subjectPseudonym ? { subjectPseudonym: item.subjectPseudonym } : {}),
-      via: input.via,
+      ...how,
     },
   })
+}
+
+/** Opens one item for the receiving agency's staff, audited as viewed (`via` says where). */
+export async function openInboxItem(
+  deps: Pick<Deps, 'db' | 'clock' | 'relay' | 'log' | 'config'>,
+  input: { caller: InboxCaller; id: string; via: 'api' | 'page' | 'pdf' },
+): Promise<InboxItemDetail> {
+  const item = await loadAuthorized(deps, input.caller, input.id, 'view')
+  const entity = await decryptItem(deps, item)
+  const content = await readInboxMessage(entity, item.kind)
+  await auditViewed(deps, input.caller, item, { via: input.via })
   return {
     ...summaryOf(item, await agencyNames(deps)),
     subject: content.subject,
@@ -312,21 +322,7 @@ export async function openInboxAttachment(
   const item = await loadAuthorized(deps, input.caller, input.id, 'view')
   const attachment = await readInboxAttachment(await decryptItem(deps, item), input.index)
   if (!attachment) throw new InboxError('ERR_INBOX_ITEM_NOT_FOUND', 'No such attachment.')
-  await appendAuditEvent(deps.db, {
-    at: deps.clock.now(),
-    actor: input.caller.actor,
-    event: {
-      type: 'inbox_item_viewed',
-      itemId: item.id,
-      kind: item.kind,
-      agencyId: item.recipientAgencyId,
-      ...(item.senderAgencyId ? { senderAgencyId: item.senderAgencyId } : {}),
-      ...(item.consentId ? { consentId: item.consentId } : {}),
-      ...(item.subjectPseudonym ? { subjectPseudonym: item.subjectPseudonym } : {}),
-      via: 'attachment',
-      attachmentIndex: input.index,
-    },
-  })
+  await auditViewed(deps, input.caller, item, { via: 'attachment', attachmentIndex: input.index })
   return attachment
 }
 

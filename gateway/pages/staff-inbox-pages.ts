@@ -15,6 +15,7 @@ import {
 } from '../inbox/inbox-service.ts'
 import { staffLanguageOf } from '../staff/staff-language-cookie.ts'
 import { whoOf } from './home-pages.ts'
+import { attachmentDownload, attachmentIndexOf } from './attachment-download.ts'
 import { staffPageFrame, type StaffCtx } from './staff-page-frame.ts'
 
 const itemIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
@@ -111,8 +112,6 @@ export const staffInboxCopyPage = pageRoute({
   },
 })
 
-const attachmentIndexSchema = z.coerce.number().int().min(0).max(100)
-
 /**
  * One attachment of a received case summary, as a download (never shown inline: a partner's
  * attachment is not trusted to be what it says); decrypted in memory, audited.
@@ -122,21 +121,12 @@ export const staffInboxAttachmentPage = pageRoute({
   path: '/staff/inbox/:id/attachments/:index',
   access: ['staff'],
   handle: async (ctx) => {
-    const index = attachmentIndexSchema.safeParse(ctx.params.index)
     const attachment = await openInboxAttachment(ctx.deps, {
       caller: inboxCallerOf(ctx.principal),
       id: idOf(ctx),
-      // A malformed index is as absent as a missing one.
-      index: index.success ? index.data : 101,
+      index: attachmentIndexOf(ctx),
     })
-    return {
-      file: attachment.content,
-      contentType:
-        attachment.contentType === 'application/pdf'
-          ? 'application/pdf'
-          : 'application/octet-stream',
-      filename: attachment.filename,
-    }
+    return attachmentDownload(attachment)
   },
 })
 

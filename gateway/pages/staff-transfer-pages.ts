@@ -12,6 +12,7 @@ import { transferCopyPdf } from '../relay/transfer-copy-pdf.ts'
 import { partnerReceiptTexts } from '../staff/partner-receipt-text.ts'
 import { staffLanguageOf } from '../staff/staff-language-cookie.ts'
 import { transferStatusTexts } from '../staff/transfer-status-text.ts'
+import { attachmentDownload, attachmentIndexOf } from './attachment-download.ts'
 import { staffPageFrame, type StaffCtx } from './staff-page-frame.ts'
 
 const transferIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)
@@ -76,29 +77,18 @@ export const staffTransferCopyPage = pageRoute({
   },
 })
 
-const attachmentIndexSchema = z.coerce.number().int().min(0).max(100)
-
 /** One attachment of what was sent, from the sealed copy: always a download; audited. */
 export const staffTransferAttachmentPage = pageRoute({
   method: 'get',
   path: '/staff/transfers/:id/attachments/:index',
   access: ['staff'],
   handle: async (ctx) => {
-    const index = attachmentIndexSchema.safeParse(ctx.params.index)
     const attachment = await openSentAttachment(ctx.deps, {
       caller: sentTransferCallerOf(ctx.principal),
       id: idOf(ctx),
-      // A malformed index is as absent as a missing one.
-      index: index.success ? index.data : 101,
+      index: attachmentIndexOf(ctx),
     })
-    return {
-      file: attachment.content,
-      contentType:
-        attachment.contentType === 'application/pdf'
-          ? 'application/pdf'
-          : 'application/octet-stream',
-      filename: attachment.filename,
-    }
+    return attachmentDownload(attachment)
   },
 })
 

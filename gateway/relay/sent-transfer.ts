@@ -186,6 +186,28 @@ async function decryptCopy(
   return { state: 'opened', mimeEntity: opened.mimeEntity }
 }
 
+/** `transfer_copy_viewed`: who opened what their agency sent, and how (page, PDF, an attachment). */
+async function auditCopyViewed(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  caller: SentTransferCaller,
+  transfer: TransferRecord,
+  how: { via: 'page' | 'pdf' } | { via: 'attachment'; attachmentIndex: number },
+): Promise<void> {
+  await appendAuditEvent(deps.db, {
+    at: deps.clock.now(),
+    actor: caller.actor,
+    event: {
+      type: 'transfer_copy_viewed',
+      transferId: transfer.id,
+      consentId: transfer.consentId,
+      subjectPseudonym: transfer.subjectPseudonym,
+      senderAgencyId: transfer.senderAgencyId,
+      recipientAgencyId: transfer.recipientAgencyId,
+      ...how,
+    },
+  })
+}
+
 /**
  * One attachment of what the caller's agency sent (its place among the attachments the transfer
  * page lists, the consent attestation not counted), from the sealed copy; audited as
@@ -211,19 +233,9 @@ export async function openSentAttachment(
     (contentType) => contentType !== attestationContentType,
   )
   if (!attachment) throw notFound()
-  await appendAuditEvent(deps.db, {
-    at: deps.clock.now(),
-    actor: input.caller.actor,
-    event: {
-      type: 'transfer_copy_viewed',
-      transferId: transfer.id,
-      consentId: transfer.consentId,
-      subjectPseudonym: transfer.subjectPseudonym,
-      senderAgencyId: transfer.senderAgencyId,
-      recipientAgencyId: transfer.recipientAgencyId,
-      via: 'attachment',
-      attachmentIndex: input.index,
-    },
+  await auditCopyViewed(deps, input.caller, transfer, {
+    via: 'attachment',
+    attachmentIndex: input.index,
   })
   return attachment
 }
@@ -250,19 +262,7 @@ export async function openSentTransfer(
     transfer.kind === 'transfer' ? openCopy(deps, transfer) : ({ state: 'none' } as const),
   ])
   if (content.state === 'shown')
-    await appendAuditEvent(deps.db, {
-      at: deps.clock.now(),
-      actor: input.caller.actor,
-      event: {
-        type: 'transfer_copy_viewed',
-        transferId: transfer.id,
-        consentId: transfer.consentId,
-        subjectPseudonym: transfer.subjectPseudonym,
-        senderAgencyId: transfer.senderAgencyId,
-        recipientAgencyId: transfer.recipientAgencyId,
-        via: input.via,
-      },
-    })
+    await auditCopyViewed(deps, input.caller, transfer, { via: input.via })
   const nameOf = (id: string) => ({ id, name: agencies.get(id)?.name ?? id })
   return {
     transfer: toTransferView({ ...transfer, kind: transfer.kind }),
