@@ -12,6 +12,9 @@ import type { Principal } from './roles.ts'
  *   while it is hosted here (a partner's certificates come from its signed card, which only the
  *   instance's administration imports), its kiosk devices, and its accounts — never an account
  *   bound to no agency (the instance's administration) nor a DPO granted every agency.
+ * - Fetching every CRL now (`crl_refresh`) concerns the whole instance — the trust anchors'
+ *   URLs and the distribution points of every agency's certificates — so only the instance's
+ *   administration does it; an agency's administrator waits for the periodic refresh.
  */
 export type CertificateAction = 'view' | 'import' | 'roll_over' | 'revoke'
 export type AccountAction =
@@ -36,6 +39,7 @@ export type AdminAction =
   | { kind: 'certificate'; action: CertificateAction; agency: AgencyFacts }
   | { kind: 'account'; action: AccountAction; account: AccountFacts }
   | { kind: 'kiosk'; action: KioskAction; kiosk: AccountFacts }
+  | { kind: 'crl_refresh' }
 
 /** `principal` undefined: nobody signed in (anonymous, or a `/me` session, which is no account). */
 export function mayAdminister(principal: Principal | undefined, request: AdminAction): boolean {
@@ -51,5 +55,7 @@ export function mayAdminister(principal: Principal | undefined, request: AdminAc
       const target = request.kind === 'account' ? request.account : request.kiosk
       return target.agencyId === own && !target.allAgencies
     }
+    case 'crl_refresh':
+      return false
   }
 }

@@ -35,4 +35,11 @@ export const cryptoEventSchemas = [
     subject: z.string().max(500),
     crlSource: z.enum(['none', 'file', 'url']),
   }),
+  z.strictObject({
+    /** An administrator had every CRL fetched at once (not the periodic refresh): counts only. */
+    type: z.literal('crl_refresh_requested'),
+    sources: z.number().int().nonnegative(),
+    updated: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+  }),
 ] as const

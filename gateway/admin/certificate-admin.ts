@@ -73,5 +73,7 @@ export async function loadCertificatesView(
     importable,
     warningDays: expiryWarningDays,
     overlapDays: deps.config.cardRolloverOverlapDays,
+    mayRefreshCrls: mayAdminister(principal, { kind: 'crl_refresh' }),
+    crlRefreshMinutes: deps.config.crlRefreshMinutes,
   }
 }

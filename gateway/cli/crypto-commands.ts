@@ -9,7 +9,7 @@ import {
   revokeAgencyCertificate,
 } from '../crypto/certificate-service.ts'
 import type { CertificateCurrentStatus, CertificateSource } from '../crypto/certificate-service.ts'
-import { refreshCrls } from '../crypto/crl-refresh.ts'
+import { refreshCrlsOnRequest } from '../crypto/crl-refresh-on-request.ts'
 import { writeDemoPki } from '../crypto/demo-pki-files.ts'
 import { demoAgencies } from '../demo-setup.ts'
 import { systemClock } from '../deps.ts'
@@ -174,7 +174,7 @@ export function registerCryptoCommands(program: Command, context: CliContext): v
     )
     .action(async () => {
       await withRuntime(context, async (deps) => {
-        const outcome = await refreshCrls(deps)
+        const outcome = await refreshCrlsOnRequest(deps, { by: { kind: 'shell' } })
         context.out(
           `${outcome.sources} CRL sources, ${outcome.updated} with a newer CRL, ${outcome.failed.length} failed.`,
         )

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { mayAdminister } from '../../accounts/admin-permissions.ts'
 import { listHostedAgencyIds } from '../../db/federation-repository.ts'
 import { listCertificateOverview } from '../crypto/certificate-service.ts'
+import { refreshCrlsOnRequest } from '../crypto/crl-refresh-on-request.ts'
 import { apiRoute } from './route.ts'
 import type { AnyApiRoute } from './route.ts'
 
@@ -63,5 +64,23 @@ export const listCertificatesRoute = apiRoute({
   },
 })
 
+/**
+ * `POST /api/v1/crls/refresh` (the instance's administration): every CRL fetched now, as
+ * `brucke cert refresh-crls` does; audited as `crl_refresh_requested`.
+ */
+export const refreshCrlsRoute = apiRoute({
+  method: 'post',
+  path: '/crls/refresh',
+  summary: 'Fetch every CRL now, e.g. after a CA announced a revocation (admin of the instance)',
+  access: ['admin'],
+  response: z.strictObject({
+    sources: z.number().int(),
+    updated: z.number().int(),
+    failed: z.array(z.strictObject({ url: z.string(), error: z.string() })),
+  }),
+  handle: ({ deps, principal }) =>
+    refreshCrlsOnRequest(deps, { by: { kind: 'account', principal } }),
+})
+
 /** JSON routes of the crypto area under /api/v1. */
-export const cryptoApiRoutes: AnyApiRoute[] = [listCertificatesRoute]
+export const cryptoApiRoutes: AnyApiRoute[] = [listCertificatesRoute, refreshCrlsRoute]

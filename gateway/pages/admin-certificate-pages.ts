@@ -12,6 +12,7 @@ import {
   type CertificatesViewInput,
 } from '../../templates/pages/admin/certificates-view.ts'
 import { loadCertificatesView } from '../admin/certificate-admin.ts'
+import { refreshCrlsOnRequest } from '../crypto/crl-refresh-on-request.ts'
 import { certificateImportProblems } from '../admin/certificate-import-text.ts'
 import {
   importAgencyCertificate,
@@ -74,17 +75,71 @@ function doneNotice(done: { action: string; agencyId: string }, overlapDays: num
   return `Zertifikat von ${done.agencyId} widerrufen: Es wird nicht mehr benutzt.`
 }
 
+/** What a CRL refresh found, carried to the page after its redirect (`?crls=<sources>-<updated>-<failed>`). */
+const crlsDoneSchema = z
+  .string()
+  .regex(/^\d{1,5}-\d{1,5}-\d{1,5}$/)
+  .transform((value) => {
+    const [sources = 0, updated = 0, failed = 0] = value.split('-').map(Number)
+    return { sources, updated, failed }
+  })
+
+function crlsNotice(done: { sources: number; updated: number; failed: number }): Extra {
+  const counted =
+    `Sperrlisten abgerufen: ${done.sources} ${done.sources === 1 ? 'Quelle' : 'Quellen'}, ` +
+    `${done.updated} mit neuerer Sperrliste`
+  if (done.failed === 0) return { notice: `${counted}.` }
+  return {
+    problem:
+      `${counted}, ${done.failed} nicht erreichbar oder ungültig — welche, steht im Protokoll ` +
+      'des Dienstes. Bis dahin gilt die zuletzt gespeicherte Sperrliste, solange sie aktuell ist.',
+  }
+}
+
 export const certificatesPage = pageRoute({
   method: 'get',
   path: '/admin/certificates',
   access: adminOnly,
   handle: async ({ deps, principal, query, req }) => {
     const done = doneSchema.safeParse(query.done)
+    const crls = crlsDoneSchema.safeParse(query.crls)
     return renderCertificates(
       deps,
       { principal, cookie: req.headers.cookie },
-      done.success ? { notice: doneNotice(done.data, deps.config.cardRolloverOverlapDays) } : {},
+      {
+        ...(done.success
+          ? { notice: doneNotice(done.data, deps.config.cardRolloverOverlapDays) }
+          : {}),
+        ...(crls.success ? crlsNotice(crls.data) : {}),
+      },
     )
+  },
+})
+
+export const refreshCrlsPage = pageRoute({
+  method: 'post',
+  path: '/admin/certificates/crl-refresh',
+  access: adminOnly,
+  form: z.strictObject({}),
+  handle: async ({ deps, principal, req }) => {
+    try {
+      const outcome = await refreshCrlsOnRequest(deps, { by: { kind: 'account', principal } })
+      return {
+        redirect: `/admin/certificates?crls=${outcome.sources}-${outcome.updated}-${outcome.failed.length}`,
+      }
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== 'forbidden') throw error
+      return renderCertificates(
+        deps,
+        { principal, cookie: req.headers.cookie },
+        {
+          status: 403,
+          problem:
+            'Sperrlisten ruft nur die Verwaltung der ganzen Instanz sofort ab; sonst geschieht es ' +
+            'regelmäßig von selbst.',
+        },
+      )
+    }
   },
 })
 
@@ -226,4 +281,5 @@ export const adminCertificatePageRoutes: AnyPageRoute[] = [
   certificatesPage,
   importCertificatePage,
   revokeCertificatePage,
+  refreshCrlsPage,
 ]

@@ -67,6 +67,9 @@ const matrix: Record<string, MatrixRow> = {
   // tests/integration/metrics.test.ts checks the token itself.
   'GET /api/v1/metrics': { expect: publicRoute(404) },
   'GET /api/v1/certificates': { expect: api({ admin: 200 }) },
+  // Every CRL fetched now: the instance's administration (crl-refresh.test.ts tries the
+  // administrator of one agency).
+  'POST /api/v1/crls/refresh': { expect: api({ admin: 200 }) },
   'GET /api/v1/agencies': {
     expect: api({ staff: 200, otherAgency: 200, dpo: 200, admin: 200, kiosk: 200 }),
   },
@@ -404,6 +407,7 @@ const matrix: Record<string, MatrixRow> = {
   // admin reaches is the object rule's (admin-desk.test.ts tries the agency-bound admins).
   'GET /admin/certificates': { expect: page({ admin: 200 }) },
   'POST /admin/certificates': { body: {}, expect: page({ admin: 404 }) },
+  'POST /admin/certificates/crl-refresh': { body: {}, expect: page({ admin: 303 }) },
   'POST /admin/certificates/:id/revoke': {
     path: `/admin/certificates/${'0'.repeat(64)}/revoke`,
     body: {},

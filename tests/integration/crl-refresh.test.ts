@@ -18,7 +18,8 @@ import {
   listCertificateOverview,
 } from '../../gateway/crypto/certificate-service.ts'
 import { refreshCrls, startCrlRefresher } from '../../gateway/crypto/crl-refresh.ts'
-import { seedAccounts } from '../support/accounts.ts'
+import { addTestAccount, seedAccounts } from '../support/accounts.ts'
+import { sessionFor } from '../support/browser-session.ts'
 import { signedEinwilligung } from '../support/consents.ts'
 import { dialects } from '../support/databases.ts'
 import { startTestServer, type TestServer } from '../support/http-client.ts'
@@ -85,6 +86,7 @@ describe.each(dialects)('CRL refresh from URLs and distribution points, on %s', 
   let root: Ca
   let intermediate: Ca
   let jaLeaf: BuiltCertificate
+  let jcLeaf: BuiltCertificate
   let crlNumber = 1
 
   const publishCrl = (
@@ -175,7 +177,7 @@ describe.each(dialects)('CRL refresh from URLs and distribution points, on %s', 
       notAfter,
       crlDistributionPoints: [`${crls.url}/intermediate.crl`],
     })
-    const jcLeaf = buildSmimeCertificate({
+    jcLeaf = buildSmimeCertificate({
       subject: subject('Jobcenter'),
       email: 'u25@jc-demo.example',
       publicKey: jcKeys.publicKey,
@@ -337,5 +339,85 @@ describe.each(dialects)('CRL refresh from URLs and distribution points, on %s', 
     expect(await t.deps.metrics.scrape()).toMatch(
       /brucke_crl_age_seconds\{trust_anchor="[0-9a-f]{64}"\} 120\b/,
     )
+  })
+
+  it('when the CA revokes a certificate, then the instance administration has every CRL fetched at once (page, API), audited; an agency administrator or staff may not', async () => {
+    later()
+    // The intermediate serves a valid CRL again; the root CA now also revokes the Jobcenter's
+    // own (sending) certificate.
+    publishCrl('/intermediate.crl', intermediate, { revoked: [jaLeaf.serialNumber] })
+    publishCrl('/root.crl', root, {
+      revoked: [intermediate.certificate.serialNumber, jcLeaf.serialNumber],
+    })
+    expect((await dryRun()).reasons).toEqual(['recipient_certificate_revoked'])
+    const requestsBefore = crls.requests.length
+    const refreshAudits = async () =>
+      (await listAuditEntries(t.deps.db, { limit: 100_000 })).filter(
+        (entry) => entry.event.type === 'crl_refresh_requested',
+      )
+
+    // Refused: staff, and the administrator of one agency — nothing fetched, nothing audited.
+    const agencyAdmin = await addTestAccount(t.deps, {
+      id: 'admin-jc',
+      role: 'admin',
+      agencyId: 'jc-demo',
+    })
+    for (const token of [tokens['staff-jc'], agencyAdmin]) {
+      const refused = await server.api('POST', '/crls/refresh', { token })
+      expect(refused.status).toBe(403)
+    }
+    const agencyAdminPage = await sessionFor(t.deps, 'admin-jc')
+    const refusedPage = await fetch(`${server.url}/admin/certificates/crl-refresh`, {
+      method: 'POST',
+      headers: {
+        cookie: agencyAdminPage.cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ _csrf: agencyAdminPage.csrfToken }).toString(),
+      redirect: 'manual',
+    })
+    expect(refusedPage.status).toBe(403)
+    expect(await refusedPage.text()).toContain('nur die Verwaltung der ganzen Instanz')
+    const agencyAdminView = await fetch(`${server.url}/admin/certificates`, {
+      headers: { cookie: agencyAdminPage.cookie },
+    })
+    expect(await agencyAdminView.text()).not.toContain('Sperrlisten jetzt abrufen')
+    expect(crls.requests.length).toBe(requestsBefore)
+    expect(await refreshAudits()).toEqual([])
+
+    // The API: both sources fetched, the new root CRL taken.
+    const done = await server.api('POST', '/crls/refresh', { token: tokens.admin })
+    expect(done.status, JSON.stringify(done.body)).toBe(200)
+    expect(done.body).toEqual({ sources: 2, updated: 2, failed: [] })
+    later()
+    expect((await dryRun()).reasons).toEqual(
+      expect.arrayContaining(['recipient_certificate_revoked', 'sender_certificate_revoked']),
+    )
+
+    // The page: the button, the redirect with the counts, the notice.
+    const adminPage = await sessionFor(t.deps, 'admin')
+    const view = await fetch(`${server.url}/admin/certificates`, {
+      headers: { cookie: adminPage.cookie },
+    })
+    expect(await view.text()).toContain('Sperrlisten jetzt abrufen')
+    const posted = await fetch(`${server.url}/admin/certificates/crl-refresh`, {
+      method: 'POST',
+      headers: { cookie: adminPage.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: adminPage.csrfToken }).toString(),
+      redirect: 'manual',
+    })
+    expect(posted.status).toBe(303)
+    const location = posted.headers.get('location') ?? ''
+    expect(location).toBe('/admin/certificates?crls=2-0-0')
+    const after = await fetch(server.url + location, { headers: { cookie: adminPage.cookie } })
+    expect(await after.text()).toContain(
+      'Sperrlisten abgerufen: 2 Quellen, 0 mit neuerer Sperrliste.',
+    )
+
+    const audited = await refreshAudits()
+    expect(audited.map((entry) => [entry.actor, entry.event])).toEqual([
+      ['user:admin', { type: 'crl_refresh_requested', sources: 2, updated: 2, failed: 0 }],
+      ['user:admin', { type: 'crl_refresh_requested', sources: 2, updated: 0, failed: 0 }],
+    ])
   })
 })

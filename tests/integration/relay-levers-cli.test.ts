@@ -113,4 +113,15 @@ describe.each(dialects)('brucke relay levers against %s', (dialect) => {
     expect(retry.stderr).toMatch(/not sent again\. Reasons: [a-z_]+.*\(transfer_denied\)/)
     expect(await findTransfer(t.deps.db, 'trf_cli_failed')).toMatchObject({ status: 'failed' })
   }, 300_000)
+
+  it('brucke cert refresh-crls fetches every CRL now, audited as the shell with its counts', async () => {
+    const run = await runBruckeInProcess(['cert', 'refresh-crls'], { env })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/^0 CRL sources, 0 with a newer CRL, 0 failed\.$/m)
+    const entries = await listAuditEntries(t.deps.db, { limit: 100_000 })
+    expect(entries.at(-1)).toMatchObject({
+      actor: 'system',
+      event: { type: 'crl_refresh_requested', sources: 0, updated: 0, failed: 0 },
+    })
+  })
 })

@@ -38,6 +38,10 @@ export interface CertificatesViewInput {
   problem?: string | undefined
   /** The import form's values after a refusal (never the key, the PKCS#12 file or its passphrase). */
   importForm?: { agencyId: string; mode: string; certificate: string } | undefined
+  /** The instance's administration may have every CRL fetched now (agency admins may not). */
+  mayRefreshCrls: boolean
+  /** Minutes between the periodic CRL refreshes of `brucke serve` (0: none). */
+  crlRefreshMinutes: number
 }
 
 const certificateStateLabels: Record<CertificateState, string> = {
@@ -226,6 +230,26 @@ ${form?.certificate ?? ''}</textarea>
   </section>`
 }
 
+function crlRefreshSection(input: CertificatesViewInput): SafeHtml | '' {
+  if (!input.mayRefreshCrls) return ''
+  const every =
+    input.crlRefreshMinutes === 0
+      ? 'Brücke ruft sie nicht von selbst ab (CRL_REFRESH_MINUTES ist 0).'
+      : `Brücke ruft sie alle ${input.crlRefreshMinutes} Minuten von selbst ab.`
+  return html`<section class="card" aria-labelledby="crl-heading">
+    <h2 id="crl-heading">Sperrlisten</h2>
+    <p>
+      ${every} Hat eine Zertifizierungsstelle gerade ein Zertifikat gesperrt (etwa weil ein
+      Schlüssel gestohlen wurde), lassen Sie alle Sperrlisten sofort abrufen: Danach wird das
+      gesperrte Zertifikat nicht mehr benutzt.
+    </p>
+    <form method="post" action="/admin/certificates/crl-refresh" aria-labelledby="crl-heading">
+      <input type="hidden" name="_csrf" value="${input.csrfToken}" />
+      <p class="actions"><button type="submit">Sperrlisten jetzt abrufen</button></p>
+    </form>
+  </section>`
+}
+
 /** `/admin/certificates`: each agency's certificates with status and expiry, and the levers. */
 export function certificatesView(input: CertificatesViewInput): SafeHtml {
   return html`<h1>Zertifikate</h1>
@@ -236,5 +260,6 @@ export function certificatesView(input: CertificatesViewInput): SafeHtml {
       Ein Zertifikat „läuft bald ab“ ${days(input.warningDays)} vor seinem Ende. Ein hier
       widerrufenes Zertifikat wird sofort weder zum Verschlüsseln noch zum Signieren benutzt.
     </p>
-    ${input.agencies.map((agency) => agencySection(input, agency))} ${importSection(input)}`
+    ${input.agencies.map((agency) => agencySection(input, agency))} ${importSection(input)}
+    ${crlRefreshSection(input)}`
 }

@@ -68,6 +68,7 @@ const labels: Record<string, string> = {
   transfer_retrying: 'Übermittlung wird wiederholt',
   transfer_withdrawn: 'Übermittlung von der Verwaltung abgebrochen',
   trust_anchor_added: 'Vertrauensanker hinzugefügt',
+  crl_refresh_requested: 'Sperrlisten sofort abgerufen',
   user_added: 'Konto angelegt',
 }
 

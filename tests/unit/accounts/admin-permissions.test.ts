@@ -120,4 +120,12 @@ describe('who may administer which object (issue 18 point 7)', () => {
           }),
         ).toBe(false)
   })
+
+  it('every CRL fetched now concerns the whole instance: its administration only', () => {
+    const request: AdminAction = { kind: 'crl_refresh' }
+    expect(mayAdminister(instanceAdmin, request)).toBe(true)
+    expect(mayAdminister(ownAdmin, request)).toBe(false)
+    for (const [name, party] of everyOtherParty)
+      expect(mayAdminister(party, request), name).toBe(false)
+  })
 })
