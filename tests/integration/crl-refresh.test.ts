@@ -414,6 +414,16 @@ describe.each(dialects)('CRL refresh from URLs and distribution points, on %s', 
       'Sperrlisten abgerufen: 2 Quellen, 0 mit neuerer Sperrliste.',
     )
 
+    // A round in which a source failed is shown as a problem, pointing to the service log.
+    const failedView = await fetch(`${server.url}/admin/certificates?crls=1-0-1`, {
+      headers: { cookie: adminPage.cookie },
+    })
+    const failedText = await failedView.text()
+    expect(failedText).toContain(
+      'Sperrlisten abgerufen: 1 Quelle, 0 mit neuerer Sperrliste, 1 nicht erreichbar oder ungültig',
+    )
+    expect(failedText).toMatch(/role="alert"[^>]*>Sperrlisten abgerufen/)
+
     const audited = await refreshAudits()
     expect(audited.map((entry) => [entry.actor, entry.event])).toEqual([
       ['user:admin', { type: 'crl_refresh_requested', sources: 2, updated: 2, failed: 0 }],
