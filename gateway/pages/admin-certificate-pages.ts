@@ -85,6 +85,13 @@ const crlsDoneSchema = z
   })
 
 function crlsNotice(done: { sources: number; updated: number; failed: number }): Extra {
+  if (done.sources === 0)
+    return {
+      notice:
+        'Keine Sperrliste ist über eine Adresse abzurufen: Die Vertrauensanker nennen keine ' +
+        'CRL-URL und die Zertifikate keine Verteilungspunkte. Sperrlisten aus Dateien liest ' +
+        'Brücke bei jeder Prüfung neu.',
+    }
   const counted =
     `Sperrlisten abgerufen: ${done.sources} ${done.sources === 1 ? 'Quelle' : 'Quellen'}, ` +
     `${done.updated} mit neuerer Sperrliste`

@@ -414,6 +414,11 @@ describe.each(dialects)('CRL refresh from URLs and distribution points, on %s', 
       'Sperrlisten abgerufen: 2 Quellen, 0 mit neuerer Sperrliste.',
     )
 
+    // No source at all (CRL files only, as in the demo): said as such, not as "0 sources".
+    const noSources = await fetch(`${server.url}/admin/certificates?crls=0-0-0`, {
+      headers: { cookie: adminPage.cookie },
+    })
+    expect(await noSources.text()).toContain('Keine Sperrliste ist über eine Adresse abzurufen')
     // A round in which a source failed is shown as a problem, pointing to the service log.
     const failedView = await fetch(`${server.url}/admin/certificates?crls=1-0-1`, {
       headers: { cookie: adminPage.cookie },

@@ -234,8 +234,8 @@ function crlRefreshSection(input: CertificatesViewInput): SafeHtml | '' {
   if (!input.mayRefreshCrls) return ''
   const every =
     input.crlRefreshMinutes === 0
-      ? 'Brücke ruft sie nicht von selbst ab (CRL_REFRESH_MINUTES ist 0).'
-      : `Brücke ruft sie alle ${input.crlRefreshMinutes} Minuten von selbst ab.`
+      ? 'Brücke ruft die Sperrlisten nicht von selbst ab (CRL_REFRESH_MINUTES ist 0).'
+      : `Brücke ruft die Sperrlisten der Zertifizierungsstellen alle ${input.crlRefreshMinutes} Minuten von selbst ab.`
   return html`<section class="card" aria-labelledby="crl-heading">
     <h2 id="crl-heading">Sperrlisten</h2>
     <p>
