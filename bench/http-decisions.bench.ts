@@ -19,6 +19,7 @@ import { dialects } from '../tests/support/databases.ts'
 import { startTestServer } from '../tests/support/http-client.ts'
 import { createTestDeps } from '../tests/support/test-deps.ts'
 import { ownCpuMs } from './support/cpu-time.ts'
+import { median } from './support/median.ts'
 
 const clients = 16
 
@@ -44,14 +45,6 @@ export interface DecisionRateRow {
 }
 
 const ratioOf = (round: DecisionRound) => round.decisionsPerSecond / round.healthzPerSecond
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
-}
 
 async function benchDialect(
   dialect: DialectName,

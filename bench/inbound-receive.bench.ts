@@ -50,6 +50,7 @@ import { dialects } from '../tests/support/databases.ts'
 import { createRelayPki, registerRelayPki } from '../tests/support/smtp-relay-setup.ts'
 import { createTestDeps, type TestDeps } from '../tests/support/test-deps.ts'
 import { ownCpuMs, PidsCpuMeter, postgresBackendPids } from './support/cpu-time.ts'
+import { median } from './support/median.ts'
 
 const warmUp = 20
 
@@ -74,13 +75,6 @@ interface Row {
 }
 
 const sumOf = (p: Parts) => p.smtpMs + p.openMs + p.checksMs + p.commitMs + p.receiptMs
-
-/** The middle value (the mean of the two middle ones for an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
 
 /** ~`bytes` of German case-summary prose. */
 function summaryBody(bytes: number): string {
