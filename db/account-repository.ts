@@ -6,6 +6,7 @@ import {
   type PrivacyNotice,
   type User,
 } from '../accounts/account-schemas.ts'
+import { preparedQuery } from './prepared-query.ts'
 import type { AgencyTable, UserTable } from './tables/account-tables.ts'
 import type { Tables } from './tables.ts'
 
@@ -192,23 +193,27 @@ export async function writeSetting(
  * What a bearer token needs checked per request, in one query: the account, the instant up to
  * which its tokens are revoked, and whether this token's id was revoked on its own.
  */
-export async function findTokenHolder(
-  db: Executor,
-  input: { userId: string; tokenId: string },
-): Promise<{ user: User; tokensNotBefore: Date | null; tokenRevoked: boolean } | undefined> {
-  const row = await db
+/** Runs on every request with a bearer token: built once, then only run (prepared-query.ts). */
+const tokenHolderQuery = preparedQuery<{ userId: string; tokenId: string }>()((db, slot) =>
+  db
     .selectFrom('users')
     .selectAll('users')
     .select((eb) =>
       eb
         .selectFrom('api_tokens')
         .select('api_tokens.revoked_at')
-        .where('api_tokens.jti', '=', input.tokenId)
+        .where('api_tokens.jti', '=', slot('tokenId'))
         .whereRef('api_tokens.user_id', '=', 'users.id')
         .as('token_revoked_at'),
     )
-    .where('users.id', '=', input.userId)
-    .executeTakeFirst()
+    .where('users.id', '=', slot('userId')),
+)
+
+export async function findTokenHolder(
+  db: Executor,
+  input: { userId: string; tokenId: string },
+): Promise<{ user: User; tokensNotBefore: Date | null; tokenRevoked: boolean } | undefined> {
+  const [row] = await tokenHolderQuery.execute(db, input)
   if (!row) return undefined
   const { token_revoked_at: tokenRevokedAt, ...user } = row
   return {

@@ -16,6 +16,7 @@ import { joinPersonalData, maskedYouthActor, personalFieldNames } from '../audit
 import { retentionPurgeOf, type RetentionPurge } from '../audit/erasure-check.ts'
 import { storedIndexOf, type StoredField, type StoredRow } from '../audit/stored-entry-check.ts'
 import { isPostgres } from './dialect-of.ts'
+import { preparedQuery } from './prepared-query.ts'
 import type { AuditEntryTable } from './tables/audit-tables.ts'
 import type { Tables } from './tables.ts'
 
@@ -87,8 +88,42 @@ export async function appendAuditEventsOfChange(
   return appendAllInTransaction(trx, inputs)
 }
 
-/** Rows per INSERT: 16 columns each stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT: 16 columns each stays far below PostgreSQL's parameter limit. */
 const rowsPerInsert = 200
+
+// Every change appends: these statements are built once, then only run (prepared-query.ts).
+const reserveSequenceNumbers = preparedQuery<{ count: number }>()((db, slot) =>
+  db
+    .updateTable('audit_head')
+    .set({ last_seq: sql<number>`last_seq + ${slot('count')}` })
+    .where('id', '=', 1)
+    .returning(['last_seq', 'last_hash']),
+)
+
+const setHeadHash = preparedQuery<{ lastHash: string }>()((db, slot) =>
+  db.updateTable('audit_head').set({ last_hash: slot('lastHash') }).where('id', '=', 1),
+)
+
+const insertEntry = preparedQuery<AuditEntryTable>()((db, slot) =>
+  db.insertInto('audit_entries').values({
+    seq: slot('seq'),
+    at: slot('at'),
+    type: slot('type'),
+    actor: slot('actor'),
+    agency_ids: slot('agency_ids'),
+    subject_pseudonym: slot('subject_pseudonym'),
+    consent_id: slot('consent_id'),
+    transfer_id: slot('transfer_id'),
+    decision: slot('decision'),
+    data: slot('data'),
+    personal: slot('personal'),
+    personal_salt: slot('personal_salt'),
+    personal_commitment: slot('personal_commitment'),
+    erased_at: slot('erased_at'),
+    prev_hash: slot('prev_hash'),
+    entry_hash: slot('entry_hash'),
+  }),
+)
 
 async function appendAllInTransaction(
   trx: Executor,
@@ -96,12 +131,7 @@ async function appendAllInTransaction(
   events: readonly AuditEvent[] = inputs.map((input) => auditEventSchema.parse(input.event)),
 ): Promise<AuditEntry[]> {
   if (inputs.length === 0) return []
-  const head = await trx
-    .updateTable('audit_head')
-    .set({ last_seq: sql<number>`last_seq + ${inputs.length}` })
-    .where('id', '=', 1)
-    .returning(['last_seq', 'last_hash'])
-    .executeTakeFirst()
+  const [head] = await reserveSequenceNumbers.execute(trx, { count: inputs.length })
   if (!head) throw new AuditStoreError('ERR_AUDIT_HEAD_MISSING', 'the audit head row is missing')
   const firstSeq = Number(head.last_seq) - inputs.length + 1
   let prevHash = Buffer.from(head.last_hash, 'hex')
@@ -149,12 +179,10 @@ async function appendAllInTransaction(
       .where('id', '=', 1)
       .execute()
   } else {
-    for (let i = 0; i < rows.length; i += rowsPerInsert)
-      await trx
-        .insertInto('audit_entries')
-        .values(rows.slice(i, i + rowsPerInsert))
-        .execute()
-    await trx.updateTable('audit_head').set({ last_hash: lastHash }).where('id', '=', 1).execute()
+    // SQLite: a statement costs no round trip, and one prepared single-row insert run per entry
+    // costs less than building a multi-row one each time.
+    for (const row of rows) await insertEntry.execute(trx, row)
+    await setHeadHash.execute(trx, { lastHash })
   }
   return inputs.map((input, i) => ({
     seq: firstSeq + i,

@@ -19,6 +19,7 @@ import {
   type SignatoryRole,
 } from '../consent/consent.ts'
 import { ConsentError } from '../consent/errors.ts'
+import { preparedQuery } from './prepared-query.ts'
 import type { ConsentTable } from './tables/consent-tables.ts'
 import type { Tables } from './tables.ts'
 
@@ -194,13 +195,14 @@ export async function findConsentFacts(
   db: Executor,
   id: string,
 ): Promise<ConsentFacts | undefined> {
-  const row = await db
-    .selectFrom('consents')
-    .select(factsColumns)
-    .where('id', '=', id)
-    .executeTakeFirst()
+  const [row] = await consentFactsQuery.execute(db, { id })
   return row ? factsFromRow(row) : undefined
 }
+
+/** Read by every decision and transfer: built once, then only run (prepared-query.ts). */
+const consentFactsQuery = preparedQuery<{ id: string }>()((db, slot) =>
+  db.selectFrom('consents').select(factsColumns).where('id', '=', slot('id')),
+)
 
 /** What an attestation reads of the consent row itself; the signatures come from their table. */
 export type AttestationRowSource = Omit<AttestationSource, 'signatures'> & {
