@@ -30,9 +30,12 @@ function hasBody(req: Request): boolean {
 }
 
 /**
- * A reader of JSON bodies (strict: objects and arrays only) up to `limit` bytes. Built once per
- * route when it is mounted: building body-parser's middleware (limit and type parsing) on every
- * request cost more than reading a small body.
+ * A reader of JSON bodies (strict: objects and arrays only) up to `limit` bytes. The common body —
+ * plain UTF-8, not compressed — is read here directly: body-parser's pipeline (media type and
+ * charset parsing, an iconv decoder, the stream plumbing of raw-body) cost a POST /decisions
+ * more than the rest of its body handling (issue 19, point 9c). Anything else (another charset,
+ * a Content-Encoding) goes through body-parser, built once per route when it is mounted, with
+ * the same answers for the same faults.
  */
 export function jsonBodyReader(limit: number): (req: Request, res: Response) => Promise<unknown> {
   const parser = express.json({ limit, strict: true }) as Middleware
@@ -41,8 +44,73 @@ export function jsonBodyReader(limit: number): (req: Request, res: Response) => 
     if (!req.is('application/json')) {
       throw new ApiError('unsupported_media_type', 'Send the request body as application/json.')
     }
+    if (isPlainUtf8(req)) return parseStrictJson(await readBody(req, limit))
     await run(parser, req, res)
     return req.body as unknown
+  }
+}
+
+/** No Content-Encoding and no charset other than UTF-8 (JSON's own, RFC 8259 §8.1). */
+function isPlainUtf8(req: Request): boolean {
+  const encoding = req.headers['content-encoding']
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]
+  return charset === undefined || /^utf-?8$/i.test(charset)
+}
+
+const tooLarge = () => new ApiError('payload_too_large', 'The request body is too large.')
+const incomplete = () => new ApiError('validation_failed', 'The request body was incomplete.')
+
+/** The body's bytes, refused once they pass `limit` (the declared length is checked first). */
+function readBody(req: Request, limit: number): Promise<Buffer> {
+  const declared = req.headers['content-length']
+  const expected = declared === undefined ? undefined : Number(declared)
+  if (expected !== undefined && expected > limit) return Promise.reject(tooLarge())
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const settle = (error: Error | undefined, body?: Buffer) => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+      req.off('close', onClose)
+      if (error) {
+        // What is left unread is discarded, as the server does with any body left unread.
+        req.resume()
+        reject(error)
+      } else resolve(body!)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) settle(tooLarge())
+      else chunks.push(chunk)
+    }
+    const onEnd = () => {
+      if (expected !== undefined && size !== expected) settle(incomplete())
+      else settle(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+    }
+    const onError = () => settle(incomplete())
+    // The client went away before the body ended.
+    const onClose = () => settle(incomplete())
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+    req.on('close', onClose)
+  })
+}
+
+/** JSON.parse of an object or array only (body-parser's `strict`); a leading BOM is dropped. */
+function parseStrictJson(body: Buffer): unknown {
+  let text = body.toString('utf8')
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  if (text.length === 0) return {}
+  const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1]
+  if (first !== '{' && first !== '[')
+    throw new ApiError('malformed_json', 'The request body is not valid JSON.')
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw new ApiError('malformed_json', 'The request body is not valid JSON.')
   }
 }
 
