@@ -99,12 +99,21 @@ function readBody(req: Request, limit: number): Promise<Buffer> {
   })
 }
 
+/** JSON's whitespace (RFC 8259 §2): space, tab, line feed, carriage return. */
+const jsonWhitespace = new Set([' ', '\t', '\n', '\r'])
+
+function firstNonWhitespace(text: string): number {
+  let index = 0
+  while (index < text.length && jsonWhitespace.has(text[index]!)) index += 1
+  return index
+}
+
 /** JSON.parse of an object or array only (body-parser's `strict`); a leading BOM is dropped. */
 function parseStrictJson(body: Buffer): unknown {
   let text = body.toString('utf8')
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   if (text.length === 0) return {}
-  const first = /^[\x20\x09\x0a\x0d]*(.)/.exec(text)?.[1]
+  const first = text[firstNonWhitespace(text)]
   if (first !== '{' && first !== '[')
     throw new ApiError('malformed_json', 'The request body is not valid JSON.')
   try {
