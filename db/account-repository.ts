@@ -189,11 +189,7 @@ export async function writeSetting(
     .execute()
 }
 
-/**
- * What a bearer token needs checked per request, in one query: the account, the instant up to
- * which its tokens are revoked, and whether this token's id was revoked on its own.
- */
-/** Runs on every request with a bearer token: built once, then only run (prepared-query.ts). */
+// Runs on every request with a bearer token: built once, then only run (prepared-query.ts).
 const tokenHolderQuery = preparedQuery<{ userId: string; tokenId: string }>()((db, slot) =>
   db
     .selectFrom('users')
@@ -209,6 +205,10 @@ const tokenHolderQuery = preparedQuery<{ userId: string; tokenId: string }>()((d
     .where('users.id', '=', slot('userId')),
 )
 
+/**
+ * What a bearer token needs checked per request, in one query: the account, the instant up to
+ * which its tokens are revoked, and whether this token's id was revoked on its own.
+ */
 export async function findTokenHolder(
   db: Executor,
   input: { userId: string; tokenId: string },

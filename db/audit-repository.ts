@@ -88,7 +88,7 @@ export async function appendAuditEventsOfChange(
   return appendAllInTransaction(trx, inputs)
 }
 
-/** Rows per INSERT: 16 columns each stays far below PostgreSQL's parameter limit. */
+/** Rows per INSERT on PostgreSQL: 16 columns each stays far below its parameter limit. */
 const rowsPerInsert = 200
 
 // Every change appends: these statements are built once, then only run (prepared-query.ts).
@@ -101,7 +101,10 @@ const reserveSequenceNumbers = preparedQuery<{ count: number }>()((db, slot) =>
 )
 
 const setHeadHash = preparedQuery<{ lastHash: string }>()((db, slot) =>
-  db.updateTable('audit_head').set({ last_hash: slot('lastHash') }).where('id', '=', 1),
+  db
+    .updateTable('audit_head')
+    .set({ last_hash: slot('lastHash') })
+    .where('id', '=', 1),
 )
 
 const insertEntry = preparedQuery<AuditEntryTable>()((db, slot) =>
@@ -178,6 +181,14 @@ async function appendAllInTransaction(
       .set({ last_hash: lastHash })
       .where('id', '=', 1)
       .execute()
+  } else if (isPostgres(trx)) {
+    // More entries than one statement should carry (a purge, a large change): a few round trips.
+    for (let i = 0; i < rows.length; i += rowsPerInsert)
+      await trx
+        .insertInto('audit_entries')
+        .values(rows.slice(i, i + rowsPerInsert))
+        .execute()
+    await setHeadHash.execute(trx, { lastHash })
   } else {
     // SQLite: a statement costs no round trip, and one prepared single-row insert run per entry
     // costs less than building a multi-row one each time.
