@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../audit/audit-event.ts'
 import { createAuditAppender } from '../../db/audit-group-commit.ts'
-import { listAuditEntries } from '../../db/audit-repository.ts'
+import { appendAuditEventsOfChange, listAuditEntries } from '../../db/audit-repository.ts'
 import { openDatabase } from '../../db/database.ts'
 import { verifyStoredAuditLog } from '../../gateway/audit/verify-audit-log.ts'
 import { dialects } from '../support/databases.ts'
@@ -60,5 +60,25 @@ describe.each(dialects)('audit group commit on %s', (dialect) => {
       [2, 'third'],
     ])
     expect(await verifyStoredAuditLog(t.deps)).toMatchObject({ ok: true, treeSize: 2 })
+  })
+
+  it('a change with more entries than one insert carries is appended whole, in order', async () => {
+    t = await createTestDeps(dialect)
+    const at = t.clock.now()
+    // 450: more than the 200 rows PostgreSQL takes per insert, so three of them there.
+    const inputs = Array.from({ length: 450 }, (_, i) => ({
+      at,
+      actor: 'system' as const,
+      event: event(`bulk${i}`),
+    }))
+    const entries = await t.deps.db
+      .transaction()
+      .execute((trx) => appendAuditEventsOfChange(trx, inputs))
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 450 }, (_, i) => i + 1))
+    const stored = await listAuditEntries(t.deps.db, { limit: 500 })
+    expect(stored.map((e) => (e.event as { what: string }).what)).toEqual(
+      inputs.map((input) => (input.event as { what: string }).what),
+    )
+    expect(await verifyStoredAuditLog(t.deps)).toMatchObject({ ok: true, treeSize: 450 })
   })
 })
