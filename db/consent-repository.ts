@@ -199,6 +199,18 @@ export async function findConsentFacts(
   return row ? factsFromRow(row) : undefined
 }
 
+// Read by every transfer: built once, then only run (prepared-query.ts).
+const consentRowQuery = preparedQuery<{ id: string }>()((db, slot) =>
+  db.selectFrom('consents').selectAll().where('id', '=', slot('id')),
+)
+
+const signatureFactsQuery = preparedQuery<{ consentId: string }>()((db, slot) =>
+  db
+    .selectFrom('consent_signatures')
+    .select(['role', 'signed_at', 'method'])
+    .where('consent_id', '=', slot('consentId')),
+)
+
 /** Read by every decision and transfer: built once, then only run (prepared-query.ts). */
 const consentFactsQuery = preparedQuery<{ id: string }>()((db, slot) =>
   db.selectFrom('consents').select(factsColumns).where('id', '=', slot('id')),
@@ -240,11 +252,7 @@ export async function listSignatureFacts(
   db: Executor,
   consentId: string,
 ): Promise<AttestationSource['signatures']> {
-  const rows = await db
-    .selectFrom('consent_signatures')
-    .select(['role', 'signed_at', 'method'])
-    .where('consent_id', '=', consentId)
-    .execute()
+  const rows = await signatureFactsQuery.execute(db, { consentId })
   const roleOrder: readonly SignatoryRole[] = signatoryRoleSchema.options
   return rows
     .map((s) => ({
@@ -299,7 +307,7 @@ export async function findConsentForTransfer(
     }
   | undefined
 > {
-  const row = await db.selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst()
+  const [row] = await consentRowQuery.execute(db, { id })
   if (!row) return undefined
   const attestation = attestationRowSource(row)
   return {

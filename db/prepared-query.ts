@@ -18,6 +18,19 @@ type Executor = Kysely<Tables> | Transaction<Tables>
 export interface PreparedQuery<Values, Row> {
   /** Runs on this executor's connection: a transaction's when given one. */
   execute(db: Executor, values: Values): Promise<Row[]>
+  /** The same, for an UPDATE or DELETE: how many rows it changed. */
+  executeForCount(db: Executor, values: Values): Promise<number>
+}
+
+/**
+ * A slot for each of these names, as one object — for an insert of every column of a row type:
+ * `values(everySlot(slot, ['id', 'at']))`.
+ */
+export function everySlot<Values extends object, Name extends keyof Values & string>(
+  slot: <N extends keyof Values & string>(name: N) => Values[N],
+  names: readonly Name[],
+): Pick<Values, Name> {
+  return Object.fromEntries(names.map((name) => [name, slot(name)])) as Pick<Values, Name>
 }
 
 /** A slot's stand-in while the query is compiled: no value a caller passes looks like it. */
@@ -67,17 +80,18 @@ function compileOnce<Values extends object, Row>(
     templates[dialect] = template
     return template
   }
+  const run = (db: Executor, values: Values) => {
+    const template = templateFor(db)
+    const parameters = template.parameters.map((parameter) => {
+      if ('constant' in parameter) return parameter.constant
+      const value = (values as Record<string, unknown>)[parameter.slot]
+      if (value === undefined) throw new Error(`prepared query: no value for ${parameter.slot}`)
+      return value
+    })
+    return db.executeQuery<Row>(CompiledQuery.raw(template.sql, parameters))
+  }
   return {
-    async execute(db, values) {
-      const template = templateFor(db)
-      const parameters = template.parameters.map((parameter) => {
-        if ('constant' in parameter) return parameter.constant
-        const value = (values as Record<string, unknown>)[parameter.slot]
-        if (value === undefined) throw new Error(`prepared query: no value for ${parameter.slot}`)
-        return value
-      })
-      const result = await db.executeQuery<Row>(CompiledQuery.raw(template.sql, parameters))
-      return result.rows
-    },
+    execute: async (db, values) => (await run(db, values)).rows,
+    executeForCount: async (db, values) => Number((await run(db, values)).numAffectedRows ?? 0),
   }
 }

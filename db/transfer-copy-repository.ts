@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
+import { preparedQuery } from './prepared-query.ts'
 import type { Tables } from './tables.ts'
 
 type Executor = Kysely<Tables> | Transaction<Tables>
@@ -8,16 +9,28 @@ export async function insertSenderCopy(
   db: Executor,
   input: { transferId: string; senderAgencyId: string; envelope: string; at: Date },
 ): Promise<void> {
-  await db
-    .insertInto('transfer_sender_copies')
-    .values({
-      transfer_id: input.transferId,
-      sender_agency_id: input.senderAgencyId,
-      envelope: input.envelope,
-      created_at: input.at.toISOString(),
-    })
-    .execute()
+  await insertSenderCopyRow.execute(db, {
+    transferId: input.transferId,
+    senderAgencyId: input.senderAgencyId,
+    envelope: input.envelope,
+    at: input.at.toISOString(),
+  })
 }
+
+// Written with every transfer: built once, then only run (prepared-query.ts).
+const insertSenderCopyRow = preparedQuery<{
+  transferId: string
+  senderAgencyId: string
+  envelope: string
+  at: string
+}>()((db, slot) =>
+  db.insertInto('transfer_sender_copies').values({
+    transfer_id: slot('transferId'),
+    sender_agency_id: slot('senderAgencyId'),
+    envelope: slot('envelope'),
+    created_at: slot('at'),
+  }),
+)
 
 /** The sealed copy of a transfer, if it was made and is not yet deleted by retention. */
 export async function findSenderCopy(

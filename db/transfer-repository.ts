@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { ConsentEnding } from '../consent/consent.ts'
 import type { TransferTable } from './tables/relay-tables.ts'
 import { isPostgres } from './dialect-of.ts'
+import { everySlot, preparedQuery } from './prepared-query.ts'
 import type { Tables } from './tables.ts'
 
 type Executor = Kysely<Tables> | Transaction<Tables>
@@ -152,9 +153,67 @@ export async function insertQueuedTransfer(
     await insertWithEnvelope(db, input, 'always')
     return
   }
-  await db.insertInto('transfers').values(queuedTransferRow(input)).execute()
+  await insertTransferRow.execute(db, queuedTransferRow(input))
   await insertOutboxEnvelope(db, input)
 }
+
+// A transfer's own statements on SQLite, built once, then only run (db/prepared-query.ts).
+type QueuedTransferRow = ReturnType<typeof queuedTransferRow>
+
+const insertTransferRow = preparedQuery<QueuedTransferRow>()((db, slot) =>
+  db
+    .insertInto('transfers')
+    .values(everySlot<QueuedTransferRow, keyof QueuedTransferRow>(slot, transferColumns)),
+)
+
+const transferColumns = [
+  'id',
+  'kind',
+  'status',
+  'sender_agency_id',
+  'recipient_agency_id',
+  'sender_mailbox',
+  'recipient_mailbox',
+  'staff_id',
+  'consent_id',
+  'purpose',
+  'categories',
+  'subject_pseudonym',
+  'request_id',
+  'related_transfer_ids',
+  'plaintext_sha256',
+  'envelope_sha256',
+  'message_id',
+  'attempts',
+  'next_attempt_at',
+  'give_up_at',
+  'last_error',
+  'smtp_response',
+  'claimed_by',
+  'claim_expires_at',
+  'handoff_started_at',
+  'handoff_worker',
+  'created_at',
+  'updated_at',
+  'delivered_at',
+] as const satisfies readonly (keyof QueuedTransferRow)[]
+
+// Every column of the row is listed: a column added to queuedTransferRow and not here fails to compile.
+const everyColumnListed: [
+  Exclude<keyof QueuedTransferRow, (typeof transferColumns)[number]>,
+] extends [never]
+  ? true
+  : never = true
+void everyColumnListed
+
+const insertOutboxRow = preparedQuery<{ transferId: string; envelope: string; at: string }>()(
+  (db, slot) =>
+    db.insertInto('transfer_outbox').values({
+      transfer_id: slot('transferId'),
+      envelope: slot('envelope'),
+      created_at: slot('at'),
+    }),
+)
 
 /**
  * As {@link insertQueuedTransfer}, but a transfer with this id already there is left alone (false,
@@ -249,10 +308,11 @@ async function insertWithEnvelope(
 }
 
 async function insertOutboxEnvelope(db: Executor, input: InsertTransferInput): Promise<void> {
-  await db
-    .insertInto('transfer_outbox')
-    .values({ transfer_id: input.id, envelope: input.envelope, created_at: input.at.toISOString() })
-    .execute()
+  await insertOutboxRow.execute(db, {
+    transferId: input.id,
+    envelope: input.envelope,
+    at: input.at.toISOString(),
+  })
 }
 
 export async function findTransfer(db: Executor, id: string): Promise<TransferRecord | undefined> {
@@ -464,9 +524,13 @@ export async function settleTransfer(
     })
     .executeTakeFirst()
   if (Number(result.numUpdatedRows) !== 1) return false
-  if (final) await db.deleteFrom('transfer_outbox').where('transfer_id', '=', input.id).execute()
+  if (final) await deleteOutboxRow.execute(db, { transferId: input.id })
   return true
 }
+
+const deleteOutboxRow = preparedQuery<{ transferId: string }>()((db, slot) =>
+  db.deleteFrom('transfer_outbox').where('transfer_id', '=', slot('transferId')),
+)
 
 /** Counts transfers and notices by status (operator and test overview); receipts are no transfers. */
 export async function countTransfersByStatus(db: Executor): Promise<Record<string, number>> {
@@ -602,20 +666,29 @@ export async function beginHandoff(
   db: Kysely<Tables>,
   input: { id: string; worker: string; at: Date; leaseUntil: Date },
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('transfers')
-    .set({
-      claim_expires_at: input.leaseUntil.toISOString(),
-      handoff_started_at: input.at.toISOString(),
-      handoff_worker: input.worker,
-    })
-    .where('id', '=', input.id)
-    .where('claimed_by', '=', input.worker)
-    .where('status', 'in', sendable)
-    .where('handoff_started_at', 'is', null)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  const updated = await markHandoff.executeForCount(db, {
+    id: input.id,
+    worker: input.worker,
+    at: input.at.toISOString(),
+    leaseUntil: input.leaseUntil.toISOString(),
+  })
+  return updated === 1
 }
+
+const markHandoff = preparedQuery<{ id: string; worker: string; at: string; leaseUntil: string }>()(
+  (db, slot) =>
+    db
+      .updateTable('transfers')
+      .set({
+        claim_expires_at: slot('leaseUntil'),
+        handoff_started_at: slot('at'),
+        handoff_worker: slot('worker'),
+      })
+      .where('id', '=', slot('id'))
+      .where('claimed_by', '=', slot('worker'))
+      .where('status', 'in', sendable)
+      .where('handoff_started_at', 'is', null),
+)
 
 /**
  * The heartbeat of a live worker: extends its claims on `ids` to `leaseUntil`. Claims it lost, or

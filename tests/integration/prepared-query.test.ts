@@ -1,8 +1,9 @@
 /**
  * A query built once and run with new values (db/prepared-query.ts, issue 19 point 9): each run
  * binds its own values to the slots, the builder's own constants stay, the builder runs once per
- * dialect, a run inside a transaction sees (and rolls back with) that transaction, and a missing
- * value is an error, never a stand-in sent to the database.
+ * dialect, a run inside a transaction sees (and rolls back with) that transaction, an update
+ * tells how many rows it changed, and a missing value is an error, never a stand-in sent to the
+ * database.
  */
 import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -63,6 +64,24 @@ describe.each(dialects)('a prepared query on %s', (dialect) => {
     expect(await db.selectFrom('settings').select(['key', 'value']).execute()).toEqual([
       { key: 'k', value: 'w' },
     ])
+  })
+
+  it('counts the rows an update changed', async () => {
+    testDatabase = await createTestDatabase(dialect)
+    const { db } = testDatabase.database
+    await db
+      .insertInto('settings')
+      .values({ key: 'k', value: 'v', updated_at: '2026-12-06' })
+      .execute()
+    const setValue = preparedQuery<{ key: string; value: string }>()((executor, slot) =>
+      executor
+        .updateTable('settings')
+        .set({ value: slot('value') })
+        .where('key', '=', slot('key')),
+    )
+    expect(await setValue.executeForCount(db, { key: 'k', value: 'w' })).toBe(1)
+    expect(await setValue.executeForCount(db, { key: 'nope', value: 'x' })).toBe(0)
+    expect(await db.selectFrom('settings').select('value').execute()).toEqual([{ value: 'w' }])
   })
 
   it('refuses a run without a value for a slot', async () => {
