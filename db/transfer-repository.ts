@@ -282,30 +282,47 @@ async function insertWithEnvelope(
   input: InsertTransferInput,
   mode: 'always' | 'if-absent',
 ): Promise<boolean> {
-  const inserted = await db
-    .with('queued', (qc) => {
-      const insert = qc.insertInto('transfers').values(queuedTransferRow(input))
-      return (
-        mode === 'if-absent'
-          ? insert.onConflict((conflict) => conflict.column('id').doNothing())
-          : insert
-      ).returning('id')
-    })
-    .insertInto('transfer_outbox')
-    .columns(['transfer_id', 'envelope', 'created_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('queued')
-        .select([
-          'queued.id',
-          sql<string>`${input.envelope}::text`.as('envelope'),
-          sql<string>`${input.at.toISOString()}::text`.as('created_at'),
-        ]),
-    )
-    .returning('transfer_id')
-    .executeTakeFirst()
-  return inserted !== undefined
+  const query = mode === 'if-absent' ? insertWithEnvelopeIfAbsent : insertWithEnvelopeAlways
+  const inserted = await query.execute(db, {
+    ...queuedTransferRow(input),
+    envelope: input.envelope,
+    outboxCreatedAt: input.at.toISOString(),
+  })
+  return inserted.length > 0
 }
+
+type TransferWithEnvelope = QueuedTransferRow & { envelope: string; outboxCreatedAt: string }
+
+const transferWithEnvelope = (mode: 'always' | 'if-absent') =>
+  preparedQuery<TransferWithEnvelope>()((db, slot) =>
+    db
+      .with('queued', (qc) => {
+        const insert = qc
+          .insertInto('transfers')
+          .values(everySlot<TransferWithEnvelope, keyof QueuedTransferRow>(slot, transferColumns))
+        return (
+          mode === 'if-absent'
+            ? insert.onConflict((conflict) => conflict.column('id').doNothing())
+            : insert
+        ).returning('id')
+      })
+      .insertInto('transfer_outbox')
+      .columns(['transfer_id', 'envelope', 'created_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('queued')
+          .select([
+            'queued.id',
+            sql<string>`${slot('envelope')}::text`.as('envelope'),
+            sql<string>`${slot('outboxCreatedAt')}::text`.as('created_at'),
+          ]),
+      )
+      .returning('transfer_id'),
+  )
+
+// PostgreSQL: built once per mode, then only run (db/prepared-query.ts).
+const insertWithEnvelopeAlways = transferWithEnvelope('always')
+const insertWithEnvelopeIfAbsent = transferWithEnvelope('if-absent')
 
 async function insertOutboxEnvelope(db: Executor, input: InsertTransferInput): Promise<void> {
   await insertOutboxRow.execute(db, {
