@@ -511,36 +511,24 @@ export async function settleTransfer(
   const final =
     input.status !== 'queued' && input.status !== 'retrying' && input.status !== 'failed'
   const started = input.handoffStartedAt?.toISOString()
-  const result = await db
-    .updateTable('transfers')
-    .set({
-      status: input.status,
-      attempts: input.attempts,
-      next_attempt_at: input.nextAttemptAt?.toISOString() ?? null,
-      updated_at: input.at.toISOString(),
-      claimed_by: null,
-      claim_expires_at: null,
-      handoff_started_at: null,
-      handoff_worker: null,
-      ...(input.lastError !== undefined ? { last_error: input.lastError } : {}),
-      ...(input.smtpResponse !== undefined ? { smtp_response: input.smtpResponse } : {}),
-      ...(input.status === 'delivered' ? { delivered_at: input.at.toISOString() } : {}),
-    })
-    .where('id', '=', input.id)
-    .where((eb) => {
-      const held = eb.and([eb('claimed_by', '=', input.worker), eb('status', 'in', sendable)])
-      if (started === undefined) return held
-      return eb.or([
-        held,
-        eb.and([
-          eb('status', '=', 'handoff_uncertain'),
-          eb('handoff_worker', '=', input.worker),
-          eb('handoff_started_at', '=', started),
-        ]),
-      ])
-    })
-    .executeTakeFirst()
-  if (Number(result.numUpdatedRows) !== 1) return false
+  const shape: SettleShape = {
+    lastError: input.lastError !== undefined,
+    smtpResponse: input.smtpResponse !== undefined,
+    delivered: input.status === 'delivered',
+    started: started !== undefined,
+  }
+  const updated = await settleQueryOf(shape).executeForCount(db, {
+    id: input.id,
+    worker: input.worker,
+    status: input.status,
+    attempts: input.attempts,
+    nextAttemptAt: input.nextAttemptAt?.toISOString() ?? null,
+    at: input.at.toISOString(),
+    lastError: input.lastError ?? null,
+    smtpResponse: input.smtpResponse ?? null,
+    started: started ?? null,
+  })
+  if (updated !== 1) return false
   if (final) await deleteOutboxRow.execute(db, { transferId: input.id })
   return true
 }
@@ -548,6 +536,80 @@ export async function settleTransfer(
 const deleteOutboxRow = preparedQuery<{ transferId: string }>()((db, slot) =>
   db.deleteFrom('transfer_outbox').where('transfer_id', '=', slot('transferId')),
 )
+
+/** Which columns a settlement writes besides the status, and whether it may end an uncertain handoff. */
+interface SettleShape {
+  lastError: boolean
+  smtpResponse: boolean
+  delivered: boolean
+  started: boolean
+}
+
+interface SettleValues {
+  id: string
+  worker: string
+  status: TransferStatus
+  attempts: number
+  nextAttemptAt: string | null
+  at: string
+  lastError: string | null
+  smtpResponse: string | null
+  started: string | null
+}
+
+const settleQuery = (shape: SettleShape) =>
+  preparedQuery<SettleValues>()((db, slot) =>
+    db
+      .updateTable('transfers')
+      .set({
+        status: slot('status'),
+        attempts: slot('attempts'),
+        next_attempt_at: slot('nextAttemptAt'),
+        updated_at: slot('at'),
+        claimed_by: null,
+        claim_expires_at: null,
+        handoff_started_at: null,
+        handoff_worker: null,
+        ...(shape.lastError ? { last_error: slot('lastError') } : {}),
+        ...(shape.smtpResponse ? { smtp_response: slot('smtpResponse') } : {}),
+        ...(shape.delivered ? { delivered_at: slot('at') } : {}),
+      })
+      .where('id', '=', slot('id'))
+      .where((eb) => {
+        const held = eb.and([eb('claimed_by', '=', slot('worker')), eb('status', 'in', sendable)])
+        if (!shape.started) return held
+        return eb.or([
+          held,
+          eb.and([
+            eb('status', '=', 'handoff_uncertain'),
+            eb('handoff_worker', '=', slot('worker')),
+            eb('handoff_started_at', '=', slot('started')),
+          ]),
+        ])
+      }),
+  )
+
+/** One prepared settlement per shape (16 at most), built on first use. */
+const settleQueries = new Map(
+  [false, true].flatMap((lastError) =>
+    [false, true].flatMap((smtpResponse) =>
+      [false, true].flatMap((delivered) =>
+        [false, true].map((started) => {
+          const shape = { lastError, smtpResponse, delivered, started }
+          return [settleShapeKey(shape), settleQuery(shape)] as const
+        }),
+      ),
+    ),
+  ),
+)
+
+function settleShapeKey(shape: SettleShape): string {
+  return `${+shape.lastError}${+shape.smtpResponse}${+shape.delivered}${+shape.started}`
+}
+
+function settleQueryOf(shape: SettleShape) {
+  return settleQueries.get(settleShapeKey(shape))!
+}
 
 /** Counts transfers and notices by status (operator and test overview); receipts are no transfers. */
 export async function countTransfersByStatus(db: Executor): Promise<Record<string, number>> {

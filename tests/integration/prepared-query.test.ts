@@ -5,7 +5,7 @@
  * tells how many rows it changed, and a missing value is an error, never a stand-in sent to the
  * database.
  */
-import { sql } from 'kysely'
+import { sql, type KyselyPlugin } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { preparedQuery } from '../../db/prepared-query.ts'
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts'
@@ -82,6 +82,27 @@ describe.each(dialects)('a prepared query on %s', (dialect) => {
     expect(await setValue.executeForCount(db, { key: 'k', value: 'w' })).toBe(1)
     expect(await setValue.executeForCount(db, { key: 'nope', value: 'x' })).toBe(0)
     expect(await db.selectFrom('settings').select('value').execute()).toEqual([{ value: 'w' }])
+  })
+
+  it('goes through the plugins of an executor that has them, with its values in the query', async () => {
+    testDatabase = await createTestDatabase(dialect)
+    const { db } = testDatabase.database
+    const seen: string[] = []
+    const tracing: KyselyPlugin = {
+      transformQuery: ({ node }) => {
+        seen.push(JSON.stringify(node))
+        return node
+      },
+      transformResult: ({ result }) => Promise.resolve(result),
+    }
+    const valueOf = preparedQuery<{ key: string }>()((executor, slot) =>
+      executor.selectFrom('settings').select('value').where('key', '=', slot('key')),
+    )
+    expect(await valueOf.execute(db.withPlugin(tracing), { key: 'traced-key' })).toEqual([])
+    expect(seen.some((node) => node.includes('traced-key'))).toBe(true)
+    // Without plugins, the template compiled once; the plugin's run did not leave its mark there.
+    expect(await valueOf.execute(db, { key: 'other' })).toEqual([])
+    expect(seen).toHaveLength(1)
   })
 
   it('refuses a run without a value for a slot', async () => {
