@@ -6,8 +6,8 @@ type Executor = Kysely<Tables> | Transaction<Tables>
 
 /**
  * A query built with kysely's builder once per dialect and then only run, with new values — for
- * the few statements on every request's path (the token holder, the consent of a decision, the
- * audit head). Building and compiling a query costs more than running it (measured 2026-12-06 on
+ * the statements on every request's and every transfer's path (the token holder, the consent
+ * read, the audit head and entry, a transfer's inserts, marker and settlement). Building and compiling a query costs more than running it (measured 2026-12-06 on
  * SQLite: 53 µs through the builder, 17 µs compiled once; docs/operator-guide.md, point 9). The
  * SQL is still kysely's, for SQLite and PostgreSQL alike; each driver then reuses its statement
  * by the SQL text (the SQLite statement cache of database.ts, PostgreSQL's named statements).

@@ -157,7 +157,8 @@ export async function insertQueuedTransfer(
   await insertOutboxEnvelope(db, input)
 }
 
-// A transfer's own statements on SQLite, built once, then only run (db/prepared-query.ts).
+// A transfer's own statements, built once, then only run (db/prepared-query.ts); the column list
+// serves PostgreSQL's transfer-and-outbox statement below too.
 type QueuedTransferRow = ReturnType<typeof queuedTransferRow>
 
 const insertTransferRow = preparedQuery<QueuedTransferRow>()((db, slot) =>
@@ -589,26 +590,23 @@ const settleQuery = (shape: SettleShape) =>
       }),
   )
 
-/** One prepared settlement per shape (16 at most), built on first use. */
-const settleQueries = new Map(
-  [false, true].flatMap((lastError) =>
-    [false, true].flatMap((smtpResponse) =>
-      [false, true].flatMap((delivered) =>
-        [false, true].map((started) => {
-          const shape = { lastError, smtpResponse, delivered, started }
-          return [settleShapeKey(shape), settleQuery(shape)] as const
-        }),
-      ),
-    ),
-  ),
+/** One prepared settlement per shape, indexed by its four flags as bits; each compiles on first use. */
+const settleQueries = Array.from({ length: 16 }, (_, bits) =>
+  settleQuery({
+    lastError: (bits & 1) !== 0,
+    smtpResponse: (bits & 2) !== 0,
+    delivered: (bits & 4) !== 0,
+    started: (bits & 8) !== 0,
+  }),
 )
 
-function settleShapeKey(shape: SettleShape): string {
-  return `${+shape.lastError}${+shape.smtpResponse}${+shape.delivered}${+shape.started}`
-}
-
 function settleQueryOf(shape: SettleShape) {
-  return settleQueries.get(settleShapeKey(shape))!
+  const bits =
+    (shape.lastError ? 1 : 0) |
+    (shape.smtpResponse ? 2 : 0) |
+    (shape.delivered ? 4 : 0) |
+    (shape.started ? 8 : 0)
+  return settleQueries[bits]!
 }
 
 /** Counts transfers and notices by status (operator and test overview); receipts are no transfers. */

@@ -9,18 +9,20 @@ function run(middleware: Middleware, req: Request, res: Response): Promise<void>
   )
 }
 
+// The same answers from body-parser's path and the direct one.
+const tooLarge = () => new ApiError('payload_too_large', 'The request body is too large.')
+const incomplete = () => new ApiError('validation_failed', 'The request body was incomplete.')
+const malformedJson = () => new ApiError('malformed_json', 'The request body is not valid JSON.')
+
 function mapBodyError(error: unknown): Error {
   // body-parser reports its failures as http-errors with a `type`.
   const type = (error as { type?: string }).type
-  if (type === 'entity.too.large')
-    return new ApiError('payload_too_large', 'The request body is too large.')
-  if (type === 'entity.parse.failed')
-    return new ApiError('malformed_json', 'The request body is not valid JSON.')
+  if (type === 'entity.too.large') return tooLarge()
+  if (type === 'entity.parse.failed') return malformedJson()
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new ApiError('unsupported_media_type', 'The request body encoding is not supported.')
   }
-  if (type === 'request.aborted' || type === 'request.size.invalid')
-    return new ApiError('validation_failed', 'The request body was incomplete.')
+  if (type === 'request.aborted' || type === 'request.size.invalid') return incomplete()
   return error instanceof Error ? error : new Error(String(error))
 }
 
@@ -57,9 +59,6 @@ function isPlainUtf8(req: Request): boolean {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]
   return charset === undefined || /^utf-?8$/i.test(charset)
 }
-
-const tooLarge = () => new ApiError('payload_too_large', 'The request body is too large.')
-const incomplete = () => new ApiError('validation_failed', 'The request body was incomplete.')
 
 /** The body's bytes, refused once they pass `limit` (the declared length is checked first). */
 function readBody(req: Request, limit: number): Promise<Buffer> {
@@ -114,12 +113,11 @@ function parseStrictJson(body: Buffer): unknown {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   if (text.length === 0) return {}
   const first = text[firstNonWhitespace(text)]
-  if (first !== '{' && first !== '[')
-    throw new ApiError('malformed_json', 'The request body is not valid JSON.')
+  if (first !== '{' && first !== '[') throw malformedJson()
   try {
     return JSON.parse(text) as unknown
   } catch {
-    throw new ApiError('malformed_json', 'The request body is not valid JSON.')
+    throw malformedJson()
   }
 }
 
