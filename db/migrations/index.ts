@@ -14,6 +14,7 @@ import * as consentRenewal from './0110-consent-renewal.ts'
 import * as certificates from './0201-certificates.ts'
 import * as certificateRetirement from './0210-certificate-retirement.ts'
 import * as crlFetches from './0220-crl-fetches.ts'
+import * as auditIndexTrim from './0310-audit-index-trim.ts'
 import * as transfers from './0401-transfers.ts'
 import * as revocationSweep from './0402-revocation-sweep.ts'
 import * as transferMailboxes from './0403-transfer-mailboxes.ts'
@@ -49,6 +50,7 @@ export const migrations: Record<string, Migration> = {
   '0201-certificates': certificates,
   '0210-certificate-retirement': certificateRetirement,
   '0220-crl-fetches': crlFetches,
+  '0310-audit-index-trim': auditIndexTrim,
   '0401-transfers': transfers,
   '0402-revocation-sweep': revocationSweep,
   '0403-transfer-mailboxes': transferMailboxes,
