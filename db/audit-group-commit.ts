@@ -1,6 +1,14 @@
 import type { Kysely } from 'kysely'
 import { auditEventSchema, type AuditEntry } from '../audit/audit-event.ts'
-import { appendAuditEvents, type AppendAuditInput } from './audit-repository.ts'
+import {
+  appendAuditEvents,
+  appendAuditEventsIfHeadIs,
+  auditEntriesPerStatement,
+  readAuditHead,
+  type AppendAuditInput,
+  type AuditHead,
+} from './audit-repository.ts'
+import { isPostgres } from './dialect-of.ts'
 import type { Tables } from './tables.ts'
 
 /**
@@ -20,8 +28,11 @@ interface Waiting {
   reject(error: unknown): void
 }
 
-/** At most this many entries per transaction, so one commit never holds the writer for long. */
-const maxGroup = 256
+/**
+ * At most this many entries per transaction, so one commit never holds the writer for long (and
+ * within what PostgreSQL's conditional append takes in one statement).
+ */
+const maxGroup = auditEntriesPerStatement
 
 /**
  * No timer: a group commits one turn of the event loop after its first entry, and whatever
@@ -37,6 +48,32 @@ export function createAuditAppender(
 ): AuditAppender {
   const waiting: Waiting[] = []
   let flushing = false
+  // PostgreSQL: where this appender last saw the chain end. Only a guess — the database moves the
+  // head only from where the group was sealed onto — that saves reading it before each group.
+  let knownHead: AuditHead | undefined
+
+  const appendGroup = async (inputs: AppendAuditInput[]): Promise<AuditEntry[]> => {
+    if (isPostgres(db)) {
+      // One statement, its own transaction, instead of BEGIN, two statements and COMMIT: four
+      // round trips. When another writer appended first, nothing was written: read the head
+      // again and reseal. Past a few such turns the transaction below waits for its lock.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        knownHead ??= await readAuditHead(db)
+        const appended = await appendAuditEventsIfHeadIs(db, knownHead, inputs).catch(
+          (error: unknown) => {
+            knownHead = undefined
+            throw error
+          },
+        )
+        if (appended !== 'stale') {
+          knownHead = appended.head
+          return appended.entries
+        }
+        knownHead = undefined
+      }
+    }
+    return db.transaction().execute((trx) => appendAuditEvents(trx, inputs))
+  }
 
   const flush = async (): Promise<void> => {
     try {
@@ -44,12 +81,7 @@ export function createAuditAppender(
         const group = waiting.splice(0, maxGroup)
         try {
           // One head update, one insert and one hash update for the whole group.
-          const entries = await db.transaction().execute((trx) =>
-            appendAuditEvents(
-              trx,
-              group.map((item) => item.input),
-            ),
-          )
+          const entries = await appendGroup(group.map((item) => item.input))
           options.onGroupCommitted?.(group.length)
           group.forEach((item, i) => item.resolve(entries[i]!))
         } catch (error) {

@@ -88,8 +88,8 @@ export async function appendAuditEventsOfChange(
   return appendAllInTransaction(trx, inputs)
 }
 
-/** Rows per INSERT on PostgreSQL: 16 columns each stays far below its parameter limit. */
-const rowsPerInsert = 200
+/** Entries per statement on PostgreSQL: a purge's thousands go in a few bounded statements. */
+export const auditEntriesPerStatement = 200
 
 // Every change appends: these statements are built once, then only run (prepared-query.ts).
 const reserveSequenceNumbers = preparedQuery<{ count: number }>()((db, slot) =>
@@ -105,6 +105,99 @@ const setHeadHash = preparedQuery<{ lastHash: string }>()((db, slot) =>
     .updateTable('audit_head')
     .set({ last_hash: slot('lastHash') })
     .where('id', '=', 1),
+)
+
+/** The columns of an entry row, in the order PostgreSQL's batch append unnests them. */
+const entryColumns = [
+  'seq',
+  'at',
+  'type',
+  'actor',
+  'agency_ids',
+  'subject_pseudonym',
+  'consent_id',
+  'transfer_id',
+  'decision',
+  'data',
+  'personal',
+  'personal_salt',
+  'personal_commitment',
+  'erased_at',
+  'prev_hash',
+  'entry_hash',
+] as const satisfies readonly (keyof AuditEntryTable)[]
+
+// Every column is listed: a column added to the table and not here fails to compile.
+const everyEntryColumnListed: [
+  Exclude<keyof AuditEntryTable, (typeof entryColumns)[number]>,
+] extends [never]
+  ? true
+  : never = true
+void everyEntryColumnListed
+
+type EntryColumnArrays = { [C in (typeof entryColumns)[number]]: AuditEntryTable[C][] }
+
+/** Rows as one array per column (the parameters of {@link appendEntryColumns}). */
+function columnsOf(rows: readonly AuditEntryTable[]): EntryColumnArrays {
+  return Object.fromEntries(
+    entryColumns.map((column) => [column, rows.map((row) => row[column])]),
+  ) as EntryColumnArrays
+}
+
+/** PostgreSQL: the rows of one array per column, as a select (`unnest`). */
+function unnestedEntries(
+  slot: <C extends (typeof entryColumns)[number]>(column: C) => EntryColumnArrays[C],
+) {
+  return sql`select * from unnest(${sql.join(
+    entryColumns.map(
+      (column) => sql`${slot(column)}::${sql.raw(column === 'seq' ? 'integer' : 'text')}[]`,
+    ),
+  )})`
+}
+
+/**
+ * PostgreSQL: entries from one array per column, and the head's hash set to the last of them, in
+ * one statement whose text is the same for any number of entries.
+ */
+const appendEntryColumns = preparedQuery<EntryColumnArrays & { lastHash: string }>()((db, slot) =>
+  db
+    .with('appended', (qc) =>
+      qc
+        .insertInto('audit_entries')
+        .columns([...entryColumns])
+        .expression(unnestedEntries(slot)),
+    )
+    .updateTable('audit_head')
+    .set({ last_hash: slot('lastHash') })
+    .where('id', '=', 1),
+)
+
+/**
+ * PostgreSQL: the head moved on by `count` with its new hash only if it still ends at
+ * `expectedSeq`/`expectedHash`, and the entries inserted only if it moved. One row (the new last
+ * sequence number) when it did, none when another writer appended first.
+ */
+const appendEntryColumnsIfHeadIs = preparedQuery<
+  EntryColumnArrays & { count: number; expectedSeq: number; expectedHash: string; lastHash: string }
+>()((db, slot) =>
+  db
+    .with('moved', (qc) =>
+      qc
+        .updateTable('audit_head')
+        .set({ last_seq: sql<number>`last_seq + ${slot('count')}`, last_hash: slot('lastHash') })
+        .where('id', '=', 1)
+        .where('last_seq', '=', slot('expectedSeq'))
+        .where('last_hash', '=', slot('expectedHash'))
+        .returning('last_seq'),
+    )
+    .with('appended', (qc) =>
+      qc
+        .insertInto('audit_entries')
+        .columns([...entryColumns])
+        .expression(sql`${unnestedEntries(slot)} where exists (select 1 from moved)`),
+    )
+    .selectFrom('moved')
+    .select('last_seq'),
 )
 
 const insertEntry = preparedQuery<AuditEntryTable>()((db, slot) =>
@@ -136,11 +229,49 @@ async function appendAllInTransaction(
   if (inputs.length === 0) return []
   const [head] = await reserveSequenceNumbers.execute(trx, { count: inputs.length })
   if (!head) throw new AuditStoreError('ERR_AUDIT_HEAD_MISSING', 'the audit head row is missing')
-  const firstSeq = Number(head.last_seq) - inputs.length + 1
-  let prevHash = Buffer.from(head.last_hash, 'hex')
-  const rows = inputs.map((input, i) => {
+  const rows = sealRows(
+    { lastSeq: Number(head.last_seq) - inputs.length, lastHash: head.last_hash },
+    inputs,
+    events,
+  )
+  const lastHash = rows[rows.length - 1]!.entry_hash
+  if (isPostgres(trx)) {
+    // One round trip per chunk for its entries and the head's new hash (a data-modifying WITH;
+    // SQLite has none, and in-process statements cost it no round trip). The statement takes one
+    // array per column, so its text is the same for any number of entries: prepared once per
+    // connection, not built for each append (on PostgreSQL nearly every write appends).
+    for (let i = 0; i < rows.length; i += auditEntriesPerStatement) {
+      const chunk = rows.slice(i, i + auditEntriesPerStatement)
+      await appendEntryColumns.execute(trx, {
+        ...columnsOf(chunk),
+        lastHash: chunk[chunk.length - 1]!.entry_hash,
+      })
+    }
+  } else {
+    // SQLite: a statement costs no round trip, and one prepared single-row insert run per entry
+    // costs less than building a multi-row one each time.
+    for (const row of rows) await insertEntry.execute(trx, row)
+    await setHeadHash.execute(trx, { lastHash })
+  }
+  return entriesOf(rows, inputs, events)
+}
+
+/** Where the chain ends: its last sequence number and that entry's hash. */
+export interface AuditHead {
+  lastSeq: number
+  lastHash: string
+}
+
+/** The rows of `inputs`, sealed one after another onto the chain that ends at `head`. */
+function sealRows(
+  head: AuditHead,
+  inputs: readonly AppendAuditInput[],
+  events: readonly AuditEvent[],
+): AuditEntryTable[] {
+  let prevHash = Buffer.from(head.lastHash, 'hex')
+  return inputs.map((input, i) => {
     const event = events[i]!
-    const seq = firstSeq + i
+    const seq = head.lastSeq + 1 + i
     const sealed = sealEntry({
       seq,
       at: input.at,
@@ -170,37 +301,51 @@ async function appendAllInTransaction(
       entry_hash: sealed.entryHash,
     }
   })
-  const lastHash = rows[rows.length - 1]!.entry_hash
-  if (isPostgres(trx) && rows.length <= rowsPerInsert) {
-    // One round trip for the entries and the head's new hash: on PostgreSQL every statement is
-    // one, and this append is part of nearly every write (a data-modifying WITH; SQLite has none,
-    // and in-process statements cost it no round trip).
-    await trx
-      .with('appended', (db) => db.insertInto('audit_entries').values(rows))
-      .updateTable('audit_head')
-      .set({ last_hash: lastHash })
-      .where('id', '=', 1)
-      .execute()
-  } else if (isPostgres(trx)) {
-    // More entries than one statement should carry (a purge, a large change): a few round trips.
-    for (let i = 0; i < rows.length; i += rowsPerInsert)
-      await trx
-        .insertInto('audit_entries')
-        .values(rows.slice(i, i + rowsPerInsert))
-        .execute()
-    await setHeadHash.execute(trx, { lastHash })
-  } else {
-    // SQLite: a statement costs no round trip, and one prepared single-row insert run per entry
-    // costs less than building a multi-row one each time.
-    for (const row of rows) await insertEntry.execute(trx, row)
-    await setHeadHash.execute(trx, { lastHash })
-  }
+}
+
+function entriesOf(
+  rows: readonly AuditEntryTable[],
+  inputs: readonly AppendAuditInput[],
+  events: readonly AuditEvent[],
+): AuditEntry[] {
   return inputs.map((input, i) => ({
-    seq: firstSeq + i,
+    seq: Number(rows[i]!.seq),
     at: input.at.toISOString(),
     actor: input.actor,
     event: events[i]!,
   }))
+}
+
+/**
+ * PostgreSQL, outside any transaction: appends already-parsed events (as `appendAuditEvents`) in
+ * one statement — its own transaction, one round trip where a transaction of its own takes four —
+ * if the chain still ends at `expected`. The head moves only from `expected`, and the entries are
+ * inserted only with it, so when another writer appended meanwhile (another process, or a change
+ * in its own transaction) nothing is written: the answer is then `stale`, and the caller reads the
+ * head again. At most {@link auditEntriesPerStatement} entries.
+ */
+export async function appendAuditEventsIfHeadIs(
+  db: Kysely<Tables>,
+  expected: AuditHead,
+  inputs: readonly AppendAuditInput[],
+): Promise<{ entries: AuditEntry[]; head: AuditHead } | 'stale'> {
+  if (inputs.length === 0 || inputs.length > auditEntriesPerStatement)
+    throw new Error(`appendAuditEventsIfHeadIs takes 1 to ${auditEntriesPerStatement} entries`)
+  const events = inputs.map((input) => input.event)
+  const rows = sealRows(expected, inputs, events)
+  const lastHash = rows[rows.length - 1]!.entry_hash
+  const moved = await appendEntryColumnsIfHeadIs.execute(db, {
+    ...columnsOf(rows),
+    count: rows.length,
+    expectedSeq: expected.lastSeq,
+    expectedHash: expected.lastHash,
+    lastHash,
+  })
+  if (moved.length === 0) return 'stale'
+  return {
+    entries: entriesOf(rows, inputs, events),
+    head: { lastSeq: expected.lastSeq + rows.length, lastHash },
+  }
 }
 
 const hashedEntrySchema = z.strictObject({

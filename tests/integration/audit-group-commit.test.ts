@@ -6,7 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../audit/audit-event.ts'
 import { createAuditAppender } from '../../db/audit-group-commit.ts'
-import { appendAuditEventsOfChange, listAuditEntries } from '../../db/audit-repository.ts'
+import {
+  appendAuditEvent,
+  appendAuditEventsOfChange,
+  listAuditEntries,
+} from '../../db/audit-repository.ts'
 import { openDatabase } from '../../db/database.ts'
 import { verifyStoredAuditLog } from '../../gateway/audit/verify-audit-log.ts'
 import { dialects } from '../support/databases.ts'
@@ -80,5 +84,38 @@ describe.each(dialects)('audit group commit on %s', (dialect) => {
       inputs.map((input) => (input.event as { what: string }).what),
     )
     expect(await verifyStoredAuditLog(t.deps)).toMatchObject({ ok: true, treeSize: 450 })
+  })
+
+  it('when other writers append between its groups, then every entry lands once, chained and gap-free', async () => {
+    t = await createTestDeps(dialect)
+    const at = t.clock.now()
+    // A second process on the same database (its own pool, its own appender), and changes that
+    // append in their own transactions: on PostgreSQL each of them moves the head away from where
+    // the first appender last saw it, so its next group finds the head stale and reseals.
+    const other = openDatabase(t.testDatabase.url)
+    try {
+      const mine = createAuditAppender(t.deps.db)
+      const theirs = createAuditAppender(other.db)
+      const appends: Promise<unknown>[] = []
+      for (let round = 0; round < 8; round++) {
+        for (let i = 0; i < 5; i++) {
+          appends.push(mine.append({ at, actor: 'system', event: event(`mine-${round}-${i}`) }))
+          appends.push(theirs.append({ at, actor: 'system', event: event(`theirs-${round}-${i}`) }))
+        }
+        appends.push(
+          appendAuditEvent(other.db, { at, actor: 'system', event: event(`change-${round}`) }),
+        )
+        await Promise.all(appends.splice(0))
+      }
+      const stored = await listAuditEntries(t.deps.db, { limit: 200 })
+      expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 88 }, (_, i) => i + 1))
+      const whats = stored.map((e) => (e.event as { what: string }).what)
+      expect(new Set(whats).size).toBe(88)
+      expect(whats.filter((w) => w.startsWith('mine-'))).toHaveLength(40)
+      expect(whats.filter((w) => w.startsWith('theirs-'))).toHaveLength(40)
+      expect(await verifyStoredAuditLog(t.deps)).toMatchObject({ ok: true, treeSize: 88 })
+    } finally {
+      await other.close()
+    }
   })
 })
