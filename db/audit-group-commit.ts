@@ -16,7 +16,7 @@ import type { Tables } from './tables.ts'
  * permission): nothing else has to commit with them, so concurrent ones share one transaction —
  * one fsync for the group instead of one each (group commit). A caller's promise resolves once
  * its entry is committed, as with its own transaction; the chain stays gap-free because the
- * entries are appended one after another inside the transaction, in arrival order.
+ * entries are appended one after another in one commit, in arrival order.
  */
 export interface AuditAppender {
   append(input: AppendAuditInput): Promise<AuditEntry>
@@ -80,7 +80,7 @@ export function createAuditAppender(
       while (waiting.length > 0) {
         const group = waiting.splice(0, maxGroup)
         try {
-          // One head update, one insert and one hash update for the whole group.
+          // The whole group in one append: on SQLite one transaction, on PostgreSQL one statement.
           const entries = await appendGroup(group.map((item) => item.input))
           options.onGroupCommitted?.(group.length)
           group.forEach((item, i) => item.resolve(entries[i]!))
