@@ -16,7 +16,7 @@ import { joinPersonalData, maskedYouthActor, personalFieldNames } from '../audit
 import { retentionPurgeOf, type RetentionPurge } from '../audit/erasure-check.ts'
 import { storedIndexOf, type StoredField, type StoredRow } from '../audit/stored-entry-check.ts'
 import { isPostgres } from './dialect-of.ts'
-import { preparedQuery } from './prepared-query.ts'
+import { preparedQuery, type ListsEveryKey } from './prepared-query.ts'
 import type { AuditEntryTable } from './tables/audit-tables.ts'
 import type { Tables } from './tables.ts'
 
@@ -128,11 +128,7 @@ const entryColumns = [
 ] as const satisfies readonly (keyof AuditEntryTable)[]
 
 // Every column is listed: a column added to the table and not here fails to compile.
-const everyEntryColumnListed: [
-  Exclude<keyof AuditEntryTable, (typeof entryColumns)[number]>,
-] extends [never]
-  ? true
-  : never = true
+const everyEntryColumnListed: ListsEveryKey<AuditEntryTable, typeof entryColumns> = true
 void everyEntryColumnListed
 
 type EntryColumnArrays = { [C in (typeof entryColumns)[number]]: AuditEntryTable[C][] }

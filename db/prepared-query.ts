@@ -33,6 +33,17 @@ export function everySlot<Values extends object, Name extends keyof Values & str
   return Object.fromEntries(names.map((name) => [name, slot(name)])) as Pick<Values, Name>
 }
 
+/**
+ * `true` exactly when `Listed` names every key of `Row`: a list of columns typed
+ * `const listed: ListsEveryKey<Row, typeof columns> = true` fails to compile once the row gains a
+ * column the list lacks.
+ */
+export type ListsEveryKey<Row, Listed extends readonly PropertyKey[]> = [
+  Exclude<keyof Row, Listed[number]>,
+] extends [never]
+  ? true
+  : never
+
 /** A slot's stand-in while the query is compiled: no value a caller passes looks like it. */
 const slotMark = '\u0000brucke-slot:'
 

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { ConsentEnding } from '../consent/consent.ts'
 import type { TransferTable } from './tables/relay-tables.ts'
 import { isPostgres } from './dialect-of.ts'
-import { everySlot, preparedQuery } from './prepared-query.ts'
+import { everySlot, preparedQuery, type ListsEveryKey } from './prepared-query.ts'
 import type { Tables } from './tables.ts'
 
 type Executor = Kysely<Tables> | Transaction<Tables>
@@ -200,11 +200,7 @@ const transferColumns = [
 ] as const satisfies readonly (keyof QueuedTransferRow)[]
 
 // Every column of the row is listed: a column added to queuedTransferRow and not here fails to compile.
-const everyColumnListed: [
-  Exclude<keyof QueuedTransferRow, (typeof transferColumns)[number]>,
-] extends [never]
-  ? true
-  : never = true
+const everyColumnListed: ListsEveryKey<QueuedTransferRow, typeof transferColumns> = true
 void everyColumnListed
 
 const insertOutboxRow = preparedQuery<{ transferId: string; envelope: string; at: string }>()(
