@@ -3,6 +3,7 @@
  * concurrent appends share one transaction, every caller's entry is committed when its promise
  * resolves, the chain stays gap-free and verifies, and a malformed event fails only its caller.
  */
+import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../audit/audit-event.ts'
 import { createAuditAppender } from '../../db/audit-group-commit.ts'
@@ -46,6 +47,28 @@ describe.each(dialects)('audit group commit on %s', (dialect) => {
       await other.close()
     }
     expect(await verifyStoredAuditLog(t.deps)).toMatchObject({ ok: true, treeSize: 40 })
+  })
+
+  it('each entry of a group gets a salt of its own for its personal values', async () => {
+    t = await createTestDeps(dialect)
+    const groups: number[] = []
+    const appender = createAuditAppender(t.deps.db, { onGroupCommitted: (n) => groups.push(n) })
+    const at = t.clock.now()
+    // A youth actor is personal data: committed with a salt, never hashed in clear.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        appender.append({ at, actor: `youth:psn_${i}`, event: event(`y${i}`) }),
+      ),
+    )
+    expect(groups.length).toBeLessThan(12)
+    const { rows } = await sql<{
+      personal_salt: string
+    }>`select personal_salt from audit_entries order by seq`.execute(t.deps.db)
+    const salts = rows.map((row) => row.personal_salt)
+    expect(salts).toHaveLength(12)
+    for (const salt of salts) expect(salt).toMatch(/^[0-9a-f]{32}$/)
+    expect(new Set(salts).size).toBe(12)
+    expect(await verifyStoredAuditLog(t.deps)).toMatchObject({ ok: true, treeSize: 12 })
   })
 
   it('a malformed event fails its own caller only; the rest of its group commits', async () => {
