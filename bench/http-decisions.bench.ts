@@ -5,8 +5,9 @@
  * (issue 19, point 9c). Aim: decisions ≥ 50 % of the healthz rate.
  *
  * After a warm-up round that is not counted, the two are measured in alternation, `rounds` times
- * (default 3), and the median round's ratio is the verdict: on this shared 2-core VM single runs of the same code gave 18 % to 61 %, the
- * healthz rate alone moving between 2 100 and 3 700 per second from one run to the next.
+ * (default 3), and the median round's ratio is the verdict: on this shared 2-core VM single runs
+ * of the same code gave 18 % to 61 %, the healthz rate alone moving between 2 100 and 3 700 per
+ * second from one run to the next.
  *
  * Run: `npx tsx bench/http-decisions.bench.ts [seconds] [rounds]` (or `npm run bench -- http`).
  */
